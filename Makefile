@@ -1,0 +1,48 @@
+# divergence — developer entry points. `make demo` and `make test` create/refresh .venv themselves.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+# pytest workers: 2 cores on the reference machine
+PYTEST_WORKERS ?= 2
+
+.PHONY: all venv demo test lint types unit examples docs bench clean
+
+all: test
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+demo: venv
+	$(BIN)/python -m divergence report
+
+test: venv lint types unit examples docs
+
+lint: venv
+	$(BIN)/ruff check src tests benchmarks examples docs
+	$(BIN)/ruff format --check src tests benchmarks examples docs
+
+types: venv
+	$(BIN)/mypy --strict src/divergence
+
+unit: venv
+	$(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) -p no:cacheprovider
+
+examples: venv
+	@set -e; for f in examples/*.py; do \
+		echo "running $$f"; MPLBACKEND=Agg $(BIN)/python -W error $$f > /dev/null; \
+	done
+
+docs: venv
+	MPLBACKEND=Agg $(BIN)/sphinx-build -W --keep-going -q -b html docs docs/_build/html
+
+bench: venv
+	$(BIN)/python -m benchmarks
+
+clean:
+	rm -rf docs/_build docs/api/generated .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,57 @@
+"""Sphinx configuration for the divergence documentation."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE / "_inventories"))
+
+from make_inventories import write_all  # noqa: E402
+
+import divergence  # noqa: E402
+
+project = "divergence"
+author = "The divergence developers"
+copyright = "2026, The divergence developers"
+version = release = divergence.__version__
+
+extensions = [
+    "sphinx.ext.autodoc",
+    "sphinx.ext.autosummary",
+    "sphinx.ext.intersphinx",
+    "sphinx.ext.mathjax",
+    "numpydoc",
+    "matplotlib.sphinxext.plot_directive",
+]
+
+templates_path = ["_templates"]
+exclude_patterns = ["_build", "_inventories"]
+html_theme = "pydata_sphinx_theme"
+html_title = "divergence"
+html_static_path: list[str] = []
+html_theme_options = {"navigation_with_keys": False, "show_toc_level": 2}
+
+autosummary_generate = True
+autodoc_typehints = "none"
+numpydoc_show_class_members = False
+numpydoc_class_members_toctree = False
+numpydoc_xref_param_type = False
+
+# CI has no network: intersphinx reads small offline inventories (see _inventories/).
+_inv = write_all()
+intersphinx_mapping = {
+    "python": ("https://docs.python.org/3/", str(_inv["python"])),
+    "numpy": ("https://numpy.org/doc/stable/", str(_inv["numpy"])),
+    "pandas": ("https://pandas.pydata.org/docs/", str(_inv["pandas"])),
+    "scipy": ("https://docs.scipy.org/doc/scipy/", str(_inv["scipy"])),
+    "statsmodels": ("https://www.statsmodels.org/stable/", str(_inv["statsmodels"])),
+}
+
+plot_include_source = True
+plot_html_show_source_link = False
+plot_html_show_formats = False
+plot_formats = [("png", 110)]
+plot_rcparams = {"figure.figsize": (7.0, 3.6), "figure.dpi": 110}
+plot_pre_code = "import numpy as np\nimport pandas as pd\nimport matplotlib.pyplot as plt\n"

@@ -1,0 +1,10 @@
+"""``python -m divergence report``."""
+
+from __future__ import annotations
+
+import sys
+
+from divergence.report import main
+
+if __name__ == "__main__":
+    sys.exit(main())

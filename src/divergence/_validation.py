@@ -1,0 +1,538 @@
+"""Input coercion, checking and re-wrapping (private; the one place inputs are validated).
+
+Every public function of divergence passes its array inputs through :func:`as_array` (or one of
+its thin wrappers), computes on a contiguous float64 copy, and wraps its result back with
+:meth:`Meta.wrap_reduction`, :meth:`Meta.wrap_like` or :meth:`Meta.wrap_rows`. That gives one
+behaviour everywhere:
+
+* pandas in -> pandas out, numpy (or list) in -> numpy out; index, columns and names kept;
+* a cross-sectional reduction of a 1-D input returns a Python ``float``;
+* bad input raises :class:`~divergence.errors.InputError` or :class:`TypeError`, and the
+  message names the argument, the problem and the first place it occurs;
+* the caller's objects are never modified (a copy is always made).
+
+NaN handling follows scipy's ``nan_policy`` names (see :func:`nan_row_mask`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal, cast, overload
+
+import numpy as np
+import pandas as pd
+
+from divergence._typing import BoolArray, FloatArray, GroupsLike, SeedLike
+from divergence.errors import InputError
+
+__all__ = [
+    "NAN_POLICIES",
+    "Meta",
+    "as_array",
+    "as_generator",
+    "as_panel",
+    "check_bool",
+    "check_float",
+    "check_int",
+    "check_option",
+    "check_same_layout",
+    "check_window",
+    "merge_groups",
+    "nan_row_mask",
+    "spawn_generators",
+]
+
+NAN_POLICIES: tuple[str, ...] = ("omit", "propagate", "raise")
+
+Kind = Literal["ndarray", "series", "frame"]
+
+
+def _fmt_label(label: object) -> str:
+    if isinstance(label, pd.Timestamp):
+        if label == label.normalize():
+            return str(label.date())
+        return str(label)
+    if isinstance(label, str):
+        return repr(label)
+    return str(label)
+
+
+@dataclass(frozen=True, slots=True)
+class Meta:
+    """What an input looked like, so that results can be wrapped the same way.
+
+    Attributes
+    ----------
+    name : str
+        Argument name, used in error messages.
+    kind : {"ndarray", "series", "frame"}
+        ``"ndarray"`` covers numpy arrays, lists and tuples.
+    ndim : int
+        Dimension of the input (1 or 2).
+    shape : tuple of int
+        Shape of the input.
+    index, columns : pandas.Index or None
+        Labels of a pandas input (``index`` of a Series, ``index``/``columns`` of a DataFrame).
+    label : Hashable
+        ``Series.name`` of a Series input.
+    """
+
+    name: str
+    kind: Kind
+    ndim: int
+    shape: tuple[int, ...]
+    index: pd.Index | None = None
+    columns: pd.Index | None = None
+    label: Hashable = None
+
+    # ----------------------------------------------------------------- locations
+    def locate(self, mask: BoolArray) -> str:
+        """Describe the first ``True`` position of ``mask`` (same shape as the input)."""
+        pos = np.argwhere(mask)
+        if pos.size == 0:
+            return "nowhere"
+        first = pos[0]
+        if self.ndim == 1:
+            i = int(first[0])
+            if self.index is not None:
+                return f"at {_fmt_label(self.index[i])} (position {i})"
+            return f"at position {i}"
+        i, j = int(first[0]), int(first[1])
+        row = _fmt_label(self.index[i]) if self.index is not None else str(i)
+        col = _fmt_label(self.columns[j]) if self.columns is not None else str(j)
+        return f"at row {row}, column {col}"
+
+    @property
+    def is_pandas(self) -> bool:
+        """Whether the input was a pandas object."""
+        return self.kind != "ndarray"
+
+    # ----------------------------------------------------------------- wrapping
+    def wrap_reduction(self, values: FloatArray, name: Hashable = None) -> Any:
+        """Wrap one value per row of a cross-sectional reduction.
+
+        1-D input -> ``float``; 2-D ndarray -> 1-D ndarray; DataFrame -> Series on its index.
+        """
+        values = np.asarray(values, dtype=np.float64)
+        if self.ndim == 1:
+            return float(values.reshape(-1)[0])
+        if self.kind == "frame":
+            return pd.Series(values, index=self.index, name=name)
+        return values
+
+    def wrap_like(self, values: FloatArray) -> Any:
+        """Wrap an array shaped like the input the way the input was."""
+        values = np.asarray(values, dtype=np.float64).reshape(self.shape)
+        if self.kind == "frame":
+            return pd.DataFrame(values, index=self.index, columns=self.columns)
+        if self.kind == "series":
+            return pd.Series(values, index=self.index, name=self.label)
+        return values
+
+    def wrap_rows(self, values: FloatArray, name: Hashable = None) -> Any:
+        """Wrap a 1-D array with one value per row (time series output).
+
+        pandas input -> Series on the input's index; numpy input -> 1-D ndarray.
+        """
+        values = np.asarray(values, dtype=np.float64).reshape(-1)
+        if self.is_pandas:
+            return pd.Series(
+                values, index=self.index, name=name if name is not None else self.label
+            )
+        return values
+
+    def wrap_panel(self, values: FloatArray, columns: Sequence[Hashable] | pd.Index) -> Any:
+        """Wrap a 2-D (rows x new columns) array: DataFrame on the input's index, or ndarray."""
+        values = np.asarray(values, dtype=np.float64)
+        if self.is_pandas:
+            return pd.DataFrame(values, index=self.index, columns=pd.Index(list(columns)))
+        return values
+
+
+# --------------------------------------------------------------------------- coercion
+def _to_float(x: object, name: str) -> tuple[FloatArray, Meta]:
+    if x is None:
+        raise TypeError(f"{name} must be array-like of numbers, got None")
+    if isinstance(x, str | bytes):
+        raise TypeError(f"{name} must be array-like of numbers, got a string")
+    if isinstance(x, pd.DataFrame):
+        bad = [c for c, dt in x.dtypes.items() if not _numeric_dtype(dt)]
+        if bad:
+            shown = ", ".join(_fmt_label(c) for c in bad[:5])
+            raise TypeError(
+                f"{name} must hold numbers only; {len(bad)} column(s) have a non-numeric "
+                f"(or boolean) dtype: {shown}"
+            )
+        frame_arr: FloatArray = x.to_numpy(dtype=np.float64, na_value=np.nan, copy=True)
+        return frame_arr, Meta(name, "frame", 2, frame_arr.shape, x.index.copy(), x.columns.copy())
+    if isinstance(x, pd.Series):
+        if not _numeric_dtype(x.dtype):
+            raise TypeError(f"{name} must hold numbers, got dtype {x.dtype}")
+        arr = x.to_numpy(dtype=np.float64, na_value=np.nan, copy=True)
+        return arr, Meta(name, "series", 1, arr.shape, x.index.copy(), None, x.name)
+    if isinstance(x, pd.Index):
+        return _to_float(x.to_series(index=pd.RangeIndex(len(x))), name)
+    try:
+        raw = np.asarray(x)
+    except (ValueError, TypeError) as exc:  # ragged nested sequences
+        raise TypeError(f"{name} could not be read as a numeric array: {exc}") from None
+    if raw.dtype.kind not in "iuf":
+        what = {
+            "b": "booleans",
+            "O": "Python objects (e.g. None or mixed types)",
+            "U": "strings",
+            "S": "bytes",
+            "M": "datetimes",
+            "m": "timedeltas",
+            "c": "complex numbers",
+        }.get(raw.dtype.kind, f"dtype {raw.dtype}")
+        raise TypeError(f"{name} must hold real numbers, got {what}")
+    arr = np.array(raw, dtype=np.float64, copy=True, order="C")
+    return arr, Meta(name, "ndarray", arr.ndim, arr.shape)
+
+
+def _numeric_dtype(dtype: object) -> bool:
+    if isinstance(dtype, pd.CategoricalDtype):
+        return False
+    if pd.api.types.is_bool_dtype(dtype):  # type: ignore[arg-type]
+        return False
+    if pd.api.types.is_complex_dtype(dtype):  # type: ignore[arg-type]
+        return False
+    return bool(pd.api.types.is_numeric_dtype(dtype))  # type: ignore[arg-type]
+
+
+def as_array(
+    x: object,
+    name: str,
+    *,
+    ndim: int | tuple[int, ...] = (1, 2),
+    allow_nan: bool = True,
+    allow_all_nan: bool = False,
+    allow_inf: bool = False,
+    nonnegative: bool = False,
+    positive: bool = False,
+    min_size: int = 1,
+) -> tuple[FloatArray, Meta]:
+    """Coerce ``x`` to a float64 copy and check it.
+
+    Parameters
+    ----------
+    x : array_like, Series or DataFrame
+        The caller's input; never modified.
+    name : str
+        Argument name used in error messages.
+    ndim : int or tuple of int
+        Accepted dimensions.
+    allow_nan, allow_all_nan, allow_inf : bool
+        Whether NaN may appear, whether an input with no non-NaN value is accepted, and whether
+        ``±inf`` may appear.
+    nonnegative, positive : bool
+        Require ``x >= 0`` or ``x > 0`` wherever ``x`` is not NaN.
+    min_size : int
+        Minimum length along the last axis (and at least one row).
+
+    Returns
+    -------
+    values : ndarray
+        C-contiguous float64 copy with the input's shape.
+    meta : Meta
+        What is needed to wrap results like the input.
+
+    Raises
+    ------
+    TypeError
+        ``x`` is None, a string, or holds non-numeric, boolean or complex values.
+    InputError
+        Wrong dimension, empty, NaN/inf where not allowed, or out-of-range values.
+    """
+    values, meta = _to_float(x, name)
+    dims = (ndim,) if isinstance(ndim, int) else ndim
+    if values.ndim not in dims:
+        want = " or ".join(f"{d}-D" for d in dims)
+        raise InputError(
+            f"{name} must be {want}, got a {values.ndim}-D input of shape {values.shape}"
+        )
+    if values.size == 0:
+        raise InputError(f"{name} is empty (shape {values.shape})")
+    if values.shape[-1] < min_size:
+        raise InputError(
+            f"{name} needs at least {min_size} entries along its last axis, got {values.shape[-1]}"
+        )
+    nan = np.isnan(values)
+    if nan.any():
+        if not allow_nan:
+            raise InputError(
+                f"{name} has {int(nan.sum())} NaN value(s) where none are allowed; "
+                f"first {meta.locate(nan)}"
+            )
+        if not allow_all_nan and nan.all():
+            raise InputError(f"{name} has no valid (non-NaN) value")
+    inf = np.isinf(values)
+    if not allow_inf and inf.any():
+        raise InputError(f"{name} has {int(inf.sum())} infinite value(s); first {meta.locate(inf)}")
+    if positive:
+        bad = values <= 0
+        if bad.any():
+            raise InputError(
+                f"{name} must be strictly positive; {int(bad.sum())} value(s) are not; "
+                f"first {meta.locate(bad)}"
+            )
+    elif nonnegative:
+        bad = values < 0
+        if bad.any():
+            raise InputError(
+                f"{name} has {int(bad.sum())} negative value(s); first {meta.locate(bad)}"
+            )
+    return values, meta
+
+
+def as_panel(x: object, name: str, **checks: Any) -> tuple[FloatArray, Meta]:
+    """Like :func:`as_array` (1-D or 2-D) but always return a 2-D array (a 1-D input is one row)."""
+    values, meta = as_array(x, name, ndim=(1, 2), **checks)
+    return np.atleast_2d(values), meta
+
+
+# --------------------------------------------------------------------------- NaN policy
+def nan_row_mask(values: FloatArray, meta: Meta, nan_policy: str) -> BoolArray | None:
+    """Apply ``nan_policy`` to a (rows x assets) array.
+
+    Parameters
+    ----------
+    values : ndarray
+        2-D array (a 1-D input must already be reshaped to one row).
+    meta : Meta
+        Input description, for the error message.
+    nan_policy : {"omit", "propagate", "raise"}
+        ``"omit"``: NaN means "not present on that date" and is left out of each row's
+        computation (a row with no valid entry gives NaN). ``"propagate"``: a row containing
+        any NaN gives NaN. ``"raise"``: any NaN raises :class:`InputError`.
+
+    Returns
+    -------
+    ndarray of bool or None
+        Under ``"propagate"``, the rows whose result must be NaN; otherwise None.
+    """
+    policy = check_option(nan_policy, "nan_policy", NAN_POLICIES)
+    if policy == "omit":
+        return None
+    nan = np.isnan(values)
+    if policy == "raise":
+        if nan.any():
+            raise InputError(
+                f"{meta.name} has {int(nan.sum())} NaN value(s) and nan_policy='raise'; "
+                f"first {meta.locate(nan.reshape(meta.shape))}"
+            )
+        return None
+    return cast(BoolArray, nan.any(axis=1))
+
+
+# --------------------------------------------------------------------------- layouts
+def check_same_layout(a: Meta, b: Meta) -> None:
+    """Require two inputs to have the same shape and, when both are pandas, the same labels."""
+    if a.shape != b.shape:
+        raise InputError(
+            f"{a.name} and {b.name} must have the same shape, got {a.shape} and {b.shape}"
+        )
+    if a.is_pandas and b.is_pandas:
+        if a.index is not None and b.index is not None and not a.index.equals(b.index):
+            diff = a.index.symmetric_difference(b.index)
+            where = f"; e.g. {_fmt_label(diff[0])}" if len(diff) else " (same labels, other order)"
+            raise InputError(f"{a.name} and {b.name} have different indexes{where}")
+        if a.columns is not None and b.columns is not None and not a.columns.equals(b.columns):
+            diff = a.columns.symmetric_difference(b.columns)
+            where = f"; e.g. {_fmt_label(diff[0])}" if len(diff) else " (same labels, other order)"
+            raise InputError(f"{a.name} and {b.name} have different columns{where}")
+
+
+# --------------------------------------------------------------------------- share classes
+def merge_groups(
+    values: FloatArray, meta: Meta, groups: GroupsLike | None, name: str = "groups"
+) -> tuple[FloatArray, Meta]:
+    """Sum the columns of one company (share classes) before weighting.
+
+    ``groups`` maps a column label (DataFrame column, Series index label, or integer position
+    for arrays) to a company label; columns it does not mention stay on their own. A sequence
+    gives one company label per column. Within a company NaN means "class not present": the
+    sum is over the present classes, and NaN only when no class is present.
+
+    Returns the (rows x companies) array and a Meta whose columns are the company labels in
+    order of first appearance.
+    """
+    if groups is None:
+        return values, meta
+    values2 = np.atleast_2d(values)
+    n = values2.shape[1]
+    labels = meta.columns if meta.ndim == 2 else meta.index
+    col_labels: list[Hashable] = list(labels) if labels is not None else list(range(n))
+    if isinstance(groups, Mapping | pd.Series):
+        mapping = dict(groups.items())
+        unknown = [k for k in mapping if k not in set(col_labels)]
+        if unknown:
+            raise InputError(
+                f"{name} mentions {len(unknown)} label(s) that are not columns of "
+                f"{meta.name}; first {_fmt_label(unknown[0])}"
+            )
+        company = [mapping.get(c, c) for c in col_labels]
+    elif isinstance(groups, Iterable) and not isinstance(groups, str | bytes):
+        company = list(groups)
+        if len(company) != n:
+            raise InputError(
+                f"{name} must give one company per column ({n}), got {len(company)} labels"
+            )
+    else:
+        raise TypeError(f"{name} must be a mapping, a Series or a sequence of labels")
+    if any(pd.isna(c) for c in company if not isinstance(c, list | tuple | dict)):
+        raise InputError(f"{name} contains a missing (NaN/None) company label")
+    codes, uniques = pd.factorize(pd.Index(company, tupleize_cols=False), sort=False)
+    if len(uniques) == n:
+        merged = values2.copy()
+    else:
+        order = np.argsort(codes, kind="stable")
+        sorted_codes = codes[order]
+        starts = np.flatnonzero(np.r_[True, sorted_codes[1:] != sorted_codes[:-1]])
+        block = values2[:, order]
+        valid = ~np.isnan(block)
+        sums = np.add.reduceat(np.where(valid, block, 0.0), starts, axis=1)
+        present = np.add.reduceat(valid.astype(np.int64), starts, axis=1) > 0
+        merged = np.where(present, sums, np.nan)
+    new_cols = pd.Index(list(uniques), tupleize_cols=False)
+    if meta.ndim == 1:
+        merged_1d = merged.reshape(-1)
+        new_meta = Meta(
+            meta.name,
+            meta.kind,
+            1,
+            merged_1d.shape,
+            new_cols if meta.is_pandas else None,
+            None,
+            meta.label,
+        )
+        return merged_1d, new_meta
+    new_meta = Meta(
+        meta.name,
+        meta.kind,
+        2,
+        merged.shape,
+        meta.index,
+        new_cols if meta.is_pandas else None,
+        meta.label,
+    )
+    return merged, new_meta
+
+
+# --------------------------------------------------------------------------- scalars
+@overload
+def check_option(value: object, name: str, allowed: tuple[str, ...]) -> str: ...
+@overload
+def check_option(value: object, name: str, allowed: Sequence[str]) -> str: ...
+def check_option(value: object, name: str, allowed: Sequence[str]) -> str:
+    """Require ``value`` to be one of the ``allowed`` strings."""
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be one of {list(allowed)}, got {type(value).__name__}")
+    if value not in allowed:
+        raise InputError(f"{name} must be one of {list(allowed)}, got {value!r}")
+    return value
+
+
+def check_int(
+    value: object, name: str, *, minimum: int | None = None, maximum: int | None = None
+) -> int:
+    """Require an integer (not a bool, not a float) within ``[minimum, maximum]``."""
+    if isinstance(value, bool | np.bool_) or not isinstance(value, int | np.integer):
+        raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
+    out = int(value)
+    if minimum is not None and out < minimum:
+        raise InputError(f"{name} must be >= {minimum}, got {out}")
+    if maximum is not None and out > maximum:
+        raise InputError(f"{name} must be <= {maximum}, got {out}")
+    return out
+
+
+def check_float(
+    value: object,
+    name: str,
+    *,
+    minimum: float | None = None,
+    maximum: float | None = None,
+    inclusive: tuple[bool, bool] = (True, True),
+    allow_inf: bool = False,
+) -> float:
+    """Require a real, finite (unless ``allow_inf``) number within bounds."""
+    if isinstance(value, bool | np.bool_) or not isinstance(
+        value, int | float | np.integer | np.floating
+    ):
+        raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
+    out = float(value)
+    if np.isnan(out) or (not allow_inf and np.isinf(out)):
+        raise InputError(f"{name} must be a finite number, got {out}")
+    lo_inc, hi_inc = inclusive
+    if minimum is not None and (out < minimum or (not lo_inc and out == minimum)):
+        op = ">=" if lo_inc else ">"
+        raise InputError(f"{name} must be {op} {minimum}, got {out}")
+    if maximum is not None and (out > maximum or (not hi_inc and out == maximum)):
+        op = "<=" if hi_inc else "<"
+        raise InputError(f"{name} must be {op} {maximum}, got {out}")
+    return out
+
+
+def check_bool(value: object, name: str) -> bool:
+    """Require a real boolean."""
+    if not isinstance(value, bool | np.bool_):
+        raise TypeError(f"{name} must be True or False, got {type(value).__name__}")
+    return bool(value)
+
+
+def check_window(window: object, n_obs: int, name: str = "window", *, minimum: int = 1) -> int:
+    """Require an integer window of at least ``minimum`` and no longer than the data."""
+    w = check_int(window, name, minimum=minimum)
+    if w > n_obs:
+        raise InputError(f"{name}={w} is longer than the data ({n_obs} observations)")
+    return w
+
+
+# --------------------------------------------------------------------------- randomness
+def as_generator(seed: SeedLike) -> np.random.Generator:
+    """Turn any accepted seed into a :class:`numpy.random.Generator`."""
+    if isinstance(seed, np.random.Generator):
+        return seed
+    if seed is None or isinstance(seed, np.random.SeedSequence):
+        return np.random.default_rng(seed)
+    if isinstance(seed, bool | np.bool_) or not isinstance(seed, int | np.integer):
+        raise TypeError(
+            "seed must be an int, a numpy Generator, a SeedSequence or None, "
+            f"got {type(seed).__name__}"
+        )
+    if int(seed) < 0:
+        raise InputError(f"seed must be non-negative, got {int(seed)}")
+    return np.random.default_rng(int(seed))
+
+
+def spawn_generators(seed: SeedLike, n: int) -> list[np.random.Generator]:
+    """``n`` independent generators from ``SeedSequence(seed).spawn(n)``.
+
+    Chunked work draws chunk ``i`` from generator ``i``, so results do not depend on where or
+    in which order chunks run. A Generator seed is used through its bit generator's seed
+    sequence, so the same Generator state gives the same children.
+    """
+    count = check_int(n, "n", minimum=1)
+    if isinstance(seed, np.random.Generator):
+        ss = seed.bit_generator.seed_seq
+        if not isinstance(ss, np.random.SeedSequence):  # pragma: no cover - exotic bit generators
+            raise TypeError("seed Generator must be backed by a numpy SeedSequence")
+        seq = ss
+    elif isinstance(seed, np.random.SeedSequence):
+        seq = seed
+    elif seed is None:
+        seq = np.random.SeedSequence()
+    else:
+        as_generator(seed)  # validates type and sign
+        seq = np.random.SeedSequence(int(seed))
+    # Spawn from a copy so that the caller's SeedSequence (or Generator) is not advanced.
+    fresh = np.random.SeedSequence(
+        seq.entropy,
+        spawn_key=seq.spawn_key,
+        pool_size=seq.pool_size,
+        n_children_spawned=seq.n_children_spawned,
+    )
+    return [np.random.default_rng(child) for child in fresh.spawn(count)]

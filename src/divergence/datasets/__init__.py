@@ -1,0 +1,29 @@
+"""Real public data bundled with divergence, with its provenance.
+
+Every loader returns a fresh :class:`pandas.DataFrame` read from a compressed CSV inside the
+package (no network access) and records where the data come from in ``attrs["source"]`` and
+the licence the source states in ``attrs["license"]``. :data:`REGISTRY` lists every file.
+
+This module sits on top of the library: nothing in the core imports it.
+"""
+
+from __future__ import annotations
+
+from divergence.datasets._registry import REGISTRY, DatasetInfo
+from divergence.datasets._sp500 import (
+    SHARE_CLASSES,
+    load_sp500_constituents,
+    load_sp500_daily_market_caps,
+    load_sp500_market_caps,
+    load_sp500_prices,
+)
+
+__all__ = [
+    "REGISTRY",
+    "SHARE_CLASSES",
+    "DatasetInfo",
+    "load_sp500_constituents",
+    "load_sp500_daily_market_caps",
+    "load_sp500_market_caps",
+    "load_sp500_prices",
+]
