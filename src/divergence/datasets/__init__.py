@@ -9,6 +9,14 @@ This module sits on top of the library: nothing in the core imports it.
 
 from __future__ import annotations
 
+from divergence.datasets._macro import (
+    FRED_SERIES,
+    load_fama_french,
+    load_fred,
+    load_shiller,
+    load_sp500_index,
+    load_vix,
+)
 from divergence.datasets._registry import REGISTRY, DatasetInfo
 from divergence.datasets._sp500 import (
     SHARE_CLASSES,
@@ -19,11 +27,17 @@ from divergence.datasets._sp500 import (
 )
 
 __all__ = [
+    "FRED_SERIES",
     "REGISTRY",
     "SHARE_CLASSES",
     "DatasetInfo",
+    "load_fama_french",
+    "load_fred",
+    "load_shiller",
     "load_sp500_constituents",
     "load_sp500_daily_market_caps",
+    "load_sp500_index",
     "load_sp500_market_caps",
     "load_sp500_prices",
+    "load_vix",
 ]

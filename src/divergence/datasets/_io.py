@@ -12,10 +12,10 @@ from divergence.datasets._registry import REGISTRY
 __all__ = ["read_csv", "with_provenance"]
 
 
-def read_csv(key: str, **kwargs: Any) -> pd.DataFrame:
-    """Read the bundled (gzip) CSV registered under ``key``."""
+def read_csv(key: str, *, file: str | None = None, **kwargs: Any) -> pd.DataFrame:
+    """Read the bundled (gzip) CSV registered under ``key`` (or ``file`` of that entry)."""
     info = REGISTRY[key]
-    ref = resources.files("divergence.datasets").joinpath("data", info.file)
+    ref = resources.files("divergence.datasets").joinpath("data", file or info.file)
     with resources.as_file(ref) as path:
         frame: pd.DataFrame = pd.read_csv(path, compression="gzip", **kwargs)
         return frame

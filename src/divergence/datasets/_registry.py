@@ -68,4 +68,84 @@ REGISTRY: dict[str, DatasetInfo] = {
             "early 2018 only (survivorship bias)."
         ),
     ),
+    "shiller": DatasetInfo(
+        file="shiller_ie_data_monthly.csv.gz",
+        title=(
+            "Robert Shiller's monthly S&P composite data (ie_data.xls, 'Data' sheet), "
+            "1871-01 to 2026-05"
+        ),
+        source=(
+            "Robert J. Shiller, 'Online Data' (ie_data.xls), verbatim upload in "
+            "github.com/SecondOrderEdge/Macro-Dashboard data/ie_data.xls @ "
+            "18d6739def0eed23da33e6a85dcc78d6f33b7e70 (2026-05-21), converted to CSV"
+        ),
+        license=(
+            "No licence stated; publicly posted by Robert J. Shiller with a disclaimer and widely "
+            "redistributed. Credit Robert J. Shiller. Index levels are S&P Dow Jones Indices data."
+        ),
+        notes=(
+            "Last one or two months preliminary (May 2026 price is the May 5 close; some CPI "
+            "values estimated). gs10 in percent; excess_cape_yield and fwd10y_* in decimals; "
+            "real_* columns in the latest month's dollars."
+        ),
+    ),
+    "fred": DatasetInfo(
+        file="fred_{series}.csv.gz",
+        title="FRED series (rates, inflation, Fed balance sheet, macro)",
+        source=(
+            "FRED, Federal Reserve Bank of St. Louis, from the original agencies (Board of "
+            "Governors H.15 and H.4.1, U.S. Treasury, BLS, BEA, NY Fed, NBER). Cached copies: "
+            "github.com/sivamsapingali/Codex_Macro-Monitor @ 7fb97556145c (vintage 2026-01-02), "
+            "github.com/Thecoderstef/Macro-Charts @ 02759683bf15 (vintage 2026-07-30), "
+            "github.com/alvin076/Fred_Strategy @ 8ed16aa34a68 (WTREGEN, vintage 2023-08)"
+        ),
+        license=(
+            "U.S. federal / Federal Reserve public data, no copyright claimed on FRED; cite FRED "
+            "and the original source"
+        ),
+        notes=(
+            "Non-revised series: older vintage with newer rows appended (identical overlaps). "
+            "Revised series (CPIAUCSL, CPILFESL, PCEPILFE, M2SL, GDPC1, UNRATE): newer vintage "
+            "with older rows prepended (a vintage splice). October 2025 CPI was never published."
+        ),
+    ),
+    "vix": DatasetInfo(
+        file="vix_daily.csv.gz",
+        title="Cboe VIX index, daily open/high/low/close, 1990-01-02 to 2026-07-23",
+        source=(
+            "Cboe VIX_History.csv via github.com/datasets/finance-vix data/vix-daily.csv @ "
+            "6f56e2760520824b787cf6b85945c62186d38bc6 (2026-07-24)"
+        ),
+        license="ODC-PDDL-1.0 as declared by the datasets/ package; VIX is a Cboe trademark",
+        notes="Before 2004-06-11 open = high = low = close (only closes were recorded).",
+    ),
+    "sp500_index": DatasetInfo(
+        file="sp500_index_daily.csv.gz",
+        title="S&P 500 index, daily OHLC, adjusted close and volume, 1999-01-04 to 2018-12-31",
+        source="arch 8.0.0 package data (arch/data/sp500/sp500.csv.gz); values from Yahoo Finance",
+        license="NCSA (arch package); index levels are S&P Dow Jones Indices data",
+    ),
+    "french_portfolios": DatasetInfo(
+        file="french_portfolios_monthly.csv.gz",
+        title=(
+            "Fama-French monthly factors, 12 industry, 9 size/value and 9 size/momentum "
+            "portfolio returns, 1949-01 to 2017-03"
+        ),
+        source=(
+            "Kenneth R. French Data Library, via linearmodels 7.1 package data "
+            "(linearmodels/datasets/french)"
+        ),
+        license="NCSA (linearmodels package); data from the Kenneth R. French Data Library",
+        notes="Decimal monthly returns as shipped.",
+    ),
+    "french_ff3": DatasetInfo(
+        file="french_ff3_monthly.csv.gz",
+        title="Fama-French three factors and risk-free rate, monthly, 1926-07 to 2018-11",
+        source=(
+            "Kenneth R. French Data Library, via arch 8.0.0 package data "
+            "(arch/data/frenchdata/frenchdata.csv.gz)"
+        ),
+        license="NCSA (arch package); data from the Kenneth R. French Data Library",
+        notes="Published in percent; the loader converts to decimals.",
+    ),
 }

@@ -1,0 +1,1 @@
+"""divergence benchmarks: ``python -m benchmarks`` (or ``make bench``)."""
