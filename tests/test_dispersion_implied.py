@@ -134,7 +134,8 @@ def test_input_types(func: object) -> None:
     s_i = np.array([0.3, 0.2])
     before = (vols.copy(), w.copy(), s_i.copy())
     out = f(s_i, vols, w)  # type: ignore[operator]
-    assert isinstance(out, np.ndarray) and out.shape == (2,)
+    assert isinstance(out, np.ndarray)
+    assert out.shape == (2,)
     for a, b in zip((vols, w, s_i), before, strict=True):
         np.testing.assert_array_equal(a, b)
     one = f(0.3, vols[0], w)  # type: ignore[operator]
@@ -142,7 +143,8 @@ def test_input_types(func: object) -> None:
     assert one == pytest.approx(out[0])
     frame = pd.DataFrame(vols, index=[10, 20], columns=list("xyz"))
     ser = f(pd.Series(s_i, index=[10, 20]), frame, pd.Series(w, index=list("xyz")))  # type: ignore[operator]
-    assert isinstance(ser, pd.Series) and list(ser.index) == [10, 20]
+    assert isinstance(ser, pd.Series)
+    assert list(ser.index) == [10, 20]
     np.testing.assert_allclose(ser.to_numpy(), out)
     # A full weights panel gives the same as constant weights.
     np.testing.assert_allclose(f(s_i, vols, np.vstack([w, w])), out)  # type: ignore[operator]
@@ -176,6 +178,4 @@ def test_panel_index_mismatch_and_options() -> None:
         implied_correlation(0.3, [0.3, 0.4], [0.5, 0.5], on_out_of_range="clip")  # type: ignore[arg-type]
     with pytest.raises(InputError, match="NaN"):
         implied_correlation(0.3, [0.3, np.nan], [0.5, 0.5], nan_policy="raise")
-    assert np.isnan(
-        implied_correlation(0.3, [0.3, np.nan, 0.4], [1, 1, 1], nan_policy="propagate")
-    )
+    assert np.isnan(implied_correlation(0.3, [0.3, np.nan, 0.4], [1, 1, 1], nan_policy="propagate"))

@@ -59,7 +59,8 @@ def test_mean_equals_pandas_pairwise_corr(
 ) -> None:
     r = _panel(seed, n_rows, n_names, nan_frac)
     ours = realized_correlation(r, window=window, method="mean")
-    assert isinstance(ours, pd.Series) and ours.index.equals(r.index)
+    assert isinstance(ours, pd.Series)
+    assert ours.index.equals(r.index)
     assert ours.iloc[: window - 1].isna().all()
     for e in range(window - 1, n_rows):
         ref = _pandas_mean_corr(r.iloc[e - window + 1 : e + 1])
@@ -122,7 +123,8 @@ def test_no_look_ahead_and_no_mutation() -> None:
 def test_numpy_in_numpy_out_and_one_weight_per_column() -> None:
     r = _panel(5, 30, 4, 0.0)
     out = realized_correlation(r.to_numpy(), np.ones(4), window=10)
-    assert isinstance(out, np.ndarray) and out.shape == (30,)
+    assert isinstance(out, np.ndarray)
+    assert out.shape == (30,)
     np.testing.assert_allclose(out, realized_correlation(r, window=10).to_numpy())
 
 

@@ -36,12 +36,22 @@ def test_variance_weighting_pnl_is_realized_minus_implied_squared_dispersion(
     pnl = dispersion_trade_pnl(**t, notional=notional, weighting="variance")  # type: ignore[arg-type]
     w = np.asarray(t["weights"])
     w = w / w.sum()
-    d2_real = 1e4 * (w @ np.asarray(t["constituent_realized_vols"]) ** 2) - 1e4 * float(
-        t["index_realized_vol"]  # type: ignore[arg-type]
-    ) ** 2
-    d2_impl = 1e4 * (w @ np.asarray(t["constituent_implied_vols"]) ** 2) - 1e4 * float(
-        t["index_implied_vol"]  # type: ignore[arg-type]
-    ) ** 2
+    d2_real = (
+        1e4 * (w @ np.asarray(t["constituent_realized_vols"]) ** 2)
+        - 1e4
+        * float(
+            t["index_realized_vol"]  # type: ignore[arg-type]
+        )
+        ** 2
+    )
+    d2_impl = (
+        1e4 * (w @ np.asarray(t["constituent_implied_vols"]) ** 2)
+        - 1e4
+        * float(
+            t["index_implied_vol"]  # type: ignore[arg-type]
+        )
+        ** 2
+    )
     assert pnl.total == pytest.approx(pnl.index_notional * (d2_real - d2_impl), rel=1e-10)
     # ... and D_impl^2 is the square of dispersion_index when that is real.
     if d2_impl > 0:
@@ -102,7 +112,8 @@ def test_panel_of_trades_and_to_frame() -> None:
     s_i = pd.Series([0.18, 0.3, 0.2], index=idx)
     pnl = dispersion_trade_pnl(k_i, k, s_i, s, pd.Series({"a": 0.6, "b": 0.4}))
     assert isinstance(pnl, DispersionTradePnL)
-    assert isinstance(pnl.total, pd.Series) and pnl.total.index.equals(idx)
+    assert isinstance(pnl.total, pd.Series)
+    assert pnl.total.index.equals(idx)
     assert isinstance(pnl.constituent_legs, pd.DataFrame)
     assert np.isnan(pnl.constituent_legs.iloc[2, 1])  # name not traded
     frame = pnl.to_frame()

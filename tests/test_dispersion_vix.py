@@ -352,4 +352,6 @@ def test_degenerate_chains_give_nan() -> None:
     assert np.isnan(model_free_variance(nan_quotes, t=0.1, r=0.0))
     chains = pd.concat([one.assign(c=1), GOOD.assign(c=2), nan_quotes.assign(c=3)])
     var = model_free_variance_panel(chains, by="c", t=0.1, r=0.0)
-    assert np.isnan(var.loc[1]) and np.isnan(var.loc[3]) and np.isfinite(var.loc[2])
+    assert np.isnan(var.loc[1])
+    assert np.isnan(var.loc[3])
+    assert np.isfinite(var.loc[2])
