@@ -1,4 +1,4 @@
-"""Report section: realised correlation and dispersion of S&P 500 members, VIX vs realised (private)."""
+"""Report section: realised correlation and dispersion of S&P 500 members; VIX (private)."""
 
 from __future__ import annotations
 
