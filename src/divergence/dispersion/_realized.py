@@ -93,8 +93,8 @@ def realized_correlation(
 
     **Cost.** Per-name window sums come from cumulative sums (O(N·T)); the only cross-name
     quantity is the series :math:`\sum_i a_i r_{it}` inside each window, one weighted sum per
-    (window, row) pair: O(N·T·window) multiply-adds in a single ``einsum`` over a strided
-    view, O(N·T) memory, no N×N matrix (pandas' ``rolling().corr()`` is O(N²·T)).
+    (window, row) pair: O(N·T·window) multiply-adds in one batched matrix-vector product over a
+    strided view, O(N·T) memory, no N×N matrix (pandas' ``rolling().corr()`` is O(N²·T)).
 
     No look-ahead: the value at row :math:`t` uses rows :math:`t-\text{window}+1 \dots t`
     only.
@@ -137,8 +137,8 @@ def realized_correlation(
         include = include & (w_end > 0)
         a = np.where(include, renormalize(w_end, include), 0.0)
     # y[e, k] = sum_i a[e, i] * x0[e + k, i]: the combination inside window e (row e + k).
-    view = sliding_window_view(x0, w_len, axis=0)  # (windows, names, window)
-    y = np.einsum("eik,ei->ek", view, a)
+    view = sliding_window_view(x0, w_len, axis=0)  # (windows, names, window), no copy
+    y = np.matmul(view.transpose(0, 2, 1), a[:, :, None])[:, :, 0]  # batched gemv
     var_y = y.var(axis=1, ddof=1)
     n = include.sum(axis=1).astype(np.float64)
     if how == "mean":

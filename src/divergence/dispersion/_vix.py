@@ -366,6 +366,12 @@ def _panel_core(
     pos = np.arange(n, dtype=np.int64)
     starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]]).astype(np.int64)
     n_groups = starts.size
+    sizes = np.diff(np.r_[starts, n])
+
+    def expand(per_chain: Any) -> Any:
+        """One value per chain -> one per row (rows are grouped, so a repeat suffices)."""
+        return np.repeat(per_chain, sizes)
+
     growth = np.exp(r * t)
     call_mid, put_mid = _mid(cb, ca), _mid(pb, pa)
     # Step 1: forward at the first strike of each chain with the smallest |C - P|.
@@ -373,32 +379,32 @@ def _panel_core(
     gap = np.where(np.isfinite(gap), gap, np.inf)
     best = np.minimum.reduceat(gap, starts)
     has_pair = np.isfinite(best)
-    j = _group_first_true(gap == best[g], pos, starts, n)
+    j = _group_first_true(gap == expand(best), pos, starts, n)
     j = np.where(has_pair, j, starts)
     forward = np.where(
         has_pair, k[j] + growth * (call_mid[j] - put_mid[j]), np.nan
     )  # one per chain
     # Step 2: K0 position = start + (number of strikes below / at-or-below F) - 1.
-    fg = forward[g]
+    fg = expand(forward)
     below = (k < fg) if k0_rule == "below" else (k <= fg)
     n_below = np.add.reduceat(below.astype(np.int64), starts)
     valid = has_pair & (n_below > 0)
     i0 = starts + n_below - 1
-    rel = pos - i0[g]  # < 0: put side, > 0: call side
+    rel = pos - expand(i0)  # < 0: put side, > 0: call side
     # Step 3: zero-bid truncation. A pair of consecutive zero bids on the put side at
     # (i, i + 1) ends the put wing at i: every put at or below the highest such i is dropped.
     same_next = np.r_[g[1:] == g[:-1], False]
     put_zero = ~(pb > 0)
     pair_put = put_zero & np.r_[put_zero[1:], False] & same_next & (rel <= -2)
     put_cut = _group_last_true(pair_put, pos, starts)
-    use_put = (rel < 0) & ~put_zero & (pos > put_cut[g])
+    use_put = (rel < 0) & ~put_zero & (pos > expand(put_cut))
     same_prev = np.r_[False, g[1:] == g[:-1]]
     call_zero = ~(cb > 0)
     pair_call = call_zero & np.r_[False, call_zero[:-1]] & same_prev & (rel >= 2)
     call_cut = _group_first_true(pair_call, pos, starts, n)
-    use_call = (rel > 0) & ~call_zero & (pos < call_cut[g])
+    use_call = (rel > 0) & ~call_zero & (pos < expand(call_cut))
     at_k0 = rel == 0
-    used = (use_put | use_call | at_k0) & valid[g]
+    used = (use_put | use_call | at_k0) & expand(valid)
     price = np.where(use_put, put_mid, np.where(use_call, call_mid, 0.5 * (put_mid + call_mid)))
     # Step 4: Delta K among the strikes used, within each chain.
     ku, gu, qu = k[used], g[used], price[used]
@@ -523,9 +529,15 @@ def model_free_variance_panel(
     grouped = frame.groupby(keys if len(keys) > 1 else keys[0], sort=True)  # type: ignore[arg-type]
     codes: IntArray = np.asarray(grouped.ngroup().to_numpy(), dtype=np.int64)
     labels = grouped.size().index
-    order: IntArray = np.lexsort((k, codes)).astype(np.int64)
-    g: IntArray = codes[order]
-    ks = k[order]
+    step_g = codes[1:] - codes[:-1]
+    if np.all((step_g > 0) | ((step_g == 0) & (k[1:] > k[:-1]))):
+        # already sorted by (chain, strike): skip the sort and the gathers
+        order: IntArray = np.arange(k.size, dtype=np.int64)
+        g, ks = codes, k
+    else:
+        order = np.lexsort((k, codes)).astype(np.int64)
+        g, ks = codes[order], k[order]
+        cb, ca, pb, pa = cb[order], ca[order], pb[order], pa[order]
     dup = (ks[1:] == ks[:-1]) & (g[1:] == g[:-1])
     if dup.any():
         i = int(np.flatnonzero(dup)[0]) + 1
@@ -536,7 +548,7 @@ def model_free_variance_panel(
     starts: IntArray = np.flatnonzero(np.r_[True, g[1:] != g[:-1]]).astype(np.int64)
     tt = _per_chain_param(frame, t, "t", starts, order, positive=True)
     rr = _per_chain_param(frame, r, "r", starts, order, positive=False)
-    var = _panel_core(g, ks, cb[order], ca[order], pb[order], pa[order], tt, rr, rule)
+    var = _panel_core(g, ks, cb, ca, pb, pa, tt, rr, rule)
     return pd.Series(var, index=labels, name="variance")
 
 
