@@ -9,7 +9,7 @@ import numpy as np
 
 from divergence._numeric import row_sum, safe_divide
 from divergence._typing import BoolArray, FloatArray, NanPolicy, PanelLike
-from divergence._validation import Meta, as_array, check_option, nan_row_mask
+from divergence._validation import Meta, _fmt_label, as_array, check_option, nan_row_mask
 from divergence.dispersion._common import cross_weights, per_row_values, renormalize
 from divergence.errors import InputError, OutOfRangeWarning
 
@@ -67,7 +67,7 @@ def _report(
         return
     first = int(np.flatnonzero(out_mask)[0])
     if meta.ndim == 2 and meta.index is not None:
-        where = f"row {meta.index[first]}"
+        where = f"row {_fmt_label(meta.index[first])}"
     elif meta.ndim == 2:
         where = f"row {first}"
     else:
@@ -259,7 +259,9 @@ def dispersion_index(
         Index weights, same layout (or one per column); renormalised over names present.
     on_out_of_range : {"warn", "raise", "ignore"}, default "warn"
         What to do when :math:`\sum_i w_i\sigma_i^2 < \sigma_I^2` (the square root does not
-        exist): warn, raise, or say nothing. Those rows are NaN, never set to 0.
+        exist): warn, raise, or say nothing. Those rows are NaN, never set to 0 (only a
+        radicand within rounding of zero, :math:`|x| \le 10^{-12}\sum_i w_i\sigma_i^2`, is
+        read as 0).
     nan_policy : {"omit", "propagate", "raise"}, default "omit"
         As in :func:`implied_correlation`.
 
@@ -303,6 +305,8 @@ def dispersion_index(
     policy = check_option(on_out_of_range, "on_out_of_range", _ON_OUT)
     m = _Moments(index_vol, constituent_vols, weights, nan_policy)
     rad = m.s3 - m.index_var
+    # a radicand within rounding of zero (perfect correlation, equal vols) is zero, not < 0
+    rad = np.where(np.abs(rad) <= 1e-12 * np.abs(m.s3), 0.0, rad)
     neg = (rad < 0) & ~m.rows & np.isfinite(rad)
     _report(neg, rad, m.meta, "dispersion_index (radicand)", "[0, inf)", policy)
     out = np.sqrt(np.where(rad >= 0, rad, np.nan))
