@@ -121,8 +121,12 @@ def realized_correlation(
     n_rows = x.shape[0]
     w_len = check_window(window, n_rows, minimum=3)
     valid = ~np.isnan(x)
-    center = safe_divide(row_sum(x.T), valid.sum(axis=0).astype(np.float64))
-    x0 = np.where(valid, x - np.where(np.isfinite(center), center, 0.0), 0.0)
+    # Shift each column by its first observed value before the cumulative sums (fewer
+    # cancellation errors; correlations do not depend on the shift). The first value is never
+    # later than any window in which the name takes part, so nothing looks ahead.
+    first = np.argmax(valid, axis=0)
+    shift = np.where(valid.any(axis=0), x[first, np.arange(x.shape[1])], 0.0)
+    x0 = np.where(valid, x - shift, 0.0)
     full = _window_sums(valid.astype(np.int64), w_len) == w_len
     s1 = _window_sums(x0, w_len)
     s2 = _window_sums(x0**2, w_len)
