@@ -535,7 +535,11 @@ def model_free_variance_panel(
         order: IntArray = np.arange(k.size, dtype=np.int64)
         g, ks = codes, k
     else:
-        order = np.lexsort((k, codes)).astype(np.int64)
+        # sort by strike, then a stable (radix) sort by chain: rows grouped by chain with
+        # strikes ascending inside each (ties across chains do not matter; within a chain
+        # duplicated strikes are rejected below). About twice as fast as np.lexsort.
+        by_strike = np.argsort(k)
+        order = by_strike[np.argsort(codes[by_strike], kind="stable")].astype(np.int64)
         g, ks = codes[order], k[order]
         cb, ca, pb, pa = cb[order], ca[order], pb[order], pa[order]
     dup = (ks[1:] == ks[:-1]) & (g[1:] == g[:-1])
