@@ -76,6 +76,40 @@ def test_white_paper_panel_matches(white_paper: pd.DataFrame) -> None:
     assert var.loc[37] == pytest.approx(0.366818, abs=5e-7)
 
 
+def _current_term(name: str) -> pd.DataFrame:
+    cols = ["strike", "call_bid", "call_ask", "put_bid", "put_ask"]
+    return pd.read_csv(DATA / f"cboe_vix_whitepaper_current_{name}.dat", sep="\t", names=cols)
+
+
+def test_current_white_paper_worked_example() -> None:
+    # Reference: the current Cboe VIX white paper (SPX Weeklys edition), worked example:
+    # near term 854 + 510 + 34,560 minutes (AM settlement), next term 854 + 900 + 44,640
+    # minutes (PM settlement), R1 = 0.0305%, R2 = 0.0286%. Published: T1 = 0.0683486,
+    # T2 = 0.0882686, F1 = 1962.89996, K0 = 1960, sigma1^2 = 0.01846292, VIX = 13.69.
+    near, nxt = _current_term("nearterm"), _current_term("nextterm")
+    t1 = (854 + 510 + 34_560) / 525_600
+    t2 = (854 + 900 + 44_640) / 525_600
+    assert t1 == pytest.approx(0.0683486, abs=5e-8)
+    assert t2 == pytest.approx(0.0882686, abs=5e-8)
+    f1, k0_1 = implied_forward(near, t=t1, r=0.000305, k0_rule="at_or_below")
+    f2, k0_2 = implied_forward(nxt, t=t2, r=0.000286, k0_rule="at_or_below")
+    assert f1 == pytest.approx(1962.89996, abs=5e-6)
+    assert k0_1 == 1960.0
+    # next term by hand from the rows at 1960: call mid 27.30, put mid 24.90
+    assert f2 == pytest.approx(1960 + np.exp(0.000286 * t2) * 2.40, rel=1e-13)
+    assert k0_2 == 1960.0
+    v1 = model_free_variance(near, t=t1, r=0.000305, k0_rule="at_or_below")
+    v2 = model_free_variance(nxt, t=t2, r=0.000286, k0_rule="at_or_below")
+    assert v1 == pytest.approx(0.01846292, abs=5e-9)
+    vix = 100 * np.sqrt(constant_maturity_variance(v1, t1, v2, t2, target=30 / 365))
+    assert vix == pytest.approx(13.69, abs=0.005)  # published to 2 decimals
+    chains = pd.concat(
+        [near.assign(term=1, t=t1, r=0.000305), nxt.assign(term=2, t=t2, r=0.000286)]
+    )
+    panel = model_free_variance_panel(chains, by="term", t="t", r="r", k0_rule="at_or_below")
+    np.testing.assert_allclose(panel.to_numpy(), [v1, v2], rtol=1e-12)
+
+
 # --------------------------------------------------------------------------- closed forms
 def _bs_chain(sigma: float, t: float, r: float, strikes: np.ndarray) -> pd.DataFrame:
     from scipy.stats import norm

@@ -226,8 +226,9 @@ def model_free_variance(
     .. [1] Cboe, "The CBOE Volatility Index – VIX", white paper (2009), steps 1–2 and
        Appendix 1 (the worked example reproduced in the tests: near-term
        :math:`\sigma^2 = 0.472767`, next-term 0.366818, VIX 61.218).
-    .. [2] Cboe, "VIX Index Mathematics Methodology" (current edition), sections on the
-       forward, :math:`K_0` and strike selection.
+    .. [2] Cboe, "VIX Index Mathematics Methodology" and the current VIX white paper (SPX
+       Weeklys edition), whose worked example is also reproduced in the tests
+       (:math:`F_1 = 1962.89996`, :math:`\sigma_1^2 = 0.01846292`, VIX 13.69).
     .. [3] Demeterfi, K., Derman, E., Kamal, M. and Zou, J. (1999), "More than you ever
        wanted to know about volatility swaps", Goldman Sachs Quantitative Strategies.
 
