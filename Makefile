@@ -31,7 +31,7 @@ types: venv
 	$(BIN)/mypy --strict src/divergence
 
 unit: venv
-	$(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) -p no:cacheprovider
+	MPLBACKEND=Agg $(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) -p no:cacheprovider
 
 examples: venv
 	@set -e; for f in examples/*.py; do \

@@ -40,11 +40,9 @@ def build() -> Section:
     ]
 
     def _fig(ax: Any) -> None:
-        # break the line across multi-year gaps between snapshots instead of bridging them
-        gap_after = dates.to_series().diff().dt.days.gt(365).shift(-1, fill_value=False)
-        plot_dates = dates.union(dates[gap_after.to_numpy()] + pd.Timedelta(days=1))
-        share = prof["top_k_share"].reindex(plot_dates)
-        ax.plot(plot_dates, share.to_numpy(), marker="o", label="top-10 share")
+        from divergence import plotting
+
+        plotting.concentration_over_time(prof, "top_k_share", ax=ax)
         ax.set_ylabel("share of total cap")
         ax.set_title("S&P 500: share of the ten largest companies")
 
