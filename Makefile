@@ -39,7 +39,7 @@ examples: venv
 	done
 
 docs: venv
-	MPLBACKEND=Agg $(BIN)/sphinx-build -W --keep-going -q -b html docs docs/_build/html
+	MPLBACKEND=Agg $(BIN)/sphinx-build -E -W --keep-going -q -b html docs docs/_build/html
 
 bench: venv
 	$(BIN)/python -m benchmarks
