@@ -43,6 +43,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from divergence import breadth as breadth
     from divergence import concentration as concentration
     from divergence import datasets as datasets
+    from divergence import dispersion as dispersion
     from divergence import errors as errors
 
 
