@@ -37,6 +37,7 @@ __all__ = [
     "check_int",
     "check_option",
     "check_same_layout",
+    "check_same_rows",
     "check_window",
     "merge_groups",
     "nan_row_mask",
@@ -343,6 +344,24 @@ def check_same_layout(a: Meta, b: Meta) -> None:
             diff = a.columns.symmetric_difference(b.columns)
             where = f"; e.g. {_fmt_label(diff[0])}" if len(diff) else " (same labels, other order)"
             raise InputError(f"{a.name} and {b.name} have different columns{where}")
+
+
+def check_same_rows(a: Meta, b: Meta) -> None:
+    """Require two inputs to have the same number of rows and, when both are pandas, the same index.
+
+    Unlike :func:`check_same_layout` the column counts may differ (a panel and a time series
+    observed on the same dates).
+    """
+    if a.shape[0] != b.shape[0]:
+        raise InputError(
+            f"{a.name} and {b.name} must have the same number of rows, "
+            f"got {a.shape[0]} and {b.shape[0]}"
+        )
+    if a.is_pandas and b.is_pandas and a.index is not None and b.index is not None:
+        if not a.index.equals(b.index):
+            diff = a.index.symmetric_difference(b.index)
+            where = f"; e.g. {_fmt_label(diff[0])}" if len(diff) else " (same labels, other order)"
+            raise InputError(f"{a.name} and {b.name} have different indexes{where}")
 
 
 # --------------------------------------------------------------------------- share classes
