@@ -357,11 +357,11 @@ def check_same_rows(a: Meta, b: Meta) -> None:
             f"{a.name} and {b.name} must have the same number of rows, "
             f"got {a.shape[0]} and {b.shape[0]}"
         )
-    if a.is_pandas and b.is_pandas and a.index is not None and b.index is not None:
-        if not a.index.equals(b.index):
-            diff = a.index.symmetric_difference(b.index)
-            where = f"; e.g. {_fmt_label(diff[0])}" if len(diff) else " (same labels, other order)"
-            raise InputError(f"{a.name} and {b.name} have different indexes{where}")
+    both = a.is_pandas and b.is_pandas and a.index is not None and b.index is not None
+    if both and a.index is not None and b.index is not None and not a.index.equals(b.index):
+        diff = a.index.symmetric_difference(b.index)
+        where = f"; e.g. {_fmt_label(diff[0])}" if len(diff) else " (same labels, other order)"
+        raise InputError(f"{a.name} and {b.name} have different indexes{where}")
 
 
 # --------------------------------------------------------------------------- share classes

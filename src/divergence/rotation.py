@@ -144,10 +144,11 @@ def _sector_sums(
     ind, labels = _sector_indicator(inp.meta, n, sectors, unmapped)
     w = inp.weights  # start-of-period weights over all present names (NaN where absent)
     present = ~np.isnan(w)
-    contrib = np.where(present, w * np.where(present, inp.returns, 0.0), 0.0)
+    # C order so that the matrix products sum in the same order for every input type
+    contrib = np.ascontiguousarray(np.where(present, w * np.where(present, inp.returns, 0.0), 0.0))
     num = contrib @ ind
-    den = np.where(present, w, 0.0) @ ind
-    count = present.astype(np.float64) @ ind
+    den = np.ascontiguousarray(np.where(present, w, 0.0)) @ ind
+    count = np.ascontiguousarray(present, dtype=np.float64) @ ind
     bad = (count == 0) | ~(den > 0)
     if policy == "propagate" and inp.caps_lag is not None:
         absent = np.isnan(inp.returns) | np.isnan(inp.caps_lag)
