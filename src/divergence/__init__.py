@@ -44,6 +44,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from divergence import concentration as concentration
     from divergence import datasets as datasets
     from divergence import errors as errors
+    from divergence import rotation as rotation
 
 
 def __getattr__(name: str) -> Any:
