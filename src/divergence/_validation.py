@@ -165,7 +165,11 @@ def _to_float(x: object, name: str) -> tuple[FloatArray, Meta]:
                 f"{name} must hold numbers only; {len(bad)} column(s) have a non-numeric "
                 f"(or boolean) dtype: {shown}"
             )
-        frame_arr: FloatArray = x.to_numpy(dtype=np.float64, na_value=np.nan, copy=True)
+        if all(isinstance(dt, np.dtype) and dt.kind == "f" for dt in x.dtypes):
+            # plain numpy floats already hold NaN for missing: skip pandas' na_value pass
+            frame_arr: FloatArray = x.to_numpy(dtype=np.float64, copy=True)
+        else:
+            frame_arr = x.to_numpy(dtype=np.float64, na_value=np.nan, copy=True)
         return frame_arr, Meta(name, "frame", 2, frame_arr.shape, x.index.copy(), x.columns.copy())
     if isinstance(x, pd.Series):
         if not _numeric_dtype(x.dtype):
