@@ -39,8 +39,8 @@ from divergence._validation import (
     check_same_layout,
     check_same_rows,
     check_window,
+    nan_row_mask,
 )
-from divergence.breadth import _Inputs
 from divergence.errors import InputError
 
 __all__ = [
@@ -137,23 +137,46 @@ def _sector_indicator(
 def _sector_sums(
     returns: object, market_caps: object, sectors: object, unmapped: str, nan_policy: str
 ) -> tuple[FloatArray, FloatArray, BoolArray, Meta, list[Hashable]]:
-    """Per-sector sums of contributions and weights, and the rows x sectors NaN mask."""
+    """Per-sector sums of cap x return and of caps (start-of-period), and the NaN mask.
+
+    Same timing and presence rule as :func:`divergence.breadth.index_return`; a large panel
+    costs a handful of passes plus two matrix products with the (names x sectors) indicator.
+    """
     policy = check_option(nan_policy, "nan_policy", NAN_POLICIES)
-    inp = _Inputs(returns, market_caps, "raise" if policy == "raise" else "omit")
-    n = inp.returns.shape[1]
-    ind, labels = _sector_indicator(inp.meta, n, sectors, unmapped)
-    w = inp.weights  # start-of-period weights over all present names (NaN where absent)
-    present = ~np.isnan(w)
-    # C order so that the matrix products sum in the same order for every input type
-    contrib = np.ascontiguousarray(np.where(present, w * np.where(present, inp.returns, 0.0), 0.0))
-    num = contrib @ ind
-    den = np.ascontiguousarray(np.where(present, w, 0.0)) @ ind
-    count = np.ascontiguousarray(present, dtype=np.float64) @ ind
-    bad = (count == 0) | ~(den > 0)
-    if policy == "propagate" and inp.caps_lag is not None:
-        absent = np.isnan(inp.returns) | np.isnan(inp.caps_lag)
-        bad |= (absent.astype(np.float64) @ ind) > 0
-    return num, den, bad, inp.meta, labels
+    r, meta = as_array(returns, "returns", ndim=2)
+    m, mmeta = as_array(market_caps, "market_caps", ndim=2, nonnegative=True)
+    check_same_layout(meta, mmeta)
+    below = r < -1.0
+    if below.any():
+        raise InputError(
+            f"returns has {int(below.sum())} value(s) below -1 (a loss of more than 100%); "
+            f"first {meta.locate(below)}. Pass simple decimal returns, not percent or log "
+            "returns of levels."
+        )
+    del below
+    if policy == "raise":
+        nan_row_mask(r, meta, "raise")
+        nan_row_mask(m, mmeta, "raise")
+    t_len, n = r.shape
+    ind, labels = _sector_indicator(meta, n, sectors, unmapped)
+    n_sec = ind.shape[1]
+    num = np.zeros((t_len, n_sec))
+    den = np.zeros((t_len, n_sec))
+    bad = np.ones((t_len, n_sec), dtype=bool)  # the first period has no start-of-period caps
+    if t_len > 1:
+        r1, m0 = r[1:], m[:-1]  # return over t, cap at t - 1
+        absent = np.isnan(r1)
+        absent |= np.isnan(m0)
+        # np.where gives contiguous blocks (in the input's memory order) for fast products
+        caps0 = np.where(absent, 0.0, m0)
+        contrib = np.where(absent, 0.0, r1)
+        contrib *= caps0
+        num[1:] = contrib @ ind
+        den[1:] = caps0 @ ind
+        bad[1:] = ~(den[1:] > 0)  # no name present, or all present caps are zero
+        if policy == "propagate":
+            bad[1:] |= (absent @ ind) > 0
+    return num, den, bad, meta, labels
 
 
 def _positions(meta: Meta, n: int, labels: object, name: str) -> np.ndarray:
