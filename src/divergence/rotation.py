@@ -639,7 +639,8 @@ def rotation_diagnostic(
         (default) uses an expanding window from the first row.
     min_periods : int, optional
         Minimum number of complete rows in the window for a result; default ``window`` for a
-        rolling window and 60 for an expanding one. At least the number of regressors + 2.
+        rolling window and 60 (or the data length, if shorter) for an expanding one. At least
+        the number of regressors + 2.
 
     Returns
     -------
