@@ -108,6 +108,14 @@ def test_unmapped_options():
     np.testing.assert_allclose(w.sum(axis=1).to_numpy()[1:], 1.0, atol=1e-15)
 
 
+def test_mapping_by_position_for_arrays():
+    # closed form as in test_sector_returns_hand_example, mapping keyed by column position
+    caps = np.array([[300.0, 100.0, 50.0], [330.0, 90.0, 55.0]])
+    rets = np.array([[np.nan] * 3, [0.10, -0.10, 0.10]])
+    out = rot.sector_returns(rets, caps, {0: "A", 1: "A", 2: "B"})
+    np.testing.assert_allclose(out[1], [0.05, 0.10], rtol=1e-14)
+
+
 def test_propagate_is_per_sector():
     rets, caps, sectors = make_panel(nan_share=0.0)
     rets.iloc[5, 0] = np.nan  # N0 is in sector A
@@ -425,6 +433,7 @@ BAD = [
     (rot.sector_returns, (_R, _C, "ab"), {}, TypeError, "sectors"),
     (rot.sector_returns, (_R, _C, 3), {}, TypeError, "sectors"),
     (rot.sector_returns, (_R, _C, ["a", None]), {}, InputError, "sectors"),
+    (rot.sector_returns, (_R, _C, pd.Series(["a", "b"], index=[0, 0])), {}, InputError, "once"),
     (rot.sector_returns, (_R, _C, [None, None]), {"unmapped": "drop"}, InputError, "sectors"),
     (rot.sector_returns, (_R, _C, ["a", "b"]), {"unmapped": "x"}, InputError, "unmapped"),
     (rot.sector_returns, (_R, _C, ["a", "b"]), {"nan_policy": "raise"}, InputError, "returns"),

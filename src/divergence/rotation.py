@@ -76,37 +76,35 @@ def _column_labels(meta: Meta, n: int) -> list[Hashable]:
     return list(range(n))
 
 
-def _is_missing(label: object) -> bool:
-    if label is None:
-        return True
-    if isinstance(label, float | np.floating):
-        return bool(np.isnan(label))
-    return label is pd.NA or label is pd.NaT
-
-
 def _sector_indicator(
     meta: Meta, n: int, sectors: object, unmapped: str
 ) -> tuple[FloatArray, list[Hashable]]:
     """Indicator matrix (names x sectors) and the sector labels (sorted when comparable)."""
     mode = check_option(unmapped, "unmapped", ("raise", "group", "drop"))
-    cols = _column_labels(meta, n)
+    cols = pd.Index(_column_labels(meta, n), tupleize_cols=False)
     if isinstance(sectors, Mapping | pd.Series):
-        mapping = dict(sectors.items())
-        raw: list[Hashable] = [mapping.get(c) for c in cols]
+        table = (
+            sectors if isinstance(sectors, pd.Series) else pd.Series(dict(sectors), dtype=object)
+        )
+        if table.index.has_duplicates:
+            dup = table.index[table.index.duplicated()][0]
+            raise InputError(f"sectors lists {dup!r} more than once")
+        labels_s = table.reindex(cols)  # names not in the mapping -> NaN; extra keys ignored
     elif isinstance(sectors, str | bytes):
         raise TypeError("sectors must be a mapping, a Series or a sequence of labels, got a string")
     elif isinstance(sectors, Sequence | np.ndarray | pd.Index):
-        raw = list(sectors)
-        if len(raw) != n:
+        labels_s = pd.Series(list(sectors), dtype=object)
+        if len(labels_s) != n:
             raise InputError(
-                f"sectors must give one label per column of returns ({n}), got {len(raw)}"
+                f"sectors must give one label per column of returns ({n}), got {len(labels_s)}"
             )
     else:
         raise TypeError(
             "sectors must be a mapping, a Series or a sequence of labels, "
             f"got {type(sectors).__name__}"
         )
-    missing = np.array([_is_missing(s) for s in raw], dtype=bool)
+    missing = labels_s.isna().to_numpy(dtype=bool)
+    raw = np.array(labels_s.astype(object).to_numpy(), dtype=object, copy=True)
     if missing.any():
         if mode == "raise":
             first = cols[int(np.argmax(missing))]
@@ -117,11 +115,11 @@ def _sector_indicator(
                 f"{UNMAPPED_LABEL!r}) or unmapped='drop' (leave them out)."
             )
         if mode == "group":
-            raw = [UNMAPPED_LABEL if m else s for s, m in zip(raw, missing, strict=True)]
+            raw[missing] = UNMAPPED_LABEL
     keep = ~missing if mode == "drop" else np.ones(n, dtype=bool)
     if not keep.any():
         raise InputError("sectors maps no column of returns to a sector")
-    kept = pd.Index([s for s, k in zip(raw, keep, strict=True) if k], tupleize_cols=False)
+    kept = pd.Index(raw[keep], dtype=object, tupleize_cols=False)
     try:
         codes_kept, uniques = pd.factorize(kept, sort=True)
     except TypeError:  # labels of mixed, incomparable types: keep first-appearance order
