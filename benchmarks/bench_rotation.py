@@ -39,6 +39,17 @@ def pandas_idiom(rets: pd.DataFrame, caps: pd.DataFrame, sectors: pd.Series) -> 
     return num / den
 
 
+def pandas_loop(rets: pd.DataFrame, caps: pd.DataFrame, sectors: pd.Series) -> pd.DataFrame:
+    """The other common idiom: one pandas weighted average per sector."""
+    lag = caps.shift(1)
+    out = {}
+    for name, cols in sectors.groupby(sectors).groups.items():
+        r, w = rets[cols], lag[cols]
+        w = w.where(r.notna() & w.notna())
+        out[name] = (w * r).sum(axis=1, min_count=1) / w.sum(axis=1, min_count=1)
+    return pd.DataFrame(out)
+
+
 def run(scale: float = 1.0) -> list[Row]:
     n_dates, n_assets = max(int(5000 * scale), 50), max(int(3000 * scale), 50)
     rets, caps, sectors = make_panel(n_dates, n_assets)
@@ -54,7 +65,10 @@ def run(scale: float = 1.0) -> list[Row]:
             "sector_returns (cap-weighted, t-1 weights)",
             size,
             lambda: rot.sector_returns(rets, caps, sectors),
-            {"shift/where/.T.groupby(sectors).sum": lambda: pandas_idiom(rets, caps, sectors)},
+            {
+                "shift/where/.T.groupby(sectors).sum": lambda: pandas_idiom(rets, caps, sectors),
+                "for sector: (w*r).sum()/w.sum()": lambda: pandas_loop(rets, caps, sectors),
+            },
             floor=lambda: np.nansum(r_arr, axis=1),
             extra={"max |ours - pandas|": f"{err:.1e}"},
         ),
