@@ -158,14 +158,17 @@ def _to_float(x: object, name: str) -> tuple[FloatArray, Meta]:
     if isinstance(x, str | bytes):
         raise TypeError(f"{name} must be array-like of numbers, got a string")
     if isinstance(x, pd.DataFrame):
-        bad = [c for c, dt in x.dtypes.items() if not _numeric_dtype(dt)]
+        # check each distinct dtype once (a wide panel has thousands of columns, one dtype)
+        distinct = list(dict.fromkeys(x.dtypes))
+        bad_types = [dt for dt in distinct if not _numeric_dtype(dt)]
+        bad = [c for c, dt in x.dtypes.items() if dt in bad_types] if bad_types else []
         if bad:
             shown = ", ".join(_fmt_label(c) for c in bad[:5])
             raise TypeError(
                 f"{name} must hold numbers only; {len(bad)} column(s) have a non-numeric "
                 f"(or boolean) dtype: {shown}"
             )
-        if all(isinstance(dt, np.dtype) and dt.kind == "f" for dt in x.dtypes):
+        if all(isinstance(dt, np.dtype) and dt.kind == "f" for dt in distinct):
             # plain numpy floats already hold NaN for missing: skip pandas' na_value pass
             frame_arr: FloatArray = x.to_numpy(dtype=np.float64, copy=True)
         else:
