@@ -104,7 +104,6 @@ def _sector_indicator(
             f"got {type(sectors).__name__}"
         )
     missing = labels_s.isna().to_numpy(dtype=bool)
-    raw = np.array(labels_s.astype(object).to_numpy(), dtype=object, copy=True)
     if missing.any():
         if mode == "raise":
             first = cols[int(np.argmax(missing))]
@@ -115,17 +114,15 @@ def _sector_indicator(
                 f"{UNMAPPED_LABEL!r}) or unmapped='drop' (leave them out)."
             )
         if mode == "group":
-            raw[missing] = UNMAPPED_LABEL
-    keep = ~missing if mode == "drop" else np.ones(n, dtype=bool)
-    if not keep.any():
-        raise InputError("sectors maps no column of returns to a sector")
-    kept = pd.Index(raw[keep], dtype=object, tupleize_cols=False)
+            labels_s = labels_s.astype(object).where(~missing, UNMAPPED_LABEL)
+        elif missing.all():
+            raise InputError("sectors maps no column of returns to a sector")
+    # missing labels get code -1 (left out: only reachable under unmapped="drop")
     try:
-        codes_kept, uniques = pd.factorize(kept, sort=True)
+        codes, uniques = pd.factorize(labels_s, sort=True)
     except TypeError:  # labels of mixed, incomparable types: keep first-appearance order
-        codes_kept, uniques = pd.factorize(kept, sort=False)
-    codes = np.full(n, -1, dtype=np.intp)
-    codes[keep] = codes_kept
+        codes, uniques = pd.factorize(labels_s, sort=False)
+    codes = np.asarray(codes, dtype=np.intp)
     ind = np.zeros((n, len(uniques)), dtype=np.float64)
     rows = np.flatnonzero(codes >= 0)
     ind[rows, codes[rows]] = 1.0
