@@ -70,10 +70,10 @@ SectorsLike = Mapping[Hashable, Hashable] | pd.Series | Sequence[Hashable] | np.
 
 
 # --------------------------------------------------------------------------- helpers
-def _column_labels(meta: Meta, n: int) -> list[Hashable]:
+def _column_labels(meta: Meta, n: int) -> pd.Index:
     if meta.columns is not None:
-        return list(meta.columns)
-    return list(range(n))
+        return meta.columns
+    return pd.RangeIndex(n)
 
 
 def _sector_indicator(
@@ -81,7 +81,7 @@ def _sector_indicator(
 ) -> tuple[FloatArray, list[Hashable]]:
     """Indicator matrix (names x sectors) and the sector labels (sorted when comparable)."""
     mode = check_option(unmapped, "unmapped", ("raise", "group", "drop"))
-    cols = pd.Index(_column_labels(meta, n), tupleize_cols=False)
+    cols = _column_labels(meta, n)
     if isinstance(sectors, Mapping | pd.Series):
         table = (
             sectors if isinstance(sectors, pd.Series) else pd.Series(dict(sectors), dtype=object)
@@ -159,15 +159,18 @@ def _sector_sums(
     den = np.zeros((t_len, n_sec))
     bad = np.ones((t_len, n_sec), dtype=bool)  # the first period has no start-of-period caps
     if t_len > 1:
-        r1, m0 = r[1:], m[:-1]  # return over t, cap at t - 1
-        absent = np.isnan(r1)
-        absent |= np.isnan(m0)
-        # np.where gives contiguous blocks (in the input's memory order) for fast products
-        caps0 = np.where(absent, 0.0, m0)
-        contrib = np.where(absent, 0.0, r1)
-        contrib *= caps0
-        num[1:] = contrib @ ind
-        den[1:] = caps0 @ ind
+        # In place on the private copies made by as_array (no further panel-sized arrays):
+        # return over t (r1) and cap at t - 1 (m0), as views.
+        r1, m0 = r[1:], m[:-1]
+        r_missing = np.isnan(r1)
+        if policy == "propagate":
+            absent = r_missing | np.isnan(m0)
+        np.fmax(m0, 0.0, out=m0)  # missing cap -> 0 (caps are >= 0, so nothing else moves)
+        np.multiply(m0, ~r_missing, out=m0)  # no return -> weight 0
+        np.fmax(r1, -2.0, out=r1)  # missing return -> -2 (returns are >= -1), times weight 0
+        np.multiply(r1, m0, out=r1)
+        num[1:] = r1 @ ind
+        den[1:] = m0 @ ind
         bad[1:] = ~(den[1:] > 0)  # no name present, or all present caps are zero
         if policy == "propagate":
             bad[1:] |= (absent @ ind) > 0
