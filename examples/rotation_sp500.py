@@ -115,6 +115,10 @@ for col, factor in (("small_minus_large", "SMB"), ("value_minus_growth", "HML"))
         f"  {col}: {gaps[col].mean() * 12:+.2%}/yr (published {factor} "
         f"{ff[factor].mean() * 12:+.2%}/yr, correlation {corr:.3f})"
     )
+factors = dv.datasets.load_fama_french("factors")  # published SMB/HML, 1926-07 to 2018-11
+for start in ("1926", "2007"):
+    avg = factors.loc[start:, ["SMB", "HML"]].mean() * 12
+    print(f"  published factors from {start}: SMB {avg['SMB']:+.2%}/yr, HML {avg['HML']:+.2%}/yr")
 roll = rot.size_style_gaps(ff, compound="rolling", window=60)
 print(
     f"  worst 5-year small-minus-large: {roll['small_minus_large'].min():+.1%} "

@@ -540,3 +540,42 @@ def test_import_does_not_load_heavy_modules():
     )
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert res.stdout.strip() == ""
+
+
+# --------------------------------------------------------------------------- more properties
+@given(
+    st.integers(20, 60),
+    st.integers(1, 15),
+    st.one_of(st.none(), st.integers(8, 20)),
+    st.integers(0, 2**32 - 1),
+)
+def test_property_diagnostic_no_look_ahead(n, extra, window, seed):
+    rng = np.random.default_rng(seed)
+    total = n + extra
+    d = rng.normal(size=total)
+    f = rng.normal(size=(total, 2))
+    y = 0.5 * d + f[:, 0] + rng.normal(size=total)
+    y[rng.random(total) < 0.1] = np.nan
+    kw = {"window": window, "min_periods": 8}
+    full = rot.rotation_diagnostic(y, d, f, **kw)
+    short = rot.rotation_diagnostic(y[:n], d[:n], f[:n], **kw)
+    pd.testing.assert_frame_equal(full.iloc[:n], short, rtol=1e-12, atol=1e-14)
+
+
+def test_relative_performance_cumulative_skips_nan_like_pandas():
+    r = pd.Series([0.1, np.nan, -0.05, 0.02])
+    b = pd.Series([0.0, 0.01, 0.01, np.nan])
+    out = rot.relative_performance(r, b, cumulative=True)
+    # independent: pandas cumprod skips NaN; compound only where both are present
+    both = r.notna() & b.notna()
+    ref = (1 + r.where(both)).cumprod() / (1 + b.where(both)).cumprod() - 1
+    np.testing.assert_allclose(out.to_numpy(), ref.to_numpy(), rtol=1e-14)
+    assert out.isna().tolist() == [False, True, False, True]
+
+
+def test_sector_spread_long_short_weighted_legs():
+    r = np.array([[0.02, 0.00, -0.01, np.nan]])
+    w = np.array([[0.3, 0.1, 0.4, 0.2]])
+    out = rot.sector_spread(r, w, method="long_short", long=[0, 1], short=[2, 3])
+    # closed form: long leg (0.3*0.02 + 0.1*0)/0.4 = 0.015; short leg -0.01 (sector 3 absent)
+    np.testing.assert_allclose(out, [0.025], rtol=1e-14)

@@ -79,6 +79,8 @@ def build() -> Section:
     gaps = rot.size_style_gaps(ff)
     c_smb = float(np.corrcoef(gaps["small_minus_large"], ff["SMB"])[0, 1])
     c_hml = float(np.corrcoef(gaps["value_minus_growth"], ff["HML"])[0, 1])
+    factors = load_fama_french("factors")
+    since07 = factors.loc[factors.index >= pd.Timestamp("2007-01-01"), ["SMB", "HML"]].mean() * 12
     wgap = br.weighting_gap(rets, caps)
     cum_wgap = float(np.expm1(np.log1p(wgap.dropna()).sum()))
 
@@ -115,6 +117,9 @@ def build() -> Section:
         f"{gaps['small_minus_large'].mean() * 12:+.1%}/yr (corr. with SMB {c_smb:.2f}), "
         f"value-minus-growth {gaps['value_minus_growth'].mean() * 12:+.1%}/yr (corr. with HML "
         f"{c_hml:.2f}); arithmetic means of monthly returns x 12.",
+        f"Published factors {factors.index[0]:%Y-%m} to {factors.index[-1]:%Y-%m}: SMB "
+        f"{factors['SMB'].mean() * 12:+.1%}/yr, HML {factors['HML'].mean() * 12:+.1%}/yr; "
+        f"from 2007: SMB {since07['SMB']:+.1%}/yr, HML {since07['HML']:+.1%}/yr.",
         f"S&P 500 2013-2018: cap-weighted minus equal-weighted, compounded daily gaps "
         f"{cum_wgap:+.1%} (survivorship-biased member list).",
     ]
