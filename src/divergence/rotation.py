@@ -257,9 +257,10 @@ def sector_returns(
         Sector of each name. A mapping or Series is keyed by column label (integer position for
         an array input); labels it holds for names that are not columns are ignored, so a whole
         constituents table can be passed for a subset panel. A sequence gives one sector per
-        column, in order. For the bundled data use
-        ``load_sp500_market_caps(long=True)`` (GICS sectors at each snapshot) or
-        ``load_sp500_constituents()["sector"]`` (today's list; names that left are missing).
+        column, in order. For the bundled 2013–2018 prices use the GICS sectors of the
+        2018-02-08 snapshot in ``load_sp500_market_caps(long=True, merge_share_classes=False)``
+        (every member has one); ``load_sp500_constituents()["sector"]`` is today's list and
+        misses the names that left since.
     unmapped : {"raise", "group", "drop"}, default "raise"
         What to do with names without a sector (absent from the mapping, or NaN/None):
         ``"raise"`` an :class:`~divergence.errors.InputError` naming the first; ``"group"`` them
