@@ -579,3 +579,15 @@ def test_sector_spread_long_short_weighted_legs():
     out = rot.sector_spread(r, w, method="long_short", long=[0, 1], short=[2, 3])
     # closed form: long leg (0.3*0.02 + 0.1*0)/0.4 = 0.015; short leg -0.01 (sector 3 absent)
     np.testing.assert_allclose(out, [0.025], rtol=1e-14)
+
+
+def test_report_section_builds():
+    from divergence._sections import SECTION_MODULES
+    from divergence._sections import rotation as section
+
+    assert "rotation" in SECTION_MODULES
+    sec = section.build()
+    assert sec.title == "Rotation"
+    text = "\n".join(sec.lines)
+    assert "No earnings-revision data is bundled" in text
+    assert len(sec.figures) == 2
