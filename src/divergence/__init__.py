@@ -45,6 +45,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from divergence import datasets as datasets
     from divergence import dispersion as dispersion
     from divergence import errors as errors
+    from divergence import rotation as rotation
 
 
 def __getattr__(name: str) -> Any:

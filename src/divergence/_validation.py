@@ -37,6 +37,7 @@ __all__ = [
     "check_int",
     "check_option",
     "check_same_layout",
+    "check_same_rows",
     "check_window",
     "merge_groups",
     "nan_row_mask",
@@ -163,14 +164,21 @@ def _to_float(x: object, name: str, copy: bool = True) -> tuple[FloatArray, Meta
     if isinstance(x, str | bytes):
         raise TypeError(f"{name} must be array-like of numbers, got a string")
     if isinstance(x, pd.DataFrame):
-        bad = [c for c, dt in x.dtypes.items() if not _numeric_dtype(dt)]
+        # check each distinct dtype once (a wide panel has thousands of columns, one dtype)
+        distinct = list(dict.fromkeys(x.dtypes))
+        bad_types = [dt for dt in distinct if not _numeric_dtype(dt)]
+        bad = [c for c, dt in x.dtypes.items() if dt in bad_types] if bad_types else []
         if bad:
             shown = ", ".join(_fmt_label(c) for c in bad[:5])
             raise TypeError(
                 f"{name} must hold numbers only; {len(bad)} column(s) have a non-numeric "
                 f"(or boolean) dtype: {shown}"
             )
-        frame_arr: FloatArray = x.to_numpy(dtype=np.float64, na_value=np.nan, copy=copy)
+        if all(isinstance(dt, np.dtype) and dt.kind == "f" for dt in distinct):
+            # plain numpy floats already hold NaN for missing: skip pandas' na_value pass
+            frame_arr: FloatArray = x.to_numpy(dtype=np.float64, copy=copy)
+        else:
+            frame_arr = x.to_numpy(dtype=np.float64, na_value=np.nan, copy=copy)
         if not copy:
             frame_arr = _readonly(frame_arr)
         return frame_arr, Meta(name, "frame", 2, frame_arr.shape, x.index.copy(), x.columns.copy())
@@ -390,6 +398,24 @@ def check_same_layout(a: Meta, b: Meta) -> None:
             diff = a.columns.symmetric_difference(b.columns)
             where = f"; e.g. {_fmt_label(diff[0])}" if len(diff) else " (same labels, other order)"
             raise InputError(f"{a.name} and {b.name} have different columns{where}")
+
+
+def check_same_rows(a: Meta, b: Meta) -> None:
+    """Require two inputs to have the same number of rows and, when both are pandas, the same index.
+
+    Unlike :func:`check_same_layout` the column counts may differ (a panel and a time series
+    observed on the same dates).
+    """
+    if a.shape[0] != b.shape[0]:
+        raise InputError(
+            f"{a.name} and {b.name} must have the same number of rows, "
+            f"got {a.shape[0]} and {b.shape[0]}"
+        )
+    both = a.is_pandas and b.is_pandas and a.index is not None and b.index is not None
+    if both and a.index is not None and b.index is not None and not a.index.equals(b.index):
+        diff = a.index.symmetric_difference(b.index)
+        where = f"; e.g. {_fmt_label(diff[0])}" if len(diff) else " (same labels, other order)"
+        raise InputError(f"{a.name} and {b.name} have different indexes{where}")
 
 
 # --------------------------------------------------------------------------- share classes

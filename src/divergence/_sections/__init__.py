@@ -15,6 +15,7 @@ SECTION_MODULES: tuple[str, ...] = (
     "concentration",
     "breadth",
     "dispersion",
+    "rotation",
 )
 
 
