@@ -175,3 +175,47 @@ def test_layout_mismatch_and_bad_returns() -> None:
         br.index_return(np.array([[0.1, -1.5]]), np.ones((1, 2)))
     with pytest.raises(InputError, match="must be 2-D"):
         br.index_return(np.array([0.1, 0.2]))
+
+
+# ------------------------------------------------------- gaps found by mutation testing
+def test_breadth_ties_and_missing_names() -> None:
+    caps = np.array([[1.0, 1.0, 1.0, 1.0], [1.0, 1.0, 1.0, 1.0]])
+    rets = np.array([[np.nan] * 4, [0.0, 0.02, np.nan, -0.02]])
+    row = br.breadth(rets, caps).iloc[1]
+    assert row["n"] == 3
+    assert row["index_return"] == pytest.approx(0.0)
+    assert row["share_up"] == pytest.approx(1 / 3)  # a zero return is not "up"
+    assert row["share_beating_index"] == pytest.approx(1 / 3)  # equal to the index is not beating
+    one = br.breadth(np.array([[0.01], [0.03]]))
+    assert one["share_up"].tolist() == [1.0, 1.0] and one["n"].tolist() == [1.0, 1.0]
+    prop = br.breadth(rets, caps, nan_policy="propagate")
+    assert np.isnan(prop["n"].iloc[1]) and np.isnan(prop["share_up"].iloc[1])
+
+
+def test_a_total_loss_is_allowed() -> None:
+    caps = np.array([[1.0, 3.0], [0.0, 3.3]])
+    rets = np.array([[0.0, 0.0], [-1.0, 0.1]])
+    assert br.index_return(rets, caps)[1] == pytest.approx(0.25 * -1.0 + 0.75 * 0.1)
+
+
+def test_propagate_uses_start_of_period_caps() -> None:
+    caps = np.array([[1.0, 1.0], [np.nan, 1.0], [1.0, 1.0], [1.0, 1.0]])
+    rets = np.zeros((4, 2)) + 0.01
+    out = br.index_return(rets, caps, nan_policy="propagate")
+    # a missing cap at t = 1 is the start-of-period cap of t = 2 only
+    assert np.isnan(out[0]) and np.isnan(out[2])
+    assert out[1] == pytest.approx(0.01) and out[3] == pytest.approx(0.01)
+
+
+def test_top_k_contribution_share_ignores_absent_names_when_ranking() -> None:
+    # the largest cap has no return this period: it must not take a top-k slot
+    caps = np.array([[1000.0, 10.0, 5.0, 1.0], [1000.0, 10.0, 5.0, 1.0]])
+    rets = np.array([[0.0] * 4, [np.nan, 0.02, 0.01, -0.01]])
+    w = np.array([10.0, 5.0, 1.0]) / 16.0
+    contrib = w * np.array([0.02, 0.01, -0.01])
+    for k, expected in ((1, contrib[0] / contrib.sum()), (2, contrib[:2].sum() / contrib.sum())):
+        assert br.top_k_contribution_share(rets, caps, k)[1] == pytest.approx(expected)
+    frame = pd.DataFrame(rets, columns=list("abcd"))
+    assert br.top_k_contribution_share(frame, pd.DataFrame(caps, columns=list("abcd"))).name == (
+        "top_k_contribution_share"
+    )

@@ -294,3 +294,104 @@ def test_profile_columns_and_index() -> None:
     np.testing.assert_allclose(prof["n"], [3, 3, 2])
     np.testing.assert_allclose(prof["hhi"], conc.hhi(df).to_numpy())
     np.testing.assert_allclose(prof["top_k_share"], [0.6, 1 / 3, 0.5])
+
+
+# ------------------------------------------------------- gaps found by mutation testing
+ALL_REDUCTIONS = {
+    "hhi": conc.hhi,
+    "effective_n": conc.effective_n,
+    "top_k_share": conc.top_k_share,
+    "concentration_coefficient": conc.concentration_coefficient,
+    "gini": conc.gini,
+    "theil": conc.theil,
+    "hall_tideman": conc.hall_tideman,
+    "hill_2": lambda x, **kw: conc.hill_number(x, 2.0, **kw),
+}
+
+
+@pytest.mark.parametrize("name", sorted(ALL_REDUCTIONS))
+def test_every_reduction_honours_groups(name: str) -> None:
+    fn = ALL_REDUCTIONS[name]
+    rng = np.random.default_rng(17)
+    raw = pd.DataFrame(rng.lognormal(0, 1, (4, 14)), columns=[f"C{i}" for i in range(14)]).mask(
+        rng.random((4, 14)) < 0.2
+    )
+    groups = {"C1": "C0", "C2": "C0", "C5": "C4"}
+    merged = raw.copy()
+    merged["C0"] = raw[["C0", "C1", "C2"]].sum(axis=1, min_count=1)
+    merged["C4"] = raw[["C4", "C5"]].sum(axis=1, min_count=1)
+    merged = merged.drop(columns=["C1", "C2", "C5"])
+    np.testing.assert_allclose(fn(raw, groups=groups).to_numpy(), fn(merged).to_numpy(), rtol=1e-12)
+
+
+def test_output_series_names() -> None:
+    df = pd.DataFrame([[3.0, 1.0, 2.0]], index=pd.to_datetime(["2024-01-31"]))
+    assert conc.hhi(df).name == "hhi"
+    assert conc.hhi(df, normalized=True).name == "hhi_normalized"
+    assert conc.effective_n(df).name == "effective_n"
+    assert conc.top_k_share(df).name == "top_k_share"
+    assert conc.concentration_coefficient(df).name == "concentration_coefficient"
+    assert conc.gini(df).name == "gini"
+    assert conc.theil(df).name == "theil"
+    assert conc.hall_tideman(df).name == "hall_tideman"
+    assert conc.hill_number(df, 2).name == "hill_2"
+
+
+def test_defaults_are_top_ten() -> None:
+    x = np.arange(1.0, 31.0)
+    assert conc.top_k_share(x) == pytest.approx(x[-10:].sum() / x.sum())
+    assert conc.concentration_coefficient(x) == pytest.approx(x[-10:].mean() / np.median(x))
+    prof = conc.concentration_profile(x)
+    assert prof.attrs["k"] == 10
+    assert prof["top_k_share"].iloc[0] == pytest.approx(x[-10:].sum() / x.sum())
+
+
+def test_profile_columns_follow_nan_policy_and_index() -> None:
+    idx = pd.date_range("2021-01-31", periods=3, freq="ME")
+    df = pd.DataFrame([[3.0, np.nan, 1.0], [2.0, 2.0, 1.0], [5.0, 1.0, 1.0]], index=idx)
+    prof = conc.concentration_profile(df, k=2, nan_policy="propagate")
+    assert prof.index.equals(idx)
+    expected = {
+        "hhi": conc.hhi(df, nan_policy="propagate"),
+        "hhi_normalized": conc.hhi(df, normalized=True, nan_policy="propagate"),
+        "effective_n": conc.effective_n(df, nan_policy="propagate"),
+        "top_k_share": conc.top_k_share(df, 2, nan_policy="propagate"),
+        "concentration_coefficient": conc.concentration_coefficient(
+            df, top_k=2, nan_policy="propagate"
+        ),
+        "gini": conc.gini(df, nan_policy="propagate"),
+        "theil": conc.theil(df, nan_policy="propagate"),
+        "hall_tideman": conc.hall_tideman(df, nan_policy="propagate"),
+        "hill_1": conc.hill_number(df, 1.0, nan_policy="propagate"),
+    }
+    for col, series in expected.items():
+        np.testing.assert_allclose(prof[col].to_numpy(), series.to_numpy(), err_msg=col)
+    assert np.isnan(prof["hhi"].iloc[0]) and prof["n"].iloc[0] == 2
+    assert conc.concentration_profile(df, groups={1: 0})["n"].tolist() == [2, 2, 2]
+
+
+def test_hill_number_special_orders_on_panels() -> None:
+    x = np.array([[4.0, 0.0, 1.0, np.nan], [1.0, 1.0, 1.0, 1.0]])
+    np.testing.assert_allclose(conc.hill_number(x, 0), [2.0, 4.0])  # zero size not counted
+    np.testing.assert_allclose(conc.hill_number(x, np.inf), [5 / 4, 4.0])
+    w = np.array([0.8, 0.2])
+    np.testing.assert_allclose(conc.hill_number(x, 1)[0], np.exp(-(w * np.log(w)).sum()))
+    np.testing.assert_allclose(conc.hill_number(x, 3)[0], ((w**3).sum()) ** (-1 / 2))
+    assert np.isnan(conc.hill_number(np.array([[0.0, 0.0], [1.0, 1.0]]), 0.5)[0])
+
+
+def test_lorenz_curve_groups_and_nan() -> None:
+    s = pd.Series([1.0, 1.0, np.nan, 2.0], index=["A", "B", "C", "D"])
+    pop, cum = conc.lorenz_curve(s, groups={"B": "A"})
+    np.testing.assert_allclose(pop, [0.0, 0.5, 1.0])
+    np.testing.assert_allclose(cum, [0.0, 0.5, 1.0])
+    with pytest.raises(InputError, match="x has 1 negative"):
+        conc.lorenz_curve([1.0, -1.0])
+
+
+def test_weights_propagate_and_zero_rows() -> None:
+    x = np.array([[1.0, np.nan, 3.0], [2.0, 2.0, 0.0]])
+    np.testing.assert_allclose(conc.weights(x)[0], [0.25, np.nan, 0.75])
+    prop = conc.weights(x, nan_policy="propagate")
+    assert np.isnan(prop[0]).all()
+    np.testing.assert_allclose(prop[1], [0.5, 0.5, 0.0])

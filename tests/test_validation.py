@@ -102,3 +102,14 @@ def test_seeds_are_reproducible_and_not_consumed() -> None:
         as_generator(1.5)  # type: ignore[arg-type]
     with pytest.raises(InputError, match="seed must be non-negative"):
         as_generator(-1)
+
+
+def test_frame_copy_is_c_contiguous_and_independent() -> None:
+    frame = pd.DataFrame(np.arange(12.0).reshape(3, 4))
+    values, _ = as_array(frame, "x")
+    assert values.flags.c_contiguous
+    values[0, 0] = -5.0
+    assert frame.iloc[0, 0] == 0.0
+    nullable = pd.DataFrame({"a": pd.array([1, None], dtype="Int64"), "b": [1.0, 2.0]})
+    out, _ = as_array(nullable, "x")
+    assert out.flags.c_contiguous and np.isnan(out[1, 0])

@@ -176,10 +176,13 @@ def _to_float(x: object, name: str, copy: bool = True) -> tuple[FloatArray, Meta
             )
         if all(isinstance(dt, np.dtype) and dt.kind == "f" for dt in distinct):
             # plain numpy floats already hold NaN for missing: skip pandas' na_value pass
-            frame_arr: FloatArray = x.to_numpy(dtype=np.float64, copy=copy)
+            frame_arr: FloatArray = x.to_numpy(dtype=np.float64, copy=False)
         else:
-            frame_arr = x.to_numpy(dtype=np.float64, na_value=np.nan, copy=copy)
-        if not copy:
+            frame_arr = x.to_numpy(dtype=np.float64, na_value=np.nan, copy=False)
+        if copy:
+            # one C-ordered copy (pandas blocks are column-major, so to_numpy gives F order)
+            frame_arr = np.array(frame_arr, dtype=np.float64, order="C", copy=True)
+        else:
             frame_arr = _readonly(frame_arr)
         return frame_arr, Meta(name, "frame", 2, frame_arr.shape, x.index.copy(), x.columns.copy())
     if isinstance(x, pd.Series):
