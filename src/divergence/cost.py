@@ -347,14 +347,20 @@ class DivergenceCost:
         check_int(self.min_periods, "min_periods", minimum=2 if self.scoring == "robust_z" else 1)
 
     # ----------------------------------------------------------------- internals
-    def _inputs(self, delta_r: object, i_c: object, l_s: object) -> tuple[FloatArray, Meta]:
-        """Signed scores as an (n, 3) array, and the layout of the first input given."""
+    def _inputs(
+        self, delta_r: object, i_c: object, l_s: object, *, strict: bool = True
+    ) -> tuple[FloatArray, Meta]:
+        """Signed scores as an (n, 3) array, and the layout of the first input given.
+
+        An input passed as None scores 0 (``strict``: only allowed with weight 0) or NaN
+        (``strict=False``, used by :meth:`scores`).
+        """
         raw = {"delta_r": delta_r, "i_c": i_c, "l_s": l_s}
         metas: list[Meta] = []
         cols: dict[str, FloatArray] = {}
         for k, (name, x) in enumerate(raw.items()):
             if x is None:
-                if self.weights[k] != 0.0:
+                if strict and self.weights[k] != 0.0:
                     raise InputError(
                         f"{name} is None but its weight is {self.weights[k]}; pass the input "
                         "or set its weight to 0"
@@ -381,6 +387,8 @@ class DivergenceCost:
             if name in cols:
                 z = _score(cols[name], metas[0], self.scoring, self.min_periods)
                 scores[:, k] = _SIGNS[name] * z
+            elif not strict:
+                scores[:, k] = np.nan
         return scores, metas[0]
 
     def _eta_parts(self, scores: FloatArray) -> FloatArray:
@@ -423,15 +431,15 @@ class DivergenceCost:
         delta_r, i_c, l_s : array_like or Series, or None
             The raw inputs, one value per date on one layout: :math:`\Delta R_{risk}`
             (decimal change of the premium gap), :math:`I_C` (ratio) and :math:`L_S` (decimal
-            per year). ``None`` for an input with weight 0 (its score is then 0).
+            per year). ``None`` for an input that is not available (its column is NaN).
 
         Returns
         -------
         ndarray or DataFrame
             (dates x 3) signed scores, columns :data:`INPUTS`; a DataFrame on the inputs'
-            index for pandas input.
+            index for pandas input. Weights are not applied.
         """
-        s, meta = self._inputs(delta_r, i_c, l_s)
+        s, meta = self._inputs(delta_r, i_c, l_s, strict=False)
         return meta.wrap_panel(s, list(INPUTS))
 
     def linear_predictor(

@@ -17,7 +17,7 @@ from typing import Any
 
 from divergence._numeric import lag_rows, safe_divide
 from divergence._typing import PanelLike
-from divergence._validation import as_array, check_int, check_same_layout, check_window
+from divergence._validation import as_array, check_int, check_lag, check_same_layout
 
 __all__ = ["net_liquidity", "sterilization_rate"]
 
@@ -89,7 +89,7 @@ def sterilization_rate(
     else:
         dv, dm = as_array(base, "base", ndim=(1, 2), positive=True)
         check_same_layout(bm, dm)
-    k = check_window(periods, bv.shape[0], "periods")
+    k = check_lag(periods, bv.shape[0], "periods")
     m = check_int(periods_per_year, "periods_per_year", minimum=1)
     drain = lag_rows(bv, k) - bv
     out = safe_divide(drain, lag_rows(dv, k)) * (m / k)

@@ -41,9 +41,9 @@ from divergence._validation import (
     Meta,
     as_array,
     check_int,
+    check_lag,
     check_option,
     check_same_layout,
-    check_window,
 )
 from divergence.errors import InputError
 
@@ -208,7 +208,7 @@ def annualized_inflation(price_index: PanelLike, periods: int, *, periods_per_ye
     [  nan   nan 0.0201]
     """
     values, meta = as_array(price_index, "price_index", ndim=(1, 2), positive=True)
-    k = check_window(periods, values.shape[0], "periods")
+    k = check_lag(periods, values.shape[0], "periods")
     m = check_int(periods_per_year, "periods_per_year", minimum=1)
     ratio = safe_divide(values, lag_rows(values, k))
     with np.errstate(invalid="ignore"):
@@ -487,5 +487,5 @@ def risk_premium_shift(gap: PanelLike, periods: int) -> Any:
     [   nan -0.005 -0.005]
     """
     values, meta = as_array(gap, "gap", ndim=(1, 2))
-    k = check_window(periods, values.shape[0], "periods")
+    k = check_lag(periods, values.shape[0], "periods")
     return meta.wrap_like(values - lag_rows(values, k))

@@ -24,9 +24,9 @@ from divergence._validation import (
     as_array,
     check_float,
     check_int,
+    check_lag,
     check_option,
     check_same_layout,
-    check_window,
 )
 from divergence.errors import InputError
 from divergence.premia import real_rate
@@ -53,7 +53,7 @@ def _growth(values: FloatArray, k: int, ppy: int | None) -> FloatArray:
 
 
 def _periods(periods: object, ppy: object, n_rows: int) -> tuple[int, int | None]:
-    k = check_window(periods, n_rows, "periods")
+    k = check_lag(periods, n_rows, "periods")
     m = None if ppy is None else check_int(ppy, "periods_per_year", minimum=1)
     return k, m
 
@@ -102,9 +102,10 @@ def deflate(nominal: PanelLike, price_index: PanelLike, *, base: float | None = 
     """
     nv, pv, nm = _series_pair(nominal, price_index, positive_nominal=False)
     if base is None:
-        ok = ~np.isnan(pv)
-        last = np.where(ok.any(axis=0), pv.shape[0] - 1 - np.argmax(ok[::-1], axis=0), 0)
-        ref = np.take_along_axis(pv, np.atleast_1d(last)[None, ...], axis=0)[0]
+        p2 = pv.reshape(pv.shape[0], -1)
+        ok = ~np.isnan(p2)
+        last = np.where(ok.any(axis=0), p2.shape[0] - 1 - np.argmax(ok[::-1], axis=0), 0)
+        ref = p2[last, np.arange(p2.shape[1])].reshape(pv.shape[1:])
     else:
         ref = np.asarray(check_float(base, "base", minimum=0.0, inclusive=(False, True)))
     return nm.wrap_like(nv * ref / pv)
