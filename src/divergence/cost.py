@@ -75,34 +75,43 @@ Link = Literal["logistic", "identity"]
 
 # --------------------------------------------------------------------------- scoring kernels
 def _prefix_le_counts(v: FloatArray) -> IntArray:
-    """``#{s <= t : v[s] <= v[t]}`` for every ``t`` (no NaN in ``v``), in O(n log^2 n).
+    """``#{s <= t : v[s] <= v[t]}`` for every ``t`` (no NaN in ``v``), in O(n log n).
 
-    Bottom-up divide and conquer over time: at level ``l`` the rows are cut into blocks of
-    ``2**(l+1)``; each block's right half counts the elements of its left half that are
-    ``<=`` it. Sorting every block by value is one stable argsort of the global value order
-    by block id; ties are broken by time, so equal values in the (earlier) left half come first
-    and are counted. Every pair ``s < t`` is counted at exactly one level.
+    A vectorised merge-sort count (divide and conquer over time), run top-down so that no
+    level needs a sort. The rows are padded to ``N = 2**L``. At level ``l`` the time axis is
+    cut into blocks of ``2**(l+1)`` rows and ``o`` lists every block's elements in (value, time)
+    order, blocks one after another. In each block, an element of the right (later) half gains
+    the number of left-half elements before it in that order: those are earlier and ``<=`` it
+    (ties are ordered by time, so equal earlier values come first and count). Every pair
+    ``s < t`` meets at exactly one level, where ``s`` is in the left and ``t`` in the right half
+    of a block. Going down a level is a stable partition of each block into its left half
+    then its right half, done with the same within-block running counts (no sort): one stable
+    argsort at the start, then O(N) work per level for ``L = ceil(log2 n)`` levels.
     """
     n = v.shape[0]
-    counts = np.ones(n, dtype=np.int64)
     if n < 2:
-        return counts
-    _, inv = np.unique(v, return_inverse=True)
-    order = np.argsort(inv, kind="stable")  # by (value, time)
-    idx = np.arange(n, dtype=np.int64)
-    level = 0
-    while (1 << level) < n:
-        block = idx >> (level + 1)
-        o = order[np.argsort(block[order], kind="stable")]  # by (block, value, time)
-        left = ((o >> level) & 1) == 0
-        cum_left = np.cumsum(left)
-        # blocks are contiguous runs of 2**(level+1) rows, so block b starts at b << (level+1)
-        start = block[o] << (level + 1)
-        before = np.where(start > 0, cum_left[np.maximum(start - 1, 0)], 0)
-        right = ~left
-        counts[o[right]] += (cum_left - before)[right]
-        level += 1
-    return counts
+        return np.ones(n, dtype=np.int64)
+    n_levels = int(n - 1).bit_length()
+    size_all = 1 << n_levels
+    itype = np.int32 if size_all < 2**31 else np.int64
+    # (value, time) order; padding rows come last in time and in order, and never count
+    o = np.concatenate([np.argsort(v, kind="stable"), np.arange(n, size_all)]).astype(itype)
+    acc = np.zeros(size_all, dtype=itype)
+    pos = np.arange(size_all, dtype=itype)
+    for level in range(n_levels - 1, -1, -1):  # log2(n) vectorised passes
+        size = 1 << (level + 1)
+        half = 1 << level
+        right = ((o >> level) & 1).astype(bool)
+        cum_left = np.cumsum(~right.reshape(-1, size), axis=1, dtype=itype).reshape(-1)
+        acc[o] += cum_left * right
+        if level:
+            # stable partition of every block: left-half elements first, then right-half ones
+            new_pos = pos + np.where(right, half - cum_left, cum_left - 1 - (pos & (size - 1)))
+            nxt = np.empty_like(o)
+            nxt[new_pos] = o
+            o = nxt
+    out: IntArray = acc[:n].astype(np.int64) + 1
+    return out
 
 
 def _columns(x: object, name: str) -> tuple[FloatArray, Meta]:
@@ -139,8 +148,8 @@ def expanding_percentile(x: PanelLike, *, min_periods: int = 1) -> Any:
 
     over non-NaN observations; identical to
     ``pd.Series(x).expanding(min_periods).apply(lambda w: (w <= w[-1]).mean(), raw=True)``
-    on a series without NaN, but in :math:`O(n \log^2 n)` with vectorised passes instead of
-    :math:`O(n^2)`. A value at ``t`` uses rows up to ``t`` only.
+    on a series without NaN, but in :math:`O(n \log n)` (one sort, then :math:`\log_2 n`
+    vectorised passes) instead of :math:`O(n^2)`. A value at ``t`` uses rows up to ``t`` only.
 
     References
     ----------
