@@ -193,7 +193,8 @@ def expanding_robust_z(x: PanelLike, *, min_periods: int = 24) -> Any:
     -------
     ndarray, Series or DataFrame
         Score in units of a normal-consistent robust standard deviation, shaped like ``x``;
-        NaN where the history is too short or its inter-quartile range is zero.
+        NaN where the history is too short or its inter-quartile range is zero (or so small
+        that the score overflows).
 
     Raises
     ------
@@ -246,7 +247,9 @@ def expanding_robust_z(x: PanelLike, *, min_periods: int = 24) -> Any:
         med_prev = np.r_[np.nan, med[:-1]]
         scale_prev = np.r_[np.nan, iqr[:-1]] / _IQR_NORMAL
         ok = np.isfinite(scale_prev) & (scale_prev > 0)
-        out[valid, j] = safe_divide(v - med_prev, scale_prev, ok)
+        with np.errstate(over="ignore"):  # a subnormal IQR: the score is not representable
+            z = safe_divide(v - med_prev, scale_prev, ok)
+        out[valid, j] = np.where(np.isfinite(z), z, np.nan)
     return meta.wrap_like(out.reshape(values.shape))
 
 
@@ -261,8 +264,10 @@ def _score(values: FloatArray, meta: Meta, scoring: str, min_periods: int) -> Fl
 def _pairwise_positive(s: FloatArray) -> FloatArray:
     """Sum over pairs j < k of (s_j)_+ (s_k)_+ for each row of an (n, m) array."""
     pos = np.maximum(s, 0.0)
-    total = pos.sum(axis=1)
-    out: FloatArray = 0.5 * (total**2 - (pos**2).sum(axis=1))
+    out: FloatArray = np.zeros(s.shape[0])
+    for j in range(s.shape[1]):  # three inputs: three pairs
+        for k in range(j + 1, s.shape[1]):
+            out += pos[:, j] * pos[:, k]
     return out
 
 
@@ -406,12 +411,14 @@ class DivergenceCost:
         parts = np.empty((n, 5))
         parts[:, 0] = self.intercept
         w = np.asarray(self.weights)
-        # a zero weight times a NaN score would give NaN: such inputs contribute exactly 0
-        parts[:, 1:4] = np.where(w == 0.0, 0.0, scores * w)
-        if self.interaction == 0.0:
-            parts[:, 4] = np.where(np.isnan(scores).any(axis=1), np.nan, 0.0)
-        else:
-            parts[:, 4] = self.interaction * _pairwise_positive(scores)
+        # scores beyond ~1e154 (robust z against a near-zero IQR) overflow to inf: allowed
+        with np.errstate(over="ignore", invalid="ignore"):
+            # a zero weight times a NaN score would give NaN: such inputs contribute exactly 0
+            parts[:, 1:4] = np.where(w == 0.0, 0.0, scores * w)
+            if self.interaction == 0.0:
+                parts[:, 4] = 0.0
+            else:
+                parts[:, 4] = self.interaction * _pairwise_positive(scores)
         bad = np.isnan(parts).any(axis=1)
         parts[bad] = np.nan
         return parts
@@ -541,9 +548,10 @@ class DivergenceCost:
         eta = self._eta_parts(s).sum(axis=1)
         gprime = self._link_derivative(eta)
         pos = np.maximum(s, 0.0)
-        others = pos.sum(axis=1, keepdims=True) - pos
-        d = np.asarray(self.weights)[None, :] + self.interaction * (s > 0) * others
-        out = gprime[:, None] * d
+        with np.errstate(over="ignore", invalid="ignore"):
+            others = pos.sum(axis=1, keepdims=True) - pos
+            d = np.asarray(self.weights)[None, :] + self.interaction * (s > 0) * others
+            out = gprime[:, None] * d
         out[np.isnan(eta)] = np.nan
         return meta.wrap_panel(out, list(INPUTS))
 
