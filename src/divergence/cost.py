@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from divergence._numeric import safe_divide
@@ -93,11 +94,13 @@ def _prefix_le_counts(v: FloatArray) -> IntArray:
         return np.ones(n, dtype=np.int64)
     n_levels = int(n - 1).bit_length()
     size_all = 1 << n_levels
-    itype = np.int32 if size_all < 2**31 else np.int64
+    itype: type[np.signedinteger[Any]] = np.int32 if size_all < 2**31 else np.int64
     # (value, time) order; padding rows come last in time and in order, and never count
-    o = np.concatenate([np.argsort(v, kind="stable"), np.arange(n, size_all)]).astype(itype)
-    acc = np.zeros(size_all, dtype=itype)
-    pos = np.arange(size_all, dtype=itype)
+    o: npt.NDArray[np.signedinteger[Any]] = np.concatenate(
+        [np.argsort(v, kind="stable"), np.arange(n, size_all)]
+    ).astype(itype)
+    acc: npt.NDArray[np.signedinteger[Any]] = np.zeros(size_all, dtype=itype)
+    pos: npt.NDArray[np.signedinteger[Any]] = np.arange(size_all, dtype=itype)
     for level in range(n_levels - 1, -1, -1):  # log2(n) vectorised passes
         size = 1 << (level + 1)
         half = 1 << level
