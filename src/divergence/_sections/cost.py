@@ -55,7 +55,7 @@ def monthly_inputs() -> pd.DataFrame:
 
     i_c = monthly_concentration()
 
-    out = pd.concat(
+    out: pd.DataFrame = pd.concat(
         {
             "gap": gap,
             "delta_r": delta_r,
@@ -91,7 +91,7 @@ def monthly_concentration() -> pd.Series:
     link = ratio.reindex(daily.index.union(ratio.index)).ffill().reindex(daily.index)
     linked = (daily * link).dropna()
     obs = pd.concat([linked, snaps]).sort_index(kind="stable")
-    monthly = obs.resample("MS").last().ffill(limit=SNAPSHOT_CARRY)
+    monthly: pd.Series = obs.resample("MS").last().ffill(limit=SNAPSHOT_CARRY)
     monthly.name = "i_c"
     return monthly
 
