@@ -110,7 +110,8 @@ def main() -> None:
         args = {c: comps[c] if c in cols else None for c in ("delta_r", "i_c", "l_s")}
         prob = fit.evaluate(args["delta_r"], args["i_c"], args["l_s"])
         target = y.loc[comps.index]
-        ok = prob.notna() & target.notna()
+        scored = DivergenceCost().scores(args["delta_r"], args["i_c"], args["l_s"])[cols]
+        ok = prob.notna() & target.notna() & scored.notna().all(axis=1)
         tr, te = ok & (ok.index <= train_end), ok & (ok.index >= test_start)
         base = target[tr].mean()
         print(

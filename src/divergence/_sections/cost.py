@@ -141,7 +141,11 @@ def calibration_study(frame: pd.DataFrame) -> list[dict[str, Any]]:
         )
         args = {c: comps[c] if c in cols else None for c in ("delta_r", "i_c", "l_s")}
         cd = model.evaluate(args["delta_r"], args["i_c"], args["l_s"])
-        ok = cd.notna() & target.notna()
+        # rows where every used input is scored (a zero-weight fit is defined everywhere)
+        scored = DivergenceCost(min_periods=36).scores(args["delta_r"], args["i_c"], args["l_s"])[
+            cols
+        ]
+        ok = cd.notna() & target.notna() & scored.notna().all(axis=1)
         train = ok & (cd.index <= pd.Timestamp(train_end))
         test = ok & (cd.index >= pd.Timestamp(test_start)) & (cd.index <= pd.Timestamp(test_end))
         base = float(target[train].mean())
