@@ -473,3 +473,39 @@ def test_frozen() -> None:
     with pytest.raises(AttributeError):
         m.link = "identity"  # type: ignore[misc]
     assert DivergenceCost(weights=[1, 1, 1]) == DivergenceCost()  # type: ignore[arg-type]
+
+
+@given(
+    arrays(np.float64, (25, 3), elements=st.floats(-50, 50).map(lambda f: round(f, 2))),
+    st.tuples(st.floats(0, 3), st.floats(0, 3), st.floats(0, 3)),
+    st.floats(0, 3),
+    st.sampled_from(["percentile", "robust_z"]),
+    st.sampled_from(["logistic", "identity"]),
+    st.integers(0, 2),
+    st.floats(0.01, 100),
+)
+def test_monotone_property(
+    x: np.ndarray,
+    w: tuple[float, float, float],
+    wi: float,
+    scoring: str,
+    link: str,
+    which: int,
+    step: float,
+) -> None:
+    # Random data and model: moving the last value of one input in its stated direction
+    # (down for delta_r, up for i_c and l_s) never lowers C_D at that date.
+    model = DivergenceCost(
+        weights=w,
+        interaction=wi,
+        scoring=scoring,  # type: ignore[arg-type]
+        link=link,  # type: ignore[arg-type]
+        min_periods=5,
+    )
+    c0 = model.evaluate(x[:, 0], x[:, 1], x[:, 2])[-1]
+    moved = x.copy()
+    moved[-1, which] += (-1.0 if which == 0 else 1.0) * step
+    c1 = model.evaluate(moved[:, 0], moved[:, 1], moved[:, 2])[-1]
+    if np.isnan(c0):
+        return  # e.g. a zero IQR under robust_z
+    assert c1 >= c0 - 1e-12 * max(1.0, abs(c0))

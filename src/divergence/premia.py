@@ -106,11 +106,11 @@ def real_rate(
 
     Parameters
     ----------
-    nominal : array_like, Series or DataFrame
+    nominal : float, array_like, Series or DataFrame
         Nominal rate, decimal per period (e.g. 0.045 a year).
-    inflation : array_like, Series or DataFrame
+    inflation : float, array_like, Series or DataFrame
         Inflation over the same period, decimal (realised or expected), same layout as
-        ``nominal``. Must be above -1.
+        ``nominal`` (scalars only with a scalar ``nominal``). Must be above -1.
     method : {"exact", "linear"}, default "exact"
         ``"exact"``: :math:`(1+i)/(1+\pi) - 1`; ``"linear"``: :math:`i - \pi` (the usual
         approximation, and the convention of breakeven inflation, TIPS and Shiller's excess
@@ -119,7 +119,8 @@ def real_rate(
     Returns
     -------
     ndarray, Series or DataFrame
-        Real rate, decimal per period, shaped like ``nominal``.
+        Real rate, decimal per period, shaped like ``nominal`` (a ``float`` when both
+        inputs are scalars).
 
     Raises
     ------
@@ -230,7 +231,8 @@ def earnings_yield(price: PanelLike, earnings: PanelLike) -> Any:
     Returns
     -------
     ndarray, Series or DataFrame
-        Earnings yield, decimal per year when ``earnings`` are annual, shaped like ``price``.
+        Earnings yield, decimal per year when ``earnings`` are annual, shaped like ``price``
+        (a ``float`` for scalar inputs).
 
     Raises
     ------
@@ -369,7 +371,8 @@ def excess_cape_yield(cape: PanelLike, real_yield: PanelLike) -> Any:
     Returns
     -------
     ndarray, Series or DataFrame
-        Excess CAPE yield, decimal per year, shaped like ``cape``.
+        Excess CAPE yield, decimal per year, shaped like ``cape`` (a ``float`` for scalar
+        inputs).
 
     Raises
     ------
@@ -415,7 +418,8 @@ def risk_premium_gap(earnings_yield: PanelLike, real_yield: PanelLike) -> Any:
     Returns
     -------
     ndarray, Series or DataFrame
-        The gap, decimal per year (multiply by 1e4 for basis points).
+        The gap, decimal per year (multiply by 1e4 for basis points), shaped like
+        ``earnings_yield`` (a ``float`` for scalar inputs).
 
     Raises
     ------

@@ -213,7 +213,8 @@ def build() -> Section:
         + ", ".join(f"{c} {last[c]:+.2f}" for c in ("delta_r", "i_c", "l_s"))
     )
     lines += ["", f"Calibration (logit on 'S&P falls > {DRAWDOWN:.0%} within {HORIZON} months'):"]
-    for r in calibration_study(frame):
+    study = calibration_study(frame)
+    for r in study:
         w = ", ".join(f"{n}={v:.2f}" for n, v in zip(("R", "C", "L"), r["weights"], strict=True))
         lines.append(
             f"  {r['label']}: weights {w}; AUC in-sample {r['auc_in']:.2f} "
@@ -221,10 +222,18 @@ def build() -> Section:
             f"{r['auc_out']:.2f} ({r['n_out']} months); Brier out {r['brier_out']:.3f} vs "
             f"base rate {r['brier_base_out']:.3f}."
         )
-    lines.append(
-        "  No out-of-sample skill: a zero weight means the fitted effect had the wrong sign "
-        "(premium compression was followed by fewer drawdowns)."
-    )
+    # "skill" = at least 1% lower Brier score than always forecasting the training base rate
+    skill = [r["label"] for r in study if r["brier_out"] < 0.99 * r["brier_base_out"]]
+    if skill:
+        lines.append(
+            f"  Out-of-sample Brier below the base rate for: {', '.join(skill)} (check the "
+            "number of stress episodes before reading anything into it)."
+        )
+    else:
+        lines.append(
+            "  No out-of-sample skill (no Brier score 1% below the base rate's). A zero weight "
+            "means the unconstrained fit had the other sign."
+        )
 
     def _fig(ax: Any) -> None:
         p = parts.dropna()
