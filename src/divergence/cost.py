@@ -256,7 +256,7 @@ def expanding_robust_z(x: PanelLike, *, min_periods: int = 24) -> Any:
     return meta.wrap_like(out.reshape(values.shape))
 
 
-def _score(values: FloatArray, meta: Meta, scoring: str, min_periods: int) -> FloatArray:
+def _score(values: FloatArray, scoring: str, min_periods: int) -> FloatArray:
     if scoring == "percentile":
         p = np.asarray(expanding_percentile(values, min_periods=min_periods))
         return 2.0 * p - 1.0
@@ -402,7 +402,7 @@ class DivergenceCost:
         scores = np.zeros((n, 3))
         for k, name in enumerate(INPUTS):
             if name in cols:
-                z = _score(cols[name], metas[0], self.scoring, self.min_periods)
+                z = _score(cols[name], self.scoring, self.min_periods)
                 scores[:, k] = _SIGNS[name] * z
             elif not strict:
                 scores[:, k] = np.nan
