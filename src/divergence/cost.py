@@ -403,7 +403,7 @@ class DivergenceCost:
         for k, name in enumerate(INPUTS):
             if name in cols:
                 z = _score(cols[name], self.scoring, self.min_periods)
-                scores[:, k] = _SIGNS[name] * z
+                scores[:, k] = _SIGNS[name] * z + 0.0  # no negative zeros
             elif not strict:
                 scores[:, k] = np.nan
         return scores, metas[0]
@@ -457,6 +457,27 @@ class DivergenceCost:
         ndarray or DataFrame
             (dates x 3) signed scores, columns :data:`INPUTS`; a DataFrame on the inputs'
             index for pandas input. Weights are not applied.
+
+        Raises
+        ------
+        InputError
+            As :meth:`evaluate` (but ``None`` is accepted for any input).
+        TypeError
+            Non-numeric input.
+
+        Notes
+        -----
+        :math:`s_R = -z(\Delta R_{risk})`, :math:`s_C = z(I_C)`, :math:`s_L = z(L_S)` with
+        :math:`z` the expanding percentile score :math:`2p - 1` or the robust z-score.
+
+        Examples
+        --------
+        >>> from divergence.cost import DivergenceCost
+        >>> m = DivergenceCost(min_periods=2)
+        >>> print(m.scores([0.0, -0.01, 0.01], [10.0, 12.0, 11.0], None).round(3))
+        [[   nan    nan    nan]
+         [ 0.     1.       nan]
+         [-1.     0.333    nan]]
         """
         s, meta = self._inputs(delta_r, i_c, l_s, strict=False)
         return meta.wrap_panel(s, list(INPUTS))
@@ -466,10 +487,34 @@ class DivergenceCost:
     ) -> Any:
         r""":math:`\eta_t`, the cost before the link (see the class notes).
 
+        Parameters
+        ----------
+        delta_r, i_c, l_s : array_like or Series, or None
+            The raw inputs, as in :meth:`evaluate`.
+
         Returns
         -------
         ndarray or Series
-            One value per date; NaN where any used score is NaN.
+            One value per date (log-odds under the logistic link); NaN where any used score
+            is NaN.
+
+        Raises
+        ------
+        InputError
+            As :meth:`evaluate`.
+        TypeError
+            Non-numeric input.
+
+        Notes
+        -----
+        .. math:: \eta_t = b + \sum_k w_k s_{k,t} + w_I \sum_{j<k} (s_{j,t})_+ (s_{k,t})_+
+
+        Examples
+        --------
+        >>> from divergence.cost import DivergenceCost
+        >>> m = DivergenceCost(intercept=-1.0, min_periods=1)
+        >>> print(m.linear_predictor([0.0, -0.01], [10.0, 12.0], [0.0, 0.02]).round(3))
+        [0. 1.]
         """
         s, meta = self._inputs(delta_r, i_c, l_s)
         return meta.wrap_rows(self._eta_parts(s).sum(axis=1), name="eta")
@@ -505,6 +550,28 @@ class DivergenceCost:
             with a non-zero weight passed as None; ``min_periods`` longer than the data.
         TypeError
             Non-numeric input.
+
+        Notes
+        -----
+        .. math:: C_{D,t} = g(\eta_t), \qquad g(\eta) = 1/(1+e^{-\eta}) \text{ or } \eta
+
+        Each input is scored against its own non-NaN history up to ``t``, so a value at ``t``
+        does not change when later rows are appended.
+
+        References
+        ----------
+        .. [1] See :class:`DivergenceCost`.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from divergence.cost import DivergenceCost
+        >>> idx = pd.date_range("2024-01-01", periods=4, freq="MS")
+        >>> dr = pd.Series([0.002, 0.001, -0.001, -0.004], index=idx)
+        >>> ic = pd.Series([40.0, 45.0, 50.0, 48.0], index=idx)
+        >>> ls = pd.Series([0.01, 0.02, 0.03, 0.04], index=idx)
+        >>> print(DivergenceCost(min_periods=2).evaluate(dr, ic, ls).round(3).tolist())
+        [nan, 0.881, 0.912, 0.881]
         """
         s, meta = self._inputs(delta_r, i_c, l_s)
         eta = self._eta_parts(s).sum(axis=1)
@@ -515,6 +582,11 @@ class DivergenceCost:
     ) -> Any:
         r"""Additive decomposition of the linear predictor :math:`\eta_t`.
 
+        Parameters
+        ----------
+        delta_r, i_c, l_s : array_like or Series, or None
+            The raw inputs, as in :meth:`evaluate`.
+
         Returns
         -------
         ndarray or DataFrame
@@ -523,6 +595,29 @@ class DivergenceCost:
             exactly to :meth:`linear_predictor` (and, under the identity link, to
             :meth:`evaluate`). Under the logistic link :math:`C_D = 1/(1 + e^{-\sum})`, so the
             parts add up on the log-odds scale, not in probability.
+
+        Raises
+        ------
+        InputError
+            As :meth:`evaluate`.
+        TypeError
+            Non-numeric input.
+
+        Notes
+        -----
+        .. math:: \eta_t = \underbrace{b}_{\text{intercept}}
+                  + \underbrace{w_R s_{R,t}}_{\text{delta\_r}}
+                  + \underbrace{w_C s_{C,t}}_{\text{i\_c}}
+                  + \underbrace{w_L s_{L,t}}_{\text{l\_s}}
+                  + \underbrace{w_I \textstyle\sum_{j<k} (s_j)_+ (s_k)_+}_{\text{interaction}}
+
+        Examples
+        --------
+        >>> from divergence.cost import DivergenceCost
+        >>> m = DivergenceCost(weights=(1.0, 2.0, 0.5), interaction=1.0, min_periods=1)
+        >>> parts = m.contributions([0.0, -0.01], [10.0, 12.0], [0.0, 0.02])
+        >>> print(parts[1].round(3), f"{parts[1].sum():.3f}")
+        [0.  0.  2.  0.5 1. ] 3.500
         """
         s, meta = self._inputs(delta_r, i_c, l_s)
         cols = ["intercept", *INPUTS, "interaction"]
@@ -532,6 +627,11 @@ class DivergenceCost:
         self, delta_r: SeriesLike | None, i_c: SeriesLike | None, l_s: SeriesLike | None
     ) -> Any:
         r"""Analytic partial derivatives of :math:`C_D` with respect to each signed score.
+
+        Parameters
+        ----------
+        delta_r, i_c, l_s : array_like or Series, or None
+            The raw inputs, as in :meth:`evaluate`.
 
         Returns
         -------
@@ -546,6 +646,25 @@ class DivergenceCost:
             ``"robust_z"``: :math:`1.349/\mathrm{IQR}_{t-1}`; the percentile score is a step
             function of :math:`x`). The positive part is differentiated as
             :math:`\mathbb{1}[s_k > 0]` (at exactly :math:`s_k = 0`, the left derivative).
+
+        Raises
+        ------
+        InputError
+            As :meth:`evaluate`.
+        TypeError
+            Non-numeric input.
+
+        Notes
+        -----
+        .. math:: \frac{\partial C_D}{\partial s_k} = g'(\eta)\Bigl(w_k + w_I\,
+                  \mathbb{1}[s_k > 0] \sum_{j \ne k} (s_j)_+\Bigr)
+
+        Examples
+        --------
+        >>> from divergence.cost import DivergenceCost
+        >>> m = DivergenceCost(weights=(1.0, 1.0, 1.0), link="identity", min_periods=1)
+        >>> print(m.sensitivities([0.0, -0.01], [10.0, 12.0], [0.0, 0.02])[1])
+        [1. 1. 1.]
         """
         s, meta = self._inputs(delta_r, i_c, l_s)
         eta = self._eta_parts(s).sum(axis=1)
