@@ -748,6 +748,25 @@ class DivergenceCost:
         .. [2] Newey, W. K. & West, K. D. (1987), "A simple, positive semi-definite,
            heteroskedasticity and autocorrelation consistent covariance matrix",
            *Econometrica* 55(3), 703–708.
+
+        Examples
+        --------
+        Data simulated from a logit in the score of :math:`L_S` alone (true weight 2,
+        intercept -1); :math:`\Delta R_{risk}` is noise:
+
+        >>> import numpy as np
+        >>> import pandas as pd
+        >>> from divergence.cost import DivergenceCost
+        >>> rng = np.random.default_rng(1)
+        >>> x = pd.DataFrame({"delta_r": rng.normal(size=600), "l_s": rng.normal(size=600)})
+        >>> s = DivergenceCost(min_periods=36).scores(x["delta_r"], None, x["l_s"])
+        >>> eta = -1.0 + 2.0 * s["l_s"]
+        >>> y = (rng.random(600) < 1 / (1 + np.exp(-eta))).astype(float).where(eta.notna())
+        >>> fit = DivergenceCost.calibrate(x, y)
+        >>> print(np.round(fit.weights, 2), round(fit.intercept, 2))
+        [0.17 0.   1.75] -0.91
+        >>> print(fit.fit_summary.splitlines()[0].strip())
+        Logit Regression Results
         """
         import statsmodels.api as sm
 
