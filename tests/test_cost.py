@@ -509,3 +509,21 @@ def test_monotone_property(
     if np.isnan(c0):
         return  # e.g. a zero IQR under robust_z
     assert c1 >= c0 - 1e-12 * max(1.0, abs(c0))
+
+
+@given(
+    arrays(
+        np.float64,
+        st.integers(1, 60),
+        elements=st.one_of(st.just(np.nan), st.integers(-3, 3).map(float)),
+    )
+)
+def test_percentile_with_nan_equals_naive_on_observed(x: np.ndarray) -> None:
+    # NaN rows are "no observation": the result on the observed rows equals the pandas idiom
+    # applied to the observed values alone, and NaN rows stay NaN.
+    if np.isnan(x).all():
+        return
+    out = expanding_percentile(x)
+    obs = ~np.isnan(x)
+    np.testing.assert_array_equal(out[obs], naive_percentile(x[obs]))
+    assert np.isnan(out[~obs]).all()

@@ -210,3 +210,12 @@ BAD = [
 def test_bad_inputs(case: str, call: object, exc: type[Exception], word: str) -> None:
     with pytest.raises(exc, match=word):
         call()  # type: ignore[operator]
+
+
+def test_deflate_default_base_per_column() -> None:
+    # default base = each column's last non-NaN price level
+    cpi = pd.DataFrame({"a": [100.0, 110.0, 121.0], "b": [50.0, 100.0, np.nan]})
+    nom = pd.DataFrame({"a": [10.0, 10.0, 10.0], "b": [1.0, 1.0, 1.0]})
+    out = rl.deflate(nom, cpi)
+    np.testing.assert_allclose(out["a"], [12.1, 11.0, 10.0])
+    np.testing.assert_allclose(out["b"], [2.0, 1.0, np.nan])
