@@ -44,10 +44,12 @@ if TYPE_CHECKING:  # pragma: no cover
     from divergence import concentration as concentration
     from divergence import cost as cost
     from divergence import datasets as datasets
+    from divergence import dispersion as dispersion
     from divergence import errors as errors
     from divergence import liquidity as liquidity
     from divergence import premia as premia
     from divergence import real as real
+    from divergence import rotation as rotation
 
 
 def __getattr__(name: str) -> Any:
