@@ -42,9 +42,13 @@ __all__ = ["__version__", *sorted(_SUBMODULES)]
 if TYPE_CHECKING:  # pragma: no cover
     from divergence import breadth as breadth
     from divergence import concentration as concentration
+    from divergence import cost as cost
     from divergence import datasets as datasets
     from divergence import dispersion as dispersion
     from divergence import errors as errors
+    from divergence import liquidity as liquidity
+    from divergence import premia as premia
+    from divergence import real as real
     from divergence import rotation as rotation
 
 

@@ -35,6 +35,7 @@ __all__ = [
     "check_bool",
     "check_float",
     "check_int",
+    "check_lag",
     "check_option",
     "check_same_layout",
     "check_same_rows",
@@ -565,6 +566,21 @@ def check_window(window: object, n_obs: int, name: str = "window", *, minimum: i
     if w > n_obs:
         raise InputError(f"{name}={w} is longer than the data ({n_obs} observations)")
     return w
+
+
+def check_lag(periods: object, n_obs: int, name: str = "periods") -> int:
+    """Require an integer look-back ``1 <= periods < n_obs`` (a value at t uses row t - periods).
+
+    A look-back of ``n_obs`` rows or more leaves no row with a result, so it is an error, like a
+    window longer than the data.
+    """
+    k = check_int(periods, name, minimum=1)
+    if k >= n_obs:
+        raise InputError(
+            f"{name}={k} looks back further than the data allows ({n_obs} rows; a change over "
+            f"{k} rows needs at least {k + 1})"
+        )
+    return k
 
 
 # --------------------------------------------------------------------------- randomness

@@ -16,6 +16,7 @@ SECTION_MODULES: tuple[str, ...] = (
     "breadth",
     "dispersion",
     "rotation",
+    "cost",
 )
 
 
