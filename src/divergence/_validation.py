@@ -181,8 +181,12 @@ def _to_float(x: object, name: str, copy: bool = True) -> tuple[FloatArray, Meta
         else:
             frame_arr = x.to_numpy(dtype=np.float64, na_value=np.nan, copy=False)
         if copy:
-            # one C-ordered copy (pandas blocks are column-major, so to_numpy gives F order)
-            frame_arr = np.array(frame_arr, dtype=np.float64, order="C", copy=True)
+            # One C-ordered copy (pandas blocks are column-major, so to_numpy gives F order).
+            # ascontiguousarray copies a non-C array; a C-contiguous view still needs .copy().
+            if frame_arr.flags.c_contiguous:
+                frame_arr = frame_arr.copy()
+            else:
+                frame_arr = np.ascontiguousarray(frame_arr)
         else:
             frame_arr = _readonly(frame_arr)
         return frame_arr, Meta(name, "frame", 2, frame_arr.shape, x.index.copy(), x.columns.copy())
