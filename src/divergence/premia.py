@@ -64,7 +64,7 @@ class _Elementwise:
 
     __slots__ = ("meta", "scalar", "values")
 
-    def __init__(self, args: tuple[tuple[object, str, dict[str, bool]], ...]) -> None:
+    def __init__(self, args: tuple[tuple[object, str, dict[str, Any]], ...]) -> None:
         scalars = [
             not isinstance(x, np.ndarray | list | tuple) and np.ndim(x) == 0  # type: ignore[arg-type]
             for x, _, _ in args
