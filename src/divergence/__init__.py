@@ -44,6 +44,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from divergence import concentration as concentration
     from divergence import datasets as datasets
     from divergence import errors as errors
+    from divergence import flows as flows
+    from divergence import risk as risk
 
 
 def __getattr__(name: str) -> Any:
