@@ -101,6 +101,16 @@ def _sorted_tail(values: FloatArray, p: float) -> tuple[FloatArray, FloatArray, 
 
 def _historical(values: FloatArray, p: float) -> tuple[FloatArray, FloatArray]:
     """Historical VaR and (Acerbi–Tasche) CVaR per column."""
+    n_rows = values.shape[0]
+    if not np.isnan(values).any():
+        # every column has n_rows observations: one partial sort (O(n)) per column
+        k_all = int(min(max(np.ceil(n_rows * p - 1e-9), 1.0), n_rows))
+        part = np.partition(np.ascontiguousarray(values.T), k_all - 1, axis=1)
+        q_all = part[:, k_all - 1]
+        below_all = part[:, : k_all - 1].sum(axis=1)
+        np_all = n_rows * p
+        es_all = -(below_all + (np_all - (k_all - 1)) * q_all) / np_all
+        return -q_all, es_all
     s, n, k = _sorted_tail(values, p)
     ok = n > 0
     kidx = (k - 1.0).astype(np.intp)
@@ -580,12 +590,12 @@ def rolling_correlation(a: PanelLike, b: PanelLike, *, window: int) -> Any:
             )
         if am.is_pandas and bm.is_pandas and not am.index.equals(bm.index):  # type: ignore[union-attr]
             raise InputError("a and b have different indexes")
-        bv = np.broadcast_to(bv[:, None], av.shape)
+        y = bv[:, None]
     else:
         check_same_layout(am, bm)
+        y = bv.reshape(av.shape[0], -1)
     w = check_window(window, av.shape[0], minimum=2)
     x = av.reshape(av.shape[0], -1)
-    y = np.ascontiguousarray(bv).reshape(av.shape[0], -1)
     out = _rolling_corr(x, y, w)
     return am.wrap_like(out.reshape(av.shape))
 
@@ -597,38 +607,53 @@ def _first_valid(v: FloatArray) -> FloatArray:
     return np.where(valid.any(axis=0), first, 0.0)
 
 
-def _window_sum(c: FloatArray, w: int) -> FloatArray:
-    """Sums over rows t-w+1..t from a cumulative sum with a leading zero row."""
+def _window_sum(v: FloatArray, w: int) -> FloatArray:
+    """Sums over rows ``t-w+1 .. t`` (for t >= w-1) as differences of one cumulative sum."""
+    c = np.empty((v.shape[0] + 1, v.shape[1]))
+    c[0] = 0.0
+    np.cumsum(v, axis=0, out=c[1:])
     out: FloatArray = c[w:] - c[:-w]
     return out
 
 
 def _rolling_corr(x: FloatArray, y: FloatArray, w: int) -> FloatArray:
-    valid = ~(np.isnan(x) | np.isnan(y))
-    xs = np.where(valid, x - _first_valid(x)[None, :], 0.0)
-    ys = np.where(valid, y - _first_valid(y)[None, :], 0.0)
+    """Rolling correlation of the columns of ``x`` with those of ``y`` (same width, or one)."""
     n_rows, n_cols = x.shape
-    zero = np.zeros((1, n_cols))
-
-    def cs(v: FloatArray) -> FloatArray:
-        return np.concatenate([zero, np.cumsum(v, axis=0)], axis=0)
-
-    cnt = _window_sum(cs(valid.astype(np.float64)), w)
-    sx = _window_sum(cs(xs), w)
-    sy = _window_sum(cs(ys), w)
-    sxx = _window_sum(cs(xs * xs), w)
-    syy = _window_sum(cs(ys * ys), w)
-    sxy = _window_sum(cs(xs * ys), w)
-    vx = w * sxx - sx * sx
-    vy = w * syy - sy * sy
-    cov = w * sxy - sx * sy
+    nan = np.isnan(x) | np.isnan(y)
+    has_nan = bool(nan.any())
+    if has_nan and y.shape[1] != n_cols:
+        # the valid pairs differ by column: y's sums can no longer be shared
+        y = np.broadcast_to(y, x.shape)
+    xs = x - _first_valid(x)[None, :]
+    ys = y - _first_valid(y)[None, :]
+    if has_nan:
+        xs[nan] = 0.0
+        ys[nan] = 0.0
+    sx = _window_sum(xs, w)
+    sy = _window_sum(ys, w)
+    sxx = _window_sum(xs * xs, w)
+    syy = _window_sum(ys * ys, w)
+    xs *= ys
+    sxy = _window_sum(xs, w)
+    del xs, ys
+    # w * S_xx - S_x^2 etc., in place
+    sxx *= w
+    syy *= w
+    sxy *= w
+    vx = sxx - sx * sx
+    vy = syy - sy * sy
+    sxy -= sx * sy  # now the scaled covariance
     # a constant window has zero variance; rounding leaves a tiny residue, treat it as zero
     tol = 1e-12
-    ok = (cnt == w) & (vx > tol * w * sxx) & (vy > tol * w * syy)
-    den = np.sqrt(np.where(ok, vx * vy, 1.0))
-    rho = np.where(ok, cov / den, np.nan)
-    rho = np.clip(rho, -1.0, 1.0, out=rho, where=ok)
-    out = np.full((n_rows, n_cols), np.nan)
+    ok = (vx > tol * sxx) & (vy > tol * syy)
+    if has_nan:
+        ok &= _window_sum(nan.astype(np.float64), w) == 0.0
+    vx *= vy
+    np.sqrt(vx, out=vx)
+    rho = np.divide(sxy, vx, out=np.full(sxy.shape, np.nan), where=ok)
+    np.clip(rho, -1.0, 1.0, out=rho, where=ok)
+    out = np.empty((n_rows, n_cols))
+    out[: w - 1] = np.nan
     out[w - 1 :] = rho
     return out
 
