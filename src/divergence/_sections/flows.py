@@ -70,8 +70,8 @@ def build() -> Section:
         f"Simulated flows on the S&P 500 caps of {date.date()} ({len(caps)} names, "
         f"USD {caps.sum() / 1e12:.1f}T). {N_STEPS} quarterly steps; index-fund inflow 0.5% of "
         "the market a quarter; multiplier M = 5 for the median company; 4% idiosyncratic "
-        f"news a quarter; mean of {N_SEEDS} seeds, identical news in every scenario. Parameters are illustrative, not "
-        "estimated.",
+        f"news a quarter; mean of {N_SEEDS} seeds, identical news in every scenario. "
+        "Parameters are illustrative, not estimated.",
         "",
         f"{'scenario':<40}{'effective N, start':>20}{'after 10y':>12}{'change':>9}",
     ]
