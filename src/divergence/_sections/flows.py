@@ -65,7 +65,7 @@ def build() -> Section:
     caps = snap.iloc[-1].dropna()
     caps = caps[caps > 0]
     eff = run(caps)
-    start = float(eff.iloc[0, 0])
+    start = float(eff.to_numpy()[0, 0])
     lines = [
         f"Simulated flows on the S&P 500 caps of {date.date()} ({len(caps)} names, "
         f"USD {caps.sum() / 1e12:.1f}T). {N_STEPS} quarterly steps; index-fund inflow 0.5% of "

@@ -20,7 +20,8 @@ def monthly_stock_bond() -> pd.DataFrame:
     tr = (sh["real_total_return_price"] * sh["cpi"]).dropna()  # nominal total-return index
     stock = tr.pct_change().rename("stock")
     bond = bond_returns_from_yields(sh["gs10"].dropna() / 100.0, periods_per_year=12)
-    return pd.concat([stock, bond.rename("bond")], axis=1).dropna()
+    out: pd.DataFrame = pd.concat([stock, bond.rename("bond")], axis=1).dropna()
+    return out
 
 
 def positive_spells(corr: pd.Series, min_len: int = 24) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
