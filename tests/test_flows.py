@@ -27,7 +27,8 @@ def _midpoint(before: np.ndarray, after: np.ndarray) -> np.ndarray:
 
 # --------------------------------------------------------------------------- closed forms
 @pytest.mark.parametrize("impact", ["linear", "log"])
-@given(caps=caps_strategy, flow=st.floats(-0.05, 0.2), m=st.floats(0.0, 8.0))
+# (sales are bounded so that linear impact keeps caps positive over three steps: M f > -1/4)
+@given(caps=caps_strategy, flow=st.floats(-0.03, 0.2), m=st.floats(0.0, 8.0))
 def test_common_multiplier_leaves_weights_unchanged(
     impact: str, caps: np.ndarray, flow: float, m: float
 ) -> None:
@@ -399,3 +400,14 @@ def test_bad_inputs(kwargs: dict[str, object], exc: type[Exception], match: str)
 def test_fixed_share_multiplier_bad(value: object, exc: type[Exception]) -> None:
     with pytest.raises(exc, match="equity_share"):
         fixed_share_multiplier(value)  # type: ignore[arg-type]
+
+
+def test_series_inputs_must_share_labels() -> None:
+    caps = pd.Series([300.0, 100.0, 50.0], index=["A", "B", "C"])
+    swapped = pd.Series([0.1, 0.2, 0.7], index=["C", "B", "A"])
+    with pytest.raises(InputError, match="labels"):
+        simulate_flows(caps, n_steps=1, active_weights=swapped, active_aum=1.0)
+    with pytest.raises(InputError, match="labels"):
+        simulate_flows(caps, n_steps=1, short_interest=swapped * 0.01)
+    ok = simulate_flows(caps, n_steps=1, short_interest=swapped.reindex(caps.index) * 0.01)
+    np.testing.assert_allclose(ok.short_interest[0], [0.007, 0.002, 0.001])

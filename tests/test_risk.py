@@ -436,3 +436,25 @@ def test_bad_inputs(
 ) -> None:
     with pytest.raises(exc, match=match):
         fn(*args, **kwargs)  # type: ignore[operator]
+
+
+@given(
+    data=arrays(
+        np.float64,
+        st.tuples(st.integers(3, 40), st.integers(1, 3)),
+        elements=st.one_of(st.integers(-50, 50).map(float), st.just(np.nan)),
+    ),
+    other=st.integers(0, 2**31 - 1),
+    window=st.integers(2, 6),
+)
+def test_rolling_correlation_property_vs_pandas(data: np.ndarray, other: int, window: int) -> None:
+    # integer-valued data (exact sums, so constant windows are exactly constant for both) with
+    # NaN gaps; pandas' rolling corr is the independent reference
+    n = data.shape[0]
+    window = min(window, n)
+    rng = np.random.default_rng(other)
+    b = np.round(rng.normal(0, 20, size=data.shape))
+    b[rng.random(data.shape) < 0.1] = np.nan
+    ours = rolling_correlation(data, b, window=window)
+    ref = pd.DataFrame(data).rolling(window).corr(pd.DataFrame(b)).to_numpy()
+    np.testing.assert_allclose(ours, ref, atol=1e-9, equal_nan=True)

@@ -32,6 +32,7 @@ import pandas as pd
 from divergence import concentration as _conc
 from divergence._typing import FloatArray, IntArray, SeedLike, SeriesLike
 from divergence._validation import (
+    Meta,
     as_array,
     as_generator,
     check_float,
@@ -323,8 +324,21 @@ class _Market:
         return money
 
 
-def _per_asset(value: object, name: str, n: int, **checks: Any) -> FloatArray:
-    arr, _ = as_array(
+def _check_labels(meta: Meta, caps_meta: Meta) -> None:
+    """A Series per-asset input must carry the same labels, in order, as ``market_caps``."""
+    if (
+        meta.index is not None
+        and caps_meta.index is not None
+        and not meta.index.equals(caps_meta.index)
+    ):
+        raise InputError(
+            f"{meta.name} and market_caps have different asset labels (or order); "
+            f"reindex {meta.name} to market_caps.index first"
+        )
+
+
+def _per_asset(value: object, name: str, n: int, caps_meta: Meta, **checks: Any) -> FloatArray:
+    arr, meta = as_array(
         np.atleast_1d(np.asarray(value)) if np.isscalar(value) else value,
         name,
         ndim=1,
@@ -337,6 +351,7 @@ def _per_asset(value: object, name: str, n: int, **checks: Any) -> FloatArray:
         raise InputError(
             f"{name} must be a scalar or have one value per asset ({n}), got {arr.shape[0]}"
         )
+    _check_labels(meta, caps_meta)
     return arr
 
 
@@ -444,7 +459,9 @@ def simulate_flows(
     asset, the money paid equals the change in that source's holdings valued at the prices
     paid, :math:`F = \Delta h\,\bar p`, and the seller (the residual elastic holder) receives
     exactly :math:`F`. The *cap* moves by :math:`M F`, not by :math:`F`: that gap is the
-    inelastic-markets point, not a leak.
+    inelastic-markets point, not a leak. Holdings are not capped: if flows exceed what the
+    residual holders own, their implied holding (one minus the others, plus short interest)
+    turns negative; check ``passive_holdings`` and ``active_holdings`` for large flows.
 
     **Each step, in order:**
 
@@ -547,18 +564,19 @@ def simulate_flows(
     h_active = np.zeros(n)
     idio = np.zeros(n)
     if has_active:
-        aw, _ = as_array(
+        aw, aw_meta = as_array(
             active_weights, "active_weights", ndim=1, allow_nan=False, nonnegative=True
         )
         if aw.shape[0] != n:
             raise InputError(
                 f"active_weights must have one weight per asset ({n}), got {aw.shape[0]}"
             )
+        _check_labels(aw_meta, cmeta)
         if aw.sum() <= 0.0:
             raise InputError("active_weights sum to zero")
         aum = check_float(active_aum, "active_aum", minimum=0.0, inclusive=(False, True))
         h_active = aum * (aw / aw.sum()) / caps0
-        idio = _per_asset(idiosyncratic_vol, "idiosyncratic_vol", n, nonnegative=True)
+        idio = _per_asset(idiosyncratic_vol, "idiosyncratic_vol", n, cmeta, nonnegative=True)
         if tracking_error_limit is not None:
             te_limit = check_float(
                 tracking_error_limit, "tracking_error_limit", minimum=0.0, inclusive=(False, True)
@@ -567,7 +585,7 @@ def simulate_flows(
         raise InputError("tracking_error_limit needs active_weights and active_aum")
 
     # short sellers
-    s0 = _per_asset(short_interest, "short_interest", n, nonnegative=True)
+    s0 = _per_asset(short_interest, "short_interest", n, cmeta, nonnegative=True)
     if (s0 >= 1.0).any():
         raise InputError("short_interest must be below 1 (a fraction of shares outstanding)")
     if short_loss_limits is None:
