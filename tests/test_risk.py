@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 from scipy import integrate, stats
@@ -455,6 +455,8 @@ def test_rolling_correlation_property_vs_pandas(data: np.ndarray, other: int, wi
     rng = np.random.default_rng(other)
     b = np.round(rng.normal(0, 20, size=data.shape))
     b[rng.random(data.shape) < 0.1] = np.nan
+    # an all-NaN input is rejected by design (InputError), not a case to compare
+    assume(np.isfinite(data).any() and np.isfinite(b).any())
     ours = rolling_correlation(data, b, window=window)
     ref = pd.DataFrame(data).rolling(window).corr(pd.DataFrame(b)).to_numpy()
     np.testing.assert_allclose(ours, ref, atol=1e-9, equal_nan=True)
