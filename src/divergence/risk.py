@@ -138,12 +138,13 @@ def _moments(
     m4 = np.divide((dev**4).sum(axis=0), n, out=np.full(n.shape, np.nan), where=n > 0)
     ok2 = n > 1
     sd = np.sqrt(np.divide(m2 * n, n - 1.0, out=np.full(n.shape, np.nan), where=ok2))
-    pos = ok2 & (m2 > 0)
-    skew = np.divide(m3, m2**1.5, out=np.full(n.shape, np.nan), where=pos)
-    kurt = np.divide(m4, m2**2, out=np.full(n.shape, np.nan), where=pos) - 3.0
-    # a constant column: zero spread, its higher moments do not matter
-    skew = np.where(ok2 & (m2 == 0), 0.0, skew)
-    kurt = np.where(ok2 & (m2 == 0), 0.0, kurt)
+    den3 = np.where(ok2, m2, 0.0) ** 1.5
+    den4 = np.where(ok2, m2, 0.0) ** 2
+    skew = np.divide(m3, den3, out=np.zeros(n.shape), where=den3 > 0)
+    kurt = np.divide(m4, den4, out=np.full(n.shape, 3.0), where=den4 > 0) - 3.0
+    # no spread (or a spread so small its powers underflow): higher moments do not matter
+    skew = np.where(ok2, skew, np.nan)
+    kurt = np.where(ok2, kurt, np.nan)
     return mean, sd, skew, kurt, n
 
 
