@@ -460,3 +460,10 @@ def test_rolling_correlation_property_vs_pandas(data: np.ndarray, other: int, wi
     ours = rolling_correlation(data, b, window=window)
     ref = pd.DataFrame(data).rolling(window).corr(pd.DataFrame(b)).to_numpy()
     np.testing.assert_allclose(ours, ref, atol=1e-9, equal_nan=True)
+
+
+def test_bond_returns_no_look_ahead() -> None:
+    y = 0.04 + 0.001 * np.cumsum(RNG.standard_normal(300))
+    short = bond_returns_from_yields(y[:200], periods_per_year=252)
+    full = bond_returns_from_yields(y, periods_per_year=252)
+    np.testing.assert_array_equal(short, full[:200])
