@@ -411,3 +411,31 @@ def test_series_inputs_must_share_labels() -> None:
         simulate_flows(caps, n_steps=1, short_interest=swapped * 0.01)
     ok = simulate_flows(caps, n_steps=1, short_interest=swapped.reindex(caps.index) * 0.01)
     np.testing.assert_allclose(ok.short_interest[0], [0.007, 0.002, 0.001])
+
+
+@pytest.mark.parametrize(("tilt", "direction"), [(0.7, 1.0), (1.3, -1.0)])
+def test_capitulation_direction_follows_the_active_tilt(tilt: float, direction: float) -> None:
+    # managers underweight the largest names (weights ~ cap^0.7) concentrate the index when
+    # they capitulate; managers overweight them (cap^1.3) de-concentrate it. Common M, no news.
+    caps = np.geomspace(1.0, 100.0, 30)
+    active = caps**tilt
+    res = simulate_flows(
+        caps,
+        n_steps=1,
+        multiplier=3.0,
+        active_weights=active,
+        active_aum=0.01 * caps.sum(),
+        tracking_error_limit=1e-4,
+    )
+    assert np.sign(res.hhi[1] - res.hhi[0]) == direction
+    # within the limit, nobody trades
+    calm = simulate_flows(
+        caps,
+        n_steps=1,
+        multiplier=3.0,
+        active_weights=active,
+        active_aum=0.01 * caps.sum(),
+        tracking_error_limit=10.0,
+    )
+    assert not calm.capitulation_flow.any()
+    np.testing.assert_array_equal(calm.caps[1], caps)
