@@ -439,3 +439,10 @@ def test_capitulation_direction_follows_the_active_tilt(tilt: float, direction: 
     )
     assert not calm.capitulation_flow.any()
     np.testing.assert_array_equal(calm.caps[1], caps)
+
+
+def test_result_compares_by_identity() -> None:
+    res = simulate_flows([2.0, 1.0], n_steps=1)
+    assert res == res
+    assert res != simulate_flows([2.0, 1.0], n_steps=1)
+    assert isinstance(hash(res), int)

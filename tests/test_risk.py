@@ -467,3 +467,11 @@ def test_bond_returns_no_look_ahead() -> None:
     short = bond_returns_from_yields(y[:200], periods_per_year=252)
     full = bond_returns_from_yields(y, periods_per_year=252)
     np.testing.assert_array_equal(short, full[:200])
+
+
+def test_cvar_allocation_is_read_only_and_comparable() -> None:
+    res = cvar_position_limits(PANEL, 0.01)
+    with pytest.raises(ValueError, match="read-only"):
+        res.contributions[0] = 0.0
+    assert res == res  # identity comparison, no ambiguous array truth value
+    assert res != cvar_position_limits(PANEL, 0.01)

@@ -57,7 +57,7 @@ _PANELS = (
 
 
 # --------------------------------------------------------------------------- result
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class FlowSimulation:
     r"""Result of :func:`simulate_flows` (read-only arrays; row 0 is the starting state).
 

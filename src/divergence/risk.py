@@ -345,7 +345,7 @@ def conditional_value_at_risk(
 
 
 # --------------------------------------------------------------------------- CVaR budgets
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class CVaRAllocation:
     r"""Euler allocation of a portfolio's historical CVaR (result of :func:`cvar_position_limits`).
 
@@ -510,6 +510,8 @@ def cvar_position_limits(
     limits = np.full(n_assets, np.inf)
     pos = contrib > 0
     limits[pos] = w[pos] * b[pos] / contrib[pos]
+    for arr in (w, contrib, b, util, limits):
+        arr.setflags(write=False)
     return CVaRAllocation(w, contrib, b, util, limits, port_var, cvar, n_tail, labels)
 
 
