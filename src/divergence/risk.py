@@ -199,8 +199,8 @@ def value_at_risk(
     method : {"historical", "gaussian", "cornish_fisher"}, default "historical"
         ``"historical"``: empirical quantile; ``"gaussian"``: normal with the sample mean and
         standard deviation; ``"cornish_fisher"``: the normal quantile corrected for sample
-        skewness and excess kurtosis. The parametric methods need at least two observations per column
-        (NaN otherwise).
+        skewness and excess kurtosis. The parametric methods need at least two observations
+        per column (NaN otherwise).
     nan_policy : {"omit", "propagate", "raise"}, default "omit"
         Per column: ``"omit"`` uses the valid observations (a column with none gives NaN);
         ``"propagate"`` gives NaN for a column with any NaN; ``"raise"`` raises.
