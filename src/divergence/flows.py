@@ -259,7 +259,8 @@ class _Market:
             raise InputError(
                 f"the price-impact multiplier M0 + size_slope*ln(cap/reference_cap) became "
                 f"negative for asset {self.labels[j]!r} at step {self.step} (cap "
-                f"{self.caps[j]:.6g}); lower size_slope or reference_cap"
+                f"{self.caps[j]:.6g}); reduce |size_slope| or choose reference_cap so that the "
+                "multiplier stays non-negative over the caps the run reaches"
             )
         return m
 
