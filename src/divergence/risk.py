@@ -611,17 +611,25 @@ def _first_valid(v: FloatArray) -> FloatArray:
     return np.where(valid.any(axis=0), first, 0.0)
 
 
-def _window_sum(v: FloatArray, w: int) -> FloatArray:
-    """Sums over rows ``t-w+1 .. t`` (for t >= w-1) as differences of one cumulative sum."""
-    c = np.empty((v.shape[0] + 1, v.shape[1]))
-    c[0] = 0.0
-    np.cumsum(v, axis=0, out=c[1:])
-    out: FloatArray = c[w:] - c[:-w]
+def _window_sum(v: FloatArray, w: int, buf: FloatArray | None = None) -> FloatArray:
+    """Sums over rows ``t-w+1 .. t`` (for t >= w-1) as differences of one cumulative sum.
+
+    ``buf`` (rows + 1 x columns, first row zero) is reused as the cumulative-sum buffer.
+    """
+    if buf is None or buf.shape[1] != v.shape[1]:
+        buf = np.empty((v.shape[0] + 1, v.shape[1]))
+        buf[0] = 0.0
+    np.cumsum(v, axis=0, out=buf[1:])
+    out: FloatArray = buf[w:] - buf[:-w]
     return out
 
 
 def _rolling_corr(x: FloatArray, y: FloatArray, w: int) -> FloatArray:
-    """Rolling correlation of the columns of ``x`` with those of ``y`` (same width, or one)."""
+    """Rolling correlation of the columns of ``x`` with those of ``y`` (same width, or one).
+
+    Written with in-place operations: the result is identical to the textbook expression
+    ``(w Sxy - Sx Sy) / sqrt((w Sxx - Sx^2)(w Syy - Sy^2))`` evaluated in that order.
+    """
     n_rows, n_cols = x.shape
     nan = np.isnan(x) | np.isnan(y)
     has_nan = bool(nan.any())
@@ -633,32 +641,45 @@ def _rolling_corr(x: FloatArray, y: FloatArray, w: int) -> FloatArray:
     if has_nan:
         xs[nan] = 0.0
         ys[nan] = 0.0
-    sx = _window_sum(xs, w)
-    sy = _window_sum(ys, w)
-    sxx = _window_sum(xs * xs, w)
-    syy = _window_sum(ys * ys, w)
-    xs *= ys
-    sxy = _window_sum(xs, w)
-    del xs, ys
-    # w * S_xx - S_x^2 etc., in place
-    sxx *= w
-    syy *= w
-    sxy *= w
-    vx = sxx - sx * sx
-    vy = syy - sy * sy
-    sxy -= sx * sy  # now the scaled covariance
-    # a constant window has zero variance; rounding leaves a tiny residue, treat it as zero
+    buf = np.empty((n_rows + 1, n_cols))
+    buf[0] = 0.0
+    sx = _window_sum(xs, w, buf)
+    sy = _window_sum(ys, w, buf)
+    tmp = xs * xs
+    sxx = _window_sum(tmp, w, buf)
+    np.multiply(xs, ys, out=tmp)
+    sxy = _window_sum(tmp, w, buf)
+    del tmp, xs
+    np.multiply(ys, ys, out=ys)
+    syy = _window_sum(ys, w, buf)
+    del ys, buf
     tol = 1e-12
-    ok = (vx > tol * sxx) & (vy > tol * syy)
+    # vx = w Sxx - Sx^2, and "not constant" means vx > tol * w Sxx (rounding residue)
+    sxx *= w
+    vx = sx * sx
+    np.subtract(sxx, vx, out=vx)
+    sxx *= tol
+    ok = vx > sxx
+    del sxx
+    syy *= w
+    vy = sy * sy
+    np.subtract(syy, vy, out=vy)
+    syy *= tol
+    ok &= vy > syy
+    del syy
+    # covariance term w Sxy - Sx Sy
+    sxy *= w
+    sx *= sy
+    sxy -= sx
+    del sx, sy
     if has_nan:
         ok &= _window_sum(nan.astype(np.float64), w) == 0.0
     vx *= vy
     np.sqrt(vx, out=vx)
-    rho = np.divide(sxy, vx, out=np.full(sxy.shape, np.nan), where=ok)
+    out = np.full((n_rows, n_cols), np.nan)
+    rho = out[w - 1 :]
+    np.divide(sxy, vx, out=rho, where=ok)
     np.clip(rho, -1.0, 1.0, out=rho, where=ok)
-    out = np.empty((n_rows, n_cols))
-    out[: w - 1] = np.nan
-    out[w - 1 :] = rho
     return out
 
 
