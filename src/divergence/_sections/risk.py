@@ -9,7 +9,12 @@ import pandas as pd
 
 from divergence._sections import Section
 from divergence.datasets import load_fred, load_shiller, load_sp500_index
-from divergence.risk import bond_returns_from_yields, conditional_value_at_risk, rolling_correlation
+from divergence.risk import (
+    bond_returns_from_yields,
+    conditional_value_at_risk,
+    cvar_position_limits,
+    rolling_correlation,
+)
 
 WINDOW_MONTHS = 36
 
@@ -68,6 +73,19 @@ def build() -> Section:
         cp = conditional_value_at_risk(p6040[mask])
         div = 1.0 - cp / (0.6 * cs + 0.4 * cb)
         lines.append(f"{label:<22}{int(mask.sum()):>8}{cs:>9.2%}{cb:>8.2%}{cp:>8.2%}{div:>11.1%}")
+    lines += [
+        "",
+        "Euler split of the 60/40 historical 95% CVaR (tail mean), c_i = -E[w_i r_i | loss >= "
+        "VaR]:",
+        f"{'regime':<22}{'CVaR':>8}{'stocks':>9}{'bonds':>8}",
+    ]
+    for label, mask in (
+        ("correlation > 0", valid & (corr > 0)),
+        ("correlation <= 0", valid & (corr <= 0)),
+    ):
+        alloc = cvar_position_limits(df.loc[mask, ["stock", "bond"]], 1.0, weights=[0.6, 0.4])
+        c = alloc.contributions
+        lines.append(f"{label:<22}{alloc.portfolio_cvar:>8.2%}{c[0]:>9.2%}{c[1]:>8.2%}")
     # daily check, 1999-2018
     spx = load_sp500_index()["adj_close"].pct_change()
     y = load_fred("DGS10", units="decimal")["DGS10"]
