@@ -14,6 +14,8 @@ __all__ = ["SECTION_MODULES", "Section"]
 SECTION_MODULES: tuple[str, ...] = (
     "concentration",
     "breadth",
+    "dispersion",
+    "rotation",
     "flows",
     "risk",
 )
