@@ -405,7 +405,7 @@ BAD = [
         "returns",
     ),
     (rolling_correlation, (PANEL, PANEL[:, :2]), {"window": 5}, InputError, "same shape"),
-    (rolling_correlation, (PANEL, PANEL[:10, 0]), {"window": 5}, InputError, "b must"),
+    (rolling_correlation, (PANEL, PANEL[:10, 0]), {"window": 5}, InputError, "rows"),
     (
         rolling_correlation,
         (pd.Series([1.0, 2.0, 3.0]), pd.Series([1.0, 2.0, 3.0], index=[1, 2, 3])),

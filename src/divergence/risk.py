@@ -33,6 +33,7 @@ from divergence._validation import (
     check_int,
     check_option,
     check_same_layout,
+    check_same_rows,
     check_window,
 )
 from divergence.errors import InputError
@@ -58,7 +59,7 @@ class _Columns:
 
     def __init__(self, returns: object, nan_policy: str, name: str = "returns") -> None:
         policy = check_option(nan_policy, "nan_policy", NAN_POLICIES)
-        values, meta = as_array(returns, name, ndim=(1, 2))
+        values, meta = as_array(returns, name, ndim=(1, 2), copy=False)  # only read
         arr = values.reshape(-1, 1) if values.ndim == 1 else values
         nan = np.isnan(arr)
         if policy == "raise" and nan.any():
@@ -585,15 +586,11 @@ def rolling_correlation(a: PanelLike, b: PanelLike, *, window: int) -> Any:
     >>> print(rolling_correlation(x, np.array([2.0, 4.0, 5.0, 4.0, 5.0]), window=3).round(3))
     [  nan   nan 0.982 0.    0.   ]
     """
-    av, am = as_array(a, "a", ndim=(1, 2))
-    bv, bm = as_array(b, "b", ndim=(1, 2))
+    # read-only views: the inputs are only read
+    av, am = as_array(a, "a", ndim=(1, 2), copy=False)
+    bv, bm = as_array(b, "b", ndim=(1, 2), copy=False)
     if am.ndim == 2 and bm.ndim == 1:
-        if bv.shape[0] != av.shape[0]:
-            raise InputError(
-                f"b must have one value per row of a ({av.shape[0]}), got {bv.shape[0]}"
-            )
-        if am.is_pandas and bm.is_pandas and not am.index.equals(bm.index):  # type: ignore[union-attr]
-            raise InputError("a and b have different indexes")
+        check_same_rows(am, bm)
         y = bv[:, None]
     else:
         check_same_layout(am, bm)
