@@ -410,7 +410,8 @@ def simulate_flows(
         (only the holdings report uses it).
     active_weights : 1-D array_like or Series, optional
         Non-negative portfolio of the active managers (normalised to sum to 1). ``None``: no
-        active managers.
+        active managers. A Series (here and for the other per-asset arguments) must carry the
+        labels of ``market_caps`` in the same order.
     active_aum : float, default 0.0
         Money the active managers run at the start, in cap units (> 0 with ``active_weights``).
     tracking_error_limit : float, optional
