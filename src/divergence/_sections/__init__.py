@@ -17,6 +17,8 @@ SECTION_MODULES: tuple[str, ...] = (
     "dispersion",
     "rotation",
     "cost",
+    "flows",
+    "risk",
 )
 
 
