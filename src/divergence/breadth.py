@@ -55,7 +55,7 @@ class _Inputs:
         caps_required: bool = False,
     ) -> None:
         if market_caps is None and caps_required:
-            raise TypeError("market_caps is required here (None is only valid for index_return)")
+            raise TypeError("market_caps is required, got None")
         r, meta = as_array(returns, "returns", ndim=2)
         below = r < -1.0
         if below.any():
