@@ -543,7 +543,7 @@ def sector_spread(
     if weights is None:
         w = np.where(np.isnan(r), np.nan, 1.0)
     else:
-        w, wmeta = as_array(weights, "weights", ndim=2, nonnegative=True, allow_all_nan=True)
+        w, wmeta = as_array(weights, "weights", ndim=2, nonnegative=True)
         check_same_layout(meta, wmeta)
         w = np.where(np.isnan(r), np.nan, w)
     n = r.shape[1]
