@@ -446,8 +446,9 @@ def cvar_position_limits(
     Raises
     ------
     InputError
-        NaN or infinite returns, 1-D or 3-D returns, a weight/budget vector of the wrong length,
-        a negative budget, ``confidence`` outside (0, 1).
+        NaN or infinite returns, 1-D or 3-D returns, a weight/budget vector of the wrong length
+        (or, as a Series, labelled differently from the columns of ``returns``), a negative
+        budget, ``confidence`` outside (0, 1).
     TypeError
         Non-numeric input.
 
@@ -493,12 +494,14 @@ def cvar_position_limits(
     if weights is None:
         w = np.full(n_assets, 1.0 / n_assets)
     else:
-        w, _ = as_array(weights, "weights", ndim=1, allow_nan=False)
+        w, wmeta = as_array(weights, "weights", ndim=1, allow_nan=False)
         if w.shape[0] != n_assets:
             raise InputError(
-                f"weights must have one value per asset ({n_assets}), got {w.shape[0]}"
+                f"weights must have one value per column of returns ({n_assets}), "
+                f"got {w.shape[0]}"
             )
-    b = _vector(budget, "budget", n_assets)
+        _check_asset_labels(wmeta, meta)
+    b = _vector(budget, "budget", n_assets, meta)
     p = _tail_probability(confidence)
     port = values @ w
     var, _ = _historical(port[:, None], p)
@@ -516,15 +519,27 @@ def cvar_position_limits(
     return CVaRAllocation(w, contrib, b, util, limits, port_var, cvar, n_tail, labels)
 
 
-def _vector(value: object, name: str, n: int) -> FloatArray:
+def _check_asset_labels(vmeta: Meta, meta: Meta) -> None:
+    """A per-asset Series must be labelled like the columns of the returns panel."""
+    if vmeta.kind == "series" and meta.columns is not None and vmeta.index is not None:
+        if not vmeta.index.equals(meta.columns):
+            raise InputError(
+                f"{vmeta.name}'s index does not match the columns of {meta.name}; "
+                "reindex it to the same names in the same order"
+            )
+
+
+def _vector(value: object, name: str, n: int, meta: Meta) -> FloatArray:
     raw = np.atleast_1d(np.asarray(value)) if np.isscalar(value) else value
-    arr, _ = as_array(raw, name, ndim=1, allow_nan=False, nonnegative=True)
+    arr, vmeta = as_array(raw, name, ndim=1, allow_nan=False, nonnegative=True)
     if arr.shape[0] == 1 and n != 1:
         return np.full(n, arr[0])
     if arr.shape[0] != n:
         raise InputError(
-            f"{name} must be a scalar or have one value per asset ({n}), got {arr.shape[0]}"
+            f"{name} must be a scalar or have one value per column of {meta.name} ({n}), "
+            f"got {arr.shape[0]}"
         )
+    _check_asset_labels(vmeta, meta)
     return arr
 
 
