@@ -350,7 +350,8 @@ def _per_asset(value: object, name: str, n: int, caps_meta: Meta, **checks: Any)
         return np.full(n, arr[0])
     if arr.shape[0] != n:
         raise InputError(
-            f"{name} must be a scalar or have one value per asset of market_caps ({n}), got {arr.shape[0]}"
+            f"{name} must be a scalar or have one value per asset of market_caps ({n}), "
+            f"got {arr.shape[0]}"
         )
     _check_labels(meta, caps_meta)
     return arr
@@ -571,7 +572,8 @@ def simulate_flows(
         )
         if aw.shape[0] != n:
             raise InputError(
-                f"active_weights must have one weight per asset of market_caps ({n}), got {aw.shape[0]}"
+                f"active_weights must have one weight per asset of market_caps ({n}), "
+                f"got {aw.shape[0]}"
             )
         _check_labels(aw_meta, cmeta)
         if aw.sum() <= 0.0:
