@@ -20,7 +20,7 @@ import pandas as pd
 
 from divergence import concentration as _conc
 from divergence._typing import PanelLike
-from divergence._validation import check_float, check_int
+from divergence._validation import as_array, check_float, check_int
 from divergence.errors import InputError
 
 __all__ = ["concentration_over_time", "lorenz_curve"]
@@ -180,7 +180,11 @@ def concentration_over_time(
     kk = check_int(k, "k", minimum=1)
     profile_cols: Sequence[str] = list(_LABELS)
     is_profile = list(data.columns) == list(profile_cols)
-    prof = data if is_profile else _conc.concentration_profile(data, k=kk)
+    if is_profile:
+        prof = data
+    else:
+        as_array(data, "data", ndim=2, nonnegative=True)  # errors name the argument
+        prof = _conc.concentration_profile(data, k=kk)
     series = prof[measure].astype(np.float64)
     if isinstance(series.index, pd.DatetimeIndex) and len(series) > 1:
         days = series.index.to_series().diff().dt.days.to_numpy()[1:]
