@@ -85,6 +85,21 @@ class FlowSimulation:
         Rounds of short covering in each step (0 when no stop was hit).
     assets : tuple
         Asset labels (the input Series index, or ``0 .. n-1``).
+
+    Notes
+    -----
+    Built by :func:`simulate_flows` only; the arrays are read-only views, so a result can be
+    shared without copying. :meth:`to_frame` gives one row per step of aggregate quantities,
+    :meth:`panel` one per-asset field as a (step x asset) DataFrame.
+
+    Examples
+    --------
+    >>> from divergence.flows import simulate_flows
+    >>> res = simulate_flows([60.0, 30.0, 10.0], n_steps=2, passive_flows=1.0)
+    >>> res.n_steps, res.caps.shape
+    (2, (3, 3))
+    >>> print(res.panel("weights").iloc[-1].round(2).tolist())
+    [0.6, 0.3, 0.1]
     """
 
     caps: FloatArray

@@ -370,6 +370,26 @@ class CVaRAllocation:
         Number of tail scenarios (portfolio loss at or beyond the VaR).
     assets : tuple
         Asset labels.
+
+    Notes
+    -----
+    Built by :func:`cvar_position_limits` only. The Euler contributions add up to the
+    portfolio CVaR because historical CVaR is positively homogeneous of degree one in the
+    weights; ``limits`` are first-order (they ignore how the tail set moves with the weights).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from divergence.risk import cvar_position_limits
+    >>> r = np.array([[-0.04, -0.01], [0.01, 0.02], [-0.02, 0.00], [0.03, -0.01]])
+    >>> res = cvar_position_limits(r, 0.01, weights=[0.5, 0.5], confidence=0.75)
+    >>> res.within_budget
+    False
+    >>> print(res.to_frame()[["contribution", "utilisation"]].round(3).to_string())
+           contribution  utilisation
+    asset
+    0             0.020          2.0
+    1             0.005          0.5
     """
 
     weights: FloatArray

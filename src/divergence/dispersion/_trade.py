@@ -37,6 +37,20 @@ class DispersionTradePnL:
         Variance notionals of the member legs (money per vol point squared).
     weighting : str
         The weighting scheme used.
+
+    Notes
+    -----
+    Built by :func:`dispersion_trade_pnl` only. ``total`` is the index leg plus the sum of the
+    member legs, so a flat trade (implied equal to realised on every leg) has zero P&L.
+
+    Examples
+    --------
+    >>> from divergence.dispersion import dispersion_trade_pnl
+    >>> pnl = dispersion_trade_pnl(0.20, [0.30, 0.30], 0.18, [0.30, 0.30], [0.5, 0.5],
+    ...                            notional=10_000)
+    >>> print(pnl.to_frame().round(1).to_string())
+       index_leg  constituent_legs    total
+    0    19000.0               0.0  19000.0
     """
 
     index_leg: Any
