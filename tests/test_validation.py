@@ -113,3 +113,15 @@ def test_frame_copy_is_c_contiguous_and_independent() -> None:
     nullable = pd.DataFrame({"a": pd.array([1, None], dtype="Int64"), "b": [1.0, 2.0]})
     out, _ = as_array(nullable, "x")
     assert out.flags.c_contiguous and np.isnan(out[1, 0])
+
+
+def test_max_abs_rejects_magnitudes_that_would_overflow_squares() -> None:
+    # 1e200 squared is 1e400 > float64 max (1.8e308): rejected by the default bound MAX_ABS
+    with pytest.raises(InputError, match=r"v has 1 value\(s\) larger than 1e\+100"):
+        as_array([1.0, -1e200], "v")
+    with pytest.raises(InputError, match="larger than"):
+        as_array([np.inf, 1e200], "v", allow_inf=True)
+    values, _ = as_array([1e200], "v", max_abs=None)
+    assert values[0] == 1e200
+    values, _ = as_array([1e100, -1e100], "v")  # the bound itself is accepted
+    assert values[1] == -1e100

@@ -27,6 +27,7 @@ from divergence._typing import BoolArray, FloatArray, GroupsLike, SeedLike
 from divergence.errors import InputError
 
 __all__ = [
+    "MAX_ABS",
     "NAN_POLICIES",
     "Meta",
     "as_array",
@@ -46,6 +47,11 @@ __all__ = [
 ]
 
 NAN_POLICIES: tuple[str, ...] = ("omit", "propagate", "raise")
+
+#: Largest accepted magnitude of an input value. No price, size, return, rate or volatility in
+#: any unit comes near it, and below it squares and pairwise products stay finite in float64
+#: (1e200 << 1.8e308), so quadratic statistics cannot overflow into inf or a RuntimeWarning.
+MAX_ABS: float = 1e100
 
 Kind = Literal["ndarray", "series", "frame"]
 
@@ -246,6 +252,7 @@ def as_array(
     min_size: int = 1,
     copy: bool = True,
     order: Literal["C", "K"] = "C",
+    max_abs: float | None = MAX_ABS,
 ) -> tuple[FloatArray, Meta]:
     """Coerce ``x`` to a float64 copy (or read-only view) and check it.
 
@@ -272,6 +279,8 @@ def as_array(
         bit-identical results for ndarray and DataFrame inputs) or ``"K"`` (keep the input's
         layout; a DataFrame stays column-major, which saves a transposing copy for
         element-wise and matrix-product work).
+    max_abs : float or None, default :data:`MAX_ABS` (1e100)
+        Largest accepted ``abs(x)`` (finite values); None for no bound.
 
     Returns
     -------
@@ -308,6 +317,7 @@ def as_array(
         allow_inf,
         nonnegative=nonnegative,
         positive=positive,
+        max_abs=max_abs,
     )
     return values, meta
 
@@ -321,6 +331,7 @@ def _check_values(
     *,
     nonnegative: bool,
     positive: bool,
+    max_abs: float | None = None,
 ) -> None:
     """Range checks with allocation-free reductions; full masks only to report a failure."""
     name = meta.name
@@ -356,6 +367,21 @@ def _check_values(
     if nonnegative and lo < 0:
         bad = values < 0
         raise InputError(f"{name} has {int(bad.sum())} negative value(s); first {meta.locate(bad)}")
+    if max_abs is not None:
+        big_lo = lo < -max_abs and not np.isinf(lo)
+        big_hi = hi > max_abs and not np.isinf(hi)
+        if big_lo or big_hi or (has_inf and _any_big(values, max_abs)):
+            big = np.isfinite(values) & (np.abs(values) > max_abs)
+            if big.any():
+                raise InputError(
+                    f"{name} has {int(big.sum())} value(s) larger than {max_abs:g} in magnitude "
+                    f"(not a price, size, return or rate in any unit); first {meta.locate(big)}"
+                )
+
+
+def _any_big(values: FloatArray, max_abs: float) -> bool:
+    with np.errstate(invalid="ignore"):
+        return bool((np.isfinite(values) & (np.abs(values) > max_abs)).any())
 
 
 def as_panel(x: object, name: str, **checks: Any) -> tuple[FloatArray, Meta]:
