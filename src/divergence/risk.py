@@ -706,8 +706,13 @@ def _rolling_corr(x: FloatArray, y: FloatArray, w: int) -> FloatArray:
     del sx, sy
     if has_nan:
         ok &= _window_sum(nan.astype(np.float64), w) == 0.0
-    vx *= vy
+    # sqrt of each variance term before the product (the product of the terms could overflow);
+    # a rounding-negative term is clamped (its rows are not ok and end NaN)
+    np.maximum(vx, 0.0, out=vx)
     np.sqrt(vx, out=vx)
+    np.maximum(vy, 0.0, out=vy)
+    np.sqrt(vy, out=vy)
+    vx *= vy
     out = np.full((n_rows, n_cols), np.nan)
     rho = out[w - 1 :]
     np.divide(sxy, vx, out=rho, where=ok)
