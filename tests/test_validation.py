@@ -125,3 +125,13 @@ def test_max_abs_rejects_magnitudes_that_would_overflow_squares() -> None:
     assert values[0] == 1e200
     values, _ = as_array([1e100, -1e100], "v")  # the bound itself is accepted
     assert values[1] == -1e100
+
+
+def test_positive_inputs_have_a_floor() -> None:
+    # 1.0 / 5e-324 overflows: a strictly positive divisor below MIN_POSITIVE is rejected
+    with pytest.raises(InputError, match=r"p has 1 value\(s\) below 1e-100"):
+        as_array([1.0, 5e-324], "p", positive=True)
+    values, _ = as_array([1e-100, 1.0], "p", positive=True)  # the floor itself is accepted
+    assert values[0] == 1e-100
+    values, _ = as_array([5e-324], "p", nonnegative=True)  # only positive=True has the floor
+    assert values[0] == 5e-324

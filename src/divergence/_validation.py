@@ -28,6 +28,7 @@ from divergence.errors import InputError
 
 __all__ = [
     "MAX_ABS",
+    "MIN_POSITIVE",
     "NAN_POLICIES",
     "Meta",
     "as_array",
@@ -52,6 +53,10 @@ NAN_POLICIES: tuple[str, ...] = ("omit", "propagate", "raise")
 #: any unit comes near it, and below it squares and pairwise products stay finite in float64
 #: (1e200 << 1.8e308), so quadratic statistics cannot overflow into inf or a RuntimeWarning.
 MAX_ABS: float = 1e100
+
+#: Smallest accepted value of a strictly positive input (``positive=True``: prices, index
+#: levels, times). Such inputs are divided by; below 1/MAX_ABS the quotient could overflow.
+MIN_POSITIVE: float = 1e-100
 
 Kind = Literal["ndarray", "series", "frame"]
 
@@ -268,7 +273,8 @@ def as_array(
         Whether NaN may appear, whether an input with no non-NaN value is accepted, and whether
         ``±inf`` may appear.
     nonnegative, positive : bool
-        Require ``x >= 0`` or ``x > 0`` wherever ``x`` is not NaN.
+        Require ``x >= 0`` or ``x > 0`` wherever ``x`` is not NaN; ``positive`` also requires
+        ``x >= MIN_POSITIVE`` (1e-100), since such inputs are used as divisors.
     min_size : int
         Minimum length along the last axis (and at least one row).
     copy : bool, default True
@@ -363,6 +369,12 @@ def _check_values(
         raise InputError(
             f"{name} must be strictly positive; {int(bad.sum())} value(s) are not; "
             f"first {meta.locate(bad)}"
+        )
+    if positive and lo < MIN_POSITIVE:
+        bad = values < MIN_POSITIVE
+        raise InputError(
+            f"{name} has {int(bad.sum())} value(s) below {MIN_POSITIVE:g}: too small for a "
+            f"strictly positive price, level or time (it is divided by); first {meta.locate(bad)}"
         )
     if nonnegative and lo < 0:
         bad = values < 0
