@@ -754,7 +754,8 @@ def bond_returns_from_yields(
     Raises
     ------
     InputError
-        Non-positive ``periods_per_year`` or ``maturity``, infinite values, empty input.
+        Non-positive ``periods_per_year`` or ``maturity``, infinite values, yields at or below
+        -1 (-100%), empty input.
     TypeError
         Non-numeric input.
 
@@ -797,6 +798,12 @@ def bond_returns_from_yields(
     -0.07448
     """
     y, meta = as_array(yields, "yields", ndim=1)
+    below = y <= -1.0
+    if below.any():
+        raise InputError(
+            f"yields has {int(below.sum())} value(s) at or below -1 (-100%): not a decimal yield; "
+            f"first {meta.locate(below)}"
+        )
     f = check_float(periods_per_year, "periods_per_year", minimum=0.0, inclusive=(False, True))
     mat = check_float(maturity, "maturity", minimum=0.0, inclusive=(False, True))
     m = check_int(coupons_per_year, "coupons_per_year", minimum=1)
