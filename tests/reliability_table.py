@@ -254,9 +254,7 @@ ENTRIES: dict[str, Entry] = {
     "breadth.index_return": _pair(br.index_return, caps_optional=True),
     "breadth.weighting_gap": _pair(br.weighting_gap),
     "breadth.return_contributions": _pair(br.return_contributions),
-    "breadth.top_k_contribution_share": _pair(
-        lambda **kw: br.top_k_contribution_share(**kw, k=2)
-    ),
+    "breadth.top_k_contribution_share": _pair(lambda **kw: br.top_k_contribution_share(**kw, k=2)),
     "breadth.breadth": _pair(br.breadth, caps_optional=True),
     # premia --------------------------------------------------------------------------------
     "premia.real_rate": Entry(
@@ -276,8 +274,11 @@ ENTRIES: dict[str, Entry] = {
     ),
     "premia.cape": Entry(
         lambda **kw: premia.cape(**kw, window=2),
-        lambda: {"price": level(4000.0, "p"), "earnings": level(200.0, "e"),
-                 "price_index": level(250.0, "cpi")},  # fmt: skip
+        lambda: {
+            "price": level(4000.0, "p"),
+            "earnings": level(200.0, "e"),
+            "price_index": level(250.0, "cpi"),
+        },
         {
             "price": Arg("positive"),
             "earnings": Arg(why_signed="losses: earnings can be negative"),
@@ -292,8 +293,10 @@ ENTRIES: dict[str, Entry] = {
     "premia.risk_premium_gap": Entry(
         premia.risk_premium_gap,
         lambda: {"earnings_yield": rate("ey") + 0.01, "real_yield": rate("ry")},
-        {"earnings_yield": Arg(why_signed="losses: earnings yield can be negative"),
-         "real_yield": Arg()},  # fmt: skip
+        {
+            "earnings_yield": Arg(why_signed="losses: earnings yield can be negative"),
+            "real_yield": Arg(),
+        },
     ),
     "premia.risk_premium_shift": Entry(
         lambda **kw: premia.risk_premium_shift(**kw, periods=1),
@@ -304,8 +307,10 @@ ENTRIES: dict[str, Entry] = {
     "real.deflate": Entry(
         real.deflate,
         lambda: {"nominal": level(10.0, "n"), "price_index": level(100.0, "cpi")},
-        {"nominal": Arg(why_signed="nominal flows (e.g. net income) can be negative"),
-         "price_index": Arg("positive")},  # fmt: skip
+        {
+            "nominal": Arg(why_signed="nominal flows (e.g. net income) can be negative"),
+            "price_index": Arg("positive"),
+        },
     ),
     "real.real_growth": Entry(
         real.real_growth,
@@ -319,10 +324,18 @@ ENTRIES: dict[str, Entry] = {
     ),
     "real.real_cost_of_capital": Entry(
         real.real_cost_of_capital,
-        lambda: {"cost_of_equity": rate("ke") + 0.04, "cost_of_debt": rate("kd"),
-                 "debt_share": _series([0.4] * 6, "w"), "inflation": rate("pi") - 0.01},  # fmt: skip
-        {"cost_of_equity": Arg(), "cost_of_debt": Arg(), "debt_share": Arg("nonneg"),
-         "inflation": Arg("gt_minus_one")},  # fmt: skip
+        lambda: {
+            "cost_of_equity": rate("ke") + 0.04,
+            "cost_of_debt": rate("kd"),
+            "debt_share": _series([0.4] * 6, "w"),
+            "inflation": rate("pi") - 0.01,
+        },
+        {
+            "cost_of_equity": Arg(),
+            "cost_of_debt": Arg(),
+            "debt_share": Arg("nonneg"),
+            "inflation": Arg("gt_minus_one"),
+        },
     ),
     # liquidity -----------------------------------------------------------------------------
     "liquidity.sterilization_rate": Entry(
@@ -332,17 +345,24 @@ ENTRIES: dict[str, Entry] = {
     ),
     "liquidity.net_liquidity": Entry(
         liquidity.net_liquidity,
-        lambda: {"total_assets": level(8900.0, "a"), "treasury_account": level(750.0, "tga"),
-                 "reverse_repo": level(2200.0, "rrp")},  # fmt: skip
-        {"total_assets": Arg("nonneg"), "treasury_account": Arg("nonneg"),
-         "reverse_repo": Arg("nonneg")},  # fmt: skip
+        lambda: {
+            "total_assets": level(8900.0, "a"),
+            "treasury_account": level(750.0, "tga"),
+            "reverse_repo": level(2200.0, "rrp"),
+        },
+        {
+            "total_assets": Arg("nonneg"),
+            "treasury_account": Arg("nonneg"),
+            "reverse_repo": Arg("nonneg"),
+        },
     ),
     # cost ----------------------------------------------------------------------------------
     "cost.expanding_percentile": Entry(
         cost.expanding_percentile, lambda: {"x": signed()}, {"x": Arg()}
     ),
     "cost.expanding_robust_z": Entry(
-        lambda **kw: cost.expanding_robust_z(**kw, min_periods=3), lambda: {"x": signed()},
+        lambda **kw: cost.expanding_robust_z(**kw, min_periods=3),
+        lambda: {"x": signed()},
         {"x": Arg()},
     ),
     "cost.divergence_cost": Entry(
@@ -395,7 +415,8 @@ ENTRIES: dict[str, Entry] = {
     "flows.FlowSimulation.panel": Entry(lambda: _SIM.panel("caps"), dict, {}, fuzz=False),
     # risk ----------------------------------------------------------------------------------
     "risk.value_at_risk": Entry(
-        lambda **kw: risk.value_at_risk(**kw, confidence=0.8), lambda: {"returns": rets()},
+        lambda **kw: risk.value_at_risk(**kw, confidence=0.8),
+        lambda: {"returns": rets()},
         {"returns": Arg()},
     ),
     "risk.conditional_value_at_risk": Entry(
@@ -422,26 +443,33 @@ ENTRIES: dict[str, Entry] = {
     ),
     "risk.CVaRAllocation.to_frame": Entry(lambda: _ALLOC.to_frame(), dict, {}, fuzz=False),
     "risk.rolling_correlation": Entry(
-        lambda **kw: risk.rolling_correlation(**kw, window=5), long_pair,
+        lambda **kw: risk.rolling_correlation(**kw, window=5),
+        long_pair,
         {"a": Arg(), "b": Arg()},
     ),
     "risk.bond_returns_from_yields": Entry(
         lambda **kw: risk.bond_returns_from_yields(**kw, periods_per_year=12),
         lambda: {"yields": rate("y")},
-        {"yields": Arg(why_signed="negative yields occurred (Bunds, JGBs)")},
+        {"yields": Arg("gt_minus_one")},  # negative yields are valid, below -100% are not
     ),
     # rotation ------------------------------------------------------------------------------
     "rotation.sector_returns": Entry(
         rotation.sector_returns,
         lambda: {"returns": rets(), "market_caps": caps(), "sectors": ["Tech", "Tech", "Util"]},
-        {"returns": Arg("gt_minus_one"), "market_caps": Arg("nonneg"),
-         "sectors": Arg(numeric=False)},  # fmt: skip
+        {
+            "returns": Arg("gt_minus_one"),
+            "market_caps": Arg("nonneg"),
+            "sectors": Arg(numeric=False),
+        },
     ),
     "rotation.sector_weights": Entry(
         rotation.sector_weights,
         lambda: {"returns": rets(), "market_caps": caps(), "sectors": ["Tech", "Tech", "Util"]},
-        {"returns": Arg("gt_minus_one"), "market_caps": Arg("nonneg"),
-         "sectors": Arg(numeric=False)},  # fmt: skip
+        {
+            "returns": Arg("gt_minus_one"),
+            "market_caps": Arg("nonneg"),
+            "sectors": Arg(numeric=False),
+        },
     ),
     "rotation.relative_performance": Entry(
         rotation.relative_performance,
@@ -457,16 +485,25 @@ ENTRIES: dict[str, Entry] = {
         lambda **kw: rotation.rotation_diagnostic(
             kw["spread"], kw["dispersion_signal"], kw.get("fundamentals"), window=20
         ),
-        lambda: {"spread": long_pair()["a"] * 0.01, "dispersion_signal": long_pair()["b"],
-                 "fundamentals": long_pair()["a"] ** 2},  # fmt: skip
+        lambda: {
+            "spread": long_pair()["a"] * 0.01,
+            "dispersion_signal": long_pair()["b"],
+            "fundamentals": long_pair()["a"] ** 2,
+        },
         {"spread": Arg(), "dispersion_signal": Arg(), "fundamentals": Arg(optional=True)},
     ),
     "rotation.return_decomposition": Entry(
         rotation.return_decomposition,
-        lambda: {"price": level(100.0, "p"), "earnings": level(5.0, "e"),
-                 "dividends": level(2.0, "d")},  # fmt: skip
-        {"price": Arg("positive"), "earnings": Arg("positive"),
-         "dividends": Arg("nonneg", optional=True)},  # fmt: skip
+        lambda: {
+            "price": level(100.0, "p"),
+            "earnings": level(5.0, "e"),
+            "dividends": level(2.0, "d"),
+        },
+        {
+            "price": Arg("positive"),
+            "earnings": Arg("positive"),
+            "dividends": Arg("nonneg", optional=True),
+        },
     ),
     "rotation.size_style_gaps": Entry(
         rotation.size_style_gaps, lambda: {"returns": ff_grid()}, {"returns": Arg("gt_minus_one")}
@@ -486,20 +523,28 @@ ENTRIES: dict[str, Entry] = {
     ),
     # dispersion ----------------------------------------------------------------------------
     "dispersion.implied_correlation": _implied(disp.implied_correlation, on_out_of_range="ignore"),
-    "dispersion.implied_correlation_out_of_range": _implied(
-        disp.implied_correlation_out_of_range
-    ),
+    "dispersion.implied_correlation_out_of_range": _implied(disp.implied_correlation_out_of_range),
     "dispersion.dispersion_index": _implied(disp.dispersion_index, on_out_of_range="ignore"),
     "dispersion.vol_spread": _implied(disp.vol_spread),
     "dispersion.realized_correlation": Entry(
         lambda **kw: disp.realized_correlation(**kw, window=4),
         lambda: {"returns": rets(), "weights": vol_weights()},
-        {"returns": Arg(why_signed="a statistic of any real-valued returns (log or excess returns < -1)"), "weights": Arg("nonneg", optional=True)},
+        {
+            "returns": Arg(
+                why_signed="a statistic of any real-valued returns (log or excess returns < -1)"
+            ),
+            "weights": Arg("nonneg", optional=True),
+        },
     ),
     "dispersion.cross_sectional_dispersion": Entry(
         disp.cross_sectional_dispersion,
         lambda: {"returns": rets(), "weights": vol_weights()},
-        {"returns": Arg(why_signed="a statistic of any real-valued returns (log or excess returns < -1)"), "weights": Arg("nonneg", optional=True)},
+        {
+            "returns": Arg(
+                why_signed="a statistic of any real-valued returns (log or excess returns < -1)"
+            ),
+            "weights": Arg("nonneg", optional=True),
+        },
     ),
     "dispersion.dispersion_trade_pnl": Entry(
         disp.dispersion_trade_pnl,
@@ -543,8 +588,12 @@ ENTRIES: dict[str, Entry] = {
             "var_next": _series([0.045, 0.05, 0.05, 0.042, 0.055, 0.05], "vx"),
             "t_next": _series([37 / 365] * 6, "tx"),
         },
-        {"var_near": Arg("nonneg"), "t_near": Arg("positive"), "var_next": Arg("nonneg"),
-         "t_next": Arg("positive")},  # fmt: skip
+        {
+            "var_near": Arg("nonneg"),
+            "t_near": Arg("positive"),
+            "var_next": Arg("nonneg"),
+            "t_next": Arg("positive"),
+        },
     ),
     "dispersion.bracketing_expiries": Entry(
         disp.bracketing_expiries,

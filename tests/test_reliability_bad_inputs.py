@@ -19,9 +19,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
-from reliability_table import ENTRIES, Arg, Entry, resolve
 
 from divergence.errors import InputError
+from reliability_table import ENTRIES, Arg, Entry, resolve
 
 
 def _as_float(g: Any) -> Any:
@@ -170,7 +170,9 @@ def _cases() -> list[Any]:
                     continue
                 marks = []
                 if (arg, case) in entry.known_bugs:
-                    marks.append(pytest.mark.xfail(strict=True, reason=entry.known_bugs[(arg, case)]))
+                    marks.append(
+                        pytest.mark.xfail(strict=True, reason=entry.known_bugs[(arg, case)])
+                    )
                 params.append(pytest.param(name, arg, case, id=f"{name}-{arg}-{case}", marks=marks))
     return params
 
@@ -235,7 +237,7 @@ def test_good_call_works_and_does_not_mutate(name: str) -> None:
 
 
 def test_every_case_is_run_or_explained() -> None:
-    run = {(p.values[0], p.values[1], p.values[2]) for p in _cases()}
+    run = {tuple(p.values) for p in _cases()}
     for name, entry in ENTRIES.items():
         good = entry.good()
         for arg, spec in entry.arrays.items():

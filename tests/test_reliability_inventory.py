@@ -14,6 +14,7 @@ import re
 from typing import Any
 
 import pytest
+
 from reliability_table import ENTRIES, MODULES, NOT_APPLICABLE
 
 SECTIONS = ("Parameters", "Returns", "Raises", "Notes", "References", "Examples")

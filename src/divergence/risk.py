@@ -517,8 +517,7 @@ def cvar_position_limits(
         w, wmeta = as_array(weights, "weights", ndim=1, allow_nan=False)
         if w.shape[0] != n_assets:
             raise InputError(
-                f"weights must have one value per column of returns ({n_assets}), "
-                f"got {w.shape[0]}"
+                f"weights must have one value per column of returns ({n_assets}), got {w.shape[0]}"
             )
         _check_asset_labels(wmeta, meta)
     b = _vector(budget, "budget", n_assets, meta)
@@ -541,12 +540,12 @@ def cvar_position_limits(
 
 def _check_asset_labels(vmeta: Meta, meta: Meta) -> None:
     """A per-asset Series must be labelled like the columns of the returns panel."""
-    if vmeta.kind == "series" and meta.columns is not None and vmeta.index is not None:
-        if not vmeta.index.equals(meta.columns):
-            raise InputError(
-                f"{vmeta.name}'s index does not match the columns of {meta.name}; "
-                "reindex it to the same names in the same order"
-            )
+    labelled = vmeta.kind == "series" and meta.columns is not None and vmeta.index is not None
+    if labelled and not vmeta.index.equals(meta.columns):  # type: ignore[union-attr]
+        raise InputError(
+            f"{vmeta.name}'s index does not match the columns of {meta.name}; "
+            "reindex it to the same names in the same order"
+        )
 
 
 def _vector(value: object, name: str, n: int, meta: Meta) -> FloatArray:

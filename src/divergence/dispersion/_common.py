@@ -52,9 +52,7 @@ def per_row_values(
     """A scalar (one cross-section) or a 1-D series with one value per row of ``meta``."""
     if isinstance(x, int | float | np.integer | np.floating) and not isinstance(x, bool | np.bool_):
         x = [x]
-    v, vmeta = as_array(
-        x, name, ndim=1, nonnegative=nonnegative, positive=positive
-    )
+    v, vmeta = as_array(x, name, ndim=1, nonnegative=nonnegative, positive=positive)
     if v.size != n_rows:
         want = "a single value" if meta.ndim == 1 else f"{n_rows} values (one per row)"
         raise InputError(f"{name} must hold {want} to match {meta.name}, got {v.size}")
