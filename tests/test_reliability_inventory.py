@@ -93,3 +93,22 @@ def test_numpydoc_sections(name: str) -> None:
         needed = ("Returns", "Notes", "References", "Examples")
     missing = [s for s in needed if not re.search(rf"^{s}\n-{{{len(s)}}}$", doc, re.MULTILINE)]
     assert not missing, f"{name} docstring lacks sections {missing}"
+
+
+def _methods() -> list[str]:
+    return sorted(n for n in ENTRIES if n.count(".") == 2)
+
+
+@pytest.mark.parametrize("name", _methods())
+def test_method_docstrings(name: str) -> None:
+    """Public methods: Returns and Examples, plus Parameters and Raises when they take input."""
+    mod_name, cls_name, meth = name.split(".")
+    cls = getattr(importlib.import_module(f"divergence.{mod_name}"), cls_name)
+    member = inspect.getattr_static(cls, meth)
+    func = member.__func__ if isinstance(member, classmethod | staticmethod) else member
+    doc = inspect.getdoc(func) or ""
+    takes_input = len(inspect.signature(func).parameters) > 1  # beyond self / cls
+    needed = ("Parameters", "Returns", "Raises", "Examples") if takes_input else ("Returns",
+              "Examples")  # fmt: skip
+    missing = [s for s in needed if not re.search(rf"^{s}\n-{{{len(s)}}}$", doc, re.MULTILINE)]
+    assert not missing, f"{name} docstring lacks sections {missing}"

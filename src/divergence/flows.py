@@ -131,6 +131,13 @@ class FlowSimulation:
             ``passive_flow`` (net money), ``capitulation_buys`` (gross money moved into
             underweights; capitulation is self-financing so its net is zero),
             ``short_covering_flow``, ``tracking_error``, ``cascade_iterations``.
+
+        Examples
+        --------
+        >>> from divergence.flows import simulate_flows
+        >>> res = simulate_flows([60.0, 30.0, 10.0], n_steps=2, passive_flows=1.0)
+        >>> print(res.to_frame()["total_cap"].tolist())
+        [100.0, 105.0, 110.0]
         """
         idx = pd.RangeIndex(self.caps.shape[0], name="step")
         cap = self.capitulation_flow
@@ -173,6 +180,18 @@ class FlowSimulation:
         -------
         DataFrame
             Index ``step``, columns the asset labels.
+
+        Raises
+        ------
+        InputError
+            Unknown ``field``.
+
+        Examples
+        --------
+        >>> from divergence.flows import simulate_flows
+        >>> res = simulate_flows([60.0, 30.0, 10.0], n_steps=2, passive_flows=1.0)
+        >>> print(res.panel("caps").iloc[-1].round(2).tolist())
+        [66.0, 33.0, 11.0]
         """
         name = check_option(field, "field", _PANELS)
         values = getattr(self, name)

@@ -415,6 +415,15 @@ class CVaRAllocation:
         DataFrame
             Index ``asset``; columns ``weight``, ``contribution``, ``share`` (of the portfolio
             CVaR), ``budget``, ``utilisation``, ``limit``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from divergence.risk import cvar_position_limits
+        >>> r = np.array([[-0.04, -0.01], [0.01, 0.02], [-0.02, 0.00], [0.03, -0.01]])
+        >>> res = cvar_position_limits(r, 0.01, weights=[0.5, 0.5], confidence=0.75)
+        >>> print(res.to_frame()["share"].round(2).tolist())
+        [0.8, 0.2]
         """
         share = (
             self.contributions / self.portfolio_cvar

@@ -61,7 +61,22 @@ class DispersionTradePnL:
     weighting: str
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per trade: ``index_leg``, ``constituent_legs`` (summed), ``total``."""
+        """One row per trade: ``index_leg``, ``constituent_legs`` (summed), ``total``.
+
+        Returns
+        -------
+        DataFrame
+            Columns ``index_leg``, ``constituent_legs`` (sum over members) and ``total``, in
+            money; indexed like ``total`` when it is a Series.
+
+        Examples
+        --------
+        >>> from divergence.dispersion import dispersion_trade_pnl
+        >>> pnl = dispersion_trade_pnl(0.20, [0.30, 0.30], 0.18, [0.30, 0.30], [0.5, 0.5])
+        >>> print(pnl.to_frame().round(2).to_string())
+           index_leg  constituent_legs  total
+        0        1.9               0.0    1.9
+        """
         idx = self.total.index if isinstance(self.total, pd.Series) else None
         legs = self.constituent_legs
         if isinstance(legs, pd.DataFrame):
