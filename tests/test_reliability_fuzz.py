@@ -14,6 +14,7 @@ does any warning (pytest runs with ``filterwarnings = error``).
 from __future__ import annotations
 
 import dataclasses
+import os
 from collections.abc import Callable
 from typing import Any
 
@@ -26,7 +27,7 @@ from hypothesis import strategies as st
 from divergence.errors import InputError
 from reliability_table import ENTRIES, resolve
 
-MAX_EXAMPLES = 30
+MAX_EXAMPLES = int(os.environ.get("RELIABILITY_MAX_EXAMPLES", "30"))
 #: No shrinking: a failure is reported with the example as drawn, so a regression costs seconds,
 #: not minutes, of suite time (the failing example is still replayed first on the next run).
 PHASES = (Phase.explicit, Phase.reuse, Phase.generate)
