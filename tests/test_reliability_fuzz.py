@@ -202,3 +202,64 @@ def test_fuzz_option_chain(name: str, data: st.DataObject) -> None:
         return
     for part in _numeric_parts(out):
         assert not np.isinf(part).any()
+
+
+def _rc_extreme() -> Any:
+    from divergence.dispersion import realized_correlation
+
+    r = np.array(
+        [[2.5451768e10, np.nan, -10.0], [0.0, 2.5451767, 0.0], [3.5785833e-05, 0.0, 0.0],
+         [9.99e-30, 6.0885213e-19, 0.0], [4.2103946e17, 0.0, 6.74e-30], [np.nan, 0.0, 2.5451767]],
+        dtype=np.float32,
+    )  # fmt: skip
+    return realized_correlation(r, np.full((6, 3), 1 / 3), window=4)
+
+
+def _rolling_extreme() -> Any:
+    from divergence.risk import rolling_correlation
+
+    a = np.array(
+        [0.0, -0.0, np.nan, np.nan, 0.0, np.nan, 0.0, -0.0, 0.0, -8.4754389e-23, -2.7893493e15,
+         4.2415047e-21, np.nan, 0.0, 8.9537983, np.nan, 0.0, 8.4028854, -7.9996896, 5.0865417e-23,
+         -4.6283474, 1.1, 10.0, 0.0, np.nan, -0.0, -8.5080938, 1.5e28, 4.8349419, 0.0],
+        dtype=np.float32,
+    )  # fmt: skip
+    x, y = np.random.default_rng(1).normal(size=(2, 30))
+    return rolling_correlation(a, x + y, window=5)
+
+
+#: examples the fuzzer found (each was a bug), replayed deterministically: no warning, bounds.
+REGRESSIONS: dict[str, tuple[Callable[[], Any], Callable[[Any], None]]] = {
+    "hhi_tiny_total": (
+        lambda: __import__("divergence.concentration").concentration.hhi([0.0, 0.0, 1e-162]),
+        lambda out: np.testing.assert_allclose(out, 1.0),  # one name holds everything
+    ),
+    "effective_n_tiny_total": (
+        lambda: __import__("divergence.concentration").concentration.effective_n([1e-300, 1e-300]),
+        lambda out: np.testing.assert_allclose(out, 2.0),  # two equal names
+    ),
+    "realized_correlation_extreme_range": (_rc_extreme, _in(-1.0, 1.0)),
+    "rolling_correlation_rounding_negative_variance": (_rolling_extreme, _in(-1.0, 1.0)),
+}
+
+
+@pytest.mark.parametrize("case", sorted(REGRESSIONS))
+def test_regressions_found_by_fuzzing(case: str) -> None:
+    call, check = REGRESSIONS[case]
+    check(call())
+
+
+@pytest.mark.parametrize(
+    ("call", "arg"),
+    [
+        (lambda: __import__("divergence.risk").risk.bond_returns_from_yields(
+            [0.0, -4.0, 0.01], periods_per_year=12), "yields"),
+        (lambda: __import__("divergence.premia").premia.cape(
+            [10.0, 10.0, 10.0], [1.0, 1.0, 1.0], [1.0, 1.0, 5e-324], window=1), "price_index"),
+        (lambda: __import__("divergence.dispersion").dispersion.vol_spread(
+            0.2, [1e155, 0.3], [0.5, 0.5]), "constituent_vols"),
+    ],
+)  # fmt: skip
+def test_regressions_now_rejected(call: Callable[[], Any], arg: str) -> None:
+    with pytest.raises(InputError, match=rf"\b{arg}\b"):
+        call()
