@@ -475,6 +475,10 @@ ENTRIES: dict[str, Entry] = {
         rotation.relative_performance,
         lambda: {"returns": rets(), "benchmark": signed("bm")},
         {"returns": Arg("gt_minus_one"), "benchmark": Arg("gt_minus_one")},
+        not_applicable={
+            ("returns", "mismatched_columns"): "benchmark is one series for every column: "
+            "column names are free",
+        },
     ),
     "rotation.sector_spread": Entry(
         rotation.sector_spread,

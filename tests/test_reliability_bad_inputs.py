@@ -104,6 +104,12 @@ def _mismatched_index(g: Any) -> Any:
     return out
 
 
+def _mismatched_columns(g: Any) -> Any:
+    out = g.copy()
+    out.columns = [f"other_{c}" for c in out.columns]
+    return out
+
+
 def _empty(g: Any) -> Any:
     if isinstance(g, list):
         return []
@@ -125,6 +131,7 @@ BAD_CASES: dict[str, tuple[Callable[[Any], Any], type[Exception]]] = {
     "three_d": (lambda g: np.ones((2, 2, 2)), InputError),
     "mismatched_shape": (_mismatched_shape, InputError),
     "mismatched_index": (_mismatched_index, InputError),
+    "mismatched_columns": (_mismatched_columns, InputError),
     "string": (lambda g: "abc", TypeError),
     "objects": (_objects, TypeError),
     "none": (lambda g: None, TypeError),
@@ -140,10 +147,12 @@ def _not_applicable(entry: Entry, arg: str, spec: Arg, case: str, good: Any) -> 
         return spec.why_signed
     if case == "none" and spec.optional:
         return "None is documented as 'not given'"
-    if case in ("mismatched_shape", "mismatched_index") and len(entry.arrays) < 2:
+    if case.startswith("mismatched") and len(entry.arrays) < 2:
         return "single array argument: nothing to align with"
     if case == "mismatched_index" and not isinstance(good, pd.Series | pd.DataFrame):
         return "good value is not pandas: no index to misalign"
+    if case == "mismatched_columns" and not isinstance(good, pd.DataFrame):
+        return "good value is not a DataFrame: no columns to misalign"
     if not spec.numeric and case in (
         "all_nan",
         "plus_inf",
