@@ -254,6 +254,8 @@ def test_regressions_found_by_fuzzing(case: str) -> None:
     [
         (lambda: __import__("divergence.risk").risk.bond_returns_from_yields(
             [0.0, -4.0, 0.01], periods_per_year=12), "yields"),
+        (lambda: __import__("divergence.premia").premia.annualized_inflation(
+            [1.0, 5.0763546e-66, 1.0], 1, periods_per_year=12), "price_index"),
         (lambda: __import__("divergence.premia").premia.cape(
             [10.0, 10.0, 10.0], [1.0, 1.0, 1.0], [1.0, 1.0, 5e-324], window=1), "price_index"),
         (lambda: __import__("divergence.dispersion").dispersion.vol_spread(
