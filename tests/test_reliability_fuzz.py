@@ -256,6 +256,12 @@ def test_regressions_found_by_fuzzing(case: str) -> None:
             [0.0, -4.0, 0.01], periods_per_year=12), "yields"),
         (lambda: __import__("divergence.premia").premia.annualized_inflation(
             [1.0, 5.0763546e-66, 1.0], 1, periods_per_year=12), "price_index"),
+        (lambda: __import__("divergence.real").real.real_growth(
+            [1.0, 5e-66, 1.0], [1.0, 1.0, 1.0], periods_per_year=12), "nominal"),
+        (lambda: __import__("divergence.real").real.nominal_illusion(
+            [1.0, 5e-66, 1.0], [1.0, 1.0, 1.0], periods_per_year=12), "nominal"),
+        (lambda: __import__("divergence.rotation").rotation.relative_performance(
+            np.full((40, 1), 1e90), np.zeros(40), cumulative=True), "returns"),
         (lambda: __import__("divergence.premia").premia.cape(
             [10.0, 10.0, 10.0], [1.0, 1.0, 1.0], [1.0, 1.0, 5e-324], window=1), "price_index"),
         (lambda: __import__("divergence.dispersion").dispersion.vol_spread(
