@@ -313,12 +313,12 @@ ENTRIES: dict[str, Entry] = {
         },
     ),
     "real.real_growth": Entry(
-        real.real_growth,
+        lambda **kw: real.real_growth(**kw, periods_per_year=12),  # the annualising path
         lambda: {"nominal": level(10.0, "n"), "price_index": level(100.0, "cpi")},
         {"nominal": Arg("positive"), "price_index": Arg("positive")},
     ),
     "real.nominal_illusion": Entry(
-        real.nominal_illusion,
+        lambda **kw: real.nominal_illusion(**kw, periods_per_year=12),  # the annualising path
         lambda: {"nominal": level(10.0, "n"), "price_index": level(100.0, "cpi")},
         {"nominal": Arg("positive"), "price_index": Arg("positive")},
     ),
@@ -472,7 +472,7 @@ ENTRIES: dict[str, Entry] = {
         },
     ),
     "rotation.relative_performance": Entry(
-        rotation.relative_performance,
+        lambda **kw: rotation.relative_performance(**kw, cumulative=True),  # compounding path
         lambda: {"returns": rets(), "benchmark": signed("bm")},
         {"returns": Arg("gt_minus_one"), "benchmark": Arg("gt_minus_one")},
         not_applicable={
