@@ -108,6 +108,18 @@ def _schedule(
     return months, repriced
 
 
+def _slot_sum(rate3: FloatArray, principal2: FloatArray) -> FloatArray:
+    """Σ_slots rate × principal: (firms, slots, paths) x (firms, slots) -> (paths, firms).
+
+    Summed slot by slot in a fixed order (a loop over the few slots of a firm, vectorised over
+    firms and paths), so every path gets bit-identical sums whatever the chunk size.
+    """
+    acc = rate3[:, 0, :] * principal2[:, 0, None]
+    for j in range(1, rate3.shape[1]):
+        acc += rate3[:, j, :] * principal2[:, j, None]
+    return np.ascontiguousarray(acc.T)
+
+
 def _chunks(n_paths: int, size: int) -> Iterable[tuple[int, int]]:
     for start in range(0, n_paths, size):
         yield start, min(start + size, n_paths)
@@ -271,6 +283,12 @@ def simulate(
     table = SpreadTable.damodaran() if spread_table is None else spread_table
     tables, cohort_table = tables_for_cohorts(table, f.cohorts)
 
+    if keep_opt == "full" and p * h * len(f.labels) > _FULL_LIMIT:
+        raise InputError(
+            f"keep='full' would store {p * h * len(f.labels):,} values per array (limit "
+            f"{_FULL_LIMIT:,}); use keep='aggregate' or fewer paths"
+        )
+
     # ---- firms ordered by cohort (contiguous cohorts); tranches in a dense (firm, slot) grid
     n_f = len(f.labels)
     n_c = len(f.cohorts)
@@ -359,11 +377,6 @@ def simulate(
     base_out = np.empty((p, h))
     full = keep_opt == "full"
     if full:
-        if p * h * n_f > _FULL_LIMIT:
-            raise InputError(
-                f"keep='full' would store {p * h * n_f:,} values per array (limit "
-                f"{_FULL_LIMIT:,}); use keep='aggregate' or fewer paths"
-            )
         interest_full = np.empty((p, h, n_f))
         ebit_full = np.empty((p, h, n_f))
     if chunk_size is None:
@@ -435,8 +448,8 @@ def simulate(
                 rate[ev.reset] = spread_cur[ev.reset] + bm_row
             if ev.refi.size:
                 r3 = rate3[ev.refi_firms]
-                old_total = np.einsum("fsp,fs->pf", r3, principal2[ev.refi_firms])
-                other = np.einsum("fsp,fs->pf", r3, ev.refi_keep)
+                old_total = _slot_sum(r3, principal2[ev.refi_firms])
+                other = _slot_sum(r3, ev.refi_keep)
                 e_r = ebit_m[:, ev.refi_firms]
                 s = np.empty_like(e_r)
                 for j, tab in enumerate(tables):  # one per distinct table (a handful)
@@ -456,11 +469,9 @@ def simulate(
                 spread_cur[ev.refi] = s_t
                 rate[ev.refi] = s_t + bm_row
             if ev.firms is None:
-                interest = np.einsum("fsp,fs->pf", rate3, principal2)
+                interest = _slot_sum(rate3, principal2)
             elif ev.firms.size:
-                interest[:, ev.firms] = np.einsum(
-                    "fsp,fs->pf", rate3[ev.firms], principal2[ev.firms]
-                )
+                interest[:, ev.firms] = _slot_sum(rate3[ev.firms], principal2[ev.firms])
             cov = _coverage(ebit_m, interest)
             interest_sum[p0:p1, m] = cohort_sum(interest)
             ebit_sum[p0:p1, m] = cohort_sum(ebit_m)

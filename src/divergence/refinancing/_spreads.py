@@ -103,7 +103,8 @@ class SpreadTable:
     Parameters
     ----------
     edges : sequence of float
-        Strictly increasing lower edges of bands 1, 2, ... (interest coverage, a pure ratio).
+        Strictly increasing lower edges of bands 1, 2, ... (interest coverage, a pure ratio);
+        empty for a single flat spread.
     spreads : sequence of float
         Annual spread over the base rate for each band (decimal, 0.02 = 200 bp), one more than
         ``edges``; must be non-negative.
@@ -149,7 +150,10 @@ class SpreadTable:
     _spreads_arr: FloatArray = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        e, _ = as_array(list(self.edges), "edges", ndim=1, allow_nan=False)
+        if len(self.edges) == 0:  # one band: a flat spread
+            e = np.empty(0)
+        else:
+            e, _ = as_array(list(self.edges), "edges", ndim=1, allow_nan=False)
         s, _ = as_array(list(self.spreads), "spreads", ndim=1, allow_nan=False, nonnegative=True)
         if len(s) != len(e) + 1:
             raise InputError(
