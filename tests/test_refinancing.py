@@ -265,7 +265,8 @@ def test_higher_rates_never_raise_coverage(shock: float, extra: float, beta: flo
     kw: dict[str, Any] = {"keep": "full", "seed": 8, "n_paths": 3}
     a = simulate(book, firms, low, **kw)
     b = simulate(book, firms, high, **kw)
-    assert a.coverage is not None and b.coverage is not None
+    assert a.coverage is not None
+    assert b.coverage is not None
     assert (b.coverage <= a.coverage * (1 + 1e-12) + 1e-12).all()
 
 
@@ -298,7 +299,9 @@ def test_aggregates_match_full_arrays() -> None:
     book, firms = example_book(3, 10, seed=7)
     rates = policy_path(0.01, np.r_[0.05, np.zeros(29)])
     res = simulate(book, firms, rates, n_paths=5, seed=1, keep="full")
-    assert res.coverage is not None and res.interest is not None and res.ebit is not None
+    assert res.coverage is not None
+    assert res.interest is not None
+    assert res.ebit is not None
     sme = (firms["cohort"] == "SME").to_numpy()
     debt = book.groupby("firm")["principal"].sum().reindex(firms["firm"]).to_numpy()
     below = res.coverage < 1.5
@@ -388,7 +391,8 @@ def test_damodaran_web_table_bands() -> None:
     assert t.spread(-3.0) == pytest.approx(0.19)
     assert "undated" in t.as_of
     frame = t.to_frame()
-    assert frame["lower"].iloc[0] == -np.inf and len(frame) == 15
+    assert frame["lower"].iloc[0] == -np.inf
+    assert len(frame) == 15
 
 
 def test_user_table_and_fixed_point_cap() -> None:

@@ -44,6 +44,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from divergence import concentration as concentration
     from divergence import datasets as datasets
     from divergence import errors as errors
+    from divergence import lags as lags
+    from divergence import refinancing as refinancing
 
 
 def __getattr__(name: str) -> Any:

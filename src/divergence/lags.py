@@ -127,9 +127,9 @@ def local_projection(
             xv = xv[:, None]
         if xv.shape[0] != n:
             raise InputError(f"controls must have {n} rows like y, got {xv.shape[0]}")
-        if ymeta.index is not None and xmeta.index is not None:
-            if not xmeta.index.equals(ymeta.index):
-                raise InputError("controls and y have different indexes")
+        same = ymeta.index is None or xmeta.index is None or xmeta.index.equals(ymeta.index)
+        if not same:
+            raise InputError("controls and y have different indexes")
     if hac_lags is not None:
         check_int(hac_lags, "hac_lags", minimum=0)
     import statsmodels.api as sm

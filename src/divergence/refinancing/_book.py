@@ -137,15 +137,14 @@ class DebtBook:
         firm = df["firm"].to_numpy(dtype=object, copy=True)
         if pd.isna(df["firm"]).any():
             raise InputError(f"{name}['firm'] has missing labels; {_first_bad(df, firm_na(df))}")
-        kinds = df["kind"].astype("string").to_numpy(dtype=object, na_value=None)
-        bad_kind = np.array([k not in _KINDS for k in kinds], dtype=bool)
+        bad_kind = ~df["kind"].isin(_KINDS).to_numpy(dtype=bool)
         if bad_kind.any():
-            k0 = kinds[int(np.flatnonzero(bad_kind)[0])]
+            k0 = df["kind"].iloc[int(np.flatnonzero(bad_kind)[0])]
             raise InputError(
                 f"{name}['kind'] must be 'fixed' or 'floating'; got {k0!r}, "
                 f"{_first_bad(df, bad_kind)}"
             )
-        floating = kinds == "floating"
+        floating = (df["kind"] == "floating").to_numpy(dtype=bool)
         principal = _column(df, "principal", name, allow_nan=False, positive=True)
         n = len(df)
         nan = np.full(n, np.nan)

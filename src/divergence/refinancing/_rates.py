@@ -262,7 +262,8 @@ def vasicek_bond_price(r: float, kappa: float, theta: float, sigma: float, tau: 
     Notes
     -----
     .. math:: P = A e^{-B r},\quad B = \frac{1 - e^{-\kappa\tau}}{\kappa},\quad
-       \ln A = \Big(\theta - \frac{\sigma^2}{2\kappa^2}\Big)(B - \tau) - \frac{\sigma^2 B^2}{4\kappa}
+       \ln A = \Big(\theta - \frac{\sigma^2}{2\kappa^2}\Big)(B - \tau)
+       - \frac{\sigma^2 B^2}{4\kappa}
 
     References
     ----------

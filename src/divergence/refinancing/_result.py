@@ -91,7 +91,7 @@ class Distress:
 
 
 def _divide(num: FloatArray, den: FloatArray) -> FloatArray:
-    """num / den with NaN where den == 0 (and no warning)."""
+    """Num / den with NaN where den == 0 (and no warning)."""
     den_b = np.broadcast_to(den, np.broadcast(num, den).shape)
     out = np.full(den_b.shape, np.nan)
     np.divide(num, den_b, out=out, where=den_b != 0)
@@ -204,7 +204,7 @@ class RefinancingResult:
         if stat == "distressed_debt_share":
             return _divide(self.distressed_debt, self.debt)
         if stat == "debt_at_risk":
-            return self.below_debt[k1].copy()
+            return np.array(self.below_debt[k1], dtype=np.float64)
         return _divide(self.below_debt[k1], self.debt)
 
     @staticmethod
@@ -216,7 +216,7 @@ class RefinancingResult:
 
     def _summarise(self, values: FloatArray, quantiles: Sequence[float]) -> pd.DataFrame:
         q = self._check_quantiles(quantiles)
-        _, n_m, n_c = values.shape
+        n_m = values.shape[1]
         finite = np.where(np.isnan(values), np.nan, values)
         cols: dict[str, FloatArray] = {}
         with np.errstate(invalid="ignore"):

@@ -88,7 +88,10 @@ def _schedule(
         seen |= refi_mask | reset_mask
         repriced[m] = seen
         refi_firms, refi_local = np.unique(slot_firm[refi], return_inverse=True)
-        refi_principal = np.bincount(refi_local, weights=principal[refi], minlength=len(refi_firms))
+        refi_principal = np.asarray(
+            np.bincount(refi_local, weights=principal[refi], minlength=len(refi_firms)),
+            dtype=np.float64,
+        )
         keep = np.where(refi_mask.reshape(n_firms, n_slots)[refi_firms], 0.0, p2[refi_firms])
         touched = np.unique(np.concatenate([slot_firm[refi], slot_firm[reset]]))
         firms: IntArray | None = None
@@ -421,10 +424,7 @@ def simulate(
         np.exp(ebit, out=ebit)
         if any_nonpos:
             ebit *= sign0
-        if r_arr.ndim == 2:
-            base = r_arr[p0:p1, :h]
-        else:
-            base = np.broadcast_to(r_arr[:h], (npc, h))
+        base = r_arr[p0:p1, :h] if r_arr.ndim == 2 else np.broadcast_to(r_arr[:h], (npc, h))
         base_out[p0:p1] = base
 
         # tranche state is (slots, paths): event rows are gathered as contiguous blocks
@@ -433,9 +433,9 @@ def simulate(
         rate3 = rate.reshape(n_f, n_s, npc)
         interest = np.zeros((npc, n_f))
         counter = np.zeros((npc, n_f), dtype=np.int32)
-        key0 = (
-            (np.arange(npc)[:, None] * n_c + firm_cohort[None, :]) * (k_thr + 1) * 2
-        ).astype(np.int64)
+        key0 = ((np.arange(npc)[:, None] * n_c + firm_cohort[None, :]) * (k_thr + 1) * 2).astype(
+            np.int64
+        )
         debt_rep = np.tile(firm_debt, npc)
         nb = np.empty((npc, n_f), dtype=np.int64)
         for m, ev in enumerate(months):
