@@ -65,10 +65,7 @@ extra = hike.path_values("interest").mean(axis=0) - base.path_values("interest")
 start = base.path_values("interest").mean(axis=0)[0]
 frame = pd.DataFrame(
     {
-        **{
-            f"{c}: % of month-0": 100 * extra[months, i] / start[i]
-            for i, c in enumerate(cohorts)
-        },
+        **{f"{c}: % of month-0": 100 * extra[months, i] / start[i] for i, c in enumerate(cohorts)},
         **{
             f"{c}: % of 10y effect": 100 * extra[months, i] / extra[-1, i]
             for i, c in enumerate(cohorts)
