@@ -294,6 +294,19 @@ def test_same_seed_identical_whatever_the_chunking() -> None:
     assert not np.array_equal(different.ebit, runs[0].ebit)
 
 
+def test_no_look_ahead_longer_horizon_appends_months() -> None:
+    # appending future months to the rate path leaves every earlier month unchanged
+    book, firms = example_book(3, 5, seed=9)
+    rates = policy_path(0.01, np.r_[0.04, np.zeros(35)])
+    short = simulate(book, firms, rates[:24], n_paths=4, seed=5, keep="full")
+    long = simulate(book, firms, rates, n_paths=4, seed=5, keep="full")
+    for name in ("interest", "ebit", "coverage", "interest_sum", "below_debt"):
+        a, b = getattr(short, name), getattr(long, name)
+        np.testing.assert_array_equal(a, b[..., :24, :])
+    cut = simulate(book, firms, rates, horizon=24, n_paths=4, seed=5, keep="full")
+    np.testing.assert_array_equal(cut.coverage, short.coverage)
+
+
 def test_aggregates_match_full_arrays() -> None:
     # the bincount engine against a direct numpy computation from the firm-level arrays
     book, firms = example_book(3, 10, seed=7)

@@ -118,8 +118,11 @@ def _slot_sum(rate3: FloatArray, principal2: FloatArray) -> FloatArray:
     firms and paths), so every path gets bit-identical sums whatever the chunk size.
     """
     acc = rate3[:, 0, :] * principal2[:, 0, None]
-    for j in range(1, rate3.shape[1]):
-        acc += rate3[:, j, :] * principal2[:, j, None]
+    if rate3.shape[1] > 1:
+        tmp = np.empty_like(acc)
+        for j in range(1, rate3.shape[1]):
+            np.multiply(rate3[:, j, :], principal2[:, j, None], out=tmp)
+            acc += tmp
     return np.ascontiguousarray(acc.T)
 
 
@@ -405,12 +408,14 @@ def simulate(
 
     for p0, p1 in chunk_iter:
         npc = p1 - p0
-        # ---- log-EBIT block (paths, months, firms); each path draws from its own stream
-        ebit = np.empty((npc, h, n_f))
-        common = np.empty((npc, max(h - 1, 0)))
+        # ---- log-EBIT block (paths, months, 1 + firms); each path draws from its own stream,
+        # month by month (common shock first, then one per firm), so a longer horizon only
+        # appends draws: months already simulated do not change (no look-ahead).
+        block = np.empty((npc, h, n_f + 1))
         for i in range(npc):  # RNG streams only; all arithmetic below is vectorised
-            gens[p0 + i].standard_normal(out=common[i])
-            gens[p0 + i].standard_normal(out=ebit[i, 1:])
+            gens[p0 + i].standard_normal(out=block[i, 1:])
+        common = block[:, 1:, 0]
+        ebit = block[:, :, 1:]
         if h > 1:
             inc = ebit[:, 1:]
             if rho < 1.0:

@@ -422,26 +422,37 @@ class SpreadTable:
         icr0: FloatArray,
         n_iter: int,
     ) -> tuple[FloatArray, FloatArray]:
-        """Iterate coverage -> spread on validated, broadcastable arrays (engine fast path)."""
+        """Iterate coverage -> spread on validated, broadcastable arrays (engine fast path).
+
+        The first step runs on every element; later steps only on those whose band changed.
+        """
         edges, spreads = self._edges_arr, self._spreads_arr
-        band = np.searchsorted(edges, icr0, side="right")
-        s = spreads[band]
-        pr = p * r + o  # interest before the spread
-        converged = np.zeros(np.shape(s), dtype=bool)
+        shape = np.broadcast_shapes(e.shape, o.shape, p.shape, r.shape, icr0.shape)
+        e_f = np.broadcast_to(e, shape).ravel()
+        p_f = np.broadcast_to(p, shape).ravel()
+        pr_f = (np.broadcast_to(p, shape) * np.broadcast_to(r, shape) + o).ravel()
+        band = np.searchsorted(edges, np.broadcast_to(icr0, shape).ravel(), side="right")
+        converged = np.zeros(band.shape, dtype=bool)
+        active = np.arange(band.size)
         for _ in range(n_iter):
-            interest = pr + p * s
+            if active.size == band.size:
+                e_a, p_a, pr_a, b_a = e_f, p_f, pr_f, band
+            else:
+                e_a, p_a, pr_a, b_a = e_f[active], p_f[active], pr_f[active], band[active]
+            interest = pr_a + p_a * spreads[b_a]
             with np.errstate(divide="ignore", invalid="ignore"):
-                icr = e / interest
+                icr = e_a / interest
             nonpos = interest <= 0
             if nonpos.any():
                 icr[nonpos] = np.inf
             new_band = np.searchsorted(edges, icr, side="right")
-            converged = new_band == band
-            band = new_band
-            s = spreads[band]
-            if converged.all():
+            moved = new_band != b_a
+            band[active] = new_band
+            converged[active] = ~moved
+            active = active[moved]
+            if active.size == 0:
                 break
-        return np.asarray(s, dtype=np.float64), converged
+        return spreads[band].reshape(shape), converged.reshape(shape)
 
 
 def _coverage(ebit: FloatArray, interest: FloatArray) -> FloatArray:
