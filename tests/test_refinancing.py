@@ -381,6 +381,20 @@ def test_to_frame_layout_and_no_mutation() -> None:
     assert res.interest is None
 
 
+def test_stochastic_rate_paths_end_to_end() -> None:
+    # 2-D rates from the exact CIR sampler: one path per row, n_paths taken from the rows
+    from divergence.refinancing import cir_paths
+
+    book, firms = example_book(2, 3, seed=1)
+    rates = cir_paths(0.02, 0.5, 0.04, 0.1, months=24, n_paths=6, seed=3)
+    res = simulate(book, firms, pd.DataFrame(rates), seed=0)
+    assert res.n_paths == 6
+    np.testing.assert_array_equal(res.base_rate, rates)
+    cov = res.path_values("coverage")
+    assert np.isfinite(cov).all()
+    assert (res.path_values("repriced_share") <= 1 + 1e-12).all()
+
+
 def test_progress_bar_runs() -> None:
     pytest.importorskip("tqdm")
     res = simulate(bullet(), one_firm(), np.full(6, 0.02), seed=0, progress=True)

@@ -232,7 +232,9 @@ def simulate(
     A firm is distressed in month :math:`t` when :math:`\mathrm{ICR} <` ``threshold`` in
     each of the last ``months`` months. Debt-at-risk is the debt of firms with
     :math:`\mathrm{ICR} < 1` (IMF GFSR Oct 2019, ch. 2; Fed FEDS Notes 2023-05-16). A firm
-    with negative EBIT has negative coverage and counts as below every threshold.
+    with negative EBIT has negative coverage and counts as below every threshold; a firm whose
+    total interest is zero or negative (no debt, or negative base rates) has coverage
+    :math:`+\infty`. Principal is conserved: no amortisation, no new borrowing, no hedging.
 
     References
     ----------
