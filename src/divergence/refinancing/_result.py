@@ -134,6 +134,22 @@ class RefinancingResult:
     spread_unconverged : int
         Number of (path, firm, month) refinancings where the coverage → spread iteration hit
         its cap (the last iterate is used).
+    interest_sum, ebit_sum : ndarray
+        ``(paths, months, cohorts)``: Σ annualised interest and Σ annualised EBIT.
+    debt, n_firms : ndarray
+        Principal and number of firms per cohort (principal is conserved).
+    repriced_debt : ndarray
+        ``(months, cohorts)``: principal re-fixed or refinanced at least once by that month
+        (the schedule is the same on every path).
+    below_count, below_debt : ndarray
+        ``(thresholds, paths, months, cohorts)``: firms (and their debt) with coverage strictly
+        below each of :attr:`thresholds`.
+    distressed_count, distressed_debt : ndarray
+        ``(paths, months, cohorts)``: firms (and their debt) flagged by :attr:`distress`.
+    tranche_maturity, tranche_principal, tranche_cohort, tranche_floating : ndarray
+        The initial book, tranche by tranche (for :meth:`maturity_wall`).
+    firm_cohort, firm_debt : ndarray
+        Cohort code (position in :attr:`cohorts`) and principal of each firm, firms-frame order.
     """
 
     cohorts: tuple[str, ...]
