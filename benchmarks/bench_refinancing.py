@@ -187,7 +187,7 @@ def memory_case(n_firms: int, n_paths: int, months: int = MONTHS) -> dict[str, A
     }
 
 
-def run(scale: float = 1.0) -> list[Row]:
+def run(scale: float = 1.0, *, memory: bool = True) -> list[Row]:
     n_firms = max(int(2000 * scale), 20)
     n_paths = max(int(200 * scale), 4)
     book, firms = _book(n_firms)
@@ -231,6 +231,8 @@ def run(scale: float = 1.0) -> list[Row]:
     assert row.floor_s is not None
     row.extra["rate vs normal-draw floor (target >= 0.3)"] = round(row.floor_s / row.ours_s, 3)
     rows = [row]
+    if not memory:
+        return rows
 
     mem_firms = max(int(10_000 * scale), 100)
     mem_paths = max(int(1_000 * scale), 10)
