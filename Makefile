@@ -31,7 +31,7 @@ types: venv
 	$(BIN)/mypy --strict src/divergence
 
 unit: venv
-	$(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) -p no:cacheprovider
+	MPLBACKEND=Agg $(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) -p no:cacheprovider
 
 examples: venv
 	@set -e; for f in examples/*.py; do \
@@ -39,7 +39,7 @@ examples: venv
 	done
 
 docs: venv
-	MPLBACKEND=Agg $(BIN)/sphinx-build -W --keep-going -q -b html docs docs/_build/html
+	MPLBACKEND=Agg $(BIN)/sphinx-build -E -W --keep-going -q -b html docs docs/_build/html
 
 bench: venv
 	$(BIN)/python -m benchmarks

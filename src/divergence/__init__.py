@@ -43,9 +43,11 @@ if TYPE_CHECKING:  # pragma: no cover
     from divergence import breadth as breadth
     from divergence import concentration as concentration
     from divergence import datasets as datasets
+    from divergence import dispersion as dispersion
     from divergence import errors as errors
     from divergence import lags as lags
     from divergence import refinancing as refinancing
+    from divergence import rotation as rotation
 
 
 def __getattr__(name: str) -> Any:

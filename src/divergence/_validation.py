@@ -37,6 +37,7 @@ __all__ = [
     "check_int",
     "check_option",
     "check_same_layout",
+    "check_same_rows",
     "check_window",
     "merge_groups",
     "nan_row_mask",
@@ -151,28 +152,48 @@ class Meta:
 
 
 # --------------------------------------------------------------------------- coercion
-def _to_float(x: object, name: str) -> tuple[FloatArray, Meta]:
+def _readonly(arr: FloatArray) -> FloatArray:
+    view = arr.view()
+    view.flags.writeable = False
+    return view
+
+
+def _to_float(x: object, name: str, copy: bool = True) -> tuple[FloatArray, Meta]:
     if x is None:
         raise TypeError(f"{name} must be array-like of numbers, got None")
     if isinstance(x, str | bytes):
         raise TypeError(f"{name} must be array-like of numbers, got a string")
     if isinstance(x, pd.DataFrame):
-        bad = [c for c, dt in x.dtypes.items() if not _numeric_dtype(dt)]
+        # check each distinct dtype once (a wide panel has thousands of columns, one dtype)
+        distinct = list(dict.fromkeys(x.dtypes))
+        bad_types = [dt for dt in distinct if not _numeric_dtype(dt)]
+        bad = [c for c, dt in x.dtypes.items() if dt in bad_types] if bad_types else []
         if bad:
             shown = ", ".join(_fmt_label(c) for c in bad[:5])
             raise TypeError(
                 f"{name} must hold numbers only; {len(bad)} column(s) have a non-numeric "
                 f"(or boolean) dtype: {shown}"
             )
-        frame_arr: FloatArray = x.to_numpy(dtype=np.float64, na_value=np.nan, copy=True)
+        if all(isinstance(dt, np.dtype) and dt.kind == "f" for dt in distinct):
+            # plain numpy floats already hold NaN for missing: skip pandas' na_value pass
+            frame_arr: FloatArray = x.to_numpy(dtype=np.float64, copy=False)
+        else:
+            frame_arr = x.to_numpy(dtype=np.float64, na_value=np.nan, copy=False)
+        if copy:
+            # one C-ordered copy (pandas blocks are column-major, so to_numpy gives F order)
+            frame_arr = np.array(frame_arr, dtype=np.float64, order="C", copy=True)
+        else:
+            frame_arr = _readonly(frame_arr)
         return frame_arr, Meta(name, "frame", 2, frame_arr.shape, x.index.copy(), x.columns.copy())
     if isinstance(x, pd.Series):
         if not _numeric_dtype(x.dtype):
             raise TypeError(f"{name} must hold numbers, got dtype {x.dtype}")
-        arr = x.to_numpy(dtype=np.float64, na_value=np.nan, copy=True)
+        arr = x.to_numpy(dtype=np.float64, na_value=np.nan, copy=copy)
+        if not copy:
+            arr = _readonly(arr)
         return arr, Meta(name, "series", 1, arr.shape, x.index.copy(), None, x.name)
     if isinstance(x, pd.Index):
-        return _to_float(x.to_series(index=pd.RangeIndex(len(x))), name)
+        return _to_float(x.to_series(index=pd.RangeIndex(len(x))), name, copy)
     try:
         raw = np.asarray(x)
     except (ValueError, TypeError) as exc:  # ragged nested sequences
@@ -188,7 +209,10 @@ def _to_float(x: object, name: str) -> tuple[FloatArray, Meta]:
             "c": "complex numbers",
         }.get(raw.dtype.kind, f"dtype {raw.dtype}")
         raise TypeError(f"{name} must hold real numbers, got {what}")
-    arr = np.array(raw, dtype=np.float64, copy=True, order="C")
+    if copy or raw.dtype != np.float64:
+        arr = np.array(raw, dtype=np.float64, copy=True, order="C")
+    else:
+        arr = _readonly(raw)
     return arr, Meta(name, "ndarray", arr.ndim, arr.shape)
 
 
@@ -213,8 +237,9 @@ def as_array(
     nonnegative: bool = False,
     positive: bool = False,
     min_size: int = 1,
+    copy: bool = True,
 ) -> tuple[FloatArray, Meta]:
-    """Coerce ``x`` to a float64 copy and check it.
+    """Coerce ``x`` to a float64 copy (or read-only view) and check it.
 
     Parameters
     ----------
@@ -231,11 +256,14 @@ def as_array(
         Require ``x >= 0`` or ``x > 0`` wherever ``x`` is not NaN.
     min_size : int
         Minimum length along the last axis (and at least one row).
+    copy : bool, default True
+        With False, a float64 input is returned as a *read-only view* (no copy): for
+        functions that only read their input. Any attempt to write to it raises.
 
     Returns
     -------
     values : ndarray
-        C-contiguous float64 copy with the input's shape.
+        float64 array with the input's shape: a C-contiguous copy, or a read-only view.
     meta : Meta
         What is needed to wrap results like the input.
 
@@ -246,7 +274,7 @@ def as_array(
     InputError
         Wrong dimension, empty, NaN/inf where not allowed, or out-of-range values.
     """
-    values, meta = _to_float(x, name)
+    values, meta = _to_float(x, name, copy)
     dims = (ndim,) if isinstance(ndim, int) else ndim
     if values.ndim not in dims:
         want = " or ".join(f"{d}-D" for d in dims)
@@ -259,32 +287,62 @@ def as_array(
         raise InputError(
             f"{name} needs at least {min_size} entries along its last axis, got {values.shape[-1]}"
         )
-    nan = np.isnan(values)
-    if nan.any():
+    _check_values(
+        values,
+        meta,
+        allow_nan,
+        allow_all_nan,
+        allow_inf,
+        nonnegative=nonnegative,
+        positive=positive,
+    )
+    return values, meta
+
+
+def _check_values(
+    values: FloatArray,
+    meta: Meta,
+    allow_nan: bool,
+    allow_all_nan: bool,
+    allow_inf: bool,
+    *,
+    nonnegative: bool,
+    positive: bool,
+) -> None:
+    """Range checks with allocation-free reductions; full masks only to report a failure."""
+    name = meta.name
+    flat = values.ravel(order="K")  # a view for C- or F-contiguous input
+    lo = float(np.fmin.reduce(flat))  # fmin/fmax skip NaN; NaN only if every value is NaN
+    hi = float(np.fmax.reduce(flat))
+    if np.isnan(lo):
         if not allow_nan:
+            raise InputError(f"{name} has {values.size} NaN value(s) where none are allowed")
+        if not allow_all_nan:
+            raise InputError(f"{name} has no valid (non-NaN) value")
+        return
+    has_inf = bool(np.isinf(lo) or np.isinf(hi))
+    if has_inf and not allow_inf:
+        inf = np.isinf(values)
+        raise InputError(f"{name} has {int(inf.sum())} infinite value(s); first {meta.locate(inf)}")
+    if not allow_nan:
+        with np.errstate(over="ignore"):  # an overflow gives inf, never NaN: still correct
+            total = float(np.add.reduce(flat))  # NaN iff some value is NaN (no +-inf present)
+        has_nan = bool(np.isnan(values).any()) if has_inf else bool(np.isnan(total))
+        if has_nan:
+            nan = np.isnan(values)
             raise InputError(
                 f"{name} has {int(nan.sum())} NaN value(s) where none are allowed; "
                 f"first {meta.locate(nan)}"
             )
-        if not allow_all_nan and nan.all():
-            raise InputError(f"{name} has no valid (non-NaN) value")
-    inf = np.isinf(values)
-    if not allow_inf and inf.any():
-        raise InputError(f"{name} has {int(inf.sum())} infinite value(s); first {meta.locate(inf)}")
-    if positive:
+    if positive and lo <= 0:
         bad = values <= 0
-        if bad.any():
-            raise InputError(
-                f"{name} must be strictly positive; {int(bad.sum())} value(s) are not; "
-                f"first {meta.locate(bad)}"
-            )
-    elif nonnegative:
+        raise InputError(
+            f"{name} must be strictly positive; {int(bad.sum())} value(s) are not; "
+            f"first {meta.locate(bad)}"
+        )
+    if nonnegative and lo < 0:
         bad = values < 0
-        if bad.any():
-            raise InputError(
-                f"{name} has {int(bad.sum())} negative value(s); first {meta.locate(bad)}"
-            )
-    return values, meta
+        raise InputError(f"{name} has {int(bad.sum())} negative value(s); first {meta.locate(bad)}")
 
 
 def as_panel(x: object, name: str, **checks: Any) -> tuple[FloatArray, Meta]:
@@ -343,6 +401,24 @@ def check_same_layout(a: Meta, b: Meta) -> None:
             diff = a.columns.symmetric_difference(b.columns)
             where = f"; e.g. {_fmt_label(diff[0])}" if len(diff) else " (same labels, other order)"
             raise InputError(f"{a.name} and {b.name} have different columns{where}")
+
+
+def check_same_rows(a: Meta, b: Meta) -> None:
+    """Require two inputs to have the same number of rows and, when both are pandas, the same index.
+
+    Unlike :func:`check_same_layout` the column counts may differ (a panel and a time series
+    observed on the same dates).
+    """
+    if a.shape[0] != b.shape[0]:
+        raise InputError(
+            f"{a.name} and {b.name} must have the same number of rows, "
+            f"got {a.shape[0]} and {b.shape[0]}"
+        )
+    both = a.is_pandas and b.is_pandas and a.index is not None and b.index is not None
+    if both and a.index is not None and b.index is not None and not a.index.equals(b.index):
+        diff = a.index.symmetric_difference(b.index)
+        where = f"; e.g. {_fmt_label(diff[0])}" if len(diff) else " (same labels, other order)"
+        raise InputError(f"{a.name} and {b.name} have different indexes{where}")
 
 
 # --------------------------------------------------------------------------- share classes

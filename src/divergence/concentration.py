@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from divergence._numeric import safe_divide
+from divergence._numeric import row_count, safe_divide
 from divergence._typing import BoolArray, FloatArray, GroupsLike, NanPolicy, PanelLike
 from divergence._validation import (
     as_array,
@@ -60,9 +60,16 @@ class _Panel:
     __slots__ = ("meta", "nan_rows", "values")
 
     def __init__(
-        self, x: object, groups: GroupsLike | None, nan_policy: str, name: str = "x"
+        self,
+        x: object,
+        groups: GroupsLike | None,
+        nan_policy: str,
+        name: str = "x",
+        *,
+        copy: bool = True,
     ) -> None:
-        raw, meta = as_array(x, name, ndim=(1, 2), nonnegative=True)
+        # read-only functions ask for no copy; as_array then returns a read-only view
+        raw, meta = as_array(x, name, ndim=(1, 2), nonnegative=True, copy=copy)
         self.nan_rows: BoolArray | None = nan_row_mask(np.atleast_2d(raw), meta, nan_policy)
         merged, self.meta = merge_groups(raw, meta, groups)
         self.values: FloatArray = np.atleast_2d(merged)
@@ -98,9 +105,13 @@ def _sorted_desc(values: FloatArray) -> tuple[FloatArray, FloatArray]:
     return np.where(np.isnan(s), 0.0, s), n
 
 
-def _hhi_core(values: FloatArray) -> tuple[FloatArray, FloatArray, BoolArray]:
-    total, n, ok = _totals(values)
-    sq = np.einsum("ij,ij->i", np.where(np.isnan(values), 0.0, values), np.nan_to_num(values))
+def _hhi_core(values: FloatArray, need_n: bool) -> tuple[FloatArray, FloatArray, BoolArray]:
+    """HHI per row in two passes over ``values`` (sizes are validated non-negative)."""
+    filled = np.fmax(values, 0.0)  # NaN -> 0 in one pass: fmax ignores NaN, and x >= 0
+    total = filled.sum(axis=1)
+    sq = np.einsum("ij,ij->i", filled, filled)
+    n = row_count(values) if need_n else np.where(total > 0, 1.0, 0.0)
+    ok = total > 0
     return _safe_div(sq, total * total, ok), n, ok
 
 
@@ -222,8 +233,8 @@ def hhi(
     0.0133
     """
     norm = check_bool(normalized, "normalized")
-    p = _Panel(x, groups, nan_policy)
-    h, n, ok = _hhi_core(p.values)
+    p = _Panel(x, groups, nan_policy, copy=False)
+    h, n, ok = _hhi_core(p.values, need_n=norm)
     if norm:
         h = _safe_div(h - 1.0 / np.maximum(n, 1.0), 1.0 - 1.0 / np.maximum(n, 1.0), ok & (n > 1))
     return p.finish(h, "hhi_normalized" if norm else "hhi")
@@ -272,15 +283,15 @@ def effective_n(
     >>> print(f"{effective_n([30, 30, 20, 20]):.4f}")
     3.8462
     """
-    p = _Panel(x, groups, nan_policy)
-    h, _, ok = _hhi_core(p.values)
+    p = _Panel(x, groups, nan_policy, copy=False)
+    h, _, ok = _hhi_core(p.values, need_n=False)
     return p.finish(_safe_div(np.ones_like(h), h, ok & (h > 0)), "effective_n")
 
 
 # --------------------------------------------------------------------------- top-k
 def _top_k_sum(values: FloatArray, k: int) -> FloatArray:
-    """Sum of the k largest present entries of each row (all of them if fewer)."""
-    filled = np.where(np.isnan(values), 0.0, values)
+    """Sum of the k largest entries of each row of a NaN-free, non-negative array."""
+    filled = values
     n_cols = filled.shape[1]
     if k >= n_cols:
         full: FloatArray = filled.sum(axis=1)
@@ -341,9 +352,10 @@ def top_k_share(
     0.70
     """
     kk = check_int(k, "k", minimum=1)
-    p = _Panel(x, groups, nan_policy)
-    total, _, ok = _totals(p.values)
-    return p.finish(_safe_div(_top_k_sum(p.values, kk), total, ok), "top_k_share")
+    p = _Panel(x, groups, nan_policy, copy=False)
+    filled = np.fmax(p.values, 0.0)  # NaN -> 0 (sizes are non-negative)
+    total = filled.sum(axis=1)
+    return p.finish(_safe_div(_top_k_sum(filled, kk), total, total > 0), "top_k_share")
 
 
 def concentration_coefficient(
@@ -489,11 +501,15 @@ def gini(
     p = _Panel(x, groups, nan_policy)
     s, n = _sorted_desc(p.values)
     total, _, ok = _totals(p.values)
-    # descending position j (1-based) has ascending rank n + 1 - j
+    # Descending position j (1-based) has ascending rank n + 1 - j, so its coefficient
+    # 2 rank - n - 1 is n + 1 - 2j. The coefficients sum to zero, so subtracting the row
+    # minimum changes nothing mathematically and makes equal sizes give exactly 0.
     j = np.arange(1, s.shape[1] + 1, dtype=np.float64)
-    rank_asc = n[:, None] + 1.0 - j[None, :]
-    weighted = np.einsum("ij,ij->i", np.where(rank_asc > 0, rank_asc, 0.0), s)
-    g = _safe_div(2.0 * weighted - (n + 1.0) * total, n * total, ok)
+    coef = np.where(j[None, :] <= n[:, None], n[:, None] + 1.0 - 2.0 * j[None, :], 0.0)
+    last = np.clip(n - 1.0, 0, s.shape[1] - 1).astype(np.intp)
+    row_min = np.take_along_axis(s, last[:, None], axis=1)
+    weighted = np.einsum("ij,ij->i", coef, s - row_min)
+    g = _safe_div(weighted, n * total, ok)
     if corr:
         g = _safe_div(g * n, n - 1.0, ok & (n > 1))
     return p.finish(g, "gini")
@@ -680,7 +696,9 @@ def hill_number(
     else:
         powered = np.zeros_like(w)
         np.power(w, q, out=powered, where=pos)
-        out = _safe_div(powered.sum(axis=1) ** (1.0 / (1.0 - q)), np.ones(w.shape[0]), ok)
+        sums = powered.sum(axis=1)
+        out = np.full(sums.shape, np.nan)
+        np.power(sums, 1.0 / (1.0 - q), out=out, where=ok & (sums > 0))
     out = np.where(ok, out, np.nan)
     return p.finish(out, f"hill_{q:g}")
 

@@ -15,6 +15,8 @@ SECTION_MODULES: tuple[str, ...] = (
     "concentration",
     "breadth",
     "refinancing",
+    "dispersion",
+    "rotation",
 )
 
 

@@ -40,7 +40,9 @@ def build() -> Section:
     ]
 
     def _fig(ax: Any) -> None:
-        ax.plot(prof.index, prof["top_k_share"], marker="o", label="top-10 share")
+        from divergence import plotting
+
+        plotting.concentration_over_time(prof, "top_k_share", ax=ax)
         ax.set_ylabel("share of total cap")
         ax.set_title("S&P 500: share of the ten largest companies")
 

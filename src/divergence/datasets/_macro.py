@@ -126,7 +126,7 @@ def load_fred(
             unit = "decimal"
         unit_map[name] = unit
         cols.append(col)
-    out = pd.concat(cols, axis=1, join="outer").sort_index()
+    out = pd.concat(cols, axis=1, join="outer", sort=True)
     out.index.name = "date"
     out = with_provenance(out, "fred")
     out.attrs["units"] = unit_map

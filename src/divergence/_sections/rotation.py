@@ -1,0 +1,155 @@
+"""Report section: rotation, earnings vs multiples, size and style gaps (private)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from divergence import breadth as br
+from divergence import rotation as rot
+from divergence._sections import Section
+from divergence.datasets import (
+    load_fama_french,
+    load_fred,
+    load_shiller,
+    load_sp500_daily_market_caps,
+    load_sp500_market_caps,
+    load_sp500_prices,
+)
+
+DEFENSIVE = ["Consumer Staples", "Health Care", "Real Estate", "Utilities"]
+CYCLICAL = [
+    "Consumer Discretionary",
+    "Energy",
+    "Financials",
+    "Industrials",
+    "Information Technology",
+    "Materials",
+]
+
+
+def _sp500_inputs() -> tuple[pd.DataFrame, pd.DataFrame, pd.Series]:
+    prices = load_sp500_prices()
+    caps = load_sp500_daily_market_caps()
+    rets = prices.pct_change(fill_method=None)
+    # documented data artefacts (spin-offs, split glitch): treat moves beyond 35% as missing
+    rets = rets.mask(rets.abs() > 0.35)
+    snap = load_sp500_market_caps(long=True, merge_share_classes=False)
+    # GICS sectors as classified in the snapshot of 2018-02-08 (the day after the price sample
+    # ends), applied to the whole sample: the usual static-classification caveat
+    sectors = snap[snap["date"] == pd.Timestamp("2018-02-08")].set_index("symbol")["sector"]
+    return rets, caps, sectors.astype(str)
+
+
+def dispersion_signal(rets: pd.DataFrame, caps: pd.DataFrame, window: int = 63) -> pd.Series:
+    """Cap-weighted average single-stock vol minus index vol (annualised), known at t-1."""
+    idx = br.index_return(rets, caps)
+    vol = rets.rolling(window, min_periods=window - 10).std()
+    w = caps.shift(1).where(vol.notna())
+    avg_vol = (w * vol).sum(axis=1, min_count=1) / w.sum(axis=1, min_count=1)
+    idx_vol = idx.rolling(window, min_periods=window - 10).std()
+    out: pd.Series = ((avg_vol - idx_vol) * np.sqrt(252.0)).shift(1).rename("vol_gap")
+    return out
+
+
+def build() -> Section:
+    rets, caps, sectors = _sp500_inputs()
+    sec = rot.sector_returns(rets, caps, sectors)
+    wts = rot.sector_weights(rets, caps, sectors)
+    idx = br.index_return(rets, caps)
+    rel = rot.relative_performance(sec, idx, cumulative=True).iloc[-1].sort_values()
+    signal = dispersion_signal(rets, caps)
+    y10 = load_fred("DGS10", units="decimal")["DGS10"]
+    d10 = y10.reindex(rets.index).ffill().diff().rename("d10y")
+    ls = rot.sector_spread(sec, wts, method="long_short", long=DEFENSIVE, short=CYCLICAL)
+    diag = rot.rotation_diagnostic(ls, signal, d10, window=252)
+    ok = diag.dropna()
+
+    sh = load_shiller()
+    dec = rot.return_decomposition(
+        sh["sp_price"], sh["earnings"], sh["dividend"], periods_per_year=12
+    ).dropna()
+    years = pd.DatetimeIndex(dec.index).year
+    by_dec = dec.groupby((years // 10) * 10).sum()
+    span = dec.loc[dec.index >= pd.Timestamp("1990-01-01")].sum()
+
+    ff = load_fama_french("portfolios")
+    gaps = rot.size_style_gaps(ff)
+    c_smb = float(np.corrcoef(gaps["small_minus_large"], ff["SMB"])[0, 1])
+    c_hml = float(np.corrcoef(gaps["value_minus_growth"], ff["HML"])[0, 1])
+    factors = load_fama_french("factors")
+    since07 = factors.loc[factors.index >= pd.Timestamp("2007-01-01"), ["SMB", "HML"]].mean() * 12
+    wgap = br.weighting_gap(rets, caps)
+    cum_wgap = float(np.expm1(np.log1p(wgap.dropna()).sum()))
+
+    lines = [
+        f"S&P 500 members of 2018 (GICS sectors of the 2018-02-08 snapshot), daily "
+        f"{rets.index[1].date()} to {rets.index[-1].date()}, price returns.",
+        "Cumulative performance relative to the cap-weighted index: "
+        + ", ".join(f"{k} {v:+.0%}" for k, v in rel.items())
+        + ".",
+        "Defensive-minus-cyclical daily spread on a dispersion signal (63-day cap-weighted "
+        "stock vol minus index vol, lagged a day) and the daily change in the 10-year yield "
+        f"(FRED DGS10), rolling 252 days: median R^2 {ok['r2'].median():.2f}, of which "
+        f"dispersion {ok['r2_dispersion'].median():.3f} and rates "
+        f"{ok['r2_fundamental'].median():.3f}; median per-day share of the deviation: "
+        f"dispersion {ok['share_dispersion'].median():.0%}, rates "
+        f"{ok['share_fundamental'].median():.0%}, unexplained {ok['share_residual'].median():.0%}.",
+        "No earnings-revision data is bundled: anything fundamental other than rates sits in "
+        "the residual.",
+        "",
+        "Shiller S&P composite, log returns by decade (monthly averages; earnings through "
+        f"{pd.Timestamp(dec.index[-1]).date()}; 1870s and 2020s partial):",
+        f"{'decade':<8}{'price':>8}{'earnings':>10}{'multiple':>10}{'dividend':>10}",
+    ]
+    for decade, row in by_dec.iterrows():
+        lines.append(
+            f"{decade!s:<8}{row['price_return']:>8.2f}{row['earnings_growth']:>10.2f}"
+            f"{row['multiple_change']:>10.2f}{row['dividend_yield']:>10.2f}"
+        )
+    lines += [
+        f"Since 1990: price {span['price_return']:.2f} = earnings {span['earnings_growth']:.2f} "
+        f"+ multiple {span['multiple_change']:.2f} (log points).",
+        "",
+        f"Fama-French 3x3 grid {ff.index[0]:%Y-%m} to {ff.index[-1]:%Y-%m}: small-minus-large "
+        f"{gaps['small_minus_large'].mean() * 12:+.1%}/yr (corr. with SMB {c_smb:.2f}), "
+        f"value-minus-growth {gaps['value_minus_growth'].mean() * 12:+.1%}/yr (corr. with HML "
+        f"{c_hml:.2f}); arithmetic means of monthly returns x 12.",
+        f"Published factors {factors.index[0]:%Y-%m} to {factors.index[-1]:%Y-%m}: SMB "
+        f"{factors['SMB'].mean() * 12:+.1%}/yr, HML {factors['HML'].mean() * 12:+.1%}/yr; "
+        f"from 2007: SMB {since07['SMB']:+.1%}/yr, HML {since07['HML']:+.1%}/yr.",
+        f"S&P 500 2013-2018: cap-weighted minus equal-weighted, compounded daily gaps "
+        f"{cum_wgap:+.1%} (survivorship-biased member list).",
+    ]
+
+    def _fig_decades(ax: Any) -> None:
+        parts = by_dec[["earnings_growth", "multiple_change", "dividend_yield"]]
+        bottom_pos = np.zeros(len(parts))
+        bottom_neg = np.zeros(len(parts))
+        x = np.arange(len(parts))
+        for col in parts.columns:
+            v = parts[col].to_numpy()
+            base = np.where(v >= 0, bottom_pos, bottom_neg)
+            ax.bar(x, v, bottom=base, label=col.replace("_", " "))
+            bottom_pos += np.where(v >= 0, v, 0.0)
+            bottom_neg += np.where(v < 0, v, 0.0)
+        ax.set_xticks(x, [str(d) for d in parts.index], rotation=45)
+        ax.set_ylabel("log return per decade")
+        ax.set_title("S&P composite: earnings, multiple and dividends by decade")
+        ax.legend(fontsize=8)
+
+    def _fig_relative(ax: Any) -> None:
+        cum = rot.relative_performance(sec, idx, cumulative=True)
+        for col in cum.columns:
+            ax.plot(cum.index, cum[col], lw=1, label=col)
+        ax.axhline(0.0, color="k", lw=0.5)
+        ax.set_ylabel("cumulative return relative to index")
+        ax.legend(fontsize=6, ncol=2)
+
+    return Section(
+        "Rotation",
+        lines,
+        [("shiller_decades", _fig_decades), ("sector_relative", _fig_relative)],
+    )

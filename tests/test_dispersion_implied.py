@@ -1,0 +1,181 @@
+"""Implied correlation, dispersion index, vol spread: closed forms, properties, range reports."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from divergence.dispersion import (
+    dispersion_index,
+    implied_correlation,
+    implied_correlation_out_of_range,
+    vol_spread,
+)
+from divergence.errors import InputError, OutOfRangeWarning
+
+
+def _index_vol(vols: np.ndarray, w: np.ndarray, corr: np.ndarray) -> float:
+    """Index vol from a full covariance matrix (the slow, independent route)."""
+    cov = corr * np.outer(vols, vols)
+    return float(np.sqrt(w @ cov @ w))
+
+
+# --------------------------------------------------------------------------- closed forms
+def test_equal_vols_equal_weights_closed_form() -> None:
+    # Closed form: n names, vol s, weights 1/n, index vol sI:
+    # sI^2 = s^2/n + rho s^2 (n-1)/n  ->  rho = (n sI^2 / s^2 - 1) / (n - 1).
+    n, s, s_i = 5, 0.3, 0.2
+    expected = (n * s_i**2 / s**2 - 1) / (n - 1)
+    got = implied_correlation(s_i, [s] * n, [1 / n] * n)
+    assert got == pytest.approx(expected, rel=1e-14)
+    # DSPX closed form: sqrt(s^2 - sI^2).
+    assert dispersion_index(s_i, [s] * n, [1 / n] * n) == pytest.approx(np.sqrt(s**2 - s_i**2))
+    assert vol_spread(s_i, [s] * n, [1 / n] * n) == pytest.approx(s - s_i)
+
+
+@given(
+    n=st.integers(2, 30),
+    rho=st.floats(-0.03, 1.0),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_constructed_index_recovers_true_constant_correlation(
+    n: int, rho: float, seed: int
+) -> None:
+    # Property: with a constant-correlation matrix, the index vol computed from the full
+    # covariance gives back the true rho (any vols, any weights).
+    rho = max(rho, -1.0 / (n - 1) + 1e-9)
+    rng = np.random.default_rng(seed)
+    vols = rng.uniform(0.1, 0.8, n)
+    w = rng.uniform(0.01, 1.0, n)
+    w /= w.sum()
+    corr = np.full((n, n), rho)
+    np.fill_diagonal(corr, 1.0)
+    s_i = _index_vol(vols, w, corr)
+    assert implied_correlation(s_i, vols, w) == pytest.approx(rho, abs=1e-9)
+
+
+@given(
+    vols=arrays(np.float64, 6, elements=st.floats(0.05, 1.0)),
+    w=arrays(np.float64, 6, elements=st.floats(0.01, 1.0)),
+    frac=st.floats(0.0, 1.0),
+)
+def test_dispersion_index_nonnegative_when_rho_at_most_one(
+    vols: np.ndarray, w: np.ndarray, frac: float
+) -> None:
+    # Any index vol up to sum(w s) (i.e. rho <= 1) gives a real dispersion index, and
+    # implied rho is increasing in the index vol.
+    wn = w / w.sum()
+    s_max = float(wn @ vols)
+    s_i = frac * s_max
+    rho = implied_correlation(s_i, vols, w, on_out_of_range="ignore")
+    assert rho <= 1 + 1e-9
+    d = dispersion_index(s_i, vols, w)
+    assert d >= 0
+    assert d**2 == pytest.approx(float(wn @ vols**2) - s_i**2, abs=1e-12)
+    assert implied_correlation(s_i * 0.9, vols, w, on_out_of_range="ignore") <= rho + 1e-12
+
+
+def test_weights_are_renormalised_and_scale_free() -> None:
+    vols = [0.2, 0.3, 0.4]
+    a = implied_correlation(0.2, vols, [1.0, 2.0, 3.0])
+    b = implied_correlation(0.2, vols, [1 / 6, 2 / 6, 3 / 6])
+    assert a == pytest.approx(b, rel=1e-14)
+
+
+# --------------------------------------------------------------------------- out of range
+def test_out_of_range_is_reported_not_clipped() -> None:
+    # Index vol above the average member vol: rho = (0.35^2 - 0.045)/(0.09 - 0.045) > 1.
+    expected = (0.35**2 - 0.5 * 0.09) / (0.09 - 0.5 * 0.09)
+    with pytest.warns(OutOfRangeWarning, match="not clipped"):
+        got = implied_correlation(0.35, [0.3, 0.3], [0.5, 0.5])
+    assert got == pytest.approx(expected)
+    assert implied_correlation_out_of_range(0.35, [0.3, 0.3], [0.5, 0.5]) is True
+    with pytest.raises(InputError, match="outside"):
+        implied_correlation(0.35, [0.3, 0.3], [0.5, 0.5], on_out_of_range="raise")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        implied_correlation(0.35, [0.3, 0.3], [0.5, 0.5], on_out_of_range="ignore")
+    # Below -1/(n-1): index vol 0 with 3 names -> rho = -0.5 exactly (at the bound, no flag);
+    # with 2 names and unequal weights the bound -1 can be broken only by inconsistent data.
+    assert implied_correlation(0.0, [0.3, 0.3, 0.3], [1, 1, 1]) == pytest.approx(-0.5)
+    assert implied_correlation_out_of_range(0.0, [0.3, 0.3, 0.3], [1, 1, 1]) is False
+    # Dispersion index: radicand negative -> NaN with a warning, never 0.
+    with pytest.warns(OutOfRangeWarning, match="radicand"):
+        d = dispersion_index(0.5, [0.3, 0.3], [0.5, 0.5])
+    assert np.isnan(d)
+
+
+def test_panel_flags_and_values() -> None:
+    idx = pd.date_range("2024-01-01", periods=3)
+    vols = pd.DataFrame({"a": [0.3, 0.3, 0.3], "b": [0.3, 0.3, np.nan]}, index=idx)
+    w = pd.Series({"a": 0.5, "b": 0.5})
+    s_i = pd.Series([0.25, 0.35, 0.3], index=idx)
+    with pytest.warns(OutOfRangeWarning, match="2024-01-02"):
+        rho = implied_correlation(s_i, vols, w)
+    assert isinstance(rho, pd.Series)
+    assert rho.index.equals(idx)
+    assert np.isnan(rho.iloc[2])  # one name left: undefined
+    flags = implied_correlation_out_of_range(s_i, vols, w)
+    assert flags.tolist() == [False, True, False]
+
+
+# --------------------------------------------------------------------------- types, mutation
+@pytest.mark.parametrize("func", [implied_correlation, dispersion_index, vol_spread])
+def test_input_types(func: object) -> None:
+    f = func  # type: ignore[assignment]
+    vols = np.array([[0.3, 0.4, 0.5], [0.2, 0.3, 0.4]])
+    w = np.array([0.2, 0.3, 0.5])
+    s_i = np.array([0.3, 0.2])
+    before = (vols.copy(), w.copy(), s_i.copy())
+    out = f(s_i, vols, w)  # type: ignore[operator]
+    assert isinstance(out, np.ndarray)
+    assert out.shape == (2,)
+    for a, b in zip((vols, w, s_i), before, strict=True):
+        np.testing.assert_array_equal(a, b)
+    one = f(0.3, vols[0], w)  # type: ignore[operator]
+    assert isinstance(one, float)
+    assert one == pytest.approx(out[0])
+    frame = pd.DataFrame(vols, index=[10, 20], columns=list("xyz"))
+    ser = f(pd.Series(s_i, index=[10, 20]), frame, pd.Series(w, index=list("xyz")))  # type: ignore[operator]
+    assert isinstance(ser, pd.Series)
+    assert list(ser.index) == [10, 20]
+    np.testing.assert_allclose(ser.to_numpy(), out)
+    # A full weights panel gives the same as constant weights.
+    np.testing.assert_allclose(f(s_i, vols, np.vstack([w, w])), out)  # type: ignore[operator]
+
+
+@pytest.mark.parametrize(
+    ("args", "exc", "match"),
+    [
+        ((0.2, [0.3, -0.3], [0.5, 0.5]), InputError, "constituent_vols"),
+        ((0.2, [0.3, 0.3], [0.5, -0.5]), InputError, "weights"),
+        ((-0.2, [0.3, 0.3], [0.5, 0.5]), InputError, "index_vol"),
+        ((0.2, [0.3, 0.3], [0.5, 0.5, 0.1]), InputError, "shape"),
+        (([0.2, 0.3], [0.3, 0.3], [0.5, 0.5]), InputError, "index_vol"),
+        ((0.2, ["a", "b"], [0.5, 0.5]), TypeError, "constituent_vols"),
+        ((0.2, np.ones((2, 2, 2)), [0.5, 0.5]), InputError, "constituent_vols"),
+        ((0.2, [0.3, np.inf], [0.5, 0.5]), InputError, "infinite"),
+        ((None, [0.3, 0.3], [0.5, 0.5]), TypeError, "index_vol"),
+    ],
+)
+@pytest.mark.parametrize("func", [implied_correlation, dispersion_index, vol_spread])
+def test_bad_inputs(func: object, args: tuple[object, ...], exc: type, match: str) -> None:
+    with pytest.raises(exc, match=match):
+        func(*args)  # type: ignore[operator]
+
+
+def test_panel_index_mismatch_and_options() -> None:
+    vols = pd.DataFrame([[0.3, 0.4]], index=[1])
+    with pytest.raises(InputError, match="different indexes"):
+        implied_correlation(pd.Series([0.3], index=[2]), vols, [0.5, 0.5])
+    with pytest.raises(InputError, match="on_out_of_range"):
+        implied_correlation(0.3, [0.3, 0.4], [0.5, 0.5], on_out_of_range="clip")  # type: ignore[arg-type]
+    with pytest.raises(InputError, match="NaN"):
+        implied_correlation(0.3, [0.3, np.nan], [0.5, 0.5], nan_policy="raise")
+    assert np.isnan(implied_correlation(0.3, [0.3, np.nan, 0.4], [1, 1, 1], nan_policy="propagate"))

@@ -1,0 +1,47 @@
+"""Package-level promises: light import, lazy submodules, version, py.typed, report."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import divergence
+
+
+def test_import_is_light() -> None:
+    code = (
+        "import sys, divergence; "
+        "heavy = [m for m in ('scipy', 'statsmodels', 'matplotlib', 'dask', 'tqdm') "
+        "if m in sys.modules]; print(','.join(heavy))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
+
+
+def test_lazy_submodules_and_version() -> None:
+    assert divergence.__version__ == "0.1.0"
+    assert divergence.concentration.hhi([1.0, 1.0]) == 0.5
+    assert "concentration" in dir(divergence)
+    with pytest.raises(AttributeError, match="nope"):
+        divergence.nope  # noqa: B018
+
+
+def test_py_typed_shipped() -> None:
+    assert (Path(divergence.__file__).parent / "py.typed").exists()
+
+
+def test_report_runs_and_writes_html(tmp_path: Path) -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "divergence", "report", "--out", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"MPLBACKEND": "Agg", "PATH": ""},
+    )
+    assert "Concentration" in out.stdout and "Breadth" in out.stdout
+    html = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>") and "data:image/png;base64," in html
+    assert (tmp_path / "report.txt").read_text(encoding="utf-8").startswith("divergence")
