@@ -558,3 +558,23 @@ def test_result_method_errors() -> None:
         res.path_values("leverage")
     with pytest.raises(InputError, match="quantiles"):
         res.to_frame(quantiles=[1.5])
+
+
+def test_report_section_builds() -> None:
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from divergence._sections import SECTION_MODULES
+    from divergence._sections import refinancing as section
+
+    assert "refinancing" in SECTION_MODULES
+    sec = section.build()
+    text = "\n".join(sec.lines)
+    assert "+400 bp" in text
+    assert "SME" in text
+    assert [name for name, _ in sec.figures] == ["maturity_wall", "coverage_fan"]
+    for _, draw in sec.figures:
+        fig, ax = plt.subplots()
+        draw(ax)
+        plt.close(fig)
