@@ -49,7 +49,7 @@ class _Month:
     refi_firms: IntArray  # distinct firms refinancing (internal firm positions)
     refi_local: IntArray  # for each refi slot, its firm's position in refi_firms
     refi_principal: FloatArray  # principal refinanced per refi firm
-    refi_keep: FloatArray  # (refi firms, slots): principal of the slots NOT refinanced
+    refi_keep: FloatArray  # (refi firms, slots, 1): 1.0 for slots NOT refinanced, else 0.0
     firms: IntArray | None  # firms whose interest must be recomputed (None: all)
 
 
@@ -74,7 +74,6 @@ def _schedule(
     seen = np.zeros(n_t, dtype=bool)
     slot_firm = np.arange(n_t) // n_slots
     n_firms = n_t // n_slots
-    p2 = principal.reshape(n_firms, n_slots)
     months: list[_Month] = []
     for m in range(horizon):
         refi_mask = next_refi == m
@@ -92,7 +91,7 @@ def _schedule(
             np.bincount(refi_local, weights=principal[refi], minlength=len(refi_firms)),
             dtype=np.float64,
         )
-        keep = np.where(refi_mask.reshape(n_firms, n_slots)[refi_firms], 0.0, p2[refi_firms])
+        keep = np.where(refi_mask.reshape(n_firms, n_slots)[refi_firms], 0.0, 1.0)[:, :, None]
         touched = np.unique(np.concatenate([slot_firm[refi], slot_firm[reset]]))
         firms: IntArray | None = None
         if m > 0 and 3 * len(touched) < n_firms:
@@ -111,18 +110,15 @@ def _schedule(
     return months, repriced
 
 
-def _slot_sum(rate3: FloatArray, principal2: FloatArray) -> FloatArray:
-    """Σ_slots rate × principal: (firms, slots, paths) x (firms, slots) -> (paths, firms).
+def _slot_sum(contrib3: FloatArray) -> FloatArray:
+    """Σ over slots of (firms, slots, paths) -> (paths, firms).
 
-    Summed slot by slot in a fixed order (a loop over the few slots of a firm, vectorised over
+    Added slot by slot in a fixed order (a loop over the few slots of a firm, vectorised over
     firms and paths), so every path gets bit-identical sums whatever the chunk size.
     """
-    acc = rate3[:, 0, :] * principal2[:, 0, None]
-    if rate3.shape[1] > 1:
-        tmp = np.empty_like(acc)
-        for j in range(1, rate3.shape[1]):
-            np.multiply(rate3[:, j, :], principal2[:, j, None], out=tmp)
-            acc += tmp
+    acc = contrib3[:, 0, :].copy()
+    for j in range(1, contrib3.shape[1]):
+        acc += contrib3[:, j, :]
     return np.ascontiguousarray(acc.T)
 
 
@@ -435,9 +431,10 @@ def simulate(
         base_out[p0:p1] = base
 
         # tranche state is (slots, paths): event rows are gathered as contiguous blocks
-        rate = np.repeat(coupon[:, None], npc, axis=1)
+        # contrib = rate x principal of every slot (annual interest money)
+        contrib = np.repeat((coupon * principal)[:, None], npc, axis=1)
         spread_cur = np.repeat(spread0[:, None], npc, axis=1)
-        rate3 = rate.reshape(n_f, n_s, npc)
+        contrib3 = contrib.reshape(n_f, n_s, npc)
         interest = np.zeros((npc, n_f))
         counter = np.zeros((npc, n_f), dtype=np.int32)
         key0 = ((np.arange(npc)[:, None] * n_c + firm_cohort[None, :]) * (k_thr + 1) * 2).astype(
@@ -452,11 +449,11 @@ def simulate(
             if has_beta:
                 ebit_m = ebit_m * np.exp(-beta * (bm - base[:, :1]))
             if ev.reset.size:
-                rate[ev.reset] = spread_cur[ev.reset] + bm_row
+                contrib[ev.reset] = (spread_cur[ev.reset] + bm_row) * principal[ev.reset, None]
             if ev.refi.size:
-                r3 = rate3[ev.refi_firms]
-                old_total = _slot_sum(r3, principal2[ev.refi_firms])
-                other = _slot_sum(r3, ev.refi_keep)
+                c3 = contrib3[ev.refi_firms]
+                old_total = _slot_sum(c3)
+                other = _slot_sum(c3 * ev.refi_keep)
                 e_r = ebit_m[:, ev.refi_firms]
                 s = np.empty_like(e_r)
                 for j, tab in enumerate(tables):  # one per distinct table (a handful)
@@ -474,11 +471,11 @@ def simulate(
                     unconverged += int(ok.size - np.count_nonzero(ok))
                 s_t = s[:, ev.refi_local].T
                 spread_cur[ev.refi] = s_t
-                rate[ev.refi] = s_t + bm_row
+                contrib[ev.refi] = (s_t + bm_row) * principal[ev.refi, None]
             if ev.firms is None:
-                interest = _slot_sum(rate3, principal2)
+                interest = _slot_sum(contrib3)
             elif ev.firms.size:
-                interest[:, ev.firms] = _slot_sum(rate3[ev.firms], principal2[ev.firms])
+                interest[:, ev.firms] = _slot_sum(contrib3[ev.firms])
             cov = _coverage(ebit_m, interest)
             interest_sum[p0:p1, m] = cohort_sum(interest)
             ebit_sum[p0:p1, m] = cohort_sum(ebit_m)
