@@ -447,9 +447,14 @@ class SpreadTable:
                 icr[nonpos] = np.inf
             new_band = np.searchsorted(edges, icr, side="right")
             moved = new_band != b_a
-            band[active] = new_band
-            converged[active] = ~moved
-            active = active[moved]
+            if active.size == band.size:
+                band = new_band
+                converged = ~moved
+                active = np.flatnonzero(moved)
+            else:
+                band[active] = new_band
+                converged[active] = ~moved
+                active = active[moved]
             if active.size == 0:
                 break
         return spreads[band].reshape(shape), converged.reshape(shape)
