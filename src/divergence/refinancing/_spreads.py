@@ -370,7 +370,7 @@ class SpreadTable:
             Coverage used for the first guess (e.g. coverage on the old coupon); by default the
             coverage with the refinanced principal at the base rate alone.
         max_iter : int, default 20
-            Iteration cap (the map is a step function and can cycle between two bands).
+            Iteration cap (a guard: see Notes).
 
         Returns
         -------
@@ -392,7 +392,10 @@ class SpreadTable:
            \qquad s_{k+1} = s(\mathrm{ICR}_{k})
 
         until :math:`s_{k+1} = s_k` or ``max_iter`` steps. Non-positive total interest gives
-        coverage :math:`+\infty` (top band).
+        coverage :math:`+\infty` (top band). With spreads that rise as coverage falls (every
+        rating table) the map :math:`s \mapsto s(\mathrm{ICR}(s))` is non-decreasing, so the
+        iterates move monotonically and stop within ``len(spreads)`` steps; later steps only
+        revisit the elements whose band moved.
 
         Examples
         --------
