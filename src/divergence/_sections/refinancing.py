@@ -44,7 +44,7 @@ def build() -> Section:
         f"Synthetic book calibrated to public facts: {len(firms)} firms "
         f"({(firms['cohort'] == 'mega-cap').sum()} mega-caps: 95% fixed, 1-13-year ladders, "
         "IG spreads; "
-        f"{(firms['cohort'] == 'SME').sum()} SMEs: 85% floating, 1-3-month resets, 1-4-year "
+        f"{(firms['cohort'] == 'SME').sum()} SMEs: 85% floating, 1-3-month resets, 1-5-year "
         "ladders, HY spreads).",
         f"Scenario: base rate 1% -> 5% at month 0 (+400 bp), {PATHS} EBIT paths, "
         f"{HORIZON} months; counterfactual: rate stays at 1% (same draws).",
