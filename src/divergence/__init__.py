@@ -22,7 +22,6 @@ _SUBMODULES = frozenset(
         "cost",
         "datasets",
         "dispersion",
-        "distributed",
         "errors",
         "flows",
         "lags",
