@@ -82,7 +82,8 @@ def _current_term(name: str) -> pd.DataFrame:
 
 
 def test_current_white_paper_worked_example() -> None:
-    # Reference: the current Cboe VIX white paper (SPX Weeklys edition), worked example:
+    # Reference: the Cboe VIX white paper, 2014 (SPX Weeklys) edition, worked example (the same
+    # published values are quoted in independent public replication code):
     # near term 854 + 510 + 34,560 minutes (AM settlement), next term 854 + 900 + 44,640
     # minutes (PM settlement), R1 = 0.0305%, R2 = 0.0286%. Published: T1 = 0.0683486,
     # T2 = 0.0882686, F1 = 1962.89996, K0 = 1960, sigma1^2 = 0.01846292, VIX = 13.69.
@@ -111,6 +112,26 @@ def test_current_white_paper_worked_example() -> None:
 
 
 # --------------------------------------------------------------------------- closed forms
+
+
+def test_2019_white_paper_edition_worked_example() -> None:
+    # Reference: the Cboe VIX white paper, 2019 edition. Same option quotes as the 2014
+    # edition, with T1 = 34,484 and T2 = 44,954 minutes of a 525,600-minute year and
+    # R1 = 0.031664%, R2 = 0.028797%. Published: F1 = 1962.89996, F2 = 1962.40006,
+    # sigma1^2 = 0.019267 - 0.00003337 = 0.019233906, sigma2^2 = 0.019423884.
+    near, nxt = _current_term("nearterm"), _current_term("nextterm")
+    t1, t2 = 34_484 / 525_600, 44_954 / 525_600
+    r1, r2 = 0.00031664, 0.00028797
+    f1, _ = implied_forward(near, t=t1, r=r1, k0_rule="at_or_below")
+    f2, _ = implied_forward(nxt, t=t2, r=r2, k0_rule="at_or_below")
+    assert f1 == pytest.approx(1962.89996, abs=5e-6)
+    assert f2 == pytest.approx(1962.40006, abs=5e-6)
+    v1 = model_free_variance(near, t=t1, r=r1, k0_rule="at_or_below")
+    v2 = model_free_variance(nxt, t=t2, r=r2, k0_rule="at_or_below")
+    assert v1 == pytest.approx(0.019233906, abs=5e-9)
+    assert v2 == pytest.approx(0.019423884, abs=5e-9)
+
+
 def _bs_chain(sigma: float, t: float, r: float, strikes: np.ndarray) -> pd.DataFrame:
     from scipy.stats import norm
 

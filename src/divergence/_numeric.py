@@ -10,7 +10,7 @@ import numpy as np
 
 from divergence._typing import BoolArray, FloatArray
 
-__all__ = ["row_count", "row_median", "row_sum", "safe_divide"]
+__all__ = ["lag_rows", "row_count", "row_median", "row_sum", "safe_divide"]
 
 
 def safe_divide(num: FloatArray, den: FloatArray, ok: BoolArray | None = None) -> FloatArray:
@@ -49,3 +49,16 @@ def row_median(values: FloatArray) -> FloatArray:
         + np.take_along_axis(s, hi[:, None], axis=1)[:, 0]
     )
     return np.where(n > 0, med, np.nan)
+
+
+def lag_rows(values: FloatArray, periods: int) -> FloatArray:
+    """Values ``periods`` rows earlier (rows = dates); the first ``periods`` rows are NaN.
+
+    Works on 1-D (one series) and 2-D (rows x series) arrays; ``periods >= 0``.
+    """
+    out = np.full(values.shape, np.nan)
+    if periods == 0:
+        out[...] = values
+    elif periods < values.shape[0]:
+        out[periods:] = values[:-periods]
+    return out

@@ -35,6 +35,7 @@ __all__ = [
     "check_bool",
     "check_float",
     "check_int",
+    "check_lag",
     "check_option",
     "check_same_layout",
     "check_same_rows",
@@ -158,7 +159,7 @@ def _readonly(arr: FloatArray) -> FloatArray:
     return view
 
 
-def _to_float(x: object, name: str, copy: bool = True) -> tuple[FloatArray, Meta]:
+def _to_float(x: object, name: str, copy: bool = True, order: str = "C") -> tuple[FloatArray, Meta]:
     if x is None:
         raise TypeError(f"{name} must be array-like of numbers, got None")
     if isinstance(x, str | bytes):
@@ -179,9 +180,15 @@ def _to_float(x: object, name: str, copy: bool = True) -> tuple[FloatArray, Meta
             frame_arr: FloatArray = x.to_numpy(dtype=np.float64, copy=False)
         else:
             frame_arr = x.to_numpy(dtype=np.float64, na_value=np.nan, copy=False)
-        if copy:
-            # one C-ordered copy (pandas blocks are column-major, so to_numpy gives F order)
-            frame_arr = np.array(frame_arr, dtype=np.float64, order="C", copy=True)
+        if copy and order == "K":
+            frame_arr = frame_arr.copy(order="K")  # keep pandas' column-major layout
+        elif copy:
+            # One C-ordered copy (pandas blocks are column-major, so to_numpy gives F order).
+            # ascontiguousarray copies a non-C array; a C-contiguous view still needs .copy().
+            if frame_arr.flags.c_contiguous:
+                frame_arr = frame_arr.copy()
+            else:
+                frame_arr = np.ascontiguousarray(frame_arr)
         else:
             frame_arr = _readonly(frame_arr)
         return frame_arr, Meta(name, "frame", 2, frame_arr.shape, x.index.copy(), x.columns.copy())
@@ -193,7 +200,7 @@ def _to_float(x: object, name: str, copy: bool = True) -> tuple[FloatArray, Meta
             arr = _readonly(arr)
         return arr, Meta(name, "series", 1, arr.shape, x.index.copy(), None, x.name)
     if isinstance(x, pd.Index):
-        return _to_float(x.to_series(index=pd.RangeIndex(len(x))), name, copy)
+        return _to_float(x.to_series(index=pd.RangeIndex(len(x))), name, copy, order)
     try:
         raw = np.asarray(x)
     except (ValueError, TypeError) as exc:  # ragged nested sequences
@@ -210,7 +217,7 @@ def _to_float(x: object, name: str, copy: bool = True) -> tuple[FloatArray, Meta
         }.get(raw.dtype.kind, f"dtype {raw.dtype}")
         raise TypeError(f"{name} must hold real numbers, got {what}")
     if copy or raw.dtype != np.float64:
-        arr = np.array(raw, dtype=np.float64, copy=True, order="C")
+        arr = np.array(raw, dtype=np.float64, copy=True, order="K" if order == "K" else "C")
     else:
         arr = _readonly(raw)
     return arr, Meta(name, "ndarray", arr.ndim, arr.shape)
@@ -238,6 +245,7 @@ def as_array(
     positive: bool = False,
     min_size: int = 1,
     copy: bool = True,
+    order: Literal["C", "K"] = "C",
 ) -> tuple[FloatArray, Meta]:
     """Coerce ``x`` to a float64 copy (or read-only view) and check it.
 
@@ -259,11 +267,16 @@ def as_array(
     copy : bool, default True
         With False, a float64 input is returned as a *read-only view* (no copy): for
         functions that only read their input. Any attempt to write to it raises.
+    order : {"C", "K"}, default "C"
+        Memory layout of a copy: ``"C"`` (row-major: fast row-wise sorts and partitions, and
+        bit-identical results for ndarray and DataFrame inputs) or ``"K"`` (keep the input's
+        layout; a DataFrame stays column-major, which saves a transposing copy for
+        element-wise and matrix-product work).
 
     Returns
     -------
     values : ndarray
-        float64 array with the input's shape: a C-contiguous copy, or a read-only view.
+        float64 array with the input's shape: a copy in ``order``, or a read-only view.
     meta : Meta
         What is needed to wrap results like the input.
 
@@ -274,7 +287,7 @@ def as_array(
     InputError
         Wrong dimension, empty, NaN/inf where not allowed, or out-of-range values.
     """
-    values, meta = _to_float(x, name, copy)
+    values, meta = _to_float(x, name, copy, check_option(order, "order", ("C", "K")))
     dims = (ndim,) if isinstance(ndim, int) else ndim
     if values.ndim not in dims:
         want = " or ".join(f"{d}-D" for d in dims)
@@ -565,6 +578,21 @@ def check_window(window: object, n_obs: int, name: str = "window", *, minimum: i
     if w > n_obs:
         raise InputError(f"{name}={w} is longer than the data ({n_obs} observations)")
     return w
+
+
+def check_lag(periods: object, n_obs: int, name: str = "periods") -> int:
+    """Require an integer look-back ``1 <= periods < n_obs`` (a value at t uses row t - periods).
+
+    A look-back of ``n_obs`` rows or more leaves no row with a result, so it is an error, like a
+    window longer than the data.
+    """
+    k = check_int(periods, name, minimum=1)
+    if k >= n_obs:
+        raise InputError(
+            f"{name}={k} looks back further than the data allows ({n_obs} rows; a change over "
+            f"{k} rows needs at least {k + 1})"
+        )
+    return k
 
 
 # --------------------------------------------------------------------------- randomness

@@ -138,8 +138,9 @@ def _sector_sums(
     costs a handful of passes plus two matrix products with the (names x sectors) indicator.
     """
     policy = check_option(nan_policy, "nan_policy", NAN_POLICIES)
-    r, meta = as_array(returns, "returns", ndim=2)
-    m, mmeta = as_array(market_caps, "market_caps", ndim=2, nonnegative=True)
+    # order="K": element-wise work and matrix products do not need row-major copies
+    r, meta = as_array(returns, "returns", ndim=2, order="K")
+    m, mmeta = as_array(market_caps, "market_caps", ndim=2, nonnegative=True, order="K")
     check_same_layout(meta, mmeta)
     below = r < -1.0
     if below.any():

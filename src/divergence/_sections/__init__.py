@@ -17,6 +17,9 @@ SECTION_MODULES: tuple[str, ...] = (
     "refinancing",
     "dispersion",
     "rotation",
+    "cost",
+    "flows",
+    "risk",
 )
 
 

@@ -1,0 +1,783 @@
+r"""Portfolio tail risk: VaR, CVaR, CVaR budgets and the stock–bond correlation.
+
+Conventions used throughout:
+
+* ``returns`` are decimal returns per period (simple or log; the risk numbers come out in the
+  same units and per the same period). A 1-D input is one series; a 2-D input has rows =
+  periods and columns = assets, and every statistic is computed **per column** (one value per
+  asset): a 2-D ndarray gives a 1-D ndarray, a DataFrame a Series on its columns.
+* Losses are reported as **positive numbers**: a VaR of 0.02 means "a loss of 2% of the
+  position's value". A distribution whose tail is all gains gives a negative VaR.
+* ``confidence`` is :math:`\alpha` (e.g. 0.95); the tail probability is :math:`p = 1 - \alpha`.
+* NaN means "no observation"; ``nan_policy`` works per column (``"omit"`` uses the valid
+  observations of each column, ``"propagate"`` gives NaN for a column with any NaN,
+  ``"raise"`` raises).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from divergence._typing import BoolArray, FloatArray, NanPolicy, PanelLike, SeriesLike
+from divergence._validation import (
+    NAN_POLICIES,
+    Meta,
+    as_array,
+    check_bool,
+    check_float,
+    check_int,
+    check_option,
+    check_same_layout,
+    check_same_rows,
+    check_window,
+)
+from divergence.errors import InputError
+
+__all__ = [
+    "CVaRAllocation",
+    "bond_returns_from_yields",
+    "conditional_value_at_risk",
+    "cvar_position_limits",
+    "rolling_correlation",
+    "value_at_risk",
+]
+
+VaRMethod = Literal["historical", "gaussian", "cornish_fisher"]
+_METHODS = ("historical", "gaussian", "cornish_fisher")
+
+
+# --------------------------------------------------------------------------- internals
+class _Columns:
+    """Validated returns as a (periods x columns) array, with per-column NaN handling."""
+
+    __slots__ = ("meta", "nan_cols", "values")
+
+    def __init__(self, returns: object, nan_policy: str, name: str = "returns") -> None:
+        policy = check_option(nan_policy, "nan_policy", NAN_POLICIES)
+        values, meta = as_array(returns, name, ndim=(1, 2), copy=False)  # only read
+        arr = values.reshape(-1, 1) if values.ndim == 1 else values
+        nan = np.isnan(arr)
+        if policy == "raise" and nan.any():
+            raise InputError(
+                f"{name} has {int(nan.sum())} NaN value(s) and nan_policy='raise'; "
+                f"first {meta.locate(nan.reshape(meta.shape))}"
+            )
+        self.nan_cols: BoolArray | None = (
+            np.asarray(nan.any(axis=0)) if policy == "propagate" else None
+        )
+        self.values: FloatArray = arr
+        self.meta: Meta = meta
+
+    def wrap(self, out: FloatArray, name: str) -> Any:
+        if self.nan_cols is not None:
+            out = np.where(self.nan_cols, np.nan, out)
+        if self.meta.ndim == 1:
+            return float(out[0])
+        if self.meta.kind == "frame":
+            return pd.Series(out, index=self.meta.columns, name=name)
+        return out
+
+
+def _tail_probability(confidence: object) -> float:
+    alpha = check_float(
+        confidence, "confidence", minimum=0.0, maximum=1.0, inclusive=(False, False)
+    )
+    return 1.0 - alpha
+
+
+def _sorted_tail(values: FloatArray, p: float) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Columns sorted ascending (NaN last), valid counts and the tail rank k = ceil(n p)."""
+    s = np.sort(values, axis=0)
+    n = (~np.isnan(values)).sum(axis=0).astype(np.float64)
+    # ceil(n p) with a guard against n*p = 5.000000000000001 from 1 - 0.95 in binary
+    k = np.ceil(n * p - 1e-9)
+    k = np.clip(k, 1.0, np.maximum(n, 1.0))
+    return s, n, k
+
+
+def _historical(values: FloatArray, p: float) -> tuple[FloatArray, FloatArray]:
+    """Historical VaR and (Acerbi–Tasche) CVaR per column."""
+    n_rows = values.shape[0]
+    if not np.isnan(values).any():
+        # every column has n_rows observations: one partial sort (O(n)) per column
+        k_all = int(min(max(np.ceil(n_rows * p - 1e-9), 1.0), n_rows))
+        part = np.partition(np.ascontiguousarray(values.T), k_all - 1, axis=1)
+        q_all = part[:, k_all - 1]
+        below_all = part[:, : k_all - 1].sum(axis=1)
+        np_all = n_rows * p
+        es_all = -(below_all + (np_all - (k_all - 1)) * q_all) / np_all
+        return -q_all, es_all
+    s, n, k = _sorted_tail(values, p)
+    ok = n > 0
+    kidx = (k - 1.0).astype(np.intp)
+    q = np.take_along_axis(s, kidx[None, :], axis=0)[0]
+    # sum of the k-1 smallest returns per column (NaN sort last, so never included)
+    ranks = np.arange(s.shape[0], dtype=np.float64)[:, None]
+    below = np.where(ranks < (k - 1.0)[None, :], s, 0.0).sum(axis=0)
+    np_ = n * p
+    es = -(below + (np_ - (k - 1.0)) * q) / np.where(ok, np_, 1.0)
+    var = -q
+    return np.where(ok, var, np.nan), np.where(ok, es, np.nan)
+
+
+def _moments(
+    values: FloatArray,
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray]:
+    """Per-column mean, sample std (ddof=1), moment skewness, excess kurtosis and count."""
+    valid = ~np.isnan(values)
+    n = valid.sum(axis=0).astype(np.float64)
+    x = np.where(valid, values, 0.0)
+    mean = np.divide(x.sum(axis=0), n, out=np.full(n.shape, np.nan), where=n > 0)
+    dev = np.where(valid, values - mean[None, :], 0.0)
+    m2 = np.divide((dev**2).sum(axis=0), n, out=np.full(n.shape, np.nan), where=n > 0)
+    m3 = np.divide((dev**3).sum(axis=0), n, out=np.full(n.shape, np.nan), where=n > 0)
+    m4 = np.divide((dev**4).sum(axis=0), n, out=np.full(n.shape, np.nan), where=n > 0)
+    ok2 = n > 1
+    sd = np.sqrt(np.divide(m2 * n, n - 1.0, out=np.full(n.shape, np.nan), where=ok2))
+    den3 = np.where(ok2, m2, 0.0) ** 1.5
+    den4 = np.where(ok2, m2, 0.0) ** 2
+    skew = np.divide(m3, den3, out=np.zeros(n.shape), where=den3 > 0)
+    kurt = np.divide(m4, den4, out=np.full(n.shape, 3.0), where=den4 > 0) - 3.0
+    # no spread (or a spread so small its powers underflow): higher moments do not matter
+    skew = np.where(ok2, skew, np.nan)
+    kurt = np.where(ok2, kurt, np.nan)
+    return mean, sd, skew, kurt, n
+
+
+def _parametric(values: FloatArray, p: float, method: str) -> tuple[FloatArray, FloatArray]:
+    from scipy.stats import norm
+
+    mean, sd, skew, kurt, _ = _moments(values)
+    z = float(norm.ppf(p))  # lower-tail quantile, negative for p < 0.5
+    phi = float(norm.pdf(z))
+    if method == "gaussian":
+        return -mean - sd * z, -mean + sd * phi / p
+    zcf = (
+        z
+        + (z * z - 1.0) * skew / 6.0
+        + (z**3 - 3.0 * z) * kurt / 24.0
+        - (2.0 * z**3 - 5.0 * z) * skew * skew / 36.0
+    )
+    tail = 1.0 + z * skew / 6.0 + (z * z - 1.0) * kurt / 24.0 - (2.0 * z * z - 1.0) * skew**2 / 36.0
+    return -mean - sd * zcf, -mean + sd * phi / p * tail
+
+
+def _risk(
+    returns: object, confidence: object, method: object, nan_policy: str
+) -> tuple[_Columns, FloatArray, FloatArray]:
+    p = _tail_probability(confidence)
+    how = check_option(method, "method", _METHODS)
+    cols = _Columns(returns, nan_policy)
+    if how == "historical":
+        var, es = _historical(cols.values, p)
+    else:
+        var, es = _parametric(cols.values, p, how)
+    return cols, var, es
+
+
+# --------------------------------------------------------------------------- VaR / CVaR
+def value_at_risk(
+    returns: PanelLike,
+    *,
+    confidence: float = 0.95,
+    method: VaRMethod = "historical",
+    nan_policy: NanPolicy = "omit",
+) -> Any:
+    r"""Value at risk: the loss not exceeded with probability ``confidence``.
+
+    Parameters
+    ----------
+    returns : array_like, Series or DataFrame
+        Decimal returns per period. 1-D: one series. 2-D: rows = periods, columns = assets,
+        one VaR per column.
+    confidence : float, default 0.95
+        :math:`\alpha` in (0, 1); the tail probability is :math:`p = 1 - \alpha`.
+    method : {"historical", "gaussian", "cornish_fisher"}, default "historical"
+        ``"historical"``: empirical quantile; ``"gaussian"``: normal with the sample mean and
+        standard deviation; ``"cornish_fisher"``: the normal quantile corrected for sample
+        skewness and excess kurtosis. The parametric methods need at least two observations
+        per column (NaN otherwise).
+    nan_policy : {"omit", "propagate", "raise"}, default "omit"
+        Per column: ``"omit"`` uses the valid observations (a column with none gives NaN);
+        ``"propagate"`` gives NaN for a column with any NaN; ``"raise"`` raises.
+
+    Returns
+    -------
+    float, ndarray or Series
+        The VaR as a positive loss (decimal, per period): a float for 1-D input, one value per
+        column for 2-D input (ndarray, or Series on the DataFrame's columns).
+
+    Raises
+    ------
+    InputError
+        ``confidence`` outside (0, 1), unknown ``method``, infinite values, empty or 3-D input,
+        NaN with ``nan_policy="raise"``.
+    TypeError
+        Non-numeric input or option of the wrong type.
+
+    Notes
+    -----
+    With the returns of a column sorted, :math:`r_{(1)} \le \dots \le r_{(n)}`, and
+    :math:`k = \lceil n p \rceil`:
+
+    .. math::
+
+        \mathrm{VaR}^{\text{hist}}_\alpha = -r_{(k)}, \qquad
+        \mathrm{VaR}^{\text{gauss}}_\alpha = -\hat\mu + \hat\sigma z_\alpha, \qquad
+        \mathrm{VaR}^{\text{CF}}_\alpha = -\hat\mu - \hat\sigma\, \tilde z_p,
+
+    .. math::
+
+        \tilde z_p = z_p + \frac{(z_p^2 - 1) S}{6} + \frac{(z_p^3 - 3 z_p) K}{24}
+                     - \frac{(2 z_p^3 - 5 z_p) S^2}{36},
+
+    where :math:`z_\alpha = \Phi^{-1}(\alpha) = -z_p`, :math:`\hat\mu` is the sample mean,
+    :math:`\hat\sigma` the sample standard deviation (``ddof=1``), and :math:`S`, :math:`K` the
+    moment estimators of skewness and excess kurtosis (``scipy.stats.skew`` and
+    ``scipy.stats.kurtosis`` with their defaults). :math:`-r_{(k)}` is minus the lower
+    empirical :math:`p`-quantile, :math:`\inf\{x : F_n(x) \ge p\}` (numpy's
+    ``method="inverted_cdf"``); no interpolation. The Cornish–Fisher expansion is reliable
+    only for moderate skewness and kurtosis (it stops being monotone otherwise).
+
+    References
+    ----------
+    .. [1] Jorion, P. (2007), *Value at Risk*, 3rd ed., McGraw-Hill, ch. 5.
+    .. [2] Cornish, E. A. and Fisher, R. A. (1938), "Moments and Cumulants in the
+       Specification of Distributions", Revue de l'Institut International de Statistique 5,
+       307–320.
+    .. [3] Favre, L. and Galeano, J.-A. (2002), "Mean-Modified Value-at-Risk Optimization with
+       Hedge Funds", Journal of Alternative Investments 5(2), 21–25.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from divergence.risk import value_at_risk
+    >>> r = np.linspace(-0.05, 0.05, 101)
+    >>> print(f"{value_at_risk(r, confidence=0.95):.4f}")
+    0.0450
+    >>> print(f"{value_at_risk(r, method='gaussian'):.4f}")
+    0.0482
+    """
+    cols, var, _ = _risk(returns, confidence, method, nan_policy)
+    return cols.wrap(var, "value_at_risk")
+
+
+def conditional_value_at_risk(
+    returns: PanelLike,
+    *,
+    confidence: float = 0.95,
+    method: VaRMethod = "historical",
+    nan_policy: NanPolicy = "omit",
+) -> Any:
+    r"""Conditional value at risk (expected shortfall): the mean loss in the worst :math:`p` tail.
+
+    Parameters
+    ----------
+    returns : array_like, Series or DataFrame
+        Decimal returns per period. 1-D: one series. 2-D: rows = periods, columns = assets,
+        one CVaR per column.
+    confidence : float, default 0.95
+        :math:`\alpha` in (0, 1); the tail probability is :math:`p = 1 - \alpha`.
+    method : {"historical", "gaussian", "cornish_fisher"}, default "historical"
+        As in :func:`value_at_risk`.
+    nan_policy : {"omit", "propagate", "raise"}, default "omit"
+        As in :func:`value_at_risk`.
+
+    Returns
+    -------
+    float, ndarray or Series
+        The CVaR as a positive loss (decimal, per period): a float for 1-D input, one value per
+        column for 2-D input. For ``"historical"`` and ``"gaussian"`` it is never below the VaR.
+
+    Raises
+    ------
+    InputError
+        As in :func:`value_at_risk`.
+    TypeError
+        As in :func:`value_at_risk`.
+
+    Notes
+    -----
+    Historical: the exact expected shortfall of the empirical distribution (Acerbi and Tasche),
+    the mean of the :math:`n p` worst outcomes with a fractional weight on the :math:`k`-th,
+
+    .. math::
+
+        \mathrm{CVaR}^{\text{hist}}_\alpha = -\frac{1}{n p}\left(\sum_{i=1}^{k-1} r_{(i)}
+        + (n p - k + 1)\, r_{(k)}\right), \qquad k = \lceil n p \rceil .
+
+    When :math:`n p` is an integer this is the plain mean of the :math:`n p` worst returns.
+    Gaussian: :math:`-\hat\mu + \hat\sigma\,\varphi(z_\alpha)/(1-\alpha)`. Cornish–Fisher:
+    the expected shortfall of the distribution whose quantile function is the Cornish–Fisher
+    expansion of :func:`value_at_risk`, integrated exactly over the tail,
+
+    .. math::
+
+        \mathrm{CVaR}^{\text{CF}}_\alpha = -\hat\mu + \hat\sigma\,\frac{\varphi(z_p)}{p}
+        \left(1 + \frac{z_p S}{6} + \frac{(z_p^2 - 1) K}{24} - \frac{(2 z_p^2 - 1) S^2}{36}\right),
+
+    which reduces to the Gaussian value when :math:`S = K = 0`. (It differs from the
+    Edgeworth-based "modified ES" of Boudt, Peterson and Croux.)
+
+    References
+    ----------
+    .. [1] Acerbi, C. and Tasche, D. (2002), "On the coherence of expected shortfall", Journal
+       of Banking & Finance 26(7), 1487–1503.
+    .. [2] Rockafellar, R. T. and Uryasev, S. (2000), "Optimization of conditional
+       value-at-risk", Journal of Risk 2(3), 21–41.
+    .. [3] Boudt, K., Peterson, B. and Croux, C. (2008), "Estimation and decomposition of
+       downside risk for portfolios with non-normal returns", Journal of Risk 11(2), 79–103.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from divergence.risk import conditional_value_at_risk
+    >>> r = np.linspace(-0.05, 0.05, 101)
+    >>> print(f"{conditional_value_at_risk(r, confidence=0.95):.4f}")
+    0.0480
+    """
+    cols, _, es = _risk(returns, confidence, method, nan_policy)
+    return cols.wrap(es, "conditional_value_at_risk")
+
+
+# --------------------------------------------------------------------------- CVaR budgets
+@dataclass(frozen=True, eq=False)
+class CVaRAllocation:
+    r"""Euler allocation of a portfolio's historical CVaR (result of :func:`cvar_position_limits`).
+
+    Attributes
+    ----------
+    weights : ndarray
+        Portfolio weights used (fractions of portfolio value).
+    contributions : ndarray
+        :math:`c_i = -\mathbb{E}[w_i r_i \mid L \ge \mathrm{VaR}]`, decimal loss per period;
+        they sum to ``portfolio_cvar``.
+    budget : ndarray
+        CVaR budget of each position (decimal loss per period).
+    utilisation : ndarray
+        :math:`c_i / b_i` (above 1 = over budget; NaN for a zero budget).
+    limits : ndarray
+        First-order maximum weight :math:`w_i b_i / c_i` at which the contribution meets its
+        budget (``inf`` when :math:`c_i \le 0`: the position gains in the tail).
+    portfolio_var, portfolio_cvar : float
+        Historical VaR of the portfolio and the mean loss of the tail scenarios.
+    n_tail : int
+        Number of tail scenarios (portfolio loss at or beyond the VaR).
+    assets : tuple
+        Asset labels.
+    """
+
+    weights: FloatArray
+    contributions: FloatArray
+    budget: FloatArray
+    utilisation: FloatArray
+    limits: FloatArray
+    portfolio_var: float
+    portfolio_cvar: float
+    n_tail: int
+    assets: tuple[Hashable, ...]
+
+    @property
+    def within_budget(self) -> bool:
+        """Whether every position's contribution is at or below its budget."""
+        return bool(np.all(self.contributions <= self.budget))
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per asset: weight, contribution, share of CVaR, budget, utilisation, limit.
+
+        Returns
+        -------
+        DataFrame
+            Index ``asset``; columns ``weight``, ``contribution``, ``share`` (of the portfolio
+            CVaR), ``budget``, ``utilisation``, ``limit``.
+        """
+        share = (
+            self.contributions / self.portfolio_cvar
+            if self.portfolio_cvar != 0.0
+            else np.full_like(self.contributions, np.nan)
+        )
+        return pd.DataFrame(
+            {
+                "weight": self.weights,
+                "contribution": self.contributions,
+                "share": share,
+                "budget": self.budget,
+                "utilisation": self.utilisation,
+                "limit": self.limits,
+            },
+            index=pd.Index(list(self.assets), name="asset"),
+        )
+
+
+def cvar_position_limits(
+    returns: PanelLike,
+    budget: float | SeriesLike,
+    *,
+    weights: SeriesLike | None = None,
+    confidence: float = 0.95,
+) -> CVaRAllocation:
+    r"""Each position's contribution to the portfolio's historical CVaR, against a budget.
+
+    Parameters
+    ----------
+    returns : 2-D array_like or DataFrame
+        Asset returns (decimal per period), rows = periods, columns = assets; no NaN (every
+        scenario needs every asset).
+    budget : float or 1-D array_like
+        CVaR budget per position (decimal loss per period, >= 0), one value for all or one per
+        asset.
+    weights : 1-D array_like or Series, optional
+        Portfolio weights (fractions of portfolio value; negative = short). Default: equal
+        weights :math:`1/N`.
+    confidence : float, default 0.95
+        :math:`\alpha` in (0, 1).
+
+    Returns
+    -------
+    CVaRAllocation
+        Contributions, utilisation of the budget and first-order weight limits per asset;
+        ``.to_frame()`` gives a table.
+
+    Raises
+    ------
+    InputError
+        NaN or infinite returns, 1-D or 3-D returns, a weight/budget vector of the wrong length,
+        a negative budget, ``confidence`` outside (0, 1).
+    TypeError
+        Non-numeric input.
+
+    Notes
+    -----
+    Portfolio returns :math:`R_t = \sum_i w_i r_{t,i}`, losses :math:`L_t = -R_t`, VaR the
+    historical VaR of :math:`R` (:func:`value_at_risk`). The tail set is
+    :math:`T = \{t : L_t \ge \mathrm{VaR}\}` (ties included) and
+
+    .. math::
+
+        c_i = -\frac{1}{|T|}\sum_{t \in T} w_i r_{t,i}, \qquad
+        \sum_i c_i = \frac{1}{|T|}\sum_{t\in T} L_t = \mathrm{CVaR}.
+
+    This is the Euler (gradient) allocation of CVaR, :math:`c_i = w_i\,\partial
+    \mathrm{CVaR}/\partial w_i`, estimated on the historical scenarios; so that the
+    contributions add up *exactly*, the portfolio CVaR here is the plain tail mean (no
+    fractional correction, unlike :func:`conditional_value_at_risk`). The limit
+    :math:`w_i b_i / c_i` uses the homogeneity of :math:`c_i` in :math:`w_i` with the tail
+    scenarios held fixed: it is a first-order guide, not an optimiser.
+
+    References
+    ----------
+    .. [1] Tasche, D. (1999), "Risk contributions and performance measurement", working paper,
+       TU München.
+    .. [2] Scaillet, O. (2004), "Nonparametric estimation and sensitivity analysis of expected
+       shortfall", Mathematical Finance 14(1), 115–129.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from divergence.risk import cvar_position_limits
+    >>> r = np.array([[-0.04, -0.01], [0.01, 0.02], [-0.02, 0.00], [0.03, -0.01]])
+    >>> res = cvar_position_limits(r, 0.01, weights=[0.5, 0.5], confidence=0.75)
+    >>> print(res.contributions.round(4), f"{res.portfolio_cvar:.4f}")
+    [0.02  0.005] 0.0250
+    """
+    values, meta = as_array(returns, "returns", ndim=2, allow_nan=False)
+    n_assets = values.shape[1]
+    labels: tuple[Hashable, ...] = (
+        tuple(meta.columns) if meta.columns is not None else tuple(range(n_assets))
+    )
+    if weights is None:
+        w = np.full(n_assets, 1.0 / n_assets)
+    else:
+        w, _ = as_array(weights, "weights", ndim=1, allow_nan=False)
+        if w.shape[0] != n_assets:
+            raise InputError(
+                f"weights must have one value per asset ({n_assets}), got {w.shape[0]}"
+            )
+    b = _vector(budget, "budget", n_assets)
+    p = _tail_probability(confidence)
+    port = values @ w
+    var, _ = _historical(port[:, None], p)
+    port_var = float(var[0])
+    tail = -port >= port_var
+    n_tail = int(tail.sum())
+    contrib = -(values[tail] * w[None, :]).mean(axis=0)
+    cvar = float(contrib.sum())
+    util = np.divide(contrib, b, out=np.full(n_assets, np.nan), where=b > 0)
+    limits = np.full(n_assets, np.inf)
+    pos = contrib > 0
+    limits[pos] = w[pos] * b[pos] / contrib[pos]
+    for arr in (w, contrib, b, util, limits):
+        arr.setflags(write=False)
+    return CVaRAllocation(w, contrib, b, util, limits, port_var, cvar, n_tail, labels)
+
+
+def _vector(value: object, name: str, n: int) -> FloatArray:
+    raw = np.atleast_1d(np.asarray(value)) if np.isscalar(value) else value
+    arr, _ = as_array(raw, name, ndim=1, allow_nan=False, nonnegative=True)
+    if arr.shape[0] == 1 and n != 1:
+        return np.full(n, arr[0])
+    if arr.shape[0] != n:
+        raise InputError(
+            f"{name} must be a scalar or have one value per asset ({n}), got {arr.shape[0]}"
+        )
+    return arr
+
+
+# --------------------------------------------------------------------------- rolling correlation
+def rolling_correlation(a: PanelLike, b: PanelLike, *, window: int) -> Any:
+    r"""Rolling Pearson correlation over the last ``window`` periods, from cumulative sums.
+
+    Parameters
+    ----------
+    a : array_like, Series or DataFrame
+        First series (1-D) or panel (2-D, rows = periods).
+    b : array_like, Series or DataFrame
+        Second series: same shape as ``a``, or 1-D with one value per row of a 2-D ``a``
+        (correlated with every column). Pandas inputs must share the index (and columns).
+    window : int
+        Number of periods (>= 2, at most the number of rows).
+
+    Returns
+    -------
+    ndarray, Series or DataFrame
+        Same shape and type as ``a``. Row ``t`` uses rows ``t - window + 1 .. t`` only (no
+        look-ahead); NaN for the first ``window - 1`` rows, for windows with a NaN in either
+        input and for windows where either input is constant (as pandas).
+
+    Raises
+    ------
+    InputError
+        ``window`` longer than the data or below 2; shapes or indexes that do not match;
+        infinite values; empty or 3-D input.
+    TypeError
+        Non-numeric input or a non-integer ``window``.
+
+    Notes
+    -----
+    With windowed sums :math:`S_x, S_y, S_{xx}, S_{yy}, S_{xy}` over :math:`w` points,
+
+    .. math::
+
+        \rho = \frac{w S_{xy} - S_x S_y}
+                    {\sqrt{(w S_{xx} - S_x^2)(w S_{yy} - S_y^2)}} .
+
+    The windowed sums are differences of cumulative sums, so the cost is O(rows x columns)
+    whatever the window. To limit cancellation each column is first shifted by its first
+    valid value (correlation does not change under a shift, and the shift uses no future
+    data). The result matches ``a.rolling(window).corr(b)`` of pandas to about 1e-10 on
+    returns-like data.
+
+    References
+    ----------
+    .. [1] pandas, ``Rolling.corr``, https://pandas.pydata.org/docs/ (the reference
+       implementation this function matches).
+    .. [2] Ilmanen, A. (2003), "Stock-Bond Correlations", Journal of Fixed Income 13(2), 55–66.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from divergence.risk import rolling_correlation
+    >>> x = np.array([1.0, 2.0, 3.0, 4.0, 5.0])
+    >>> print(rolling_correlation(x, np.array([2.0, 4.0, 5.0, 4.0, 5.0]), window=3).round(3))
+    [  nan   nan 0.982 0.    0.   ]
+    """
+    # read-only views: the inputs are only read
+    av, am = as_array(a, "a", ndim=(1, 2), copy=False)
+    bv, bm = as_array(b, "b", ndim=(1, 2), copy=False)
+    if am.ndim == 2 and bm.ndim == 1:
+        check_same_rows(am, bm)
+        y = bv[:, None]
+    else:
+        check_same_layout(am, bm)
+        y = bv.reshape(av.shape[0], -1)
+    w = check_window(window, av.shape[0], minimum=2)
+    x = av.reshape(av.shape[0], -1)
+    out = _rolling_corr(x, y, w)
+    return am.wrap_like(out.reshape(av.shape))
+
+
+def _first_valid(v: FloatArray) -> FloatArray:
+    valid = ~np.isnan(v)
+    idx = np.argmax(valid, axis=0)
+    first = v[idx, np.arange(v.shape[1])]
+    return np.where(valid.any(axis=0), first, 0.0)
+
+
+def _window_sum(v: FloatArray, w: int, buf: FloatArray | None = None) -> FloatArray:
+    """Sums over rows ``t-w+1 .. t`` (for t >= w-1) as differences of one cumulative sum.
+
+    ``buf`` (rows + 1 x columns, first row zero) is reused as the cumulative-sum buffer.
+    """
+    if buf is None or buf.shape[1] != v.shape[1]:
+        buf = np.empty((v.shape[0] + 1, v.shape[1]))
+        buf[0] = 0.0
+    np.cumsum(v, axis=0, out=buf[1:])
+    out: FloatArray = buf[w:] - buf[:-w]
+    return out
+
+
+def _rolling_corr(x: FloatArray, y: FloatArray, w: int) -> FloatArray:
+    """Rolling correlation of the columns of ``x`` with those of ``y`` (same width, or one).
+
+    Written with in-place operations: the result is identical to the textbook expression
+    ``(w Sxy - Sx Sy) / sqrt((w Sxx - Sx^2)(w Syy - Sy^2))`` evaluated in that order.
+    """
+    n_rows, n_cols = x.shape
+    nan = np.isnan(x) | np.isnan(y)
+    has_nan = bool(nan.any())
+    if has_nan and y.shape[1] != n_cols:
+        # the valid pairs differ by column: y's sums can no longer be shared
+        y = np.broadcast_to(y, x.shape)
+    xs = x - _first_valid(x)[None, :]
+    ys = y - _first_valid(y)[None, :]
+    if has_nan:
+        xs[nan] = 0.0
+        ys[nan] = 0.0
+    buf = np.empty((n_rows + 1, n_cols))
+    buf[0] = 0.0
+    sx = _window_sum(xs, w, buf)
+    sy = _window_sum(ys, w, buf)
+    tmp = xs * xs
+    sxx = _window_sum(tmp, w, buf)
+    np.multiply(xs, ys, out=tmp)
+    sxy = _window_sum(tmp, w, buf)
+    del tmp, xs
+    np.multiply(ys, ys, out=ys)
+    syy = _window_sum(ys, w, buf)
+    del ys, buf
+    tol = 1e-12
+    # vx = w Sxx - Sx^2, and "not constant" means vx > tol * w Sxx (rounding residue)
+    sxx *= w
+    vx = sx * sx
+    np.subtract(sxx, vx, out=vx)
+    sxx *= tol
+    ok = vx > sxx
+    del sxx
+    syy *= w
+    vy = sy * sy
+    np.subtract(syy, vy, out=vy)
+    syy *= tol
+    ok &= vy > syy
+    del syy
+    # covariance term w Sxy - Sx Sy
+    sxy *= w
+    sx *= sy
+    sxy -= sx
+    del sx, sy
+    if has_nan:
+        ok &= _window_sum(nan.astype(np.float64), w) == 0.0
+    vx *= vy
+    np.sqrt(vx, out=vx)
+    out = np.full((n_rows, n_cols), np.nan)
+    rho = out[w - 1 :]
+    np.divide(sxy, vx, out=rho, where=ok)
+    np.clip(rho, -1.0, 1.0, out=rho, where=ok)
+    return out
+
+
+# --------------------------------------------------------------------------- bond returns
+def bond_returns_from_yields(
+    yields: SeriesLike,
+    *,
+    periods_per_year: float,
+    maturity: float = 10.0,
+    coupons_per_year: int = 2,
+    convexity: bool = True,
+) -> Any:
+    r"""Approximate returns of a constant-maturity par bond from its yield series.
+
+    Parameters
+    ----------
+    yields : 1-D array_like or Series
+        Yields to maturity, **decimal** per year (0.045 = 4.5%; FRED and Shiller publish
+        percent: use ``load_fred(..., units="decimal")`` or divide by 100), one per period.
+    periods_per_year : float
+        Observations per year (252 for daily, 12 for monthly); explicit, never inferred.
+    maturity : float, default 10.0
+        Bond maturity in years.
+    coupons_per_year : int, default 2
+        Coupon frequency (U.S. Treasuries pay twice a year).
+    convexity : bool, default True
+        Add the second-order term :math:`\tfrac12 C \Delta y^2`.
+
+    Returns
+    -------
+    ndarray or Series
+        Decimal return per period, same index as ``yields``; the first value is NaN (no lagged
+        yield), as is any return next to a missing yield.
+
+    Raises
+    ------
+    InputError
+        Non-positive ``periods_per_year`` or ``maturity``, infinite values, empty input.
+    TypeError
+        Non-numeric input.
+
+    Notes
+    -----
+    At :math:`t-1` a par bond with coupon :math:`y_{t-1}` is bought; over the period it earns
+    its carry and is revalued at :math:`y_t`:
+
+    .. math::
+
+        r_t \approx \frac{y_{t-1}}{f} - D_{t-1}\,\Delta y_t + \tfrac12 C_{t-1}\,\Delta y_t^2,
+
+    where :math:`f` is ``periods_per_year`` and, with :math:`m` coupons a year,
+    :math:`v = 1/(1 + y/m)` and :math:`N = m T` payments, the modified duration and
+    convexity of the par bond are
+
+    .. math::
+
+        D = \frac{1 - v^{N}}{y}, \qquad
+        C = \sum_{k=1}^{N} \frac{k (k+1)}{m^2}\, \mathrm{CF}_k\, v^{k+2},
+        \quad \mathrm{CF}_k = \frac{y}{m} + \mathbb{1}[k = N].
+
+    Roll-down (the bond is one period shorter at :math:`t`) and the exact repricing error
+    (third order in :math:`\Delta y`) are ignored. On Shiller's monthly GS10 yields,
+    1953–2025, the result has a correlation above 0.9999 with Shiller's own bond-return series
+    (an exact repricing; his row :math:`t` holds the return from :math:`t` to :math:`t+1`) and
+    a median absolute gap of about 2e-5 a month.
+
+    References
+    ----------
+    .. [1] Fabozzi, F. J. (2007), *Fixed Income Analysis*, 2nd ed., ch. 7 (duration and
+       convexity).
+    .. [2] Shiller, R. J., "Online Data" (ie_data.xls), bond-return methodology.
+
+    Examples
+    --------
+    >>> from divergence.risk import bond_returns_from_yields
+    >>> r = bond_returns_from_yields([0.04, 0.05], periods_per_year=12)
+    >>> print(f"{r[1]:.5f}")
+    -0.07448
+    """
+    y, meta = as_array(yields, "yields", ndim=1)
+    f = check_float(periods_per_year, "periods_per_year", minimum=0.0, inclusive=(False, True))
+    mat = check_float(maturity, "maturity", minimum=0.0, inclusive=(False, True))
+    m = check_int(coupons_per_year, "coupons_per_year", minimum=1)
+    conv = check_bool(convexity, "convexity")
+    n_pay = max(round(mat * m), 1)
+    y_lag = np.r_[np.nan, y[:-1]]
+    dy = y - y_lag
+    dur, cvx = _par_duration_convexity(y_lag, m, n_pay)
+    r = y_lag / f - dur * dy
+    if conv:
+        r = r + 0.5 * cvx * dy * dy
+    return meta.wrap_rows(r, name="bond_return")
+
+
+def _par_duration_convexity(y: FloatArray, m: int, n_pay: int) -> tuple[FloatArray, FloatArray]:
+    """Modified duration and convexity (years, years^2) of a par bond, vectorised over ``y``."""
+    k = np.arange(1, n_pay + 1, dtype=np.float64)[None, :]
+    v = 1.0 / (1.0 + y[:, None] / m)
+    cf = np.broadcast_to(y[:, None] / m, (y.shape[0], n_pay)).copy()
+    cf[:, -1] += 1.0
+    price = (cf * v**k).sum(axis=1)
+    dur = (cf * (k / m) * v ** (k + 1.0)).sum(axis=1) / price
+    cvx = (cf * k * (k + 1.0) / (m * m) * v ** (k + 2.0)).sum(axis=1) / price
+    return dur, cvx

@@ -1,0 +1,529 @@
+"""Tests of divergence.cost: scoring kernels, C_D properties, calibration, bad inputs."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from divergence import cost
+from divergence.cost import (
+    DivergenceCost,
+    divergence_cost,
+    expanding_percentile,
+    expanding_robust_z,
+)
+from divergence.errors import InputError
+
+
+def naive_percentile(x: np.ndarray, min_periods: int = 1) -> np.ndarray:
+    """The pandas idiom the fast path replaces (O(n^2))."""
+    s = pd.Series(x)
+    return (
+        s.expanding(min_periods=min_periods)
+        .apply(lambda w: (w <= w[-1]).mean(), raw=True)
+        .to_numpy()
+    )
+
+
+def naive_robust_z(x: np.ndarray, min_periods: int) -> np.ndarray:
+    out = np.full(len(x), np.nan)
+    for t in range(min_periods, len(x)):
+        past = x[:t]
+        q25, med, q75 = np.quantile(past, [0.25, 0.5, 0.75])
+        scale = (q75 - q25) / 1.3489795003921634
+        if scale > 0:
+            out[t] = (x[t] - med) / scale
+    return out
+
+
+# --------------------------------------------------------------------------- scoring kernels
+@given(
+    arrays(np.float64, st.integers(1, 80), elements=st.integers(-5, 5).map(float)),
+    st.integers(1, 5),
+)
+def test_percentile_equals_naive_with_ties(x: np.ndarray, mp: int) -> None:
+    # Reference: the pandas expanding().apply idiom; exact equality (same counts / same n).
+    mp = min(mp, len(x))
+    fast = expanding_percentile(x, min_periods=mp)
+    np.testing.assert_array_equal(fast, naive_percentile(x, mp))
+
+
+@given(arrays(np.float64, st.integers(1, 200), elements=st.floats(-1e6, 1e6, allow_nan=False)))
+def test_percentile_equals_naive_continuous(x: np.ndarray) -> None:
+    np.testing.assert_array_equal(expanding_percentile(x), naive_percentile(x))
+
+
+def test_percentile_skips_nan_and_handles_columns() -> None:
+    x = np.array([[1.0, 3.0], [np.nan, 1.0], [0.5, np.nan], [2.0, 2.0]])
+    out = expanding_percentile(x)
+    np.testing.assert_array_equal(out[:, 0], [1.0, np.nan, 0.5, 1.0])
+    np.testing.assert_allclose(out[:, 1], [1.0, 0.5, np.nan, 2.0 / 3.0])
+    df = pd.DataFrame(x, columns=["a", "b"], index=pd.date_range("2020", periods=4, freq="MS"))
+    pd.testing.assert_frame_equal(
+        expanding_percentile(df), pd.DataFrame(out, index=df.index, columns=df.columns)
+    )
+
+
+@given(
+    arrays(
+        np.float64,
+        st.integers(6, 60),
+        elements=st.floats(-100, 100, allow_nan=False).map(lambda f: round(f, 6)),
+    ),
+    st.integers(2, 5),
+)
+def test_robust_z_equals_numpy_quantiles(x: np.ndarray, mp: int) -> None:
+    # Reference: numpy.quantile (linear interpolation) on each prefix, computed independently.
+    fast = expanding_robust_z(x, min_periods=mp)
+    np.testing.assert_allclose(fast, naive_robust_z(x, mp), rtol=1e-9, atol=1e-9)
+
+
+# --------------------------------------------------------------------------- model fixtures
+def inputs(n: int = 80, seed: int = 0) -> tuple[pd.Series, pd.Series, pd.Series]:
+    rng = np.random.default_rng(seed)
+    idx = pd.date_range("2010-01-01", periods=n, freq="MS")
+    dr = pd.Series(rng.normal(0, 0.005, n), index=idx, name="delta_r")
+    ic = pd.Series(20 + np.cumsum(rng.normal(0, 0.5, n)), index=idx, name="i_c")
+    ls = pd.Series(rng.normal(0, 0.03, n), index=idx, name="l_s")
+    return dr, ic, ls
+
+
+MODELS = [
+    DivergenceCost(min_periods=12),
+    DivergenceCost(weights=(0.5, 2.0, 1.0), intercept=-1.0, interaction=1.5, min_periods=12),
+    DivergenceCost(scoring="robust_z", interaction=0.3, min_periods=12),
+    DivergenceCost(weights=(1.0, 0.0, 3.0), link="identity", min_periods=12),
+    DivergenceCost(scoring="robust_z", link="identity", interaction=2.0, min_periods=12),
+]
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_contributions_sum_to_linear_predictor(model: DivergenceCost) -> None:
+    dr, ic, ls = inputs()
+    parts = model.contributions(dr, ic, ls)
+    eta = model.linear_predictor(dr, ic, ls)
+    assert list(parts.columns) == ["intercept", "delta_r", "i_c", "l_s", "interaction"]
+    np.testing.assert_allclose(parts.sum(axis=1, skipna=False), eta, rtol=1e-12, atol=1e-12)
+    cd = model.evaluate(dr, ic, ls)
+    if model.link == "identity":
+        np.testing.assert_allclose(cd, eta, rtol=1e-12, atol=1e-12)
+    else:
+        np.testing.assert_allclose(cd, 1.0 / (1.0 + np.exp(-eta)), rtol=1e-12)
+    assert cd.index.equals(dr.index)
+    assert cd.iloc[:11].isna().all()
+    assert cd.iloc[12:].notna().all()
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_no_look_ahead(model: DivergenceCost) -> None:
+    dr, ic, ls = inputs(100)
+    full = model.evaluate(dr, ic, ls)
+    for cut in (40, 70):
+        part = model.evaluate(dr.iloc[:cut], ic.iloc[:cut], ls.iloc[:cut])
+        pd.testing.assert_series_equal(part, full.iloc[:cut])
+
+
+@pytest.mark.parametrize("model", MODELS)
+@pytest.mark.parametrize(("which", "direction"), [("delta_r", -1.0), ("i_c", 1.0), ("l_s", 1.0)])
+def test_monotone_in_each_input(model: DivergenceCost, which: str, direction: float) -> None:
+    # Holding the history fixed, moving the last value of one input in its stated direction
+    # never lowers C_D at that date (and moving it the other way never raises it).
+    dr, ic, ls = inputs(60, seed=3)
+    base = {"delta_r": dr, "i_c": ic, "l_s": ls}
+    c0 = model.evaluate(dr, ic, ls).iloc[-1]
+    scale = base[which].std()
+    for step in (0.1, 0.5, 2.0, 10.0):
+        for sign in (1.0, -1.0):
+            moved = dict(base)
+            s = base[which].copy()
+            s.iloc[-1] += sign * direction * step * scale
+            moved[which] = s
+            c1 = model.evaluate(moved["delta_r"], moved["i_c"], moved["l_s"]).iloc[-1]
+            if sign > 0:
+                assert c1 >= c0 - 1e-15
+            else:
+                assert c1 <= c0 + 1e-15
+
+
+@given(
+    arrays(np.float64, (30, 3), elements=st.floats(-1e3, 1e3).map(lambda f: round(f, 3))),
+    st.floats(0, 5),
+    st.floats(0, 5),
+    st.floats(0, 5),
+    st.floats(0, 5),
+    st.floats(-5, 5),
+)
+def test_bounded_under_logistic(
+    x: np.ndarray, w1: float, w2: float, w3: float, wi: float, b: float
+) -> None:
+    model = DivergenceCost(
+        weights=(w1, w2, w3), interaction=wi, intercept=b, scoring="robust_z", min_periods=5
+    )
+    cd = model.evaluate(x[:, 0], x[:, 1], x[:, 2])
+    ok = ~np.isnan(cd)
+    assert ((cd[ok] >= 0.0) & (cd[ok] <= 1.0)).all()
+    pct = DivergenceCost(weights=(w1, w2, w3), interaction=wi, intercept=b, min_periods=5)
+    cd2 = pct.evaluate(x[:, 0], x[:, 1], x[:, 2])
+    assert ((cd2[4:] > 0) & (cd2[4:] < 1)).all()
+    # warm-up rows are NaN unless nothing is weighted (then C_D = logistic(b) throughout)
+    assert np.isnan(cd2[:4]).all() == (max(w1, w2, w3, wi) > 0)
+
+
+def test_interaction_only_when_pressures_coincide() -> None:
+    model = DivergenceCost(weights=(0.0, 0.0, 0.0), interaction=1.0, min_periods=1, link="identity")
+    # i_c and l_s both at new highs (scores +1), delta_r at a new high (s_R = -1)
+    parts = model.contributions([0.0, 1.0], [0.0, 1.0], [0.0, 1.0])
+    # scores at t=1: s_R = -(2*1-1) = -1, s_C = s_L = 1 -> only the (C, L) pair counts: 1*1
+    assert parts[1, 4] == pytest.approx(1.0)
+    parts = model.contributions([0.0, 1.0], [0.0, 1.0], [0.0, -1.0])
+    # only s_C > 0: no pair of positive pressures, the interaction is 0
+    assert parts[1, 4] == 0.0
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_sensitivities_match_finite_differences(model: DivergenceCost) -> None:
+    # Reference: central finite differences of g(eta(s)) in each signed score.
+    dr, ic, ls = inputs()
+    sens = model.sensitivities(dr, ic, ls)
+    s = model.scores(dr, ic, ls).to_numpy()
+    h = 1e-6
+    for k, name in enumerate(cost.INPUTS):
+        up, dn = s.copy(), s.copy()
+        up[:, k] += h
+        dn[:, k] -= h
+        fd = (
+            model._link(model._eta_parts(up).sum(axis=1))
+            - model._link(model._eta_parts(dn).sum(axis=1))
+        ) / (2 * h)
+        away = np.abs(s[:, k]) > 1e-3  # the positive part has a kink at 0
+        ok = away & ~np.isnan(fd)
+        np.testing.assert_allclose(sens[name].to_numpy()[ok], fd[ok], rtol=1e-6, atol=1e-9)
+    assert (sens.dropna() >= 0).all().all()
+
+
+def test_signs_of_scores() -> None:
+    dr, ic, ls = inputs()
+    raw = pd.concat([dr, ic, ls], axis=1)
+    s = DivergenceCost(min_periods=12).scores(dr, ic, ls)
+    pct = expanding_percentile(raw, min_periods=12)
+    np.testing.assert_allclose(s["delta_r"], -(2 * pct["delta_r"] - 1))
+    np.testing.assert_allclose(s["i_c"], 2 * pct["i_c"] - 1)
+    np.testing.assert_allclose(s["l_s"], 2 * pct["l_s"] - 1)
+
+
+def test_none_input_with_zero_weight() -> None:
+    dr, ic, ls = inputs()
+    m = DivergenceCost(weights=(1.0, 0.0, 1.0), min_periods=12)
+    a = m.evaluate(dr, None, ls)
+    b = m.evaluate(dr, ic, ls)
+    pd.testing.assert_series_equal(a, b)
+    assert m.scores(dr, None, ls)["i_c"].isna().all()
+    with pytest.raises(InputError, match="i_c is None"):
+        DivergenceCost(min_periods=12).evaluate(dr, None, ls)
+
+
+def test_functional_shortcut_matches_class() -> None:
+    dr, ic, ls = inputs()
+    opts = {"weights": (1.0, 2.0, 0.5), "interaction": 0.5, "min_periods": 12}
+    pd.testing.assert_series_equal(
+        divergence_cost(dr, ic, ls, **opts), DivergenceCost(**opts).evaluate(dr, ic, ls)
+    )
+    with pytest.raises(TypeError, match="unknown option"):
+        divergence_cost(dr, ic, ls, window=3)
+
+
+# --------------------------------------------------------------------------- calibration
+def test_calibrate_recovers_logit_weights() -> None:
+    # Reference: data simulated from a known logit on the scores; statsmodels' MLE should be
+    # within a few standard errors of the truth (n = 4000).
+    rng = np.random.default_rng(42)
+    n = 4000
+    dr, ic, ls = rng.normal(size=(3, n))
+    model = DivergenceCost(min_periods=50)
+    s = model.scores(dr, ic, ls)
+    eta = -0.5 + 1.5 * s[:, 0] + 0.0 * s[:, 1] + 1.0 * s[:, 2]
+    y = np.where(np.isnan(eta), np.nan, (rng.random(n) < 1 / (1 + np.exp(-eta))).astype(float))
+    fitted = DivergenceCost.calibrate(
+        pd.DataFrame({"delta_r": dr, "i_c": ic, "l_s": ls}), y, min_periods=50
+    )
+    w = np.asarray(fitted.weights)
+    se = np.asarray(fitted.fit_result.bse)
+    assert abs(w[0] - 1.5) < 4 * se[1]
+    assert w[1] < 0.25  # true weight 0: estimate small (or clipped to 0 by the constraint)
+    assert abs(fitted.intercept + 0.5) < 4 * se[0]
+    assert "Logit" in (fitted.fit_summary or "")
+    assert fitted.link == "logistic"
+    assert fitted.min_periods == 50
+
+
+def test_calibrate_enforces_non_negative_weights() -> None:
+    # Truth has a negative effect of l_s's score: the constrained fit must set it to 0 and
+    # equal the unconstrained logit without l_s (independent statsmodels fit).
+    import statsmodels.api as sm
+
+    rng = np.random.default_rng(7)
+    n = 3000
+    dr, ls = rng.normal(size=(2, n))
+    s = DivergenceCost(weights=(1.0, 0.0, 1.0), min_periods=30).scores(dr, None, ls)
+    eta = 1.0 * s[:, 0] - 2.0 * s[:, 2]
+    y = np.where(np.isnan(eta), np.nan, (rng.random(n) < 1 / (1 + np.exp(-eta))).astype(float))
+    fitted = DivergenceCost.calibrate({"delta_r": dr, "l_s": ls}, y, min_periods=30)
+    assert fitted.weights[2] == 0.0
+    assert fitted.weights[1] == 0.0
+    ok = ~np.isnan(y)
+    ref = sm.Logit(y[ok], sm.add_constant(s[ok, 0])).fit(disp=0)
+    assert fitted.weights[0] == pytest.approx(ref.params[1], rel=1e-6)
+    assert fitted.intercept == pytest.approx(ref.params[0], rel=1e-6, abs=1e-9)
+
+
+def test_calibrate_identity_link_and_interaction() -> None:
+    import statsmodels.api as sm
+
+    rng = np.random.default_rng(1)
+    n = 600
+    dr, ic, ls = rng.normal(size=(3, n))
+    m0 = DivergenceCost(min_periods=20)
+    s = m0.scores(dr, ic, ls)
+    q = cost._pairwise_positive(s)
+    y = 0.2 + 0.5 * s[:, 0] + 0.3 * s[:, 1] + 0.4 * s[:, 2] + 0.6 * q + rng.normal(0, 0.1, n)
+    fitted = DivergenceCost.calibrate(
+        {"delta_r": dr, "i_c": ic, "l_s": ls},
+        y,
+        link="identity",
+        interaction=True,
+        min_periods=20,
+        cov_type="HAC",
+        hac_lags=4,
+    )
+    ok = ~np.isnan(y)
+    ref = sm.OLS(y[ok], np.column_stack([np.ones(ok.sum()), s[ok], q[ok]])).fit()
+    np.testing.assert_allclose(
+        [fitted.intercept, *fitted.weights, fitted.interaction], ref.params, rtol=1e-8
+    )
+    assert "HAC" in (fitted.fit_summary or "")
+
+
+def test_calibrate_imports_statsmodels_lazily() -> None:
+    import subprocess
+    import sys
+
+    code = "import sys, divergence.cost; print('statsmodels' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+# --------------------------------------------------------------------------- input types
+@pytest.mark.parametrize("kind", ["ndarray", "list", "series"])
+def test_input_types(kind: str) -> None:
+    dr, ic, ls = inputs(40)
+    args: tuple[object, object, object]
+    if kind == "ndarray":
+        args = (dr.to_numpy(), ic.to_numpy(), ls.to_numpy())
+    elif kind == "list":
+        args = (list(dr), list(ic), list(ls))
+    else:
+        args = (dr, ic, ls)
+    snap = [np.array(a, copy=True) for a in args]
+    m = DivergenceCost(min_periods=10, interaction=1.0)
+    cd, parts, sens, sc = (
+        m.evaluate(*args),
+        m.contributions(*args),
+        m.sensitivities(*args),
+        m.scores(*args),
+    )
+    if kind == "series":
+        assert isinstance(cd, pd.Series)
+        assert cd.index.equals(dr.index)
+        assert isinstance(parts, pd.DataFrame)
+        assert parts.index.equals(dr.index)
+        assert isinstance(sens, pd.DataFrame)
+        assert isinstance(sc, pd.DataFrame)
+    else:
+        assert isinstance(cd, np.ndarray)
+        assert cd.shape == (40,)
+        assert isinstance(parts, np.ndarray)
+        assert parts.shape == (40, 5)
+        assert isinstance(sens, np.ndarray)
+        assert sens.shape == (40, 3)
+    for a, b in zip(args, snap, strict=True):
+        np.testing.assert_array_equal(np.asarray(a), b)
+    # the same numbers whatever the container
+    np.testing.assert_allclose(
+        np.asarray(cd), DivergenceCost(min_periods=10, interaction=1.0).evaluate(*snap)
+    )
+    # DataFrame in -> DataFrame out for the scoring kernels
+    frame = pd.concat([dr, ic], axis=1)
+    assert isinstance(expanding_percentile(frame), pd.DataFrame)
+    assert isinstance(expanding_robust_z(frame, min_periods=5), pd.DataFrame)
+
+
+# --------------------------------------------------------------------------- bad inputs
+X = np.linspace(0.0, 1.0, 20)
+Y = np.linspace(1.0, 2.0, 20)
+BAD = [
+    ("negative weight", lambda: DivergenceCost(weights=(1.0, -1.0, 1.0)), InputError, "weights"),
+    ("two weights", lambda: DivergenceCost(weights=(1.0, 1.0)), TypeError, "weights"),
+    ("nan weight", lambda: DivergenceCost(weights=(1.0, np.nan, 1.0)), InputError, "weights"),
+    ("negative interaction", lambda: DivergenceCost(interaction=-0.1), InputError, "interaction"),
+    ("scoring", lambda: DivergenceCost(scoring="zscore"), InputError, "scoring"),  # type: ignore[arg-type]
+    ("link", lambda: DivergenceCost(link="probit"), InputError, "link"),  # type: ignore[arg-type]
+    ("min_periods 0", lambda: DivergenceCost(min_periods=0), InputError, "min_periods"),
+    ("min_periods float", lambda: DivergenceCost(min_periods=3.0), TypeError, "min_periods"),  # type: ignore[arg-type]
+    (
+        "min_periods > n",
+        lambda: DivergenceCost(min_periods=30).evaluate(X, Y, X),
+        InputError,
+        "min_periods",
+    ),
+    (
+        "length mismatch",
+        lambda: DivergenceCost(min_periods=2).evaluate(X, Y[:10], X),
+        InputError,
+        "i_c",
+    ),
+    (
+        "2-D input",
+        lambda: DivergenceCost(min_periods=2).evaluate(np.ones((20, 2)), Y, X),
+        InputError,
+        "delta_r",
+    ),
+    (
+        "inf input",
+        lambda: DivergenceCost(min_periods=2).evaluate(X, Y, np.r_[X[:-1], np.inf]),
+        InputError,
+        "l_s",
+    ),
+    ("string input", lambda: DivergenceCost(min_periods=2).evaluate(X, "abc", X), TypeError, "i_c"),
+    (
+        "all None",
+        lambda: DivergenceCost(weights=(0, 0, 0), min_periods=2).evaluate(None, None, None),
+        InputError,
+        "at least one",
+    ),
+    (
+        "index mismatch",
+        lambda: DivergenceCost(min_periods=2).evaluate(
+            pd.Series(X), pd.Series(Y, index=range(1, 21)), X
+        ),
+        InputError,
+        "index",
+    ),
+    ("pct min_periods", lambda: expanding_percentile(X, min_periods=21), InputError, "min_periods"),
+    ("z min_periods", lambda: expanding_robust_z(X, min_periods=1), InputError, "min_periods"),
+    ("z 3-D", lambda: expanding_robust_z(np.ones((3, 3, 3))), InputError, "x"),
+    (
+        "cal unknown column",
+        lambda: DivergenceCost.calibrate({"vix": X}, X),
+        InputError,
+        "unknown column",
+    ),
+    ("cal empty", lambda: DivergenceCost.calibrate({}, X), InputError, "empty"),
+    ("cal type", lambda: DivergenceCost.calibrate([X], X), TypeError, "components"),  # type: ignore[arg-type]
+    (
+        "cal non-binary",
+        lambda: DivergenceCost.calibrate({"delta_r": X}, Y, min_periods=2),
+        InputError,
+        "0/1",
+    ),
+    (
+        "cal constant",
+        lambda: DivergenceCost.calibrate({"delta_r": X}, np.ones(20), min_periods=2),
+        InputError,
+        "constant",
+    ),
+    (
+        "cal target length",
+        lambda: DivergenceCost.calibrate({"delta_r": X}, Y[:5], min_periods=2),
+        InputError,
+        "target",
+    ),
+    (
+        "cal cov_type",
+        lambda: DivergenceCost.calibrate({"delta_r": X}, Y, cov_type="HC0"),
+        InputError,
+        "cov_type",
+    ),  # type: ignore[arg-type]
+    (
+        "cal too few rows",
+        lambda: DivergenceCost.calibrate(
+            {"delta_r": X[:4]}, np.array([0.0, 1.0, 0.0, 1.0]), min_periods=3
+        ),
+        InputError,
+        "rows",
+    ),
+]
+
+
+@pytest.mark.parametrize(("case", "call", "exc", "word"), BAD, ids=[b[0] for b in BAD])
+def test_bad_inputs(case: str, call: object, exc: type[Exception], word: str) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(exc, match=word):
+            call()  # type: ignore[operator]
+
+
+def test_frozen() -> None:
+    m = DivergenceCost()
+    with pytest.raises(AttributeError):
+        m.link = "identity"  # type: ignore[misc]
+    assert DivergenceCost(weights=[1, 1, 1]) == DivergenceCost()  # type: ignore[arg-type]
+
+
+@given(
+    arrays(np.float64, (25, 3), elements=st.floats(-50, 50).map(lambda f: round(f, 2))),
+    st.tuples(st.floats(0, 3), st.floats(0, 3), st.floats(0, 3)),
+    st.floats(0, 3),
+    st.sampled_from(["percentile", "robust_z"]),
+    st.sampled_from(["logistic", "identity"]),
+    st.integers(0, 2),
+    st.floats(0.01, 100),
+)
+def test_monotone_property(
+    x: np.ndarray,
+    w: tuple[float, float, float],
+    wi: float,
+    scoring: str,
+    link: str,
+    which: int,
+    step: float,
+) -> None:
+    # Random data and model: moving the last value of one input in its stated direction
+    # (down for delta_r, up for i_c and l_s) never lowers C_D at that date.
+    model = DivergenceCost(
+        weights=w,
+        interaction=wi,
+        scoring=scoring,  # type: ignore[arg-type]
+        link=link,  # type: ignore[arg-type]
+        min_periods=5,
+    )
+    c0 = model.evaluate(x[:, 0], x[:, 1], x[:, 2])[-1]
+    moved = x.copy()
+    moved[-1, which] += (-1.0 if which == 0 else 1.0) * step
+    c1 = model.evaluate(moved[:, 0], moved[:, 1], moved[:, 2])[-1]
+    if np.isnan(c0):
+        return  # e.g. a zero IQR under robust_z
+    assert c1 >= c0 - 1e-12 * max(1.0, abs(c0))
+
+
+@given(
+    arrays(
+        np.float64,
+        st.integers(1, 60),
+        elements=st.one_of(st.just(np.nan), st.integers(-3, 3).map(float)),
+    )
+)
+def test_percentile_with_nan_equals_naive_on_observed(x: np.ndarray) -> None:
+    # NaN rows are "no observation": the result on the observed rows equals the pandas idiom
+    # applied to the observed values alone, and NaN rows stay NaN.
+    if np.isnan(x).all():
+        return
+    out = expanding_percentile(x)
+    obs = ~np.isnan(x)
+    np.testing.assert_array_equal(out[obs], naive_percentile(x[obs]))
+    assert np.isnan(out[~obs]).all()
