@@ -63,7 +63,8 @@ def build() -> Section:
         f"median {disp.median():.1%}, while the cap-weighted index's own realised vol had "
         f"median {index_vol.median():.1%}.",
         f"Daily cross-sectional dispersion of member returns (cap-weighted): median "
-        f"{csd.median():.2%}, 95th percentile {csd.quantile(0.95):.2%}.",
+        f"{csd.median():.2%}, 95th percentile {csd.quantile(0.95):.2%} (a typical member's "
+        "day is about that far from the cap-weighted average member's).",
         f"VIX vs realised S&P 500 vol over the next 21 trading days ({len(vv)} days): VIX "
         f"higher on {(premium > 0).mean():.0%} of days, by {premium.mean() * 100:.1f} vol "
         f"points on average (mean VIX {vv['vix'].mean() * 100:.1f}, mean realised "
