@@ -132,6 +132,20 @@ def test_cost_contributions_bad_inputs(kwargs: dict, exc: type, match: str) -> N
     plt.close("all")
 
 
+def test_cost_contributions_total_breaks_at_data_gaps() -> None:
+    idx = pd.to_datetime(["2017-01-01", "2017-02-01", "2017-03-01", "2024-01-01", "2024-02-01"])
+    parts = pd.DataFrame(
+        np.arange(25, dtype=float).reshape(5, 5) - 12.0,
+        index=idx,
+        columns=["intercept", "delta_r", "i_c", "l_s", "interaction"],
+    )
+    ax = plotting.cost_contributions(parts)
+    ys = next(ln for ln in ax.lines if ln.get_label() == "total (sum)").get_ydata()
+    assert len(ys) == 6 and np.isnan(ys[3])  # one NaN between 2017-03 and 2024-01
+    np.testing.assert_allclose(np.asarray(ys)[[0, 1, 2, 4, 5]], parts.sum(axis=1).to_numpy())
+    plt.close("all")
+
+
 def test_cost_contributions_does_not_mutate() -> None:
     parts = _parts()
     before = parts.copy()

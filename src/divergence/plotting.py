@@ -229,7 +229,8 @@ def cost_contributions(
         to each other.
     total : bool, default True
         Also draw the row sum over all five columns (the linear predictor :math:`\eta_t`)
-        as a black line.
+        as a black line; with ``spacing="dates"`` the line breaks across gaps longer than
+        three times the median spacing.
     ax : matplotlib Axes, optional
         Where to draw; a new figure is made when omitted.
 
@@ -326,7 +327,20 @@ def cost_contributions(
         pos += np.maximum(v, 0.0)
         neg += np.minimum(v, 0.0)
     if total:
-        ax.plot(x, data.sum(axis=1).to_numpy(), color="k", lw=1, label="total (sum)")
+        line = data.sum(axis=1)
+        if mode == "dates" and dated and len(data) > 2:
+            # break the line across gaps longer than three typical steps (no bridging)
+            when = pd.DatetimeIndex(data.index)
+            days = np.diff(when.to_numpy(dtype="datetime64[ns]").astype(np.int64)) / 86_400e9
+            gaps = when[:-1][days > 3.0 * np.median(days)] + pd.Timedelta(days=1)
+            line = line.reindex(line.index.union(gaps))
+        ax.plot(
+            line.index if mode == "dates" and dated else x,
+            line.to_numpy(),
+            color="k",
+            lw=1,
+            label="total (sum)",
+        )
     ax.axhline(0.0, color="k", lw=0.5)
     if mode == "even" and dated:
         ticks = np.arange(0, len(data), max(len(data) // 8, 1))
