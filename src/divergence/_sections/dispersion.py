@@ -81,8 +81,8 @@ def build() -> Section:
         f"vols; no single-stock implied vols are bundled), {len(gap_i)} days: median "
         f"{rho_i.median():.2f} against a realised {rho_w.reindex(gap_i.index).median():.2f}, "
         f"above it on {(gap_i > 0).mean():.0%} of days. Reading: with realised member vols "
-        "the gap is mostly the index's variance risk premium (the VIX line above) rather than a "
-        "clean correlation premium, which needs single-stock implied vols; the proxy exceeds 1 "
+        "the gap mixes the index's variance risk premium (the VIX line above) with any "
+        "correlation premium; separating them needs single-stock implied vols. It exceeds 1 "
         f"on {int((rho_i > 1).sum())} days when the VIX jumped ahead of the lagging member "
         "vols (a limit of the proxy, not of the formula).",
     ]
