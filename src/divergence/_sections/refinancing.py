@@ -88,30 +88,19 @@ def build() -> Section:
         pass
 
     wall = hike.maturity_wall(freq="year")
-    cov = hike.path_values("coverage")
 
     def _wall(ax: Any) -> None:
-        share = wall / wall.sum()
-        width = 0.4
-        for k, c in enumerate(cohorts):
-            ax.bar(share.index + (k - 0.5) * width, share[c], width=width, label=c)
-        ax.set_xlabel("years to maturity")
-        ax.set_ylabel("share of cohort debt")
+        from divergence import plotting
+
+        plotting.maturity_wall(wall[cohorts], normalize=True, ax=ax)
         ax.set_title("Maturity wall of the synthetic book")
-        ax.legend()
 
     def _fan(ax: Any) -> None:
-        months = np.arange(HORIZON)
-        for c, i in zip(cohorts, idx, strict=True):
-            q = np.quantile(cov[:, :, i], [0.05, 0.5, 0.95], axis=0)
-            (line,) = ax.plot(months, q[1], label=f"{c} (median, 5-95%)")
-            ax.fill_between(months, q[0], q[2], alpha=0.25, color=line.get_color())
-        ax.axhline(1.5, color="grey", lw=0.8, ls="--")
-        ax.set_yscale("log")
+        from divergence import plotting
+
+        plotting.coverage_fan(hike, cohorts=cohorts, threshold=1.5, ax=ax)
         ax.set_xlabel("months after the +400 bp hike")
-        ax.set_ylabel("aggregate interest coverage")
         ax.set_title("Coverage fan by cohort")
-        ax.legend()
 
     return Section(
         "Refinancing wall (asymmetric cost of debt)",
