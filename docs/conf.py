@@ -25,7 +25,11 @@ extensions = [
     "numpydoc",
     "matplotlib.sphinxext.plot_directive",
     "sphinx_gallery.gen_gallery",
+    "sphinxcontrib.bibtex",
 ]
+
+bibtex_bibfiles = ["references.bib"]
+bibtex_default_style = "plain"
 
 templates_path = ["_templates"]
 exclude_patterns = ["_build", "_inventories", "auto_examples/*.ipynb", "auto_examples/*.py"]
