@@ -607,3 +607,15 @@ def test_report_section_builds() -> None:
         fig, ax = plt.subplots()
         draw(ax)
         plt.close(fig)
+
+
+def test_coverage_with_subnormal_interest_is_inf_without_warning() -> None:
+    # Found by hypothesis (ebit=1, other interest=5e-324): 1 / 5e-324 overflows; the coverage
+    # limit is +inf, and pytest's filterwarnings=error turns any RuntimeWarning into a failure.
+    from divergence.refinancing._spreads import _coverage
+
+    out = _coverage(np.array([1.0, -1.0, 2.0]), np.array([5e-324, 5e-324, 4.0]))
+    assert out[0] == np.inf and out[1] == -np.inf and out[2] == 0.5
+    table = SpreadTable.damodaran("large")
+    s, ok = table.refinancing_spread(1.0, 5e-324, 0.0, 0.0)
+    assert np.isfinite(s) and bool(np.all(ok))

@@ -12,6 +12,7 @@ import pandas as pd
 from divergence._typing import BoolArray, FloatArray, IntArray
 from divergence._validation import as_array, check_float, check_option
 from divergence.errors import InputError
+from divergence.refinancing._spreads import _coverage
 
 __all__ = ["Distress", "RefinancingResult"]
 
@@ -95,12 +96,6 @@ def _divide(num: FloatArray, den: FloatArray) -> FloatArray:
     den_b = np.broadcast_to(den, np.broadcast(num, den).shape)
     out = np.full(den_b.shape, np.nan)
     np.divide(num, den_b, out=out, where=den_b != 0)
-    return out
-
-
-def _coverage(ebit: FloatArray, interest: FloatArray) -> FloatArray:
-    out = np.full(np.broadcast(ebit, interest).shape, np.inf)
-    np.divide(ebit, interest, out=out, where=interest > 0)
     return out
 
 

@@ -28,8 +28,8 @@ from divergence._validation import (
 )
 from divergence.errors import InputError
 from divergence.refinancing._book import DebtBook, as_book, as_firms
-from divergence.refinancing._result import Distress, RefinancingResult, _coverage
-from divergence.refinancing._spreads import SpreadTable, tables_for_cohorts
+from divergence.refinancing._result import Distress, RefinancingResult
+from divergence.refinancing._spreads import SpreadTable, _coverage, tables_for_cohorts
 
 __all__ = ["simulate"]
 

@@ -443,7 +443,7 @@ class SpreadTable:
             else:
                 e_a, p_a, pr_a, b_a = e_f[active], p_f[active], pr_f[active], band[active]
             interest = pr_a + p_a * spreads[b_a]
-            with np.errstate(divide="ignore", invalid="ignore"):
+            with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
                 icr = e_a / interest
             nonpos = interest <= 0
             if nonpos.any():
@@ -464,10 +464,15 @@ class SpreadTable:
 
 
 def _coverage(ebit: FloatArray, interest: FloatArray) -> FloatArray:
-    """EBIT / interest with +inf where interest <= 0 (no debt burden)."""
+    """EBIT / interest with +inf where interest <= 0 (no debt burden).
+
+    A vanishingly small positive interest overflows the ratio to +-inf, which is the limit the
+    definition implies, so the overflow is not reported as a warning.
+    """
     pos = interest > 0
     out = np.full(np.broadcast(ebit, interest).shape, np.inf)
-    np.divide(ebit, interest, out=out, where=pos)
+    with np.errstate(over="ignore"):
+        np.divide(ebit, interest, out=out, where=pos)
     return out
 
 
