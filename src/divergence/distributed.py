@@ -161,7 +161,8 @@ def cross_sectional(
     -----
     For a row-wise function :math:`y_t = f(x_{t,\cdot})`, the result on the partition of rows
     :math:`P_k` is :math:`\{y_t : t \in P_k\}`, so concatenating the partitions gives the
-    local result exactly (same arithmetic per row, bit for bit).
+    local result (same arithmetic per row, bit for bit for partitions of two rows or more;
+    NumPy may sum a one-row block along another path, a last-bit difference).
 
     References
     ----------
