@@ -205,7 +205,7 @@ def cross_sectional(
 def _carry(previous: Any, part: Any, keep: int) -> Any:
     """Last ``keep`` rows of ``previous`` followed by ``part``."""
     joined = pd.concat([previous, part]) if len(previous) else part
-    return joined.iloc[len(joined) - keep :] if keep else joined.iloc[:0]
+    return joined.iloc[max(len(joined) - keep, 0) :] if keep else joined.iloc[:0]
 
 
 def _rolling_chunk(
