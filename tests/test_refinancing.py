@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import itertools
 import math
 from typing import Any
 
@@ -619,3 +620,44 @@ def test_coverage_with_subnormal_interest_is_inf_without_warning() -> None:
     table = SpreadTable.damodaran("large")
     s, ok = table.refinancing_spread(1.0, 5e-324, 0.0, 0.0)
     assert np.isfinite(s) and bool(np.all(ok))
+
+
+def test_path_ranges_concatenate_to_the_full_run_bit_for_bit() -> None:
+    # The reference is the single local run: the private path-range entry point and the
+    # concatenation must reproduce it exactly (per-path streams, per-path arithmetic).
+    from divergence.refinancing import vasicek_paths
+    from divergence.refinancing._result import _concat_results
+    from divergence.refinancing._simulate import _simulate
+
+    book, firms = example_book(4, 9, seed=11)
+    rates = vasicek_paths(0.03, 0.5, 0.04, 0.01, months=30, n_paths=7, seed=2)
+    ref = simulate(book, firms, rates, seed=5, keep="full")
+    cuts = [0, 3, 4, 7]
+    parts = [
+        _simulate(book, firms, rates[a:b], n_paths=b - a, seed=5, keep="full", first_path=a)
+        for a, b in itertools.pairwise(cuts)
+    ]
+    got = _concat_results(parts)
+    assert got.n_paths == ref.n_paths == 7
+    assert got.spread_unconverged == ref.spread_unconverged
+    for name in (
+        "base_rate",
+        "interest_sum",
+        "ebit_sum",
+        "below_count",
+        "below_debt",
+        "distressed_count",
+        "distressed_debt",
+        "interest",
+        "ebit",
+        "coverage",
+        "repriced_debt",
+    ):
+        np.testing.assert_array_equal(getattr(got, name), getattr(ref, name), err_msg=name)
+    with pytest.raises(InputError, match="no results"):
+        _concat_results([])
+    short = simulate(book, firms, rates[:, :10], n_paths=7, seed=5)
+    with pytest.raises(InputError, match="different inputs"):
+        _concat_results([ref, short])
+    with pytest.raises(InputError, match="first_path"):
+        _simulate(book, firms, rates, seed=5, first_path=-1)

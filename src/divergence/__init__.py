@@ -22,6 +22,7 @@ _SUBMODULES = frozenset(
         "cost",
         "datasets",
         "dispersion",
+        "distributed",
         "errors",
         "flows",
         "lags",
@@ -44,6 +45,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from divergence import cost as cost
     from divergence import datasets as datasets
     from divergence import dispersion as dispersion
+    from divergence import distributed as distributed
     from divergence import errors as errors
     from divergence import flows as flows
     from divergence import lags as lags

@@ -382,3 +382,45 @@ class RefinancingResult:
         wall = wall.fillna(0.0)
         wall.columns.name = b
         return wall
+
+
+def _concat_results(parts: Sequence[RefinancingResult]) -> RefinancingResult:
+    """Join results of consecutive path ranges of one run into one result (path axis).
+
+    The parts must come from the same inputs (book, firms, horizon, options) and be given in
+    path order; per-path arrays are concatenated, per-run constants taken from the first part
+    and ``spread_unconverged`` summed. Full arrays are joined when every part kept them.
+    """
+    from dataclasses import replace
+
+    if not parts:
+        raise InputError("no results to concatenate")
+    head = parts[0]
+    for other in parts[1:]:
+        if (
+            other.horizon != head.horizon
+            or other.cohorts != head.cohorts
+            or other.thresholds != head.thresholds
+            or other.firms != head.firms
+        ):
+            raise InputError("results to concatenate come from different inputs")
+
+    def cat(name: str, axis: int = 0) -> FloatArray:
+        return np.concatenate([getattr(r, name) for r in parts], axis=axis)
+
+    full = all(r.interest is not None for r in parts)
+    return replace(
+        head,
+        n_paths=sum(r.n_paths for r in parts),
+        base_rate=cat("base_rate"),
+        interest_sum=cat("interest_sum"),
+        ebit_sum=cat("ebit_sum"),
+        below_count=cat("below_count", axis=1),
+        below_debt=cat("below_debt", axis=1),
+        distressed_count=cat("distressed_count"),
+        distressed_debt=cat("distressed_debt"),
+        interest=cat("interest") if full else None,
+        ebit=cat("ebit") if full else None,
+        coverage=cat("coverage") if full else None,
+        spread_unconverged=sum(r.spread_unconverged for r in parts),
+    )

@@ -260,6 +260,50 @@ def simulate(
     >>> print(res.interest[0, [0, 11, 12], 0])
     [5.  5.  7.2]
     """
+    return _simulate(
+        book,
+        firms,
+        rates,
+        horizon=horizon,
+        n_paths=n_paths,
+        seed=seed,
+        spread_table=spread_table,
+        distress=distress,
+        keep=keep,
+        thresholds=thresholds,
+        ebit_correlation=ebit_correlation,
+        max_spread_iter=max_spread_iter,
+        chunk_size=chunk_size,
+        progress=progress,
+    )
+
+
+def _simulate(
+    book: DebtBook | pd.DataFrame,
+    firms: pd.DataFrame,
+    rates: Any,
+    *,
+    horizon: int | None = None,
+    n_paths: int | None = None,
+    seed: SeedLike = None,
+    spread_table: SpreadTable | dict[str, SpreadTable] | None = None,
+    distress: Distress | None = None,
+    keep: Literal["aggregate", "full"] = "aggregate",
+    thresholds: Sequence[float] = (1.0, 1.5, 2.0, 2.5),
+    ebit_correlation: float = 0.5,
+    max_spread_iter: int = 20,
+    chunk_size: int | None = None,
+    progress: bool = False,
+    first_path: int = 0,
+) -> RefinancingResult:
+    """:func:`simulate`, whose path ``i`` is path ``first_path + i`` of a larger run.
+
+    Path ``i`` draws from child ``first_path + i`` of ``SeedSequence(seed)``; a 2-D ``rates``
+    holds the rows of these paths only. So paths ``[p0, p1)`` of an ``n``-path run are
+    ``_simulate(..., rates=rates[p0:p1], n_paths=p1 - p0, first_path=p0)``, bit for bit
+    (used by :func:`divergence.distributed.simulate_refinancing`).
+    """
+    start = check_int(first_path, "first_path", minimum=0)
     b = as_book(book)
     f = as_firms(firms)
     r_arr, _ = as_array(rates, "rates", ndim=(1, 2), allow_nan=False)
@@ -387,7 +431,7 @@ def simulate(
         size = max(1, min(p, _CHUNK_TARGET // max(h * n_f, n_t, 1)))
     else:
         size = check_int(chunk_size, "chunk_size", minimum=1)
-    gens = spawn_generators(seed, p)
+    gens = spawn_generators(seed, p, start=start)
     unconverged = 0
     sd = vol / np.sqrt(12.0)
     a_f = np.sqrt(1.0 - rho) * sd  # loading on the idiosyncratic shock
