@@ -45,4 +45,4 @@ bench: venv
 	$(BIN)/python -m benchmarks
 
 clean:
-	rm -rf docs/_build docs/api/generated .pytest_cache .mypy_cache .ruff_cache
+	rm -rf docs/_build docs/api/generated docs/auto_examples .pytest_cache .mypy_cache .ruff_cache

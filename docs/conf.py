@@ -24,10 +24,15 @@ extensions = [
     "sphinx.ext.mathjax",
     "numpydoc",
     "matplotlib.sphinxext.plot_directive",
+    "sphinx_gallery.gen_gallery",
+    "sphinxcontrib.bibtex",
 ]
 
+bibtex_bibfiles = ["references.bib"]
+bibtex_default_style = "plain"
+
 templates_path = ["_templates"]
-exclude_patterns = ["_build", "_inventories"]
+exclude_patterns = ["_build", "_inventories", "auto_examples/*.ipynb", "auto_examples/*.py"]
 html_theme = "pydata_sphinx_theme"
 html_title = "divergence"
 html_static_path: list[str] = []
@@ -47,6 +52,17 @@ intersphinx_mapping = {
     "pandas": ("https://pandas.pydata.org/docs/", str(_inv["pandas"])),
     "scipy": ("https://docs.scipy.org/doc/scipy/", str(_inv["scipy"])),
     "statsmodels": ("https://www.statsmodels.org/stable/", str(_inv["statsmodels"])),
+}
+
+# The gallery runs every script in examples/ during the build (stdout and figures captured).
+sphinx_gallery_conf = {
+    "examples_dirs": "../examples",
+    "gallery_dirs": "auto_examples",
+    "filename_pattern": r"\.py$",
+    "download_all_examples": False,
+    "within_subsection_order": "FileNameSortKey",
+    "capture_repr": (),
+    "min_reported_time": 3600,
 }
 
 plot_include_source = True

@@ -1,4 +1,8 @@
-"""Dispersion of the S&P 500, 2013-2018, on the bundled real data.
+"""
+Dispersion of the S&P 500, 2013–2018
+====================================
+
+Dispersion of the S&P 500, 2013-2018, on the bundled real data.
 
 Run:  python examples/dispersion_sp500.py
 
@@ -81,3 +85,18 @@ for scheme in ("vega", "theta", "variance"):
         f"member legs {frame['constituent_legs'].mean():,.0f}); "
         f"positive in {(frame['total'] > 0).mean():.0%} of quarters"
     )
+
+# %%
+# Figure: realised average correlation and the realised dispersion index.
+import matplotlib.pyplot as plt
+
+fig, axes = plt.subplots(1, 2, figsize=(10, 3.4))
+axes[0].plot(rho_w.index, rho_w.to_numpy(), label="cap-weighted")
+axes[0].plot(rho_m.index, rho_m.to_numpy(), label="all pairs")
+axes[0].set_title(f"realised average correlation, {WINDOW} days")
+axes[0].legend()
+axes[1].plot(disp.index, 100 * disp.to_numpy(), label="realised dispersion index")
+axes[1].plot(index_vol.index, 100 * index_vol.to_numpy(), label="index vol")
+axes[1].set_title("annualised, vol points")
+axes[1].legend()
+fig.tight_layout()

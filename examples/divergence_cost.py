@@ -1,4 +1,8 @@
-"""The divergence cost C_D = f(ΔR_risk, I_C, L_S) on the bundled real data, end to end.
+"""
+The divergence cost C_D on real data
+====================================
+
+The divergence cost C_D = f(ΔR_risk, I_C, L_S) on the bundled real data, end to end.
 
 1. ΔR_risk: Shiller's excess CAPE yield (1/CAPE minus GS10 less trailing 10-year CPI
    inflation), its 12-month change.
@@ -125,6 +129,26 @@ def main() -> None:
         "  -> no out-of-sample skill; a zero weight means the unconstrained fit had the\n"
         "     'wrong' sign (a compressing premium was followed by fewer drawdowns)."
     )
+
+    # Figure: C_D of the default model and its log-odds contributions, stacked.
+    import matplotlib.pyplot as plt
+
+    shown = parts.join(cd.rename("C_D")).dropna()
+    fig, axes = plt.subplots(2, 1, figsize=(8, 5), sharex=True)
+    line = cd.loc[cd.first_valid_index() : cd.last_valid_index()]  # NaN months break the line
+    axes[0].plot(line.index, line.to_numpy(), marker=".", lw=1)
+    axes[0].set_ylabel("C_D (logistic)")
+    bottom_pos = np.zeros(len(shown))
+    bottom_neg = np.zeros(len(shown))
+    for col in parts.columns:
+        vals = shown[col].to_numpy()
+        bottom = np.where(vals >= 0, bottom_pos, bottom_neg)
+        axes[1].bar(shown.index, vals, bottom=bottom, width=25, label=str(col))
+        bottom_pos += np.where(vals >= 0, vals, 0.0)
+        bottom_neg += np.where(vals < 0, vals, 0.0)
+    axes[1].set_ylabel("log-odds contribution")
+    axes[1].legend(fontsize="small")
+    fig.tight_layout()
 
 
 if __name__ == "__main__":

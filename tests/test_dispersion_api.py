@@ -146,4 +146,4 @@ def test_report_section_is_fast_and_states_its_sample() -> None:
     assert time.perf_counter() - t0 < 10.0  # < 5 s on the reference machine; slack for CI
     assert sec.title == "Dispersion"
     assert any("505 S&P 500 members" in line for line in sec.lines)
-    assert len(sec.figures) == 2
+    assert len(sec.figures) == 3

@@ -45,3 +45,14 @@ def test_report_runs_and_writes_html(tmp_path: Path) -> None:
     html = (tmp_path / "report.html").read_text(encoding="utf-8")
     assert html.startswith("<!DOCTYPE html>") and "data:image/png;base64," in html
     assert (tmp_path / "report.txt").read_text(encoding="utf-8").startswith("divergence")
+
+
+def test_every_listed_submodule_imports() -> None:
+    import importlib
+
+    for name in divergence.__all__:
+        if name == "__version__":
+            continue
+        module = importlib.import_module(f"divergence.{name}")
+        for public in getattr(module, "__all__", []):
+            assert hasattr(module, public), f"divergence.{name}.{public} is listed but missing"

@@ -100,6 +100,12 @@ def test_seeds_are_reproducible_and_not_consumed() -> None:
     assert ints == first
     with pytest.raises(TypeError, match="seed must be"):
         as_generator(1.5)  # type: ignore[arg-type]
+    # start=k gives children k.. of the same spawn (numpy's own SeedSequence.spawn is the
+    # independent reference)
+    ref = [np.random.default_rng(c).normal() for c in np.random.SeedSequence(7).spawn(5)]
+    assert [g.normal() for g in spawn_generators(7, 2, start=3)] == ref[3:5]
+    with pytest.raises(InputError, match="start"):
+        spawn_generators(7, 2, start=-1)
     with pytest.raises(InputError, match="seed must be non-negative"):
         as_generator(-1)
 

@@ -45,11 +45,14 @@ if TYPE_CHECKING:  # pragma: no cover
     from divergence import cost as cost
     from divergence import datasets as datasets
     from divergence import dispersion as dispersion
+    from divergence import distributed as distributed
     from divergence import errors as errors
     from divergence import flows as flows
+    from divergence import lags as lags
     from divergence import liquidity as liquidity
     from divergence import premia as premia
     from divergence import real as real
+    from divergence import refinancing as refinancing
     from divergence import risk as risk
     from divergence import rotation as rotation
 

@@ -650,14 +650,17 @@ def as_generator(seed: SeedLike) -> np.random.Generator:
     return np.random.default_rng(int(seed))
 
 
-def spawn_generators(seed: SeedLike, n: int) -> list[np.random.Generator]:
-    """``n`` independent generators from ``SeedSequence(seed).spawn(n)``.
+def spawn_generators(seed: SeedLike, n: int, *, start: int = 0) -> list[np.random.Generator]:
+    """``n`` independent generators from ``SeedSequence(seed).spawn(start + n)[start:]``.
 
     Chunked work draws chunk ``i`` from generator ``i``, so results do not depend on where or
     in which order chunks run. A Generator seed is used through its bit generator's seed
-    sequence, so the same Generator state gives the same children.
+    sequence, so the same Generator state gives the same children. ``start`` skips the first
+    children without creating them, so work split over machines can draw children
+    ``[start, start + n)`` only (child ``i`` is the same whatever ``start`` and ``n``).
     """
     count = check_int(n, "n", minimum=1)
+    first = check_int(start, "start", minimum=0)
     if isinstance(seed, np.random.Generator):
         ss = seed.bit_generator.seed_seq
         if not isinstance(ss, np.random.SeedSequence):  # pragma: no cover - exotic bit generators
@@ -675,6 +678,6 @@ def spawn_generators(seed: SeedLike, n: int) -> list[np.random.Generator]:
         seq.entropy,
         spawn_key=seq.spawn_key,
         pool_size=seq.pool_size,
-        n_children_spawned=seq.n_children_spawned,
+        n_children_spawned=seq.n_children_spawned + first,
     )
     return [np.random.default_rng(child) for child in fresh.spawn(count)]

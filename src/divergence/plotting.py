@@ -13,17 +13,24 @@ matplotlib is imported when a function runs, never at ``import divergence``.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
 from divergence import concentration as _conc
 from divergence._typing import PanelLike
-from divergence._validation import as_array, check_float, check_int
+from divergence._validation import as_array, check_bool, check_float, check_int, check_option
 from divergence.errors import InputError
 
-__all__ = ["concentration_over_time", "lorenz_curve"]
+__all__ = [
+    "concentration_over_time",
+    "cost_contributions",
+    "coverage_fan",
+    "implied_vs_realized_correlation",
+    "lorenz_curve",
+    "maturity_wall",
+]
 
 _LABELS = {
     "n": "number of names",
@@ -193,4 +200,467 @@ def concentration_over_time(
     ax = _axes(ax)
     ax.plot(series.index, series.to_numpy(), marker="o", ms=3, lw=1, label=label or measure)
     ax.set_ylabel(_LABELS[measure])
+    return ax
+
+
+_CONTRIBUTION_COLUMNS = ("intercept", "delta_r", "i_c", "l_s", "interaction")
+
+
+def cost_contributions(
+    parts: Any,
+    *,
+    components: Sequence[str] | None = None,
+    spacing: Literal["dates", "even"] = "dates",
+    total: bool = True,
+    ax: Any = None,
+) -> Any:
+    r"""Stacked bars of the contributions to the divergence cost's linear predictor.
+
+    Parameters
+    ----------
+    parts : DataFrame or ndarray
+        Output of :meth:`divergence.cost.DivergenceCost.contributions`: rows = dates, columns
+        ``intercept``, ``delta_r``, ``i_c``, ``l_s``, ``interaction`` (log-odds units under
+        the logistic link, :math:`C_D` units under the identity link). An ndarray must have
+        these five columns in this order. Rows with any NaN are left out.
+    components : sequence of str, optional
+        Columns drawn as stacked bars. Default: ``delta_r``, ``i_c``, ``l_s``, plus
+        ``interaction`` when it is not zero on every row. The intercept is never stacked (it
+        enters the total line).
+    spacing : {"dates", "even"}, default "dates"
+        ``"dates"``: bars at their dates (width 80% of the median spacing); ``"even"``: one
+        slot per row with date tick labels, so months on either side of a data gap sit next
+        to each other.
+    total : bool, default True
+        Also draw the row sum over all five columns (the linear predictor :math:`\eta_t`)
+        as a black line; with ``spacing="dates"`` the line breaks across gaps longer than
+        three times the median spacing.
+    ax : matplotlib Axes, optional
+        Where to draw; a new figure is made when omitted.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on. Positive parts stack upwards from zero, negative parts downwards.
+
+    Raises
+    ------
+    TypeError
+        ``parts`` is neither a DataFrame nor an array; non-numeric values.
+    InputError
+        Missing or unknown columns, no complete row, unknown ``spacing``.
+    ImportError
+        matplotlib is not installed.
+
+    Notes
+    -----
+    Each row satisfies :math:`\eta_t = b + w_R s_{R,t} + w_C s_{C,t} + w_L s_{L,t} +
+    w_I \sum_{j<k} (s_j)_+ (s_k)_+`, so the stacked bars plus the intercept add up to the
+    total line. Under the logistic link :math:`C_D = 1/(1 + e^{-\eta_t})`: the parts add up
+    on the log-odds scale, not in probability.
+
+    References
+    ----------
+    .. [1] divergence SPEC, section "cost": the composite :math:`C_D` and its decomposition.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from divergence import plotting
+    >>> from divergence.cost import DivergenceCost
+    >>> m = DivergenceCost(weights=(1.0, 2.0, 0.5), min_periods=1)
+    >>> parts = m.contributions([0.0, -0.01, 0.01], [10.0, 12.0, 11.0], [0.0, 0.02, 0.01])
+    >>> ax = plotting.cost_contributions(parts, spacing="even")
+    >>> print(len(ax.patches), ax.get_ylabel())
+    9 contribution (log-odds)
+    """
+    if isinstance(parts, pd.DataFrame):
+        frame = parts
+    elif isinstance(parts, np.ndarray):
+        if parts.ndim != 2 or parts.shape[1] != len(_CONTRIBUTION_COLUMNS):
+            raise InputError(
+                f"parts must have {len(_CONTRIBUTION_COLUMNS)} columns "
+                f"{list(_CONTRIBUTION_COLUMNS)}, got shape {parts.shape}"
+            )
+        frame = pd.DataFrame(parts, columns=list(_CONTRIBUTION_COLUMNS))
+    else:
+        raise TypeError("parts must be the DataFrame or ndarray of DivergenceCost.contributions")
+    missing = [c for c in _CONTRIBUTION_COLUMNS if c not in frame.columns]
+    if missing:
+        raise InputError(f"parts is missing the columns {missing}")
+    values, _ = as_array(frame[list(_CONTRIBUTION_COLUMNS)], "parts", ndim=2)
+    ok = ~np.isnan(values).any(axis=1)
+    if not ok.any():
+        raise InputError("parts has no row without NaN")
+    mode = check_option(spacing, "spacing", ("dates", "even"))
+    data = pd.DataFrame(
+        values[ok], index=frame.index[np.flatnonzero(ok)], columns=list(_CONTRIBUTION_COLUMNS)
+    )
+    if components is None:
+        cols = ["delta_r", "i_c", "l_s"]
+        if (data["interaction"] != 0).any():
+            cols.append("interaction")
+    else:
+        cols = list(components)
+        bad = [c for c in cols if c not in _CONTRIBUTION_COLUMNS[1:]]
+        if bad or not cols:
+            raise InputError(
+                f"components must be a non-empty subset of {list(_CONTRIBUTION_COLUMNS[1:])}, "
+                f"got {cols}"
+            )
+    dated = isinstance(data.index, pd.DatetimeIndex)
+    if mode == "even" or not dated:
+        x: Any = np.arange(len(data), dtype=np.float64)
+        width: float = 0.8
+    else:
+        x = data.index
+        step = (
+            np.median(np.diff(data.index.to_numpy(dtype="datetime64[ns]").astype(np.int64)))
+            / 86_400e9
+            if len(data) > 1
+            else 30.0
+        )
+        width = 0.8 * float(step)
+    ax = _axes(ax)
+    pos = np.zeros(len(data))
+    neg = np.zeros(len(data))
+    for c in cols:  # a handful of components
+        v = data[c].to_numpy()
+        ax.bar(x, v, bottom=np.where(v >= 0, pos, neg), width=width, label=c)
+        pos += np.maximum(v, 0.0)
+        neg += np.minimum(v, 0.0)
+    if total:
+        line = data.sum(axis=1)
+        if mode == "dates" and dated and len(data) > 2:
+            # break the line across gaps longer than three typical steps (no bridging)
+            when = pd.DatetimeIndex(data.index)
+            days = np.diff(when.to_numpy(dtype="datetime64[ns]").astype(np.int64)) / 86_400e9
+            gaps = when[:-1][days > 3.0 * np.median(days)] + pd.Timedelta(days=1)
+            line = line.reindex(line.index.union(gaps))
+        ax.plot(
+            line.index if mode == "dates" and dated else x,
+            line.to_numpy(),
+            color="k",
+            lw=1,
+            label="total (sum)",
+        )
+    ax.axhline(0.0, color="k", lw=0.5)
+    if mode == "even" and dated:
+        ticks = np.arange(0, len(data), max(len(data) // 8, 1))
+        ax.set_xticks(ticks, [d.strftime("%Y-%m") for d in data.index[ticks]], rotation=45)
+    ax.set_ylabel("contribution (log-odds)")
+    ax.legend(fontsize="small", ncol=len(cols) + int(total))
+    return ax
+
+
+def maturity_wall(
+    wall: pd.DataFrame,
+    *,
+    normalize: bool = False,
+    stacked: bool = False,
+    ax: Any = None,
+) -> Any:
+    r"""Bars of principal falling due per maturity bucket (the maturity wall).
+
+    Parameters
+    ----------
+    wall : DataFrame
+        Output of :meth:`divergence.refinancing.RefinancingResult.maturity_wall`: index =
+        bucket number (1, 2, ...; named ``"year"``, ``"quarter"`` or ``"month"``), one column
+        per cohort (or ``"fixed"`` / ``"floating"``), principal in the units of the book.
+    normalize : bool, default False
+        Divide each column by its total, so bars show the share of that column's debt due in
+        each bucket (columns of very different size become comparable).
+    stacked : bool, default False
+        Stack the columns in one bar per bucket instead of drawing them side by side.
+    ax : matplotlib Axes, optional
+        Where to draw; a new figure is made when omitted.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on.
+
+    Raises
+    ------
+    TypeError
+        ``wall`` is not a DataFrame, or holds non-numeric values.
+    InputError
+        Empty frame, negative or non-finite principal, a column summing to zero with
+        ``normalize=True``.
+    ImportError
+        matplotlib is not installed.
+
+    Notes
+    -----
+    Bucket :math:`k` of width :math:`w` months holds the principal :math:`\sum P_j` of the
+    tranches maturing at months :math:`(k-1)w + 1 \dots kw`; with ``normalize`` the bar is
+    :math:`\sum_{j \in k} P_j / \sum_j P_j` per column.
+
+    References
+    ----------
+    .. [1] Board of Governors of the Federal Reserve System, *Financial Stability Report*
+       (November 2023), section "Borrowing by businesses and households" (maturity walls).
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import pandas as pd
+    >>> from divergence import plotting
+    >>> wall = pd.DataFrame({"SME": [6.0, 3.0, 1.0], "mega-cap": [1.0, 1.0, 8.0]},
+    ...                     index=pd.RangeIndex(1, 4, name="year"))
+    >>> ax = plotting.maturity_wall(wall, normalize=True)
+    >>> print(ax.get_xlabel(), [f"{p.get_height():.2f}" for p in ax.patches][:3])
+    years to maturity ['0.60', '0.30', '0.10']
+    """
+    if not isinstance(wall, pd.DataFrame):
+        raise TypeError("wall must be the DataFrame of RefinancingResult.maturity_wall")
+    values, _ = as_array(wall, "wall", ndim=2, allow_nan=False, nonnegative=True)
+    norm = check_bool(normalize, "normalize")
+    stack = check_bool(stacked, "stacked")
+    if norm:
+        tot = values.sum(axis=0)
+        if (tot <= 0).any():
+            raise InputError("wall has a column summing to zero; it cannot be normalised")
+        values = values / tot
+    x = np.asarray(wall.index, dtype=np.float64)
+    n_c = values.shape[1]
+    ax = _axes(ax)
+    bottom = np.zeros(values.shape[0])
+    width = 0.8 if stack else 0.8 / n_c
+    for k, c in enumerate(wall.columns):  # a handful of cohorts
+        xk = x if stack else x + (k - (n_c - 1) / 2) * width
+        ax.bar(xk, values[:, k], width=width, bottom=bottom if stack else None, label=str(c))
+        if stack:
+            bottom = bottom + values[:, k]
+    unit = wall.index.name if wall.index.name in {"year", "quarter", "month"} else "bucket"
+    ax.set_xlabel(f"{unit}s to maturity")
+    if norm:
+        who = "the cohort's" if wall.columns.name == "cohort" else "each column's"
+        ax.set_ylabel(f"share of {who} debt")
+    else:
+        ax.set_ylabel("principal due")
+    ax.legend(fontsize="small")
+    return ax
+
+
+def coverage_fan(
+    result: Any,
+    *,
+    cohorts: Sequence[str] | None = None,
+    statistic: str = "coverage",
+    quantiles: Sequence[float] = (0.05, 0.5, 0.95),
+    threshold: float | None = None,
+    log: bool | None = None,
+    ax: Any = None,
+) -> Any:
+    r"""Fan chart by cohort: a median line and a quantile band across simulated paths.
+
+    Parameters
+    ----------
+    result : RefinancingResult
+        Output of :func:`divergence.refinancing.simulate`.
+    cohorts : sequence of str, optional
+        Cohorts to draw (default: every cohort except ``"all"``).
+    statistic : str, default "coverage"
+        A statistic of :meth:`~divergence.refinancing.RefinancingResult.path_values`; the
+        default is aggregate interest coverage :math:`\sum EBIT / \sum interest` (a ratio).
+    quantiles : sequence of three floats, default (0.05, 0.5, 0.95)
+        Lower band edge, centre line and upper band edge, quantiles across paths in
+        :math:`[0, 1]`, strictly increasing.
+    threshold : float, optional
+        Draw a dashed horizontal line at this level (e.g. a coverage of 1.5).
+    log : bool, optional
+        Logarithmic y axis; default True for ``"coverage"``, False otherwise.
+    ax : matplotlib Axes, optional
+        Where to draw; a new figure is made when omitted.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on; x = months since the start of the simulation.
+
+    Raises
+    ------
+    TypeError
+        ``result`` is not a RefinancingResult.
+    InputError
+        Unknown cohort or statistic; quantiles not three increasing values in [0, 1].
+    ImportError
+        matplotlib is not installed.
+
+    Notes
+    -----
+    For cohort :math:`c` and month :math:`t` the line is :math:`Q_{q_2}(X_{p,t,c})` and the
+    band spans :math:`Q_{q_1}` to :math:`Q_{q_3}` over paths :math:`p` (NumPy's linear
+    quantile). A band is a pointwise range: no single path need follow its edges.
+
+    References
+    ----------
+    .. [1] Bank of England, *Financial Stability Report* (December 2023), interest coverage
+       ratios of UK corporates under higher rates (fan charts across scenarios).
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import numpy as np
+    >>> from divergence import plotting
+    >>> from divergence import refinancing as rf
+    >>> book, firms = rf.example_book(n_mega=3, n_sme=6, seed=0)
+    >>> res = rf.simulate(book, firms, np.full(12, 0.05), n_paths=20, seed=1)
+    >>> ax = plotting.coverage_fan(res, threshold=1.5)
+    >>> print([line.get_label() for line in ax.lines[:2]], ax.get_yscale())
+    ['mega-cap (median, 5-95%)', 'SME (median, 5-95%)'] log
+    """
+    from divergence.refinancing import RefinancingResult
+
+    if not isinstance(result, RefinancingResult):
+        raise TypeError("result must be a RefinancingResult from divergence.refinancing.simulate")
+    q, _ = as_array(list(quantiles), "quantiles", ndim=1, allow_nan=False, nonnegative=True)
+    if q.size != 3 or (q > 1).any() or (np.diff(q) <= 0).any():
+        raise InputError(
+            f"quantiles must be three strictly increasing values in [0, 1], got {list(q)}"
+        )
+    names = list(result.cohorts[:-1]) if cohorts is None else list(cohorts)
+    unknown = [c for c in names if c not in result.cohorts]
+    if unknown or not names:
+        raise InputError(f"cohorts must be among {list(result.cohorts)}, got {names}")
+    values = result.path_values(statistic)
+    use_log = statistic == "coverage" if log is None else check_bool(log, "log")
+    thr = None if threshold is None else check_float(threshold, "threshold")
+    months = np.arange(values.shape[1])
+    idx = [result.cohorts.index(c) for c in names]
+    with np.errstate(invalid="ignore"):  # +inf coverage (no interest) stays +inf or NaN
+        bands = np.quantile(values[:, :, idx], q, axis=0)  # (3, months, cohorts)
+    lo, mid, hi = (f"{100 * v:g}" for v in q)
+    ax = _axes(ax)
+    for j, c in enumerate(names):  # a handful of cohorts
+        centre = "median" if q[1] == 0.5 else f"q{mid}"
+        (line,) = ax.plot(months, bands[1, :, j], label=f"{c} ({centre}, {lo}-{hi}%)")
+        ax.fill_between(months, bands[0, :, j], bands[2, :, j], alpha=0.25, color=line.get_color())
+    if thr is not None:
+        ax.axhline(thr, color="grey", lw=0.8, ls="--")
+    if use_log:
+        ax.set_yscale("log")
+    ax.set_xlabel("months since the start")
+    ax.set_ylabel(_FAN_LABELS.get(statistic, statistic))
+    ax.legend(fontsize="small")
+    return ax
+
+
+_FAN_LABELS = {
+    "coverage": "aggregate interest coverage",
+    "interest": "annualised interest",
+    "ebit": "annualised EBIT",
+    "repriced_share": "share of debt repriced",
+    "distressed_share": "share of firms in distress",
+    "distressed_debt_share": "share of debt in distress",
+    "debt_at_risk": "debt at risk (coverage < 1)",
+    "debt_at_risk_share": "share of debt at risk",
+}
+
+
+def implied_vs_realized_correlation(
+    implied: Any,
+    realized: Any,
+    *,
+    shade: bool = True,
+    labels: tuple[str, str] = ("implied", "realised"),
+    ax: Any = None,
+) -> Any:
+    r"""Plot implied and realised average correlation over time, shading implied > realised.
+
+    Parameters
+    ----------
+    implied : Series or array_like
+        Implied average correlation (dimensionless), e.g. from
+        :func:`divergence.dispersion.implied_correlation` or a quoted index such as Cboe
+        COR3M / 100.
+    realized : Series or array_like
+        Realised average correlation over a matching window, e.g. from
+        :func:`divergence.dispersion.realized_correlation`. Two Series are aligned on the
+        union of their indexes (gaps stay NaN, so lines break there); two arrays must have
+        the same length.
+    shade : bool, default True
+        Fill the area between the lines where implied exceeds realised (the correlation risk
+        premium a short-correlation, dispersion trade collects).
+    labels : tuple of two str, default ("implied", "realised")
+        Legend labels of the two lines.
+    ax : matplotlib Axes, optional
+        Where to draw; a new figure is made when omitted.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on.
+
+    Raises
+    ------
+    TypeError
+        Non-numeric input; one Series and one array.
+    InputError
+        Not 1-D, arrays of different lengths, no value, infinite values.
+    ImportError
+        matplotlib is not installed.
+
+    Notes
+    -----
+    The shaded gap :math:`\rho_{\text{impl},t} - \rho_{\text{real},t} > 0` is the
+    correlation risk premium when both refer to the same window; comparing implied
+    correlation with the realised correlation of the *following* window is the forecast
+    view, with the trailing window the carry view.
+
+    References
+    ----------
+    .. [1] Driessen, J., Maenhout, P. J. and Vilkov, G. (2009), "The price of correlation
+       risk: evidence from equity options", *Journal of Finance* 64(3), 1377–1406.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from divergence import plotting
+    >>> ax = plotting.implied_vs_realized_correlation([0.5, 0.6, 0.4], [0.3, 0.7, 0.2])
+    >>> print(ax.get_ylabel(), len(ax.lines), len(ax.collections))
+    average correlation 2 1
+    """
+    if isinstance(implied, pd.Series) != isinstance(realized, pd.Series):
+        raise TypeError("implied and realized must both be Series or both be arrays")
+    if isinstance(implied, pd.Series):
+        both = pd.concat([implied, realized], axis=1, sort=True)
+        x: Any = both.index
+        imp, _ = as_array(both.iloc[:, 0], "implied", ndim=1)
+        real, _ = as_array(both.iloc[:, 1], "realized", ndim=1)
+    else:
+        imp, _ = as_array(implied, "implied", ndim=1)
+        real, _ = as_array(realized, "realized", ndim=1)
+        if imp.shape != real.shape:
+            raise InputError(
+                f"implied and realized must have the same length, got {imp.size} and {real.size}"
+            )
+        x = np.arange(imp.size)
+    do_shade = check_bool(shade, "shade")
+    if len(labels) != 2 or not all(isinstance(s, str) for s in labels):
+        raise TypeError("labels must be a tuple of two strings")
+    ax = _axes(ax)
+    ax.plot(x, imp, lw=1, label=labels[0])
+    ax.plot(x, real, lw=1, label=labels[1])
+    if do_shade:
+        with np.errstate(invalid="ignore"):
+            above = imp > real
+        ax.fill_between(
+            x,
+            real,
+            imp,
+            where=above,
+            interpolate=True,
+            alpha=0.25,
+            color="C0",
+            label=f"{labels[0]} > {labels[1]}",
+        )
+    ax.set_ylabel("average correlation")
+    ax.legend(fontsize="small")
     return ax

@@ -74,7 +74,7 @@ def render_html(sections: Sequence[Section]) -> str:
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
         "<title>divergence report</title>"
         "<style>body{font-family:sans-serif;max-width:60em;margin:auto}"
-        "pre{background:#f6f6f6;padding:1em;overflow-x:auto}</style></head><body>"
+        "pre{background:#f6f6f6;padding:1em;white-space:pre-wrap;overflow-wrap:anywhere}</style></head><body>"
         + "\n".join(body)
         + "</body></html>"
     )

@@ -14,6 +14,7 @@ __all__ = ["SECTION_MODULES", "Section"]
 SECTION_MODULES: tuple[str, ...] = (
     "concentration",
     "breadth",
+    "refinancing",
     "dispersion",
     "rotation",
     "cost",

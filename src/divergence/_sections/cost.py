@@ -236,18 +236,9 @@ def build() -> Section:
         )
 
     def _fig(ax: Any) -> None:
-        p = parts.dropna()
-        cols = ["delta_r", "i_c", "l_s"]
-        pos_base = np.zeros(len(p))
-        neg_base = np.zeros(len(p))
-        for c in cols:
-            v = p[c].to_numpy()
-            base = np.where(v >= 0, pos_base, neg_base)
-            ax.bar(p.index, v, bottom=base, width=25, label=c)
-            pos_base += np.maximum(v, 0)
-            neg_base += np.minimum(v, 0)
-        ax.plot(p.index, p.sum(axis=1), color="k", lw=1, label="log-odds")
+        from divergence import plotting
+
+        plotting.cost_contributions(parts, ax=ax)
         ax.set_title("C_D log-odds and its contributions")
-        ax.legend(fontsize=7)
 
     return Section("Divergence cost", lines, [("divergence_cost", _fig)])

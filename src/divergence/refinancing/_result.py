@@ -1,0 +1,426 @@
+"""Result object of the refinancing simulator (private module)."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from divergence._typing import BoolArray, FloatArray, IntArray
+from divergence._validation import as_array, check_float, check_option
+from divergence.errors import InputError
+from divergence.refinancing._spreads import _coverage
+
+__all__ = ["Distress", "RefinancingResult"]
+
+STATISTICS: tuple[str, ...] = (
+    "interest",
+    "ebit",
+    "coverage",
+    "repriced_share",
+    "distressed_share",
+    "distressed_debt_share",
+    "debt_at_risk",
+    "debt_at_risk_share",
+)
+
+_FREQ_MONTHS = {"month": 1, "quarter": 3, "year": 12}
+
+
+@dataclass(frozen=True)
+class Distress:
+    """Distress rule: coverage below ``threshold`` for ``months`` consecutive months.
+
+    Parameters
+    ----------
+    threshold : float, default 1.0
+        Interest-coverage threshold (EBIT / interest); a firm-month is "weak" when coverage is
+        strictly below it. 1.0 is the Fed/IMF debt-at-risk line; the Bank of England's "low
+        ICR" line is 2.5.
+    months : int, default 3
+        Consecutive weak months after which the firm is flagged (the flag stays on while
+        coverage stays below the threshold).
+
+    References
+    ----------
+    .. [1] R. Banerjee and B. Hofmann, "The rise of zombie firms: causes and consequences",
+       BIS Quarterly Review, September 2018 (ICR < 1 for three consecutive years, after
+       Adalet McGowan et al., OECD 2017).
+    .. [2] G. Favara, C. Minoiu and A. Perez-Orive, "U.S. Zombie Firms: How Many and How
+       Consequential?", FEDS Notes, 30 July 2021.
+
+    Examples
+    --------
+    >>> print(Distress.zombie())
+    Distress(threshold=1.0, months=36)
+    """
+
+    threshold: float = 1.0
+    months: int = 3
+
+    def __post_init__(self) -> None:
+        from divergence._validation import check_int
+
+        object.__setattr__(
+            self, "threshold", check_float(self.threshold, "distress.threshold", allow_inf=False)
+        )
+        object.__setattr__(self, "months", check_int(self.months, "distress.months", minimum=1))
+
+    @classmethod
+    def zombie(cls) -> Distress:
+        """The zombie variant: coverage below 1 for 36 consecutive months (BIS/OECD rule).
+
+        Returns
+        -------
+        Distress
+
+        Notes
+        -----
+        The BIS/OECD rule also asks for firm age >= 10 years (and the narrow BIS measure for
+        Tobin's q below the sector median); the simulator has neither, so this is the
+        coverage part of the definition only.
+
+        Examples
+        --------
+        >>> print(Distress.zombie().months)
+        36
+        """
+        return cls(threshold=1.0, months=36)
+
+
+def _divide(num: FloatArray, den: FloatArray) -> FloatArray:
+    """Num / den with NaN where den == 0 (and no warning)."""
+    den_b = np.broadcast_to(den, np.broadcast(num, den).shape)
+    out = np.full(den_b.shape, np.nan)
+    np.divide(num, den_b, out=out, where=den_b != 0)
+    return out
+
+
+@dataclass(frozen=True, eq=False)
+class RefinancingResult:
+    """Output of :func:`~divergence.refinancing.simulate`.
+
+    Cohort aggregates are kept per path; ``cohorts`` lists the cohorts in the order of the
+    firms frame followed by ``"all"``. Money is in the units of the inputs, rates annual.
+
+    Attributes
+    ----------
+    cohorts : tuple of str
+        Cohort labels, then ``"all"``.
+    n_paths, horizon : int
+        Paths and months simulated.
+    thresholds : tuple of float
+        Coverage thresholds whose counts and debt were kept for every path and month.
+    distress : Distress
+        The distress rule used.
+    spread_source : str
+        Source and vintage of the spread table(s).
+    base_rate : ndarray
+        ``(paths, months)``: base rate in force each month (annual decimal).
+    firms : list
+        Firm labels in the order of the firms frame.
+    interest, ebit, coverage : ndarray or None
+        With ``keep="full"``: ``(paths, months, firms)`` annualised interest expense in force
+        during the month (Σ principal × rate), annualised EBIT, and EBIT / interest (``+inf``
+        without debt). None otherwise.
+    spread_unconverged : int
+        Number of (path, firm, month) refinancings where the coverage → spread iteration hit
+        its cap (the last iterate is used).
+    interest_sum, ebit_sum : ndarray
+        ``(paths, months, cohorts)``: Σ annualised interest and Σ annualised EBIT.
+    debt, n_firms : ndarray
+        Principal and number of firms per cohort (principal is conserved).
+    repriced_debt : ndarray
+        ``(months, cohorts)``: principal re-fixed or refinanced at least once by that month
+        (the schedule is the same on every path).
+    below_count, below_debt : ndarray
+        ``(thresholds, paths, months, cohorts)``: firms (and their debt) with coverage strictly
+        below each of :attr:`thresholds`.
+    distressed_count, distressed_debt : ndarray
+        ``(paths, months, cohorts)``: firms (and their debt) flagged by :attr:`distress`.
+    tranche_maturity, tranche_principal, tranche_cohort, tranche_floating : ndarray
+        The initial book, tranche by tranche (for :meth:`maturity_wall`).
+    firm_cohort, firm_debt : ndarray
+        Cohort code (position in :attr:`cohorts`) and principal of each firm, firms-frame order.
+    """
+
+    cohorts: tuple[str, ...]
+    n_paths: int
+    horizon: int
+    thresholds: tuple[float, ...]
+    distress: Distress
+    spread_source: str
+    base_rate: FloatArray
+    firms: list[Hashable]
+    interest_sum: FloatArray
+    ebit_sum: FloatArray
+    debt: FloatArray
+    n_firms: FloatArray
+    repriced_debt: FloatArray
+    below_count: FloatArray
+    below_debt: FloatArray
+    distressed_count: FloatArray
+    distressed_debt: FloatArray
+    tranche_maturity: IntArray
+    tranche_principal: FloatArray
+    tranche_cohort: IntArray
+    tranche_floating: BoolArray
+    firm_cohort: IntArray
+    firm_debt: FloatArray
+    interest: FloatArray | None = None
+    ebit: FloatArray | None = None
+    coverage: FloatArray | None = None
+    spread_unconverged: int = 0
+
+    # ------------------------------------------------------------------ per-path arrays
+    def path_values(self, statistic: str) -> FloatArray:
+        """Per-path cohort aggregate, shaped ``(paths, months, cohorts)``.
+
+        Parameters
+        ----------
+        statistic : str
+            One of ``"interest"`` (Σ annualised interest, money), ``"ebit"`` (Σ annualised
+            EBIT), ``"coverage"`` (aggregate coverage Σ EBIT / Σ interest), ``"repriced_share"``
+            (share of principal re-fixed or refinanced at least once since month 0),
+            ``"distressed_share"`` (share of firms flagged by the distress rule),
+            ``"distressed_debt_share"``, ``"debt_at_risk"`` (debt of firms with coverage < 1,
+            money) and ``"debt_at_risk_share"`` (its share of the cohort's debt).
+
+        Returns
+        -------
+        ndarray
+            ``(paths, months, len(cohorts))``.
+
+        Raises
+        ------
+        InputError
+            Unknown statistic.
+        """
+        stat = check_option(statistic, "statistic", STATISTICS)
+        k1 = self.thresholds.index(1.0)
+        if stat == "interest":
+            return self.interest_sum.copy()
+        if stat == "ebit":
+            return self.ebit_sum.copy()
+        if stat == "coverage":
+            return _coverage(self.ebit_sum, self.interest_sum)
+        if stat == "repriced_share":
+            share = _divide(self.repriced_debt, self.debt[None, :])
+            return np.broadcast_to(share, self.interest_sum.shape).copy()
+        if stat == "distressed_share":
+            return _divide(self.distressed_count, self.n_firms)
+        if stat == "distressed_debt_share":
+            return _divide(self.distressed_debt, self.debt)
+        if stat == "debt_at_risk":
+            return np.array(self.below_debt[k1], dtype=np.float64)
+        return _divide(self.below_debt[k1], self.debt)
+
+    @staticmethod
+    def _check_quantiles(quantiles: Sequence[float]) -> FloatArray:
+        q, _ = as_array(list(quantiles), "quantiles", ndim=1, allow_nan=False, nonnegative=True)
+        if (q > 1).any():
+            raise InputError("quantiles must lie in [0, 1]")
+        return q
+
+    def _summarise(self, values: FloatArray, quantiles: Sequence[float]) -> pd.DataFrame:
+        q = self._check_quantiles(quantiles)
+        n_m = values.shape[1]
+        finite = np.where(np.isnan(values), np.nan, values)
+        cols: dict[str, FloatArray] = {}
+        with np.errstate(invalid="ignore"):
+            cols["mean"] = np.mean(finite, axis=0).T.reshape(-1)
+            qs = np.quantile(finite, q, axis=0)
+        for i, qq in enumerate(q):
+            cols[f"q{qq:g}"] = qs[i].T.reshape(-1)
+        index = pd.MultiIndex.from_product(
+            [list(self.cohorts), np.arange(n_m)], names=["cohort", "month"]
+        )
+        return pd.DataFrame(cols, index=index)
+
+    def to_frame(self, *, quantiles: Sequence[float] = (0.05, 0.5, 0.95)) -> pd.DataFrame:
+        """Every statistic by cohort and month: mean and quantiles across paths.
+
+        Parameters
+        ----------
+        quantiles : sequence of float, default (0.05, 0.5, 0.95)
+            Quantiles across paths (in [0, 1]).
+
+        Returns
+        -------
+        DataFrame
+            Index ``(cohort, month)``; columns a MultiIndex ``(statistic, summary)`` with
+            statistics as in :meth:`path_values` and summaries ``"mean"``, ``"q0.05"``, ...
+            A mean over paths is NaN/inf-propagating (coverage is ``+inf`` without interest).
+        """
+        frames = {s: self._summarise(self.path_values(s), quantiles) for s in STATISTICS}
+        return pd.concat(frames, axis=1, names=["statistic", "summary"])
+
+    def share_below(
+        self,
+        threshold: float,
+        *,
+        weight: Literal["count", "debt"] = "count",
+        quantiles: Sequence[float] = (0.05, 0.5, 0.95),
+    ) -> pd.DataFrame:
+        """Share of firms (or of debt) with coverage below ``threshold``, by cohort and month.
+
+        Parameters
+        ----------
+        threshold : float
+            Coverage threshold (strictly below counts). Without ``keep="full"`` it must be one
+            of :attr:`thresholds` (chosen when simulating).
+        weight : {"count", "debt"}, default "count"
+            Share of firms, or share of the cohort's principal.
+        quantiles : sequence of float, default (0.05, 0.5, 0.95)
+            Quantiles across paths.
+
+        Returns
+        -------
+        DataFrame
+            Index ``(cohort, month)``; columns ``mean`` and ``q<quantile>``.
+
+        Raises
+        ------
+        InputError
+            Threshold not kept (and no full arrays), unknown weight.
+        """
+        thr = check_float(threshold, "threshold", allow_inf=True)
+        w = check_option(weight, "weight", ("count", "debt"))
+        if thr in self.thresholds:
+            k = self.thresholds.index(thr)
+            num = self.below_count[k] if w == "count" else self.below_debt[k]
+        elif self.coverage is not None:
+            below = (self.coverage < thr).astype(np.float64)
+            weights = np.ones_like(self.firm_debt) if w == "count" else self.firm_debt
+            num = self._cohort_sums(below * weights)
+        else:
+            raise InputError(
+                f"threshold {thr} was not kept; pass thresholds=(..., {thr}) to simulate or "
+                f"use keep='full' (kept: {list(self.thresholds)})"
+            )
+        den = self.n_firms if w == "count" else self.debt
+        return self._summarise(_divide(num, den), quantiles)
+
+    def _cohort_sums(self, values: FloatArray) -> FloatArray:
+        """(paths, months, firms) -> (paths, months, cohorts incl. 'all')."""
+        n_c = len(self.cohorts) - 1
+        out = np.zeros((*values.shape[:2], n_c + 1))
+        for c in range(n_c):  # a handful of cohorts
+            out[..., c] = values[..., self.firm_cohort == c].sum(axis=-1)
+        out[..., n_c] = out[..., :n_c].sum(axis=-1)
+        return out
+
+    def first_crossing(self, threshold: float) -> pd.DataFrame:
+        """First month each cohort's aggregate coverage falls below ``threshold``, per path.
+
+        Parameters
+        ----------
+        threshold : float
+            Coverage threshold (Σ EBIT / Σ interest of the cohort strictly below it).
+
+        Returns
+        -------
+        DataFrame
+            Index ``path``, one column per cohort; month of first crossing (0 = already
+            below at month 0), NaN when the path never crosses within the horizon.
+
+        Notes
+        -----
+        Aggregate coverage follows the Fed's definition (sum of earnings over sum of interest),
+        so one large healthy firm can hold a cohort above the line; use :meth:`share_below`
+        for the firm-level picture.
+        """
+        thr = check_float(threshold, "threshold", allow_inf=True)
+        below = self.path_values("coverage") < thr
+        any_below = below.any(axis=1)
+        first = np.where(any_below, np.argmax(below, axis=1), np.nan).astype(np.float64)
+        return pd.DataFrame(
+            first, index=pd.RangeIndex(self.n_paths, name="path"), columns=list(self.cohorts)
+        )
+
+    def maturity_wall(
+        self,
+        *,
+        freq: Literal["month", "quarter", "year"] = "year",
+        by: Literal["cohort", "kind"] = "cohort",
+    ) -> pd.DataFrame:
+        """Principal of the initial book by time to maturity (the maturity wall).
+
+        Parameters
+        ----------
+        freq : {"month", "quarter", "year"}, default "year"
+            Bucket width; bucket ``k`` (1, 2, ...) holds maturities at months
+            ``(k-1)·w + 1 … k·w``.
+        by : {"cohort", "kind"}, default "cohort"
+            Columns: one per cohort, or ``"fixed"`` / ``"floating"``.
+
+        Returns
+        -------
+        DataFrame
+            Index = bucket number (named after ``freq``), money in the units of the book. Every
+            tranche appears once, so the frame sums to the book's total principal (including
+            maturities beyond the horizon).
+        """
+        f = check_option(freq, "freq", tuple(_FREQ_MONTHS))
+        b = check_option(by, "by", ("cohort", "kind"))
+        width = _FREQ_MONTHS[f]
+        bucket = (self.tranche_maturity - 1) // width + 1
+        if b == "cohort":
+            labels = np.asarray(self.cohorts[:-1], dtype=object)[self.tranche_cohort]
+        else:
+            labels = np.where(self.tranche_floating, "floating", "fixed").astype(object)
+        frame = pd.DataFrame({f: bucket, "col": labels, "principal": self.tranche_principal})
+        wall = frame.pivot_table(
+            index=f, columns="col", values="principal", aggfunc="sum", fill_value=0.0
+        )
+        full = pd.RangeIndex(1, int(bucket.max()) + 1, name=f)
+        order = list(self.cohorts[:-1]) if b == "cohort" else ["fixed", "floating"]
+        wall = wall.reindex(index=full, columns=[c for c in order if c in wall.columns])
+        wall = wall.fillna(0.0)
+        wall.columns.name = b
+        return wall
+
+
+def _concat_results(parts: Sequence[RefinancingResult]) -> RefinancingResult:
+    """Join results of consecutive path ranges of one run into one result (path axis).
+
+    The parts must come from the same inputs (book, firms, horizon, options) and be given in
+    path order; per-path arrays are concatenated, per-run constants taken from the first part
+    and ``spread_unconverged`` summed. Full arrays are joined when every part kept them.
+    """
+    from dataclasses import replace
+
+    if not parts:
+        raise InputError("no results to concatenate")
+    head = parts[0]
+    for other in parts[1:]:
+        if (
+            other.horizon != head.horizon
+            or other.cohorts != head.cohorts
+            or other.thresholds != head.thresholds
+            or other.firms != head.firms
+        ):
+            raise InputError("results to concatenate come from different inputs")
+
+    def cat(name: str, axis: int = 0) -> FloatArray:
+        return np.concatenate([getattr(r, name) for r in parts], axis=axis)
+
+    full = all(r.interest is not None for r in parts)
+    return replace(
+        head,
+        n_paths=sum(r.n_paths for r in parts),
+        base_rate=cat("base_rate"),
+        interest_sum=cat("interest_sum"),
+        ebit_sum=cat("ebit_sum"),
+        below_count=cat("below_count", axis=1),
+        below_debt=cat("below_debt", axis=1),
+        distressed_count=cat("distressed_count"),
+        distressed_debt=cat("distressed_debt"),
+        interest=cat("interest") if full else None,
+        ebit=cat("ebit") if full else None,
+        coverage=cat("coverage") if full else None,
+        spread_unconverged=sum(r.spread_unconverged for r in parts),
+    )

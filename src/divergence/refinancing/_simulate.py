@@ -1,0 +1,590 @@
+r"""Vectorised Monte Carlo of rate pass-through into corporate interest expense (private).
+
+The engine follows the mechanical repricing method of the Fed's interest-coverage notes
+(Kumbhat, Palomino & Perez-Orive, FEDS Notes 2017-11-15): extra interest comes only from
+floating debt re-fixing at its reset dates and from maturing debt refinanced at the new base
+rate plus a spread that depends on the borrower's coverage at that time. Nothing in the engine
+is a lag: how fast interest expense responds follows from the reset frequencies and the
+maturity ladder of the book.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from divergence._typing import BoolArray, FloatArray, IntArray, SeedLike
+from divergence._validation import (
+    as_array,
+    check_bool,
+    check_float,
+    check_int,
+    check_option,
+    spawn_generators,
+)
+from divergence.errors import InputError
+from divergence.refinancing._book import DebtBook, as_book, as_firms
+from divergence.refinancing._result import Distress, RefinancingResult
+from divergence.refinancing._spreads import SpreadTable, _coverage, tables_for_cohorts
+
+__all__ = ["simulate"]
+
+_FULL_LIMIT = 50_000_000  # paths * months * firms allowed with keep="full"
+_CHUNK_TARGET = 16_000_000  # float64 elements of the per-chunk EBIT block (~128 MB)
+
+
+@dataclass
+class _Month:
+    """Deterministic events of one month (the same on every path).
+
+    Tranches live in a dense (firms, slots) layout; indices below are flat slot indices.
+    """
+
+    reset: IntArray  # slots re-fixed at the base rate + their spread
+    refi: IntArray  # slots refinanced
+    refi_firms: IntArray  # distinct firms refinancing (internal firm positions)
+    refi_local: IntArray  # for each refi slot, its firm's position in refi_firms
+    refi_principal: FloatArray  # principal refinanced per refi firm
+    refi_keep: FloatArray  # (refi firms, slots, 1): 1.0 for slots NOT refinanced, else 0.0
+    firms: IntArray | None  # firms whose interest must be recomputed (None: all)
+
+
+def _schedule(
+    floating: BoolArray,
+    coupon_nan: BoolArray,
+    maturity: IntArray,
+    reset_months: IntArray,
+    first_reset: IntArray,
+    tenor: IntArray,
+    principal: FloatArray,
+    n_slots: int,
+    horizon: int,
+) -> tuple[list[_Month], BoolArray]:
+    """Event lists per month (loop over months, vectorised over slots; padding never fires)."""
+    n_t = len(maturity)
+    never = np.iinfo(np.int64).max // 2
+    exists = principal > 0
+    next_refi = np.where(exists, maturity, never)
+    next_reset = np.where(floating & exists, np.where(coupon_nan, 0, first_reset), never)
+    repriced = np.zeros((horizon, n_t), dtype=bool)
+    seen = np.zeros(n_t, dtype=bool)
+    slot_firm = np.arange(n_t) // n_slots
+    n_firms = n_t // n_slots
+    months: list[_Month] = []
+    for m in range(horizon):
+        refi_mask = next_refi == m
+        reset_mask = (next_reset == m) & ~refi_mask
+        refi = np.flatnonzero(refi_mask)
+        reset = np.flatnonzero(reset_mask)
+        next_refi[refi] += tenor[refi]
+        rf = refi[floating[refi]]
+        next_reset[rf] = m + reset_months[rf]
+        next_reset[reset] = np.where(m == 0, first_reset[reset], m + reset_months[reset])
+        seen |= refi_mask | reset_mask
+        repriced[m] = seen
+        refi_firms, refi_local = np.unique(slot_firm[refi], return_inverse=True)
+        refi_principal = np.asarray(
+            np.bincount(refi_local, weights=principal[refi], minlength=len(refi_firms)),
+            dtype=np.float64,
+        )
+        keep = np.where(refi_mask.reshape(n_firms, n_slots)[refi_firms], 0.0, 1.0)[:, :, None]
+        touched = np.unique(np.concatenate([slot_firm[refi], slot_firm[reset]]))
+        firms: IntArray | None = None
+        if m > 0 and 3 * len(touched) < n_firms:
+            firms = touched.astype(np.int64)
+        months.append(
+            _Month(
+                reset=reset.astype(np.int64),
+                refi=refi.astype(np.int64),
+                refi_firms=refi_firms.astype(np.int64),
+                refi_local=refi_local.astype(np.int64).reshape(-1),
+                refi_principal=refi_principal,
+                refi_keep=keep,
+                firms=firms,
+            )
+        )
+    return months, repriced
+
+
+def _slot_sum(contrib3: FloatArray) -> FloatArray:
+    """Σ over slots of (firms, slots, paths) -> (paths, firms).
+
+    Added slot by slot in a fixed order (a loop over the few slots of a firm, vectorised over
+    firms and paths), so every path gets bit-identical sums whatever the chunk size.
+    """
+    acc = contrib3[:, 0, :].copy()
+    for j in range(1, contrib3.shape[1]):
+        acc += contrib3[:, j, :]
+    return np.ascontiguousarray(acc.T)
+
+
+def _chunks(n_paths: int, size: int) -> Iterable[tuple[int, int]]:
+    for start in range(0, n_paths, size):
+        yield start, min(start + size, n_paths)
+
+
+def simulate(
+    book: DebtBook | pd.DataFrame,
+    firms: pd.DataFrame,
+    rates: Any,
+    *,
+    horizon: int | None = None,
+    n_paths: int | None = None,
+    seed: SeedLike = None,
+    spread_table: SpreadTable | dict[str, SpreadTable] | None = None,
+    distress: Distress | None = None,
+    keep: Literal["aggregate", "full"] = "aggregate",
+    thresholds: Sequence[float] = (1.0, 1.5, 2.0, 2.5),
+    ebit_correlation: float = 0.5,
+    max_spread_iter: int = 20,
+    chunk_size: int | None = None,
+    progress: bool = False,
+) -> RefinancingResult:
+    r"""Simulate how a base-rate path passes into interest expense and coverage, firm by firm.
+
+    Monthly steps, vectorised over paths × firms × tranches (the only Python loop is over
+    months). Each month: floating tranches due a reset re-fix at the base rate plus their
+    spread; tranches at maturity are refinanced (same principal, same kind, new maturity
+    ``tenor`` months later) at the base rate plus the spread that the firm's coverage *after*
+    refinancing implies (a capped fixed-point iteration, see
+    :meth:`SpreadTable.refinancing_spread`); then interest, EBIT and coverage are recorded.
+
+    Parameters
+    ----------
+    book : DebtBook or DataFrame
+        One row per tranche (see :meth:`DebtBook.from_frame`); principal in money units.
+    firms : DataFrame
+        One row per firm: ``firm`` (unique label, every ``book`` firm must appear), ``ebit``
+        (annual, money), ``growth`` (expected annual log growth of EBIT, decimal),
+        ``volatility`` (annual volatility of log EBIT, decimal, >= 0), ``cohort`` (label, e.g.
+        ``"mega-cap"``), optional ``rate_beta`` (semi-elasticity of EBIT to the base rate:
+        EBIT is multiplied by :math:`e^{-\beta (r_t - r_0)}`; default 0).
+    rates : array_like
+        Base rate in force each month (annual decimals): 1-D ``(months,)`` (one deterministic
+        path, shared by all paths) or 2-D ``(paths, months)``; see :func:`policy_path`,
+        :func:`vasicek_paths`, :func:`cir_paths`.
+    horizon : int, optional
+        Months to simulate (default: all columns of ``rates``; must not exceed them).
+    n_paths : int, optional
+        Number of paths. Default: rows of a 2-D ``rates``, or 1 for a 1-D path.
+    seed : int, Generator, SeedSequence or None
+        Seed of the EBIT shocks; path ``i`` draws from child ``i`` of
+        ``SeedSequence(seed).spawn(n_paths)``, so results do not depend on ``chunk_size``.
+    spread_table : SpreadTable or dict, optional
+        Spread table for refinanced debt, or a dict cohort → table. Default
+        :meth:`SpreadTable.damodaran` (large non-financial firms).
+    distress : Distress, optional
+        Distress rule; default ``Distress(threshold=1.0, months=3)``; see
+        :meth:`Distress.zombie` for the 36-month zombie rule.
+    keep : {"aggregate", "full"}, default "aggregate"
+        ``"full"`` also keeps ``(paths, months, firms)`` arrays of interest, EBIT and coverage
+        (limited to 5e7 elements); ``"aggregate"`` keeps per-path cohort aggregates only.
+    thresholds : sequence of float, default (1.0, 1.5, 2.0, 2.5)
+        Coverage thresholds whose firm counts and debt are kept per path and month (1.0 is
+        always added: it defines debt-at-risk).
+    ebit_correlation : float, default 0.5
+        Correlation in [0, 1] of monthly EBIT shocks across firms (one common factor).
+    max_spread_iter : int, default 20
+        Cap on the coverage → spread → coupon iteration.
+    chunk_size : int, optional
+        Paths simulated together (memory knob; results do not depend on it).
+    progress : bool, default False
+        Show a progress bar over chunks (needs ``tqdm``: ``pip install "divergence[progress]"``).
+
+    Returns
+    -------
+    RefinancingResult
+
+    Raises
+    ------
+    InputError
+        Invalid book or firms (see :meth:`DebtBook.from_frame`), a book firm missing from
+        ``firms``, non-finite rates, ``horizon`` longer than ``rates``, ``n_paths``
+        inconsistent with a 2-D ``rates``, ``keep="full"`` too large, bad options.
+    TypeError
+        Wrong argument types.
+    ImportError
+        ``progress=True`` without tqdm.
+
+    Notes
+    -----
+    Interest in force in month :math:`t` (annualised) and coverage of firm :math:`f`:
+
+    .. math:: I_{f,t} = \sum_{j \in f} P_j\, c_{j,t}, \qquad
+       \mathrm{ICR}_{f,t} = E_{f,t} / I_{f,t}
+
+    where :math:`c_{j,t}` is the coupon of a fixed tranche until maturity, :math:`r_{\tau} +
+    s_j` for a floating tranche last fixed at :math:`\tau`, and :math:`r_{T} +
+    s(\mathrm{ICR}_{f,T})` after refinancing at :math:`T`. EBIT is lognormal:
+
+    .. math:: \ln E_{f,t} = \ln E_{f,0} + \big(g_f - \tfrac{\sigma_f^2}{2}\big)\tfrac{t}{12}
+       + \tfrac{\sigma_f}{\sqrt{12}} \sum_{u=1}^{t}\big(\sqrt{\rho}\, Z_u +
+       \sqrt{1-\rho}\, \varepsilon_{f,u}\big) - \beta_f (r_t - r_0)
+
+    A firm is distressed in month :math:`t` when :math:`\mathrm{ICR} <` ``threshold`` in
+    each of the last ``months`` months. Debt-at-risk is the debt of firms with
+    :math:`\mathrm{ICR} < 1` (IMF GFSR Oct 2019, ch. 2; Fed FEDS Notes 2023-05-16). A firm
+    with negative EBIT has negative coverage and counts as below every threshold; a firm whose
+    total interest is zero or negative (no debt, or negative base rates) has coverage
+    :math:`+\infty`. Principal is conserved: no amortisation, no new borrowing, no hedging.
+
+    References
+    ----------
+    .. [1] S. Kumbhat, F. Palomino and A. Perez-Orive, "The Potential Increase in Corporate
+       Debt Interest Rate Payments from Changes in Interest Rates", FEDS Notes, 15 Nov 2017.
+    .. [2] IMF, Global Financial Stability Report, October 2019, chapter 2.
+    .. [3] M. Darst and Y. Zhang, "Measuring Debt at Risk of Privately Held Firms", FEDS
+       Notes, 16 May 2023.
+    .. [4] R. Banerjee and B. Hofmann, "The rise of zombie firms", BIS Quarterly Review,
+       September 2018.
+    .. [5] A. Damodaran, "Ratings, Interest Coverage Ratios and Default Spread", NYU Stern.
+
+    Examples
+    --------
+    One firm, one fixed bullet (5% coupon, maturing at month 12), rates jump from 2% to 6% at
+    month 1. At month 12 the bullet is refinanced at 6% plus the spread of the coverage it
+    leaves: 20 / 7.2 = 2.78, rated BBB, +1.20% in the default table, so interest is 7.2:
+
+    >>> import pandas as pd
+    >>> from divergence.refinancing import policy_path, simulate
+    >>> book = pd.DataFrame({"firm": ["a"], "principal": [100.0], "kind": ["fixed"],
+    ...                      "coupon": [0.05], "maturity": [12], "tenor": [60]})
+    >>> firms = pd.DataFrame({"firm": ["a"], "ebit": [20.0], "growth": [0.0],
+    ...                       "volatility": [0.0], "cohort": ["large"]})
+    >>> rates = policy_path(0.02, [0.0, 0.04] + [0.0] * 22)
+    >>> res = simulate(book, firms, rates, seed=0, keep="full")
+    >>> print(res.interest[0, [0, 11, 12], 0])
+    [5.  5.  7.2]
+    """
+    return _simulate(
+        book,
+        firms,
+        rates,
+        horizon=horizon,
+        n_paths=n_paths,
+        seed=seed,
+        spread_table=spread_table,
+        distress=distress,
+        keep=keep,
+        thresholds=thresholds,
+        ebit_correlation=ebit_correlation,
+        max_spread_iter=max_spread_iter,
+        chunk_size=chunk_size,
+        progress=progress,
+    )
+
+
+def _simulate(
+    book: DebtBook | pd.DataFrame,
+    firms: pd.DataFrame,
+    rates: Any,
+    *,
+    horizon: int | None = None,
+    n_paths: int | None = None,
+    seed: SeedLike = None,
+    spread_table: SpreadTable | dict[str, SpreadTable] | None = None,
+    distress: Distress | None = None,
+    keep: Literal["aggregate", "full"] = "aggregate",
+    thresholds: Sequence[float] = (1.0, 1.5, 2.0, 2.5),
+    ebit_correlation: float = 0.5,
+    max_spread_iter: int = 20,
+    chunk_size: int | None = None,
+    progress: bool = False,
+    first_path: int = 0,
+) -> RefinancingResult:
+    """:func:`simulate`, whose path ``i`` is path ``first_path + i`` of a larger run.
+
+    Path ``i`` draws from child ``first_path + i`` of ``SeedSequence(seed)``; a 2-D ``rates``
+    holds the rows of these paths only. So paths ``[p0, p1)`` of an ``n``-path run are
+    ``_simulate(..., rates=rates[p0:p1], n_paths=p1 - p0, first_path=p0)``, bit for bit
+    (used by :func:`divergence.distributed.simulate_refinancing`).
+    """
+    start = check_int(first_path, "first_path", minimum=0)
+    b = as_book(book)
+    f = as_firms(firms)
+    r_arr, _ = as_array(rates, "rates", ndim=(1, 2), allow_nan=False)
+    n_cols = r_arr.shape[-1]
+    h = n_cols if horizon is None else check_int(horizon, "horizon", minimum=1)
+    if h > n_cols:
+        raise InputError(f"horizon={h} is longer than rates ({n_cols} months)")
+    if r_arr.ndim == 2:
+        p = r_arr.shape[0] if n_paths is None else check_int(n_paths, "n_paths", minimum=1)
+        if p != r_arr.shape[0]:
+            raise InputError(
+                f"n_paths={p} does not match the {r_arr.shape[0]} rate paths (rows of rates)"
+            )
+    else:
+        p = 1 if n_paths is None else check_int(n_paths, "n_paths", minimum=1)
+    keep_opt = check_option(keep, "keep", ("aggregate", "full"))
+    rho = check_float(ebit_correlation, "ebit_correlation", minimum=0.0, maximum=1.0)
+    n_iter = check_int(max_spread_iter, "max_spread_iter", minimum=1)
+    show = check_bool(progress, "progress")
+    rule = Distress() if distress is None else distress
+    if not isinstance(rule, Distress):
+        raise TypeError(f"distress must be a Distress, got {type(rule).__name__}")
+    thr_arr, _ = as_array(list(thresholds), "thresholds", ndim=1, allow_nan=False)
+    thr = tuple(sorted({1.0, *(float(t) for t in thr_arr)}))
+    table = SpreadTable.damodaran() if spread_table is None else spread_table
+    tables, cohort_table = tables_for_cohorts(table, f.cohorts)
+
+    if keep_opt == "full" and p * h * len(f.labels) > _FULL_LIMIT:
+        raise InputError(
+            f"keep='full' would store {p * h * len(f.labels):,} values per array (limit "
+            f"{_FULL_LIMIT:,}); use keep='aggregate' or fewer paths"
+        )
+
+    # ---- firms ordered by cohort (contiguous cohorts); tranches in a dense (firm, slot) grid
+    n_f = len(f.labels)
+    n_c = len(f.cohorts)
+    firm_order = np.argsort(f.cohort_codes, kind="stable")  # internal -> frame position
+    pos_in_frame = pd.Index(f.labels).get_indexer(pd.Index(b.firm, tupleize_cols=False))
+    if (pos_in_frame < 0).any():
+        bad = b.firm[int(np.flatnonzero(pos_in_frame < 0)[0])]
+        raise InputError(
+            f"book has {int((pos_in_frame < 0).sum())} tranche(s) whose firm is not in firms; "
+            f"first {bad!r}"
+        )
+    internal_of_frame = np.empty(n_f, dtype=np.int64)
+    internal_of_frame[firm_order] = np.arange(n_f)
+    t_firm = internal_of_frame[pos_in_frame]
+    per_firm = np.bincount(t_firm, minlength=n_f)
+    n_s = int(per_firm.max())
+    t_order = np.argsort(t_firm, kind="stable")
+    firm_start = np.concatenate([[0], np.cumsum(per_firm)[:-1]])
+    slot = np.empty(len(t_firm), dtype=np.int64)
+    slot[t_order] = np.arange(len(t_firm)) - firm_start[t_firm[t_order]]
+    flat = t_firm * n_s + slot  # tranche (frame row) -> flat slot index
+    n_t = n_f * n_s
+
+    def dense(values: Any, fill: Any, dtype: Any = np.float64) -> Any:
+        out = np.full(n_t, fill, dtype=dtype)
+        out[flat] = values
+        return out
+
+    principal = dense(b.principal, 0.0)
+    floating = dense(b.floating, False, bool)
+    coupon = dense(np.where(np.isnan(b.coupon), 0.0, b.coupon), 0.0)
+    coupon_nan = dense(np.isnan(b.coupon), False, bool)
+    spread0 = dense(np.where(b.floating, b.spread, 0.0), 0.0)
+    months, repriced = _schedule(
+        floating,
+        coupon_nan,
+        dense(b.maturity, 0, np.int64),
+        dense(b.reset_months, 0, np.int64),
+        dense(b.first_reset, 0, np.int64),
+        dense(b.tenor, 1, np.int64),
+        principal,
+        n_s,
+        h,
+    )
+    principal2 = principal.reshape(n_f, n_s)
+    firm_cohort = f.cohort_codes[firm_order]
+    cohort_starts = np.searchsorted(firm_cohort, np.arange(n_c)).astype(np.int64)
+    firm_debt = principal2.sum(axis=1)
+    ebit0 = f.ebit[firm_order]
+    vol = f.volatility[firm_order]
+    drift = (f.growth[firm_order] - 0.5 * vol * vol) / 12.0
+    beta = f.rate_beta[firm_order]
+    has_beta = bool(np.any(beta != 0))
+    firm_tab = cohort_table[firm_cohort]
+    log_ebit0 = np.log(np.where(ebit0 != 0, np.abs(ebit0), 1.0))
+    sign0 = np.sign(ebit0)
+    any_nonpos = bool(np.any(ebit0 <= 0))
+
+    slot_cohort = np.repeat(firm_cohort, n_s)
+    repriced_debt = np.zeros((h, n_c + 1))
+    for c in range(n_c):  # a handful of cohorts
+        sel = slot_cohort == c
+        repriced_debt[:, c] = repriced[:, sel] @ principal[sel]
+    repriced_debt[:, n_c] = repriced_debt[:, :n_c].sum(axis=1)
+    del repriced
+
+    def cohort_sum(x: FloatArray) -> FloatArray:
+        """(paths, firms) -> (paths, cohorts + 1), row by row (chunking-invariant)."""
+        out = np.empty((x.shape[0], n_c + 1))
+        out[:, :n_c] = np.add.reduceat(x, cohort_starts, axis=1)
+        out[:, n_c] = out[:, :n_c].sum(axis=1)
+        return out
+
+    debt_c = cohort_sum(firm_debt[None, :])[0]
+    count_c = cohort_sum(np.ones((1, n_f)))[0]
+
+    # ---- outputs
+    k_thr = len(thr)
+    thr_arr = np.asarray(thr)
+    interest_sum = np.empty((p, h, n_c + 1))
+    ebit_sum = np.empty((p, h, n_c + 1))
+    below_count = np.empty((k_thr, p, h, n_c + 1))
+    below_debt = np.empty((k_thr, p, h, n_c + 1))
+    dist_count = np.empty((p, h, n_c + 1))
+    dist_debt = np.empty((p, h, n_c + 1))
+    base_out = np.empty((p, h))
+    full = keep_opt == "full"
+    if full:
+        interest_full = np.empty((p, h, n_f))
+        ebit_full = np.empty((p, h, n_f))
+    if chunk_size is None:
+        size = max(1, min(p, _CHUNK_TARGET // max(h * n_f, n_t, 1)))
+    else:
+        size = check_int(chunk_size, "chunk_size", minimum=1)
+    gens = spawn_generators(seed, p, start=start)
+    unconverged = 0
+    sd = vol / np.sqrt(12.0)
+    a_f = np.sqrt(1.0 - rho) * sd  # loading on the idiosyncratic shock
+    b_f = np.sqrt(rho) * sd  # loading on the common shock
+    ratio = np.sqrt(rho / (1.0 - rho)) if rho < 1.0 else 0.0
+    chunk_iter: Iterable[tuple[int, int]] = _chunks(p, size)
+    if show:
+        try:
+            from tqdm.auto import tqdm
+        except ImportError as exc:  # pragma: no cover - depends on the environment
+            raise ImportError(
+                'progress=True needs tqdm: pip install "divergence[progress]"'
+            ) from exc
+        chunk_iter = tqdm(list(chunk_iter), desc="refinancing", unit="chunk")
+    n_bins = n_c * (k_thr + 1) * 2
+
+    for p0, p1 in chunk_iter:
+        npc = p1 - p0
+        # ---- log-EBIT block (paths, months, 1 + firms); each path draws from its own stream,
+        # month by month (common shock first, then one per firm), so a longer horizon only
+        # appends draws: months already simulated do not change (no look-ahead).
+        block = np.empty((npc, h, n_f + 1))
+        for i in range(npc):  # RNG streams only; all arithmetic below is vectorised
+            gens[p0 + i].standard_normal(out=block[i, 1:])
+        common = block[:, 1:, 0]
+        ebit = block[:, :, 1:]
+        if h > 1:
+            inc = ebit[:, 1:]
+            if rho < 1.0:
+                inc += (ratio * common)[:, :, None]
+                inc *= a_f
+            else:
+                inc[...] = common[:, :, None] * b_f
+            inc += drift
+        ebit[:, 0] = log_ebit0
+        np.cumsum(ebit, axis=1, out=ebit)
+        np.exp(ebit, out=ebit)
+        if any_nonpos:
+            ebit *= sign0
+        base = r_arr[p0:p1, :h] if r_arr.ndim == 2 else np.broadcast_to(r_arr[:h], (npc, h))
+        base_out[p0:p1] = base
+
+        # tranche state is (slots, paths): event rows are gathered as contiguous blocks
+        # contrib = rate x principal of every slot (annual interest money)
+        contrib = np.repeat((coupon * principal)[:, None], npc, axis=1)
+        spread_cur = np.repeat(spread0[:, None], npc, axis=1)
+        contrib3 = contrib.reshape(n_f, n_s, npc)
+        interest = np.zeros((npc, n_f))
+        counter = np.zeros((npc, n_f), dtype=np.int32)
+        key0 = ((np.arange(npc)[:, None] * n_c + firm_cohort[None, :]) * (k_thr + 1) * 2).astype(
+            np.int64
+        )
+        debt_rep = np.tile(firm_debt, npc)
+        nb = np.empty((npc, n_f), dtype=np.int64)
+        for m, ev in enumerate(months):
+            bm = base[:, m : m + 1]
+            bm_row = base[:, m]
+            ebit_m = ebit[:, m]
+            if has_beta:
+                ebit_m = ebit_m * np.exp(-beta * (bm - base[:, :1]))
+            if ev.reset.size:
+                contrib[ev.reset] = (spread_cur[ev.reset] + bm_row) * principal[ev.reset, None]
+            if ev.refi.size:
+                c3 = contrib3[ev.refi_firms]
+                old_total = _slot_sum(c3)
+                other = _slot_sum(c3 * ev.refi_keep)
+                e_r = ebit_m[:, ev.refi_firms]
+                s = np.empty_like(e_r)
+                for j, tab in enumerate(tables):  # one per distinct table (a handful)
+                    cols = np.flatnonzero(firm_tab[ev.refi_firms] == j)
+                    if cols.size == 0:
+                        continue
+                    if cols.size == e_r.shape[1]:
+                        e_j, o_j, t_j = e_r, other, old_total
+                    else:
+                        e_j, o_j, t_j = e_r[:, cols], other[:, cols], old_total[:, cols]
+                    s_j, ok = tab._fixed_point(
+                        e_j, o_j, ev.refi_principal[cols], bm, _coverage(e_j, t_j), n_iter
+                    )
+                    s[:, cols] = s_j
+                    unconverged += int(ok.size - np.count_nonzero(ok))
+                s_t = s[:, ev.refi_local].T
+                spread_cur[ev.refi] = s_t
+                contrib[ev.refi] = (s_t + bm_row) * principal[ev.refi, None]
+            if ev.firms is None:
+                interest = _slot_sum(contrib3)
+            elif ev.firms.size:
+                interest[:, ev.firms] = _slot_sum(contrib3[ev.firms])
+            cov = _coverage(ebit_m, interest)
+            interest_sum[p0:p1, m] = cohort_sum(interest)
+            ebit_sum[p0:p1, m] = cohort_sum(ebit_m)
+            # band = number of thresholds above coverage; with the distress flag, one key
+            nb.fill(0)
+            for t in thr_arr:  # a handful of thresholds
+                nb += cov < t
+            counter += 1
+            counter *= cov < rule.threshold
+            key = key0 + 2 * nb
+            key += counter >= rule.months
+            flat_key = key.reshape(-1)
+            cnt = np.bincount(flat_key, minlength=npc * n_bins).reshape(npc, n_c, k_thr + 1, 2)
+            dbt = np.bincount(flat_key, weights=debt_rep, minlength=npc * n_bins).reshape(
+                npc, n_c, k_thr + 1, 2
+            )
+            for arr_c, out_below, out_dist in (
+                (cnt, below_count, dist_count),
+                (dbt, below_debt, dist_debt),
+            ):
+                by_band = arr_c.sum(axis=3)  # (paths, cohorts, bands)
+                # below threshold k  <=>  band >= K - k
+                tail = np.cumsum(by_band[:, :, ::-1], axis=2)[:, :, ::-1]
+                for k in range(k_thr):
+                    out_below[k, p0:p1, m, :n_c] = tail[:, :, k_thr - k]
+                out_below[:, p0:p1, m, n_c] = out_below[:, p0:p1, m, :n_c].sum(axis=-1)
+                flagged = arr_c[:, :, :, 1].sum(axis=2)
+                out_dist[p0:p1, m, :n_c] = flagged
+                out_dist[p0:p1, m, n_c] = flagged.sum(axis=1)
+            if full:
+                interest_full[p0:p1, m] = interest[:, internal_of_frame]
+                ebit_full[p0:p1, m] = ebit_m[:, internal_of_frame]
+
+    sources = "; ".join(f"{t.source} (as of {t.as_of})" for t in tables)
+    frame_cohort = f.cohort_codes
+    out_interest = out_ebit = out_cov = None
+    if full:
+        out_interest, out_ebit = interest_full, ebit_full
+        out_cov = _coverage(ebit_full, interest_full)
+    return RefinancingResult(
+        cohorts=(*f.cohorts, "all"),
+        n_paths=p,
+        horizon=h,
+        thresholds=thr,
+        distress=rule,
+        spread_source=sources,
+        base_rate=base_out,
+        firms=list(f.labels),
+        interest_sum=interest_sum,
+        ebit_sum=ebit_sum,
+        debt=debt_c,
+        n_firms=count_c,
+        repriced_debt=repriced_debt,
+        below_count=below_count,
+        below_debt=below_debt,
+        distressed_count=dist_count,
+        distressed_debt=dist_debt,
+        tranche_maturity=b.maturity.copy(),
+        tranche_principal=b.principal.copy(),
+        tranche_cohort=frame_cohort[pos_in_frame],
+        tranche_floating=b.floating.copy(),
+        firm_cohort=frame_cohort.copy(),
+        firm_debt=firm_debt[internal_of_frame],
+        interest=out_interest,
+        ebit=out_ebit,
+        coverage=out_cov,
+        spread_unconverged=unconverged,
+    )

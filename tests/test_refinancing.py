@@ -1,0 +1,663 @@
+"""Refinancing simulator: exact cash-flow cases, invariants, a slow reference, bad inputs."""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from divergence.errors import InputError
+from divergence.refinancing import (
+    DebtBook,
+    Distress,
+    SpreadTable,
+    example_book,
+    policy_path,
+    simulate,
+)
+
+FLAT2 = SpreadTable((), (0.02,), ("flat",), source="test", as_of="test")
+
+
+def one_firm(ebit: float = 20.0, cohort: str = "c") -> pd.DataFrame:
+    return pd.DataFrame(
+        {"firm": ["a"], "ebit": [ebit], "growth": [0.0], "volatility": [0.0], "cohort": [cohort]}
+    )
+
+
+def bullet(maturity: int = 12, coupon: float = 0.05, tenor: int = 60) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "firm": ["a"],
+            "principal": [100.0],
+            "kind": ["fixed"],
+            "coupon": [coupon],
+            "maturity": [maturity],
+            "tenor": [tenor],
+        }
+    )
+
+
+# ---------------------------------------------------------------- exact cash flows
+def test_lone_fixed_bullet_pays_coupon_then_base_plus_spread() -> None:
+    # hand calculation: 100 x 5% until month 11; at month 12 refinanced at base 6% + flat 2%
+    rates = policy_path(0.02, [0.0, 0.04] + [0.0] * 22)
+    res = simulate(bullet(), one_firm(), rates, keep="full", spread_table=FLAT2, seed=0)
+    assert res.interest is not None
+    got = res.interest[0, :, 0]
+    np.testing.assert_allclose(got[:12], 5.0, rtol=1e-15)
+    np.testing.assert_allclose(got[12:], (0.06 + 0.02) * 100.0, rtol=1e-15)
+
+
+def test_bullet_refinances_at_damodaran_spread_fixed_point() -> None:
+    # Damodaran large-firm table: at 6% base, trying A- (0.95%) gives ICR 20/6.95 = 2.88,
+    # i.e. BBB (2.50-3.00) at 1.20%; 20/7.20 = 2.78 is still BBB: the fixed point is 1.20%
+    rates = policy_path(0.02, [0.0, 0.04] + [0.0] * 22)
+    res = simulate(bullet(), one_firm(), rates, keep="full", seed=0)
+    assert res.interest is not None
+    np.testing.assert_allclose(res.interest[0, 12:, 0], 7.2, rtol=1e-14)
+    assert res.spread_unconverged == 0
+    assert "Damodaran" in res.spread_source
+
+
+def test_floating_refixes_exactly_every_reset_months() -> None:
+    # rate path rising 10 bp a month; coupon NaN: fixed at month 0, then every 3 months
+    months = 24
+    base = 0.01 + 0.001 * np.arange(months)
+    book = pd.DataFrame(
+        {
+            "firm": ["a"],
+            "principal": [100.0],
+            "kind": ["floating"],
+            "spread": [0.03],
+            "maturity": [100],
+            "reset_months": [3],
+            "tenor": [12],
+        }
+    )
+    res = simulate(book, one_firm(), base, keep="full", seed=0)
+    assert res.interest is not None
+    fixing = 3 * (np.arange(months) // 3)
+    np.testing.assert_allclose(res.interest[0, :, 0], (base[fixing] + 0.03) * 100.0, rtol=1e-14)
+
+
+def test_floating_with_current_fixing_and_first_reset() -> None:
+    months = 12
+    base = 0.02 + 0.001 * np.arange(months)
+    book = pd.DataFrame(
+        {
+            "firm": ["a"],
+            "principal": [50.0],
+            "kind": ["floating"],
+            "coupon": [0.07],
+            "spread": [0.03],
+            "maturity": [100],
+            "reset_months": [4],
+            "first_reset": [2],
+            "tenor": [12],
+        }
+    )
+    res = simulate(book, one_firm(), base, keep="full", seed=0)
+    assert res.interest is not None
+    # current fixing 7% for months 0-1, then re-fixed at months 2, 6, 10
+    expected = np.r_[[0.07] * 2, [base[2] + 0.03] * 4, [base[6] + 0.03] * 4, [base[10] + 0.03] * 2]
+    np.testing.assert_allclose(res.interest[0, :, 0], expected * 50.0, rtol=1e-14)
+
+
+def _consistent_book() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Every coupon already equals base 3% + the flat 2% spread: nothing should move."""
+    book = pd.DataFrame(
+        {
+            "firm": ["a", "a", "b", "b"],
+            "principal": [100.0, 40.0, 70.0, 10.0],
+            "kind": ["fixed", "floating", "fixed", "floating"],
+            "coupon": [0.05, np.nan, 0.05, 0.05],
+            "spread": [np.nan, 0.02, np.nan, 0.02],
+            "maturity": [5, 7, 13, 2],
+            "reset_months": [np.nan, 1, np.nan, 3],
+            "tenor": [6, 9, 4, 5],
+        }
+    )
+    firms = pd.DataFrame(
+        {
+            "firm": ["a", "b"],
+            "ebit": [30.0, 9.0],
+            "growth": [0.0, 0.0],
+            "volatility": [0.0, 0.0],
+            "cohort": ["x", "y"],
+        }
+    )
+    return book, firms
+
+
+def test_zero_shock_changes_nothing() -> None:
+    book, firms = _consistent_book()
+    flat = policy_path(0.03, np.zeros(36))
+    res = simulate(book, firms, flat, keep="full", spread_table=FLAT2, seed=0, n_paths=2)
+    assert res.interest is not None
+    # closed form: interest = 5% x principal in every month despite resets and refinancings
+    np.testing.assert_allclose(res.interest, np.broadcast_to([7.0, 4.0], (2, 36, 2)), rtol=1e-14)
+    same = simulate(book, firms, np.full(36, 0.03), keep="full", spread_table=FLAT2, seed=0)
+    assert same.interest is not None
+    np.testing.assert_array_equal(same.interest[0], res.interest[0])
+
+
+def test_principal_conserved_through_refinancing() -> None:
+    book, firms = _consistent_book()
+    rates = policy_path(0.03, np.r_[0.04, np.zeros(59)])
+    res = simulate(book, firms, rates, keep="full", spread_table=FLAT2, seed=0)
+    assert res.interest is not None
+    # after every tranche has repriced (latest first event: month 13), interest is
+    # (base 7% + spread 2%) x original principal, firm by firm
+    expected = np.broadcast_to([0.09 * 140.0, 0.09 * 80.0], res.interest[0, 13:].shape)
+    np.testing.assert_allclose(res.interest[0, 13:], expected, rtol=1e-14)
+    np.testing.assert_allclose(res.debt, [140.0, 80.0, 220.0])
+    np.testing.assert_allclose(res.path_values("repriced_share")[0, -1], 1.0)
+
+
+def test_maturity_wall_sums_to_total_principal() -> None:
+    book, firms = example_book(5, 12, seed=3)
+    res = simulate(book, firms, np.full(12, 0.02), seed=0)
+    for freq in ("month", "quarter", "year"):
+        wall = res.maturity_wall(freq=freq)
+        assert wall.to_numpy().sum() == pytest.approx(book["principal"].sum(), rel=1e-12)
+    by_cohort = res.maturity_wall().sum()
+    expected = book.merge(firms, on="firm").groupby("cohort")["principal"].sum()  # pandas
+    for c in expected.index:
+        assert by_cohort[c] == pytest.approx(expected[c], rel=1e-12)
+    kinds = res.maturity_wall(freq="quarter", by="kind").sum()
+    assert kinds["floating"] == pytest.approx(
+        book.loc[book["kind"] == "floating", "principal"].sum(), rel=1e-12
+    )
+    # year 1 holds maturities 1..12 (pandas reference)
+    year1 = book.loc[book["maturity"] <= 12, "principal"].sum()
+    assert res.maturity_wall().iloc[0].sum() == pytest.approx(year1, rel=1e-12)
+
+
+# ---------------------------------------------------------------- slow reference
+def _reference_interest(
+    book: pd.DataFrame,
+    firms: pd.DataFrame,
+    rates: np.ndarray,
+    table: SpreadTable,
+    max_iter: int = 20,
+) -> np.ndarray:
+    """Per-path, per-firm, per-tranche Python loop (deterministic EBIT: volatility 0)."""
+    n_p, n_m = rates.shape
+    edges, spreads = list(table.edges), list(table.spreads)
+
+    def spread_of(icr: float) -> float:
+        return spreads[bisect.bisect_right(edges, icr)]
+
+    out = np.zeros((n_p, n_m, len(firms)))
+    for p in range(n_p):
+        for fi, row in enumerate(firms.itertuples()):
+            tr = [dict(t._asdict()) for t in book[book["firm"] == row.firm].itertuples()]
+            for t in tr:
+                t["rate"] = 0.0 if math.isnan(t["coupon"]) else t["coupon"]
+                t["s"] = t["spread"]
+                t["next_refi"] = t["maturity"]
+                if t["kind"] == "floating":
+                    t["next_reset"] = 0 if math.isnan(t["coupon"]) else t["first_reset"]
+                else:
+                    t["next_reset"] = -1
+            for m in range(n_m):
+                base = rates[p, m]
+                ebit = row.ebit * math.exp(row.growth * m / 12.0)
+                refi = []
+                for t in tr:
+                    if t["next_refi"] == m:
+                        refi.append(t)
+                    elif t["kind"] == "floating" and t["next_reset"] == m:
+                        t["rate"] = base + t["s"]
+                        t["next_reset"] = t["first_reset"] if m == 0 else m + t["reset_months"]
+                if refi:
+                    total = sum(t["rate"] * t["principal"] for t in tr)
+                    other = sum(t["rate"] * t["principal"] for t in tr if t not in refi)
+                    p_ref = sum(t["principal"] for t in refi)
+                    s = spread_of(ebit / total if total > 0 else math.inf)
+                    for _ in range(max_iter):
+                        interest = other + p_ref * (base + s)
+                        s_new = spread_of(ebit / interest if interest > 0 else math.inf)
+                        if s_new == s:
+                            break
+                        s = s_new
+                    for t in refi:
+                        t["rate"] = base + s
+                        t["s"] = s
+                        t["next_refi"] += t["tenor"]
+                        if t["kind"] == "floating":
+                            t["next_reset"] = m + t["reset_months"]
+                out[p, m, fi] = sum(t["rate"] * t["principal"] for t in tr)
+    return out
+
+
+def test_agrees_with_slow_reference_loop() -> None:
+    book, firms = example_book(3, 6, seed=4)
+    firms["volatility"] = 0.0
+    book = DebtBook.from_frame(book).to_frame()  # fills first_reset for every floating row
+    rng = np.random.default_rng(0)
+    rates = np.clip(0.01 + np.cumsum(rng.normal(0, 0.004, (3, 40)), axis=1), 0.0, None)
+    table = SpreadTable.damodaran("small")
+    res = simulate(book, firms, rates, keep="full", spread_table=table, seed=0)
+    ref = _reference_interest(book, firms, rates, table)
+    assert res.interest is not None
+    np.testing.assert_allclose(res.interest, ref, rtol=1e-12)
+
+
+# ---------------------------------------------------------------- invariants
+@given(
+    shock=st.floats(0.0, 0.08),
+    extra=st.floats(0.0, 0.05),
+    beta=st.floats(0.0, 3.0),
+)
+def test_higher_rates_never_raise_coverage(shock: float, extra: float, beta: float) -> None:
+    book, firms = example_book(2, 4, seed=5)
+    firms["rate_beta"] = beta
+    low = policy_path(0.01, np.r_[shock, np.zeros(35)])
+    high = low + extra * (np.arange(36) >= 5)
+    kw: dict[str, Any] = {"keep": "full", "seed": 8, "n_paths": 3}
+    a = simulate(book, firms, low, **kw)
+    b = simulate(book, firms, high, **kw)
+    assert a.coverage is not None
+    assert b.coverage is not None
+    assert (b.coverage <= a.coverage * (1 + 1e-12) + 1e-12).all()
+
+
+def test_same_seed_identical_whatever_the_chunking() -> None:
+    book, firms = example_book(4, 9, seed=6)
+    rates = policy_path(0.01, np.r_[0.04, np.zeros(29)])
+    runs = [
+        simulate(book, firms, rates, n_paths=7, seed=42, keep="full", chunk_size=c)
+        for c in (None, 1, 3)
+    ]
+    for other in runs[1:]:
+        for name in (
+            "interest",
+            "ebit",
+            "coverage",
+            "interest_sum",
+            "ebit_sum",
+            "below_count",
+            "below_debt",
+            "distressed_count",
+            "distressed_debt",
+        ):
+            np.testing.assert_array_equal(getattr(runs[0], name), getattr(other, name))
+    different = simulate(book, firms, rates, n_paths=7, seed=43, keep="full")
+    assert not np.array_equal(different.ebit, runs[0].ebit)
+
+
+def test_no_look_ahead_longer_horizon_appends_months() -> None:
+    # appending future months to the rate path leaves every earlier month unchanged
+    book, firms = example_book(3, 5, seed=9)
+    rates = policy_path(0.01, np.r_[0.04, np.zeros(35)])
+    short = simulate(book, firms, rates[:24], n_paths=4, seed=5, keep="full")
+    long = simulate(book, firms, rates, n_paths=4, seed=5, keep="full")
+    for name in ("interest", "ebit", "coverage", "interest_sum", "below_debt"):
+        a, b = getattr(short, name), getattr(long, name)
+        np.testing.assert_array_equal(a, b[..., :24, :])
+    cut = simulate(book, firms, rates, horizon=24, n_paths=4, seed=5, keep="full")
+    np.testing.assert_array_equal(cut.coverage, short.coverage)
+
+
+def test_aggregates_match_full_arrays() -> None:
+    # the bincount engine against a direct numpy computation from the firm-level arrays
+    book, firms = example_book(3, 10, seed=7)
+    rates = policy_path(0.01, np.r_[0.05, np.zeros(29)])
+    res = simulate(book, firms, rates, n_paths=5, seed=1, keep="full")
+    assert res.coverage is not None
+    assert res.interest is not None
+    assert res.ebit is not None
+    sme = (firms["cohort"] == "SME").to_numpy()
+    debt = book.groupby("firm")["principal"].sum().reindex(firms["firm"]).to_numpy()
+    below = res.coverage < 1.5
+    direct = (below[:, :, sme] * debt[sme]).sum(axis=2) / debt[sme].sum()
+    agg = res.share_below(1.5, weight="debt", quantiles=[0.5])
+    np.testing.assert_allclose(agg.loc["SME", "mean"].to_numpy(), direct.mean(axis=0))
+    count = res.share_below(2.0, quantiles=[0.5]).loc["all", "q0.5"].to_numpy()
+    np.testing.assert_allclose(count, np.median((res.coverage < 2.0).mean(axis=2), axis=0))
+    # a threshold not kept falls back to the full arrays
+    odd = res.share_below(1.7, quantiles=[0.5]).loc["all", "mean"].to_numpy()
+    np.testing.assert_allclose(odd, (res.coverage < 1.7).mean(axis=2).mean(axis=0))
+    tot = res.path_values("interest")[..., -1]
+    np.testing.assert_allclose(tot, res.interest.sum(axis=2), rtol=1e-12)
+    cov_agg = res.ebit[..., sme].sum(axis=2) / res.interest[..., sme].sum(axis=2)
+    np.testing.assert_allclose(res.path_values("coverage")[..., 1], cov_agg, rtol=1e-12)
+    first = res.first_crossing(3.0)["SME"].to_numpy()
+    hit = cov_agg < 3.0
+    expected = np.where(hit.any(axis=1), hit.argmax(axis=1), np.nan)
+    np.testing.assert_array_equal(first, expected)
+
+
+def test_distress_flag_after_n_consecutive_months() -> None:
+    # coverage 20 / (100 x 25%) = 0.8 < 1 from month 0: flagged from month N-1 on
+    b = bullet(maturity=100, coupon=0.25)
+    for rule, first in ((Distress(1.0, 3), 2), (Distress.zombie(), 35)):
+        res = simulate(b, one_firm(), np.full(48, 0.02), distress=rule, seed=0)
+        flag = res.path_values("distressed_share")[0, :, 0]
+        np.testing.assert_array_equal(flag, (np.arange(48) >= first).astype(float))
+        dar = res.path_values("debt_at_risk")[0, :, 0]
+        np.testing.assert_array_equal(dar, 100.0)
+
+
+def test_lags_emerge_from_the_book() -> None:
+    # SME (floating, short ladders) reach over half of their eventual interest increase within a
+    # quarter; mega-caps (long fixed ladders) have not after a year
+    book, firms = example_book(20, 40, seed=1)
+    firms["volatility"] = 0.0
+    shock = policy_path(0.01, np.r_[0.04, np.zeros(119)])
+    res = simulate(book, firms, shock, seed=0)
+    base = simulate(book, firms, np.full(120, 0.01), seed=0)
+    extra = res.path_values("interest")[0] - base.path_values("interest")[0]
+    frac = extra / extra[-1]
+    mega, sme = res.cohorts.index("mega-cap"), res.cohorts.index("SME")
+    assert frac[3, sme] > 0.5
+    assert frac[12, mega] < 0.3
+    assert frac[60, mega] > frac[12, mega]
+
+
+def test_to_frame_layout_and_no_mutation() -> None:
+    book, firms = example_book(2, 3, seed=2)
+    b0, f0 = book.copy(), firms.copy()
+    rates = np.tile(policy_path(0.01, np.r_[0.03, np.zeros(11)]), (4, 1))
+    r0 = rates.copy()
+    res = simulate(book, firms, rates, seed=0)
+    pd.testing.assert_frame_equal(book, b0)
+    pd.testing.assert_frame_equal(firms, f0)
+    np.testing.assert_array_equal(rates, r0)
+    frame = res.to_frame()
+    assert frame.index.names == ["cohort", "month"]
+    assert frame.shape[0] == 3 * 12
+    assert ("coverage", "q0.5") in frame.columns
+    assert res.n_paths == 4
+    np.testing.assert_array_equal(res.base_rate, rates)
+    assert res.interest is None
+
+
+def test_stochastic_rate_paths_end_to_end() -> None:
+    # 2-D rates from the exact CIR sampler: one path per row, n_paths taken from the rows
+    from divergence.refinancing import cir_paths
+
+    book, firms = example_book(2, 3, seed=1)
+    rates = cir_paths(0.02, 0.5, 0.04, 0.1, months=24, n_paths=6, seed=3)
+    res = simulate(book, firms, pd.DataFrame(rates), seed=0)
+    assert res.n_paths == 6
+    np.testing.assert_array_equal(res.base_rate, rates)
+    cov = res.path_values("coverage")
+    assert np.isfinite(cov).all()
+    assert (res.path_values("repriced_share") <= 1 + 1e-12).all()
+
+
+def test_progress_bar_runs() -> None:
+    pytest.importorskip("tqdm")
+    res = simulate(bullet(), one_firm(), np.full(6, 0.02), seed=0, progress=True)
+    assert res.horizon == 6
+
+
+# ---------------------------------------------------------------- spread tables
+def test_damodaran_book_worked_example() -> None:
+    # Damodaran on Valuation (2006), p. 63: EBIT $10m, interest $3m -> ICR 3.33 -> BB, +2.50%
+    t = SpreadTable.damodaran_small_2004()
+    assert t.rating(10 / 3) == "BB"
+    assert t.spread(10 / 3) == pytest.approx(0.025, abs=1e-15)
+    assert t.as_of == "2004"
+
+
+def test_damodaran_web_table_bands() -> None:
+    # web table, large firms: 2.50-3.00 -> Baa2/BBB 1.20%; > 8.5 -> AAA 0.45%; <= 0.2 -> D 19%
+    t = SpreadTable.damodaran()
+    assert t.spread(2.7) == pytest.approx(0.012)
+    assert t.spread(np.inf) == pytest.approx(0.0045)
+    assert t.spread(-3.0) == pytest.approx(0.19)
+    assert "undated" in t.as_of
+    frame = t.to_frame()
+    assert frame["lower"].iloc[0] == -np.inf
+    assert len(frame) == 15
+
+
+@given(
+    ebit=st.floats(-5.0, 50.0),
+    other=st.floats(0.0, 5.0),
+    principal=st.floats(0.1, 100.0),
+    base=st.floats(0.0, 0.15),
+)
+def test_refinancing_spread_is_a_fixed_point(
+    ebit: float, other: float, principal: float, base: float
+) -> None:
+    # the returned spread reproduces itself through coverage -> table (definition of the
+    # fixed point), and with a monotone table the iteration always converges
+    t = SpreadTable.damodaran()
+    s, ok = t.refinancing_spread(ebit, other, principal, base)
+    assert bool(ok)
+    interest = other + principal * (base + float(s))
+    icr = ebit / interest if interest > 0 else np.inf
+    assert float(s) == t.spread(icr)
+
+
+@given(chunk=st.integers(1, 9), paths=st.integers(1, 9))
+def test_chunk_size_never_matters(chunk: int, paths: int) -> None:
+    book, firms = example_book(2, 3, seed=11)
+    rates = policy_path(0.02, np.r_[0.03, np.zeros(14)])
+    a = simulate(book, firms, rates, n_paths=paths, seed=3, chunk_size=chunk)
+    b = simulate(book, firms, rates, n_paths=paths, seed=3, chunk_size=paths)
+    np.testing.assert_array_equal(a.below_debt, b.below_debt)
+    np.testing.assert_array_equal(a.interest_sum, b.interest_sum)
+
+
+def test_user_table_and_fixed_point_cap() -> None:
+    df = pd.DataFrame({"lower": [0.0, 2.0], "rating": ["HY", "IG"], "spread": [0.06, 0.01]})
+    t = SpreadTable.from_frame(df, source="desk", as_of="2026-01")
+    s, ok = t.refinancing_spread([10.0, 10.0], [0.0, 0.0], [100.0, 100.0], [0.02, 0.09])
+    # 10 / (100 x 3%) = 3.3 -> IG stays IG; 10 / (100 x 10%) = 1 -> HY
+    np.testing.assert_allclose(s, [0.01, 0.06])
+    assert ok.all()
+    with pytest.raises(InputError, match="max_iter"):
+        t.refinancing_spread(1.0, 0.0, 1.0, 0.0, max_iter=0)
+
+
+# ---------------------------------------------------------------- bad inputs
+def _book_with(**changes: Any) -> pd.DataFrame:
+    b = pd.DataFrame(
+        {
+            "firm": ["a", "a"],
+            "principal": [100.0, 50.0],
+            "kind": ["fixed", "floating"],
+            "coupon": [0.05, np.nan],
+            "spread": [np.nan, 0.02],
+            "maturity": [12, 6],
+            "reset_months": [np.nan, 3],
+            "tenor": [24, 24],
+        }
+    )
+    for col, (row, value) in changes.items():
+        b[col] = b[col].astype(object) if isinstance(value, str) else b[col].astype(float)
+        b.loc[row, col] = value
+    return b
+
+
+@pytest.mark.parametrize(
+    ("book", "match"),
+    [
+        (_book_with(principal=(0, 0.0)), "principal"),
+        (_book_with(principal=(0, -5.0)), "principal"),
+        (_book_with(maturity=(0, 0)), "maturity"),
+        (_book_with(maturity=(1, 1.5)), "maturity"),
+        (_book_with(tenor=(0, np.nan)), "tenor"),
+        (_book_with(kind=(0, "zero")), "kind"),
+        (_book_with(reset_months=(1, 0)), "reset_months"),
+        (_book_with(reset_months=(1, np.nan)), "reset_months"),
+        (_book_with(coupon=(0, np.nan)), "coupon"),
+        (_book_with(spread=(1, np.nan)), "spread"),
+        (_book_with(coupon=(0, np.inf)), "coupon"),
+        (_book_with(firm=(1, "zz")), "not in firms"),
+        (_book_with().drop(columns="tenor"), "tenor"),
+        (_book_with().iloc[:0], "empty"),
+    ],
+)
+def test_bad_books(book: pd.DataFrame, match: str) -> None:
+    with pytest.raises(InputError, match=match):
+        simulate(book, one_firm(), np.full(12, 0.02), seed=0)
+
+
+def _firms_with(**changes: Any) -> pd.DataFrame:
+    f = pd.concat([one_firm(), one_firm().assign(firm="b")], ignore_index=True)
+    for col, (row, value) in changes.items():
+        f[col] = f[col].astype(object) if value is None or isinstance(value, str) else f[col]
+        f.loc[row, col] = value
+    return f
+
+
+@pytest.mark.parametrize(
+    ("firms", "match"),
+    [
+        (_firms_with(firm=(1, "a")), "unique"),
+        (_firms_with(volatility=(0, -0.1)), "volatility"),
+        (_firms_with(ebit=(0, np.nan)), "ebit"),
+        (_firms_with().drop(columns="cohort"), "cohort"),
+        (_firms_with(cohort=(1, None)), "cohort"),
+    ],
+)
+def test_bad_firms(firms: pd.DataFrame, match: str) -> None:
+    with pytest.raises(InputError, match=match):
+        simulate(_book_with(), firms, np.full(12, 0.02), seed=0)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"rates": np.full(12, np.nan)}, "rates"),
+        ({"rates": np.zeros((2, 2, 2))}, "rates"),
+        ({"horizon": 13}, "horizon"),
+        ({"rates": np.zeros((3, 12)), "n_paths": 4}, "n_paths"),
+        ({"keep": "all"}, "keep"),
+        ({"ebit_correlation": 1.5}, "ebit_correlation"),
+        ({"max_spread_iter": 0}, "max_spread_iter"),
+        ({"chunk_size": 0}, "chunk_size"),
+        ({"thresholds": [np.nan]}, "thresholds"),
+        ({"seed": -1}, "seed"),
+        ({"spread_table": {"other": FLAT2}}, "spread_table"),
+        ({"keep": "full", "n_paths": 10_000_000}, "keep='full'"),
+    ],
+)
+def test_bad_simulate_arguments(kwargs: dict[str, Any], match: str) -> None:
+    args: dict[str, Any] = {"rates": np.full(12, 0.02), "seed": 0}
+    args.update(kwargs)
+    rates = args.pop("rates")
+    with pytest.raises(InputError, match=match):
+        simulate(_book_with(), one_firm(), rates, **args)
+
+
+@pytest.mark.parametrize(
+    ("call", "exc", "match"),
+    [
+        (lambda: simulate([1, 2], one_firm(), [0.02]), TypeError, "book"),
+        (lambda: simulate(_book_with(), "firms", [0.02]), TypeError, "firms"),
+        (lambda: simulate(_book_with(), one_firm(), [0.02], distress=3), TypeError, "distress"),
+        (lambda: simulate(_book_with(), one_firm(), [0.02], spread_table=1), TypeError, "spread"),
+        (lambda: Distress(1.0, 0), InputError, "distress.months"),
+        (lambda: SpreadTable((1.0, 0.5), (0.1, 0.05, 0.01), ("a", "b", "c")), InputError, "edges"),
+        (lambda: SpreadTable((1.0,), (0.1,), ("a",)), InputError, "spreads"),
+        (lambda: SpreadTable((1.0,), (0.1, -0.1), ("a", "b")), InputError, "spreads"),
+        (lambda: SpreadTable.damodaran("medium"), InputError, "firm_size"),  # type: ignore[arg-type]
+        (lambda: SpreadTable.damodaran().spread(np.nan), InputError, "coverage"),
+        (lambda: DebtBook.from_frame([1]), TypeError, "DataFrame"),  # type: ignore[arg-type]
+    ],
+)
+def test_bad_other_inputs(call: Any, exc: type[Exception], match: str) -> None:
+    with pytest.raises(exc, match=match):
+        call()
+
+
+def test_result_method_errors() -> None:
+    res = simulate(_book_with(), one_firm(), np.full(12, 0.02), seed=0)
+    with pytest.raises(InputError, match="threshold"):
+        res.share_below(1.7)
+    with pytest.raises(InputError, match="weight"):
+        res.share_below(1.0, weight="firms")  # type: ignore[arg-type]
+    with pytest.raises(InputError, match="freq"):
+        res.maturity_wall(freq="week")  # type: ignore[arg-type]
+    with pytest.raises(InputError, match="statistic"):
+        res.path_values("leverage")
+    with pytest.raises(InputError, match="quantiles"):
+        res.to_frame(quantiles=[1.5])
+
+
+def test_report_section_builds() -> None:
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from divergence._sections import SECTION_MODULES
+    from divergence._sections import refinancing as section
+
+    assert "refinancing" in SECTION_MODULES
+    sec = section.build()
+    text = "\n".join(sec.lines)
+    assert "+400 bp" in text
+    assert "SME" in text
+    assert [name for name, _ in sec.figures] == ["maturity_wall", "coverage_fan"]
+    for _, draw in sec.figures:
+        fig, ax = plt.subplots()
+        draw(ax)
+        plt.close(fig)
+
+
+def test_coverage_with_subnormal_interest_is_inf_without_warning() -> None:
+    # Found by hypothesis (ebit=1, other interest=5e-324): 1 / 5e-324 overflows; the coverage
+    # limit is +inf, and pytest's filterwarnings=error turns any RuntimeWarning into a failure.
+    from divergence.refinancing._spreads import _coverage
+
+    out = _coverage(np.array([1.0, -1.0, 2.0]), np.array([5e-324, 5e-324, 4.0]))
+    assert out[0] == np.inf and out[1] == -np.inf and out[2] == 0.5
+    table = SpreadTable.damodaran("large")
+    s, ok = table.refinancing_spread(1.0, 5e-324, 0.0, 0.0)
+    assert np.isfinite(s) and bool(np.all(ok))
+
+
+def test_path_ranges_concatenate_to_the_full_run_bit_for_bit() -> None:
+    # The reference is the single local run: the private path-range entry point and the
+    # concatenation must reproduce it exactly (per-path streams, per-path arithmetic).
+    from divergence.refinancing import vasicek_paths
+    from divergence.refinancing._result import _concat_results
+    from divergence.refinancing._simulate import _simulate
+
+    book, firms = example_book(4, 9, seed=11)
+    rates = vasicek_paths(0.03, 0.5, 0.04, 0.01, months=30, n_paths=7, seed=2)
+    ref = simulate(book, firms, rates, seed=5, keep="full")
+    cuts = [0, 3, 4, 7]
+    parts = [
+        _simulate(book, firms, rates[a:b], n_paths=b - a, seed=5, keep="full", first_path=a)
+        for a, b in itertools.pairwise(cuts)
+    ]
+    got = _concat_results(parts)
+    assert got.n_paths == ref.n_paths == 7
+    assert got.spread_unconverged == ref.spread_unconverged
+    for name in (
+        "base_rate",
+        "interest_sum",
+        "ebit_sum",
+        "below_count",
+        "below_debt",
+        "distressed_count",
+        "distressed_debt",
+        "interest",
+        "ebit",
+        "coverage",
+        "repriced_debt",
+    ):
+        np.testing.assert_array_equal(getattr(got, name), getattr(ref, name), err_msg=name)
+    with pytest.raises(InputError, match="no results"):
+        _concat_results([])
+    short = simulate(book, firms, rates[:, :10], n_paths=7, seed=5)
+    with pytest.raises(InputError, match="different inputs"):
+        _concat_results([ref, short])
+    with pytest.raises(InputError, match="first_path"):
+        _simulate(book, firms, rates, seed=5, first_path=-1)
