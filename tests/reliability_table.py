@@ -229,6 +229,8 @@ NOT_APPLICABLE: dict[str, str] = {
         for n in ("DataWarning", "DivergenceWarning", "InputError", "OutOfRangeWarning")
     },
     "cost.INPUTS": "constant tuple of input names",
+    "plotting.coverage_fan": "takes a RefinancingResult object (no array argument); covered "
+    "with the refinancing module",
     "rotation.FAMA_FRENCH_3X3": "constant mapping of portfolio names",
     "flows.FlowSimulation": _DISP_NA + " (simulate_flows); its methods are covered",
     "risk.CVaRAllocation": _DISP_NA + " (cvar_position_limits); its methods are covered",
@@ -523,6 +525,49 @@ ENTRIES: dict[str, Entry] = {
         "plotting.concentration_over_time",  # type: ignore[arg-type]
         lambda: {"data": caps()},
         {"data": Arg("nonneg", frame_only=True)},
+        fuzz=False,
+    ),
+    "plotting.cost_contributions": Entry(
+        "plotting.cost_contributions",  # type: ignore[arg-type]
+        lambda: {"parts": cost.DivergenceCost(min_periods=6).contributions(**cost_inputs())},
+        {"parts": Arg()},
+        fuzz=False,
+    ),
+    "plotting.maturity_wall": Entry(
+        "plotting.maturity_wall",  # type: ignore[arg-type]
+        lambda: {
+            "wall": pd.DataFrame(
+                {"SME": [6.0, 3.0, 1.0], "mega-cap": [1.0, 1.0, 8.0]},
+                index=pd.RangeIndex(1, 4, name="year"),
+            )
+        },
+        {"wall": Arg("nonneg", frame_only=True)},
+        fuzz=False,
+    ),
+    "plotting.implied_vs_realized_correlation": Entry(
+        "plotting.implied_vs_realized_correlation",  # type: ignore[arg-type]
+        lambda: {
+            "implied": _series([0.5, 0.6, 0.4, 0.5, 0.55, 0.45], "imp"),
+            "realized": _series([0.3, 0.7, 0.2, 0.4, 0.5, 0.35], "real"),
+        },
+        {
+            "implied": Arg(why_signed="correlations can be negative"),
+            "realized": Arg(why_signed="correlations can be negative"),
+        },
+        not_applicable={
+            ("implied", "mismatched_index"): "documented: two Series are aligned on the union "
+            "of their indexes",
+            ("realized", "mismatched_index"): "documented: two Series are aligned on the union "
+            "of their indexes",
+            ("implied", "mismatched_shape"): "two Series of different lengths are aligned on "
+            "the union of their indexes (documented)",
+            ("realized", "mismatched_shape"): "two Series of different lengths are aligned on "
+            "the union of their indexes (documented)",
+        },
+        expect={
+            ("implied", "three_d"): (TypeError, "documented: one Series and one array"),
+            ("realized", "three_d"): (TypeError, "documented: one Series and one array"),
+        },
         fuzz=False,
     ),
     # dispersion ----------------------------------------------------------------------------
