@@ -119,3 +119,25 @@ def test_frame_copy_is_c_contiguous_and_independent() -> None:
     nullable = pd.DataFrame({"a": pd.array([1, None], dtype="Int64"), "b": [1.0, 2.0]})
     out, _ = as_array(nullable, "x")
     assert out.flags.c_contiguous and np.isnan(out[1, 0])
+
+
+def test_max_abs_rejects_magnitudes_that_would_overflow_squares() -> None:
+    # 1e200 squared is 1e400 > float64 max (1.8e308): rejected by the default bound MAX_ABS
+    with pytest.raises(InputError, match=r"v has 1 value\(s\) larger than 1e\+100"):
+        as_array([1.0, -1e200], "v")
+    with pytest.raises(InputError, match="larger than"):
+        as_array([np.inf, 1e200], "v", allow_inf=True)
+    values, _ = as_array([1e200], "v", max_abs=None)
+    assert values[0] == 1e200
+    values, _ = as_array([1e100, -1e100], "v")  # the bound itself is accepted
+    assert values[1] == -1e100
+
+
+def test_positive_inputs_have_a_floor() -> None:
+    # 1.0 / 5e-324 overflows: a strictly positive divisor below MIN_POSITIVE is rejected
+    with pytest.raises(InputError, match=r"p has 1 value\(s\) below 1e-100"):
+        as_array([1.0, 5e-324], "p", positive=True)
+    values, _ = as_array([1e-100, 1.0], "p", positive=True)  # the floor itself is accepted
+    assert values[0] == 1e-100
+    values, _ = as_array([5e-324], "p", nonnegative=True)  # only positive=True has the floor
+    assert values[0] == 5e-324

@@ -27,6 +27,8 @@ from divergence._typing import BoolArray, FloatArray, GroupsLike, SeedLike
 from divergence.errors import InputError
 
 __all__ = [
+    "MAX_ABS",
+    "MIN_POSITIVE",
     "NAN_POLICIES",
     "Meta",
     "as_array",
@@ -46,6 +48,15 @@ __all__ = [
 ]
 
 NAN_POLICIES: tuple[str, ...] = ("omit", "propagate", "raise")
+
+#: Largest accepted magnitude of an input value. No price, size, return, rate or volatility in
+#: any unit comes near it, and below it squares and pairwise products stay finite in float64
+#: (1e200 << 1.8e308), so quadratic statistics cannot overflow into inf or a RuntimeWarning.
+MAX_ABS: float = 1e100
+
+#: Smallest accepted value of a strictly positive input (``positive=True``: prices, index
+#: levels, times). Such inputs are divided by; below 1/MAX_ABS the quotient could overflow.
+MIN_POSITIVE: float = 1e-100
 
 Kind = Literal["ndarray", "series", "frame"]
 
@@ -246,6 +257,7 @@ def as_array(
     min_size: int = 1,
     copy: bool = True,
     order: Literal["C", "K"] = "C",
+    max_abs: float | None = MAX_ABS,
 ) -> tuple[FloatArray, Meta]:
     """Coerce ``x`` to a float64 copy (or read-only view) and check it.
 
@@ -261,7 +273,8 @@ def as_array(
         Whether NaN may appear, whether an input with no non-NaN value is accepted, and whether
         ``±inf`` may appear.
     nonnegative, positive : bool
-        Require ``x >= 0`` or ``x > 0`` wherever ``x`` is not NaN.
+        Require ``x >= 0`` or ``x > 0`` wherever ``x`` is not NaN; ``positive`` also requires
+        ``x >= MIN_POSITIVE`` (1e-100), since such inputs are used as divisors.
     min_size : int
         Minimum length along the last axis (and at least one row).
     copy : bool, default True
@@ -272,6 +285,8 @@ def as_array(
         bit-identical results for ndarray and DataFrame inputs) or ``"K"`` (keep the input's
         layout; a DataFrame stays column-major, which saves a transposing copy for
         element-wise and matrix-product work).
+    max_abs : float or None, default :data:`MAX_ABS` (1e100)
+        Largest accepted ``abs(x)`` (finite values); None for no bound.
 
     Returns
     -------
@@ -308,6 +323,7 @@ def as_array(
         allow_inf,
         nonnegative=nonnegative,
         positive=positive,
+        max_abs=max_abs,
     )
     return values, meta
 
@@ -321,6 +337,7 @@ def _check_values(
     *,
     nonnegative: bool,
     positive: bool,
+    max_abs: float | None = None,
 ) -> None:
     """Range checks with allocation-free reductions; full masks only to report a failure."""
     name = meta.name
@@ -353,9 +370,30 @@ def _check_values(
             f"{name} must be strictly positive; {int(bad.sum())} value(s) are not; "
             f"first {meta.locate(bad)}"
         )
+    if positive and lo < MIN_POSITIVE:
+        bad = values < MIN_POSITIVE
+        raise InputError(
+            f"{name} has {int(bad.sum())} value(s) below {MIN_POSITIVE:g}: too small for a "
+            f"strictly positive price, level or time (it is divided by); first {meta.locate(bad)}"
+        )
     if nonnegative and lo < 0:
         bad = values < 0
         raise InputError(f"{name} has {int(bad.sum())} negative value(s); first {meta.locate(bad)}")
+    if max_abs is not None:
+        big_lo = lo < -max_abs and not np.isinf(lo)
+        big_hi = hi > max_abs and not np.isinf(hi)
+        if big_lo or big_hi or (has_inf and _any_big(values, max_abs)):
+            big = np.isfinite(values) & (np.abs(values) > max_abs)
+            if big.any():
+                raise InputError(
+                    f"{name} has {int(big.sum())} value(s) larger than {max_abs:g} in magnitude "
+                    f"(not a price, size, return or rate in any unit); first {meta.locate(big)}"
+                )
+
+
+def _any_big(values: FloatArray, max_abs: float) -> bool:
+    with np.errstate(invalid="ignore"):
+        return bool((np.isfinite(values) & (np.abs(values) > max_abs)).any())
 
 
 def as_panel(x: object, name: str, **checks: Any) -> tuple[FloatArray, Meta]:

@@ -46,7 +46,16 @@ class _Inputs:
 
     __slots__ = ("caps_lag", "meta", "nan_rows", "returns", "weights")
 
-    def __init__(self, returns: object, market_caps: object | None, nan_policy: str) -> None:
+    def __init__(
+        self,
+        returns: object,
+        market_caps: object | None,
+        nan_policy: str,
+        *,
+        caps_required: bool = False,
+    ) -> None:
+        if market_caps is None and caps_required:
+            raise TypeError("market_caps is required, got None")
         r, meta = as_array(returns, "returns", ndim=2)
         below = r < -1.0
         if below.any():
@@ -186,7 +195,7 @@ def weighting_gap(
     InputError
         As :func:`index_return`.
     TypeError
-        Non-numeric input.
+        Non-numeric input, or ``market_caps`` is None.
 
     Notes
     -----
@@ -213,7 +222,7 @@ def weighting_gap(
     >>> print(weighting_gap(rets, caps).round(4))
     [  nan 0.05]
     """
-    inp = _Inputs(returns, market_caps, nan_policy)
+    inp = _Inputs(returns, market_caps, nan_policy, caps_required=True)
     cap = inp.index()
     # equal weights over the same names as the cap-weighted leg
     eligible = ~np.isnan(inp.weights)
@@ -248,7 +257,7 @@ def return_contributions(
     InputError
         As :func:`index_return`.
     TypeError
-        Non-numeric input.
+        Non-numeric input, or ``market_caps`` is None.
 
     Notes
     -----
@@ -268,7 +277,7 @@ def return_contributions(
     >>> print(return_contributions(rets, caps)[1].round(4))
     [ 0.075 -0.025]
     """
-    inp = _Inputs(returns, market_caps, nan_policy)
+    inp = _Inputs(returns, market_caps, nan_policy, caps_required=True)
     return inp.meta.wrap_like(inp.mask_rows(inp.contributions()))
 
 
@@ -304,7 +313,7 @@ def top_k_contribution_share(
     InputError
         ``k < 1``, or as :func:`index_return`.
     TypeError
-        ``k`` not an integer; non-numeric input.
+        ``k`` not an integer; non-numeric input; ``market_caps`` is None.
 
     Notes
     -----
@@ -333,7 +342,7 @@ def top_k_contribution_share(
     [nan 1.5]
     """
     kk = check_int(k, "k", minimum=1)
-    inp = _Inputs(returns, market_caps, nan_policy)
+    inp = _Inputs(returns, market_caps, nan_policy, caps_required=True)
     contrib = inp.contributions()
     total = inp.index()
     if inp.caps_lag is None:  # pragma: no cover - market_caps is required by the signature

@@ -105,6 +105,10 @@ def _sorted_desc(values: FloatArray) -> tuple[FloatArray, FloatArray]:
     return np.where(np.isnan(s), 0.0, s), n
 
 
+#: Below this row total, ``total**2`` (and sums of squares) underflow towards zero.
+_TINY_TOTAL = 1e-140
+
+
 def _hhi_core(values: FloatArray, need_n: bool) -> tuple[FloatArray, FloatArray, BoolArray]:
     """HHI per row in two passes over ``values`` (sizes are validated non-negative)."""
     filled = np.fmax(values, 0.0)  # NaN -> 0 in one pass: fmax ignores NaN, and x >= 0
@@ -112,7 +116,12 @@ def _hhi_core(values: FloatArray, need_n: bool) -> tuple[FloatArray, FloatArray,
     sq = np.einsum("ij,ij->i", filled, filled)
     n = row_count(values) if need_n else np.where(total > 0, 1.0, 0.0)
     ok = total > 0
-    return _safe_div(sq, total * total, ok), n, ok
+    out = _safe_div(sq, total * total, ok & (total > _TINY_TOTAL))
+    tiny = ok & (total <= _TINY_TOTAL)
+    if tiny.any():  # total**2 underflows: compute from shares instead (rare, so no extra pass)
+        shares = filled[tiny] / total[tiny, None]
+        out[tiny] = np.einsum("ij,ij->i", shares, shares)
+    return out, n, ok
 
 
 # --------------------------------------------------------------------------- weights

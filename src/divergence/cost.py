@@ -365,12 +365,19 @@ class DivergenceCost:
 
     # ----------------------------------------------------------------- internals
     def _inputs(
-        self, delta_r: object, i_c: object, l_s: object, *, strict: bool = True
+        self,
+        delta_r: object,
+        i_c: object,
+        l_s: object,
+        *,
+        strict: bool = True,
+        container: str | None = None,
     ) -> tuple[FloatArray, Meta]:
         """Signed scores as an (n, 3) array, and the layout of the first input given.
 
         An input passed as None scores 0 (``strict``: only allowed with weight 0) or NaN
-        (``strict=False``, used by :meth:`scores`).
+        (``strict=False``, used by :meth:`scores`). ``container`` names the argument the
+        inputs came from in error messages (``components['i_c']``).
         """
         raw = {"delta_r": delta_r, "i_c": i_c, "l_s": l_s}
         metas: list[Meta] = []
@@ -383,7 +390,7 @@ class DivergenceCost:
                         "or set its weight to 0"
                     )
                 continue
-            v, m = as_array(x, name, ndim=1)
+            v, m = as_array(x, name if container is None else f"{container}[{name!r}]", ndim=1)
             metas.append(m)
             cols[name] = v
         if not metas:
@@ -795,7 +802,9 @@ class DivergenceCost:
             scoring=scoring_,  # type: ignore[arg-type]
             min_periods=min_periods,
         )
-        s, meta = scorer._inputs(comp.get("delta_r"), comp.get("i_c"), comp.get("l_s"))
+        s, meta = scorer._inputs(
+            comp.get("delta_r"), comp.get("i_c"), comp.get("l_s"), container="components"
+        )
         y, ymeta = as_array(target, "target", ndim=1)
         check_same_layout(meta, ymeta)
         cols = {name: s[:, INPUTS.index(name)] for name in present}

@@ -85,6 +85,21 @@ class FlowSimulation:
         Rounds of short covering in each step (0 when no stop was hit).
     assets : tuple
         Asset labels (the input Series index, or ``0 .. n-1``).
+
+    Notes
+    -----
+    Built by :func:`simulate_flows` only; the arrays are read-only views, so a result can be
+    shared without copying. :meth:`to_frame` gives one row per step of aggregate quantities,
+    :meth:`panel` one per-asset field as a (step x asset) DataFrame.
+
+    Examples
+    --------
+    >>> from divergence.flows import simulate_flows
+    >>> res = simulate_flows([60.0, 30.0, 10.0], n_steps=2, passive_flows=1.0)
+    >>> res.n_steps, res.caps.shape
+    (2, (3, 3))
+    >>> print(res.panel("weights").iloc[-1].round(2).tolist())
+    [0.6, 0.3, 0.1]
     """
 
     caps: FloatArray
@@ -116,6 +131,13 @@ class FlowSimulation:
             ``passive_flow`` (net money), ``capitulation_buys`` (gross money moved into
             underweights; capitulation is self-financing so its net is zero),
             ``short_covering_flow``, ``tracking_error``, ``cascade_iterations``.
+
+        Examples
+        --------
+        >>> from divergence.flows import simulate_flows
+        >>> res = simulate_flows([60.0, 30.0, 10.0], n_steps=2, passive_flows=1.0)
+        >>> print(res.to_frame()["total_cap"].tolist())
+        [100.0, 105.0, 110.0]
         """
         idx = pd.RangeIndex(self.caps.shape[0], name="step")
         cap = self.capitulation_flow
@@ -158,6 +180,18 @@ class FlowSimulation:
         -------
         DataFrame
             Index ``step``, columns the asset labels.
+
+        Raises
+        ------
+        InputError
+            Unknown ``field``.
+
+        Examples
+        --------
+        >>> from divergence.flows import simulate_flows
+        >>> res = simulate_flows([60.0, 30.0, 10.0], n_steps=2, passive_flows=1.0)
+        >>> print(res.panel("caps").iloc[-1].round(2).tolist())
+        [66.0, 33.0, 11.0]
         """
         name = check_option(field, "field", _PANELS)
         values = getattr(self, name)
@@ -350,7 +384,8 @@ def _per_asset(value: object, name: str, n: int, caps_meta: Meta, **checks: Any)
         return np.full(n, arr[0])
     if arr.shape[0] != n:
         raise InputError(
-            f"{name} must be a scalar or have one value per asset ({n}), got {arr.shape[0]}"
+            f"{name} must be a scalar or have one value per asset of market_caps ({n}), "
+            f"got {arr.shape[0]}"
         )
     _check_labels(meta, caps_meta)
     return arr
@@ -571,7 +606,8 @@ def simulate_flows(
         )
         if aw.shape[0] != n:
             raise InputError(
-                f"active_weights must have one weight per asset ({n}), got {aw.shape[0]}"
+                f"active_weights must have one weight per asset of market_caps ({n}), "
+                f"got {aw.shape[0]}"
             )
         _check_labels(aw_meta, cmeta)
         if aw.sum() <= 0.0:

@@ -187,7 +187,11 @@ def concentration_over_time(
     kk = check_int(k, "k", minimum=1)
     profile_cols: Sequence[str] = list(_LABELS)
     is_profile = list(data.columns) == list(profile_cols)
-    prof = data if is_profile else _conc.concentration_profile(data, k=kk)
+    if is_profile:
+        prof = data
+    else:
+        as_array(data, "data", ndim=2, nonnegative=True)  # errors name the argument
+        prof = _conc.concentration_profile(data, k=kk)
     series = prof[measure].astype(np.float64)
     if isinstance(series.index, pd.DatetimeIndex) and len(series) > 1:
         days = series.index.to_series().diff().dt.days.to_numpy()[1:]

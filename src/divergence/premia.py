@@ -183,8 +183,8 @@ def annualized_inflation(price_index: PanelLike, periods: int, *, periods_per_ye
     Raises
     ------
     InputError
-        Non-positive or infinite price levels; ``periods`` < 1 or longer than the data;
-        ``periods_per_year`` < 1.
+        Non-positive or infinite price levels; price changes so extreme that the annualised
+        rate overflows; ``periods`` < 1 or longer than the data; ``periods_per_year`` < 1.
     TypeError
         Non-integer ``periods`` or ``periods_per_year``; non-numeric input.
 
@@ -213,8 +213,14 @@ def annualized_inflation(price_index: PanelLike, periods: int, *, periods_per_ye
     k = check_lag(periods, values.shape[0], "periods")
     m = check_int(periods_per_year, "periods_per_year", minimum=1)
     ratio = safe_divide(values, lag_rows(values, k))
-    with np.errstate(invalid="ignore"):
+    with np.errstate(invalid="ignore", over="ignore"):
         out = np.power(ratio, m / k) - 1.0
+    beyond = np.isinf(out)
+    if beyond.any():
+        raise InputError(
+            f"price_index implies an annualised inflation beyond float range (above 1e308) in "
+            f"{int(beyond.sum())} value(s); first {meta.locate(beyond)}. Check the units."
+        )
     return meta.wrap_like(out)
 
 

@@ -43,12 +43,18 @@ def _series_pair(
     return nv, pv, nm
 
 
-def _growth(values: FloatArray, k: int, ppy: int | None) -> FloatArray:
+def _growth(values: FloatArray, k: int, ppy: int | None, meta: Meta, what: str) -> FloatArray:
     ratio = safe_divide(values, lag_rows(values, k))
     if ppy is None:
         return ratio - 1.0
-    with np.errstate(invalid="ignore"):
+    with np.errstate(invalid="ignore", over="ignore"):
         out: FloatArray = np.power(ratio, ppy / k) - 1.0
+    beyond = np.isinf(out)
+    if beyond.any():
+        raise InputError(
+            f"{what} implies annualised growth beyond float range (above 1e308) in "
+            f"{int(beyond.sum())} value(s); first {meta.locate(beyond)}. Check the units."
+        )
     return out
 
 
@@ -140,7 +146,8 @@ def real_growth(
     Raises
     ------
     InputError
-        Non-positive levels; layouts differ; ``periods`` < 1 or longer than the data.
+        Non-positive levels; layouts differ; ``periods`` < 1 or longer than the data; growth
+        so extreme that the annualised rate overflows.
     TypeError
         Non-integer ``periods`` / ``periods_per_year``; non-numeric input.
 
@@ -163,7 +170,7 @@ def real_growth(
     """
     nv, pv, nm = _series_pair(nominal, price_index, positive_nominal=True)
     k, m = _periods(periods, periods_per_year, nv.shape[0])
-    return nm.wrap_like(_growth(nv / pv, k, m))
+    return nm.wrap_like(_growth(nv / pv, k, m, nm, "nominal / price_index"))
 
 
 def nominal_illusion(
@@ -221,7 +228,8 @@ def nominal_illusion(
     """
     nv, pv, nm = _series_pair(nominal, price_index, positive_nominal=True)
     k, m = _periods(periods, periods_per_year, nv.shape[0])
-    return nm.wrap_like(_growth(nv, k, m) - _growth(nv / pv, k, m))
+    nominal_growth = _growth(nv, k, m, nm, "nominal")
+    return nm.wrap_like(nominal_growth - _growth(nv / pv, k, m, nm, "nominal / price_index"))
 
 
 def real_cost_of_capital(

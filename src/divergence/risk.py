@@ -370,6 +370,26 @@ class CVaRAllocation:
         Number of tail scenarios (portfolio loss at or beyond the VaR).
     assets : tuple
         Asset labels.
+
+    Notes
+    -----
+    Built by :func:`cvar_position_limits` only. The Euler contributions add up to the
+    portfolio CVaR because historical CVaR is positively homogeneous of degree one in the
+    weights; ``limits`` are first-order (they ignore how the tail set moves with the weights).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from divergence.risk import cvar_position_limits
+    >>> r = np.array([[-0.04, -0.01], [0.01, 0.02], [-0.02, 0.00], [0.03, -0.01]])
+    >>> res = cvar_position_limits(r, 0.01, weights=[0.5, 0.5], confidence=0.75)
+    >>> res.within_budget
+    False
+    >>> print(res.to_frame()[["contribution", "utilisation"]].round(3).to_string())
+           contribution  utilisation
+    asset
+    0             0.020          2.0
+    1             0.005          0.5
     """
 
     weights: FloatArray
@@ -395,6 +415,15 @@ class CVaRAllocation:
         DataFrame
             Index ``asset``; columns ``weight``, ``contribution``, ``share`` (of the portfolio
             CVaR), ``budget``, ``utilisation``, ``limit``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from divergence.risk import cvar_position_limits
+        >>> r = np.array([[-0.04, -0.01], [0.01, 0.02], [-0.02, 0.00], [0.03, -0.01]])
+        >>> res = cvar_position_limits(r, 0.01, weights=[0.5, 0.5], confidence=0.75)
+        >>> print(res.to_frame()["share"].round(2).tolist())
+        [0.8, 0.2]
         """
         share = (
             self.contributions / self.portfolio_cvar
@@ -446,8 +475,9 @@ def cvar_position_limits(
     Raises
     ------
     InputError
-        NaN or infinite returns, 1-D or 3-D returns, a weight/budget vector of the wrong length,
-        a negative budget, ``confidence`` outside (0, 1).
+        NaN or infinite returns, 1-D or 3-D returns, a weight/budget vector of the wrong length
+        (or, as a Series, labelled differently from the columns of ``returns``), a negative
+        budget, ``confidence`` outside (0, 1).
     TypeError
         Non-numeric input.
 
@@ -493,12 +523,13 @@ def cvar_position_limits(
     if weights is None:
         w = np.full(n_assets, 1.0 / n_assets)
     else:
-        w, _ = as_array(weights, "weights", ndim=1, allow_nan=False)
+        w, wmeta = as_array(weights, "weights", ndim=1, allow_nan=False)
         if w.shape[0] != n_assets:
             raise InputError(
-                f"weights must have one value per asset ({n_assets}), got {w.shape[0]}"
+                f"weights must have one value per column of returns ({n_assets}), got {w.shape[0]}"
             )
-    b = _vector(budget, "budget", n_assets)
+        _check_asset_labels(wmeta, meta)
+    b = _vector(budget, "budget", n_assets, meta)
     p = _tail_probability(confidence)
     port = values @ w
     var, _ = _historical(port[:, None], p)
@@ -516,15 +547,27 @@ def cvar_position_limits(
     return CVaRAllocation(w, contrib, b, util, limits, port_var, cvar, n_tail, labels)
 
 
-def _vector(value: object, name: str, n: int) -> FloatArray:
+def _check_asset_labels(vmeta: Meta, meta: Meta) -> None:
+    """A per-asset Series must be labelled like the columns of the returns panel."""
+    labelled = vmeta.kind == "series" and meta.columns is not None and vmeta.index is not None
+    if labelled and not vmeta.index.equals(meta.columns):  # type: ignore[union-attr]
+        raise InputError(
+            f"{vmeta.name}'s index does not match the columns of {meta.name}; "
+            "reindex it to the same names in the same order"
+        )
+
+
+def _vector(value: object, name: str, n: int, meta: Meta) -> FloatArray:
     raw = np.atleast_1d(np.asarray(value)) if np.isscalar(value) else value
-    arr, _ = as_array(raw, name, ndim=1, allow_nan=False, nonnegative=True)
+    arr, vmeta = as_array(raw, name, ndim=1, allow_nan=False, nonnegative=True)
     if arr.shape[0] == 1 and n != 1:
         return np.full(n, arr[0])
     if arr.shape[0] != n:
         raise InputError(
-            f"{name} must be a scalar or have one value per asset ({n}), got {arr.shape[0]}"
+            f"{name} must be a scalar or have one value per column of {meta.name} ({n}), "
+            f"got {arr.shape[0]}"
         )
+    _check_asset_labels(vmeta, meta)
     return arr
 
 
@@ -671,8 +714,13 @@ def _rolling_corr(x: FloatArray, y: FloatArray, w: int) -> FloatArray:
     del sx, sy
     if has_nan:
         ok &= _window_sum(nan.astype(np.float64), w) == 0.0
-    vx *= vy
+    # sqrt of each variance term before the product (the product of the terms could overflow);
+    # a rounding-negative term is clamped (its rows are not ok and end NaN)
+    np.maximum(vx, 0.0, out=vx)
     np.sqrt(vx, out=vx)
+    np.maximum(vy, 0.0, out=vy)
+    np.sqrt(vy, out=vy)
+    vx *= vy
     out = np.full((n_rows, n_cols), np.nan)
     rho = out[w - 1 :]
     np.divide(sxy, vx, out=rho, where=ok)
@@ -714,7 +762,8 @@ def bond_returns_from_yields(
     Raises
     ------
     InputError
-        Non-positive ``periods_per_year`` or ``maturity``, infinite values, empty input.
+        Non-positive ``periods_per_year`` or ``maturity``, infinite values, yields at or below
+        -1 (-100%), empty input.
     TypeError
         Non-numeric input.
 
@@ -757,6 +806,12 @@ def bond_returns_from_yields(
     -0.07448
     """
     y, meta = as_array(yields, "yields", ndim=1)
+    below = y <= -1.0
+    if below.any():
+        raise InputError(
+            f"yields has {int(below.sum())} value(s) at or below -1 (-100%): not a decimal yield; "
+            f"first {meta.locate(below)}"
+        )
     f = check_float(periods_per_year, "periods_per_year", minimum=0.0, inclusive=(False, True))
     mat = check_float(maturity, "maturity", minimum=0.0, inclusive=(False, True))
     m = check_int(coupons_per_year, "coupons_per_year", minimum=1)

@@ -413,7 +413,7 @@ def relative_performance(
     ------
     InputError
         Returns below -1 (or a benchmark of -1 with ``cumulative``), row counts or indexes that
-        differ, infinite values.
+        differ, infinite values, cumulative wealth beyond float range.
     TypeError
         Non-numeric input or non-boolean ``cumulative``.
 
@@ -464,7 +464,14 @@ def relative_performance(
         step = np.where(
             valid, np.log1p(np.where(valid, r, 0.0)) - np.log1p(np.where(valid, bb, 0.0)), 0.0
         )
-    out = np.where(valid, np.expm1(np.cumsum(step, axis=0)), np.nan)
+    with np.errstate(over="ignore"):
+        out = np.where(valid, np.expm1(np.cumsum(step, axis=0)), np.nan)
+    beyond = np.isinf(out)
+    if beyond.any():
+        raise InputError(
+            f"returns compound to relative wealth beyond float range (above 1e308) in "
+            f"{int(beyond.sum())} value(s); first {meta.locate(beyond)}. Check the units."
+        )
     return meta.wrap_like(out)
 
 
@@ -543,7 +550,7 @@ def sector_spread(
     if weights is None:
         w = np.where(np.isnan(r), np.nan, 1.0)
     else:
-        w, wmeta = as_array(weights, "weights", ndim=2, nonnegative=True, allow_all_nan=True)
+        w, wmeta = as_array(weights, "weights", ndim=2, nonnegative=True)
         check_same_layout(meta, wmeta)
         w = np.where(np.isnan(r), np.nan, w)
     n = r.shape[1]

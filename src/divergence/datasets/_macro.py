@@ -210,6 +210,11 @@ def load_sp500_index() -> pd.DataFrame:
         Index ``date``; columns ``open``, ``high``, ``low``, ``close``, ``adj_close`` (index
         points) and ``volume`` (shares).
 
+    Notes
+    -----
+    ``close`` is the price index (no dividends); ``adj_close`` equals it for an index. Daily
+    simple returns are ``close.pct_change()``.
+
     References
     ----------
     .. [1] Sheppard, K., arch (package data ``sp500``); values from Yahoo Finance.
@@ -251,6 +256,12 @@ def load_fama_french(dataset: Literal["portfolios", "factors"] = "portfolios") -
     ------
     InputError
         Unknown ``dataset``.
+
+    Notes
+    -----
+    ``RF`` is the one-month Treasury bill rate of the source. Portfolio columns are total, not
+    excess, returns: the excess return is ``portfolio - RF``; ``MktRF`` is already an excess
+    return.
 
     References
     ----------

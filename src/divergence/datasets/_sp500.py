@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from divergence._validation import check_bool
 from divergence.datasets._io import read_csv, with_provenance
 
 __all__ = [
@@ -52,6 +53,11 @@ def load_sp500_market_caps(*, merge_share_classes: bool = True, long: bool = Fal
         NaN where a name is not in that snapshot or its cap is missing. ``attrs["source"]`` and
         ``attrs["license"]`` record the provenance.
 
+    Raises
+    ------
+    TypeError
+        ``merge_share_classes`` or ``long`` is not a bool.
+
     Notes
     -----
     Full (not float-adjusted) market caps, so weights differ from S&P's published index
@@ -72,6 +78,8 @@ def load_sp500_market_caps(*, merge_share_classes: bool = True, long: bool = Fal
     >>> print(caps.index[0].date(), caps.index[-1].date())
     2012-12-27 2026-08-20
     """
+    merge_share_classes = check_bool(merge_share_classes, "merge_share_classes")
+    long = check_bool(long, "long")
     raw = read_csv("sp500_market_caps", parse_dates=["snapshot_date"])
     raw["symbol"] = raw["symbol"].astype(str).map(_normalise_ticker)
     if merge_share_classes:
@@ -140,6 +148,16 @@ def load_sp500_constituents() -> pd.DataFrame:
         Index ``symbol``; columns ``security``, ``sector``, ``sub_industry``,
         ``headquarters``, ``date_added``, ``cik``, ``founded``.
 
+    Notes
+    -----
+    One list at one date: using today's sectors for past dates assumes names never changed
+    sector (GICS was reorganised in 2018 and 2023) and ignores names that left the index.
+
+    References
+    ----------
+    .. [1] github.com/datasets/s-and-p-500-companies, ``data/constituents.csv`` (scraped
+       from Wikipedia's "List of S&P 500 companies"); see ``REGISTRY["sp500_constituents"]``.
+
     Examples
     --------
     >>> from divergence.datasets import load_sp500_constituents
@@ -187,6 +205,12 @@ def load_sp500_daily_market_caps() -> pd.DataFrame:
 
     Share counts between snapshots are held fixed, so buybacks and issuance enter in steps.
     The snapshots are full (not float-adjusted) caps.
+
+    References
+    ----------
+    .. [1] Prices: Nugent, C., "S&P 500 stock data" (Kaggle, CC0), via
+       github.com/CNuge/kaggle-code; caps: github.com/datasets/s-and-p-500-companies-financials
+       (values from Yahoo Finance). See ``REGISTRY``.
 
     Examples
     --------

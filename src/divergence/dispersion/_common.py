@@ -18,7 +18,7 @@ def cross_weights(weights: object, meta: Meta, shape2d: tuple[int, int]) -> Floa
     ``weights`` may have the layout of the panel itself, or be one weight per name (1-D, used
     for every row) when the panel is 2-D. Non-negative; NaN = name absent.
     """
-    w, wmeta = as_array(weights, "weights", ndim=(1, 2), nonnegative=True, allow_all_nan=True)
+    w, wmeta = as_array(weights, "weights", ndim=(1, 2), nonnegative=True)
     n_rows, n_names = shape2d
     if wmeta.ndim == meta.ndim:
         check_same_layout(meta, wmeta)
@@ -52,9 +52,7 @@ def per_row_values(
     """A scalar (one cross-section) or a 1-D series with one value per row of ``meta``."""
     if isinstance(x, int | float | np.integer | np.floating) and not isinstance(x, bool | np.bool_):
         x = [x]
-    v, vmeta = as_array(
-        x, name, ndim=1, nonnegative=nonnegative, positive=positive, allow_all_nan=True
-    )
+    v, vmeta = as_array(x, name, ndim=1, nonnegative=nonnegative, positive=positive)
     if v.size != n_rows:
         want = "a single value" if meta.ndim == 1 else f"{n_rows} values (one per row)"
         raise InputError(f"{name} must hold {want} to match {meta.name}, got {v.size}")

@@ -55,6 +55,8 @@ def realized_correlation(
     ndarray or Series
         One value per row (the window ending at that row), NaN for the first ``window - 1``
         rows and where fewer than two names qualify. pandas in -> Series on the same index.
+        Within [-1, 1]: rounding beyond it (inputs spanning many orders of magnitude) is
+        clipped.
 
     Raises
     ------
@@ -154,7 +156,7 @@ def realized_correlation(
         den = p1**2 - p2
         rho = safe_divide(var_y - p2, den, (n >= 2) & (den > 0))
     out = np.full(n_rows, np.nan)
-    out[w_len - 1 :] = rho
+    out[w_len - 1 :] = np.clip(rho, -1.0, 1.0)  # an average correlation; rounding can exceed
     return meta.wrap_rows(out, name=f"realized_correlation_{how}")
 
 

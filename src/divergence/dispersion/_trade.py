@@ -37,6 +37,20 @@ class DispersionTradePnL:
         Variance notionals of the member legs (money per vol point squared).
     weighting : str
         The weighting scheme used.
+
+    Notes
+    -----
+    Built by :func:`dispersion_trade_pnl` only. ``total`` is the index leg plus the sum of the
+    member legs, so a flat trade (implied equal to realised on every leg) has zero P&L.
+
+    Examples
+    --------
+    >>> from divergence.dispersion import dispersion_trade_pnl
+    >>> pnl = dispersion_trade_pnl(0.20, [0.30, 0.30], 0.18, [0.30, 0.30], [0.5, 0.5],
+    ...                            notional=10_000)
+    >>> print(pnl.to_frame().round(1).to_string())
+       index_leg  constituent_legs    total
+    0    19000.0               0.0  19000.0
     """
 
     index_leg: Any
@@ -47,7 +61,22 @@ class DispersionTradePnL:
     weighting: str
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per trade: ``index_leg``, ``constituent_legs`` (summed), ``total``."""
+        """One row per trade: ``index_leg``, ``constituent_legs`` (summed), ``total``.
+
+        Returns
+        -------
+        DataFrame
+            Columns ``index_leg``, ``constituent_legs`` (sum over members) and ``total``, in
+            money; indexed like ``total`` when it is a Series.
+
+        Examples
+        --------
+        >>> from divergence.dispersion import dispersion_trade_pnl
+        >>> pnl = dispersion_trade_pnl(0.20, [0.30, 0.30], 0.18, [0.30, 0.30], [0.5, 0.5])
+        >>> print(pnl.to_frame().round(2).to_string())
+           index_leg  constituent_legs  total
+        0        1.9               0.0    1.9
+        """
         idx = self.total.index if isinstance(self.total, pd.Series) else None
         legs = self.constituent_legs
         if isinstance(legs, pd.DataFrame):

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from divergence._typing import BoolArray, FloatArray, IntArray
-from divergence._validation import as_array, check_float, check_option
+from divergence._validation import as_array, check_float, check_option, check_same_rows
 from divergence.errors import InputError
 
 __all__ = [
@@ -589,8 +589,8 @@ def constant_maturity_variance(
     Raises
     ------
     InputError
-        Shapes differ, non-positive times, ``t_near >= t_next``, non-finite values,
-        ``target <= 0``.
+        Shapes or pandas indexes differ, negative variances, non-positive times,
+        ``t_near >= t_next``, non-finite values, ``target <= 0``.
     TypeError
         Non-numeric input.
 
@@ -635,7 +635,9 @@ def constant_maturity_variance(
             scalar = True
         else:
             scalar = False
-        arr, meta = as_array(value, name, ndim=1, allow_nan=True, positive=positive)
+        arr, meta = as_array(
+            value, name, ndim=1, allow_nan=True, positive=positive, nonnegative=not positive
+        )
         arrays.append(arr)
         metas.append((meta, scalar))
     v1, t1, v2, t2 = arrays
@@ -643,6 +645,9 @@ def constant_maturity_variance(
     for a, (meta, _) in zip(arrays, metas, strict=True):
         if a.size not in (1, size):
             raise InputError(f"{meta.name} has {a.size} values; expected 1 or {size}")
+    labelled = [m for m, _ in metas if m.is_pandas and m.shape[0] == size]
+    for other in labelled[1:]:
+        check_same_rows(labelled[0], other)
     bad = t1 >= t2 if t1.size == t2.size else np.broadcast_to(t1, size) >= t2
     if np.any(bad):
         raise InputError("t_near must be smaller than t_next")

@@ -1,0 +1,664 @@
+"""The reliability table: every public callable of divergence, with a valid call and its arrays.
+
+Shared by ``test_reliability_inventory.py`` (every public name is listed here),
+``test_reliability_bad_inputs.py`` (each array argument replaced by each bad value) and
+``test_reliability_fuzz.py`` (each array argument replaced by arbitrary arrays).
+
+An :class:`Entry` gives a factory ``good()`` returning the keyword arguments of one valid call
+(fresh objects each time) and, for each array-valued argument, an :class:`Arg` saying which values
+are legitimate: ``sign`` is ``"any"`` (negative values valid, with the reason), ``"nonneg"``,
+``"positive"`` or ``"gt_minus_one"`` (a simple return). Public names with no array argument (data
+loaders, exception classes, result containers built only by the library) are listed in
+:data:`NOT_APPLICABLE` with the reason.
+
+To cover a new public function, add an :class:`Entry` to :data:`ENTRIES` (and its module to
+:data:`MODULES` if new); the inventory test fails until that is done.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from divergence import breadth as br
+from divergence import concentration as conc
+from divergence import cost, flows, liquidity, premia, real, risk, rotation
+from divergence import dispersion as disp
+
+#: Public modules walked by the inventory test (refinancing and lags join when they land).
+MODULES: tuple[str, ...] = (
+    "concentration",
+    "breadth",
+    "premia",
+    "real",
+    "liquidity",
+    "cost",
+    "dispersion",
+    "flows",
+    "risk",
+    "rotation",
+    "plotting",
+    "datasets",
+    "errors",
+)
+
+D6 = pd.date_range("2024-01-31", periods=6, freq="ME")
+T3 = ["AAA", "BBB", "CCC"]
+
+
+def _frame(a: list[list[float]] | np.ndarray) -> pd.DataFrame:
+    arr = np.asarray(a, dtype=float)
+    return pd.DataFrame(arr, index=D6[: len(arr)], columns=T3[: arr.shape[1]])
+
+
+def _series(a: list[float] | np.ndarray, name: str = "x") -> pd.Series:
+    arr = np.asarray(a, dtype=float)
+    return pd.Series(arr, index=D6[: len(arr)], name=name)
+
+
+def caps() -> pd.DataFrame:
+    return _frame([[3.0, 1.0, 2.0], [4.0, 1.0, 1.5], [5.0, 2.0, 1.0], [4.5, 2.5, 1.2],
+                   [6.0, 2.0, 1.1], [6.5, 2.2, 1.0]])  # fmt: skip
+
+
+def rets() -> pd.DataFrame:
+    return _frame([[0.01, -0.02, 0.0], [0.03, 0.01, -0.01], [-0.02, 0.015, 0.005],
+                   [0.004, -0.01, 0.02], [0.012, 0.0, -0.006], [-0.015, 0.02, 0.01]])  # fmt: skip
+
+
+def level(start: float = 100.0, name: str = "x") -> pd.Series:
+    return _series(start * np.array([1.0, 1.01, 1.02, 1.025, 1.04, 1.05]), name)
+
+
+def rate(name: str = "x") -> pd.Series:
+    return _series([0.03, 0.035, 0.031, 0.04, 0.038, 0.042], name)
+
+
+def signed(name: str = "x") -> pd.Series:
+    return _series([0.01, -0.02, 0.015, 0.0, -0.005, 0.02], name)
+
+
+def vols() -> pd.DataFrame:
+    return _frame([[0.3, 0.25, 0.4], [0.32, 0.26, 0.38], [0.31, 0.27, 0.41], [0.3, 0.3, 0.4],
+                   [0.29, 0.28, 0.42], [0.33, 0.25, 0.39]])  # fmt: skip
+
+
+def vol_weights() -> pd.DataFrame:
+    return caps().div(caps().sum(axis=1), axis=0)
+
+
+def chain() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "strike": [80.0, 85, 90, 95, 100, 105, 110, 115, 120],
+            "call_bid": [20.02, 15.02, 10.09, 5.58, 2.28, 0.61, 0.07, 0.0, 0.0],
+            "call_ask": [20.12, 15.12, 10.19, 5.68, 2.38, 0.71, 0.17, 0.07, 0.05],
+            "put_bid": [0.0, 0.0, 0.02, 0.5, 2.2, 5.53, 9.98, 14.87, 19.85],
+            "put_ask": [0.05, 0.05, 0.12, 0.6, 2.3, 5.63, 10.08, 14.97, 19.95],
+        }
+    )
+
+
+def chains() -> pd.DataFrame:
+    one = chain()
+    return pd.concat([one.assign(expiry="A", t=30 / 365), one.assign(expiry="B", t=60 / 365)])
+
+
+def ff_grid() -> pd.DataFrame:
+    names = ["S1V1", "S1V3", "S1V5", "S3V1", "S3V3", "S3V5", "S5V1", "S5V3", "S5V5"]
+    rng = np.random.default_rng(3)
+    return pd.DataFrame(rng.normal(0.01, 0.03, (6, 9)), index=D6, columns=names)
+
+
+def cost_inputs() -> dict[str, Any]:
+    rng = np.random.default_rng(0)
+    idx = pd.date_range("2020-01-31", periods=24, freq="ME")
+    dr, ic, ls = rng.normal(size=(3, 24))
+    return {
+        "delta_r": pd.Series(dr, idx, name="delta_r"),
+        "i_c": pd.Series(20 + ic, idx, name="i_c"),
+        "l_s": pd.Series(ls, idx, name="l_s"),
+    }
+
+
+def long_pair() -> dict[str, Any]:
+    rng = np.random.default_rng(1)
+    idx = pd.date_range("2020-01-31", periods=30, freq="ME")
+    a, b = rng.normal(size=(2, 30))
+    return {"a": pd.Series(a, idx, name="a"), "b": pd.Series(a + b, idx, name="b")}
+
+
+SIGNED = "signed quantity: negative values are valid"
+
+
+@dataclass(frozen=True)
+class Arg:
+    """One array-valued argument: the sign its values must have, and whether None is valid."""
+
+    sign: str = "any"  # "any" | "nonneg" | "positive" | "gt_minus_one"
+    why_signed: str = SIGNED  # reason the "negative" case does not apply when sign == "any"
+    optional: bool = False  # None is a valid value (the "none" case does not apply)
+    numeric: bool = True  # False for label arrays (sectors): strings are valid
+    frame_only: bool = False  # a DataFrame with named columns (option chains)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A public callable: how to call it validly, and its array arguments."""
+
+    call: Callable[..., Any]
+    good: Callable[[], dict[str, Any]]
+    arrays: dict[str, Arg]
+    #: (argument, bad case) -> reason the case does not apply.
+    not_applicable: dict[tuple[str, str], str] = field(default_factory=dict)
+    #: (argument, bad case) -> (documented exception, reason) where it differs from the default.
+    expect: dict[tuple[str, str], tuple[type[Exception], str]] = field(default_factory=dict)
+    #: (argument, bad case) -> reason; the case is a known bug, marked xfail(strict=True).
+    known_bugs: dict[tuple[str, str], str] = field(default_factory=dict)
+    #: output check for the fuzz test (called with the result and the call's kwargs).
+    check: Callable[[Any, dict[str, Any]], None] | None = None
+    #: include in the hypothesis fuzz test.
+    fuzz: bool = True
+
+
+def _x(fn: Callable[..., Any], **extra: Any) -> Entry:
+    """A concentration-style measure of one size panel ``x``."""
+    return Entry(lambda **kw: fn(**kw, **extra), lambda: {"x": caps()}, {"x": Arg("nonneg")})
+
+
+def _pair(fn: Callable[..., Any], caps_optional: bool = False) -> Entry:
+    return Entry(
+        fn,
+        lambda: {"returns": rets(), "market_caps": caps()},
+        {"returns": Arg("gt_minus_one"), "market_caps": Arg("nonneg", optional=caps_optional)},
+    )
+
+
+def _implied(fn: Callable[..., Any], **extra: Any) -> Entry:
+    return Entry(
+        lambda **kw: fn(**kw, **extra),
+        lambda: {
+            "index_vol": _series([0.2, 0.21, 0.22, 0.2, 0.19, 0.23], "ivol"),
+            "constituent_vols": vols(),
+            "weights": vol_weights(),
+        },
+        {"index_vol": Arg("nonneg"), "constituent_vols": Arg("nonneg"), "weights": Arg("nonneg")},
+    )
+
+
+def _cost_method(name: str) -> Entry:
+    model = cost.DivergenceCost(min_periods=6)
+    return Entry(
+        getattr(model, name),
+        cost_inputs,
+        {k: Arg(optional=True) for k in cost.INPUTS},
+    )
+
+
+_SIM = flows.simulate_flows([60.0, 30.0, 10.0], n_steps=3, passive_flows=1.0)
+_ALLOC = risk.cvar_position_limits(rets(), 0.01, confidence=0.75)
+_PNL = disp.dispersion_trade_pnl(0.20, [0.30, 0.30], 0.18, [0.30, 0.30], [0.5, 0.5])
+_DISP_NA = "result container built by the library; fields are not validated inputs"
+
+#: Public callables with no array argument to corrupt, with the reason.
+NOT_APPLICABLE: dict[str, str] = {
+    **{
+        f"datasets.{n}": "data loader or registry: no array argument"
+        for n in (
+            "FRED_SERIES",
+            "REGISTRY",
+            "SHARE_CLASSES",
+            "DatasetInfo",
+            "load_fama_french",
+            "load_fred",
+            "load_shiller",
+            "load_sp500_constituents",
+            "load_sp500_daily_market_caps",
+            "load_sp500_index",
+            "load_sp500_market_caps",
+            "load_sp500_prices",
+            "load_vix",
+        )
+    },
+    **{
+        f"errors.{n}": "exception / warning class"
+        for n in ("DataWarning", "DivergenceWarning", "InputError", "OutOfRangeWarning")
+    },
+    "cost.INPUTS": "constant tuple of input names",
+    "plotting.coverage_fan": "takes a RefinancingResult object (no array argument); covered "
+    "with the refinancing module",
+    "rotation.FAMA_FRENCH_3X3": "constant mapping of portfolio names",
+    "flows.FlowSimulation": _DISP_NA + " (simulate_flows); its methods are covered",
+    "risk.CVaRAllocation": _DISP_NA + " (cvar_position_limits); its methods are covered",
+    "dispersion.DispersionTradePnL": _DISP_NA + " (dispersion_trade_pnl); to_frame is covered",
+}
+
+ENTRIES: dict[str, Entry] = {
+    # concentration -------------------------------------------------------------------------
+    "concentration.weights": _x(conc.weights),
+    "concentration.hhi": _x(conc.hhi),
+    "concentration.effective_n": _x(conc.effective_n),
+    "concentration.top_k_share": _x(conc.top_k_share, k=2),
+    "concentration.concentration_coefficient": _x(conc.concentration_coefficient, top_k=2),
+    "concentration.gini": _x(conc.gini),
+    "concentration.theil": _x(conc.theil),
+    "concentration.hall_tideman": _x(conc.hall_tideman),
+    "concentration.hill_number": _x(conc.hill_number, order=2.0),
+    "concentration.lorenz_curve": Entry(
+        conc.lorenz_curve, lambda: {"x": caps().iloc[0]}, {"x": Arg("nonneg")}
+    ),
+    "concentration.concentration_profile": _x(conc.concentration_profile, k=2),
+    # breadth -------------------------------------------------------------------------------
+    "breadth.index_return": _pair(br.index_return, caps_optional=True),
+    "breadth.weighting_gap": _pair(br.weighting_gap),
+    "breadth.return_contributions": _pair(br.return_contributions),
+    "breadth.top_k_contribution_share": _pair(lambda **kw: br.top_k_contribution_share(**kw, k=2)),
+    "breadth.breadth": _pair(br.breadth, caps_optional=True),
+    # premia --------------------------------------------------------------------------------
+    "premia.real_rate": Entry(
+        premia.real_rate,
+        lambda: {"nominal": rate("n"), "inflation": rate("i") - 0.01},
+        {"nominal": Arg(), "inflation": Arg("gt_minus_one")},
+    ),
+    "premia.annualized_inflation": Entry(
+        lambda **kw: premia.annualized_inflation(**kw, periods=2, periods_per_year=12),
+        lambda: {"price_index": level()},
+        {"price_index": Arg("positive")},
+    ),
+    "premia.earnings_yield": Entry(
+        premia.earnings_yield,
+        lambda: {"price": level(4000.0, "p"), "earnings": level(200.0, "e")},
+        {"price": Arg("positive"), "earnings": Arg(why_signed="losses: earnings can be negative")},
+    ),
+    "premia.cape": Entry(
+        lambda **kw: premia.cape(**kw, window=2),
+        lambda: {
+            "price": level(4000.0, "p"),
+            "earnings": level(200.0, "e"),
+            "price_index": level(250.0, "cpi"),
+        },
+        {
+            "price": Arg("positive"),
+            "earnings": Arg(why_signed="losses: earnings can be negative"),
+            "price_index": Arg("positive"),
+        },
+    ),
+    "premia.excess_cape_yield": Entry(
+        premia.excess_cape_yield,
+        lambda: {"cape": level(25.0, "cape"), "real_yield": rate("ry")},
+        {"cape": Arg("positive"), "real_yield": Arg()},
+    ),
+    "premia.risk_premium_gap": Entry(
+        premia.risk_premium_gap,
+        lambda: {"earnings_yield": rate("ey") + 0.01, "real_yield": rate("ry")},
+        {
+            "earnings_yield": Arg(why_signed="losses: earnings yield can be negative"),
+            "real_yield": Arg(),
+        },
+    ),
+    "premia.risk_premium_shift": Entry(
+        lambda **kw: premia.risk_premium_shift(**kw, periods=1),
+        lambda: {"gap": rate("gap")},
+        {"gap": Arg()},
+    ),
+    # real ----------------------------------------------------------------------------------
+    "real.deflate": Entry(
+        real.deflate,
+        lambda: {"nominal": level(10.0, "n"), "price_index": level(100.0, "cpi")},
+        {
+            "nominal": Arg(why_signed="nominal flows (e.g. net income) can be negative"),
+            "price_index": Arg("positive"),
+        },
+    ),
+    "real.real_growth": Entry(
+        lambda **kw: real.real_growth(**kw, periods_per_year=12),  # the annualising path
+        lambda: {"nominal": level(10.0, "n"), "price_index": level(100.0, "cpi")},
+        {"nominal": Arg("positive"), "price_index": Arg("positive")},
+    ),
+    "real.nominal_illusion": Entry(
+        lambda **kw: real.nominal_illusion(**kw, periods_per_year=12),  # the annualising path
+        lambda: {"nominal": level(10.0, "n"), "price_index": level(100.0, "cpi")},
+        {"nominal": Arg("positive"), "price_index": Arg("positive")},
+    ),
+    "real.real_cost_of_capital": Entry(
+        real.real_cost_of_capital,
+        lambda: {
+            "cost_of_equity": rate("ke") + 0.04,
+            "cost_of_debt": rate("kd"),
+            "debt_share": _series([0.4] * 6, "w"),
+            "inflation": rate("pi") - 0.01,
+        },
+        {
+            "cost_of_equity": Arg(),
+            "cost_of_debt": Arg(),
+            "debt_share": Arg("nonneg"),
+            "inflation": Arg("gt_minus_one"),
+        },
+    ),
+    # liquidity -----------------------------------------------------------------------------
+    "liquidity.sterilization_rate": Entry(
+        lambda **kw: liquidity.sterilization_rate(**kw, periods=1, periods_per_year=12),
+        lambda: {"balance_sheet": level(9000.0, "bs"), "base": level(20000.0, "gdp")},
+        {"balance_sheet": Arg("positive"), "base": Arg("positive", optional=True)},
+    ),
+    "liquidity.net_liquidity": Entry(
+        liquidity.net_liquidity,
+        lambda: {
+            "total_assets": level(8900.0, "a"),
+            "treasury_account": level(750.0, "tga"),
+            "reverse_repo": level(2200.0, "rrp"),
+        },
+        {
+            "total_assets": Arg("nonneg"),
+            "treasury_account": Arg("nonneg"),
+            "reverse_repo": Arg("nonneg"),
+        },
+    ),
+    # cost ----------------------------------------------------------------------------------
+    "cost.expanding_percentile": Entry(
+        cost.expanding_percentile, lambda: {"x": signed()}, {"x": Arg()}
+    ),
+    "cost.expanding_robust_z": Entry(
+        lambda **kw: cost.expanding_robust_z(**kw, min_periods=3),
+        lambda: {"x": signed()},
+        {"x": Arg()},
+    ),
+    "cost.divergence_cost": Entry(
+        lambda **kw: cost.divergence_cost(**kw, min_periods=6),
+        cost_inputs,
+        {k: Arg(optional=True) for k in cost.INPUTS},
+    ),
+    "cost.DivergenceCost": Entry(
+        lambda **kw: cost.DivergenceCost(**kw, min_periods=6),
+        lambda: {"weights": (1.0, 0.5, 0.5)},
+        {"weights": Arg("nonneg")},
+        not_applicable={
+            ("weights", "mismatched_index"): "a tuple of three floats has no index",
+        },
+        expect={
+            ("weights", "empty"): (TypeError, "documented: not a sequence of three numbers"),
+            ("weights", "three_d"): (TypeError, "documented: not a sequence of three numbers"),
+        },
+        fuzz=False,
+    ),
+    "cost.DivergenceCost.scores": _cost_method("scores"),
+    "cost.DivergenceCost.linear_predictor": _cost_method("linear_predictor"),
+    "cost.DivergenceCost.evaluate": _cost_method("evaluate"),
+    "cost.DivergenceCost.contributions": _cost_method("contributions"),
+    "cost.DivergenceCost.sensitivities": _cost_method("sensitivities"),
+    "cost.DivergenceCost.calibrate": Entry(
+        lambda **kw: cost.DivergenceCost.calibrate(**kw, min_periods=6),
+        lambda: {
+            "components": pd.DataFrame(cost_inputs()),
+            "target": pd.Series(
+                np.tile([0.0, 1.0, 1.0, 0.0, 1.0, 0.0], 4), cost_inputs()["i_c"].index, name="y"
+            ),
+        },
+        {"components": Arg(frame_only=True), "target": Arg()},
+        fuzz=False,
+    ),
+    # flows ---------------------------------------------------------------------------------
+    "flows.fixed_share_multiplier": Entry(
+        flows.fixed_share_multiplier, lambda: {"equity_share": 0.8}, {}, fuzz=False
+    ),
+    "flows.simulate_flows": Entry(
+        lambda **kw: flows.simulate_flows(**kw, n_steps=3, passive_flows=1.0, active_aum=5.0),
+        lambda: {
+            "market_caps": pd.Series([60.0, 30.0, 10.0], index=T3, name="cap"),
+            "active_weights": pd.Series([0.5, 0.3, 0.2], index=T3, name="w"),
+        },
+        {"market_caps": Arg("positive"), "active_weights": Arg("nonneg", optional=True)},
+    ),
+    "flows.FlowSimulation.to_frame": Entry(lambda: _SIM.to_frame(), dict, {}, fuzz=False),
+    "flows.FlowSimulation.panel": Entry(lambda: _SIM.panel("caps"), dict, {}, fuzz=False),
+    # risk ----------------------------------------------------------------------------------
+    "risk.value_at_risk": Entry(
+        lambda **kw: risk.value_at_risk(**kw, confidence=0.8),
+        lambda: {"returns": rets()},
+        {"returns": Arg()},
+    ),
+    "risk.conditional_value_at_risk": Entry(
+        lambda **kw: risk.conditional_value_at_risk(**kw, confidence=0.8),
+        lambda: {"returns": rets()},
+        {"returns": Arg()},
+    ),
+    "risk.cvar_position_limits": Entry(
+        lambda **kw: risk.cvar_position_limits(**kw, confidence=0.75),
+        lambda: {
+            "returns": rets(),
+            "budget": pd.Series([0.01, 0.02, 0.01], index=T3, name="b"),
+            "weights": pd.Series([0.5, 0.3, 0.2], index=T3, name="w"),
+        },
+        {
+            "returns": Arg(),
+            "budget": Arg("nonneg"),
+            "weights": Arg(why_signed="short positions", optional=True),
+        },
+        not_applicable={
+            ("returns", "mismatched_index"): "weights align with the columns of returns, not "
+            "its dates; mismatched labels are tested through weights",
+        },
+    ),
+    "risk.CVaRAllocation.to_frame": Entry(lambda: _ALLOC.to_frame(), dict, {}, fuzz=False),
+    "risk.rolling_correlation": Entry(
+        lambda **kw: risk.rolling_correlation(**kw, window=5),
+        long_pair,
+        {"a": Arg(), "b": Arg()},
+    ),
+    "risk.bond_returns_from_yields": Entry(
+        lambda **kw: risk.bond_returns_from_yields(**kw, periods_per_year=12),
+        lambda: {"yields": rate("y")},
+        {"yields": Arg("gt_minus_one")},  # negative yields are valid, below -100% are not
+    ),
+    # rotation ------------------------------------------------------------------------------
+    "rotation.sector_returns": Entry(
+        rotation.sector_returns,
+        lambda: {"returns": rets(), "market_caps": caps(), "sectors": ["Tech", "Tech", "Util"]},
+        {
+            "returns": Arg("gt_minus_one"),
+            "market_caps": Arg("nonneg"),
+            "sectors": Arg(numeric=False),
+        },
+    ),
+    "rotation.sector_weights": Entry(
+        rotation.sector_weights,
+        lambda: {"returns": rets(), "market_caps": caps(), "sectors": ["Tech", "Tech", "Util"]},
+        {
+            "returns": Arg("gt_minus_one"),
+            "market_caps": Arg("nonneg"),
+            "sectors": Arg(numeric=False),
+        },
+    ),
+    "rotation.relative_performance": Entry(
+        lambda **kw: rotation.relative_performance(**kw, cumulative=True),  # compounding path
+        lambda: {"returns": rets(), "benchmark": signed("bm")},
+        {"returns": Arg("gt_minus_one"), "benchmark": Arg("gt_minus_one")},
+        not_applicable={
+            ("returns", "mismatched_columns"): "benchmark is one series for every column: "
+            "column names are free",
+        },
+    ),
+    "rotation.sector_spread": Entry(
+        rotation.sector_spread,
+        lambda: {"sector_returns": rets(), "weights": vol_weights()},
+        {"sector_returns": Arg("gt_minus_one"), "weights": Arg("nonneg", optional=True)},
+    ),
+    "rotation.rotation_diagnostic": Entry(
+        lambda **kw: rotation.rotation_diagnostic(
+            kw["spread"], kw["dispersion_signal"], kw.get("fundamentals"), window=20
+        ),
+        lambda: {
+            "spread": long_pair()["a"] * 0.01,
+            "dispersion_signal": long_pair()["b"],
+            "fundamentals": long_pair()["a"] ** 2,
+        },
+        {"spread": Arg(), "dispersion_signal": Arg(), "fundamentals": Arg(optional=True)},
+    ),
+    "rotation.return_decomposition": Entry(
+        rotation.return_decomposition,
+        lambda: {
+            "price": level(100.0, "p"),
+            "earnings": level(5.0, "e"),
+            "dividends": level(2.0, "d"),
+        },
+        {
+            "price": Arg("positive"),
+            "earnings": Arg("positive"),
+            "dividends": Arg("nonneg", optional=True),
+        },
+    ),
+    "rotation.size_style_gaps": Entry(
+        rotation.size_style_gaps, lambda: {"returns": ff_grid()}, {"returns": Arg("gt_minus_one")}
+    ),
+    # plotting ------------------------------------------------------------------------------
+    "plotting.lorenz_curve": Entry(
+        "plotting.lorenz_curve",  # type: ignore[arg-type]  # resolved lazily (matplotlib)
+        lambda: {"x": caps().iloc[0]},
+        {"x": Arg("nonneg")},
+        fuzz=False,
+    ),
+    "plotting.concentration_over_time": Entry(
+        "plotting.concentration_over_time",  # type: ignore[arg-type]
+        lambda: {"data": caps()},
+        {"data": Arg("nonneg", frame_only=True)},
+        fuzz=False,
+    ),
+    "plotting.cost_contributions": Entry(
+        "plotting.cost_contributions",  # type: ignore[arg-type]
+        lambda: {"parts": cost.DivergenceCost(min_periods=6).contributions(**cost_inputs())},
+        {"parts": Arg()},
+        fuzz=False,
+    ),
+    "plotting.maturity_wall": Entry(
+        "plotting.maturity_wall",  # type: ignore[arg-type]
+        lambda: {
+            "wall": pd.DataFrame(
+                {"SME": [6.0, 3.0, 1.0], "mega-cap": [1.0, 1.0, 8.0]},
+                index=pd.RangeIndex(1, 4, name="year"),
+            )
+        },
+        {"wall": Arg("nonneg", frame_only=True)},
+        fuzz=False,
+    ),
+    "plotting.implied_vs_realized_correlation": Entry(
+        "plotting.implied_vs_realized_correlation",  # type: ignore[arg-type]
+        lambda: {
+            "implied": _series([0.5, 0.6, 0.4, 0.5, 0.55, 0.45], "imp"),
+            "realized": _series([0.3, 0.7, 0.2, 0.4, 0.5, 0.35], "real"),
+        },
+        {
+            "implied": Arg(why_signed="correlations can be negative"),
+            "realized": Arg(why_signed="correlations can be negative"),
+        },
+        not_applicable={
+            ("implied", "mismatched_index"): "documented: two Series are aligned on the union "
+            "of their indexes",
+            ("realized", "mismatched_index"): "documented: two Series are aligned on the union "
+            "of their indexes",
+            ("implied", "mismatched_shape"): "two Series of different lengths are aligned on "
+            "the union of their indexes (documented)",
+            ("realized", "mismatched_shape"): "two Series of different lengths are aligned on "
+            "the union of their indexes (documented)",
+        },
+        expect={
+            ("implied", "three_d"): (TypeError, "documented: one Series and one array"),
+            ("realized", "three_d"): (TypeError, "documented: one Series and one array"),
+        },
+        fuzz=False,
+    ),
+    # dispersion ----------------------------------------------------------------------------
+    "dispersion.implied_correlation": _implied(disp.implied_correlation, on_out_of_range="ignore"),
+    "dispersion.implied_correlation_out_of_range": _implied(disp.implied_correlation_out_of_range),
+    "dispersion.dispersion_index": _implied(disp.dispersion_index, on_out_of_range="ignore"),
+    "dispersion.vol_spread": _implied(disp.vol_spread),
+    "dispersion.realized_correlation": Entry(
+        lambda **kw: disp.realized_correlation(**kw, window=4),
+        lambda: {"returns": rets(), "weights": vol_weights()},
+        {
+            "returns": Arg(
+                why_signed="a statistic of any real-valued returns (log or excess returns < -1)"
+            ),
+            "weights": Arg("nonneg", optional=True),
+        },
+    ),
+    "dispersion.cross_sectional_dispersion": Entry(
+        disp.cross_sectional_dispersion,
+        lambda: {"returns": rets(), "weights": vol_weights()},
+        {
+            "returns": Arg(
+                why_signed="a statistic of any real-valued returns (log or excess returns < -1)"
+            ),
+            "weights": Arg("nonneg", optional=True),
+        },
+    ),
+    "dispersion.dispersion_trade_pnl": Entry(
+        disp.dispersion_trade_pnl,
+        lambda: {
+            "index_implied_vol": _series([0.2, 0.21, 0.22, 0.2, 0.19, 0.23], "iv"),
+            "constituent_implied_vols": vols(),
+            "index_realized_vol": _series([0.18, 0.2, 0.21, 0.19, 0.2, 0.2], "rv"),
+            "constituent_realized_vols": vols() * 1.1,
+            "weights": vol_weights(),
+        },
+        {
+            "index_implied_vol": Arg("nonneg"),
+            "constituent_implied_vols": Arg("nonneg"),
+            "index_realized_vol": Arg("nonneg"),
+            "constituent_realized_vols": Arg("nonneg"),
+            "weights": Arg("nonneg"),
+        },
+    ),
+    "dispersion.DispersionTradePnL.to_frame": Entry(lambda: _PNL.to_frame(), dict, {}, fuzz=False),
+    "dispersion.model_free_variance": Entry(
+        lambda **kw: disp.model_free_variance(**kw, t=30 / 365, r=0.01),
+        lambda: {"chain": chain()},
+        {"chain": Arg("nonneg", frame_only=True)},
+    ),
+    "dispersion.implied_forward": Entry(
+        lambda **kw: disp.implied_forward(**kw, t=30 / 365, r=0.01),
+        lambda: {"chain": chain()},
+        {"chain": Arg("nonneg", frame_only=True)},
+    ),
+    "dispersion.model_free_variance_panel": Entry(
+        lambda **kw: disp.model_free_variance_panel(**kw, by="expiry", t="t", r=0.01),
+        lambda: {"chains": chains()},
+        {"chains": Arg("nonneg", frame_only=True)},
+        fuzz=False,
+    ),
+    "dispersion.constant_maturity_variance": Entry(
+        disp.constant_maturity_variance,
+        lambda: {
+            "var_near": _series([0.04, 0.05, 0.045, 0.04, 0.06, 0.05], "vn"),
+            "t_near": _series([9 / 365] * 6, "tn"),
+            "var_next": _series([0.045, 0.05, 0.05, 0.042, 0.055, 0.05], "vx"),
+            "t_next": _series([37 / 365] * 6, "tx"),
+        },
+        {
+            "var_near": Arg("nonneg"),
+            "t_near": Arg("positive"),
+            "var_next": Arg("nonneg"),
+            "t_next": Arg("positive"),
+        },
+    ),
+    "dispersion.bracketing_expiries": Entry(
+        disp.bracketing_expiries,
+        lambda: {"times": np.array([3, 26, 28, 31, 35]) / 365},
+        {"times": Arg("positive")},
+    ),
+}
+
+
+def resolve(entry: Entry) -> Callable[..., Any]:
+    """The callable of an entry (plotting functions are imported lazily)."""
+    if isinstance(entry.call, str):
+        import matplotlib
+
+        matplotlib.use("Agg")
+        from divergence import plotting
+
+        return getattr(plotting, entry.call.split(".")[1])  # type: ignore[no-any-return]
+    return entry.call
