@@ -38,9 +38,11 @@ __all__ = [
     "check_float",
     "check_int",
     "check_lag",
+    "check_lower_bound",
     "check_option",
     "check_same_layout",
     "check_same_rows",
+    "check_simple_returns",
     "check_window",
     "merge_groups",
     "nan_row_mask",
@@ -400,6 +402,41 @@ def as_panel(x: object, name: str, **checks: Any) -> tuple[FloatArray, Meta]:
     """Like :func:`as_array` (1-D or 2-D) but always return a 2-D array (a 1-D input is one row)."""
     values, meta = as_array(x, name, ndim=(1, 2), **checks)
     return np.atleast_2d(values), meta
+
+
+def check_lower_bound(
+    values: FloatArray,
+    meta: Meta,
+    bound: float,
+    *,
+    strict: bool,
+    note: str = "",
+    advice: str = "",
+) -> None:
+    """Require ``values > bound`` (``strict``) or ``values >= bound``, ignoring NaN.
+
+    The message names the argument, counts the offenders and locates the first, e.g.
+    ``returns has 2 value(s) below -1 (a loss of more than 100%); first at row 3, column 'X'.``
+    """
+    bad = values <= bound if strict else values < bound
+    if bad.any():
+        where = "at or below" if strict else "below"
+        raise InputError(
+            f"{meta.name} has {int(bad.sum())} value(s) {where} {bound:g}{note}; "
+            f"first {meta.locate(bad.reshape(meta.shape))}.{(' ' + advice) if advice else ''}"
+        )
+
+
+def check_simple_returns(values: FloatArray, meta: Meta) -> None:
+    """Simple decimal returns cannot fall below -1 (losing more than everything)."""
+    check_lower_bound(
+        values,
+        meta,
+        -1.0,
+        strict=False,
+        note=" (a loss of more than 100%)",
+        advice="Pass simple decimal returns, not percent or log returns of levels.",
+    )
 
 
 # --------------------------------------------------------------------------- NaN policy

@@ -28,6 +28,7 @@ from divergence._validation import (
     as_array,
     check_int,
     check_same_layout,
+    check_simple_returns,
     nan_row_mask,
 )
 from divergence.errors import InputError
@@ -57,13 +58,7 @@ class _Inputs:
         if market_caps is None and caps_required:
             raise TypeError("market_caps is required, got None")
         r, meta = as_array(returns, "returns", ndim=2)
-        below = r < -1.0
-        if below.any():
-            raise InputError(
-                f"returns has {int(below.sum())} value(s) below -1 (a loss of more than 100%); "
-                f"first {meta.locate(below)}. Pass simple decimal returns, not percent or log "
-                "returns of levels."
-            )
+        check_simple_returns(r, meta)
         self.returns: FloatArray = r
         self.meta: Meta = meta
         rows = nan_row_mask(r, meta, nan_policy)

@@ -43,6 +43,7 @@ from divergence._validation import (
     as_array,
     check_int,
     check_lag,
+    check_lower_bound,
     check_option,
     check_same_layout,
 )
@@ -62,7 +63,7 @@ __all__ = [
 class _Elementwise:
     """Inputs of an element-wise formula: scalars, or arrays/pandas on one layout."""
 
-    __slots__ = ("meta", "scalar", "values")
+    __slots__ = ("meta", "metas", "scalar", "values")
 
     def __init__(self, args: tuple[tuple[object, str, dict[str, Any]], ...]) -> None:
         scalars = [
@@ -89,6 +90,7 @@ class _Elementwise:
             metas.append(m)
         for m in metas[1:]:
             check_same_layout(metas[0], m)
+        self.metas = metas  # one per argument, for messages naming it
         self.meta = metas[0]
 
     def wrap(self, out: FloatArray) -> Any:
@@ -152,12 +154,9 @@ def real_rate(
     how = check_option(method, "method", ("exact", "linear"))
     inp = _Elementwise(((nominal, "nominal", {}), (inflation, "inflation", {})))
     i, p = inp.values
-    low = p <= -1.0
-    if low.any():
-        raise InputError(
-            f"inflation has {int(low.sum())} value(s) at or below -1; first "
-            f"{inp.meta.locate(low)}. Pass decimals (0.03 = 3%), not percent."
-        )
+    check_lower_bound(
+        p, inp.metas[1], -1.0, strict=True, advice="Pass decimals (0.03 = 3%), not percent."
+    )
     out = (1.0 + i) / (1.0 + p) - 1.0 if how == "exact" else i - p
     return inp.wrap(out)
 

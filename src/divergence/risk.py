@@ -31,6 +31,7 @@ from divergence._validation import (
     check_bool,
     check_float,
     check_int,
+    check_lower_bound,
     check_option,
     check_same_layout,
     check_same_rows,
@@ -806,12 +807,7 @@ def bond_returns_from_yields(
     -0.07448
     """
     y, meta = as_array(yields, "yields", ndim=1)
-    below = y <= -1.0
-    if below.any():
-        raise InputError(
-            f"yields has {int(below.sum())} value(s) at or below -1 (-100%): not a decimal yield; "
-            f"first {meta.locate(below)}"
-        )
+    check_lower_bound(y, meta, -1.0, strict=True, note=" (-100%, not a decimal yield)")
     f = check_float(periods_per_year, "periods_per_year", minimum=0.0, inclusive=(False, True))
     mat = check_float(maturity, "maturity", minimum=0.0, inclusive=(False, True))
     m = check_int(coupons_per_year, "coupons_per_year", minimum=1)

@@ -38,6 +38,7 @@ from divergence._validation import (
     check_option,
     check_same_layout,
     check_same_rows,
+    check_simple_returns,
     check_window,
     nan_row_mask,
 )
@@ -142,14 +143,7 @@ def _sector_sums(
     r, meta = as_array(returns, "returns", ndim=2, order="K")
     m, mmeta = as_array(market_caps, "market_caps", ndim=2, nonnegative=True, order="K")
     check_same_layout(meta, mmeta)
-    below = r < -1.0
-    if below.any():
-        raise InputError(
-            f"returns has {int(below.sum())} value(s) below -1 (a loss of more than 100%); "
-            f"first {meta.locate(below)}. Pass simple decimal returns, not percent or log "
-            "returns of levels."
-        )
-    del below
+    check_simple_returns(r, meta)
     if policy == "raise":
         nan_row_mask(r, meta, "raise")
         nan_row_mask(m, mmeta, "raise")
