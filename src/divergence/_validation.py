@@ -34,6 +34,7 @@ __all__ = [
     "as_array",
     "as_generator",
     "as_panel",
+    "as_seed_sequence",
     "check_bool",
     "check_float",
     "check_int",
@@ -698,6 +699,18 @@ def spawn_generators(seed: SeedLike, n: int, *, start: int = 0) -> list[np.rando
     """
     count = check_int(n, "n", minimum=1)
     first = check_int(start, "start", minimum=0)
+    fresh = as_seed_sequence(seed, skip=first)
+    return [np.random.default_rng(child) for child in fresh.spawn(count)]
+
+
+def as_seed_sequence(seed: SeedLike, *, skip: int = 0) -> np.random.SeedSequence:
+    """A fresh :class:`numpy.random.SeedSequence` whose next children are those of ``seed``.
+
+    A Generator seed is used through its bit generator's seed sequence; ``None`` draws fresh
+    entropy once (so every chunk built from the result shares it). The result is a copy, so
+    spawning from it never advances the caller's SeedSequence or Generator; ``skip`` moves past
+    the first children without creating them. Picklable, for work shipped to other processes.
+    """
     if isinstance(seed, np.random.Generator):
         ss = seed.bit_generator.seed_seq
         if not isinstance(ss, np.random.SeedSequence):  # pragma: no cover - exotic bit generators
@@ -710,11 +723,9 @@ def spawn_generators(seed: SeedLike, n: int, *, start: int = 0) -> list[np.rando
     else:
         as_generator(seed)  # validates type and sign
         seq = np.random.SeedSequence(int(seed))
-    # Spawn from a copy so that the caller's SeedSequence (or Generator) is not advanced.
-    fresh = np.random.SeedSequence(
+    return np.random.SeedSequence(
         seq.entropy,
         spawn_key=seq.spawn_key,
         pool_size=seq.pool_size,
-        n_children_spawned=seq.n_children_spawned + first,
+        n_children_spawned=seq.n_children_spawned + skip,
     )
-    return [np.random.default_rng(child) for child in fresh.spawn(count)]

@@ -459,26 +459,9 @@ def model_free_variance_panel(
 # --------------------------------------------------------------------------- Monte Carlo
 def _seed_sequence(seed: SeedLike) -> np.random.SeedSequence:
     """A picklable SeedSequence with the children the local run would spawn."""
-    from divergence._validation import as_generator
+    from divergence._validation import as_seed_sequence
 
-    if isinstance(seed, np.random.Generator):
-        ss = seed.bit_generator.seed_seq
-        if not isinstance(ss, np.random.SeedSequence):  # pragma: no cover - exotic generators
-            raise TypeError("seed Generator must be backed by a numpy SeedSequence")
-        seq = ss
-    elif isinstance(seed, np.random.SeedSequence):
-        seq = seed
-    elif seed is None:
-        seq = np.random.SeedSequence()
-    else:
-        as_generator(seed)  # validates type and sign
-        seq = np.random.SeedSequence(int(seed))
-    return np.random.SeedSequence(
-        seq.entropy,
-        spawn_key=seq.spawn_key,
-        pool_size=seq.pool_size,
-        n_children_spawned=seq.n_children_spawned,
-    )
+    return as_seed_sequence(seed)
 
 
 def _refi_chunk(
