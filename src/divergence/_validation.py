@@ -16,7 +16,7 @@ NaN handling follows scipy's ``nan_policy`` names (see :func:`nan_row_mask`).
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, cast, overload
 
@@ -34,6 +34,7 @@ __all__ = [
     "as_array",
     "as_generator",
     "as_panel",
+    "as_per_item",
     "as_seed_sequence",
     "check_bool",
     "check_float",
@@ -438,6 +439,33 @@ def check_simple_returns(values: FloatArray, meta: Meta) -> None:
         note=" (a loss of more than 100%)",
         advice="Pass simple decimal returns, not percent or log returns of levels.",
     )
+
+
+def as_per_item(
+    value: object,
+    name: str,
+    n: int,
+    *,
+    of: str,
+    check_labels: Callable[[Meta], None] | None = None,
+    **checks: Any,
+) -> FloatArray:
+    """A scalar broadcast to ``n`` values, or a 1-D input with exactly ``n`` values.
+
+    ``of`` completes the message "``name`` must be a scalar or have one value per ``of``";
+    ``check_labels`` (given the input's Meta) checks a pandas input's labels against the items.
+    """
+    raw = np.atleast_1d(np.asarray(value)) if np.isscalar(value) else value
+    arr, meta = as_array(raw, name, ndim=1, allow_nan=False, **checks)
+    if arr.shape[0] == 1 and n != 1:
+        return np.full(n, arr[0])
+    if arr.shape[0] != n:
+        raise InputError(
+            f"{name} must be a scalar or have one value per {of} ({n}), got {arr.shape[0]}"
+        )
+    if check_labels is not None:
+        check_labels(meta)
+    return arr
 
 
 # --------------------------------------------------------------------------- NaN policy

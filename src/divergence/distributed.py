@@ -557,16 +557,10 @@ def simulate_refinancing(
     """
     dask = _dask()
     from divergence.refinancing._result import _concat_results
+    from divergence.refinancing._simulate import _resolve_paths
 
     r_arr, _ = as_array(rates, "rates", ndim=(1, 2), allow_nan=False)
-    if r_arr.ndim == 2:
-        p = r_arr.shape[0] if n_paths is None else check_int(n_paths, "n_paths", minimum=1)
-        if p != r_arr.shape[0]:
-            raise InputError(
-                f"n_paths={p} does not match the {r_arr.shape[0]} rate paths (rows of rates)"
-            )
-    else:
-        p = 1 if n_paths is None else check_int(n_paths, "n_paths", minimum=1)
+    p = _resolve_paths(r_arr, n_paths)
     if n_chunks is None:
         if client is not None:
             threads = int(sum(client.nthreads().values()))

@@ -35,6 +35,7 @@ from divergence._validation import (
     Meta,
     as_array,
     as_generator,
+    as_per_item,
     check_float,
     check_int,
     check_option,
@@ -373,22 +374,14 @@ def _check_labels(meta: Meta, caps_meta: Meta) -> None:
 
 
 def _per_asset(value: object, name: str, n: int, caps_meta: Meta, **checks: Any) -> FloatArray:
-    arr, meta = as_array(
-        np.atleast_1d(np.asarray(value)) if np.isscalar(value) else value,
+    return as_per_item(
+        value,
         name,
-        ndim=1,
-        allow_nan=False,
+        n,
+        of="asset of market_caps",
+        check_labels=lambda meta: _check_labels(meta, caps_meta),
         **checks,
     )
-    if arr.shape[0] == 1 and n != 1:
-        return np.full(n, arr[0])
-    if arr.shape[0] != n:
-        raise InputError(
-            f"{name} must be a scalar or have one value per asset of market_caps ({n}), "
-            f"got {arr.shape[0]}"
-        )
-    _check_labels(meta, caps_meta)
-    return arr
 
 
 # --------------------------------------------------------------------------- simulator

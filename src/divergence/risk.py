@@ -28,6 +28,7 @@ from divergence._validation import (
     NAN_POLICIES,
     Meta,
     as_array,
+    as_per_item,
     check_bool,
     check_float,
     check_int,
@@ -559,17 +560,14 @@ def _check_asset_labels(vmeta: Meta, meta: Meta) -> None:
 
 
 def _vector(value: object, name: str, n: int, meta: Meta) -> FloatArray:
-    raw = np.atleast_1d(np.asarray(value)) if np.isscalar(value) else value
-    arr, vmeta = as_array(raw, name, ndim=1, allow_nan=False, nonnegative=True)
-    if arr.shape[0] == 1 and n != 1:
-        return np.full(n, arr[0])
-    if arr.shape[0] != n:
-        raise InputError(
-            f"{name} must be a scalar or have one value per column of {meta.name} ({n}), "
-            f"got {arr.shape[0]}"
-        )
-    _check_asset_labels(vmeta, meta)
-    return arr
+    return as_per_item(
+        value,
+        name,
+        n,
+        of=f"column of {meta.name}",
+        check_labels=lambda vmeta: _check_asset_labels(vmeta, meta),
+        nonnegative=True,
+    )
 
 
 # --------------------------------------------------------------------------- rolling correlation

@@ -278,6 +278,18 @@ def simulate(
     )
 
 
+def _resolve_paths(r_arr: FloatArray, n_paths: int | None) -> int:
+    """Number of paths: the rows of a 2-D ``rates`` (``n_paths`` must agree), else ``n_paths``."""
+    if r_arr.ndim == 2:
+        p = r_arr.shape[0] if n_paths is None else check_int(n_paths, "n_paths", minimum=1)
+        if p != r_arr.shape[0]:
+            raise InputError(
+                f"n_paths={p} does not match the {r_arr.shape[0]} rate paths (rows of rates)"
+            )
+        return p
+    return 1 if n_paths is None else check_int(n_paths, "n_paths", minimum=1)
+
+
 def _simulate(
     book: DebtBook | pd.DataFrame,
     firms: pd.DataFrame,
@@ -311,14 +323,7 @@ def _simulate(
     h = n_cols if horizon is None else check_int(horizon, "horizon", minimum=1)
     if h > n_cols:
         raise InputError(f"horizon={h} is longer than rates ({n_cols} months)")
-    if r_arr.ndim == 2:
-        p = r_arr.shape[0] if n_paths is None else check_int(n_paths, "n_paths", minimum=1)
-        if p != r_arr.shape[0]:
-            raise InputError(
-                f"n_paths={p} does not match the {r_arr.shape[0]} rate paths (rows of rates)"
-            )
-    else:
-        p = 1 if n_paths is None else check_int(n_paths, "n_paths", minimum=1)
+    p = _resolve_paths(r_arr, n_paths)
     keep_opt = check_option(keep, "keep", ("aggregate", "full"))
     rho = check_float(ebit_correlation, "ebit_correlation", minimum=0.0, maximum=1.0)
     n_iter = check_int(max_spread_iter, "max_spread_iter", minimum=1)
