@@ -1,13 +1,23 @@
-"""Run every ``benchmarks/bench_*.py`` and print one table: ``python -m benchmarks [--scale S]``."""
+"""Run every ``benchmarks/bench_*.py`` and print one table: ``python -m benchmarks [--scale S]``.
+
+``--save-docs`` also writes the table, with the machine and date, to ``docs/_data/bench.json``,
+which the documentation page "Performance" renders (commit that file to publish the numbers).
+"""
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import importlib
+import json
 import pkgutil
+import sys
+import time
 from pathlib import Path
 
-from benchmarks._harness import Row, print_table, write_json
+from benchmarks._harness import Row, machine_info, print_table, rows_payload, write_json
+
+DOCS_JSON = Path(__file__).resolve().parent.parent / "docs" / "_data" / "bench.json"
 
 
 def main() -> None:
@@ -17,7 +27,14 @@ def main() -> None:
     )
     parser.add_argument("--only", default=None, help="run only bench_<ONLY>.py")
     parser.add_argument("--json", type=Path, default=Path("benchmarks/results/latest.json"))
+    parser.add_argument(
+        "--save-docs",
+        action="store_true",
+        help="also write the table with machine and date to docs/_data/bench.json",
+    )
     args = parser.parse_args()
+    started = time.perf_counter()
+    meta = machine_info()
     here = Path(__file__).resolve().parent
     rows: list[Row] = []
     for mod in sorted(m.name for m in pkgutil.iter_modules([str(here)])):
@@ -29,6 +46,18 @@ def main() -> None:
     print_table(rows)
     write_json(rows, args.json)
     print(f"\nwrote {args.json}")
+    if args.save_docs:
+        payload = {
+            "generated_by": "python -m benchmarks " + " ".join(sys.argv[1:]),
+            "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+            "scale": args.scale,
+            "run_seconds": round(time.perf_counter() - started, 1),
+            "machine": meta,
+            "rows": rows_payload(rows),
+        }
+        DOCS_JSON.parent.mkdir(parents=True, exist_ok=True)
+        DOCS_JSON.write_text(json.dumps(payload, indent=1) + "\n", encoding="utf-8")
+        print(f"wrote {DOCS_JSON}")
 
 
 if __name__ == "__main__":
