@@ -1,6 +1,7 @@
 """Growth curves: how the cost of the hot functions grows with N, T, chains, strikes and paths.
 
-``python -m benchmarks.scaling [--scale S] [--points K] [--no-dask]`` (or ``make bench-scaling``)
+``python -m benchmarks.scaling [--scale S] [--points K] [--repeat R] [--only GROUP] [--no-dask]``
+(or ``make bench-scaling``)
 times representative hot functions over a geometric grid of sizes along one axis at a time,
 the other dimensions held fixed:
 
@@ -8,6 +9,8 @@ the other dimensions held fixed:
   dispersion (``realized_correlation``, ``cross_sectional_dispersion``);
 * ``T`` (dates): the same panel functions, ``risk.rolling_correlation`` and the expanding
   scores of ``cost`` (``expanding_percentile``, ``expanding_robust_z``);
+* ``W`` (window): ``risk.rolling_correlation`` and ``dispersion.realized_correlation`` at
+  fixed T and N;
 * ``C`` (option chains) and ``S`` (strikes per chain): ``dispersion.model_free_variance_panel``;
 * ``P`` (Monte Carlo paths): ``refinancing.simulate`` keeping aggregates only.
 
@@ -17,7 +20,8 @@ grows linearly with that dimension, 2 quadratically; a slope below 1 at small si
 fixed per-call cost (validation, pandas wrapping) is not yet amortised. Then it times the
 :mod:`divergence.distributed` functions on a ``LocalCluster`` of 1 and of 2 single-threaded
 worker processes against the local single-process run of the same workload (wall time,
-scheduling and result transfer included, cluster start-up excluded).
+scheduling and result transfer included, cluster start-up excluded), for a small and a
+larger workload of each kind.
 
 Everything is written to ``docs/_data/performance.json`` (machine, date, library versions,
 every point, every fitted slope, the Dask table); the documentation page "Performance" reads
@@ -58,6 +62,7 @@ class Curve:
     axis: str
     fixed: str
     sizes: list[int]
+    expected: str = ""
     seconds: list[float] = field(default_factory=list)
     slope: float = float("nan")
     intercept: float = float("nan")
@@ -88,9 +93,13 @@ def time_curve(
     sizes: list[int],
     make: Callable[[int], Callable[[], Any]],
     repeat: int,
+    expected: str,
 ) -> Curve:
-    """Time ``make(size)()`` for each size (the data are built outside the timing)."""
-    curve = Curve(name, axis, fixed, sizes)
+    """Time ``make(size)()`` for each size (the data are built outside the timing).
+
+    ``expected`` is the growth along this axis that the function's docstring states.
+    """
+    curve = Curve(name, axis, fixed, sizes, expected)
     for n in sizes:
         fn = make(n)
         curve.seconds.append(best_time(fn, repeat))
@@ -145,42 +154,52 @@ def panel_curves(scale: float, points: int, repeat: int) -> list[Curve]:
 
         return make
 
-    reductions: list[tuple[str, Callable[[pd.DataFrame], Any]]] = [
-        ("concentration.hhi", conc.hhi),
-        ("concentration.top_k_share (k=10)", lambda d: conc.top_k_share(d, 10)),
+    # (name, function, expected growth along N, along T) as the docstrings state them
+    Fn = Callable[[pd.DataFrame], Any]
+    reductions: list[tuple[str, Fn, str, str]] = [
+        ("concentration.hhi", conc.hhi, "O(N)", "O(T)"),
+        (
+            "concentration.top_k_share (k=10)",
+            lambda d: conc.top_k_share(d, 10),
+            "O(N)",
+            "O(T)",
+        ),
         (
             "concentration.concentration_coefficient (k=10)",
             lambda d: conc.concentration_coefficient(d, top_k=10),
+            "O(N log N)",
+            "O(T)",
         ),
     ]
-    returns_fns: list[tuple[str, Callable[[pd.DataFrame], Any]]] = [
+    returns_fns: list[tuple[str, Fn, str, str]] = [
         (
             "dispersion.realized_correlation (weighted, w=63)",
             lambda d: dp.realized_correlation(d, window=63, method="weighted"),
+            "O(N)",
+            "O(T)",
         ),
         (
             "dispersion.realized_correlation (mean, w=63)",
             lambda d: dp.realized_correlation(d, window=63, method="mean"),
+            "O(N)",
+            "O(T)",
         ),
-        ("dispersion.cross_sectional_dispersion", dp.cross_sectional_dispersion),
+        ("dispersion.cross_sectional_dispersion", dp.cross_sectional_dispersion, "O(N)", "O(T)"),
     ]
     curves: list[Curve] = []
-    for name, fn in reductions:
-        curves.append(
-            time_curve(name, "N", f"T = {t_fixed} dates", n_grid, on_n(fn, _caps), repeat)
-        )
-    for name, fn in returns_fns:
-        curves.append(
-            time_curve(name, "N", f"T = {t_fixed} dates", nc_grid, on_n(fn, _returns), repeat)
-        )
-    for name, fn in reductions:
-        curves.append(
-            time_curve(name, "T", f"N = {n_fixed} assets", t_grid, on_t(fn, _caps), repeat)
-        )
-    for name, fn in returns_fns:
-        curves.append(
-            time_curve(name, "T", f"N = {n_fixed} assets", t_grid, on_t(fn, _returns), repeat)
-        )
+    fixed_t, fixed_n = f"T = {t_fixed} dates", f"N = {n_fixed} assets"
+    for name, fn, on_n_big_o, _ in reductions:
+        make = on_n(fn, _caps)
+        curves.append(time_curve(name, "N", fixed_t, n_grid, make, repeat, on_n_big_o))
+    for name, fn, on_n_big_o, _ in returns_fns:
+        make = on_n(fn, _returns)
+        curves.append(time_curve(name, "N", fixed_t, nc_grid, make, repeat, on_n_big_o))
+    for name, fn, _, on_t_big_o in reductions:
+        make = on_t(fn, _caps)
+        curves.append(time_curve(name, "T", fixed_n, t_grid, make, repeat, on_t_big_o))
+    for name, fn, _, on_t_big_o in returns_fns:
+        make = on_t(fn, _returns)
+        curves.append(time_curve(name, "T", fixed_n, t_grid, make, repeat, on_t_big_o))
 
     def rolling_corr(t: int) -> Callable[[], Any]:
         df = _returns(t, n_fixed, seed=2)
@@ -195,6 +214,7 @@ def panel_curves(scale: float, points: int, repeat: int) -> list[Curve]:
             t_grid,
             rolling_corr,
             repeat,
+            "O(T)",
         )
     )
 
@@ -210,6 +230,7 @@ def panel_curves(scale: float, points: int, repeat: int) -> list[Curve]:
             w_grid,
             lambda w: lambda: risk.rolling_correlation(df_w, bond_w, window=w),
             repeat,
+            "independent of W",
         )
     )
     curves.append(
@@ -220,6 +241,7 @@ def panel_curves(scale: float, points: int, repeat: int) -> list[Curve]:
             w_grid,
             lambda w: lambda: dp.realized_correlation(df_w, window=max(w, 3)),
             repeat,
+            "O(T·N + T·N·W): linear in W",
         )
     )
     return curves
@@ -240,6 +262,7 @@ def cost_curves(scale: float, points: int, repeat: int) -> list[Curve]:
             grid,
             lambda t: lambda: expanding_percentile(x[:t]),
             repeat,
+            "O(T log T)",
         ),
         time_curve(
             "cost.expanding_robust_z (min_periods=36)",
@@ -248,6 +271,7 @@ def cost_curves(scale: float, points: int, repeat: int) -> list[Curve]:
             grid,
             lambda t: lambda: expanding_robust_z(x[:t], min_periods=36),
             repeat,
+            "O(T log T)",
         ),
     ]
 
@@ -276,6 +300,7 @@ def chain_curves(scale: float, points: int, repeat: int) -> list[Curve]:
             geometric(_scaled(250, scale, 20), _scaled(16_000, scale, 200), points),
             on_chains,
             repeat,
+            "O(C·S), rows sorted",
         ),
         time_curve(
             "dispersion.model_free_variance_panel",
@@ -284,6 +309,7 @@ def chain_curves(scale: float, points: int, repeat: int) -> list[Curve]:
             geometric(25, 1600, points),
             on_strikes,
             repeat,
+            "O(C·S), rows sorted",
         ),
     ]
 
@@ -308,6 +334,7 @@ def path_curves(scale: float, points: int, repeat: int) -> list[Curve]:
             geometric(_scaled(25, scale, 4), _scaled(800, scale, 32), points),
             make,
             max(repeat - 1, 1),
+            "O(P)",
         )
     ]
 
@@ -386,21 +413,27 @@ def dask_table(scale: float, repeat: int) -> list[dict[str, Any]]:
                 n: c.persist(dd.from_pandas(caps, npartitions=8)) for n, c in clients.items()
             }
 
-            def dask_hhi(n: int, persisted: Any = persisted) -> Any:
-                future = clients[n].compute(
-                    distributed.cross_sectional(concentration.hhi, persisted[n])
-                )
-                res = future.result()
-                future.release()
-                return res
+            # a cheap row-wise reduction (one pass) and a heavier one (three sorts per row)
+            for fname, func in (
+                ("hhi", concentration.hhi),
+                ("concentration_profile", concentration.concentration_profile),
+            ):
 
-            record(
-                "distributed.cross_sectional(hhi)",
-                f"{n_rows} x 500, 8 partitions",
-                lambda caps=caps: concentration.hhi(caps),
-                dask_hhi,
-                repeat,
-            )
+                def dask_row(
+                    n: int, persisted: Any = persisted, func: Callable[..., Any] = func
+                ) -> Any:
+                    future = clients[n].compute(distributed.cross_sectional(func, persisted[n]))
+                    res = future.result()
+                    future.release()
+                    return res
+
+                record(
+                    f"distributed.cross_sectional({fname})",
+                    f"{n_rows} x 500, 8 partitions",
+                    lambda caps=caps, func=func: func(caps),
+                    dask_row,
+                    repeat,
+                )
 
         for n_rows in (1_000, _scaled(10_000, scale, 400)):
             rets = _returns(n_rows, 200, seed=6)
@@ -510,6 +543,7 @@ def main(argv: list[str] | None = None) -> None:
                 "axis": c.axis,
                 "fixed": c.fixed,
                 "sizes": c.sizes,
+                "expected": c.expected,
                 "seconds": c.seconds,
                 "slope": c.slope,
                 "intercept": c.intercept,
