@@ -241,7 +241,7 @@ def panel_curves(scale: float, points: int, repeat: int) -> list[Curve]:
             w_grid,
             lambda w: lambda: dp.realized_correlation(df_w, window=max(w, 3)),
             repeat,
-            "O(T·N + T·N·W): linear in W",
+            "O(T·N + T·N·W)",
         )
     )
     return curves
