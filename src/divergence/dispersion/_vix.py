@@ -343,6 +343,22 @@ def _per_chain_param(
     return np.full(n_groups, v)
 
 
+def _stable_argsort_codes(codes: IntArray, n_codes: int) -> IntArray:
+    """Stable argsort of integer codes in ``[0, n_codes)``, in O(n) time.
+
+    NumPy's stable sort is a radix sort only for integers of 16 bits or less (a merge sort
+    otherwise, about four times slower on a million codes), so the codes are sorted one 16-bit
+    digit at a time, least significant first: one pass for up to 65,536 codes.
+    """
+    order: IntArray = np.argsort((codes & 0xFFFF).astype(np.uint16), kind="stable")
+    shift = 16
+    while n_codes > 1 << shift:  # a second digit only beyond 65,536 chains
+        digit = ((codes[order] >> shift) & 0xFFFF).astype(np.uint16)
+        order = order[np.argsort(digit, kind="stable")]
+        shift += 16
+    return order
+
+
 def _group_first_true(mask: BoolArray, pos: IntArray, starts: IntArray, fill: int) -> IntArray:
     """Per group, the smallest position where ``mask`` is True (``fill`` if none)."""
     out: IntArray = np.minimum.reduceat(np.where(mask, pos, fill), starts)
@@ -547,11 +563,11 @@ def model_free_variance_panel(
         order: IntArray = np.arange(k.size, dtype=np.int64)
         g, ks = codes, k
     else:
-        # sort by strike, then a stable (radix) sort by chain: rows grouped by chain with
+        # sort by strike, then a stable radix sort by chain: rows grouped by chain with
         # strikes ascending inside each (ties across chains do not matter; within a chain
-        # duplicated strikes are rejected below). About twice as fast as np.lexsort.
+        # duplicated strikes are rejected below). About three times as fast as np.lexsort.
         by_strike = np.argsort(k)
-        order = by_strike[np.argsort(codes[by_strike], kind="stable")].astype(np.int64)
+        order = by_strike[_stable_argsort_codes(codes[by_strike], len(labels))]
         g, ks = codes[order], k[order]
         cb, ca, pb, pa = cb[order], ca[order], pb[order], pa[order]
     dup = (ks[1:] == ks[:-1]) & (g[1:] == g[:-1])
