@@ -511,14 +511,15 @@ def model_free_variance_panel(
     (``np.minimum.reduceat``), :math:`K_0` a segmented count of strikes below the forward,
     the end of each wing (two consecutive zero bids) a segmented maximum / minimum of the
     positions where such pairs occur, :math:`\Delta K` a shift within chains of the strikes
-    kept, and the sum a ``bincount``. Cost O(M log M) for M quotes, with no loop over chains.
+    kept, and the sum a ``bincount``.
 
     **Complexity.** For Q = C·S quotes (C chains, S strikes each): O(Q) time when the rows already
     come grouped by chain with strikes ascending (checked in one pass), otherwise O(Q·log Q) for
-    two argsorts; plus pandas' hash-based grouping of the ``by`` columns, O(Q + C·log C). Every
-    step after the sort is a vectorised pass over all quotes (segment reductions with
-    :func:`numpy.minimum.reduceat` and :func:`numpy.bincount`), with no loop over chains. O(Q)
-    memory: about fifteen float64 or int64 arrays of one value per quote.
+    one sort by strike followed by a linear-time radix sort by chain; plus pandas' hash-based
+    grouping of the ``by`` columns, O(Q + C·log C). Every step after the sort is a vectorised pass
+    over all quotes (segment reductions with :func:`numpy.minimum.reduceat` and
+    :func:`numpy.bincount`), with no loop over chains. O(Q) memory: about fifteen float64 or int64
+    arrays of one value per quote.
 
     References
     ----------
