@@ -539,7 +539,7 @@ def simulate_flows(
     **Complexity.** O(S·N·(1 + L·K)) time: a Python loop over the S = ``n_steps`` steps (a
     simulation clock, not a loop over assets), each vectorised over the N assets, with at most K =
     ``max_cascade_iterations`` cascade rounds over the L short-loss tranches; O(S·N + N·L) memory
-    (twelve (S+1)×N result arrays).
+    (eight (S+1)×N result arrays and four of length S+1).
 
     References
     ----------
