@@ -3,9 +3,10 @@
 "Hot" means: every function timed by a row of ``benchmarks/bench_*.py`` or a curve of
 ``benchmarks/scaling.py`` (``BENCHMARKED``), and the panel reductions and time-series
 transforms of the analysis modules (``PANEL``). The statement is a paragraph of the Notes
-section that starts with ``**Complexity.**`` and gives at least one big-O bound for time and
-one for memory. A second test maps every benchmark case name back to ``BENCHMARKED``, so a new
-benchmark row for an unlisted function fails here until its docstring says what it costs.
+section that starts with ``**Complexity.**`` (or the plain word "Complexity"), gives at least
+one big-O bound and says what it costs in time and in memory. A second test maps every
+benchmark case name back to ``BENCHMARKED``, so a new benchmark row for an unlisted function
+fails here until its docstring says what it costs.
 """
 
 from __future__ import annotations
@@ -122,7 +123,7 @@ def _exists(dotted: str) -> bool:
 
 
 def complexity_statement(func: object) -> str | None:
-    """The ``**Complexity.**`` paragraph of the Notes section of ``func``'s docstring."""
+    """The paragraph of ``func``'s docstring Notes that starts with "Complexity" (bold or not)."""
     doc = inspect.getdoc(func) or ""
     heads = list(_SECTION.finditer(doc))
     for i, h in enumerate(heads):
@@ -130,8 +131,11 @@ def complexity_statement(func: object) -> str | None:
             continue
         end = heads[i + 1].start() if i + 1 < len(heads) else len(doc)
         notes = doc[h.end() : end]
-        m = re.search(r"\*\*Complexity\.\*\*(.*?)(?:\n\n|\Z)", notes, re.S)
-        return None if m is None else " ".join(m.group(1).split())
+        for para in re.split(r"\n\s*\n", notes):
+            m = re.match(r"\s*(?:\*\*Complexity\.\*\*|Complexity\b)(.*)", para, re.S)
+            if m:
+                return " ".join(m.group(1).split())
+        return None
     return None
 
 
@@ -149,7 +153,7 @@ def _params() -> list[object]:
 @pytest.mark.parametrize("name", _params())
 def test_hot_function_states_time_and_memory_complexity(name: str) -> None:
     text = complexity_statement(_resolve(name))
-    assert text is not None, f"{name}: no '**Complexity.**' paragraph in its docstring Notes"
+    assert text is not None, f"{name}: no Complexity paragraph in its docstring Notes"
     assert _BIG_O.search(text), f"{name}: the complexity statement has no O(...) bound: {text}"
     assert "time" in text.lower(), f"{name}: no time complexity in: {text}"
     assert "memory" in text.lower(), f"{name}: no memory complexity in: {text}"
@@ -182,8 +186,17 @@ def test_detector_rejects_a_docstring_without_the_statement() -> None:
         >>> stated()
         """
 
+    def plain() -> None:
+        """Summary.
+
+        Notes
+        -----
+        Complexity, with T dates: time O(T), memory O(T).
+        """
+
     assert complexity_statement(bare) is None
     assert complexity_statement(stated) == "O(T·N) time and O(T·N) memory."
+    assert complexity_statement(plain) == ", with T dates: time O(T), memory O(T)."
 
 
 def _benchmark_cases() -> list[str]:
