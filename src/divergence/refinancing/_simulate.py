@@ -508,12 +508,13 @@ def _simulate(
     n_bins = n_c * (k_thr + 1) * 2
 
     spread_money = spread0 * principal  # P x spread of a floating slot after its first reset
+    shock_buffer = np.empty((min(size, p), h, n_f + 1))  # reused: no page faults per chunk
     for p0, p1 in chunk_iter:
         npc = p1 - p0
         # ---- EBIT shocks (paths, months, 1 + firms); each path draws from its own stream,
         # month by month (common shock first, then one per firm), so a longer horizon only
         # appends draws: months already simulated do not change (no look-ahead).
-        block = np.empty((npc, h, n_f + 1))
+        block = shock_buffer[:npc]
         for i in range(npc):  # RNG streams only; all arithmetic below is vectorised
             gens[p0 + i].standard_normal(out=block[i, 1:])
         base = r_arr[p0:p1, :h] if r_arr.ndim == 2 else np.broadcast_to(r_arr[:h], (npc, h))
