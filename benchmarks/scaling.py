@@ -491,15 +491,46 @@ def to_rows(curves: list[Curve], dask_rows: list[dict[str, Any]]) -> list[Row]:
     return rows
 
 
+GROUPS: dict[str, Callable[[float, int, int], list[Curve]]] = {
+    "panel": panel_curves,
+    "cost": cost_curves,
+    "chains": chain_curves,
+    "paths": path_curves,
+}
+
+
+def _curve_json(c: Curve, group: str, date: str) -> dict[str, Any]:
+    return {
+        "group": group,
+        "date": date,
+        "name": c.name,
+        "axis": c.axis,
+        "fixed": c.fixed,
+        "sizes": c.sizes,
+        "expected": c.expected,
+        "seconds": c.seconds,
+        "slope": c.slope,
+        "intercept": c.intercept,
+        "r2": c.r2,
+    }
+
+
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.scaling")
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.scaling",
+        epilog="With --only or --no-dask, the parts not re-measured are kept from the existing "
+        "--out file (each curve records its own date), so one group can be refreshed alone, "
+        "e.g. --only paths after a change to the refinancing simulator.",
+    )
     parser.add_argument(
         "--scale", type=float, default=1.0, help="multiplies every grid size (default 1)"
     )
     parser.add_argument("--points", type=int, default=5, help="sizes per curve (default 5)")
     parser.add_argument("--repeat", type=int, default=3, help="best of REPEAT calls (default 3)")
     parser.add_argument("--no-dask", action="store_true", help="skip the Dask speed-up table")
-    parser.add_argument("--only", choices=["panel", "cost", "chains", "paths"], default=None)
+    parser.add_argument(
+        "--only", choices=[*GROUPS, "dask"], default=None, help="re-measure one group only"
+    )
     parser.add_argument("--out", type=Path, default=DOCS_JSON, help="performance JSON to write")
     parser.add_argument("--rows-json", type=Path, default=ROWS_JSON)
     args = parser.parse_args(argv)
@@ -507,55 +538,59 @@ def main(argv: list[str] | None = None) -> None:
         parser.error("--points must be at least 2 (a slope needs two sizes)")
 
     started = time.perf_counter()
+    now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     meta = machine_info()
     print(f"# growth curves, scale {args.scale}, {args.points} points per curve")
     print(
         f"# {meta['platform']}, {meta['cpu_count']} CPUs, "
         f"load {meta['load_average_at_start']}, numpy {meta['numpy']}"
     )
-    groups = {
-        "panel": panel_curves,
-        "cost": cost_curves,
-        "chains": chain_curves,
-        "paths": path_curves,
-    }
+    measured: list[dict[str, Any]] = []
     curves: list[Curve] = []
-    for key, fn in groups.items():
+    for key, fn in GROUPS.items():
         if args.only in (None, key):
             print(f"\n## {key}", flush=True)
-            curves += fn(args.scale, args.points, args.repeat)
-    dask_rows: list[dict[str, Any]] = []
-    if not args.no_dask and args.only is None:
+            new = fn(args.scale, args.points, args.repeat)
+            curves += new
+            measured += [_curve_json(c, key, now) for c in new]
+    dask_rows: list[dict[str, Any]] | None = None
+    if not args.no_dask and args.only in (None, "dask"):
         print("\n## dask (LocalCluster, 1 and 2 single-threaded worker processes)", flush=True)
         dask_rows = dask_table(args.scale, args.repeat)
+        for d in dask_rows:
+            d["date"] = now
     elapsed = time.perf_counter() - started
+
+    # keep what was not re-measured from the existing file
+    partial = args.only is not None or args.no_dask
+    old: dict[str, Any] = {}
+    if partial and args.out.exists():
+        old = json.loads(args.out.read_text(encoding="utf-8"))
+    redone = {c["group"] for c in measured}
+    kept = [c for c in old.get("curves", []) if c.get("group") not in redone]
+    order = list(GROUPS)
+    all_curves = sorted(
+        kept + measured, key=lambda c: order.index(c["group"]) if c.get("group") in order else 99
+    )
     payload = {
         "generated_by": "python -m benchmarks.scaling " + " ".join(sys.argv[1:]),
-        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "date": now,
         "scale": args.scale,
         "points": args.points,
         "repeat": args.repeat,
         "run_seconds": round(elapsed, 1),
         "machine": meta,
-        "curves": [
-            {
-                "name": c.name,
-                "axis": c.axis,
-                "fixed": c.fixed,
-                "sizes": c.sizes,
-                "expected": c.expected,
-                "seconds": c.seconds,
-                "slope": c.slope,
-                "intercept": c.intercept,
-                "r2": c.r2,
-            }
-            for c in curves
-        ],
-        "dask": dask_rows,
+        "curves": all_curves,
+        "dask": dask_rows if dask_rows is not None else old.get("dask", []),
     }
+    if partial and old:
+        payload["partial_update"] = {
+            "re-measured": sorted(redone | ({"dask"} if dask_rows is not None else set())),
+            "kept from": old.get("date"),
+        }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(payload, indent=1) + "\n", encoding="utf-8")
-    write_json(to_rows(curves, dask_rows), args.rows_json)
+    write_json(to_rows(curves, dask_rows or []), args.rows_json)
     print(f"\nwrote {args.out} and {args.rows_json} in {elapsed:.0f} s")
 
 

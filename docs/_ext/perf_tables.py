@@ -69,10 +69,14 @@ def _ratio(x: float | None) -> str:
 
 def bench_rows(payload: dict[str, Any]) -> list[str]:
     rows: list[list[object]] = []
+    dated = len({r.get("date") for r in payload["rows"]}) > 1  # after a partial update
     for r in payload["rows"]:
         ratios = r.get("ratios") or {}
         items = list(ratios.items()) or [("-", None)]
-        notes = "; ".join(f"{k}: {v}" for k, v in (r.get("extra") or {}).items())
+        extra = dict(r.get("extra") or {})
+        if dated:
+            extra["measured"] = r.get("date", "-")
+        notes = "; ".join(f"{k}: {v}" for k, v in extra.items())
         for i, (name, ratio) in enumerate(items):
             first = i == 0
             rows.append(
@@ -92,6 +96,7 @@ def bench_rows(payload: dict[str, Any]) -> list[str]:
 
 def curve_rows(payload: dict[str, Any]) -> list[str]:
     rows: list[list[object]] = []
+    dated = len({c.get("date") for c in payload["curves"]}) > 1  # after a partial update
     for c in payload["curves"]:
         sizes, secs = c["sizes"], c["seconds"]
         rows.append(
@@ -104,6 +109,7 @@ def curve_rows(payload: dict[str, Any]) -> list[str]:
                 f"{c['slope']:.2f}",
                 f"{c['r2']:.3f}",
                 f"x{secs[-1] / secs[0]:,.1f} for x{sizes[-1] / sizes[0]:,.0f}",
+                *([c.get("date", "-")] if dated else []),
             ]
         )
     header = [
@@ -115,8 +121,10 @@ def curve_rows(payload: dict[str, Any]) -> list[str]:
         "slope",
         "R²",
         "time growth (largest / smallest size)",
+        *(["measured"] if dated else []),
     ]
-    return _list_table(header, rows, [24, 5, 14, 16, 14, 6, 6, 14])
+    widths = [24, 5, 14, 16, 14, 6, 6, 14, *([10] if dated else [])]
+    return _list_table(header, rows, widths)
 
 
 def dask_rows(payload: dict[str, Any]) -> list[str]:
@@ -158,6 +166,16 @@ def machine_rows(payload: dict[str, Any]) -> list[str]:
             f"Dask {m.get('dask') or 'not installed'}, divergence {m['divergence']}",
         ),
     ]
+    part = payload.get("partial_update")
+    if part:
+        fields.append(
+            (
+                "partial update",
+                f"re-measured {', '.join(part['re-measured'])} on {payload['date']}; the "
+                f"rest is kept from the run of {part['kept from']} (each curve and Dask row "
+                "records its own date)",
+            )
+        )
     out = []
     for k, v in fields:
         out += [f":{k}: {v}"]
