@@ -346,7 +346,7 @@ def dask_table(scale: float, repeat: int) -> list[dict[str, Any]]:
     """Local run vs Dask on 1 and 2 worker processes, for a small and a large workload."""
     import dask.dataframe as dd
 
-    from benchmarks.bench_distributed import _cluster
+    from benchmarks.bench_distributed import _cluster, compute_fresh
     from divergence import concentration, distributed
     from divergence import dispersion as dp
     from divergence import refinancing as rf
@@ -422,10 +422,8 @@ def dask_table(scale: float, repeat: int) -> list[dict[str, Any]]:
                 def dask_row(
                     n: int, persisted: Any = persisted, func: Callable[..., Any] = func
                 ) -> Any:
-                    future = clients[n].compute(distributed.cross_sectional(func, persisted[n]))
-                    res = future.result()
-                    future.release()
-                    return res
+                    lazy = distributed.cross_sectional(func, persisted[n])
+                    return compute_fresh(clients[n], lazy)
 
                 record(
                     f"distributed.cross_sectional({fname})",
@@ -444,10 +442,7 @@ def dask_table(scale: float, repeat: int) -> list[dict[str, Any]]:
 
             def dask_corr(n: int, persisted: Any = persisted) -> Any:
                 lazy = distributed.rolling(dp.realized_correlation, persisted[n], window=63)
-                future = clients[n].compute(lazy)
-                res = future.result()
-                future.release()
-                return res
+                return compute_fresh(clients[n], lazy)
 
             record(
                 "distributed.rolling(realized_correlation, w=63)",
