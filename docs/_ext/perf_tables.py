@@ -171,9 +171,9 @@ def machine_rows(payload: dict[str, Any]) -> list[str]:
         fields.append(
             (
                 "partial update",
-                f"re-measured {', '.join(part['re-measured'])} on {payload['date']}; the "
-                f"rest is kept from the run of {part['kept from']} (each curve and Dask row "
-                "records its own date)",
+                f"re-measured {', '.join(part['re-measured'])} on {payload['date']} (the "
+                "machine and load above are those of this run); everything else comes from "
+                "earlier runs, and each row gives the date it was measured",
             )
         )
     out = []
