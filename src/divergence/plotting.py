@@ -519,7 +519,7 @@ def coverage_fan(
 
     if not isinstance(result, RefinancingResult):
         raise TypeError("result must be a RefinancingResult from divergence.refinancing.simulate")
-    q, _ = as_array(list(quantiles), "quantiles", ndim=1, allow_nan=False, nonnegative=True)
+    q, _ = as_array(quantiles, "quantiles", ndim=1, allow_nan=False, nonnegative=True)
     if q.size != 3 or (q > 1).any() or (np.diff(q) <= 0).any():
         raise InputError(
             f"quantiles must be three strictly increasing values in [0, 1], got {list(q)}"
