@@ -83,7 +83,8 @@ def local_projection(
     Raises
     ------
     InputError
-        Mismatched lengths or indexes, horizons too long for the data, bad ``alpha``.
+        Mismatched lengths or indexes, horizons too long for the data, bad ``alpha``,
+        collinear regressors (a constant shock or control).
     TypeError
         Non-numeric inputs.
 
@@ -151,6 +152,13 @@ def local_projection(
         n_ok = int(ok.sum())
         if n_ok <= design.shape[1] + 1:
             raise InputError(f"horizon {h} has only {n_ok} complete observations")
+        rank = int(np.linalg.matrix_rank(design[ok]))
+        if rank < design.shape[1]:
+            raise InputError(
+                f"at horizon {h} the regressors (intercept, shock, controls) are collinear: "
+                f"the design has rank {rank} < {design.shape[1]} columns; a constant shock or "
+                "control, or a control repeating another, leaves the response unidentified"
+            )
         maxlags = h + 1 if hac_lags is None else int(hac_lags)
         fit = sm.OLS(dep[ok], design[ok]).fit(cov_type="HAC", cov_kwds={"maxlags": maxlags})
         coef = float(fit.params[1])
@@ -162,7 +170,7 @@ def local_projection(
 
 @dataclass(frozen=True)
 class LeadLag:
-    """Cross-correlations of two series by lag (result of :func:`lead_lag`).
+    r"""Cross-correlations of two series by lag (result of :func:`lead_lag`).
 
     Attributes
     ----------
@@ -173,6 +181,18 @@ class LeadLag:
         Lag with the largest absolute correlation.
     best_correlation : float
         Correlation at ``best_lag``.
+
+    Notes
+    -----
+    ``best_lag`` maximises :math:`|\rho(k)|`, so a strong negative correlation wins over a
+    weaker positive one; read the sign from ``best_correlation``.
+
+    Examples
+    --------
+    >>> x = np.sin(np.arange(40.0))
+    >>> res = lead_lag(x, np.r_[0.0, x[:-1]], 2)
+    >>> print(res.best_lag, f"{res.best_correlation:.3f}")
+    1 1.000
     """
 
     correlations: pd.Series
@@ -209,6 +229,11 @@ def lead_lag(x: SeriesLike, y: SeriesLike, max_lag: int) -> LeadLag:
 
     Correlation is not causation and levels of trending series correlate at every lag: pass
     changes, not levels. For inference use :func:`local_projection`.
+
+    References
+    ----------
+    .. [1] G. E. P. Box, G. M. Jenkins and G. C. Reinsel, *Time Series Analysis: Forecasting
+       and Control*, 4th ed., Wiley, 2008, §11.1 (the cross-correlation function).
 
     Examples
     --------
