@@ -61,6 +61,14 @@ def example_book(
     S&P's 8.5% of rated debt maturing in the next 12 months (Feb 2024); middle-market
     borrowers paid 10.9–15.5% in 2023 (RSM survey, Sept 2023).
 
+    References
+    ----------
+    .. [1] S. Kumbhat, F. Palomino and A. Perez-Orive, "The Potential Increase in Corporate
+       Debt Interest Rate Payments from Changes in Interest Rates", FEDS Notes, 15 Nov 2017.
+    .. [2] F. Cai and S. Haque, "Private Credit: Characteristics and Risks", FEDS Notes,
+       23 Feb 2024.
+    .. [3] RSM US Middle Market Business Index, special report, September 2023.
+
     Examples
     --------
     >>> book, firms = example_book(2, 3)

@@ -55,6 +55,12 @@ def policy_path(r0: float, shocks: Any) -> Any:
     -----
     .. math:: r_t = r_0 + \sum_{s \le t} \Delta_s
 
+    References
+    ----------
+    .. [1] Board of Governors of the Federal Reserve System, "Policy Tools: Open Market
+       Operations" (the target range moves in discrete steps at FOMC meetings), and FRED
+       series DFF (effective federal funds rate) for historical paths.
+
     Examples
     --------
     >>> print(policy_path(0.01, [0.04, 0.0, -0.01]))
