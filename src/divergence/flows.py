@@ -462,7 +462,9 @@ def simulate_flows(
         Per-step volatility (decimal) of independent lognormal news shocks to every cap,
         :math:`C \leftarrow C\,e^{\sigma z - \sigma^2/2}`; 0 makes the simulation deterministic.
     seed : int, Generator, SeedSequence or None
-        Source of the news shocks (one draw of ``n`` normals per step, in step order).
+        Source of the news shocks (one draw of ``n`` normals per step, in step order). A
+        Generator is drawn from (its state advances); an int, its SeedSequence or a fresh
+        ``default_rng`` of it give the same shocks.
 
     Returns
     -------

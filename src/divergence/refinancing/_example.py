@@ -37,7 +37,7 @@ def example_book(
     tranches : int, default 6
         Tranches per firm (>= 2: at least one fixed and one floating).
     seed : int, Generator, SeedSequence or None, default 0
-        Seed of the random book.
+        Seed of the random book (a Generator is drawn from, and its state advances).
 
     Returns
     -------

@@ -109,7 +109,8 @@ def vasicek_paths(
     n_paths : int
         Number of paths (rows).
     seed : int, Generator, SeedSequence or None
-        Random seed.
+        Random seed. A Generator is drawn from (its state advances, so reusing it gives new
+        paths); an int, its SeedSequence or a fresh ``default_rng`` of it give the same paths.
     dt : float, default 1/12
         Step in years between columns.
 
@@ -186,7 +187,8 @@ def cir_paths(
     n_paths : int
         Number of paths.
     seed : int, Generator, SeedSequence or None
-        Random seed.
+        Random seed. A Generator is drawn from (its state advances, so reusing it gives new
+        paths); an int, its SeedSequence or a fresh ``default_rng`` of it give the same paths.
     dt : float, default 1/12
         Step in years between columns.
 
