@@ -67,7 +67,6 @@ def example_book(
        Debt Interest Rate Payments from Changes in Interest Rates", FEDS Notes, 15 Nov 2017.
     .. [2] F. Cai and S. Haque, "Private Credit: Characteristics and Risks", FEDS Notes,
        23 Feb 2024.
-    .. [3] RSM US Middle Market Business Index, special report, September 2023.
 
     Examples
     --------
