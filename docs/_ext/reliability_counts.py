@@ -139,6 +139,11 @@ def reliability_rows() -> list[tuple[str, str, str]]:
         ("Scalar options", "special-value cases", _fmt(len(scalar_cases))),
         (
             "Scalar options",
+            "numeric-sequence cases (thresholds, quantiles, horizons, ...)",
+            _fmt(len(scalars._sequence_options())),
+        ),
+        (
+            "Scalar options",
             "hypothesis examples per run",
             _fmt(n_options * scalars.MAX_EXAMPLES),
         ),

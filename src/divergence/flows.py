@@ -631,7 +631,7 @@ def simulate_flows(
         stops = np.zeros(0)
     else:
         stops, _ = as_array(
-            list(short_loss_limits), "short_loss_limits", ndim=1, allow_nan=False, positive=True
+            short_loss_limits, "short_loss_limits", ndim=1, allow_nan=False, positive=True
         )
     n_tr = stops.shape[0]
     tranche = s0 / n_tr if n_tr else s0 * 0.0
