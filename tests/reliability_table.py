@@ -693,12 +693,18 @@ ENTRIES: dict[str, Entry] = {
             "other_interest": np.array([1.0, 1.0, 0.5]),
             "principal": np.array([30.0, 20.0, 10.0]),
             "base_rate": np.array([0.04, 0.04, 0.02]),
+            "initial_coverage": np.array([3.0, 1.2, -2.0]),
         },
         {
             "ebit": Arg(why_signed="losses: EBIT can be negative"),
             "other_interest": Arg("nonneg"),
             "principal": Arg("nonneg"),
             "base_rate": Arg(why_signed="negative base rates are valid"),
+            "initial_coverage": Arg(why_signed=_COVERAGE_SIGNED, optional=True),
+        },
+        not_applicable={
+            ("initial_coverage", "plus_inf"): "+inf coverage (no interest) is documented",
+            ("initial_coverage", "minus_inf"): "-inf coverage is the documented limit",
         },
     ),
     "plotting.coverage_fan": Entry(
