@@ -385,7 +385,7 @@ def _simulate(
     rule = Distress() if distress is None else distress
     if not isinstance(rule, Distress):
         raise TypeError(f"distress must be a Distress, got {type(rule).__name__}")
-    thr_arr, _ = as_array(list(thresholds), "thresholds", ndim=1, allow_nan=False)
+    thr_arr, _ = as_array(thresholds, "thresholds", ndim=1, allow_nan=False)
     thr = tuple(sorted({1.0, *(float(t) for t in thr_arr)}))
     table = SpreadTable.damodaran() if spread_table is None else spread_table
     tables, cohort_table = tables_for_cohorts(table, f.cohorts)
