@@ -572,13 +572,8 @@ SEQUENCE_NOT_APPLICABLE: dict[str, str] = {
     "table (bad inputs and fuzzing)",
 }
 
-#: (callable, option, case) -> reason; known bugs in files another change owns (strict xfail).
-SEQUENCE_KNOWN_BUGS: dict[tuple[str, str, str], str] = {
-    ("refinancing.simulate", "thresholds", "none"): "refinancing/_simulate.py reads "
-    "list(thresholds) before validating: bare TypeError without the name (fix: pass "
-    "thresholds to as_array directly)",
-    ("refinancing.simulate", "thresholds", "scalar"): "as above: list(5.0) raises a bare TypeError",
-}
+#: (callable, option, case) -> reason; known bugs (strict xfail, so a fix is noticed).
+SEQUENCE_KNOWN_BUGS: dict[tuple[str, str, str], str] = {}
 
 SEQUENCE_CASES: dict[str, Any] = {
     "none": None,
