@@ -7,6 +7,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE / "_inventories"))
+sys.path.insert(0, str(HERE / "_ext"))
 
 from make_inventories import write_all  # noqa: E402
 
@@ -26,13 +27,21 @@ extensions = [
     "matplotlib.sphinxext.plot_directive",
     "sphinx_gallery.gen_gallery",
     "sphinxcontrib.bibtex",
+    "reliability_counts",  # docs/_ext: counts of the Reliability page, from the test tables
 ]
 
 bibtex_bibfiles = ["references.bib"]
 bibtex_default_style = "plain"
 
 templates_path = ["_templates"]
-exclude_patterns = ["_build", "_inventories", "auto_examples/*.ipynb", "auto_examples/*.py"]
+exclude_patterns = [
+    "_build",
+    "_inventories",
+    "_ext",
+    "_data",
+    "auto_examples/*.ipynb",
+    "auto_examples/*.py",
+]
 html_theme = "pydata_sphinx_theme"
 html_title = "divergence"
 html_static_path: list[str] = []
