@@ -7,7 +7,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE / "_inventories"))
-sys.path.insert(0, str(HERE / "_ext"))  # perf_tables: tables from the committed benchmark JSON
+sys.path.insert(0, str(HERE / "_ext"))  # local extensions: perf_tables, reliability_counts
 
 from make_inventories import write_all  # noqa: E402
 
@@ -27,7 +27,8 @@ extensions = [
     "matplotlib.sphinxext.plot_directive",
     "sphinx_gallery.gen_gallery",
     "sphinxcontrib.bibtex",
-    "perf_tables",
+    "reliability_counts",  # docs/_ext: counts of the Reliability page, from the test tables
+    "perf_tables",  # docs/_ext: tables of the Performance page, from docs/_data/*.json
 ]
 
 bibtex_bibfiles = ["references.bib"]

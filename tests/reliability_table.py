@@ -26,10 +26,11 @@ import pandas as pd
 
 from divergence import breadth as br
 from divergence import concentration as conc
-from divergence import cost, flows, liquidity, premia, real, risk, rotation
+from divergence import cost, flows, lags, liquidity, premia, real, risk, rotation
 from divergence import dispersion as disp
+from divergence import refinancing as refi
 
-#: Public modules walked by the inventory test (refinancing and lags join when they land).
+#: Public modules walked by the inventory test.
 MODULES: tuple[str, ...] = (
     "concentration",
     "breadth",
@@ -41,10 +42,19 @@ MODULES: tuple[str, ...] = (
     "flows",
     "risk",
     "rotation",
+    "refinancing",
+    "lags",
     "plotting",
+    "distributed",
     "datasets",
     "errors",
 )
+
+#: Public submodules not walked, with the reason (every other submodule must be in MODULES).
+NOT_WALKED: dict[str, str] = {
+    "report": "the command-line report (python -m divergence report), tested end to end in "
+    "test_report_browser.py and the section tests; its functions take no user data",
+}
 
 D6 = pd.date_range("2024-01-31", periods=6, freq="ME")
 T3 = ["AAA", "BBB", "CCC"]
@@ -132,6 +142,44 @@ def long_pair() -> dict[str, Any]:
     return {"a": pd.Series(a, idx, name="a"), "b": pd.Series(a + b, idx, name="b")}
 
 
+def refi_book() -> pd.DataFrame:
+    """Two firms, a fixed bond and a floating loan each (principal in money units)."""
+    return pd.DataFrame(
+        {
+            "firm": ["a", "a", "b", "b"],
+            "principal": [100.0, 50.0, 80.0, 40.0],
+            "kind": ["fixed", "floating", "fixed", "floating"],
+            "coupon": [0.04, np.nan, 0.05, np.nan],
+            "spread": [np.nan, 0.02, np.nan, 0.04],
+            "maturity": [6.0, 12.0, 3.0, 9.0],
+            "reset_months": [np.nan, 3.0, np.nan, 1.0],
+            "tenor": [60.0, 24.0, 36.0, 12.0],
+        }
+    )
+
+
+def refi_firms() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "firm": ["a", "b"],
+            "ebit": [30.0, 9.0],
+            "growth": [0.02, 0.0],
+            "volatility": [0.2, 0.3],
+            "cohort": ["large", "small"],
+        }
+    )
+
+
+def refi_rates() -> np.ndarray:
+    return 0.01 + np.r_[0.0, np.full(11, 0.03)]
+
+
+def spread_frame() -> pd.DataFrame:
+    return pd.DataFrame(
+        {"lower": [0.0, 1.5, 4.0], "rating": ["B", "BBB", "A"], "spread": [0.05, 0.02, 0.01]}
+    )
+
+
 SIGNED = "signed quantity: negative values are valid"
 
 
@@ -203,6 +251,15 @@ _SIM = flows.simulate_flows([60.0, 30.0, 10.0], n_steps=3, passive_flows=1.0)
 _ALLOC = risk.cvar_position_limits(rets(), 0.01, confidence=0.75)
 _PNL = disp.dispersion_trade_pnl(0.20, [0.30, 0.30], 0.18, [0.30, 0.30], [0.5, 0.5])
 _DISP_NA = "result container built by the library; fields are not validated inputs"
+_BOOK = refi.DebtBook.from_frame(refi_book())
+_REFI = refi.simulate(refi_book(), refi_firms(), refi_rates(), n_paths=3, seed=0, keep="full")
+_TABLE = refi.SpreadTable((1.5, 4.0), (0.05, 0.02, 0.01), ("B", "BBB", "A"))
+_COVERAGE_SIGNED = "coverage is negative when EBIT is (documented)"
+_NO_ARRAY = "no array argument: only scalar options (see test_reliability_scalars.py)"
+_DASK = (
+    "takes Dask collections; its bad inputs are tested in tests/test_distributed.py and "
+    "its numbers against the local function it runs"
+)
 
 #: Public callables with no array argument to corrupt, with the reason.
 NOT_APPLICABLE: dict[str, str] = {
@@ -229,8 +286,12 @@ NOT_APPLICABLE: dict[str, str] = {
         for n in ("DataWarning", "DivergenceWarning", "InputError", "OutOfRangeWarning")
     },
     "cost.INPUTS": "constant tuple of input names",
-    "plotting.coverage_fan": "takes a RefinancingResult object (no array argument); covered "
-    "with the refinancing module",
+    "refinancing.RefinancingResult": _DISP_NA + " (simulate); its methods are covered",
+    "lags.LeadLag": _DISP_NA + " (lead_lag)",
+    **{
+        f"distributed.{n}": _DASK
+        for n in ("cross_sectional", "rolling", "model_free_variance_panel", "simulate_refinancing")
+    },
     "rotation.FAMA_FRENCH_3X3": "constant mapping of portfolio names",
     "flows.FlowSimulation": _DISP_NA + " (simulate_flows); its methods are covered",
     "risk.CVaRAllocation": _DISP_NA + " (cvar_position_limits); its methods are covered",
@@ -513,6 +574,159 @@ ENTRIES: dict[str, Entry] = {
     ),
     "rotation.size_style_gaps": Entry(
         rotation.size_style_gaps, lambda: {"returns": ff_grid()}, {"returns": Arg("gt_minus_one")}
+    ),
+    # refinancing ---------------------------------------------------------------------------
+    "refinancing.policy_path": Entry(
+        lambda **kw: refi.policy_path(0.01, **kw),
+        lambda: {"shocks": np.array([0.04, 0.0, -0.01, 0.0, 0.005, 0.0])},
+        {"shocks": Arg(why_signed="rate cuts are negative changes")},
+    ),
+    "refinancing.vasicek_paths": Entry(
+        lambda: refi.vasicek_paths(0.03, 0.5, 0.04, 0.01, months=6, n_paths=3, seed=0),
+        dict,
+        {},
+        fuzz=False,
+    ),
+    "refinancing.cir_paths": Entry(
+        lambda: refi.cir_paths(0.03, 0.5, 0.04, 0.05, months=6, n_paths=3, seed=0),
+        dict,
+        {},
+        fuzz=False,
+    ),
+    "refinancing.vasicek_bond_price": Entry(
+        lambda: refi.vasicek_bond_price(0.03, 0.5, 0.04, 0.01, 2.0), dict, {}, fuzz=False
+    ),
+    "refinancing.cir_bond_price": Entry(
+        lambda: refi.cir_bond_price(0.03, 0.5, 0.04, 0.05, 2.0), dict, {}, fuzz=False
+    ),
+    "refinancing.example_book": Entry(lambda: refi.example_book(2, 3), dict, {}, fuzz=False),
+    "refinancing.simulate": Entry(
+        lambda **kw: refi.simulate(**kw, horizon=12, n_paths=2, seed=0),
+        lambda: {"book": refi_book(), "firms": refi_firms(), "rates": refi_rates()},
+        {
+            "book": Arg("positive", frame_only=True),
+            "firms": Arg(why_signed="EBIT and growth can be negative", frame_only=True),
+            "rates": Arg(why_signed="negative base rates are valid (documented)"),
+        },
+        not_applicable={
+            ("book", "mismatched_index"): "rows of a debt book are tranches: its index "
+            "carries no meaning",
+            ("firms", "mismatched_index"): "firms are matched by the firm column, not the index",
+        },
+    ),
+    "refinancing.DebtBook": Entry(
+        lambda: refi.DebtBook.from_frame(refi_book()), dict, {}, fuzz=False
+    ),
+    "refinancing.DebtBook.from_frame": Entry(
+        refi.DebtBook.from_frame,
+        lambda: {"frame": refi_book()},
+        {"frame": Arg("positive", frame_only=True)},
+    ),
+    "refinancing.DebtBook.to_frame": Entry(lambda: _BOOK.to_frame(), dict, {}, fuzz=False),
+    "refinancing.Distress": Entry(lambda: refi.Distress(1.5, 6), dict, {}, fuzz=False),
+    "refinancing.Distress.zombie": Entry(refi.Distress.zombie, dict, {}, fuzz=False),
+    "refinancing.RefinancingResult.path_values": Entry(
+        lambda: _REFI.path_values("coverage"), dict, {}, fuzz=False
+    ),
+    "refinancing.RefinancingResult.to_frame": Entry(
+        lambda **kw: _REFI.to_frame(**kw),
+        lambda: {"quantiles": (0.05, 0.5, 0.95)},
+        {"quantiles": Arg("nonneg")},
+    ),
+    "refinancing.RefinancingResult.share_below": Entry(
+        lambda **kw: _REFI.share_below(1.5, **kw),
+        lambda: {"quantiles": (0.05, 0.5, 0.95)},
+        {"quantiles": Arg("nonneg")},
+    ),
+    "refinancing.RefinancingResult.first_crossing": Entry(
+        lambda: _REFI.first_crossing(2.0), dict, {}, fuzz=False
+    ),
+    "refinancing.RefinancingResult.maturity_wall": Entry(
+        lambda: _REFI.maturity_wall(freq="quarter"), dict, {}, fuzz=False
+    ),
+    "refinancing.SpreadTable": Entry(
+        refi.SpreadTable,
+        lambda: {"edges": (1.5, 4.0), "spreads": (0.05, 0.02, 0.01), "ratings": ["B", "BBB", "A"]},
+        {
+            "edges": Arg(why_signed="coverage edges can be negative (negative EBIT)"),
+            "spreads": Arg("nonneg"),
+            "ratings": Arg(numeric=False),
+        },
+    ),
+    "refinancing.SpreadTable.damodaran": Entry(
+        lambda: refi.SpreadTable.damodaran("small"), dict, {}, fuzz=False
+    ),
+    "refinancing.SpreadTable.damodaran_small_2004": Entry(
+        refi.SpreadTable.damodaran_small_2004, dict, {}, fuzz=False
+    ),
+    "refinancing.SpreadTable.from_frame": Entry(
+        refi.SpreadTable.from_frame,
+        lambda: {"frame": spread_frame()},
+        {"frame": Arg(why_signed="coverage edges can be negative", frame_only=True)},
+    ),
+    "refinancing.SpreadTable.to_frame": Entry(lambda: _TABLE.to_frame(), dict, {}, fuzz=False),
+    "refinancing.SpreadTable.band": Entry(
+        lambda **kw: _TABLE.band(**kw),
+        lambda: {"coverage": np.array([0.5, 2.0, np.inf])},
+        {"coverage": Arg(why_signed=_COVERAGE_SIGNED)},
+        not_applicable={
+            ("coverage", "plus_inf"): "+inf coverage (no interest) is documented",
+            ("coverage", "minus_inf"): "-inf coverage (a loss over a vanishing interest) is "
+            "the documented limit",
+        },
+    ),
+    "refinancing.SpreadTable.spread": Entry(
+        lambda **kw: _TABLE.spread(**kw),
+        lambda: {"coverage": np.array([0.5, 2.0, np.inf])},
+        {"coverage": Arg(why_signed=_COVERAGE_SIGNED)},
+        not_applicable={
+            ("coverage", "plus_inf"): "+inf coverage (no interest) is documented",
+            ("coverage", "minus_inf"): "-inf coverage (a loss over a vanishing interest) is "
+            "the documented limit",
+        },
+    ),
+    "refinancing.SpreadTable.rating": Entry(lambda: _TABLE.rating(2.0), dict, {}, fuzz=False),
+    "refinancing.SpreadTable.refinancing_spread": Entry(
+        lambda **kw: _TABLE.refinancing_spread(**kw),
+        lambda: {
+            "ebit": np.array([10.0, 3.0, -1.0]),
+            "other_interest": np.array([1.0, 1.0, 0.5]),
+            "principal": np.array([30.0, 20.0, 10.0]),
+            "base_rate": np.array([0.04, 0.04, 0.02]),
+            "initial_coverage": np.array([3.0, 1.2, -2.0]),
+        },
+        {
+            "ebit": Arg(why_signed="losses: EBIT can be negative"),
+            "other_interest": Arg("nonneg"),
+            "principal": Arg("nonneg"),
+            "base_rate": Arg(why_signed="negative base rates are valid"),
+            "initial_coverage": Arg(why_signed=_COVERAGE_SIGNED, optional=True),
+        },
+        not_applicable={
+            ("initial_coverage", "plus_inf"): "+inf coverage (no interest) is documented",
+            ("initial_coverage", "minus_inf"): "-inf coverage is the documented limit",
+        },
+    ),
+    "plotting.coverage_fan": Entry(
+        "plotting.coverage_fan",  # type: ignore[arg-type]
+        lambda: {"result": _REFI, "quantiles": (0.05, 0.5, 0.95)},
+        {"quantiles": Arg("nonneg")},
+        fuzz=False,
+    ),
+    # lags ----------------------------------------------------------------------------------
+    "lags.local_projection": Entry(
+        lambda **kw: lags.local_projection(**kw, horizons=2),
+        lambda: {
+            "y": long_pair()["b"].cumsum(),
+            "shock": long_pair()["a"],
+            "controls": long_pair()["a"].shift(1).fillna(0.0),
+        },
+        {"y": Arg(), "shock": Arg(), "controls": Arg(optional=True)},
+    ),
+    "lags.lead_lag": Entry(
+        lambda **kw: lags.lead_lag(**kw, max_lag=3),
+        lambda: {"x": long_pair()["a"], "y": long_pair()["b"]},
+        {"x": Arg(), "y": Arg()},
     ),
     # plotting ------------------------------------------------------------------------------
     "plotting.lorenz_curve": Entry(

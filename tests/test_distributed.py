@@ -43,7 +43,7 @@ def client() -> Iterator[Any]:
             n_workers=2,
             processes=True,
             threads_per_worker=1,
-            dashboard_address=None,
+            dashboard_address=":0",  # a free port: no clash (warning) with another cluster
             silence_logs=40,
         ) as cluster,
         distributed.Client(cluster, set_as_default=False) as c,

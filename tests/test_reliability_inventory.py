@@ -15,7 +15,8 @@ from typing import Any
 
 import pytest
 
-from reliability_table import ENTRIES, MODULES, NOT_APPLICABLE
+import divergence
+from reliability_table import ENTRIES, MODULES, NOT_APPLICABLE, NOT_WALKED
 
 SECTIONS = ("Parameters", "Returns", "Raises", "Notes", "References", "Examples")
 
@@ -30,6 +31,17 @@ def _public() -> dict[str, Any]:
 
 
 PUBLIC = _public()
+
+
+def test_every_public_module_is_walked() -> None:
+    """A new public submodule fails here until it is walked (MODULES) or excluded with a reason."""
+    public = set(divergence._SUBMODULES)
+    assert set(MODULES).isdisjoint(NOT_WALKED)
+    assert public == set(MODULES) | set(NOT_WALKED), (
+        f"not walked: {sorted(public - set(MODULES) - set(NOT_WALKED))}; "
+        f"not public: {sorted((set(MODULES) | set(NOT_WALKED)) - public)}"
+    )
+    assert all(reason.strip() for reason in NOT_WALKED.values())
 
 
 @pytest.mark.parametrize("mod_name", MODULES)

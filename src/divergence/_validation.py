@@ -631,10 +631,16 @@ def check_option(value: object, name: str, allowed: Sequence[str]) -> str:
 def check_int(
     value: object, name: str, *, minimum: int | None = None, maximum: int | None = None
 ) -> int:
-    """Require an integer (not a bool, not a float) within ``[minimum, maximum]``."""
+    """Require an integer (not a bool, not a float) within ``[minimum, maximum]``.
+
+    Integers beyond :data:`MAX_ABS` (1e100) in magnitude are rejected like any other input
+    (``periods_per_year / periods`` then stays within float range).
+    """
     if isinstance(value, bool | np.bool_) or not isinstance(value, int | np.integer):
         raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
     out = int(value)
+    if abs(out) > MAX_ABS:
+        raise InputError(f"{name} must be at most {MAX_ABS:g} in magnitude, got {out:.3g}")
     if minimum is not None and out < minimum:
         raise InputError(f"{name} must be >= {minimum}, got {out}")
     if maximum is not None and out > maximum:
@@ -650,19 +656,37 @@ def check_float(
     maximum: float | None = None,
     inclusive: tuple[bool, bool] = (True, True),
     allow_inf: bool = False,
+    max_abs: float | None = MAX_ABS,
 ) -> float:
-    """Require a real, finite (unless ``allow_inf``) number within bounds."""
+    """Require a real, finite (unless ``allow_inf``) number within bounds.
+
+    Like array inputs (:func:`as_array`), a finite value beyond ``max_abs`` (1e100) in
+    magnitude is rejected, and a value that must be strictly positive (``minimum=0``,
+    exclusive) must be at least ``1 / max_abs`` (as ``positive=True`` arrays must reach
+    :data:`MIN_POSITIVE`): no option of a financial function is meaningful there, and such
+    values overflow the arithmetic they feed (``sigma ** 2``, ``1 / kappa``, ``1 / dt``).
+    ``max_abs=None`` disables both bounds.
+    """
     if isinstance(value, bool | np.bool_) or not isinstance(
         value, int | float | np.integer | np.floating
     ):
         raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
-    out = float(value)
+    try:
+        out = float(value)
+    except OverflowError:  # a Python int beyond float range
+        raise InputError(f"{name} is too large in magnitude, got {value}") from None
     if np.isnan(out) or (not allow_inf and np.isinf(out)):
         raise InputError(f"{name} must be a finite number, got {out}")
+    if max_abs is not None and np.isfinite(out) and abs(out) > max_abs:
+        raise InputError(f"{name} must be at most {max_abs:g} in magnitude, got {out:g}")
     lo_inc, hi_inc = inclusive
     if minimum is not None and (out < minimum or (not lo_inc and out == minimum)):
         op = ">=" if lo_inc else ">"
         raise InputError(f"{name} must be {op} {minimum}, got {out}")
+    if max_abs is not None and minimum == 0.0 and not lo_inc and out < 1.0 / max_abs:
+        raise InputError(
+            f"{name} must be at least {1.0 / max_abs:g} (strictly positive), got {out:g}"
+        )
     if maximum is not None and (out > maximum or (not hi_inc and out == maximum)):
         op = "<=" if hi_inc else "<"
         raise InputError(f"{name} must be {op} {maximum}, got {out}")

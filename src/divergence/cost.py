@@ -750,7 +750,9 @@ class DivergenceCost:
         ------
         InputError
             Unknown component names; target of another length or index; a non-binary
-            target under the logistic link; fewer usable rows than regressors + 2.
+            target under the logistic link; fewer usable rows than regressors + 2; under the
+            logistic link, scores that separate the target perfectly (the likelihood has no
+            finite maximum) or a fit that does not converge.
         TypeError
             ``components`` not a DataFrame or mapping.
 
@@ -832,7 +834,7 @@ class DivergenceCost:
         if y_ok.size < len(names) + 2:
             raise InputError(
                 f"only {int(y_ok.size)} rows have a target and every score; need at least "
-                f"{len(names) + 2}"
+                f"{len(names) + 2} (the first min_periods={scorer.min_periods} rows have no score)"
             )
         if link_ == "logistic":
             nonbinary = (y_ok != 0.0) & (y_ok != 1.0)
@@ -852,7 +854,7 @@ class DivergenceCost:
             for subset in itertools.combinations(range(len(names)), r):
                 exog = np.column_stack([np.ones(y_ok.size), x_ok[:, list(subset)]])
                 if link_ == "logistic":
-                    res = sm.Logit(y_ok, exog).fit(disp=0, method="newton", maxiter=200, **fit_kw)
+                    res = _fit_logit(sm, y_ok, exog, fit_kw, [names[i] for i in subset])
                 else:
                     res = sm.OLS(y_ok, exog).fit(**fit_kw)
                 params = np.asarray(res.params)
@@ -878,6 +880,36 @@ class DivergenceCost:
             fit_summary=summary,
             fit_result=res,
         )
+
+
+def _fit_logit(
+    sm: Any, y: FloatArray, exog: FloatArray, fit_kw: dict[str, Any], names: list[str]
+) -> Any:
+    """A statsmodels Logit fit; perfect separation or non-convergence raise InputError.
+
+    statsmodels only warns in both cases (and returns parameters drifting to infinity), so
+    the warnings are turned into errors here rather than passed on to the caller.
+    """
+    import warnings
+
+    from statsmodels.tools.sm_exceptions import ConvergenceWarning, PerfectSeparationWarning
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", PerfectSeparationWarning)
+        warnings.simplefilter("error", ConvergenceWarning)
+        try:
+            return sm.Logit(y, exog).fit(disp=0, method="newton", maxiter=200, **fit_kw)
+        except PerfectSeparationWarning:
+            raise InputError(
+                f"the scores {names} separate target 0 from 1 perfectly on the {y.size} usable "
+                "rows (after min_periods), so the logistic fit has no finite maximum; use more "
+                "rows, a smaller min_periods or link='linear'"
+            ) from None
+        except ConvergenceWarning:
+            raise InputError(
+                f"the logistic fit on the scores {names} did not converge on the {y.size} "
+                "usable rows (after min_periods); use more rows or link='linear'"
+            ) from None
 
 
 def divergence_cost(

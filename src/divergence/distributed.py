@@ -514,6 +514,8 @@ def simulate_refinancing(
     seed : int, Generator, SeedSequence or None
         Seed of the EBIT shocks: path ``i`` draws from child ``i`` of ``SeedSequence(seed)``,
         exactly as in the local run. ``None`` draws fresh entropy once, on the caller's side.
+        A Generator is used through its SeedSequence: its current state is ignored, so
+        reusing one Generator gives the same result.
     client : dask.distributed.Client, optional
         Cluster to run on. Default: Dask's default scheduler (the active client, if any).
     n_chunks : int, optional

@@ -310,7 +310,8 @@ class _Market:
             raise InputError(
                 f"a sale of {-money[j]:.6g} pushes the cap of asset {self.labels[j]!r} to "
                 f"{new[j]:.6g} at step {self.step} (linear impact needs M*flow > -cap); use "
-                "smaller flows, a smaller multiplier or impact='log'"
+                "smaller passive_flows or active_aum, a smaller multiplier or size_slope, or "
+                "impact='log'"
             )
         return new
 
@@ -335,7 +336,7 @@ class _Market:
                 raise InputError(
                     f"covering {shares[j]:.4g} of the shares of asset {self.labels[j]!r} with "
                     f"multiplier {m[j]:.4g} has no finite cost (needs shares*M < 2); lower "
-                    "short_interest or the multiplier"
+                    "short_interest, the multiplier or size_slope"
                 )
             money: FloatArray = shares * c / den
         else:
@@ -349,8 +350,8 @@ class _Market:
                     j = int(np.argmax(dg <= 0.0))
                     raise InputError(
                         f"covering {shares[j]:.4g} of the shares of asset {self.labels[j]!r} "
-                        "has no finite cost under log impact; lower short_interest or the "
-                        "multiplier"
+                        "has no finite cost under log impact; lower short_interest, the "
+                        "multiplier or size_slope"
                     )
                 step = g / dg
                 money = money - step
@@ -385,6 +386,10 @@ def _per_asset(value: object, name: str, n: int, caps_meta: Meta, **checks: Any)
 
 
 # --------------------------------------------------------------------------- simulator
+#: Largest per-step news volatility: exp(-sigma^2 / 2) stays far from underflow (e^-50).
+_MAX_VOLATILITY = 10.0
+
+
 def simulate_flows(
     market_caps: SeriesLike,
     *,
@@ -459,10 +464,13 @@ def simulate_flows(
         Cap on the rounds of covering within one step (tranches still past their stop are
         covered in the next step).
     volatility : float, default 0.0
-        Per-step volatility (decimal) of independent lognormal news shocks to every cap,
-        :math:`C \leftarrow C\,e^{\sigma z - \sigma^2/2}`; 0 makes the simulation deterministic.
+        Per-step volatility (decimal, at most 10) of independent lognormal news shocks to every
+        cap, :math:`C \leftarrow C\,e^{\sigma z - \sigma^2/2}`; 0 makes the simulation
+        deterministic.
     seed : int, Generator, SeedSequence or None
-        Source of the news shocks (one draw of ``n`` normals per step, in step order).
+        Source of the news shocks (one draw of ``n`` normals per step, in step order). A
+        Generator is drawn from (its state advances); an int, its SeedSequence or a fresh
+        ``default_rng`` of it give the same shocks.
 
     Returns
     -------
@@ -589,7 +597,7 @@ def simulate_flows(
     p_share = check_float(
         passive_share, "passive_share", minimum=0.0, maximum=1.0, inclusive=(True, False)
     )
-    sigma = check_float(volatility, "volatility", minimum=0.0)
+    sigma = check_float(volatility, "volatility", minimum=0.0, maximum=_MAX_VOLATILITY)
     max_iter = check_int(max_cascade_iterations, "max_cascade_iterations", minimum=1)
     rng = as_generator(seed)
 
@@ -628,7 +636,7 @@ def simulate_flows(
         stops = np.zeros(0)
     else:
         stops, _ = as_array(
-            list(short_loss_limits), "short_loss_limits", ndim=1, allow_nan=False, positive=True
+            short_loss_limits, "short_loss_limits", ndim=1, allow_nan=False, positive=True
         )
     n_tr = stops.shape[0]
     tranche = s0 / n_tr if n_tr else s0 * 0.0

@@ -26,18 +26,19 @@ __all__ = ["LeadLag", "lead_lag", "local_projection"]
 def _horizons(horizons: object, n_obs: int) -> list[int]:
     if isinstance(horizons, int | np.integer) and not isinstance(horizons, bool):
         h_max = check_int(horizons, "horizons", minimum=0)
-        hs = list(range(h_max + 1))
+        hs = None  # built once h_max is known to fit the data
     elif isinstance(horizons, Sequence | np.ndarray) and not isinstance(horizons, str):
         hs = [check_int(h, "horizons", minimum=0) for h in horizons]
         if not hs:
             raise InputError("horizons is empty")
+        h_max = max(hs)
     else:
         raise TypeError(
             f"horizons must be an int (0 … H) or a sequence of ints, got {type(horizons).__name__}"
         )
-    if max(hs) >= n_obs - 2:
-        raise InputError(f"horizons up to {max(hs)} leave too few observations (n = {n_obs})")
-    return hs
+    if h_max >= n_obs - 2:
+        raise InputError(f"horizons up to {h_max} leave too few observations (n = {n_obs})")
+    return list(range(h_max + 1)) if hs is None else hs
 
 
 def local_projection(
@@ -70,8 +71,8 @@ def local_projection(
     alpha : float, default 0.05
         Two-sided confidence level ``1 - alpha`` of the bands.
     hac_lags : int, optional
-        Newey–West truncation lag; default ``h + 1`` at horizon ``h`` (the overlap of
-        ``h``-step-ahead errors induces MA(``h``) residuals).
+        Newey–West truncation lag (``0 … n - 1``); default ``h + 1`` at horizon ``h`` (the
+        overlap of ``h``-step-ahead errors induces MA(``h``) residuals).
 
     Returns
     -------
@@ -83,7 +84,9 @@ def local_projection(
     Raises
     ------
     InputError
-        Mismatched lengths or indexes, horizons too long for the data, bad ``alpha``.
+        Mismatched lengths or indexes, horizons too long for the data, bad ``alpha``,
+        ``hac_lags`` not shorter than the data, collinear regressors (a constant shock or
+        control).
     TypeError
         Non-numeric inputs.
 
@@ -135,11 +138,11 @@ def local_projection(
         if not same:
             raise InputError("controls and y have different indexes")
     if hac_lags is not None:
-        check_int(hac_lags, "hac_lags", minimum=0)
+        check_int(hac_lags, "hac_lags", minimum=0, maximum=n - 1)
     import statsmodels.api as sm
     from scipy.stats import norm
 
-    z = float(norm.ppf(1.0 - a / 2.0))
+    z = float(norm.isf(a / 2.0))  # not ppf(1 - a/2): exact for tiny alpha
     rows = []
     for h in hs:  # a handful of horizons
         lead = np.full(n, np.nan)
@@ -154,7 +157,16 @@ def local_projection(
         ok = ~np.isnan(dep) & ~np.isnan(design).any(axis=1)
         n_ok = int(ok.sum())
         if n_ok <= design.shape[1] + 1:
-            raise InputError(f"horizon {h} has only {n_ok} complete observations")
+            raise InputError(
+                f"horizon {h} has only {n_ok} complete observations; use shorter horizons"
+            )
+        rank = int(np.linalg.matrix_rank(design[ok]))
+        if rank < design.shape[1]:
+            raise InputError(
+                f"at horizon {h} the regressors (intercept, shock, controls) are collinear: "
+                f"the design has rank {rank} < {design.shape[1]} columns; a constant shock or "
+                "control, or a control repeating another, leaves the response unidentified"
+            )
         maxlags = h + 1 if hac_lags is None else int(hac_lags)
         fit = sm.OLS(dep[ok], design[ok]).fit(cov_type="HAC", cov_kwds={"maxlags": maxlags})
         coef = float(fit.params[1])
@@ -166,7 +178,7 @@ def local_projection(
 
 @dataclass(frozen=True)
 class LeadLag:
-    """Cross-correlations of two series by lag (result of :func:`lead_lag`).
+    r"""Cross-correlations of two series by lag (result of :func:`lead_lag`).
 
     Attributes
     ----------
@@ -177,6 +189,18 @@ class LeadLag:
         Lag with the largest absolute correlation.
     best_correlation : float
         Correlation at ``best_lag``.
+
+    Notes
+    -----
+    ``best_lag`` maximises :math:`|\rho(k)|`, so a strong negative correlation wins over a
+    weaker positive one; read the sign from ``best_correlation``.
+
+    Examples
+    --------
+    >>> x = np.sin(np.arange(40.0))
+    >>> res = lead_lag(x, np.r_[0.0, x[:-1]], 2)
+    >>> print(res.best_lag, f"{res.best_correlation:.3f}")
+    1 1.000
     """
 
     correlations: pd.Series
@@ -216,6 +240,11 @@ def lead_lag(x: SeriesLike, y: SeriesLike, max_lag: int) -> LeadLag:
 
     **Complexity.** O(K·T) time, K = 2·``max_lag`` + 1 lags (one correlation pass each); O(T)
     memory.
+
+    References
+    ----------
+    .. [1] G. E. P. Box, G. M. Jenkins and G. C. Reinsel, *Time Series Analysis: Forecasting
+       and Control*, 4th ed., Wiley, 2008, §11.1 (the cross-correlation function).
 
     Examples
     --------

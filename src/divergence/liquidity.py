@@ -71,6 +71,11 @@ def sterilization_rate(
     across components (e.g. securities run-off + loans). The base is taken at the start of
     the window, so the measure uses only rows ``t - k`` and ``t``.
 
+    The ratio is reported as computed, never clipped: a base in the wrong units (WALCL in
+    millions against M2 in billions) gives a value 1,000 times too large, not an error. It is
+    always finite: inputs are bounded (:math:`|B| \le 10^{100}`, :math:`D \ge 10^{-100}`,
+    :math:`m \le 10^{100}`), so :math:`|L_S| \le 10^{300}`.
+
     **Complexity.** O(T·N) time and O(T·N) memory (the validated copies, two lagged copies and the
     output); T = rows (dates), N = columns.
 

@@ -294,6 +294,7 @@ def cost_contributions(
     if not ok.any():
         raise InputError("parts has no row without NaN")
     mode = check_option(spacing, "spacing", ("dates", "even"))
+    show_total = check_bool(total, "total")
     data = pd.DataFrame(
         values[ok], index=frame.index[np.flatnonzero(ok)], columns=list(_CONTRIBUTION_COLUMNS)
     )
@@ -330,7 +331,7 @@ def cost_contributions(
         ax.bar(x, v, bottom=np.where(v >= 0, pos, neg), width=width, label=c)
         pos += np.maximum(v, 0.0)
         neg += np.minimum(v, 0.0)
-    if total:
+    if show_total:
         line = data.sum(axis=1)
         if mode == "dates" and dated and len(data) > 2:
             # break the line across gaps longer than three typical steps (no bridging)
@@ -350,7 +351,7 @@ def cost_contributions(
         ticks = np.arange(0, len(data), max(len(data) // 8, 1))
         ax.set_xticks(ticks, [d.strftime("%Y-%m") for d in data.index[ticks]], rotation=45)
     ax.set_ylabel("contribution (log-odds)")
-    ax.legend(fontsize="small", ncol=len(cols) + int(total))
+    ax.legend(fontsize="small", ncol=len(cols) + int(show_total))
     return ax
 
 
@@ -519,7 +520,7 @@ def coverage_fan(
 
     if not isinstance(result, RefinancingResult):
         raise TypeError("result must be a RefinancingResult from divergence.refinancing.simulate")
-    q, _ = as_array(list(quantiles), "quantiles", ndim=1, allow_nan=False, nonnegative=True)
+    q, _ = as_array(quantiles, "quantiles", ndim=1, allow_nan=False, nonnegative=True)
     if q.size != 3 or (q > 1).any() or (np.diff(q) <= 0).any():
         raise InputError(
             f"quantiles must be three strictly increasing values in [0, 1], got {list(q)}"

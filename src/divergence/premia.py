@@ -223,8 +223,9 @@ def annualized_inflation(price_index: PanelLike, periods: int, *, periods_per_ye
     beyond = np.isinf(out)
     if beyond.any():
         raise InputError(
-            f"price_index implies an annualised inflation beyond float range (above 1e308) in "
-            f"{int(beyond.sum())} value(s); first {meta.locate(beyond)}. Check the units."
+            f"price_index implies an annualised inflation beyond float range (above 1e308) with "
+            f"periods={k} and periods_per_year={m} in {int(beyond.sum())} value(s); first "
+            f"{meta.locate(beyond)}. Check the units and periods_per_year."
         )
     return meta.wrap_like(out)
 

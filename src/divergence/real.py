@@ -52,8 +52,9 @@ def _growth(values: FloatArray, k: int, ppy: int | None, meta: Meta, what: str) 
     beyond = np.isinf(out)
     if beyond.any():
         raise InputError(
-            f"{what} implies annualised growth beyond float range (above 1e308) in "
-            f"{int(beyond.sum())} value(s); first {meta.locate(beyond)}. Check the units."
+            f"{what} implies annualised growth beyond float range (above 1e308) with "
+            f"periods={k} and periods_per_year={ppy} in {int(beyond.sum())} value(s); first "
+            f"{meta.locate(beyond)}. Check the units and periods_per_year."
         )
     return out
 

@@ -25,6 +25,7 @@ import pandas as pd
 
 from divergence._typing import BoolArray, FloatArray, NanPolicy, PanelLike, SeriesLike
 from divergence._validation import (
+    MIN_POSITIVE,
     NAN_POLICIES,
     Meta,
     as_array,
@@ -488,7 +489,7 @@ def cvar_position_limits(
     InputError
         NaN or infinite returns, 1-D or 3-D returns, a weight/budget vector of the wrong length
         (or, as a Series, labelled differently from the columns of ``returns``), a negative
-        budget, ``confidence`` outside (0, 1).
+        budget (or one between 0 and 1e-100), ``confidence`` outside (0, 1).
     TypeError
         Non-numeric input.
 
@@ -545,6 +546,12 @@ def cvar_position_limits(
             )
         _check_asset_labels(wmeta, meta)
     b = _vector(budget, "budget", n_assets, meta)
+    tiny = (b > 0) & (b < MIN_POSITIVE)
+    if tiny.any():
+        raise InputError(
+            f"budget has {int(tiny.sum())} value(s) between 0 and {MIN_POSITIVE:g} (a divisor): "
+            "pass 0 for no budget or a meaningful loss"
+        )
     p = _tail_probability(confidence)
     port = values @ w
     var, _ = _historical(port[:, None], p)
@@ -556,7 +563,8 @@ def cvar_position_limits(
     util = np.divide(contrib, b, out=np.full(n_assets, np.nan), where=b > 0)
     limits = np.full(n_assets, np.inf)
     pos = contrib > 0
-    limits[pos] = w[pos] * b[pos] / contrib[pos]
+    with np.errstate(over="ignore"):  # a vanishing contribution: no binding limit (+inf)
+        limits[pos] = w[pos] * b[pos] / contrib[pos]
     for arr in (w, contrib, b, util, limits):
         arr.setflags(write=False)
     return CVaRAllocation(w, contrib, b, util, limits, port_var, cvar, n_tail, labels)
@@ -780,7 +788,8 @@ def bond_returns_from_yields(
     ------
     InputError
         Non-positive ``periods_per_year`` or ``maturity``, infinite values, yields at or below
-        -1 (-100%), empty input.
+        -1 (-100%), empty input, more than 3,000 coupon payments (``maturity`` ×
+        ``coupons_per_year``).
     TypeError
         Non-numeric input.
 
@@ -832,6 +841,12 @@ def bond_returns_from_yields(
     mat = check_float(maturity, "maturity", minimum=0.0, inclusive=(False, True))
     m = check_int(coupons_per_year, "coupons_per_year", minimum=1)
     conv = check_bool(convexity, "convexity")
+    if mat * m > _MAX_PAYMENTS:
+        raise InputError(
+            f"maturity={mat:g} years with coupons_per_year={m} gives {mat * m:.3g} coupon "
+            f"payments; at most {_MAX_PAYMENTS:,} are supported (a 100-year bond paying "
+            "monthly has 1,200)"
+        )
     n_pay = max(round(mat * m), 1)
     y_lag = np.r_[np.nan, y[:-1]]
     dy = y - y_lag
@@ -840,6 +855,10 @@ def bond_returns_from_yields(
     if conv:
         r = r + 0.5 * cvx * dy * dy
     return meta.wrap_rows(r, name="bond_return")
+
+
+#: Most coupon payments a bond of bond_returns_from_yields may have (memory: rows x payments).
+_MAX_PAYMENTS = 3_000
 
 
 def _par_duration_convexity(y: FloatArray, m: int, n_pay: int) -> tuple[FloatArray, FloatArray]:

@@ -758,7 +758,11 @@ def rotation_diagnostic(
         if mp < p + 2:
             raise InputError(f"min_periods (default {mp}) must be >= {p + 2} for {p} regressor(s)")
     else:
-        mp = check_window(min_periods, t_len if w is None else w, "min_periods", minimum=p + 2)
+        limit = t_len if w is None else w
+        mp = check_int(min_periods, "min_periods", minimum=p + 2)
+        if mp > limit:
+            within = "the data" if w is None else f"the window (window={w})"
+            raise InputError(f"min_periods={mp} is longer than {within}: {limit} observations")
     valid = ~np.isnan(y) & ~np.isnan(x).any(axis=1)
     # data shifted by the first complete row (causal) for numerically stable moment sums
     first = int(np.argmax(valid)) if valid.any() else 0

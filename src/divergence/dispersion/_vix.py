@@ -137,12 +137,29 @@ def _one_chain(
 _Quotes = tuple[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray]
 
 
+#: Largest accepted |r * t|: the growth factor exp(r t) multiplies quotes, so it must stay far
+#: inside float range (e^10 is a 100% rate for 10 years).
+_MAX_RT = 10.0
+
+
+def _check_rt(r: Any, t: Any) -> None:
+    """Require ``|r * t| <= _MAX_RT`` (per chain), naming both options."""
+    rt = np.abs(np.asarray(r, dtype=np.float64) * np.asarray(t, dtype=np.float64))
+    if (rt > _MAX_RT).any():
+        worst = float(rt.max())
+        raise InputError(
+            f"|r * t| = {worst:.4g} exceeds {_MAX_RT:g}: r is an annual decimal rate "
+            "(0.05 = 5%) and t a time in years, so exp(r t) would be out of any plausible range"
+        )
+
+
 def _prepare_one(
     chain: object, t: object, r: object, k0_rule: object
 ) -> tuple[_Quotes, float, float, str]:
     frame = _check_frame(chain, "chain")
     tt = check_float(t, "t", minimum=0.0, inclusive=(False, True))
     rr = check_float(r, "r")
+    _check_rt(rr, tt)
     rule = check_option(k0_rule, "k0_rule", _K0_RULES)
     k, cb, ca, pb, pa = _quotes(frame, "chain")
     order = np.argsort(k, kind="stable")
@@ -189,7 +206,8 @@ def model_free_variance(
     ------
     InputError
         Missing columns, empty chain, non-positive or duplicated strikes, negative quotes,
-        ask below bid, ``t <= 0``, non-finite ``t`` or ``r``, unknown ``k0_rule``.
+        ask below bid, ``t <= 0``, non-finite ``t`` or ``r``, ``|r t| > 10``, unknown
+        ``k0_rule``.
     TypeError
         ``chain`` is not a DataFrame; non-numeric quotes or parameters.
 
@@ -581,6 +599,7 @@ def model_free_variance_panel(
     starts: IntArray = np.flatnonzero(np.r_[True, g[1:] != g[:-1]]).astype(np.int64)
     tt = _per_chain_param(frame, t, "t", starts, order, positive=True)
     rr = _per_chain_param(frame, r, "r", starts, order, positive=False)
+    _check_rt(rr, tt)
     var = _panel_core(g, ks, cb, ca, pb, pa, tt, rr, rule)
     return pd.Series(var, index=labels, name="variance")
 

@@ -18,10 +18,28 @@ __all__ = ["DebtBook", "Firms", "as_book", "as_firms"]
 _KINDS = ("fixed", "floating")
 _BOOK_REQUIRED = ("firm", "principal", "kind", "maturity", "tenor")
 _FIRMS_REQUIRED = ("firm", "ebit", "growth", "volatility", "cohort")
+#: Largest accepted |growth| and volatility of log EBIT (per year) and |rate_beta|. Far beyond
+#: any firm (a log growth of 5 multiplies EBIT by 148 a year), and small enough that EBIT paths
+#: over centuries of months stay finite instead of overflowing exp().
+MAX_GROWTH = 5.0
+MAX_VOLATILITY = 5.0
+MAX_RATE_BETA = 100.0
 
 
 def _column(df: pd.DataFrame, col: str, frame: str, **checks: Any) -> FloatArray:
     values, _ = as_array(df[col], f"{frame}[{col!r}]", ndim=1, **checks)
+    return values
+
+
+def _bounded(df: pd.DataFrame, col: str, frame: str, limit: float, what: str) -> FloatArray:
+    """A finite column with ``|values| <= limit`` (a bound that keeps exp() finite)."""
+    values = _column(df, col, frame, allow_nan=False)
+    bad = np.abs(values) > limit
+    if bad.any():
+        raise InputError(
+            f"{frame}[{col!r}] must lie in [-{limit:g}, {limit:g}] ({what}, decimal per year); "
+            f"{int(bad.sum())} row(s) do not, {_first_bad(df, bad)}"
+        )
     return values
 
 
@@ -46,7 +64,7 @@ def _integers(
 
 @dataclass(frozen=True, eq=False)
 class DebtBook:
-    """A validated debt book: one entry per tranche.
+    r"""A validated debt book: one entry per tranche.
 
     Build it with :meth:`from_frame`. Attributes are read-only arrays, one entry per tranche
     in the order of the frame.
@@ -73,6 +91,22 @@ class DebtBook:
         Floating: month of the first re-fixing after month 0 (0 for fixed).
     tenor : ndarray of int
         Months to maturity of the refinanced tranche.
+
+    Notes
+    -----
+    The arrays are validated once by :meth:`from_frame` (positive principal, whole months,
+    first re-fixing within the reset period), so :func:`~divergence.refinancing.simulate` can
+    reuse one book across runs without checking it again. A tranche pays its current coupon
+    :math:`c_j` on principal :math:`P_j` for months :math:`0 \dots m_j - 1` and is refinanced at
+    month :math:`m_j` (its ``maturity``).
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"firm": ["a"], "principal": [100.0], "kind": ["fixed"],
+    ...                    "coupon": [0.05], "maturity": [12], "tenor": [60]})
+    >>> book = DebtBook.from_frame(df)
+    >>> print(len(book), book.maturity.tolist(), book.floating.tolist())
+    1 [12] [False]
     """
 
     firm: np.ndarray[Any, np.dtype[np.object_]]
@@ -125,82 +159,17 @@ class DebtBook:
         >>> print(len(book), book.floating.tolist(), book.reset_months.tolist())
         2 [False, True] [0, 3]
         """
-        if not isinstance(frame, pd.DataFrame):
-            raise TypeError(f"book must be a DataFrame or a DebtBook, got {type(frame).__name__}")
-        name = "book"
-        missing = [c for c in _BOOK_REQUIRED if c not in frame.columns]
-        if missing:
-            raise InputError(f"{name} is missing required column(s) {missing}")
-        if len(frame) == 0:
-            raise InputError(f"{name} is empty")
-        df = frame.reset_index(drop=True) if not frame.index.is_unique else frame
-        firm = df["firm"].to_numpy(dtype=object, copy=True)
-        if pd.isna(df["firm"]).any():
-            raise InputError(f"{name}['firm'] has missing labels; {_first_bad(df, firm_na(df))}")
-        bad_kind = ~df["kind"].isin(_KINDS).to_numpy(dtype=bool)
-        if bad_kind.any():
-            k0 = df["kind"].iloc[int(np.flatnonzero(bad_kind)[0])]
-            raise InputError(
-                f"{name}['kind'] must be 'fixed' or 'floating'; got {k0!r}, "
-                f"{_first_bad(df, bad_kind)}"
-            )
-        floating = (df["kind"] == "floating").to_numpy(dtype=bool)
-        principal = _column(df, "principal", name, allow_nan=False, positive=True)
-        n = len(df)
-        nan = np.full(n, np.nan)
-        coupon = _column(df, "coupon", name) if "coupon" in df.columns else nan.copy()
-        spread = _column(df, "spread", name) if "spread" in df.columns else nan.copy()
-        need_coupon = ~floating & np.isnan(coupon)
-        if need_coupon.any():
-            raise InputError(
-                f"{name}['coupon'] is required for fixed tranches; {int(need_coupon.sum())} "
-                f"missing, {_first_bad(df, need_coupon)}"
-            )
-        need_spread = floating & np.isnan(spread)
-        if need_spread.any():
-            raise InputError(
-                f"{name}['spread'] is required for floating tranches; {int(need_spread.sum())} "
-                f"missing, {_first_bad(df, need_spread)}"
-            )
-        everywhere = np.ones(n, dtype=bool)
-        maturity = _integers(
-            df, "maturity", name, _column(df, "maturity", name, allow_all_nan=True), everywhere, 1
-        )
-        tenor = _integers(
-            df, "tenor", name, _column(df, "tenor", name, allow_all_nan=True), everywhere, 1
-        )
-        if "reset_months" in df.columns:
-            reset_raw = _column(df, "reset_months", name, allow_all_nan=True)
-        else:
-            reset_raw = nan.copy()
-        reset = _integers(df, "reset_months", name, reset_raw, floating, 1)
-        reset = np.where(floating, reset, 0)
-        if "first_reset" in df.columns:
-            fr_raw = _column(df, "first_reset", name, allow_all_nan=True)
-            fr_raw = np.where(floating & np.isnan(fr_raw), reset, fr_raw)
-        else:
-            fr_raw = reset.astype(np.float64)
-        first = _integers(df, "first_reset", name, fr_raw, floating, 1)
-        late = floating & (first > reset)
-        if late.any():
-            raise InputError(
-                f"{name}['first_reset'] must be <= reset_months; {_first_bad(df, late)}"
-            )
-        first = np.where(floating, first, 0)
-        return cls(
-            firm=firm,
-            principal=principal,
-            floating=floating,
-            coupon=coupon,
-            spread=np.where(floating, spread, np.nan),
-            maturity=maturity,
-            reset_months=reset.astype(np.int64),
-            first_reset=first.astype(np.int64),
-            tenor=tenor,
-        )
+        return _book_from_frame(frame, "frame")
 
     def to_frame(self) -> pd.DataFrame:
         """The book as a frame (one row per tranche, the columns of :meth:`from_frame`).
+
+        Returns
+        -------
+        DataFrame
+            Columns ``firm``, ``principal``, ``kind``, ``coupon``, ``spread``, ``maturity``,
+            ``reset_months``, ``first_reset`` and ``tenor`` (0 for the reset columns of fixed
+            tranches); :meth:`from_frame` accepts it back unchanged.
 
         Examples
         --------
@@ -222,6 +191,79 @@ class DebtBook:
                 "tenor": self.tenor,
             }
         )
+
+
+def _book_from_frame(frame: object, name: str) -> DebtBook:
+    """Validate a debt-book frame; error messages name the argument ``name``."""
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(f"{name} must be a DataFrame, got {type(frame).__name__}")
+    missing = [c for c in _BOOK_REQUIRED if c not in frame.columns]
+    if missing:
+        raise InputError(f"{name} is missing required column(s) {missing}")
+    if len(frame) == 0:
+        raise InputError(f"{name} is empty")
+    df = frame.reset_index(drop=True) if not frame.index.is_unique else frame
+    firm = df["firm"].to_numpy(dtype=object, copy=True)
+    if pd.isna(df["firm"]).any():
+        raise InputError(f"{name}['firm'] has missing labels; {_first_bad(df, firm_na(df))}")
+    bad_kind = ~df["kind"].isin(_KINDS).to_numpy(dtype=bool)
+    if bad_kind.any():
+        k0 = df["kind"].iloc[int(np.flatnonzero(bad_kind)[0])]
+        raise InputError(
+            f"{name}['kind'] must be 'fixed' or 'floating'; got {k0!r}, {_first_bad(df, bad_kind)}"
+        )
+    floating = (df["kind"] == "floating").to_numpy(dtype=bool)
+    principal = _column(df, "principal", name, allow_nan=False, positive=True)
+    n = len(df)
+    nan = np.full(n, np.nan)
+    coupon = _column(df, "coupon", name) if "coupon" in df.columns else nan.copy()
+    spread = _column(df, "spread", name) if "spread" in df.columns else nan.copy()
+    need_coupon = ~floating & np.isnan(coupon)
+    if need_coupon.any():
+        raise InputError(
+            f"{name}['coupon'] is required for fixed tranches; {int(need_coupon.sum())} "
+            f"missing, {_first_bad(df, need_coupon)}"
+        )
+    need_spread = floating & np.isnan(spread)
+    if need_spread.any():
+        raise InputError(
+            f"{name}['spread'] is required for floating tranches; {int(need_spread.sum())} "
+            f"missing, {_first_bad(df, need_spread)}"
+        )
+    everywhere = np.ones(n, dtype=bool)
+    maturity = _integers(
+        df, "maturity", name, _column(df, "maturity", name, allow_all_nan=True), everywhere, 1
+    )
+    tenor = _integers(
+        df, "tenor", name, _column(df, "tenor", name, allow_all_nan=True), everywhere, 1
+    )
+    if "reset_months" in df.columns:
+        reset_raw = _column(df, "reset_months", name, allow_all_nan=True)
+    else:
+        reset_raw = nan.copy()
+    reset = _integers(df, "reset_months", name, reset_raw, floating, 1)
+    reset = np.where(floating, reset, 0)
+    if "first_reset" in df.columns:
+        fr_raw = _column(df, "first_reset", name, allow_all_nan=True)
+        fr_raw = np.where(floating & np.isnan(fr_raw), reset, fr_raw)
+    else:
+        fr_raw = reset.astype(np.float64)
+    first = _integers(df, "first_reset", name, fr_raw, floating, 1)
+    late = floating & (first > reset)
+    if late.any():
+        raise InputError(f"{name}['first_reset'] must be <= reset_months; {_first_bad(df, late)}")
+    first = np.where(floating, first, 0)
+    return DebtBook(
+        firm=firm,
+        principal=principal,
+        floating=floating,
+        coupon=coupon,
+        spread=np.where(floating, spread, np.nan),
+        maturity=maturity,
+        reset_months=reset.astype(np.int64),
+        first_reset=first.astype(np.int64),
+        tenor=tenor,
+    )
 
 
 def firm_na(df: pd.DataFrame) -> BoolArray:
@@ -265,10 +307,11 @@ def as_firms(frame: object) -> Firms:
         bad = np.asarray(pd.isna(df["cohort"]).to_numpy(), dtype=bool)
         raise InputError(f"{name}['cohort'] has missing labels; {_first_bad(df, bad)}")
     ebit = _column(df, "ebit", name, allow_nan=False)
-    growth = _column(df, "growth", name, allow_nan=False)
+    growth = _bounded(df, "growth", name, MAX_GROWTH, "annual log growth of EBIT")
     vol = _column(df, "volatility", name, allow_nan=False, nonnegative=True)
+    vol = _bounded(df, "volatility", name, MAX_VOLATILITY, "annual volatility of log EBIT")
     if "rate_beta" in df.columns:
-        beta = _column(df, "rate_beta", name, allow_nan=False)
+        beta = _bounded(df, "rate_beta", name, MAX_RATE_BETA, "semi-elasticity of EBIT to rates")
     else:
         beta = np.zeros(len(df))
     codes, uniques = pd.factorize(df["cohort"].astype(str), sort=False)
@@ -288,5 +331,5 @@ def as_book(book: object) -> DebtBook:
     if isinstance(book, DebtBook):
         return book
     if isinstance(book, pd.DataFrame):
-        return DebtBook.from_frame(book)
+        return _book_from_frame(book, "book")
     raise TypeError(f"book must be a DataFrame or a DebtBook, got {type(book).__name__}")

@@ -37,7 +37,7 @@ def example_book(
     tranches : int, default 6
         Tranches per firm (>= 2: at least one fixed and one floating).
     seed : int, Generator, SeedSequence or None, default 0
-        Seed of the random book.
+        Seed of the random book (a Generator is drawn from, and its state advances).
 
     Returns
     -------
@@ -60,6 +60,13 @@ def example_book(
     2018–2022); a uniform ladder of 12–14 years reprices 7–8% of the stack per year, close to
     S&P's 8.5% of rated debt maturing in the next 12 months (Feb 2024); middle-market
     borrowers paid 10.9–15.5% in 2023 (RSM survey, Sept 2023).
+
+    References
+    ----------
+    .. [1] S. Kumbhat, F. Palomino and A. Perez-Orive, "The Potential Increase in Corporate
+       Debt Interest Rate Payments from Changes in Interest Rates", FEDS Notes, 15 Nov 2017.
+    .. [2] F. Cai and S. Haque, "Private Credit: Characteristics and Risks", FEDS Notes,
+       23 Feb 2024.
 
     Examples
     --------

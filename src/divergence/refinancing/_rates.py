@@ -15,6 +15,7 @@ import numpy as np
 
 from divergence._typing import FloatArray, SeedLike
 from divergence._validation import as_array, as_generator, check_float, check_int
+from divergence.errors import InputError
 
 __all__ = [
     "cir_bond_price",
@@ -25,6 +26,8 @@ __all__ = [
 ]
 
 _EPS = float(np.sqrt(np.finfo(np.float64).eps))
+#: Largest log price whose exp is finite in float64 (log of 1.8e308 is 709.78).
+_MAX_LOG_PRICE = 709.0
 
 
 def policy_path(r0: float, shocks: Any) -> Any:
@@ -54,6 +57,12 @@ def policy_path(r0: float, shocks: Any) -> Any:
     Notes
     -----
     .. math:: r_t = r_0 + \sum_{s \le t} \Delta_s
+
+    References
+    ----------
+    .. [1] Board of Governors of the Federal Reserve System, "Policy Tools: Open Market
+       Operations" (the target range moves in discrete steps at FOMC meetings), and FRED
+       series DFF (effective federal funds rate) for historical paths.
 
     Examples
     --------
@@ -103,7 +112,8 @@ def vasicek_paths(
     n_paths : int
         Number of paths (rows).
     seed : int, Generator, SeedSequence or None
-        Random seed.
+        Random seed. A Generator is drawn from (its state advances, so reusing it gives new
+        paths); an int, its SeedSequence or a fresh ``default_rng`` of it give the same paths.
     dt : float, default 1/12
         Step in years between columns.
 
@@ -180,7 +190,8 @@ def cir_paths(
     n_paths : int
         Number of paths.
     seed : int, Generator, SeedSequence or None
-        Random seed.
+        Random seed. A Generator is drawn from (its state advances, so reusing it gives new
+        paths); an int, its SeedSequence or a fresh ``default_rng`` of it give the same paths.
     dt : float, default 1/12
         Step in years between columns.
 
@@ -257,7 +268,8 @@ def vasicek_bond_price(r: float, kappa: float, theta: float, sigma: float, tau: 
     Raises
     ------
     InputError
-        ``kappa <= 0``, ``sigma < 0`` or ``tau < 0``.
+        ``kappa <= 0``, ``sigma < 0`` or ``tau < 0``; parameters beyond 1e100 in magnitude;
+        a price beyond float range (e.g. a large negative rate over a long maturity).
 
     Notes
     -----
@@ -278,9 +290,12 @@ def vasicek_bond_price(r: float, kappa: float, theta: float, sigma: float, tau: 
     s = check_float(sigma, "sigma", minimum=0.0)
     t = check_float(tau, "tau", minimum=0.0)
     th = check_float(theta, "theta")
-    big_b = -np.expm1(-k * t) / k
-    log_a = (th - s * s / (2 * k * k)) * (big_b - t) - s * s * big_b * big_b / (4 * k)
-    return float(np.exp(log_a - big_b * check_float(r, "r")))
+    rr = check_float(r, "r")
+    with np.errstate(all="ignore"):
+        big_b = -np.expm1(-k * t) / k
+        log_a = (th - s * s / (2 * k * k)) * (big_b - t) - s * s * big_b * big_b / (4 * k)
+        log_p = float(log_a - big_b * rr)
+    return _price(log_p, "r, kappa, theta, sigma and tau")
 
 
 def cir_bond_price(r: float, a: float, b: float, sigma: float, tau: float) -> float:
@@ -303,7 +318,8 @@ def cir_bond_price(r: float, a: float, b: float, sigma: float, tau: float) -> fl
     Raises
     ------
     InputError
-        Invalid parameters.
+        Invalid parameters (see :func:`cir_paths`), parameters beyond 1e100 in magnitude, a
+        price beyond float range.
 
     Notes
     -----
@@ -329,9 +345,24 @@ def cir_bond_price(r: float, a: float, b: float, sigma: float, tau: float) -> fl
     bb = check_float(b, "b", minimum=0.0)
     s = check_float(sigma, "sigma", minimum=0.0, inclusive=(False, True))
     t = check_float(tau, "tau", minimum=0.0)
-    h = np.sqrt(ka * ka + 2 * s * s)
-    em1 = np.expm1(h * t)
-    den = 2 * h + (ka + h) * em1
-    big_b = 2 * em1 / den
-    log_a = (2 * ka * bb / (s * s)) * (np.log(2 * h) + (ka + h) * t / 2 - np.log(den))
-    return float(np.exp(log_a - big_b * rr))
+    with np.errstate(all="ignore"):
+        h = np.sqrt(ka * ka + 2 * s * s)
+        # the formula of the Notes with numerator and denominator divided by e^{h tau}, so
+        # that a long maturity or a fast reversion does not overflow exp(h tau)
+        decay = np.exp(-h * t)
+        grown = -np.expm1(-h * t)  # 1 - e^{-h tau}
+        den = 2 * h * decay + (ka + h) * grown
+        big_b = 2 * grown / den
+        log_a = (2 * ka * bb / (s * s)) * (np.log(2 * h) + (ka - h) * t / 2 - np.log(den))
+        log_p = float(log_a - big_b * rr)
+    return _price(log_p, "r, a, b, sigma and tau")
+
+
+def _price(log_p: float, names: str) -> float:
+    """``exp(log_p)``, or InputError naming the parameters when it is not representable."""
+    if not np.isfinite(log_p) or log_p > _MAX_LOG_PRICE:
+        raise InputError(
+            f"the bond price exp({log_p:.4g}) is outside float range for these {names}; "
+            "rates are annual decimals and tau is in years"
+        )
+    return float(np.exp(log_p))

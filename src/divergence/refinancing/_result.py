@@ -32,7 +32,7 @@ _FREQ_MONTHS = {"month": 1, "quarter": 3, "year": 12}
 
 @dataclass(frozen=True)
 class Distress:
-    """Distress rule: coverage below ``threshold`` for ``months`` consecutive months.
+    r"""Distress rule: coverage below ``threshold`` for ``months`` consecutive months.
 
     Parameters
     ----------
@@ -43,6 +43,20 @@ class Distress:
     months : int, default 3
         Consecutive weak months after which the firm is flagged (the flag stays on while
         coverage stays below the threshold).
+
+    Raises
+    ------
+    InputError
+        Non-finite ``threshold`` or ``months`` < 1.
+    TypeError
+        ``threshold`` not a real number or ``months`` not an integer.
+
+    Notes
+    -----
+    Firm :math:`f` is distressed in month :math:`t` when
+
+    .. math:: \mathrm{ICR}_{f,s} < \text{threshold} \quad \text{for } s = t - n + 1,
+       \dots, t, \qquad n = \text{months}
 
     References
     ----------
@@ -101,7 +115,7 @@ def _divide(num: FloatArray, den: FloatArray) -> FloatArray:
 
 @dataclass(frozen=True, eq=False)
 class RefinancingResult:
-    """Output of :func:`~divergence.refinancing.simulate`.
+    r"""Output of :func:`~divergence.refinancing.simulate`.
 
     Cohort aggregates are kept per path; ``cohorts`` lists the cohorts in the order of the
     firms frame followed by ``"all"``. Money is in the units of the inputs, rates annual.
@@ -145,6 +159,29 @@ class RefinancingResult:
         The initial book, tranche by tranche (for :meth:`maturity_wall`).
     firm_cohort, firm_debt : ndarray
         Cohort code (position in :attr:`cohorts`) and principal of each firm, firms-frame order.
+
+    Notes
+    -----
+    Cohort coverage is the aggregate ratio (the Fed's definition), not a mean of firm ratios:
+
+    .. math:: \mathrm{ICR}_{c,t} = \frac{\sum_{f \in c} E_{f,t}}{\sum_{f \in c} I_{f,t}}
+
+    Without ``keep="full"`` only these per-path cohort sums are stored, so memory grows with
+    paths × months × cohorts, not with the number of firms.
+
+    Examples
+    --------
+    One fixed bullet of 100 at 5% refinanced at month 12 when the base rate is 6% (see
+    :func:`~divergence.refinancing.simulate`):
+
+    >>> from divergence.refinancing import policy_path, simulate
+    >>> book = pd.DataFrame({"firm": ["a"], "principal": [100.0], "kind": ["fixed"],
+    ...                      "coupon": [0.05], "maturity": [12], "tenor": [60]})
+    >>> firms = pd.DataFrame({"firm": ["a"], "ebit": [20.0], "growth": [0.0],
+    ...                       "volatility": [0.0], "cohort": ["large"]})
+    >>> res = simulate(book, firms, policy_path(0.02, [0.0, 0.04] + [0.0] * 22), seed=0)
+    >>> print(res.cohorts, res.n_paths, res.horizon)
+    ('large', 'all') 1 24
     """
 
     cohorts: tuple[str, ...]
@@ -198,6 +235,19 @@ class RefinancingResult:
         ------
         InputError
             Unknown statistic.
+
+        Examples
+        --------
+        Coverage 20 / 5 = 4 before the refinancing, 20 / 7.2 after it:
+
+        >>> from divergence.refinancing import policy_path, simulate
+        >>> book = pd.DataFrame({"firm": ["a"], "principal": [100.0], "kind": ["fixed"],
+        ...                      "coupon": [0.05], "maturity": [12], "tenor": [60]})
+        >>> firms = pd.DataFrame({"firm": ["a"], "ebit": [20.0], "growth": [0.0],
+        ...                       "volatility": [0.0], "cohort": ["large"]})
+        >>> res = simulate(book, firms, policy_path(0.02, [0.0, 0.04] + [0.0] * 22), seed=0)
+        >>> print(np.round(res.path_values("coverage")[0, [0, 12], 0], 3))
+        [4.    2.778]
         """
         stat = check_option(statistic, "statistic", STATISTICS)
         k1 = self.thresholds.index(1.0)
@@ -220,9 +270,11 @@ class RefinancingResult:
 
     @staticmethod
     def _check_quantiles(quantiles: Sequence[float]) -> FloatArray:
-        q, _ = as_array(list(quantiles), "quantiles", ndim=1, allow_nan=False, nonnegative=True)
+        q, _ = as_array(quantiles, "quantiles", ndim=1, allow_nan=False, nonnegative=True)
         if (q > 1).any():
             raise InputError("quantiles must lie in [0, 1]")
+        if np.unique(q).size != q.size:
+            raise InputError(f"quantiles must be distinct (one column each), got {q.tolist()}")
         return q
 
     def _summarise(self, values: FloatArray, quantiles: Sequence[float]) -> pd.DataFrame:
@@ -254,6 +306,24 @@ class RefinancingResult:
             Index ``(cohort, month)``; columns a MultiIndex ``(statistic, summary)`` with
             statistics as in :meth:`path_values` and summaries ``"mean"``, ``"q0.05"``, ...
             A mean over paths is NaN/inf-propagating (coverage is ``+inf`` without interest).
+
+        Raises
+        ------
+        InputError
+            Quantiles empty, NaN, infinite, repeated or outside [0, 1].
+        TypeError
+            Non-numeric quantiles.
+
+        Examples
+        --------
+        >>> from divergence.refinancing import policy_path, simulate
+        >>> book = pd.DataFrame({"firm": ["a"], "principal": [100.0], "kind": ["fixed"],
+        ...                      "coupon": [0.05], "maturity": [12], "tenor": [60]})
+        >>> firms = pd.DataFrame({"firm": ["a"], "ebit": [20.0], "growth": [0.0],
+        ...                       "volatility": [0.0], "cohort": ["large"]})
+        >>> res = simulate(book, firms, policy_path(0.02, [0.0, 0.04] + [0.0] * 22), seed=0)
+        >>> print(f'{res.to_frame().loc[("large", 12), ("interest", "mean")]:.2f}')
+        7.20
         """
         frames = {s: self._summarise(self.path_values(s), quantiles) for s in STATISTICS}
         return pd.concat(frames, axis=1, names=["statistic", "summary"])
@@ -285,7 +355,29 @@ class RefinancingResult:
         Raises
         ------
         InputError
-            Threshold not kept (and no full arrays), unknown weight.
+            Threshold not kept (and no full arrays), unknown weight, bad quantiles (see
+            :meth:`to_frame`).
+        TypeError
+            Non-numeric threshold or quantiles.
+
+        Examples
+        --------
+        >>> from divergence.refinancing import policy_path, simulate
+        >>> book = pd.DataFrame({"firm": ["a"], "principal": [100.0], "kind": ["fixed"],
+        ...                      "coupon": [0.05], "maturity": [12], "tenor": [60]})
+        >>> firms = pd.DataFrame({"firm": ["a"], "ebit": [20.0], "growth": [0.0],
+        ...                       "volatility": [0.0], "cohort": ["large"]})
+        >>> res = simulate(book, firms, policy_path(0.02, [0.0, 0.04] + [0.0] * 22), seed=0)
+        >>> print(res.share_below(2.5).loc[("large", 12), "mean"])
+        0.0
+
+        A threshold not chosen when simulating needs the full arrays (coverage 2.78 < 3):
+
+        >>> full = simulate(book, firms, policy_path(0.02, [0.0, 0.04] + [0.0] * 22), seed=0,
+        ...                 keep="full")
+        >>> below = full.share_below(3.0, weight="debt")
+        >>> print(below.loc[("large", 11), "mean"], below.loc[("large", 12), "mean"])
+        0.0 1.0
         """
         thr = check_float(threshold, "threshold", allow_inf=True)
         w = check_option(weight, "weight", ("count", "debt"))
@@ -332,6 +424,26 @@ class RefinancingResult:
         Aggregate coverage follows the Fed's definition (sum of earnings over sum of interest),
         so one large healthy firm can hold a cohort above the line; use :meth:`share_below`
         for the firm-level picture.
+
+        Raises
+        ------
+        InputError
+            NaN ``threshold``.
+        TypeError
+            ``threshold`` is not a real number.
+
+        Examples
+        --------
+        Coverage falls from 4 to 2.78 at month 12:
+
+        >>> from divergence.refinancing import policy_path, simulate
+        >>> book = pd.DataFrame({"firm": ["a"], "principal": [100.0], "kind": ["fixed"],
+        ...                      "coupon": [0.05], "maturity": [12], "tenor": [60]})
+        >>> firms = pd.DataFrame({"firm": ["a"], "ebit": [20.0], "growth": [0.0],
+        ...                       "volatility": [0.0], "cohort": ["large"]})
+        >>> res = simulate(book, firms, policy_path(0.02, [0.0, 0.04] + [0.0] * 22), seed=0)
+        >>> print(res.first_crossing(3.0).loc[0, "large"], res.first_crossing(2.0).loc[0, "large"])
+        12.0 nan
         """
         thr = check_float(threshold, "threshold", allow_inf=True)
         below = self.path_values("coverage") < thr
@@ -363,6 +475,26 @@ class RefinancingResult:
             Index = bucket number (named after ``freq``), money in the units of the book. Every
             tranche appears once, so the frame sums to the book's total principal (including
             maturities beyond the horizon).
+
+        Raises
+        ------
+        InputError
+            Unknown ``freq`` or ``by``.
+        TypeError
+            ``freq`` or ``by`` is not a string.
+
+        Examples
+        --------
+        The bullet matures at month 12, in the first year and the fourth quarter:
+
+        >>> from divergence.refinancing import policy_path, simulate
+        >>> book = pd.DataFrame({"firm": ["a"], "principal": [100.0], "kind": ["fixed"],
+        ...                      "coupon": [0.05], "maturity": [12], "tenor": [60]})
+        >>> firms = pd.DataFrame({"firm": ["a"], "ebit": [20.0], "growth": [0.0],
+        ...                       "volatility": [0.0], "cohort": ["large"]})
+        >>> res = simulate(book, firms, policy_path(0.02, [0.0, 0.04] + [0.0] * 22), seed=0)
+        >>> print(res.maturity_wall().loc[1, "large"], res.maturity_wall(freq="quarter").index[-1])
+        100.0 4
         """
         f = check_option(freq, "freq", tuple(_FREQ_MONTHS))
         b = check_option(by, "by", ("cohort", "kind"))

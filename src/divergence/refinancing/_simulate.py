@@ -200,10 +200,12 @@ def simulate(
         One row per tranche (see :meth:`DebtBook.from_frame`); principal in money units.
     firms : DataFrame
         One row per firm: ``firm`` (unique label, every ``book`` firm must appear), ``ebit``
-        (annual, money), ``growth`` (expected annual log growth of EBIT, decimal),
-        ``volatility`` (annual volatility of log EBIT, decimal, >= 0), ``cohort`` (label, e.g.
-        ``"mega-cap"``), optional ``rate_beta`` (semi-elasticity of EBIT to the base rate:
-        EBIT is multiplied by :math:`e^{-\beta (r_t - r_0)}`; default 0).
+        (annual, money), ``growth`` (expected annual log growth of EBIT, decimal,
+        :math:`|g| \le 5`), ``volatility`` (annual volatility of log EBIT, decimal, in
+        [0, 5]), ``cohort`` (label, e.g. ``"mega-cap"``), optional ``rate_beta``
+        (semi-elasticity of EBIT to the base rate: EBIT is multiplied by
+        :math:`e^{-\beta (r_t - r_0)}`, :math:`|\beta| \le 100`; default 0). The bounds are far
+        beyond any firm and keep every EBIT path finite.
     rates : array_like
         Base rate in force each month (annual decimals): 1-D ``(months,)`` (one deterministic
         path, shared by all paths) or 2-D ``(paths, months)``; see :func:`policy_path`,
@@ -214,7 +216,9 @@ def simulate(
         Number of paths. Default: rows of a 2-D ``rates``, or 1 for a 1-D path.
     seed : int, Generator, SeedSequence or None
         Seed of the EBIT shocks; path ``i`` draws from child ``i`` of
-        ``SeedSequence(seed).spawn(n_paths)``, so results do not depend on ``chunk_size``.
+        ``SeedSequence(seed).spawn(n_paths)``, so results do not depend on ``chunk_size``. A
+        Generator is used through its SeedSequence only: its current state is ignored, so
+        passing the same Generator twice gives the same result (as an int seed does).
     spread_table : SpreadTable or dict, optional
         Spread table for refinanced debt, or a dict cohort → table. Default
         :meth:`SpreadTable.damodaran` (large non-financial firms).
@@ -385,7 +389,7 @@ def _simulate(
     rule = Distress() if distress is None else distress
     if not isinstance(rule, Distress):
         raise TypeError(f"distress must be a Distress, got {type(rule).__name__}")
-    thr_arr, _ = as_array(list(thresholds), "thresholds", ndim=1, allow_nan=False)
+    thr_arr, _ = as_array(thresholds, "thresholds", ndim=1, allow_nan=False)
     thr = tuple(sorted({1.0, *(float(t) for t in thr_arr)}))
     table = SpreadTable.damodaran() if spread_table is None else spread_table
     tables, cohort_table = tables_for_cohorts(table, f.cohorts)

@@ -18,10 +18,29 @@ import numpy as np
 import pandas as pd
 
 from divergence._typing import FloatArray
-from divergence._validation import as_array, check_int, check_option
+from divergence._validation import as_array, check_float, check_int, check_option
 from divergence.errors import InputError
 
 __all__ = ["SpreadTable"]
+
+
+def _values(x: object, name: str, **checks: Any) -> FloatArray:
+    """A real number or an array of them (any shape up to 2-D), validated as float64."""
+    if isinstance(x, int | float | np.integer | np.floating) and not isinstance(x, bool | np.bool_):
+        allow_inf = bool(checks.get("allow_inf", False))
+        value = check_float(x, name, allow_inf=allow_inf)
+        if checks.get("nonnegative") and value < 0:
+            raise InputError(f"{name} must be >= 0, got {value}")
+        return np.asarray(value, dtype=np.float64)
+    values, _ = as_array(x, name, ndim=(1, 2), allow_nan=False, **checks)
+    return values
+
+
+def _labels(x: object, name: str) -> tuple[str, ...]:
+    if isinstance(x, str | bytes) or not isinstance(x, Sequence | np.ndarray | pd.Index):
+        raise TypeError(f"{name} must be a sequence of labels, got {type(x).__name__}")
+    return tuple(str(r) for r in x)
+
 
 _RATINGS = (
     "D",
@@ -150,24 +169,23 @@ class SpreadTable:
     _spreads_arr: FloatArray = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        if len(self.edges) == 0:  # one band: a flat spread
-            e = np.empty(0)
+        if isinstance(self.edges, Sequence | np.ndarray) and len(self.edges) == 0:
+            e = np.empty(0)  # one band: a flat spread
         else:
-            e, _ = as_array(list(self.edges), "edges", ndim=1, allow_nan=False)
-        s, _ = as_array(list(self.spreads), "spreads", ndim=1, allow_nan=False, nonnegative=True)
+            e, _ = as_array(self.edges, "edges", ndim=1, allow_nan=False)
+        s, _ = as_array(self.spreads, "spreads", ndim=1, allow_nan=False, nonnegative=True)
         if len(s) != len(e) + 1:
             raise InputError(
                 f"spreads must have one more entry than edges ({len(e) + 1}), got {len(s)}"
             )
-        if len(self.ratings) != len(s):
-            raise InputError(
-                f"ratings must have one label per band ({len(s)}), got {len(self.ratings)}"
-            )
+        ratings = _labels(self.ratings, "ratings")
+        if len(ratings) != len(s):
+            raise InputError(f"ratings must have one label per band ({len(s)}), got {len(ratings)}")
         if len(e) > 1 and not np.all(np.diff(e) > 0):
             raise InputError("edges must be strictly increasing")
         object.__setattr__(self, "edges", tuple(float(v) for v in e))
         object.__setattr__(self, "spreads", tuple(float(v) for v in s))
-        object.__setattr__(self, "ratings", tuple(str(r) for r in self.ratings))
+        object.__setattr__(self, "ratings", ratings)
         object.__setattr__(self, "_edges_arr", e)
         object.__setattr__(self, "_spreads_arr", s)
 
@@ -186,6 +204,13 @@ class SpreadTable:
         -------
         SpreadTable
             With ``source`` and ``as_of`` recorded (the web snapshot is undated; see Notes).
+
+        Raises
+        ------
+        InputError
+            Unknown ``firm_size``.
+        TypeError
+            ``firm_size`` is not a string.
 
         Notes
         -----
@@ -279,9 +304,16 @@ class SpreadTable:
         if missing:
             raise InputError(f"frame is missing column(s) {missing}")
         lower, _ = as_array(frame["lower"], "frame['lower']", ndim=1, allow_inf=True)
+        if not np.isfinite(lower[1:]).all():
+            raise InputError(
+                "frame['lower'] must be finite after the first row (the first edge is -inf)"
+            )
+        spreads, _ = as_array(
+            frame["spread"], "frame['spread']", ndim=1, allow_nan=False, nonnegative=True
+        )
         return cls(
             tuple(lower[1:]),
-            tuple(frame["spread"]),
+            tuple(spreads),
             tuple(str(r) for r in frame["rating"]),
             source=source,
             as_of=as_of,
@@ -289,10 +321,31 @@ class SpreadTable:
 
     # ------------------------------------------------------------------ lookups
     def band(self, coverage: Any) -> Any:
-        """Band index (0 = lowest) of each coverage value; NaN coverage is an error."""
-        c = np.asarray(coverage, dtype=np.float64)
-        if np.isnan(c).any():
-            raise InputError("coverage has NaN values; the band of NaN is undefined")
+        """Band index (0 = lowest) of each coverage value.
+
+        Parameters
+        ----------
+        coverage : float or array_like
+            EBIT / interest expense (a pure ratio); ``±inf`` allowed (``+inf``: no interest).
+
+        Returns
+        -------
+        int or ndarray of int
+            Index into :attr:`spreads` and :attr:`ratings`, same shape as ``coverage``.
+
+        Raises
+        ------
+        InputError
+            NaN coverage (its band is undefined), empty or 3-D input.
+        TypeError
+            Non-numeric coverage.
+
+        Examples
+        --------
+        >>> print(SpreadTable.damodaran().band([0.1, 9.0, float("inf")]))
+        [ 0 14 14]
+        """
+        c = _values(coverage, "coverage", allow_inf=True, max_abs=None)
         return np.searchsorted(self._edges_arr, c, side="right")
 
     def spread(self, coverage: Any) -> Any:
@@ -308,6 +361,13 @@ class SpreadTable:
         float or ndarray
             Same shape as ``coverage``.
 
+        Raises
+        ------
+        InputError
+            NaN coverage, empty or 3-D input.
+        TypeError
+            Non-numeric coverage.
+
         Examples
         --------
         >>> print(SpreadTable.damodaran().spread([0.1, 9.0]))
@@ -319,15 +379,38 @@ class SpreadTable:
     def rating(self, coverage: float) -> str:
         """Rating label for one coverage value.
 
+        Parameters
+        ----------
+        coverage : float
+            EBIT / interest expense; ``+inf`` for no interest.
+
+        Returns
+        -------
+        str
+            Label of the band holding ``coverage``.
+
+        Raises
+        ------
+        InputError
+            NaN coverage.
+        TypeError
+            ``coverage`` is not a real number.
+
         Examples
         --------
         >>> print(SpreadTable.damodaran().rating(0.1))
         D
         """
-        return self.ratings[int(self.band(float(coverage)))]
+        c = check_float(coverage, "coverage", allow_inf=True)
+        return self.ratings[int(self.band(c))]
 
     def to_frame(self) -> pd.DataFrame:
         """One row per band: ``lower``, ``upper`` (coverage), ``rating``, ``spread``.
+
+        Returns
+        -------
+        DataFrame
+            One row per band, lowest first; ``attrs`` holds ``source`` and ``as_of``.
 
         Examples
         --------
@@ -382,7 +465,10 @@ class SpreadTable:
         Raises
         ------
         InputError
-            ``max_iter`` < 1.
+            ``max_iter`` < 1; NaN, infinite (``±inf`` coverage is allowed), empty or 3-D
+            inputs; negative ``other_interest`` or ``principal``; shapes that do not broadcast.
+        TypeError
+            Non-numeric inputs.
 
         Notes
         -----
@@ -405,15 +491,28 @@ class SpreadTable:
         0.0200 True
         """
         n_iter = check_int(max_iter, "max_iter", minimum=1)
-        e, o, p, r = np.broadcast_arrays(
-            *(np.asarray(v, dtype=np.float64) for v in (ebit, other_interest, principal, base_rate))
-        )
+        names: tuple[str, ...] = ("ebit", "other_interest", "principal", "base_rate")
+        arrays = [
+            _values(ebit, "ebit"),
+            _values(other_interest, "other_interest", nonnegative=True),
+            _values(principal, "principal", nonnegative=True),
+            _values(base_rate, "base_rate"),
+        ]
+        if initial_coverage is not None:
+            names += ("initial_coverage",)
+            arrays.append(
+                _values(initial_coverage, "initial_coverage", allow_inf=True, max_abs=None)
+            )
+        try:
+            shape = np.broadcast_shapes(*(a.shape for a in arrays))
+        except ValueError:
+            shapes = ", ".join(f"{n} {a.shape}" for n, a in zip(names, arrays, strict=True))
+            raise InputError(f"the inputs do not broadcast together: {shapes}") from None
+        e, o, p, r = (np.broadcast_to(a, shape) for a in arrays[:4])
         if initial_coverage is None:
             icr0 = _coverage(e, o + p * r)
         else:
-            icr0 = np.broadcast_to(np.asarray(initial_coverage, dtype=np.float64), e.shape)
-        if np.isnan(icr0).any():
-            raise InputError("initial_coverage has NaN values")
+            icr0 = np.broadcast_to(arrays[4], shape)
         return self._fixed_point(e, o, p, r, icr0, n_iter)
 
     def _fixed_point(
