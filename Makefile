@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 # pytest workers: 2 cores on the reference machine
 PYTEST_WORKERS ?= 2
 
-.PHONY: all venv demo test lint types unit examples docs bench clean
+.PHONY: all venv demo test lint types unit examples docs bench bench-scaling bench-docs clean
 
 all: test
 
@@ -41,8 +41,21 @@ examples: venv
 docs: venv
 	MPLBACKEND=Agg $(BIN)/sphinx-build -E -W --keep-going -q -b html docs docs/_build/html
 
+# sizes: make bench BENCH_ARGS="--scale 0.5"; make bench-scaling SCALING_ARGS="--scale 2 --points 6"
+BENCH_ARGS ?=
+SCALING_ARGS ?=
+
 bench: venv
-	$(BIN)/python -m benchmarks
+	$(BIN)/python -m benchmarks $(BENCH_ARGS)
+
+# growth curves (log-log slopes) and the Dask speed-up -> docs/_data/performance.json
+bench-scaling: venv
+	$(BIN)/python -m benchmarks.scaling $(SCALING_ARGS)
+
+# refresh everything the Performance docs page reads (docs/_data/*.json)
+bench-docs: venv
+	$(BIN)/python -m benchmarks --save-docs $(BENCH_ARGS)
+	$(BIN)/python -m benchmarks.scaling $(SCALING_ARGS)
 
 clean:
 	rm -rf docs/_build docs/api/generated docs/auto_examples .pytest_cache .mypy_cache .ruff_cache

@@ -16,13 +16,24 @@ from __future__ import annotations
 
 import gc
 import json
+import os
+import platform
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-__all__ = ["Row", "Timed", "best_time", "compare", "print_table", "write_json"]
+__all__ = [
+    "Row",
+    "Timed",
+    "best_time",
+    "compare",
+    "machine_info",
+    "print_table",
+    "rows_payload",
+    "write_json",
+]
 
 
 @dataclass(frozen=True)
@@ -117,8 +128,43 @@ def print_table(rows: list[Row], *, header: bool = True) -> None:
             print(f"{'':<44} {'':<26} {'':>9} {k}: {v}")
 
 
+def rows_payload(rows: list[Row]) -> list[dict[str, Any]]:
+    """Rows as JSON-ready dicts (times in seconds, plus the ratios)."""
+    return [{**asdict(r), "ratios": r.ratios(), "floor_ratio": r.floor_ratio()} for r in rows]
+
+
 def write_json(rows: list[Row], path: Path) -> None:
     """Write rows (times in seconds and ratios) to ``path``."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    payload = [{**asdict(r), "ratios": r.ratios(), "floor_ratio": r.floor_ratio()} for r in rows]
-    path.write_text(json.dumps(payload, indent=2), encoding="utf-8")
+    path.write_text(json.dumps(rows_payload(rows), indent=2), encoding="utf-8")
+
+
+def machine_info() -> dict[str, Any]:
+    """Where and with what the numbers were measured (platform, CPUs, library versions, load)."""
+    import numpy as np
+    import pandas as pd
+
+    import divergence
+
+    try:
+        import dask
+
+        dask_version: str | None = dask.__version__
+    except ImportError:  # pragma: no cover - optional extra
+        dask_version = None
+    try:
+        load = [round(v, 2) for v in os.getloadavg()]
+    except OSError:  # pragma: no cover - not available on Windows
+        load = []
+    return {
+        "platform": platform.platform(),
+        "machine": platform.machine(),
+        "processor": platform.processor() or platform.machine(),
+        "cpu_count": os.cpu_count(),
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "pandas": pd.__version__,
+        "dask": dask_version,
+        "divergence": divergence.__version__,
+        "load_average_at_start": load,
+    }

@@ -7,6 +7,7 @@ import pandas as pd
 
 from benchmarks._harness import Row, Timed, compare
 from divergence import dispersion as dp
+from divergence.dispersion._vix import _stable_argsort_codes
 
 
 def make_returns(n_dates: int, n_names: int, seed: int = 0) -> pd.DataFrame:
@@ -148,6 +149,24 @@ def run(scale: float = 1.0) -> list[Row]:
     )
     row.extra["option quotes per second (ours)"] = f"{n_quotes / row.ours_s:,.0f}"
     rows.append(row)
+    # the ordering step alone: strike sort, then a stable sort by chain code. Before the radix
+    # helper the chain codes went through NumPy's int64 stable sort (a merge sort).
+    codes_s = shuffled["chain"].to_numpy().astype(np.int64)
+    by_strike = np.argsort(strikes_s)
+    rows.append(
+        compare(
+            "model_free_variance_panel ordering (rows shuffled)",
+            f"{n_chains} chains x 200 strikes",
+            lambda: by_strike[_stable_argsort_codes(codes_s[by_strike], n_chains)],
+            {
+                "int64 stable argsort (before)": lambda: by_strike[
+                    np.argsort(codes_s[by_strike], kind="stable")
+                ],
+                "np.lexsort((strike, chain))": lambda: np.lexsort((strikes_s, keys_s)),
+            },
+            floor=lambda: codes_s[by_strike],
+        )
+    )
     return rows
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE / "_inventories"))
-sys.path.insert(0, str(HERE / "_ext"))
+sys.path.insert(0, str(HERE / "_ext"))  # local extensions: perf_tables, reliability_counts
 
 from make_inventories import write_all  # noqa: E402
 
@@ -28,6 +28,7 @@ extensions = [
     "sphinx_gallery.gen_gallery",
     "sphinxcontrib.bibtex",
     "reliability_counts",  # docs/_ext: counts of the Reliability page, from the test tables
+    "perf_tables",  # docs/_ext: tables of the Performance page, from docs/_data/*.json
 ]
 
 bibtex_bibfiles = ["references.bib"]

@@ -34,6 +34,15 @@ OBJECTS: dict[str, tuple[str, list[tuple[str, str, str]]]] = {
             ("numpy.partition", "py:function", "reference/generated/numpy.partition.html"),
             ("numpy.sort", "py:function", "reference/generated/numpy.sort.html"),
             ("numpy.nansum", "py:function", "reference/generated/numpy.nansum.html"),
+            ("numpy.argpartition", "py:function", "reference/generated/numpy.argpartition.html"),
+            ("numpy.bincount", "py:function", "reference/generated/numpy.bincount.html"),
+            ("numpy.unique", "py:function", "reference/generated/numpy.unique.html"),
+            ("numpy.polyfit", "py:function", "reference/generated/numpy.polyfit.html"),
+            (
+                "numpy.minimum.reduceat",
+                "py:function",
+                "reference/generated/numpy.ufunc.reduceat.html",
+            ),
             ("numpy.inf", "py:data", "reference/constants.html#numpy.inf"),
             ("numpy.nan", "py:data", "reference/constants.html#numpy.nan"),
             (

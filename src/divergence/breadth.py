@@ -145,6 +145,9 @@ def index_return(
     (equal weights :math:`1/|P_t|` without caps). Between rebalancing dates a buy-and-hold
     cap-weighted portfolio earns exactly this return when :math:`m` are its holdings' values.
 
+    **Complexity.** O(T·N) time; O(T·N) extra memory (validated copies of returns and caps, the
+    lagged caps and the weights: about five float64 panels at peak); T = dates, N = assets.
+
     References
     ----------
     .. [1] S&P Dow Jones Indices, "Index Mathematics Methodology": market-capitalization
@@ -203,6 +206,9 @@ def weighting_gap(
     return co-move across the cross-section. Both legs use the same set of names each period
     (those with a return and a start-of-period cap).
 
+    **Complexity.** As :func:`index_return`: O(T·N) time, about five float64 panels of extra memory
+    at peak; T = dates, N = assets.
+
     References
     ----------
     .. [1] Plyakha, Y., Uppal, R. & Vilkov, G. (2021), "Equal or value weighting? Implications
@@ -257,6 +263,9 @@ def return_contributions(
     Notes
     -----
     .. math:: c_{i,t} = w_{i,t}\, r_{i,t}, \qquad \sum_i c_{i,t} = R_t
+
+    **Complexity.** As :func:`index_return`: O(T·N) time, about five float64 panels of extra memory
+    at peak (one of them the output); T = dates, N = assets.
 
     References
     ----------
@@ -317,6 +326,10 @@ def top_k_contribution_share(
     Ranking uses the caps of the names present in the period; ties are broken arbitrarily
     (the share can differ only when tied names have different returns). Over several periods,
     prefer summing contributions before dividing (a ratio of sums), which is stable.
+
+    **Complexity.** O(T·N) expected time: one partial sort of the weights per row
+    (:func:`numpy.argpartition`), then an O(T·k) gather; O(T·N) extra memory (about six float64
+    panels at peak); T = dates, N = assets.
 
     References
     ----------
@@ -399,6 +412,9 @@ def breadth(
     .. math:: \mathrm{up}_t = \frac{\#\{i: r_{i,t} > 0\}}{n_t}, \quad
               \mathrm{beat}_t = \frac{\#\{i: r_{i,t} > R_t\}}{n_t}, \quad
               \mathrm{gap}_t = \operatorname{median}_i r_{i,t} - R_t
+
+    **Complexity.** O(T·N·log N) time: the median return sorts every row; the other columns are
+    O(T·N). O(T·N) extra memory (about six float64 panels at peak); T = dates, N = assets.
 
     References
     ----------

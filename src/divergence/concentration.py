@@ -161,6 +161,9 @@ def weights(
 
     A row whose present sizes sum to zero has undefined weights and is returned as NaN.
 
+    **Complexity.** O(T·N) time and O(T·N) memory (the validated float64 copy, two panel-sized
+    temporaries and the output); T = dates, N = assets.
+
     References
     ----------
     .. [1] S&P Dow Jones Indices, "Index Mathematics Methodology", section on
@@ -222,7 +225,11 @@ def hhi(
     -----
     .. math:: H = \sum_i w_i^2 = \frac{\sum_i x_i^2}{\left(\sum_i x_i\right)^2}
 
-    Computed in one pass over the data, O(N) per row, without forming the weights.
+    Computed from the sums of sizes and of squared sizes, without forming the weights.
+
+    **Complexity.** O(T·N) time in two passes (a NaN-filled copy, then a row-wise dot product);
+    O(T·N) extra memory for that one float64 copy (the input is read through a read-only view, not
+    copied); T = dates, N = assets.
 
     References
     ----------
@@ -280,6 +287,9 @@ def effective_n(
     .. math:: N_{\mathrm{eff}} = 1/H = \left(\sum_i w_i^2\right)^{-1}
 
     It equals the Hill number of order 2 (:func:`hill_number`).
+
+    **Complexity.** As :func:`hhi`: O(T·N) time, one float64 copy of the panel as extra memory; T =
+    dates, N = assets.
 
     References
     ----------
@@ -347,8 +357,12 @@ def top_k_share(
     .. math:: S_k = \frac{\sum_{i=1}^{k} x_{(i)}}{\sum_{i=1}^{n} x_{(i)}},
        \qquad x_{(1)} \ge x_{(2)} \ge \dots
 
-    Uses a partial sort (:func:`numpy.partition`), O(N) per row; ties do not change the sum.
+    Ties do not change the sum.
     Also called the k-firm concentration ratio :math:`CR_k`.
+
+    **Complexity.** O(T·N) expected time, whatever ``k``: one partial sort (introselect,
+    :func:`numpy.partition`) per row instead of a full sort; O(T·N) extra memory (the NaN-filled
+    copy and the partitioned copy); T = dates, N = assets.
 
     References
     ----------
@@ -409,8 +423,12 @@ def concentration_coefficient(
     .. math:: I_C = \frac{\tfrac{1}{k}\sum_{i=1}^{k} x_{(i)}}{\operatorname{median}(x)},
        \qquad k = \min(\text{top\_k}, n)
 
-    The median of an even count is the mean of the two middle values. One full sort per row,
-    O(N log N).
+    The median of an even count is the mean of the two middle values.
+
+    **Complexity.** O(T·N·log N) time: one full sort per row (the median position depends on each
+    row's count of present names, so a single partial sort cannot serve every row); O(T·N) extra
+    memory (the validated copy, the sorted panel and two temporaries of that size, plus O(T·k) for
+    the top-tier sums); T = dates, N = assets.
 
     References
     ----------
@@ -491,6 +509,9 @@ def gini(
     For an exponential distribution :math:`G = 1/2`; for a Pareto distribution with tail
     index :math:`\alpha > 1`, :math:`G = 1/(2\alpha - 1)`.
 
+    **Complexity.** O(T·N·log N) time (one sort per row); O(T·N) extra memory (the validated copy,
+    the sorted panel and the rank coefficients); T = dates, N = assets.
+
     References
     ----------
     .. [1] Gini, C. (1912), "Variabilità e mutabilità".
@@ -555,6 +576,9 @@ def theil(x: PanelLike, *, groups: GroupsLike | None = None, nan_policy: NanPoli
 
     with :math:`0 \ln 0 = 0` and :math:`\mathcal{H}` the Shannon entropy.
 
+    **Complexity.** O(T·N) time; O(T·N) extra memory (the validated copy, the weights and their
+    logarithms); T = dates, N = assets.
+
     References
     ----------
     .. [1] Theil, H. (1967), "Economics and Information Theory", North-Holland, ch. 4.
@@ -611,6 +635,9 @@ def hall_tideman(
     .. math:: HT = \frac{1}{2 \sum_{i=1}^{n} i\, w_{(i)} - 1}
 
     Ties do not change the value (tied names contribute the same weighted rank sum).
+
+    **Complexity.** O(T·N·log N) time (one sort per row, then a matrix-vector product with the
+    ranks); O(T·N) extra memory; T = dates, N = assets.
 
     References
     ----------
@@ -674,6 +701,9 @@ def hill_number(
 
     .. math:: D_\alpha = \Big(\sum_i w_i^{\alpha}\Big)^{1/(1-\alpha)}, \qquad
               D_1 = \exp\Big(-\sum_i w_i \ln w_i\Big), \qquad D_\infty = 1/\max_i w_i
+
+    **Complexity.** O(T·N) time (one power or logarithm per entry); O(T·N) extra memory (the
+    validated copy, the weights and one transformed copy); T = dates, N = assets.
 
     References
     ----------
@@ -748,6 +778,8 @@ def lorenz_curve(
 
     The trapezoid area under the returned points reproduces :func:`gini` exactly.
 
+    **Complexity.** O(N·log N) time (one sort) and O(N) memory for N names.
+
     References
     ----------
     .. [1] Lorenz, M. O. (1905), "Methods of measuring the concentration of wealth",
@@ -813,6 +845,11 @@ def concentration_profile(
     Notes
     -----
     Each column is the function of the same name; see their formulas.
+
+    **Complexity.** The sum of its parts: O(T·N·log N) time (three measures sort every row: the
+    concentration coefficient, the Gini and the Hall–Tideman index; the others are O(T·N)); O(T·N)
+    extra memory at any moment (each measure's temporaries are released before the next); T =
+    dates, N = assets.
 
     References
     ----------

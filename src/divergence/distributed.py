@@ -164,6 +164,12 @@ def cross_sectional(
     local result (same arithmetic per row, bit for bit for partitions of two rows or more;
     NumPy may sum a one-row block along another path, a last-bit difference).
 
+    **Complexity.** Total time is that of ``func`` on the whole panel (for a row-wise reduction
+    such as :func:`divergence.concentration.hhi`, O(T·N)), split into one task per partition, O(T·N
+    / P) time each for P partitions, plus Dask's scheduling cost of a few milliseconds per task (so
+    a partition should hold far more work than that). Memory per worker: one partition and
+    ``func``'s temporaries; the O(T) result is gathered.
+
     References
     ----------
     .. [1] Dask documentation, "dask.dataframe.DataFrame.map_partitions",
@@ -288,6 +294,11 @@ def rolling(
     locally; functions that use running (cumulative) sums restart them at the carry, which
     changes the last bits (about 1e-15 relative on returns-like data), not the value.
 
+    **Complexity.** Time is that of ``func`` on the panel plus W − 1 rows carried over each of the
+    P − 1 partition boundaries: O((T + P·W)·N) for the cumulative-sum rolling measures, times
+    ``func``'s own factor (e.g. W for :func:`divergence.dispersion.realized_correlation`); memory
+    per worker: one partition plus W − 1 rows (W = ``window``, P = partitions).
+
     References
     ----------
     .. [1] Dask documentation, "dask.dataframe.DataFrame.map_overlap" (the same idea with a
@@ -401,6 +412,10 @@ def model_free_variance_panel(
 
     evaluated on each partition; a chain depends on its own quotes only, so the values are
     identical. The per-partition results are joined and sorted by chain key.
+
+    **Complexity.** As :func:`divergence.dispersion.model_free_variance_panel` on each partition:
+    O(Q_k·log Q_k) time for the Q_k quotes of partition k (O(Q_k) when already sorted by chain and
+    strike) and O(Q_k) memory per worker.
 
     References
     ----------
@@ -535,6 +550,12 @@ def simulate_refinancing(
     concatenated arrays are those of the local run. Per-path aggregates and, with
     ``keep="full"``, the full ``(paths, months, firms)`` arrays are joined along the path
     axis; ``spread_unconverged`` is summed. The ``keep="full"`` size limit applies per chunk.
+
+    **Complexity.** Time is that of :func:`divergence.refinancing.simulate` on the same book and
+    paths, split into ``n_chunks`` tasks of about P / ``n_chunks`` paths each: O(F·M·P / n_chunks)
+    time per task for F firms, M months and P paths, the simulator's work being linear in the
+    paths; joining the chunks concatenates their per-path aggregates, in time and memory linear in
+    the size of the result. Memory per worker: one chunk's simulation.
 
     References
     ----------

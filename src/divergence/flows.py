@@ -544,6 +544,11 @@ def simulate_flows(
     same. The self-reinforcing loop of the commentary needs :math:`b > 0` (or size-tilted
     flows), and its strength is set by :math:`b`, for which the evidence is thin.
 
+    **Complexity.** O(S·N·(1 + L·K)) time: a Python loop over the S = ``n_steps`` steps (a
+    simulation clock, not a loop over assets), each vectorised over the N assets, with at most K =
+    ``max_cascade_iterations`` cascade rounds over the L short-loss tranches; O(S·N + N·L) memory
+    (eight (S+1)×N result arrays and four of length S+1).
+
     References
     ----------
     .. [1] Gabaix, X. and Koijen, R. S. J. (2021), "In Search of the Origins of Financial

@@ -99,6 +99,10 @@ def local_projection(
     different horizons are estimated separately, so bands are pointwise, not joint, and they
     are wide when the shock is persistent or the sample short; report them.
 
+    **Complexity.** One OLS fit with a HAC covariance per horizon: O(T·k²·L) time per horizon for T
+    observations, k regressors and L HAC lags (default L = h + 1, so O(T·k²·H²) over horizons 0…H);
+    O(T·k) memory.
+
     References
     ----------
     .. [1] Ò. Jordà, "Estimation and Inference of Impulse Responses by Local Projections",
@@ -233,6 +237,9 @@ def lead_lag(x: SeriesLike, y: SeriesLike, max_lag: int) -> LeadLag:
 
     Correlation is not causation and levels of trending series correlate at every lag: pass
     changes, not levels. For inference use :func:`local_projection`.
+
+    **Complexity.** O(K·T) time, K = 2·``max_lag`` + 1 lags (one correlation pass each); O(T)
+    memory.
 
     References
     ----------

@@ -76,6 +76,9 @@ def sterilization_rate(
     always finite: inputs are bounded (:math:`|B| \le 10^{100}`, :math:`D \ge 10^{-100}`,
     :math:`m \le 10^{100}`), so :math:`|L_S| \le 10^{300}`.
 
+    **Complexity.** O(T·N) time and O(T·N) memory (the validated copies, two lagged copies and the
+    output); T = rows (dates), N = columns.
+
     References
     ----------
     .. [1] Board of Governors of the Federal Reserve System, "Plans for Reducing the Size of
@@ -135,6 +138,9 @@ def net_liquidity(
     Money parked in the Treasury's account or lent back to the Fed in reverse repos is on the
     Fed's balance sheet but not available to the banking system. The function does not
     convert units: mixing WALCL's millions with billions would be off by 1,000.
+
+    **Complexity.** O(T·N) time and O(T·N) memory (the validated float64 copies of the inputs and
+    the output); T = rows (dates), N = columns.
 
     References
     ----------

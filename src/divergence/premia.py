@@ -139,6 +139,9 @@ def real_rate(
     The two differ by :math:`\pi (i-\pi)/(1+\pi)`: 2 bp at 5% and 3%, but 130 bp at 15% and
     10% (1980).
 
+    **Complexity.** O(T·N) time and O(T·N) memory (the validated float64 copies of the inputs and
+    the output); T = rows (dates), N = columns.
+
     References
     ----------
     .. [1] Fisher, I. (1930), *The Theory of Interest*, Macmillan, ch. II.
@@ -195,6 +198,9 @@ def annualized_inflation(price_index: PanelLike, periods: int, *, periods_per_ye
 
     with :math:`k` = ``periods`` and :math:`m` = ``periods_per_year``. Shiller's real yield
     uses :math:`k = 120`, :math:`m = 12`.
+
+    **Complexity.** O(T·N) time and O(T·N) memory (the validated copy, the lagged copy and the
+    output); T = rows (dates), N = columns.
 
     References
     ----------
@@ -253,6 +259,9 @@ def earnings_yield(price: PanelLike, earnings: PanelLike) -> Any:
     .. math:: EY_t = E_t / P_t
 
     The inverse of the P/E ratio; ``1 / cape`` is the cyclically adjusted earnings yield.
+
+    **Complexity.** O(T·N) time and O(T·N) memory (the validated float64 copies of the inputs and
+    the output); T = rows (dates), N = columns.
 
     References
     ----------
@@ -318,6 +327,10 @@ def cape(
     Deflating to any base gives the same ratio (the base cancels). The window ends at ``t-1``;
     with ``window=120`` and Shiller's ``sp_price``, ``earnings`` and ``cpi`` this reproduces
     his ``cape`` column (see the module notes).
+
+    **Complexity.** O(T·N) time whatever the window (cumulative sums of real earnings and of their
+    counts); O(T·N) extra memory (about eight float64 arrays of the input's size); T = rows, N =
+    columns.
 
     References
     ----------
@@ -395,6 +408,9 @@ def excess_cape_yield(cape: PanelLike, real_yield: PanelLike) -> Any:
     Shiller's column uses :math:`r_t = i^{10y}_t - \left[(I_t/I_{t-120})^{1/10} - 1\right]`
     (see the module notes).
 
+    **Complexity.** O(T·N) time and O(T·N) memory (the validated float64 copies of the inputs and
+    the output); T = rows (dates), N = columns.
+
     References
     ----------
     .. [1] Shiller, R. J., Black, L. & Jivraj, F. (2020), "CAPE and the COVID-19 pandemic
@@ -443,6 +459,9 @@ def risk_premium_gap(earnings_yield: PanelLike, real_yield: PanelLike) -> Any:
     a *real* yield; the gap is a simple proxy for the equity risk premium. With ``1/CAPE`` as
     the earnings yield it is the excess CAPE yield.
 
+    **Complexity.** O(T·N) time and O(T·N) memory (the validated float64 copies of the inputs and
+    the output); T = rows (dates), N = columns.
+
     References
     ----------
     .. [1] Asness, C. S. (2003), "Fight the Fed model", *Journal of Portfolio Management*
@@ -486,6 +505,9 @@ def risk_premium_shift(gap: PanelLike, periods: int) -> Any:
     Notes
     -----
     .. math:: \Delta R_{risk,t} = G_t - G_{t-k}
+
+    **Complexity.** O(T·N) time and O(T·N) memory (the validated copy, the lagged copy and the
+    output); T = rows (dates), N = columns.
 
     References
     ----------

@@ -96,6 +96,9 @@ def deflate(nominal: PanelLike, price_index: PanelLike, *, base: float | None = 
     -----
     .. math:: X^{real}_t = X_t \, \frac{I_{base}}{I_t}
 
+    **Complexity.** O(T·N) time and O(T·N) memory (the validated float64 copies of the inputs and
+    the output); T = rows (dates), N = columns.
+
     References
     ----------
     .. [1] U.S. Bureau of Labor Statistics, "Using the CPI to deflate": constant-dollar
@@ -158,6 +161,9 @@ def real_growth(
 
     (:math:`m/k = 1` when not annualised). Deflating to any base gives the same growth.
 
+    **Complexity.** O(T·N) time and O(T·N) memory (the validated float64 copies of the inputs and
+    the output); T = rows (dates), N = columns.
+
     References
     ----------
     .. [1] Shiller, R. J. (2015), *Irrational Exuberance*, 3rd ed., Princeton UP: real
@@ -215,6 +221,9 @@ def nominal_illusion(
 
     which is close to :math:`\pi` for small rates: the growth an investor sees in nominal
     statements but cannot spend.
+
+    **Complexity.** O(T·N) time and O(T·N) memory (the validated float64 copies of the inputs and
+    the output); T = rows (dates), N = columns.
 
     References
     ----------
@@ -279,6 +288,9 @@ def real_cost_of_capital(
 
     The shift in the real cost of capital is the change of :math:`W^{real}` over time: a
     nominal cost that stays flat while inflation falls is a *rising* real cost.
+
+    **Complexity.** O(T·N) time and O(T·N) memory (the validated float64 copies of the inputs and
+    the output); T = rows (dates), N = columns.
 
     References
     ----------

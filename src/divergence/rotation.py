@@ -297,6 +297,11 @@ def sector_returns(
     :func:`sector_weights`. The group sums are one matrix product of the panel with a sparse
     (names x sectors) indicator: no loop over sectors or dates.
 
+    **Complexity.** O(T·N·G) time for two matrix products with the N×G sector indicator (G = number
+    of sectors; BLAS, so for G ≈ 11 close to the cost of the O(T·N) element-wise passes); O(T·N)
+    extra memory: the validated copies of returns and caps, updated in place (no further
+    panel-sized array), plus O(N·G + T·G) for the indicator and the output. T = dates, N = assets.
+
     References
     ----------
     .. [1] S&P Dow Jones Indices, "Index Mathematics Methodology" (sector indices are
@@ -361,6 +366,9 @@ def sector_weights(
     .. math:: W_{S,t} = \frac{\sum_{i \in S \cap P_t} m_{i,t-1}}{\sum_{j \in P_t} m_{j,t-1}},
               \qquad \sum_S W_{S,t} R_{S,t} = R_t
 
+    **Complexity.** As :func:`sector_returns`: O(T·N·G) time (two BLAS products with the N×G sector
+    indicator), O(T·N) extra memory (the two validated copies); T = dates, N = assets, G = sectors.
+
     References
     ----------
     .. [1] S&P Dow Jones Indices, "Index Mathematics Methodology".
@@ -419,6 +427,9 @@ def relative_performance(
     The cumulative form is the return of holding the sector financed by a short position in
     the benchmark that is reset to the sector's value each period (a ratio of wealth indices);
     it is not the sum of the per-period differences.
+
+    **Complexity.** O(T·N) time and O(T·N) extra memory (the validated copy and the log-return
+    steps); T = dates, N = columns.
 
     References
     ----------
@@ -519,6 +530,8 @@ def sector_spread(
 
     (with cap weights :math:`\bar R_t` is the index return), and
     :math:`L_t = \overline{R}_{\text{long},t} - \overline{R}_{\text{short},t}`.
+
+    **Complexity.** O(T·G) time and memory for T dates and G sectors (columns).
 
     References
     ----------
@@ -708,6 +721,10 @@ def rotation_diagnostic(
     in-sample (period ``t`` is in its own window). With a magnitude spread, signed
     fundamentals fit poorly: pass their absolute changes.
 
+    **Complexity.** O(T·p³) time and O(T·p²) memory, p = 1 + number of fundamentals: cumulative
+    sums of the (p+2)×(p+2) cross products (so the cost does not depend on ``window``), then one
+    small eigenvalue check and one p×p solve per date, batched.
+
     References
     ----------
     .. [1] Pratt, J. W. (1987), "Dividing the indivisible: using simple symmetry to partition
@@ -875,6 +892,9 @@ def return_decomposition(
     instead, a one-month timing difference). With monthly averages of daily prices (as in
     Shiller's data) the "returns" are between monthly averages.
 
+    **Complexity.** O(T) time and memory; with ``dividends``, O(T·W) time for the rolling
+    dividend-yield sum over W = ``window`` rows (a sliding-window sum, exact but not cumulative).
+
     References
     ----------
     .. [1] Shiller, R. J., "Online Data", http://www.econ.yale.edu/~shiller/data.htm.
@@ -985,6 +1005,10 @@ def size_style_gaps(
     on the extreme quintiles of a 3 x 3 subset of the 5 x 5 sort, not on the 2 x 3 sort of the
     published factors: expect a high but imperfect correlation with SMB/HML and larger
     magnitudes (extreme quintiles).
+
+    **Complexity.** O(T·N) time (one mean per leg over its columns) and O(T·N) extra memory (the
+    validated copy); ``compound='rolling'`` adds O(T·W) over the two gap columns, W = ``window``. T
+    = dates, N = portfolios.
 
     References
     ----------

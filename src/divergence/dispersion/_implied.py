@@ -163,6 +163,9 @@ def implied_correlation(
     only for :math:`\rho \in [-1/(n-1), 1]`; values outside that range mean the inputs are
     mutually inconsistent (stale quotes, different horizons, missing members).
 
+    **Complexity.** O(T·N) time and O(T·N) extra memory (validated copies and a few weighted row
+    sums); T = dates, N = constituents.
+
     References
     ----------
     .. [1] Cboe, "Cboe S&P 500 Implied Correlation Index" methodology (COR1M/COR3M).
@@ -214,6 +217,8 @@ def implied_correlation_out_of_range(
     .. math:: \text{flag} = \rho_{\text{impl}} < -\frac{1}{n-1} \;\lor\; \rho_{\text{impl}} > 1
 
     where :math:`n` is the number of names with a positive weighted vol.
+
+    **Complexity.** As :func:`implied_correlation`: O(T·N) time and memory.
 
     References
     ----------
@@ -292,6 +297,9 @@ def dispersion_index(
     P&L per unit of variance notional of a dispersion trade with index-weighted variance
     notionals (see :func:`dispersion_trade_pnl`).
 
+    **Complexity.** As :func:`implied_correlation`: O(T·N) time and memory; T = dates, N =
+    constituents.
+
     References
     ----------
     .. [1] Cboe, "Cboe S&P 500 Dispersion Index (DSPX)" methodology (2023).
@@ -349,6 +357,9 @@ def vol_spread(
     .. math:: S = \sum_i w_i \sigma_i - \sigma_I
 
     A negative spread means an implied correlation above 1 (inconsistent inputs).
+
+    **Complexity.** As :func:`implied_correlation`: O(T·N) time and memory; T = dates, N =
+    constituents.
 
     References
     ----------

@@ -93,10 +93,12 @@ def realized_correlation(
 
     a weighted average of the pairwise correlations.
 
-    **Cost.** Per-name window sums come from cumulative sums (O(N·T)); the only cross-name
-    quantity is the series :math:`\sum_i a_i r_{it}` inside each window, one weighted sum per
-    (window, row) pair: O(N·T·window) multiply-adds in one batched matrix-vector product over a
-    strided view, O(N·T) memory, no N×N matrix (pandas' ``rolling().corr()`` is O(N²·T)).
+    **Complexity.** Per-name window sums come from cumulative sums (O(T·N)); the only
+    cross-name quantity is the series :math:`\sum_i a_i r_{it}` inside each window, one weighted
+    sum per (window, row) pair: O(T·N·W) multiply-adds (W = ``window``) in one batched
+    matrix-vector product over a strided view (no copy). O(T·N + T·W) extra memory (the
+    validated copy, the window sums and the T×W combinations), no N×N matrix: pandas'
+    ``rolling().corr()`` computes every pair, O(T·N²) time and memory.
 
     No look-ahead: the value at row :math:`t` uses rows :math:`t-\text{window}+1 \dots t`
     only.
@@ -200,6 +202,9 @@ def cross_sectional_dispersion(
 
     With cap weights, :math:`E[D_t^2]` is the realised counterpart of the squared dispersion
     index (member variance minus index variance) over one period.
+
+    **Complexity.** O(T·N) time; O(T·N) extra memory (the validated copy, the renormalised weights
+    and the squared deviations); T = periods, N = names.
 
     References
     ----------

@@ -175,6 +175,9 @@ def dispersion_trade_pnl(
     correlation raises :math:`\sigma_{I,\text{real}}` and lowers the P&L. Caps on variance
     swaps, financing and transaction costs are not modelled.
 
+    **Complexity.** O(T·N) time and O(T·N) memory (validated copies, weights, notionals and legs;
+    the outputs are panel-sized); T = dates, N = constituents.
+
     References
     ----------
     .. [1] Bennett, C. (2014), *Trading Volatility, Correlation, Term Structure and Skew*,
