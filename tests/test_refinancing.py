@@ -661,3 +661,37 @@ def test_path_ranges_concatenate_to_the_full_run_bit_for_bit() -> None:
         _concat_results([ref, short])
     with pytest.raises(InputError, match="first_path"):
         _simulate(book, firms, rates, seed=5, first_path=-1)
+
+
+@given(
+    x=st.lists(
+        st.one_of(
+            st.floats(allow_nan=True, allow_infinity=True),
+            st.sampled_from([0.2, 0.65, 1.25, 2.5, 8.5, 12.0, -0.0]),
+        ),
+        min_size=1,
+        max_size=40,
+    ),
+    n_edges=st.sampled_from([0, 1, 14, 65, 100]),
+)
+def test_band_counting_equals_searchsorted(x: list[float], n_edges: int) -> None:
+    # independent implementation: numpy's binary search (NaN sorts last, side="right");
+    # Damodaran's edges for the small tables, an evenly spaced grid for the large ones
+    from divergence.refinancing._spreads import _band
+
+    if n_edges == 14:
+        edges = np.asarray(SpreadTable.damodaran().edges, dtype=np.float64)
+    else:
+        edges = np.linspace(-1.0, 12.0, n_edges)
+    arr = np.asarray(x, dtype=np.float64)
+    np.testing.assert_array_equal(_band(edges, arr), np.searchsorted(edges, arr, side="right"))
+
+
+def test_shared_rate_path_equals_the_same_path_on_every_row() -> None:
+    # a 1-D rate path is stored once; the same path given as 2-D rows must give the same bits
+    book, firms = example_book(4, 8, seed=2)
+    rates = policy_path(0.01, np.r_[0.03, np.zeros(29)])
+    one = simulate(book, firms, rates, n_paths=5, seed=9, keep="full")
+    rows = simulate(book, firms, np.tile(rates, (5, 1)), seed=9, keep="full")
+    for name in ("interest", "ebit", "interest_sum", "below_debt", "distressed_count"):
+        np.testing.assert_array_equal(getattr(one, name), getattr(rows, name))

@@ -34,7 +34,7 @@ from divergence.refinancing._spreads import SpreadTable, _coverage, tables_for_c
 __all__ = ["simulate"]
 
 _FULL_LIMIT = 50_000_000  # paths * months * firms allowed with keep="full"
-_CHUNK_TARGET = 16_000_000  # float64 elements of the per-chunk EBIT block (~128 MB)
+_CHUNK_TARGET = 16_000_000  # float64 elements of the per-chunk shock block (~128 MB)
 
 
 @dataclass
@@ -42,15 +42,35 @@ class _Month:
     """Deterministic events of one month (the same on every path).
 
     Tranches live in a dense (firms, slots) layout; indices below are flat slot indices.
+    Interest of a slot is split into a spread part ``P × s`` (path-dependent only through
+    refinancing spreads) and a base part ``P × r(fix)`` (the base rate of the month the slot
+    was last fixed; deterministic fixing months), so a month only recomputes the firms whose
+    parts change.
     """
 
-    reset: IntArray  # slots re-fixed at the base rate + their spread
+    first_fix: IntArray  # floating slots whose spread part leaves the current coupon
+    reset: IntArray  # slots re-fixed at this month's base rate (not refinanced)
     refi: IntArray  # slots refinanced
     refi_firms: IntArray  # distinct firms refinancing (internal firm positions)
+    refi_slots: IntArray  # every slot of the refinancing firms, firm-major
     refi_local: IntArray  # for each refi slot, its firm's position in refi_firms
     refi_principal: FloatArray  # principal refinanced per refi firm
     refi_keep: FloatArray  # (refi firms, slots, 1): 1.0 for slots NOT refinanced, else 0.0
-    firms: IntArray | None  # firms whose interest must be recomputed (None: all)
+    s_firms: IntArray  # firms whose spread part changes this month
+    b_firms: IntArray  # firms whose base part changes this month
+    b_slots: IntArray  # every slot of b_firms, firm-major
+
+
+def _firm_slots(firms: IntArray, n_slots: int) -> IntArray:
+    """Flat slot indices of ``firms`` (firm-major)."""
+    return (firms[:, None] * n_slots + np.arange(n_slots)).reshape(-1)
+
+
+def _firms_of(slots: IntArray, slot_firm: IntArray, n_firms: int) -> IntArray:
+    """Sorted distinct firms owning ``slots`` (a mask instead of a sort)."""
+    mask = np.zeros(n_firms, dtype=bool)
+    mask[slot_firm[slots]] = True
+    return np.flatnonzero(mask).astype(np.int64)
 
 
 def _schedule(
@@ -80,31 +100,35 @@ def _schedule(
         reset_mask = (next_reset == m) & ~refi_mask
         refi = np.flatnonzero(refi_mask)
         reset = np.flatnonzero(reset_mask)
+        first_fix = np.flatnonzero(reset_mask & ~seen)
         next_refi[refi] += tenor[refi]
         rf = refi[floating[refi]]
         next_reset[rf] = m + reset_months[rf]
         next_reset[reset] = np.where(m == 0, first_reset[reset], m + reset_months[reset])
         seen |= refi_mask | reset_mask
         repriced[m] = seen
-        refi_firms, refi_local = np.unique(slot_firm[refi], return_inverse=True)
+        refi_firms = _firms_of(refi, slot_firm, n_firms)
+        refi_local = np.searchsorted(refi_firms, slot_firm[refi])
         refi_principal = np.asarray(
             np.bincount(refi_local, weights=principal[refi], minlength=len(refi_firms)),
             dtype=np.float64,
         )
         keep = np.where(refi_mask.reshape(n_firms, n_slots)[refi_firms], 0.0, 1.0)[:, :, None]
-        touched = np.unique(np.concatenate([slot_firm[refi], slot_firm[reset]]))
-        firms: IntArray | None = None
-        if m > 0 and 3 * len(touched) < n_firms:
-            firms = touched.astype(np.int64)
+        b_firms = _firms_of(np.concatenate([refi, reset]), slot_firm, n_firms)
+        s_firms = _firms_of(np.concatenate([refi, first_fix]), slot_firm, n_firms)
         months.append(
             _Month(
+                first_fix=first_fix.astype(np.int64),
                 reset=reset.astype(np.int64),
                 refi=refi.astype(np.int64),
-                refi_firms=refi_firms.astype(np.int64),
+                refi_firms=refi_firms,
+                refi_slots=_firm_slots(refi_firms, n_slots),
                 refi_local=refi_local.astype(np.int64).reshape(-1),
                 refi_principal=refi_principal,
                 refi_keep=keep,
-                firms=firms,
+                s_firms=s_firms,
+                b_firms=b_firms,
+                b_slots=_firm_slots(b_firms, n_slots),
             )
         )
     return months, repriced
@@ -120,6 +144,23 @@ def _slot_sum(contrib3: FloatArray) -> FloatArray:
     for j in range(1, contrib3.shape[1]):
         acc += contrib3[:, j, :]
     return np.ascontiguousarray(acc.T)
+
+
+def _last_axis_sum(x3: FloatArray) -> FloatArray:
+    """Σ over the last axis of (rows, firms, slots) -> (rows, firms), slot by slot."""
+    acc = x3[:, :, 0].copy()
+    for j in range(1, x3.shape[2]):
+        acc += x3[:, :, j]
+    return acc
+
+
+def _coverage_into(ebit: FloatArray, interest: FloatArray, out: FloatArray) -> None:
+    """:func:`_coverage` written into ``out`` (interest is almost always positive)."""
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        np.divide(ebit, interest, out=out)
+    nonpos = interest <= 0
+    if nonpos.any():
+        out[nonpos] = np.inf
 
 
 def _chunks(n_paths: int, size: int) -> Iterable[tuple[int, int]]:
@@ -231,6 +272,19 @@ def simulate(
     with negative EBIT has negative coverage and counts as below every threshold; a firm whose
     total interest is zero or negative (no debt, or negative base rates) has coverage
     :math:`+\infty`. Principal is conserved: no amortisation, no new borrowing, no hedging.
+
+    Interest is kept as a spread part (:math:`\sum_j P_j s_j`, which changes only when a firm
+    refinances) plus a base part (:math:`\sum_j P_j r_{\tau_j}`, whose fixing months
+    :math:`\tau_j` are deterministic), so a month recomputes only the firms with an event.
+
+    Complexity, with :math:`P` paths, :math:`T` months, :math:`F` firms, :math:`S` tranche
+    slots of the largest book of a firm, :math:`K` thresholds and :math:`R` firm-months that
+    refinance on one path: time :math:`O(P\,T\,(F + K F) + P\,R\,S\,B)` with :math:`B \le`
+    ``len(spreads)`` fixed-point steps, plus :math:`O(T\,F\,S)` once for the event schedule; one
+    standard normal per firm-month (plus one common draw a month) dominates. Memory: the
+    shocks of one chunk of paths, :math:`O(\text{chunk}\cdot T\,F)` (about 128 MB by
+    default), :math:`O(\text{chunk}\cdot F\,S)` of tranche state and :math:`O(P\,T\,K\,C)`
+    of cohort aggregates (:math:`C` cohorts); ``keep="full"`` adds :math:`O(P\,T\,F)`.
 
     References
     ----------
@@ -453,54 +507,69 @@ def _simulate(
         chunk_iter = tqdm(list(chunk_iter), desc="refinancing", unit="chunk")
     n_bins = n_c * (k_thr + 1) * 2
 
+    spread_money = spread0 * principal  # P x spread of a floating slot after its first reset
+    shock_buffer = np.empty((min(size, p), h, n_f + 1))  # reused: no page faults per chunk
     for p0, p1 in chunk_iter:
         npc = p1 - p0
-        # ---- log-EBIT block (paths, months, 1 + firms); each path draws from its own stream,
+        # ---- EBIT shocks (paths, months, 1 + firms); each path draws from its own stream,
         # month by month (common shock first, then one per firm), so a longer horizon only
         # appends draws: months already simulated do not change (no look-ahead).
-        block = np.empty((npc, h, n_f + 1))
+        block = shock_buffer[:npc]
         for i in range(npc):  # RNG streams only; all arithmetic below is vectorised
             gens[p0 + i].standard_normal(out=block[i, 1:])
-        common = block[:, 1:, 0]
-        ebit = block[:, :, 1:]
-        if h > 1:
-            inc = ebit[:, 1:]
-            if rho < 1.0:
-                inc += (ratio * common)[:, :, None]
-                inc *= a_f
-            else:
-                inc[...] = common[:, :, None] * b_f
-            inc += drift
-        ebit[:, 0] = log_ebit0
-        np.cumsum(ebit, axis=1, out=ebit)
-        np.exp(ebit, out=ebit)
-        if any_nonpos:
-            ebit *= sign0
         base = r_arr[p0:p1, :h] if r_arr.ndim == 2 else np.broadcast_to(r_arr[:h], (npc, h))
         base_out[p0:p1] = base
+        # base rates by fixing month; column h (0.0) is "no base part" (a fixed coupon).
+        # With one shared rate path the base part is the same on every path: one row.
+        n_b = npc if r_arr.ndim == 2 else 1
+        base_ext = np.zeros((n_b, h + 1))
+        base_ext[:, :h] = base[:n_b]
+        fix = np.full(n_t, h, dtype=np.int64)
 
-        # tranche state is (slots, paths): event rows are gathered as contiguous blocks
-        # contrib = rate x principal of every slot (annual interest money)
-        contrib = np.repeat((coupon * principal)[:, None], npc, axis=1)
-        spread_cur = np.repeat(spread0[:, None], npc, axis=1)
-        contrib3 = contrib.reshape(n_f, n_s, npc)
-        interest = np.zeros((npc, n_f))
+        # interest of a firm = spread part (Σ P x coupon or spread) + base part (Σ P x r_fix)
+        spread_part = np.repeat((coupon * principal)[:, None], npc, axis=1)  # (slots, paths)
+        sp3 = spread_part.reshape(n_f, n_s, npc)
+        s_sum = _slot_sum(sp3)
+        b_sum = np.zeros((n_b, n_f))
+        interest = np.empty((npc, n_f))
+        log_e = np.repeat(log_ebit0[None, :], npc, axis=0)
+        ebit_m = np.empty((npc, n_f))
+        shock = np.empty((npc, n_f))
+        cov = np.empty((npc, n_f))
         counter = np.zeros((npc, n_f), dtype=np.int32)
-        key0 = ((np.arange(npc)[:, None] * n_c + firm_cohort[None, :]) * (k_thr + 1) * 2).astype(
+        key0 = ((np.arange(npc)[:, None] * n_c + firm_cohort[None, :]) * (k_thr + 1)).astype(
             np.int64
         )
         debt_rep = np.tile(firm_debt, npc)
-        nb = np.empty((npc, n_f), dtype=np.int64)
+        nb = np.empty((npc, n_f), dtype=np.int8)  # number of thresholds above coverage
+        below = np.empty((npc, n_f), dtype=bool)
+        key = np.empty((npc, n_f), dtype=np.int64)
         for m, ev in enumerate(months):
             bm = base[:, m : m + 1]
-            bm_row = base[:, m]
-            ebit_m = ebit[:, m]
+            if m > 0:  # log EBIT: drift + loadings on the common and idiosyncratic shocks
+                z = block[:, m]
+                if rho < 1.0:
+                    np.multiply(z[:, :1], ratio, out=shock[:, :1])
+                    np.add(z[:, 1:], shock[:, :1], out=shock)
+                    shock *= a_f
+                else:
+                    np.multiply(z[:, :1], b_f, out=shock)
+                shock += drift
+                log_e += shock
+            np.exp(log_e, out=ebit_m)
+            if any_nonpos:
+                ebit_m *= sign0
             if has_beta:
-                ebit_m = ebit_m * np.exp(-beta * (bm - base[:, :1]))
+                ebit_m *= np.exp(-beta * (bm - base[:, :1]))
+            if ev.first_fix.size:
+                spread_part[ev.first_fix] = spread_money[ev.first_fix, None]
             if ev.reset.size:
-                contrib[ev.reset] = (spread_cur[ev.reset] + bm_row) * principal[ev.reset, None]
+                fix[ev.reset] = m
             if ev.refi.size:
-                c3 = contrib3[ev.refi_firms]
+                slots = ev.refi_slots
+                n_r = len(ev.refi_firms)
+                cur = spread_part[slots] + principal[slots, None] * base_ext[:, fix[slots]].T
+                c3 = cur.reshape(n_r, n_s, npc)
                 old_total = _slot_sum(c3)
                 other = _slot_sum(c3 * ev.refi_keep)
                 e_r = ebit_m[:, ev.refi_firms]
@@ -518,23 +587,28 @@ def _simulate(
                     )
                     s[:, cols] = s_j
                     unconverged += int(ok.size - np.count_nonzero(ok))
-                s_t = s[:, ev.refi_local].T
-                spread_cur[ev.refi] = s_t
-                contrib[ev.refi] = (s_t + bm_row) * principal[ev.refi, None]
-            if ev.firms is None:
-                interest = _slot_sum(contrib3)
-            elif ev.firms.size:
-                interest[:, ev.firms] = _slot_sum(contrib3[ev.firms])
-            cov = _coverage(ebit_m, interest)
+                spread_part[ev.refi] = s[:, ev.refi_local].T * principal[ev.refi, None]
+                fix[ev.refi] = m
+            if ev.s_firms.size:
+                s_sum[:, ev.s_firms] = _slot_sum(sp3[ev.s_firms])
+            if ev.b_firms.size:
+                bs = ev.b_slots
+                vals = base_ext[:, fix[bs]] * principal[bs]
+                b_sum[:, ev.b_firms] = _last_axis_sum(vals.reshape(n_b, -1, n_s))
+            np.add(s_sum, b_sum, out=interest)
+            _coverage_into(ebit_m, interest, cov)
             interest_sum[p0:p1, m] = cohort_sum(interest)
             ebit_sum[p0:p1, m] = cohort_sum(ebit_m)
             # band = number of thresholds above coverage; with the distress flag, one key
             nb.fill(0)
             for t in thr_arr:  # a handful of thresholds
-                nb += cov < t
+                np.less(cov, t, out=below)
+                nb += below
+            np.less(cov, rule.threshold, out=below)
             counter += 1
-            counter *= cov < rule.threshold
-            key = key0 + 2 * nb
+            counter *= below
+            np.add(key0, nb, out=key)
+            key *= 2
             key += counter >= rule.months
             flat_key = key.reshape(-1)
             cnt = np.bincount(flat_key, minlength=npc * n_bins).reshape(npc, n_c, k_thr + 1, 2)

@@ -434,7 +434,7 @@ class SpreadTable:
         e_f = np.broadcast_to(e, shape).ravel()
         p_f = np.broadcast_to(p, shape).ravel()
         pr_f = (np.broadcast_to(p, shape) * np.broadcast_to(r, shape) + o).ravel()
-        band = np.searchsorted(edges, np.broadcast_to(icr0, shape).ravel(), side="right")
+        band = _band(edges, np.broadcast_to(icr0, shape).ravel())
         converged = np.zeros(band.shape, dtype=bool)
         active = np.arange(band.size)
         for _ in range(n_iter):
@@ -448,7 +448,7 @@ class SpreadTable:
             nonpos = interest <= 0
             if nonpos.any():
                 icr[nonpos] = np.inf
-            new_band = np.searchsorted(edges, icr, side="right")
+            new_band = _band(edges, icr)
             moved = new_band != b_a
             if active.size == band.size:
                 band = new_band
@@ -461,6 +461,28 @@ class SpreadTable:
             if active.size == 0:
                 break
         return spreads[band].reshape(shape), converged.reshape(shape)
+
+
+_SMALL_TABLE = 64  # up to this many edges, bands are counted by comparisons
+
+
+def _band(edges: FloatArray, x: FloatArray) -> np.ndarray[Any, np.dtype[np.integer[Any]]]:
+    """``searchsorted(edges, x, side="right")`` (NaN -> ``len(edges)``), faster for few edges.
+
+    With a rating table's dozen edges, counting ``x >= edge`` edge by edge in int8 is a few
+    times quicker than a binary search per element.
+    """
+    if len(edges) > _SMALL_TABLE:
+        return np.searchsorted(edges, x, side="right")
+    band = np.zeros(x.shape, dtype=np.int8)
+    ge = np.empty(x.shape, dtype=bool)
+    for edge in edges:
+        np.greater_equal(x, edge, out=ge)
+        band += ge
+    nan = np.isnan(x)
+    if nan.any():
+        band[nan] = len(edges)
+    return band
 
 
 def _coverage(ebit: FloatArray, interest: FloatArray) -> FloatArray:
