@@ -175,3 +175,19 @@ def test_cross_sectional_dispersion_types_and_nan() -> None:
         cross_sectional_dispersion(frame, nan_policy="raise")
     with pytest.raises(InputError, match="weights"):
         cross_sectional_dispersion(frame, [1.0, -1.0, 1.0])
+
+
+# ------------------------------------------------------------- gaps found by mutation testing
+def test_cross_sectional_dispersion_empty_row_and_policies() -> None:
+    # row 1 has no return at all: NaN under "omit" (SPEC section 3), the others the closed form
+    r = np.array([[0.01, -0.01], [np.nan, np.nan], [0.02, np.nan]])
+    out = cross_sectional_dispersion(r)
+    np.testing.assert_allclose(out, [0.01, np.nan, 0.0], atol=1e-15)
+    # "propagate": any NaN in a row gives NaN; complete rows unchanged
+    prop = cross_sectional_dispersion(r, nan_policy="propagate")
+    np.testing.assert_allclose(prop, [0.01, np.nan, np.nan], atol=1e-15)
+
+
+def test_cross_sectional_dispersion_series_name() -> None:
+    frame = pd.DataFrame([[0.01, -0.01], [0.02, 0.0]], columns=["A", "B"])
+    assert cross_sectional_dispersion(frame).name == "cross_sectional_dispersion"
