@@ -545,3 +545,51 @@ def test_bracketing_expiries_options() -> None:
         bracketing_expiries([0.05, np.nan, 0.1])
     with pytest.raises(InputError, match=r"^times must be 1-D"):
         bracketing_expiries(np.array([[0.05, 0.1]]))
+
+
+def test_panel_row_order_and_duplicates_in_a_later_chain() -> None:
+    # chains listed in descending label order, strike ranges disjoint and increasing across
+    # the boundary: each chain still equals its one-chain variance
+    high = GOOD.assign(strike=GOOD["strike"] + 100.0)
+    chains = pd.concat([GOOD.assign(c=2), high.assign(c=1)])
+    var = model_free_variance_panel(chains, by="c", t=0.1, r=0.0)
+    assert var.loc[2] == pytest.approx(model_free_variance(GOOD, t=0.1, r=0.0), rel=1e-12)
+    assert var.loc[1] == pytest.approx(model_free_variance(high, t=0.1, r=0.0), rel=1e-12)
+    assert list(var.index) == [1, 2]
+    # a duplicated strike in the second chain is found and located
+    dup = pd.concat([GOOD.assign(c=1), GOOD.assign(c=2), GOOD.iloc[[2]].assign(c=2)])
+    with pytest.raises(
+        InputError, match=r"^chains has 1 duplicated strike\(s\) within a chain; first strike 105 "
+    ):
+        model_free_variance_panel(dup, by="c", t=0.1, r=0.0)
+
+
+def test_panel_degenerate_chains_only() -> None:
+    # no chain has a strike below its forward: all NaN (and no error on the empty selection)
+    one = GOOD.iloc[[1]]
+    var = model_free_variance_panel(
+        pd.concat([one.assign(c=1), one.assign(c=2)]), by="c", t=0.1, r=0.0
+    )
+    assert var.isna().all() and len(var) == 2
+
+
+def test_panel_needs_two_strikes_and_finite_quotes() -> None:
+    # K0 = 100 is the only strike used (the 105 call has a zero bid, no put below K0): the
+    # white paper needs at least two strikes -> NaN, as on the one-chain path
+    only_k0 = pd.DataFrame(
+        {
+            "strike": [100.0, 105.0],
+            "call_bid": [2.4, 0.0],
+            "call_ask": [2.6, 0.1],
+            "put_bid": [2.3, 5.9],
+            "put_ask": [2.5, 6.1],
+        }
+    )
+    # a used strike with a missing ask: its mid is unknown -> NaN, not a smaller variance
+    no_ask = GOOD.assign(put_ask=[np.nan, 2.5, 6.1])
+    assert np.isnan(model_free_variance(only_k0, t=0.1, r=0.0))
+    assert np.isnan(model_free_variance(no_ask, t=0.1, r=0.0))
+    chains = pd.concat([only_k0.assign(c=1), no_ask.assign(c=2), GOOD.assign(c=3)])
+    var = model_free_variance_panel(chains, by="c", t=0.1, r=0.0)
+    assert np.isnan(var.loc[1]) and np.isnan(var.loc[2])
+    assert var.loc[3] == pytest.approx(model_free_variance(GOOD, t=0.1, r=0.0), rel=1e-12)
