@@ -695,3 +695,72 @@ def test_shared_rate_path_equals_the_same_path_on_every_row() -> None:
     rows = simulate(book, firms, np.tile(rates, (5, 1)), seed=9, keep="full")
     for name in ("interest", "ebit", "interest_sum", "below_debt", "distressed_count"):
         np.testing.assert_array_equal(getattr(one, name), getattr(rows, name))
+
+
+# ------------------------------------------------------------- gaps found by mutation testing
+def test_zombie_rule_is_the_bis_definition() -> None:
+    # Banerjee & Hofmann (2018): interest coverage below 1 for three consecutive years
+    assert Distress.zombie() == Distress(threshold=1.0, months=36)
+
+
+def test_share_below_full_arrays_by_cohort_and_debt() -> None:
+    # thresholds not kept fall back to the firm-level arrays: check every cohort and both
+    # weightings against a direct pandas groupby on those arrays (an independent route)
+    book, firms = example_book(3, 6, seed=4)
+    rates = policy_path(0.01, np.r_[0.05, np.zeros(23)])
+    res = simulate(book, firms, rates, n_paths=3, seed=2, keep="full")
+    assert res.coverage is not None
+    debt = book.groupby("firm")["principal"].sum().reindex(firms["firm"]).to_numpy()
+    for thr in (1.7, 3.3):
+        below = res.coverage < thr  # (paths, months, firms)
+        for weight, w in (("count", np.ones_like(debt)), ("debt", debt)):
+            got = res.share_below(thr, weight=weight, quantiles=[0.5])  # type: ignore[arg-type]
+            for cohort, grp in firms.groupby("cohort"):
+                cols = grp.index.to_numpy()
+                direct = (below[..., cols] * w[cols]).sum(axis=2) / w[cols].sum()
+                np.testing.assert_allclose(
+                    got.loc[cohort, "mean"].to_numpy(), direct.mean(axis=0), rtol=1e-12
+                )
+            direct_all = (below * w).sum(axis=2) / w.sum()
+            np.testing.assert_allclose(
+                got.loc["all", "mean"].to_numpy(), direct_all.mean(axis=0), rtol=1e-12
+            )
+
+
+def test_share_below_and_first_crossing_are_strict_and_per_path() -> None:
+    # one fixed bullet, 100 at 5% until month 12, then base + flat 2%; EBIT 20 (no growth/vol):
+    # coverage 4 until month 11, then 20 / (100 (base + 0.02)): 5 on path 0 (base 2%),
+    # 2.5 on path 1 (base 6%)
+    rates = np.vstack([np.full(24, 0.02), policy_path(0.02, [0.0, 0.04] + [0.0] * 22)])
+    res = simulate(bullet(), one_firm(), rates, keep="full", spread_table=FLAT2, seed=0)
+    first = res.first_crossing(3.0)
+    assert first.index.name == "path"
+    np.testing.assert_array_equal(first["c"].to_numpy(), [np.nan, 12.0])
+    share = res.share_below(3.0, quantiles=[0.5]).loc["c", "mean"].to_numpy()
+    np.testing.assert_allclose(share, np.r_[np.zeros(12), np.full(12, 0.5)])
+    # strictly below: a constant coverage (about 20 / 25 = 0.8) used as the threshold itself
+    exact = simulate(
+        bullet(maturity=100, coupon=0.25), one_firm(), np.full(12, 0.02), keep="full", seed=0
+    )
+    assert exact.coverage is not None
+    c = float(exact.coverage[0, 0, 0])
+    assert c == pytest.approx(0.8, rel=1e-12) and (exact.coverage == c).all()
+    assert np.isnan(exact.first_crossing(c)["c"].to_numpy()).all()
+    np.testing.assert_allclose(exact.share_below(c).loc["c", "mean"].to_numpy(), 0.0)
+    np.testing.assert_allclose(exact.share_below(np.nextafter(c, 1.0)).loc["c", "mean"], 1.0)
+    np.testing.assert_array_equal(exact.first_crossing(np.nextafter(c, 1.0))["c"], [0.0])
+    # an infinite threshold is allowed: every finite coverage is below it
+    np.testing.assert_array_equal(res.first_crossing(np.inf)["c"].to_numpy(), [0.0, 0.0])
+    np.testing.assert_allclose(res.share_below(np.inf).loc["c", "mean"].to_numpy(), 1.0)
+    for call, pattern in (
+        (lambda: res.share_below(np.nan), r"^threshold must be"),
+        (lambda: res.first_crossing(np.nan), r"^threshold must be"),
+        (lambda: res.share_below(1.0, weight="firms"), r"^weight must be one of"),
+    ):
+        with pytest.raises(InputError, match=pattern):
+            call()  # type: ignore[no-untyped-call]
+
+
+def test_to_frame_column_level_names() -> None:
+    res = simulate(bullet(), one_firm(), np.full(12, 0.02), spread_table=FLAT2, seed=0)
+    assert list(res.to_frame().columns.names) == ["statistic", "summary"]
