@@ -764,3 +764,60 @@ def test_share_below_and_first_crossing_are_strict_and_per_path() -> None:
 def test_to_frame_column_level_names() -> None:
     res = simulate(bullet(), one_firm(), np.full(12, 0.02), spread_table=FLAT2, seed=0)
     assert list(res.to_frame().columns.names) == ["statistic", "summary"]
+
+
+def test_example_book_matches_its_documented_calibration() -> None:
+    # the facts stated in example_book's docstring, checked on a large draw
+    book, firms = example_book(300, 600, r0=0.02, tranches=6, seed=3)
+    cohort = firms.set_index("firm")["cohort"]
+    book = book.assign(cohort=book["firm"].map(cohort))
+    mega, sme = book[book["cohort"] == "mega-cap"], book[book["cohort"] == "SME"]
+    assert firms["cohort"].value_counts().to_dict() == {"SME": 600, "mega-cap": 300}
+    assert (book.groupby("firm").size() == 6).all()
+
+    def floating_share(rows: pd.DataFrame) -> pd.Series:
+        fl = rows["principal"].where(rows["kind"] == "floating", 0.0)
+        return fl.groupby(rows["firm"]).sum() / rows.groupby("firm")["principal"].sum()
+
+    np.testing.assert_allclose(floating_share(mega), 0.05, rtol=1e-12)
+    np.testing.assert_allclose(floating_share(sme), 0.85, rtol=1e-12)
+    m_fix, m_fl = mega[mega["kind"] == "fixed"], mega[mega["kind"] == "floating"]
+    s_fix, s_fl = sme[sme["kind"] == "fixed"], sme[sme["kind"] == "floating"]
+    # ladders: mega fixed 1-156 months (13-year tenor), SME floating 1-48 (4 years), SME fixed
+    # 1-60 (5 years); mega floating: 1-month reset
+    assert (m_fix["maturity"].min(), m_fix["maturity"].max()) == (1, 156)
+    assert (s_fl["maturity"].min(), s_fl["maturity"].max()) == (1, 48)
+    assert (s_fix["maturity"].min(), s_fix["maturity"].max()) == (1, 60)
+    assert set(m_fix["tenor"]) == {156} and set(s_fl["tenor"]) == {48}
+    assert set(s_fix["tenor"]) == {60}
+    assert set(m_fl["reset_months"]) == {1.0}
+    assert set(s_fl["reset_months"]) == {1.0, 2.0, 3.0}
+    assert (s_fl["first_reset"] <= s_fl["reset_months"]).all()
+    # rates: r0 + spread (SME floating 4.5-6.5%; SME fixed about r0 + 5%; mega IG 0.6-1.5%)
+    assert s_fl["spread"].between(0.045, 0.065).all()
+    np.testing.assert_allclose(s_fl["coupon"], 0.02 + s_fl["spread"], rtol=1e-12)
+    assert (s_fix["coupon"] - 0.02).between(0.04, 0.06).all()
+    assert (s_fix["coupon"] - 0.02).mean() == pytest.approx(0.05, abs=0.002)
+    assert (m_fix["coupon"] - 0.02).between(0.006, 0.015).all()
+    # current coverage (EBIT / current interest): mega-caps about 8-15, SMEs about 2-4
+    interest = (book["principal"] * book["coupon"]).groupby(book["firm"]).sum()
+    cover = firms.set_index("firm")["ebit"] / interest
+    assert 8.0 < cover[cohort == "mega-cap"].median() < 15.0
+    assert 2.0 < cover[cohort == "SME"].median() < 4.0
+    # a higher r0 shifts every coupon by the difference (same seed, same draws)
+    book_hi, _ = example_book(300, 600, r0=0.05, tranches=6, seed=3)
+    np.testing.assert_allclose(book_hi["coupon"] - book["coupon"], 0.03, rtol=1e-9)
+    # fewest tranches: one fixed and one floating per firm
+    two, _ = example_book(2, 2, tranches=2, seed=0)
+    assert (
+        two.groupby("firm")["kind"].agg(sorted)
+        == pd.Series([["fixed", "floating"]] * 4, index=two["firm"].unique())
+    ).all()
+    for kwargs, pattern in (
+        ({"n_mega": 0}, r"^n_mega must be >= 1"),
+        ({"n_sme": 0}, r"^n_sme must be >= 1"),
+        ({"tranches": 1}, r"^tranches must be >= 2"),
+        ({"r0": np.nan}, r"^r0 must be a finite"),
+    ):
+        with pytest.raises(InputError, match=pattern):
+            example_book(**kwargs)  # type: ignore[arg-type]
