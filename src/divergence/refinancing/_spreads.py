@@ -411,7 +411,7 @@ class SpreadTable:
         if initial_coverage is None:
             icr0 = _coverage(e, o + p * r)
         else:
-            icr0 = np.broadcast_to(np.asarray(initial_coverage, dtype=np.float64), e.shape)
+            icr0 = np.asarray(initial_coverage, dtype=np.float64)  # broadcast with the rest
         if np.isnan(icr0).any():
             raise InputError("initial_coverage has NaN values")
         return self._fixed_point(e, o, p, r, icr0, n_iter)
