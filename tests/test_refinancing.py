@@ -819,3 +819,109 @@ def test_example_book_matches_its_documented_calibration() -> None:
     ):
         with pytest.raises(InputError, match=pattern):
             example_book(**kwargs)  # type: ignore[arg-type]
+
+
+def test_path_values_for_a_firm_between_the_lines() -> None:
+    # EBIT 20, 100 at 12.5% (no refinancing within the horizon): interest 12.5, coverage 1.6,
+    # i.e. below 2 but not below 1: not debt-at-risk, not distressed under the default rule
+    b = bullet(maturity=100, coupon=0.125)
+    res = simulate(b, one_firm(), np.full(6, 0.02), distress=Distress(2.0, 3), seed=0)
+    np.testing.assert_allclose(res.path_values("ebit")[0, :, 0], 20.0, rtol=1e-12)
+    np.testing.assert_allclose(res.path_values("interest")[0, :, 0], 12.5, rtol=1e-12)
+    np.testing.assert_allclose(res.path_values("coverage")[0, :, 0], 1.6, rtol=1e-12)
+    np.testing.assert_array_equal(res.path_values("debt_at_risk")[0, :, 0], 0.0)
+    np.testing.assert_array_equal(res.path_values("debt_at_risk_share")[0, :, 0], 0.0)
+    np.testing.assert_array_equal(res.path_values("repriced_share")[0, :, 0], 0.0)
+    # the distress rule here is "below 2 for 3 months": flagged from month 2 on, all its debt
+    flagged = (np.arange(6) >= 2).astype(float)
+    np.testing.assert_array_equal(res.path_values("distressed_debt_share")[0, :, 0], flagged)
+    np.testing.assert_array_equal(res.path_values("distressed_share")[0, :, 0], flagged)
+    with pytest.raises(InputError, match=r"^statistic must be one of"):
+        res.path_values("ebitda")
+
+
+def test_summary_quantiles_include_the_extremes() -> None:
+    book, firms = example_book(2, 3, seed=2)
+    rates = np.tile(policy_path(0.01, np.r_[0.03, np.zeros(11)]), (5, 1))
+    rates += np.linspace(0.0, 0.02, 5)[:, None]
+    res = simulate(book, firms, rates, seed=0)
+    frame = res.to_frame(quantiles=[0.0, 1.0])
+    cov = res.path_values("coverage")  # (paths, months, cohorts)
+    got = frame[("coverage", "q1")].unstack("month").loc[list(res.cohorts)].to_numpy()
+    np.testing.assert_allclose(got, cov.max(axis=0).T, rtol=1e-12)
+    got0 = frame[("coverage", "q0")].unstack("month").loc[list(res.cohorts)].to_numpy()
+    np.testing.assert_allclose(got0, cov.min(axis=0).T, rtol=1e-12)
+    for q in ([-0.1], [np.nan], [1.5]):
+        with pytest.raises(InputError, match=r"^quantiles "):
+            res.to_frame(quantiles=q)
+
+
+def test_maturity_wall_by_kind_hand_book() -> None:
+    # fixed 100 due month 12 (year 1), floating 50 due month 13 (year 2), fixed 30 due month
+    # 40 (year 4); year 3 is empty (0, not missing)
+    book = pd.DataFrame(
+        {
+            "firm": ["a", "a", "b"],
+            "principal": [100.0, 50.0, 30.0],
+            "kind": ["fixed", "floating", "fixed"],
+            "coupon": [0.05, np.nan, 0.06],
+            "spread": [np.nan, 0.02, np.nan],
+            "maturity": [12, 13, 40],
+            "reset_months": [np.nan, 3.0, np.nan],
+            "tenor": [60, 60, 60],
+        }
+    )
+    firms = pd.concat([one_firm(cohort="c"), one_firm(cohort="d").assign(firm="b")])
+    res = simulate(book, firms, np.full(6, 0.02), spread_table=FLAT2, seed=0)
+    wall = res.maturity_wall(by="kind")
+    assert wall.index.name == "year" and wall.columns.name == "kind"
+    assert list(wall.index) == [1, 2, 3, 4]
+    assert list(wall.columns) == ["fixed", "floating"]
+    np.testing.assert_array_equal(wall["fixed"], [100.0, 0.0, 0.0, 30.0])
+    np.testing.assert_array_equal(wall["floating"], [0.0, 50.0, 0.0, 0.0])
+    quarters = res.maturity_wall(freq="quarter")
+    assert quarters.index.name == "quarter" and len(quarters) == 14
+    assert list(quarters.columns) == ["c", "d"]
+    assert quarters.loc[4, "c"] == 100.0 and quarters.loc[5, "c"] == 50.0
+    assert quarters.loc[14, "d"] == 30.0 and quarters.to_numpy().sum() == 180.0
+    for kwargs, pattern in (({"freq": "week"}, r"^freq must be"), ({"by": "x"}, r"^by must be")):
+        with pytest.raises(InputError, match=pattern):
+            res.maturity_wall(**kwargs)  # type: ignore[arg-type]
+
+
+def test_refinancing_spread_depends_on_the_starting_coverage() -> None:
+    # two bands: coverage >= 2 -> 1%, below -> 5%. E = 10, P = 100 at base 4%:
+    # from coverage 10/4 = 2.5 (default start): 1% -> ICR 10/5 = 2.0 -> stays at 1%;
+    # from coverage 1: 5% -> ICR 10/9 = 1.1 -> stays at 5% (two fixed points, by hand)
+    t = SpreadTable((2.0,), (0.05, 0.01), ("junk", "ig"), source="test", as_of="test")
+    s, ok = t.refinancing_spread(10.0, 0.0, 100.0, 0.04)
+    assert float(s) == 0.01 and bool(ok)
+    s, ok = t.refinancing_spread(10.0, 0.0, 100.0, 0.04, initial_coverage=[1.0, 3.0])
+    np.testing.assert_array_equal(s, [0.05, 0.01])
+    assert ok.all()
+    # one step from coverage 3 at base 7%: 1% -> ICR 10/8 = 1.25 -> 5%, not yet converged
+    s, ok = t.refinancing_spread(10.0, 0.0, 100.0, 0.07, initial_coverage=3.0, max_iter=1)
+    assert float(s) == 0.05 and not bool(ok)
+    s, ok = t.refinancing_spread(10.0, 0.0, 100.0, 0.07, initial_coverage=3.0, max_iter=2)
+    assert float(s) == 0.05 and bool(ok)
+    with pytest.raises(InputError, match=r"^initial_coverage has NaN values$"):
+        t.refinancing_spread(10.0, 0.0, 100.0, 0.04, initial_coverage=np.nan)
+    with pytest.raises(InputError, match=r"^max_iter must be >= 1"):
+        t.refinancing_spread(10.0, 0.0, 100.0, 0.04, max_iter=0)
+    # scalar in, float out; array in, array out
+    assert type(t.spread(2.5)) is float and t.spread(2.5) == 0.01
+    np.testing.assert_array_equal(t.spread(np.array([1.0, 2.0])), [0.05, 0.01])
+    with pytest.raises(InputError, match=r"^coverage has NaN values; the band of NaN"):
+        t.band(np.array([np.nan]))
+
+
+def test_policy_path_per_path_shocks() -> None:
+    # r_t = r0 + cumulative shocks along months, separately on each path (row)
+    shocks = np.array([[0.01, 0.0, -0.005], [0.0, 0.02, 0.0]])
+    np.testing.assert_allclose(
+        policy_path(0.01, shocks), [[0.02, 0.02, 0.015], [0.01, 0.03, 0.03]], atol=1e-15
+    )
+    with pytest.raises(InputError, match=r"^r0 must be a finite"):
+        policy_path(np.nan, [0.0])
+    with pytest.raises(InputError, match=r"^shocks "):
+        policy_path(0.01, [0.0, np.nan])
