@@ -925,3 +925,63 @@ def test_policy_path_per_path_shocks() -> None:
         policy_path(np.nan, [0.0])
     with pytest.raises(InputError, match=r"^shocks "):
         policy_path(0.01, [0.0, np.nan])
+
+
+def test_per_cohort_spread_tables() -> None:
+    # two identical bullets in cohorts c, d and e; c and e share the 2% table, d pays 5%:
+    # refinanced at month 12 at base 2% + the cohort's spread (hand calculation)
+    flat5 = SpreadTable((), (0.05,), ("flat",), source="test", as_of="test")
+    book = pd.concat([bullet().assign(firm=f) for f in ("a", "b", "e")], ignore_index=True)
+    firms = pd.concat(
+        [one_firm(cohort=c).assign(firm=f) for f, c in (("a", "c"), ("b", "d"), ("e", "e"))]
+    )
+    tables = {"c": FLAT2, "d": flat5, "e": FLAT2}
+    res = simulate(book, firms, np.full(24, 0.02), keep="full", spread_table=tables, seed=0)
+    assert res.interest is not None
+    np.testing.assert_allclose(res.interest[0, 12:, 0], (0.02 + 0.02) * 100.0, rtol=1e-14)
+    np.testing.assert_allclose(res.interest[0, 12:, 1], (0.02 + 0.05) * 100.0, rtol=1e-14)
+    np.testing.assert_allclose(res.interest[0, 12:, 2], (0.02 + 0.02) * 100.0, rtol=1e-14)
+    with pytest.raises(InputError, match=r"^spread_table has no table for cohort\(s\) \['e'\]"):
+        simulate(book, firms, np.full(24, 0.02), spread_table={"c": FLAT2, "d": flat5})
+    with pytest.raises(TypeError, match=r"^spread_table\['d'\] must be a SpreadTable$"):
+        simulate(book, firms, np.full(24, 0.02), spread_table={"c": FLAT2, "d": 0.05, "e": FLAT2})  # type: ignore[dict-item]
+    with pytest.raises(
+        TypeError, match=r"^spread_table must be a SpreadTable or a dict .* got list"
+    ):
+        simulate(book, firms, np.full(24, 0.02), spread_table=[FLAT2])  # type: ignore[arg-type]
+
+
+def test_rate_beta_scales_ebit_with_the_base_rate() -> None:
+    # EBIT_t = EBIT_0 exp(-beta (r_t - r_0)): beta 2, base 2% then 5% from month 6
+    rates = policy_path(0.02, [0.0] * 6 + [0.03] + [0.0] * 5)
+    firms = one_firm().assign(rate_beta=2.0)
+    res = simulate(bullet(maturity=100), firms, rates, keep="full", seed=0)
+    assert res.ebit is not None
+    np.testing.assert_allclose(res.ebit[0, :6, 0], 20.0, rtol=1e-12)
+    np.testing.assert_allclose(res.ebit[0, 6:, 0], 20.0 * np.exp(-2.0 * 0.03), rtol=1e-12)
+    with pytest.raises(InputError, match=r"^firms\['rate_beta'\] "):
+        simulate(bullet(), one_firm().assign(rate_beta=np.nan), np.full(12, 0.02))
+
+
+@pytest.mark.parametrize(
+    ("change", "pattern"),
+    [
+        ({"growth": np.nan}, r"^firms\['growth'\] "),
+        ({"volatility": np.nan}, r"^firms\['volatility'\] "),
+        ({"volatility": -0.1}, r"^firms\['volatility'\] "),
+        ({"ebit": np.nan}, r"^firms\['ebit'\] "),
+        ({"cohort": None}, r"^firms\['cohort'\] "),
+        ({"firm": None}, r"^firms\['firm'\] has missing labels"),
+    ],
+)
+def test_firms_table_messages(change: dict[str, object], pattern: str) -> None:
+    with pytest.raises(InputError, match=pattern):
+        simulate(bullet(), one_firm().assign(**change), np.full(12, 0.02))
+
+
+def test_firms_duplicate_and_type_messages() -> None:
+    two = pd.concat([one_firm(), one_firm()])
+    with pytest.raises(InputError, match=r"appears more than once"):
+        simulate(bullet(), two, np.full(12, 0.02))
+    with pytest.raises(TypeError, match=r"^firms must be a DataFrame, got dict$"):
+        simulate(bullet(), one_firm().to_dict(), np.full(12, 0.02))  # type: ignore[arg-type]
