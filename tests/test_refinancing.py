@@ -985,3 +985,25 @@ def test_firms_duplicate_and_type_messages() -> None:
         simulate(bullet(), two, np.full(12, 0.02))
     with pytest.raises(TypeError, match=r"^firms must be a DataFrame, got dict$"):
         simulate(bullet(), one_firm().to_dict(), np.full(12, 0.02))  # type: ignore[arg-type]
+
+
+def test_small_principal_and_firms_without_debt() -> None:
+    # a tranche of 0.5 at 5% pays 0.025 a year (coverage 20 / 0.025 = 800); a firm with no
+    # tranche has coverage +inf whatever its EBIT (also 0 or negative), without warnings
+    book = bullet(maturity=100).assign(principal=0.5)
+    firms = pd.concat(
+        [
+            one_firm(),
+            one_firm(ebit=-5.0).assign(firm="b"),
+            one_firm(ebit=0.0).assign(firm="z"),
+        ]
+    )
+    res = simulate(book, firms, np.full(6, 0.02), keep="full", seed=0)
+    assert res.coverage is not None and res.interest is not None
+    np.testing.assert_allclose(res.interest[0, :, 0], 0.025, rtol=1e-12)
+    np.testing.assert_allclose(res.coverage[0, :, 0], 800.0, rtol=1e-12)
+    assert (res.coverage[0, :, 1:] == np.inf).all()
+    # one deterministic path (1-D rates) -> one path; n_paths must be >= 1
+    assert res.n_paths == 1
+    with pytest.raises(InputError, match=r"^n_paths must be >= 1"):
+        simulate(book, firms, np.full(6, 0.02), n_paths=0)

@@ -224,3 +224,43 @@ def test_bond_prices_equal_the_riccati_solution(
 def test_bond_price_messages(call: object, pattern: str) -> None:
     with pytest.raises(InputError, match=pattern):
         call()  # type: ignore[operator]
+
+
+def test_paths_are_reproducible_and_start_at_r0() -> None:
+    for fn, args in (
+        (vasicek_paths, (0.02, 0.5, 0.03, 0.01)),
+        (cir_paths, (0.02, 0.5, 0.03, 0.05)),
+    ):
+        a = fn(*args, months=6, n_paths=3, seed=11)  # type: ignore[operator]
+        b = fn(*args, months=6, n_paths=3, seed=11)  # type: ignore[operator]
+        np.testing.assert_array_equal(a, b)
+        assert a.shape == (3, 6)
+        assert not np.array_equal(a, fn(*args, months=6, n_paths=3, seed=12))  # type: ignore[operator]
+    # one month is a valid horizon
+    assert vasicek_paths(0.02, 0.5, 0.03, 0.01, months=1, n_paths=2, seed=0).shape == (2, 1)
+
+
+def test_negative_rates_allowed_for_vasicek_not_cir() -> None:
+    # Vasicek is Gaussian (negative rates possible); CIR rates are non-negative
+    out = vasicek_paths(-0.005, 0.5, -0.01, 0.0, months=3, n_paths=1, seed=0)
+    assert (out < 0).all()
+    for kwargs, pattern in (
+        ({"r0": -0.01}, r"^r0 must be >= 0"),
+        ({"b": -0.01}, r"^b must be >= 0"),
+        ({"a": 0.0}, r"^a must be > 0"),
+        ({"sigma": 0.0}, r"^sigma must be > 0"),
+    ):
+        args = {"r0": 0.02, "a": 0.5, "b": 0.03, "sigma": 0.05, **kwargs}
+        with pytest.raises(InputError, match=pattern):
+            cir_paths(**args, months=3, n_paths=1, seed=0)  # type: ignore[arg-type]
+    for kwargs, pattern in (
+        ({"kappa": -0.1}, r"^kappa must be >= 0"),
+        ({"theta": np.nan}, r"^theta must be a finite"),
+        ({"sigma": -0.1}, r"^sigma must be >= 0"),
+        ({"months": 0}, r"^months must be >= 1"),
+        ({"n_paths": 0}, r"^n_paths must be >= 1"),
+        ({"dt": 0.0}, r"^dt must be > 0"),
+    ):
+        args = {"r0": 0.02, "kappa": 0.5, "theta": 0.03, "sigma": 0.01, "months": 3, "n_paths": 1}
+        with pytest.raises(InputError, match=pattern):
+            vasicek_paths(**{**args, **kwargs}, seed=0)  # type: ignore[arg-type]
