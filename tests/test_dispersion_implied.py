@@ -317,3 +317,32 @@ def test_out_of_range_reports(call: object, pattern: str) -> None:
 def test_on_out_of_range_message_names_the_option(func: object) -> None:
     with pytest.raises(InputError, match=r"^on_out_of_range must be one of"):
         func(0.2, [0.3, 0.4], [0.5, 0.5], on_out_of_range="clip")  # type: ignore[operator]
+
+
+def test_names_without_a_usable_vol_drop_out() -> None:
+    # omit: a NaN vol removes the name (weights renormalised over the others)
+    with_nan = implied_correlation(0.25, [0.3, np.nan, 0.4], [0.3, 0.3, 0.4])
+    assert with_nan == pytest.approx(implied_correlation(0.25, [0.3, 0.4], [0.3, 0.4]), rel=1e-14)
+    # a zero vol leaves one name with a positive weighted vol: no correlation (NaN)
+    assert np.isnan(implied_correlation(0.2, [0.3, 0.0], [0.5, 0.5]))
+    # panel: row 0 has two names, row 1 only one; a NaN index vol gives NaN for its row
+    vols = np.array([[0.3, 0.4], [0.3, 0.0], [0.3, 0.4]])
+    out = implied_correlation([0.3, 0.3, np.nan], vols, [0.5, 0.5])
+    assert np.isfinite(out[0]) and np.isnan(out[1]) and np.isnan(out[2])
+    # nan_policy="raise" also checks the weights
+    with pytest.raises(InputError, match=r"^weights "):
+        implied_correlation(0.25, [0.3, 0.4], [0.5, np.nan], nan_policy="raise")
+
+
+def test_layout_messages() -> None:
+    frame = pd.DataFrame([[0.3, 0.4], [0.3, 0.4]], columns=["A", "B"])
+    with pytest.raises(InputError, match=r"^weights' index does not match the columns of"):
+        implied_correlation([0.3, 0.3], frame, pd.Series([0.5, 0.5], index=["A", "C"]))
+    with pytest.raises(InputError, match=r"^weights has 3 values but constituent_vols has 2 col"):
+        implied_correlation([0.3, 0.3], frame, [0.3, 0.3, 0.4])
+    with pytest.raises(InputError, match=r"^weights must be 1-D when constituent_vols is 1-D"):
+        implied_correlation(0.3, [0.3, 0.4], [[0.5, 0.5]])
+    with pytest.raises(InputError, match=r"^index_vol must hold a single value to match"):
+        implied_correlation([0.3, 0.3], [0.3, 0.4], [0.5, 0.5])
+    with pytest.raises(InputError, match=r"^index_vol must hold 2 values \(one per row\)"):
+        implied_correlation([0.3, 0.3, 0.3], frame, [0.5, 0.5])
