@@ -212,3 +212,13 @@ def test_dataframe_legs_and_series_names() -> None:
 def test_option_messages(kwargs: dict[str, object], pattern: str) -> None:
     with pytest.raises(InputError, match=pattern):
         dispersion_trade_pnl(0.2, [0.3, 0.3], 0.2, [0.3, 0.3], [0.5, 0.5], **kwargs)  # type: ignore[arg-type]
+
+
+def test_to_frame_sums_legs_per_row_for_arrays() -> None:
+    # two trades (rows) on numpy input: each row's member legs are summed on their own
+    k = np.array([[0.30, 0.40], [0.30, 0.40]])
+    s = np.array([[0.35, 0.30], [0.25, 0.45]])
+    pnl = dispersion_trade_pnl([0.2, 0.2], k, [0.22, 0.18], s, [0.5, 0.5])
+    legs = np.asarray(pnl.constituent_legs)
+    np.testing.assert_allclose(pnl.to_frame()["constituent_legs"], legs.sum(axis=1), rtol=1e-12)
+    assert legs.sum(axis=1)[0] != pytest.approx(legs.sum(axis=1)[1])

@@ -593,3 +593,11 @@ def test_panel_needs_two_strikes_and_finite_quotes() -> None:
     var = model_free_variance_panel(chains, by="c", t=0.1, r=0.0)
     assert np.isnan(var.loc[1]) and np.isnan(var.loc[2])
     assert var.loc[3] == pytest.approx(model_free_variance(GOOD, t=0.1, r=0.0), rel=1e-12)
+
+
+def test_duplicate_strike_anywhere_in_a_single_chain() -> None:
+    with pytest.raises(InputError, match=r"duplicated strike"):
+        model_free_variance(GOOD.assign(strike=[95.0, 105.0, 105.0]), t=0.1, r=0.0)
+    # a zero variance for the next expiry is a valid input (closed form: T1 s1^2 w1 / tau)
+    v = constant_maturity_variance(0.04, 0.05, 0.0, 0.1, target=0.075)
+    assert v == pytest.approx(0.05 * 0.04 * 0.5 / 0.075, rel=1e-14)
