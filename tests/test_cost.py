@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import warnings
 
 import numpy as np
@@ -527,3 +528,348 @@ def test_percentile_with_nan_equals_naive_on_observed(x: np.ndarray) -> None:
     obs = ~np.isnan(x)
     np.testing.assert_array_equal(out[obs], naive_percentile(x[obs]))
     assert np.isnan(out[~obs]).all()
+
+
+# ------------------------------------------------------------- gaps found by mutation testing
+# Four rows scored by hand (percentile, min_periods=1): at t = 3
+#   delta_r [0, 1, 2, -1]: p = 1/4 -> z = -1/2 -> s_R = +1/2
+#   i_c     [4, 1, 3,  2]: p = 2/4 -> z = 0    -> s_C = 0
+#   l_s     [0, 1, 2,  3]: p = 4/4 -> z = 1    -> s_L = 1
+# and at t = 2: s_R = -1 (p = 3/3), s_C = 2 * 2/3 - 1 = 1/3, s_L = 1.
+HAND = ([0.0, 1.0, 2.0, -1.0], [4.0, 1.0, 3.0, 2.0], [0.0, 1.0, 2.0, 3.0])
+
+
+def test_contributions_hand_computed() -> None:
+    # zero weight -> exactly 0 contribution; no interaction weight -> interaction column 0
+    m = DivergenceCost(weights=(0.0, 2.0, 1.0), intercept=0.5, min_periods=1, link="identity")
+    parts = m.contributions(*HAND)
+    np.testing.assert_allclose(parts[2], [0.5, 0.0, 2.0 / 3.0, 1.0, 0.0], atol=1e-15)
+    np.testing.assert_allclose(parts[3], [0.5, 0.0, 0.0, 1.0, 0.0], atol=1e-15)
+    # with the interaction: pairs of positive parts at t = 3: s_R s_L = 1/2 (s_C = 0)
+    m = DivergenceCost(weights=(1.0, 1.0, 1.0), interaction=2.0, min_periods=1, link="identity")
+    np.testing.assert_allclose(m.contributions(*HAND)[3], [0.0, 0.5, 0.0, 1.0, 1.0], atol=1e-15)
+
+
+def test_sensitivity_at_a_zero_score_is_the_left_derivative() -> None:
+    # d eta / d s_k = w_k + w_I 1[s_k > 0] sum_{j != k} (s_j)_+ (identity link, g' = 1):
+    # at t = 3, s = (1/2, 0, 1): R -> 1 + 1, C -> 1 + 0 (s_C = 0 exactly), L -> 1 + 1/2
+    m = DivergenceCost(weights=(1.0, 1.0, 1.0), interaction=1.0, min_periods=1, link="identity")
+    np.testing.assert_allclose(m.sensitivities(*HAND)[3], [2.0, 1.0, 1.5], atol=1e-15)
+
+
+def test_scores_have_no_negative_zero() -> None:
+    # delta_r [1, 0]: p = 1/2 at t = 1, so s_R = -(2 p - 1) = 0, printed as 0 (never -0.)
+    s = DivergenceCost(min_periods=1).scores([1.0, 0.0], None, None)
+    assert s[1, 0] == 0.0
+    assert not np.signbit(s[1, 0])
+
+
+def test_output_names() -> None:
+    dr, ic, ls = inputs(40)
+    m = DivergenceCost(min_periods=10)
+    assert m.evaluate(dr, ic, ls).name == "divergence_cost"
+    assert m.linear_predictor(dr, ic, ls).name == "eta"
+
+
+def test_parameters_are_stored_as_floats() -> None:
+    m = DivergenceCost(weights=(1, 2, 0), intercept=np.int64(-1), interaction=2)
+    assert m.weights == (1.0, 2.0, 0.0)
+    assert type(m.intercept) is float and m.intercept == -1.0
+    assert type(m.interaction) is float and m.interaction == 2.0
+
+
+def test_robust_z_min_periods_two_is_valid() -> None:
+    # the smallest history for an IQR: two earlier values; closed form at t = 2 for [0, 2, 3]:
+    # median 1, IQR = 1.5 - 0.5 = 1, z = (3 - 1) * 1.349 / 1
+    m = DivergenceCost(weights=(0.0, 1.0, 0.0), scoring="robust_z", min_periods=2)
+    s = m.scores(None, [0.0, 2.0, 3.0], None)
+    assert s[2, 1] == pytest.approx(2.0 * cost._IQR_NORMAL, rel=1e-14)
+    assert np.isnan(s[:2, 1]).all()
+
+
+def test_robust_z_default_min_periods_is_24() -> None:
+    x = np.sin(np.arange(40.0))
+    z = expanding_robust_z(x)
+    assert np.isnan(z[:24]).all()
+    np.testing.assert_allclose(z[24:], naive_robust_z(x, 24)[24:], rtol=1e-12)
+
+
+def test_scoring_kernels_score_every_column() -> None:
+    # a column with little or no data does not stop the columns after it
+    x = np.column_stack([np.r_[1.0, 2.0, np.full(6, np.nan)], np.arange(8.0)])
+    np.testing.assert_allclose(expanding_percentile(x)[:, 1], 1.0)
+    z = expanding_robust_z(x, min_periods=3)
+    assert np.isnan(z[:, 0]).all()
+    np.testing.assert_allclose(z[:, 1], naive_robust_z(np.arange(8.0), 3), rtol=1e-12)
+    empty = np.column_stack([np.full(5, np.nan), np.arange(5.0)])
+    np.testing.assert_allclose(expanding_percentile(empty)[:, 1], 1.0)
+
+
+def test_extreme_scores_overflow_without_warnings() -> None:
+    # robust z of 1e100 against [0, 0, 1e-100, 1e-100]: median 5e-101, IQR 1e-100, so
+    # z = 1.349e200; products of two such scores overflow to +inf (documented as allowed)
+    x = np.array([0.0, 0.0, 1e-100, 1e-100, 1e100])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        m = DivergenceCost(scoring="robust_z", min_periods=4, interaction=1.0, link="identity")
+        assert m.evaluate(-x, x, x)[4] == np.inf
+        ml = DivergenceCost(scoring="robust_z", min_periods=4, interaction=1.0)
+        assert ml.evaluate(-x, x, x)[4] == 1.0
+        big = DivergenceCost(scoring="robust_z", min_periods=4, interaction=1e200, link="identity")
+        assert np.isinf(big.sensitivities(-x, x, x)[4]).all()
+        DivergenceCost(scoring="robust_z", min_periods=4, interaction=1e200).sensitivities(-x, x, x)
+    # a subnormal IQR: the score itself is not representable -> NaN, no warning
+    tiny = np.array([0.0, 0.0, 1e-320, 1e-320, 1.0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert np.isnan(expanding_robust_z(tiny, min_periods=4)[4])
+
+
+def test_functional_shortcut_accepts_every_documented_option() -> None:
+    dr, ic, ls = inputs(40)
+    opts = {
+        "weights": (1.0, 0.5, 2.0),
+        "intercept": -0.3,
+        "interaction": 0.5,
+        "scoring": "robust_z",
+        "min_periods": 10,
+        "link": "identity",
+    }
+    pd.testing.assert_series_equal(
+        divergence_cost(dr, ic, ls, **opts), DivergenceCost(**opts).evaluate(dr, ic, ls)
+    )
+
+
+def nnls_reference(y: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """Independent constrained least squares: intercept free, weights >= 0 (scipy BVLS)."""
+    from scipy.optimize import lsq_linear
+
+    a = np.column_stack([np.ones(len(y)), x])
+    lower = np.r_[-np.inf, np.zeros(x.shape[1])]
+    res = lsq_linear(a, y, bounds=(lower, np.inf), method="bvls", tol=1e-14)
+    return np.asarray(res.x)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_calibrate_identity_equals_bounded_least_squares(seed: int) -> None:
+    # Reference: scipy's bounded-variable least squares on the same scores (an independent
+    # route to the non-negative fit); true weights drawn in [-1, 1] so that some subsets are
+    # infeasible and the subset search matters.
+    rng = np.random.default_rng(seed)
+    n = 60
+    raw = rng.normal(size=(3, n))
+    s = DivergenceCost(min_periods=5).scores(*raw)
+    beta = rng.uniform(-1.0, 1.0, 3)
+    y = 0.1 + s @ beta + rng.normal(0.0, 0.3, n)
+    fit = DivergenceCost.calibrate(
+        dict(zip(cost.INPUTS, raw, strict=True)), y, link="identity", min_periods=5
+    )
+    ok = ~np.isnan(s).any(axis=1)
+    ref = nnls_reference(y[ok], s[ok])
+    np.testing.assert_allclose([fit.intercept, *fit.weights], ref, atol=1e-9)
+    assert fit.link == "identity"
+    assert fit.interaction == 0.0
+    assert fit.scoring == "percentile"
+
+
+def test_calibrate_drops_a_mildly_negative_weight() -> None:
+    # true weight of s_R is -0.5 (between -1 and 0): the fit must drop delta_r and keep the
+    # two others, i.e. equal OLS on (s_C, s_L) alone (independent statsmodels fit)
+    import statsmodels.api as sm
+
+    rng = np.random.default_rng(11)
+    n = 400
+    raw = rng.normal(size=(3, n))
+    s = DivergenceCost(min_periods=10).scores(*raw)
+    y = 0.1 - 0.5 * s[:, 0] + 0.3 * s[:, 1] + 0.4 * s[:, 2] + rng.normal(0.0, 0.05, n)
+    fit = DivergenceCost.calibrate(
+        dict(zip(cost.INPUTS, raw, strict=True)), y, link="identity", min_periods=10
+    )
+    ok = ~np.isnan(y) & ~np.isnan(s).any(axis=1)
+    ref = sm.OLS(y[ok], sm.add_constant(s[ok][:, 1:])).fit()
+    assert fit.weights[0] == 0.0
+    np.testing.assert_allclose(
+        [fit.intercept, fit.weights[1], fit.weights[2]], ref.params, rtol=1e-9
+    )
+    summary = fit.fit_summary or ""
+    names = set(re.findall(r"^(\w+)\s+-?\d", summary, flags=re.MULTILINE))
+    assert {"const", "i_c", "l_s"} <= names  # the coefficient rows are labelled
+    assert "delta_r" not in summary
+
+
+def test_calibrate_robust_z_scoring() -> None:
+    # Reference: OLS (statsmodels) on robust z-scores computed by the plain numpy loop above
+    import statsmodels.api as sm
+
+    rng = np.random.default_rng(5)
+    n = 200
+    ls = rng.normal(size=n)
+    z = naive_robust_z(ls, 10)
+    y = 0.2 + 0.7 * np.nan_to_num(z) + rng.normal(0.0, 0.1, n)
+    fit = DivergenceCost.calibrate(
+        {"l_s": ls}, y, scoring="robust_z", link="identity", min_periods=10
+    )
+    ok = ~np.isnan(z)
+    ref = sm.OLS(y[ok], sm.add_constant(z[ok])).fit()
+    np.testing.assert_allclose([fit.intercept, fit.weights[2]], ref.params, rtol=1e-9)
+    assert fit.scoring == "robust_z"
+
+
+@pytest.mark.parametrize("link", ["identity", "logistic"])
+def test_calibrate_hac_uses_hac_lags_default_12(link: str) -> None:
+    # Reference: statsmodels' own HAC (Newey-West) fit with maxlags=12 on the same design
+    import statsmodels.api as sm
+
+    rng = np.random.default_rng(3)
+    n = 500
+    dr = rng.normal(size=n)
+    s = DivergenceCost(min_periods=36).scores(dr, None, None)
+    eta = 0.3 + 1.2 * s[:, 0]
+    if link == "identity":
+        y = eta + rng.normal(0.0, 0.2, n)
+    else:
+        y = np.where(np.isnan(eta), np.nan, (rng.random(n) < 1 / (1 + np.exp(-eta))) * 1.0)
+    fit = DivergenceCost.calibrate({"delta_r": dr}, y, link=link, cov_type="HAC")
+    assert fit.min_periods == 36  # the documented default
+    ok = ~np.isnan(y) & ~np.isnan(s[:, 0])
+    exog = sm.add_constant(s[ok, 0])
+    model = sm.OLS(y[ok], exog) if link == "identity" else sm.Logit(y[ok], exog)
+    kw = {"disp": 0} if link == "logistic" else {}
+    ref = model.fit(cov_type="HAC", cov_kwds={"maxlags": 12}, **kw)
+    np.testing.assert_allclose(np.asarray(fit.fit_result.bse), ref.bse, rtol=1e-6)
+    np.testing.assert_allclose([fit.intercept, fit.weights[0]], ref.params, rtol=1e-6)
+
+
+def test_calibrate_prints_nothing(capsys: pytest.CaptureFixture[str]) -> None:
+    rng = np.random.default_rng(2)
+    dr = rng.normal(size=300)
+    y = (rng.random(300) < 0.4).astype(float)
+    DivergenceCost.calibrate({"delta_r": dr}, y, min_periods=12, hac_lags=0, cov_type="HAC")
+    assert capsys.readouterr().out == ""
+
+
+@pytest.mark.filterwarnings("ignore:omni_normtest is not valid")  # statsmodels' summary, n=3
+def test_calibrate_needs_regressors_plus_two_rows() -> None:
+    # one regressor + intercept: 3 usable rows fit (OLS by hand), 2 do not
+    y = np.array([np.nan, 1.0, 3.0, 2.0])
+    x = np.array([3.0, 0.0, 2.0, 1.0])  # percentile scores 1, 0, 1/3, 0 at t = 0..3
+    fit = DivergenceCost.calibrate({"i_c": x}, y, link="identity", min_periods=1)
+    # OLS through (0, 1), (1/3, 3), (0, 2): slope = cov / var = (1/3) / (6/81) = 4.5
+    xs, ys = np.array([0.0, 1.0 / 3.0, 0.0]), np.array([1.0, 3.0, 2.0])
+    slope = ((xs - xs.mean()) * (ys - ys.mean())).sum() / ((xs - xs.mean()) ** 2).sum()
+    assert slope == pytest.approx(4.5, rel=1e-12)
+    assert fit.weights[1] == pytest.approx(slope, rel=1e-9)
+    with pytest.raises(
+        InputError, match=r"^only 2 rows have a target and every score; need at least 3$"
+    ):
+        DivergenceCost.calibrate({"i_c": x}, y[[0, 0, 2, 3]], link="identity", min_periods=1)
+
+
+MESSAGES = [
+    (lambda: DivergenceCost(weights=(1.0, 1.0)), TypeError, r"\(w_R, w_C, w_L\)$"),
+    (lambda: DivergenceCost(intercept=np.nan), InputError, r"^intercept must be a finite"),
+    (lambda: DivergenceCost(interaction=-0.1), InputError, r"^interaction must be >= 0"),
+    (lambda: DivergenceCost(scoring="z"), InputError, r"^scoring must be one of"),  # type: ignore[arg-type]
+    (lambda: DivergenceCost(link="probit"), InputError, r"^link must be one of"),  # type: ignore[arg-type]
+    (lambda: DivergenceCost(min_periods=0), InputError, r"^min_periods must be >= 1"),
+    (
+        lambda: DivergenceCost(scoring="robust_z", min_periods=1),
+        InputError,
+        r"^min_periods must be >= 2",
+    ),
+    (
+        lambda: DivergenceCost(min_periods=2).evaluate(X, None, X),
+        InputError,
+        r"^i_c is None but its weight is 1\.0; pass the input or set its weight to 0$",
+    ),
+    (
+        lambda: DivergenceCost(weights=(0, 0, 0)).evaluate(None, None, None),
+        InputError,
+        r"^at least one of delta_r, i_c, l_s must be given$",
+    ),
+    (
+        lambda: DivergenceCost(weights=(1, 0, 0), min_periods=2).evaluate(
+            np.ones((20, 2)), None, None
+        ),
+        InputError,
+        r"^delta_r must be 1-D",
+    ),
+    (
+        lambda: DivergenceCost(min_periods=2).evaluate(X, Y, [np.inf] * 20),
+        InputError,
+        r"^l_s ",
+    ),
+    (
+        lambda: DivergenceCost(min_periods=21).evaluate(X, Y, X),
+        InputError,
+        r"^min_periods=21 is longer than the data \(20",
+    ),
+    (
+        lambda: DivergenceCost(scoring="robust_z", min_periods=20).evaluate(X, Y, X),
+        InputError,
+        r"^min_periods=20 earlier observations need at least 21 rows; got 20$",
+    ),
+    (
+        lambda: DivergenceCost(scoring="robust_z", min_periods=25).evaluate(X, Y, X),
+        InputError,
+        r"^min_periods=25 earlier observations need at least 26 rows; got 20$",
+    ),
+    (
+        lambda: expanding_percentile(X, min_periods=21),
+        InputError,
+        r"^min_periods=21 is longer",
+    ),
+    (
+        lambda: expanding_robust_z(X, min_periods=20),
+        InputError,
+        r"^min_periods=20 earlier observations need at least 21 rows; got 20$",
+    ),
+    (lambda: expanding_robust_z(X, min_periods=1), InputError, r"^min_periods must be >= 2"),
+    (
+        lambda: DivergenceCost.calibrate({"delta_r": X}, Y, scoring="z"),  # type: ignore[arg-type]
+        InputError,
+        r"^scoring must be one of",
+    ),
+    (
+        lambda: DivergenceCost.calibrate({"delta_r": X}, Y, link="x"),  # type: ignore[arg-type]
+        InputError,
+        r"^link must be one of",
+    ),
+    (
+        lambda: DivergenceCost.calibrate({"delta_r": X}, Y, interaction=1),  # type: ignore[arg-type]
+        TypeError,
+        r"^interaction must be",
+    ),
+    (
+        lambda: DivergenceCost.calibrate({"delta_r": X}, Y, cov_type="x"),  # type: ignore[arg-type]
+        InputError,
+        r"^cov_type must be one of",
+    ),
+    (
+        lambda: DivergenceCost.calibrate({"delta_r": X}, Y, hac_lags=-1),
+        InputError,
+        r"^hac_lags must be >= 0",
+    ),
+    (
+        lambda: DivergenceCost.calibrate([X], Y),  # type: ignore[arg-type]
+        TypeError,
+        r"^components must be a DataFrame or a mapping",
+    ),
+    (
+        lambda: DivergenceCost.calibrate({"delta_r": X}, Y, min_periods=2),
+        InputError,
+        r"^target must be 0/1 under the logistic link; 19 value\(s\) are not$",
+    ),
+    (
+        lambda: DivergenceCost.calibrate({"delta_r": X}, np.ones(20), min_periods=2),
+        InputError,
+        r"^target is constant on the usable rows; nothing to fit$",
+    ),
+]
+
+
+@pytest.mark.parametrize(("call", "exc", "pattern"), MESSAGES)
+def test_error_messages(call: object, exc: type[Exception], pattern: str) -> None:
+    # SPEC section 3: the message names the argument and what is wrong
+    with pytest.raises(exc, match=pattern):
+        call()  # type: ignore[operator]

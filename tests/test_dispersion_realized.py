@@ -175,3 +175,48 @@ def test_cross_sectional_dispersion_types_and_nan() -> None:
         cross_sectional_dispersion(frame, nan_policy="raise")
     with pytest.raises(InputError, match="weights"):
         cross_sectional_dispersion(frame, [1.0, -1.0, 1.0])
+
+
+# ------------------------------------------------------------- gaps found by mutation testing
+def test_cross_sectional_dispersion_empty_row_and_policies() -> None:
+    # row 1 has no return at all: NaN under "omit" (SPEC section 3), the others the closed form
+    r = np.array([[0.01, -0.01], [np.nan, np.nan], [0.02, np.nan]])
+    out = cross_sectional_dispersion(r)
+    np.testing.assert_allclose(out, [0.01, np.nan, 0.0], atol=1e-15)
+    # "propagate": any NaN in a row gives NaN; complete rows unchanged
+    prop = cross_sectional_dispersion(r, nan_policy="propagate")
+    np.testing.assert_allclose(prop, [0.01, np.nan, np.nan], atol=1e-15)
+
+
+def test_cross_sectional_dispersion_series_name() -> None:
+    frame = pd.DataFrame([[0.01, -0.01], [0.02, 0.0]], columns=["A", "B"])
+    assert cross_sectional_dispersion(frame).name == "cross_sectional_dispersion"
+
+
+@pytest.mark.parametrize("method", ["mean", "weighted"])
+def test_zero_variance_name_is_left_out(method: str) -> None:
+    # a name with constant (zero) returns in the window has no correlation: it drops out,
+    # leaving the pairwise correlation of the other two (pandas as the reference)
+    rng = np.random.default_rng(4)
+    r = rng.normal(0.0, 0.01, size=(30, 2))
+    panel = np.column_stack([r, np.zeros(30)])
+    got = realized_correlation(panel, window=30, method=method)[-1]  # type: ignore[arg-type]
+    assert got == pytest.approx(pd.DataFrame(r).corr().iloc[0, 1], rel=1e-9)
+
+
+def test_bounded_for_inputs_spanning_many_orders_of_magnitude() -> None:
+    # cumulative-sum rounding on returns from 1e-30 to 1e17 can step outside [-1, 1]; the
+    # documented result is clipped into it
+    r = np.array(
+        [[2.5451768e10, np.nan, -10.0], [0.0, 2.5451767, 0.0], [3.5785833e-05, 0.0, 0.0],
+         [9.99e-30, 6.0885213e-19, 0.0], [4.2103946e17, 0.0, 6.74e-30], [np.nan, 0.0, 2.5451767]],
+        dtype=np.float32,
+    )  # fmt: skip
+    out = realized_correlation(r, np.full((6, 3), 1 / 3), window=4)
+    ok = ~np.isnan(out)
+    assert ok.any() and (np.abs(out[ok]) <= 1.0).all()
+
+
+def test_method_message() -> None:
+    with pytest.raises(InputError, match=r"^method must be one of"):
+        realized_correlation(np.ones((5, 2)), window=3, method="max")  # type: ignore[arg-type]

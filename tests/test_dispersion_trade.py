@@ -149,3 +149,76 @@ def test_bad_inputs(override: dict[str, object], exc: type, match: str) -> None:
     }
     with pytest.raises(exc, match=match):
         dispersion_trade_pnl(**args)  # type: ignore[arg-type]
+
+
+# ------------------------------------------------------------- gaps found by mutation testing
+def test_default_notional_is_one_vega_unit() -> None:
+    # N_I = V / (2 K_I) = 1 / 40 per vol point squared; index leg = -N_I (18^2 - 20^2) = 1.9
+    pnl = dispersion_trade_pnl(0.20, [0.30, 0.30], 0.18, [0.30, 0.30], [0.5, 0.5])
+    assert pnl.index_notional == pytest.approx(1.0 / 40.0, rel=1e-15)
+    assert pnl.index_leg == pytest.approx(1.9, rel=1e-12)
+
+
+def test_untraded_names_drop_out_and_weights_renormalise() -> None:
+    # name C has a weight but no realised vol (not traded): vega weighting over A and B with
+    # weights 0.5 / 0.75 and 0.25 / 0.75; member leg_i = w_i V / (2 K_i) (s_i^2 - K_i^2)
+    k = np.array([[0.30, 0.40, 0.25], [0.30, 0.40, 0.25]])
+    s = np.array([[0.35, 0.30, np.nan], [np.nan, np.nan, np.nan]])
+    pnl = dispersion_trade_pnl([0.2, 0.2], k, [0.22, 0.22], s, [0.5, 0.25, 0.25], weighting="theta")
+    pnl_v = dispersion_trade_pnl([0.2, 0.2], k, [0.22, 0.22], s, [0.5, 0.25, 0.25])
+    wa, wb = 0.5 / 0.75, 0.25 / 0.75
+    leg_a = wa / (2 * 30.0) * (35.0**2 - 30.0**2)
+    leg_b = wb / (2 * 40.0) * (30.0**2 - 40.0**2)
+    np.testing.assert_allclose(pnl_v.constituent_legs[0, :2], [leg_a, leg_b], rtol=1e-12)
+    assert np.isnan(pnl_v.constituent_legs[0, 2])
+    # row 1: no member traded -> no total (NaN, not the index leg alone)
+    index_leg = -1.0 / 40.0 * (22.0**2 - 20.0**2)
+    np.testing.assert_allclose(pnl_v.total, [index_leg + leg_a + leg_b, np.nan], rtol=1e-12)
+    frame = pnl_v.to_frame()
+    np.testing.assert_allclose(frame["constituent_legs"], [leg_a + leg_b, np.nan], rtol=1e-12)
+    np.testing.assert_allclose(frame["index_leg"], [index_leg, index_leg], rtol=1e-12)
+    assert pnl.weighting == "theta"
+    assert pnl_v.weighting == "vega"
+    # theta: V_i = w_i V K_I / sum_j w_j K_j; a row with no member traded is NaN (no warning)
+    scale = 20.0 / (wa * 30.0 + wb * 40.0)
+    np.testing.assert_allclose(
+        pnl.constituent_legs[0, :2], [leg_a * scale, leg_b * scale], rtol=1e-12
+    )
+    assert np.isnan(pnl.total[1]) and np.isnan(pnl.constituent_legs[1]).all()
+
+
+def test_dataframe_legs_and_series_names() -> None:
+    idx = pd.date_range("2024-01-31", periods=2, freq="ME")
+    k = pd.DataFrame([[0.30, 0.40], [0.30, 0.40]], index=idx, columns=["A", "B"])
+    s = pd.DataFrame([[0.35, 0.30], [np.nan, np.nan]], index=idx, columns=["A", "B"])
+    sig = pd.Series([0.2, 0.2], index=idx)
+    pnl = dispersion_trade_pnl(sig, k, sig * 1.1, s, [0.5, 0.5])
+    assert pnl.index_leg.name == "index_leg"
+    assert pnl.total.name == "total"
+    assert pnl.index_notional.name == "index_notional"
+    frame = pnl.to_frame()
+    assert frame.index.equals(idx)
+    legs = 0.5 / 60.0 * (35.0**2 - 30.0**2) + 0.5 / 80.0 * (30.0**2 - 40.0**2)
+    np.testing.assert_allclose(frame["constituent_legs"], [legs, np.nan], rtol=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "pattern"),
+    [
+        ({"weighting": "gamma"}, r"^weighting must be one of"),
+        ({"notional": np.inf}, r"^notional must be a finite number"),
+    ],
+)
+def test_option_messages(kwargs: dict[str, object], pattern: str) -> None:
+    with pytest.raises(InputError, match=pattern):
+        dispersion_trade_pnl(0.2, [0.3, 0.3], 0.2, [0.3, 0.3], [0.5, 0.5], **kwargs)  # type: ignore[arg-type]
+
+
+def test_to_frame_sums_legs_per_row_for_arrays() -> None:
+    # two trades (rows) on numpy input: each row's member legs are summed on their own
+    k = np.array([[0.30, 0.40], [0.30, 0.40]])
+    s = np.array([[0.35, 0.30], [0.25, 0.45]])
+    pnl = dispersion_trade_pnl([0.2, 0.2], k, [0.22, 0.18], s, [0.5, 0.5])
+    legs = np.asarray(pnl.constituent_legs)
+    np.testing.assert_allclose(pnl.to_frame()["constituent_legs"], legs.sum(axis=1), rtol=1e-12)
+    assert legs.sum(axis=1)[0] != pytest.approx(legs.sum(axis=1)[1])

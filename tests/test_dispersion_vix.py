@@ -430,3 +430,194 @@ def test_stable_radix_order_equals_numpy_stable_sort(n_codes: int, size: int, se
     np.testing.assert_array_equal(
         _stable_argsort_codes(codes, n_codes), np.argsort(codes, kind="stable")
     )
+
+
+# ------------------------------------------------------------- gaps found by mutation testing
+# Call mid - put mid = 0 at 100 -> F = 100 exactly (r = 0), so the K0 rules differ
+FLAT = pd.DataFrame(
+    {
+        "strike": [95.0, 100.0, 105.0],
+        "call_bid": [5.9, 2.4, 0.6],
+        "call_ask": [6.1, 2.6, 0.8],
+        "put_bid": [0.6, 2.4, 5.9],
+        "put_ask": [0.8, 2.6, 6.1],
+    }
+)
+
+
+@pytest.mark.parametrize("rule", ["below", "at_or_below"])
+def test_panel_k0_rule_when_forward_is_a_strike(rule: str) -> None:
+    # the vectorised panel must follow the same K0 rule as the one-chain path
+    single = model_free_variance(FLAT, t=0.1, r=0.0, k0_rule=rule)  # type: ignore[arg-type]
+    chains = pd.concat([FLAT.assign(c="x"), GOOD.assign(c="y")])
+    panel = model_free_variance_panel(chains, by="c", t=0.1, r=0.0, k0_rule=rule)  # type: ignore[arg-type]
+    assert panel.loc["x"] == pytest.approx(single, rel=1e-12)
+    assert panel.name == "variance"
+    other = "below" if rule == "at_or_below" else "at_or_below"
+    assert single != pytest.approx(model_free_variance(FLAT, t=0.1, r=0.0, k0_rule=other))  # type: ignore[arg-type]
+
+
+def test_panel_per_chain_t_and_r_columns() -> None:
+    # t and r given as columns: each chain uses its own (the one-chain results)
+    chains = pd.concat([GOOD.assign(c=1, tt=0.1, rr=0.01), GOOD.assign(c=2, tt=0.2, rr=-0.005)])
+    var = model_free_variance_panel(chains, by="c", t="tt", r="rr")
+    assert var.loc[1] == pytest.approx(model_free_variance(GOOD, t=0.1, r=0.01), rel=1e-12)
+    assert var.loc[2] == pytest.approx(model_free_variance(GOOD, t=0.2, r=-0.005), rel=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "exc", "pattern"),
+    [
+        ({"t": 0.0}, InputError, r"^t must be > 0"),
+        ({"t": -0.1}, InputError, r"^t must be > 0"),
+        ({"r": np.nan}, InputError, r"^r must be a finite number"),
+        ({"t": "tneg"}, InputError, r"^chains\['tneg'\] "),
+        ({"r": "rnan"}, InputError, r"^chains\['rnan'\] "),
+        ({"k0_rule": "above"}, InputError, r"^k0_rule must be one of"),
+        ({"by": []}, InputError, r"^by must name at least one column$"),
+    ],
+)
+def test_panel_parameter_messages(kwargs: dict[str, object], exc: type, pattern: str) -> None:
+    chains = pd.concat([GOOD.assign(c=1), GOOD.assign(c=2)]).assign(
+        tneg=-0.1, rnan=[0.0, np.nan, 0.0, 0.0, 0.0, 0.0]
+    )
+    args: dict[str, object] = {"by": "c", "t": 0.1, "r": 0.0, **kwargs}
+    with pytest.raises(exc, match=pattern):
+        model_free_variance_panel(chains, **args)  # type: ignore[arg-type]
+    with pytest.raises(InputError, match=r"^chains has missing \(NaN\) values in the by"):
+        model_free_variance_panel(GOOD.assign(c=[1, np.nan, 1]), by="c", t=0.1, r=0.0)
+
+
+def test_single_chain_messages() -> None:
+    with pytest.raises(InputError, match=r"^k0_rule must be one of"):
+        model_free_variance(GOOD, t=0.1, r=0.0, k0_rule="above")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"^chain must be a pandas DataFrame, got ndarray$"):
+        model_free_variance(GOOD.to_numpy(), t=0.1, r=0.0)  # type: ignore[arg-type]
+    with pytest.raises(InputError, match=r"pass one expiry \(and one root, e\.g\. SPX or SPXW\)"):
+        model_free_variance(GOOD.assign(strike=[95.0, 95.0, 105.0]), t=0.1, r=0.0)
+
+
+def test_constant_maturity_variance_validation_and_types() -> None:
+    # closed form (white paper step 3) with a zero near variance: 0.5 * 0.1 * 0.09 / 0.075
+    assert constant_maturity_variance(0.0, 0.05, 0.09, 0.1, target=0.075) == pytest.approx(
+        0.5 * 0.1 * 0.09 / 0.075, rel=1e-14
+    )
+    # NaN is "no value": it propagates
+    out = constant_maturity_variance(np.array([0.04, np.nan]), 0.05, 0.09, 0.1, target=0.075)
+    assert np.isfinite(out[0]) and np.isnan(out[1])
+    # scalar variances with array times -> ndarray; array near time broadcast against t_next
+    arr = constant_maturity_variance(0.04, np.array([0.05, 0.06]), 0.09, 0.1, target=0.08)
+    assert isinstance(arr, np.ndarray) and arr.shape == (2,)
+    expected = (0.05 * 0.04 * 0.02 + 0.1 * 0.09 * 0.03) / 0.05 / 0.08
+    assert arr[0] == pytest.approx(expected, rel=1e-14)
+    # a Series of times only: the result is an array (the type follows var_near)
+    t_s = pd.Series([0.05, 0.06], index=["a", "b"])
+    assert isinstance(constant_maturity_variance(0.04, t_s, 0.09, 0.1), np.ndarray)
+    # one-element Series var_near with array times: an array of the broadcast size
+    one = constant_maturity_variance(pd.Series([0.04]), np.array([0.05, 0.06]), 0.09, 0.1)
+    assert isinstance(one, np.ndarray) and one.shape == (2,)
+
+
+@pytest.mark.parametrize(
+    ("args", "kwargs", "pattern"),
+    [
+        ((-0.01, 0.05, 0.04, 0.1), {}, r"^var_near "),
+        ((0.04, 0.05, -0.01, 0.1), {}, r"^var_next "),
+        ((0.04, 0.0, 0.04, 0.1), {}, r"^t_near "),
+        ((0.04, 0.05, 0.04, 0.0), {}, r"^t_next must be strictly positive"),
+        ((0.04, 0.05, 0.04, 0.05), {}, r"^t_near must be smaller than t_next$"),
+        ((0.04, 0.05, 0.04, [0.1, 0.05]), {}, r"^t_near must be smaller than t_next$"),
+        ((0.04, 0.05, 0.04, [0.1, 0.04]), {}, r"^t_near must be smaller than t_next$"),
+        (
+            (0.04, [0.05, 0.06, 0.07], 0.04, [0.1, 0.2]),
+            {},
+            r"^t_next has 2 values; expected 1 or 3$",
+        ),
+        ((0.04, 0.05, 0.04, 0.1), {"target": 0.0}, r"^target must be > 0"),
+        ((0.04, 0.05, 0.04, 0.1), {"target": -1.0}, r"^target must be > 0"),
+        (
+            (pd.Series([0.04, 0.05]), 0.05, pd.Series([0.04, 0.05], index=[3, 4]), 0.1),
+            {},
+            r"index",
+        ),
+    ],
+)
+def test_constant_maturity_variance_bad_inputs(
+    args: tuple[object, ...], kwargs: dict[str, float], pattern: str
+) -> None:
+    with pytest.raises(InputError, match=pattern):
+        constant_maturity_variance(*args, **kwargs)
+
+
+def test_bracketing_expiries_options() -> None:
+    # min_near excludes expiries at or below it (Cboe: more than 23 days)
+    times = [20 / 365, 23 / 365, 28 / 365, 31 / 365, 35 / 365]
+    assert bracketing_expiries(times, min_near=23 / 365) == (28 / 365, 31 / 365)
+    assert bracketing_expiries(times) == (28 / 365, 31 / 365)
+    assert bracketing_expiries([0.01, 0.2, 0.3], min_near=0.01, target=0.05) == (0.2, 0.3)
+    for kwargs, pattern in [
+        ({"target": 0.0}, r"^target must be > 0"),
+        ({"min_near": -0.1}, r"^min_near must be >= 0"),
+    ]:
+        with pytest.raises(InputError, match=pattern):
+            bracketing_expiries(times, **kwargs)
+    with pytest.raises(InputError, match=r"^times "):
+        bracketing_expiries([0.05, np.nan, 0.1])
+    with pytest.raises(InputError, match=r"^times must be 1-D"):
+        bracketing_expiries(np.array([[0.05, 0.1]]))
+
+
+def test_panel_row_order_and_duplicates_in_a_later_chain() -> None:
+    # chains listed in descending label order, strike ranges disjoint and increasing across
+    # the boundary: each chain still equals its one-chain variance
+    high = GOOD.assign(strike=GOOD["strike"] + 100.0)
+    chains = pd.concat([GOOD.assign(c=2), high.assign(c=1)])
+    var = model_free_variance_panel(chains, by="c", t=0.1, r=0.0)
+    assert var.loc[2] == pytest.approx(model_free_variance(GOOD, t=0.1, r=0.0), rel=1e-12)
+    assert var.loc[1] == pytest.approx(model_free_variance(high, t=0.1, r=0.0), rel=1e-12)
+    assert list(var.index) == [1, 2]
+    # a duplicated strike in the second chain is found and located
+    dup = pd.concat([GOOD.assign(c=1), GOOD.assign(c=2), GOOD.iloc[[2]].assign(c=2)])
+    with pytest.raises(
+        InputError, match=r"^chains has 1 duplicated strike\(s\) within a chain; first strike 105 "
+    ):
+        model_free_variance_panel(dup, by="c", t=0.1, r=0.0)
+
+
+def test_panel_degenerate_chains_only() -> None:
+    # no chain has a strike below its forward: all NaN (and no error on the empty selection)
+    one = GOOD.iloc[[1]]
+    var = model_free_variance_panel(
+        pd.concat([one.assign(c=1), one.assign(c=2)]), by="c", t=0.1, r=0.0
+    )
+    assert var.isna().all() and len(var) == 2
+
+
+def test_panel_needs_two_strikes_and_finite_quotes() -> None:
+    # K0 = 100 is the only strike used (the 105 call has a zero bid, no put below K0): the
+    # white paper needs at least two strikes -> NaN, as on the one-chain path
+    only_k0 = pd.DataFrame(
+        {
+            "strike": [100.0, 105.0],
+            "call_bid": [2.4, 0.0],
+            "call_ask": [2.6, 0.1],
+            "put_bid": [2.3, 5.9],
+            "put_ask": [2.5, 6.1],
+        }
+    )
+    # a used strike with a missing ask: its mid is unknown -> NaN, not a smaller variance
+    no_ask = GOOD.assign(put_ask=[np.nan, 2.5, 6.1])
+    assert np.isnan(model_free_variance(only_k0, t=0.1, r=0.0))
+    assert np.isnan(model_free_variance(no_ask, t=0.1, r=0.0))
+    chains = pd.concat([only_k0.assign(c=1), no_ask.assign(c=2), GOOD.assign(c=3)])
+    var = model_free_variance_panel(chains, by="c", t=0.1, r=0.0)
+    assert np.isnan(var.loc[1]) and np.isnan(var.loc[2])
+    assert var.loc[3] == pytest.approx(model_free_variance(GOOD, t=0.1, r=0.0), rel=1e-12)
+
+
+def test_duplicate_strike_anywhere_in_a_single_chain() -> None:
+    with pytest.raises(InputError, match=r"duplicated strike"):
+        model_free_variance(GOOD.assign(strike=[95.0, 105.0, 105.0]), t=0.1, r=0.0)
+    # a zero variance for the next expiry is a valid input (closed form: T1 s1^2 w1 / tau)
+    v = constant_maturity_variance(0.04, 0.05, 0.0, 0.1, target=0.075)
+    assert v == pytest.approx(0.05 * 0.04 * 0.5 / 0.075, rel=1e-14)

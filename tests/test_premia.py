@@ -256,3 +256,105 @@ BAD = [
 def test_bad_inputs(case: str, call: object, exc: type[Exception], word: str) -> None:
     with pytest.raises(exc, match=word):
         call()  # type: ignore[operator]
+
+
+# ------------------------------------------------------------- gaps found by mutation testing
+def test_earnings_yield_closed_form() -> None:
+    # closed form EY = E / P (Shiller 2015): 250 / 5000 = 0.05, -10 / 400 = -0.025, 6 / 3 = 2
+    np.testing.assert_allclose(
+        pr.earnings_yield([5000.0, 400.0, 3.0], [250.0, -10.0, 6.0]),
+        [0.05, -0.025, 2.0],
+        rtol=1e-15,
+    )
+    assert pr.earnings_yield(3.0, 6.0) == pytest.approx(2.0, rel=1e-15)
+
+
+def test_excess_cape_yield_and_gap_closed_forms() -> None:
+    # ECY = 1/CAPE - r: 1/20 - 0.01 = 0.04; 1/40 - (-0.005) = 0.03; gap = EY - r
+    np.testing.assert_allclose(
+        pr.excess_cape_yield([20.0, 40.0], [0.01, -0.005]), [0.04, 0.03], atol=1e-15
+    )
+    np.testing.assert_allclose(
+        pr.risk_premium_gap([0.05, 0.02], [0.01, 0.03]), [0.04, -0.01], atol=1e-15
+    )
+
+
+def test_real_rate_inflation_of_exactly_minus_one_is_rejected() -> None:
+    # (1 + i) / (1 + pi) is undefined at pi = -1 (a 100% deflation): the bound is strict
+    with pytest.raises(InputError, match=r"^inflation has 1 value\(s\) at or below -1"):
+        pr.real_rate([0.05, 0.04], [0.02, -1.0])
+    # the message carries the unit advice
+    with pytest.raises(InputError, match=r"\. Pass decimals \(0\.03 = 3%\), not percent\.$"):
+        pr.real_rate(0.05, -3.0)
+
+
+def test_scalar_layout_message_names_the_array_argument() -> None:
+    with pytest.raises(InputError, match=r"^nominal is a scalar but inflation is not"):
+        pr.real_rate(0.05, [0.02, 0.03])
+    with pytest.raises(InputError, match=r"^inflation is a scalar but nominal is not"):
+        pr.real_rate([0.05, 0.04], 0.02)
+
+
+def test_scalar_inputs_are_checked_like_arrays() -> None:
+    # scalars go through the same checks, and the message names the argument
+    with pytest.raises(InputError, match=r"^price must be strictly positive; 1 value"):
+        pr.earnings_yield(0.0, 1.0)
+    with pytest.raises(InputError, match=r"^cape must be strictly positive; 1 value"):
+        pr.excess_cape_yield(-25.0, 0.01)
+
+
+def test_annualized_inflation_overflow_is_an_input_error() -> None:
+    # (1e100 / 1e-99) ** 12 = 1e2388 overflows float64 (max ~1.8e308): error, not a warning
+    with pytest.raises(
+        InputError,
+        match=r"^price_index implies .*\(above 1e308\) in 1 value\(s\); first at position 1\.",
+    ):
+        pr.annualized_inflation([1e-99, 1e100, 1e100], 1, periods_per_year=12)
+
+
+def test_cape_window_of_one_closed_form() -> None:
+    # window=1: CAPE_t = (P_t / I_t) / (E_{t-1} / I_{t-1})
+    price = np.array([10.0, 12.0, 15.0, 9.0])
+    eps = np.array([1.0, 2.0, 3.0, 0.5])
+    cpi = np.array([1.0, 2.0, 2.5, 3.0])
+    expected = [np.nan, (12.0 / 2.0) / (1.0 / 1.0), (15.0 / 2.5) / (2.0 / 2.0), 3.0 / 1.2]
+    np.testing.assert_allclose(pr.cape(price, eps, cpi, window=1), expected, rtol=1e-14)
+
+
+def test_cape_min_periods_one_averages_the_earnings_present() -> None:
+    # window 3, earnings observed at rows 0, 3 and 5 only; the mean uses the rows present
+    price = np.full(6, 12.0)
+    eps = np.array([2.0, np.nan, np.nan, 4.0, np.nan, 6.0])
+    cpi = np.ones(6)
+    out = pr.cape(price, eps, cpi, window=3, min_periods=1)
+    # row 3: window rows 0..2 -> mean(2) = 2 -> 6; row 4: rows 1..3 -> 4 -> 3;
+    # row 5: rows 2..4 -> 4 -> 3
+    np.testing.assert_allclose(out, [np.nan, np.nan, np.nan, 6.0, 3.0, 3.0], rtol=1e-15)
+    # with min_periods=2 none of these windows has two earnings
+    assert np.isnan(pr.cape(price, eps, cpi, window=3, min_periods=2)).all()
+
+
+def test_cape_undefined_when_mean_earnings_are_zero() -> None:
+    # mean real earnings of the window exactly 0 (1 and -1): the ratio is undefined -> NaN
+    # (and no division-by-zero warning); a mean of exactly 1 is an ordinary value
+    eps = np.array([1.0, -1.0, 1.0, 1.0, 1.0])
+    out = pr.cape(np.full(5, 10.0), eps, np.ones(5), window=2)
+    np.testing.assert_allclose(out, [np.nan, np.nan, np.nan, np.nan, 10.0], rtol=1e-15)
+
+
+CHECK_MESSAGES = [
+    (lambda: pr.real_rate(0.05, 0.02, method="log"), r"^method must be one of"),
+    (lambda: pr.annualized_inflation(GOOD, 0, periods_per_year=12), r"^periods must be >= 1"),
+    (lambda: pr.annualized_inflation(GOOD, 1, periods_per_year=0), r"^periods_per_year must be"),
+    (lambda: pr.risk_premium_shift(GOOD, 0), r"^periods must be >= 1"),
+    (lambda: pr.cape(GOOD, GOOD, GOOD, window=0), r"^window must be >= 1, got 0"),
+    (lambda: pr.cape(GOOD, GOOD, GOOD, window=4), r"^window=4 needs at least 5 rows"),
+    (lambda: pr.cape(GOOD, GOOD, GOOD, window=2, min_periods=0), r"^min_periods must be >= 1"),
+]
+
+
+@pytest.mark.parametrize(("call", "pattern"), CHECK_MESSAGES)
+def test_error_messages_start_with_the_argument(call: object, pattern: str) -> None:
+    # SPEC section 3: the message names the argument (here: begins with it)
+    with pytest.raises(InputError, match=pattern):
+        call()  # type: ignore[operator]

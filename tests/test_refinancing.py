@@ -695,3 +695,315 @@ def test_shared_rate_path_equals_the_same_path_on_every_row() -> None:
     rows = simulate(book, firms, np.tile(rates, (5, 1)), seed=9, keep="full")
     for name in ("interest", "ebit", "interest_sum", "below_debt", "distressed_count"):
         np.testing.assert_array_equal(getattr(one, name), getattr(rows, name))
+
+
+# ------------------------------------------------------------- gaps found by mutation testing
+def test_zombie_rule_is_the_bis_definition() -> None:
+    # Banerjee & Hofmann (2018): interest coverage below 1 for three consecutive years
+    assert Distress.zombie() == Distress(threshold=1.0, months=36)
+
+
+def test_share_below_full_arrays_by_cohort_and_debt() -> None:
+    # thresholds not kept fall back to the firm-level arrays: check every cohort and both
+    # weightings against a direct pandas groupby on those arrays (an independent route)
+    book, firms = example_book(3, 6, seed=4)
+    rates = policy_path(0.01, np.r_[0.05, np.zeros(23)])
+    res = simulate(book, firms, rates, n_paths=3, seed=2, keep="full")
+    assert res.coverage is not None
+    debt = book.groupby("firm")["principal"].sum().reindex(firms["firm"]).to_numpy()
+    for thr in (1.7, 3.3):
+        below = res.coverage < thr  # (paths, months, firms)
+        for weight, w in (("count", np.ones_like(debt)), ("debt", debt)):
+            got = res.share_below(thr, weight=weight, quantiles=[0.5])  # type: ignore[arg-type]
+            for cohort, grp in firms.groupby("cohort"):
+                cols = grp.index.to_numpy()
+                direct = (below[..., cols] * w[cols]).sum(axis=2) / w[cols].sum()
+                np.testing.assert_allclose(
+                    got.loc[cohort, "mean"].to_numpy(), direct.mean(axis=0), rtol=1e-12
+                )
+            direct_all = (below * w).sum(axis=2) / w.sum()
+            np.testing.assert_allclose(
+                got.loc["all", "mean"].to_numpy(), direct_all.mean(axis=0), rtol=1e-12
+            )
+
+
+def test_share_below_and_first_crossing_are_strict_and_per_path() -> None:
+    # one fixed bullet, 100 at 5% until month 12, then base + flat 2%; EBIT 20 (no growth/vol):
+    # coverage 4 until month 11, then 20 / (100 (base + 0.02)): 5 on path 0 (base 2%),
+    # 2.5 on path 1 (base 6%)
+    rates = np.vstack([np.full(24, 0.02), policy_path(0.02, [0.0, 0.04] + [0.0] * 22)])
+    res = simulate(bullet(), one_firm(), rates, keep="full", spread_table=FLAT2, seed=0)
+    first = res.first_crossing(3.0)
+    assert first.index.name == "path"
+    np.testing.assert_array_equal(first["c"].to_numpy(), [np.nan, 12.0])
+    share = res.share_below(3.0, quantiles=[0.5]).loc["c", "mean"].to_numpy()
+    np.testing.assert_allclose(share, np.r_[np.zeros(12), np.full(12, 0.5)])
+    # strictly below: a constant coverage (about 20 / 25 = 0.8) used as the threshold itself
+    exact = simulate(
+        bullet(maturity=100, coupon=0.25), one_firm(), np.full(12, 0.02), keep="full", seed=0
+    )
+    assert exact.coverage is not None
+    c = float(exact.coverage[0, 0, 0])
+    assert c == pytest.approx(0.8, rel=1e-12) and (exact.coverage == c).all()
+    assert np.isnan(exact.first_crossing(c)["c"].to_numpy()).all()
+    np.testing.assert_allclose(exact.share_below(c).loc["c", "mean"].to_numpy(), 0.0)
+    np.testing.assert_allclose(exact.share_below(np.nextafter(c, 1.0)).loc["c", "mean"], 1.0)
+    np.testing.assert_array_equal(exact.first_crossing(np.nextafter(c, 1.0))["c"], [0.0])
+    # an infinite threshold is allowed: every finite coverage is below it
+    np.testing.assert_array_equal(res.first_crossing(np.inf)["c"].to_numpy(), [0.0, 0.0])
+    np.testing.assert_allclose(res.share_below(np.inf).loc["c", "mean"].to_numpy(), 1.0)
+    for call, pattern in (
+        (lambda: res.share_below(np.nan), r"^threshold must be"),
+        (lambda: res.first_crossing(np.nan), r"^threshold must be"),
+        (lambda: res.share_below(1.0, weight="firms"), r"^weight must be one of"),
+    ):
+        with pytest.raises(InputError, match=pattern):
+            call()  # type: ignore[no-untyped-call]
+
+
+def test_to_frame_column_level_names() -> None:
+    res = simulate(bullet(), one_firm(), np.full(12, 0.02), spread_table=FLAT2, seed=0)
+    assert list(res.to_frame().columns.names) == ["statistic", "summary"]
+
+
+def test_example_book_matches_its_documented_calibration() -> None:
+    # the facts stated in example_book's docstring, checked on a large draw
+    book, firms = example_book(300, 600, r0=0.02, tranches=6, seed=3)
+    cohort = firms.set_index("firm")["cohort"]
+    book = book.assign(cohort=book["firm"].map(cohort))
+    mega, sme = book[book["cohort"] == "mega-cap"], book[book["cohort"] == "SME"]
+    assert firms["cohort"].value_counts().to_dict() == {"SME": 600, "mega-cap": 300}
+    assert (book.groupby("firm").size() == 6).all()
+
+    def floating_share(rows: pd.DataFrame) -> pd.Series:
+        fl = rows["principal"].where(rows["kind"] == "floating", 0.0)
+        return fl.groupby(rows["firm"]).sum() / rows.groupby("firm")["principal"].sum()
+
+    np.testing.assert_allclose(floating_share(mega), 0.05, rtol=1e-12)
+    np.testing.assert_allclose(floating_share(sme), 0.85, rtol=1e-12)
+    m_fix, m_fl = mega[mega["kind"] == "fixed"], mega[mega["kind"] == "floating"]
+    s_fix, s_fl = sme[sme["kind"] == "fixed"], sme[sme["kind"] == "floating"]
+    # ladders: mega fixed 1-156 months (13-year tenor), SME floating 1-48 (4 years), SME fixed
+    # 1-60 (5 years); mega floating: 1-month reset
+    assert (m_fix["maturity"].min(), m_fix["maturity"].max()) == (1, 156)
+    assert (s_fl["maturity"].min(), s_fl["maturity"].max()) == (1, 48)
+    assert (s_fix["maturity"].min(), s_fix["maturity"].max()) == (1, 60)
+    assert set(m_fix["tenor"]) == {156} and set(s_fl["tenor"]) == {48}
+    assert set(s_fix["tenor"]) == {60}
+    assert set(m_fl["reset_months"]) == {1.0}
+    assert set(s_fl["reset_months"]) == {1.0, 2.0, 3.0}
+    assert (s_fl["first_reset"] <= s_fl["reset_months"]).all()
+    # rates: r0 + spread (SME floating 4.5-6.5%; SME fixed about r0 + 5%; mega IG 0.6-1.5%)
+    assert s_fl["spread"].between(0.045, 0.065).all()
+    np.testing.assert_allclose(s_fl["coupon"], 0.02 + s_fl["spread"], rtol=1e-12)
+    assert (s_fix["coupon"] - 0.02).between(0.04, 0.06).all()
+    assert (s_fix["coupon"] - 0.02).mean() == pytest.approx(0.05, abs=0.002)
+    assert (m_fix["coupon"] - 0.02).between(0.006, 0.015).all()
+    # current coverage (EBIT / current interest): mega-caps about 8-15, SMEs about 2-4
+    interest = (book["principal"] * book["coupon"]).groupby(book["firm"]).sum()
+    cover = firms.set_index("firm")["ebit"] / interest
+    assert 8.0 < cover[cohort == "mega-cap"].median() < 15.0
+    assert 2.0 < cover[cohort == "SME"].median() < 4.0
+    # a higher r0 shifts every coupon by the difference (same seed, same draws)
+    book_hi, _ = example_book(300, 600, r0=0.05, tranches=6, seed=3)
+    np.testing.assert_allclose(book_hi["coupon"] - book["coupon"], 0.03, rtol=1e-9)
+    # fewest tranches: one fixed and one floating per firm
+    two, _ = example_book(2, 2, tranches=2, seed=0)
+    kinds = two.groupby("firm")["kind"].agg(lambda s: tuple(sorted(s)))
+    assert len(kinds) == 4 and set(kinds) == {("fixed", "floating")}
+    for kwargs, pattern in (
+        ({"n_mega": 0}, r"^n_mega must be >= 1"),
+        ({"n_sme": 0}, r"^n_sme must be >= 1"),
+        ({"tranches": 1}, r"^tranches must be >= 2"),
+        ({"r0": np.nan}, r"^r0 must be a finite"),
+    ):
+        with pytest.raises(InputError, match=pattern):
+            example_book(**kwargs)  # type: ignore[arg-type]
+
+
+def test_path_values_for_a_firm_between_the_lines() -> None:
+    # EBIT 20, 100 at 12.5% (no refinancing within the horizon): interest 12.5, coverage 1.6,
+    # i.e. below 2 but not below 1: not debt-at-risk, not distressed under the default rule
+    b = bullet(maturity=100, coupon=0.125)
+    res = simulate(b, one_firm(), np.full(6, 0.02), distress=Distress(2.0, 3), seed=0)
+    np.testing.assert_allclose(res.path_values("ebit")[0, :, 0], 20.0, rtol=1e-12)
+    np.testing.assert_allclose(res.path_values("interest")[0, :, 0], 12.5, rtol=1e-12)
+    np.testing.assert_allclose(res.path_values("coverage")[0, :, 0], 1.6, rtol=1e-12)
+    np.testing.assert_array_equal(res.path_values("debt_at_risk")[0, :, 0], 0.0)
+    np.testing.assert_array_equal(res.path_values("debt_at_risk_share")[0, :, 0], 0.0)
+    np.testing.assert_array_equal(res.path_values("repriced_share")[0, :, 0], 0.0)
+    # the distress rule here is "below 2 for 3 months": flagged from month 2 on, all its debt
+    flagged = (np.arange(6) >= 2).astype(float)
+    np.testing.assert_array_equal(res.path_values("distressed_debt_share")[0, :, 0], flagged)
+    np.testing.assert_array_equal(res.path_values("distressed_share")[0, :, 0], flagged)
+    with pytest.raises(InputError, match=r"^statistic must be one of"):
+        res.path_values("ebitda")
+
+
+def test_summary_quantiles_include_the_extremes() -> None:
+    book, firms = example_book(2, 3, seed=2)
+    rates = np.tile(policy_path(0.01, np.r_[0.03, np.zeros(11)]), (5, 1))
+    rates += np.linspace(0.0, 0.02, 5)[:, None]
+    res = simulate(book, firms, rates, seed=0)
+    frame = res.to_frame(quantiles=[0.0, 1.0])
+    cov = res.path_values("coverage")  # (paths, months, cohorts)
+    got = frame[("coverage", "q1")].unstack("month").loc[list(res.cohorts)].to_numpy()
+    np.testing.assert_allclose(got, cov.max(axis=0).T, rtol=1e-12)
+    got0 = frame[("coverage", "q0")].unstack("month").loc[list(res.cohorts)].to_numpy()
+    np.testing.assert_allclose(got0, cov.min(axis=0).T, rtol=1e-12)
+    for q in ([-0.1], [np.nan], [1.5]):
+        with pytest.raises(InputError, match=r"^quantiles "):
+            res.to_frame(quantiles=q)
+
+
+def test_maturity_wall_by_kind_hand_book() -> None:
+    # fixed 100 due month 12 (year 1), floating 50 due month 13 (year 2), fixed 30 due month
+    # 40 (year 4); year 3 is empty (0, not missing)
+    book = pd.DataFrame(
+        {
+            "firm": ["a", "a", "b"],
+            "principal": [100.0, 50.0, 30.0],
+            "kind": ["fixed", "floating", "fixed"],
+            "coupon": [0.05, np.nan, 0.06],
+            "spread": [np.nan, 0.02, np.nan],
+            "maturity": [12, 13, 40],
+            "reset_months": [np.nan, 3.0, np.nan],
+            "tenor": [60, 60, 60],
+        }
+    )
+    firms = pd.concat([one_firm(cohort="c"), one_firm(cohort="d").assign(firm="b")])
+    res = simulate(book, firms, np.full(6, 0.02), spread_table=FLAT2, seed=0)
+    wall = res.maturity_wall(by="kind")
+    assert wall.index.name == "year" and wall.columns.name == "kind"
+    assert list(wall.index) == [1, 2, 3, 4]
+    assert list(wall.columns) == ["fixed", "floating"]
+    np.testing.assert_array_equal(wall["fixed"], [100.0, 0.0, 0.0, 30.0])
+    np.testing.assert_array_equal(wall["floating"], [0.0, 50.0, 0.0, 0.0])
+    quarters = res.maturity_wall(freq="quarter")
+    assert quarters.index.name == "quarter" and len(quarters) == 14
+    assert list(quarters.columns) == ["c", "d"]
+    assert quarters.loc[4, "c"] == 100.0 and quarters.loc[5, "c"] == 50.0
+    assert quarters.loc[14, "d"] == 30.0 and quarters.to_numpy().sum() == 180.0
+    for kwargs, pattern in (({"freq": "week"}, r"^freq must be"), ({"by": "x"}, r"^by must be")):
+        with pytest.raises(InputError, match=pattern):
+            res.maturity_wall(**kwargs)  # type: ignore[arg-type]
+
+
+def test_refinancing_spread_depends_on_the_starting_coverage() -> None:
+    # two bands: coverage >= 2 -> 1%, below -> 5%. E = 10, P = 100 at base 4%:
+    # from coverage 10/4 = 2.5 (default start): 1% -> ICR 10/5 = 2.0 -> stays at 1%;
+    # from coverage 1: 5% -> ICR 10/9 = 1.1 -> stays at 5% (two fixed points, by hand)
+    t = SpreadTable((2.0,), (0.05, 0.01), ("junk", "ig"), source="test", as_of="test")
+    s, ok = t.refinancing_spread(10.0, 0.0, 100.0, 0.04)
+    assert float(s) == 0.01 and bool(ok)
+    s, ok = t.refinancing_spread(10.0, 0.0, 100.0, 0.04, initial_coverage=[1.0, 3.0])
+    np.testing.assert_array_equal(s, [0.05, 0.01])
+    assert ok.all()
+    # one step from coverage 3 at base 7%: 1% -> ICR 10/8 = 1.25 -> 5%, not yet converged
+    s, ok = t.refinancing_spread(10.0, 0.0, 100.0, 0.07, initial_coverage=3.0, max_iter=1)
+    assert float(s) == 0.05 and not bool(ok)
+    s, ok = t.refinancing_spread(10.0, 0.0, 100.0, 0.07, initial_coverage=3.0, max_iter=2)
+    assert float(s) == 0.05 and bool(ok)
+    with pytest.raises(InputError, match=r"^initial_coverage has NaN values$"):
+        t.refinancing_spread(10.0, 0.0, 100.0, 0.04, initial_coverage=np.nan)
+    with pytest.raises(InputError, match=r"^max_iter must be >= 1"):
+        t.refinancing_spread(10.0, 0.0, 100.0, 0.04, max_iter=0)
+    # scalar in, float out; array in, array out
+    assert type(t.spread(2.5)) is float and t.spread(2.5) == 0.01
+    np.testing.assert_array_equal(t.spread(np.array([1.0, 2.0])), [0.05, 0.01])
+    with pytest.raises(InputError, match=r"^coverage has NaN values; the band of NaN"):
+        t.band(np.array([np.nan]))
+
+
+def test_policy_path_per_path_shocks() -> None:
+    # r_t = r0 + cumulative shocks along months, separately on each path (row)
+    shocks = np.array([[0.01, 0.0, -0.005], [0.0, 0.02, 0.0]])
+    np.testing.assert_allclose(
+        policy_path(0.01, shocks), [[0.02, 0.02, 0.015], [0.01, 0.03, 0.03]], atol=1e-15
+    )
+    with pytest.raises(InputError, match=r"^r0 must be a finite"):
+        policy_path(np.nan, [0.0])
+    with pytest.raises(InputError, match=r"^shocks "):
+        policy_path(0.01, [0.0, np.nan])
+
+
+def test_per_cohort_spread_tables() -> None:
+    # two identical bullets in cohorts c, d and e; c and e share the 2% table, d pays 5%:
+    # refinanced at month 12 at base 2% + the cohort's spread (hand calculation)
+    flat5 = SpreadTable((), (0.05,), ("flat",), source="test", as_of="test")
+    book = pd.concat([bullet().assign(firm=f) for f in ("a", "b", "e")], ignore_index=True)
+    firms = pd.concat(
+        [one_firm(cohort=c).assign(firm=f) for f, c in (("a", "c"), ("b", "d"), ("e", "e"))]
+    )
+    tables = {"c": FLAT2, "d": flat5, "e": FLAT2}
+    res = simulate(book, firms, np.full(24, 0.02), keep="full", spread_table=tables, seed=0)
+    assert res.interest is not None
+    np.testing.assert_allclose(res.interest[0, 12:, 0], (0.02 + 0.02) * 100.0, rtol=1e-14)
+    np.testing.assert_allclose(res.interest[0, 12:, 1], (0.02 + 0.05) * 100.0, rtol=1e-14)
+    np.testing.assert_allclose(res.interest[0, 12:, 2], (0.02 + 0.02) * 100.0, rtol=1e-14)
+    with pytest.raises(InputError, match=r"^spread_table has no table for cohort\(s\) \['e'\]"):
+        simulate(book, firms, np.full(24, 0.02), spread_table={"c": FLAT2, "d": flat5})
+    with pytest.raises(TypeError, match=r"^spread_table\['d'\] must be a SpreadTable$"):
+        simulate(book, firms, np.full(24, 0.02), spread_table={"c": FLAT2, "d": 0.05, "e": FLAT2})  # type: ignore[dict-item]
+    with pytest.raises(
+        TypeError, match=r"^spread_table must be a SpreadTable or a dict .* got list"
+    ):
+        simulate(book, firms, np.full(24, 0.02), spread_table=[FLAT2])  # type: ignore[arg-type]
+
+
+def test_rate_beta_scales_ebit_with_the_base_rate() -> None:
+    # EBIT_t = EBIT_0 exp(-beta (r_t - r_0)): beta 2, base 2% then 5% from month 6
+    rates = policy_path(0.02, [0.0] * 6 + [0.03] + [0.0] * 5)
+    firms = one_firm().assign(rate_beta=2.0)
+    res = simulate(bullet(maturity=100), firms, rates, keep="full", seed=0)
+    assert res.ebit is not None
+    np.testing.assert_allclose(res.ebit[0, :6, 0], 20.0, rtol=1e-12)
+    np.testing.assert_allclose(res.ebit[0, 6:, 0], 20.0 * np.exp(-2.0 * 0.03), rtol=1e-12)
+    with pytest.raises(InputError, match=r"^firms\['rate_beta'\] "):
+        simulate(bullet(), one_firm().assign(rate_beta=np.nan), np.full(12, 0.02))
+
+
+@pytest.mark.parametrize(
+    ("change", "pattern"),
+    [
+        ({"growth": np.nan}, r"^firms\['growth'\] "),
+        ({"volatility": np.nan}, r"^firms\['volatility'\] "),
+        ({"volatility": -0.1}, r"^firms\['volatility'\] "),
+        ({"ebit": np.nan}, r"^firms\['ebit'\] "),
+        ({"cohort": None}, r"^firms\['cohort'\] "),
+        ({"firm": None}, r"^firms\['firm'\] has missing labels"),
+    ],
+)
+def test_firms_table_messages(change: dict[str, object], pattern: str) -> None:
+    with pytest.raises(InputError, match=pattern):
+        simulate(bullet(), one_firm().assign(**change), np.full(12, 0.02))
+
+
+def test_firms_duplicate_and_type_messages() -> None:
+    two = pd.concat([one_firm(), one_firm()])
+    with pytest.raises(InputError, match=r"appears more than once"):
+        simulate(bullet(), two, np.full(12, 0.02))
+    with pytest.raises(TypeError, match=r"^firms must be a DataFrame, got dict$"):
+        simulate(bullet(), one_firm().to_dict(), np.full(12, 0.02))  # type: ignore[arg-type]
+
+
+def test_small_principal_and_firms_without_debt() -> None:
+    # a tranche of 0.5 at 5% pays 0.025 a year (coverage 20 / 0.025 = 800); a firm with no
+    # tranche has coverage +inf whatever its EBIT (also 0 or negative), without warnings
+    book = bullet(maturity=100).assign(principal=0.5)
+    firms = pd.concat(
+        [
+            one_firm(),
+            one_firm(ebit=-5.0).assign(firm="b"),
+            one_firm(ebit=0.0).assign(firm="z"),
+        ]
+    )
+    res = simulate(book, firms, np.full(6, 0.02), keep="full", seed=0)
+    assert res.coverage is not None and res.interest is not None
+    np.testing.assert_allclose(res.interest[0, :, 0], 0.025, rtol=1e-12)
+    np.testing.assert_allclose(res.coverage[0, :, 0], 800.0, rtol=1e-12)
+    assert (res.coverage[0, :, 1:] == np.inf).all()
+    # one deterministic path (1-D rates) -> one path; n_paths must be >= 1
+    assert res.n_paths == 1
+    with pytest.raises(InputError, match=r"^n_paths must be >= 1"):
+        simulate(book, firms, np.full(6, 0.02), n_paths=0)

@@ -158,3 +158,109 @@ def test_rate_type_errors() -> None:
         vasicek_paths(0.01, 1.0, 0.02, 0.01, months=5.0, n_paths=2)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="shocks"):
         policy_path(0.01, ["a", "b"])
+
+
+# ------------------------------------------------------------- gaps found by mutation testing
+def _affine_price(
+    r: float, kappa: float, theta: float, sigma: float, tau: float, cir: bool
+) -> float:
+    """Independent route: integrate the Riccati ODEs of the affine bond price numerically.
+
+    P = exp(A(tau) - B(tau) r) with B' = 1 - kappa B - c B^2 / 2 and
+    A' = -kappa theta B + v B^2 / 2, A(0) = B(0) = 0, where the squared diffusion is
+    sigma^2 (Vasicek: v = sigma^2, c = 0) or sigma^2 r (CIR: v = 0, c = sigma^2).
+    """
+    from scipy.integrate import solve_ivp
+
+    c, v = (sigma**2, 0.0) if cir else (0.0, sigma**2)
+
+    def rhs(_: float, y: np.ndarray) -> list[float]:
+        b_ = y[1]
+        return [-kappa * theta * b_ + 0.5 * v * b_**2, 1.0 - kappa * b_ - 0.5 * c * b_**2]
+
+    sol = solve_ivp(rhs, (0.0, tau), [0.0, 0.0], rtol=1e-12, atol=1e-14, method="DOP853")
+    a_end, b_end = sol.y[:, -1]
+    return float(np.exp(a_end - b_end * r))
+
+
+@pytest.mark.parametrize(
+    ("r", "kappa", "theta", "sigma", "tau"),
+    [
+        (0.05, 0.3, 0.04, 0.02, 5.0),
+        (0.01, 1.5, 0.06, 0.10, 10.0),
+        (0.08, 0.1, 0.02, 0.05, 30.0),
+        (0.03, 2.0, 0.03, 0.20, 0.25),
+    ],
+)
+def test_bond_prices_equal_the_riccati_solution(
+    r: float, kappa: float, theta: float, sigma: float, tau: float
+) -> None:
+    assert vasicek_bond_price(r, kappa, theta, sigma, tau) == pytest.approx(
+        _affine_price(r, kappa, theta, sigma, tau, cir=False), rel=1e-9
+    )
+    assert cir_bond_price(r, kappa, theta, sigma, tau) == pytest.approx(
+        _affine_price(r, kappa, theta, sigma, tau, cir=True), rel=1e-9
+    )
+    # at maturity a zero-coupon bond is worth 1
+    assert vasicek_bond_price(r, kappa, theta, sigma, 0.0) == 1.0
+    assert cir_bond_price(r, kappa, theta, sigma, 0.0) == 1.0
+
+
+@pytest.mark.parametrize(
+    ("call", "pattern"),
+    [
+        (lambda: vasicek_bond_price(0.01, 0.0, 0.02, 0.01, 1.0), r"^kappa must be > 0"),
+        (lambda: vasicek_bond_price(0.01, 1.0, 0.02, -0.01, 1.0), r"^sigma must be >= 0"),
+        (lambda: vasicek_bond_price(0.01, 1.0, 0.02, 0.01, -1.0), r"^tau must be >= 0"),
+        (lambda: vasicek_bond_price(0.01, 1.0, np.nan, 0.01, 1.0), r"^theta must be a finite"),
+        (lambda: vasicek_bond_price(np.inf, 1.0, 0.02, 0.01, 1.0), r"^r must be a finite"),
+        (lambda: cir_bond_price(-0.01, 1.0, 0.02, 0.01, 1.0), r"^r must be >= 0"),
+        (lambda: cir_bond_price(0.01, 0.0, 0.02, 0.01, 1.0), r"^a must be > 0"),
+        (lambda: cir_bond_price(0.01, 1.0, -0.02, 0.01, 1.0), r"^b must be >= 0"),
+        (lambda: cir_bond_price(0.01, 1.0, 0.02, 0.0, 1.0), r"^sigma must be > 0"),
+        (lambda: cir_bond_price(0.01, 1.0, 0.02, 0.01, -1.0), r"^tau must be >= 0"),
+    ],
+)
+def test_bond_price_messages(call: object, pattern: str) -> None:
+    with pytest.raises(InputError, match=pattern):
+        call()  # type: ignore[operator]
+
+
+def test_paths_are_reproducible_and_start_at_r0() -> None:
+    for fn, args in (
+        (vasicek_paths, (0.02, 0.5, 0.03, 0.01)),
+        (cir_paths, (0.02, 0.5, 0.03, 0.05)),
+    ):
+        a = fn(*args, months=6, n_paths=3, seed=11)  # type: ignore[operator]
+        b = fn(*args, months=6, n_paths=3, seed=11)  # type: ignore[operator]
+        np.testing.assert_array_equal(a, b)
+        assert a.shape == (3, 6)
+        assert not np.array_equal(a, fn(*args, months=6, n_paths=3, seed=12))  # type: ignore[operator]
+    # one month is a valid horizon
+    assert vasicek_paths(0.02, 0.5, 0.03, 0.01, months=1, n_paths=2, seed=0).shape == (2, 1)
+
+
+def test_negative_rates_allowed_for_vasicek_not_cir() -> None:
+    # Vasicek is Gaussian (negative rates possible); CIR rates are non-negative
+    out = vasicek_paths(-0.005, 0.5, -0.01, 0.0, months=3, n_paths=1, seed=0)
+    assert (out < 0).all()
+    for kwargs, pattern in (
+        ({"r0": -0.01}, r"^r0 must be >= 0"),
+        ({"b": -0.01}, r"^b must be >= 0"),
+        ({"a": 0.0}, r"^a must be > 0"),
+        ({"sigma": 0.0}, r"^sigma must be > 0"),
+    ):
+        args = {"r0": 0.02, "a": 0.5, "b": 0.03, "sigma": 0.05, **kwargs}
+        with pytest.raises(InputError, match=pattern):
+            cir_paths(**args, months=3, n_paths=1, seed=0)  # type: ignore[arg-type]
+    for kwargs, pattern in (
+        ({"kappa": -0.1}, r"^kappa must be >= 0"),
+        ({"theta": np.nan}, r"^theta must be a finite"),
+        ({"sigma": -0.1}, r"^sigma must be >= 0"),
+        ({"months": 0}, r"^months must be >= 1"),
+        ({"n_paths": 0}, r"^n_paths must be >= 1"),
+        ({"dt": 0.0}, r"^dt must be > 0"),
+    ):
+        args = {"r0": 0.02, "kappa": 0.5, "theta": 0.03, "sigma": 0.01, "months": 3, "n_paths": 1}
+        with pytest.raises(InputError, match=pattern):
+            vasicek_paths(**{**args, **kwargs}, seed=0)  # type: ignore[arg-type]

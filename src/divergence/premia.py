@@ -80,9 +80,8 @@ class _Elementwise:
                 and isinstance(x, int | float | np.integer | np.floating)
             ):
                 if not self.scalar:
-                    raise InputError(
-                        f"{name} is a scalar but {args[0][1]} is not; pass the same layout"
-                    )
+                    other = next(a[1] for a, s in zip(args, scalars, strict=True) if not s)
+                    raise InputError(f"{name} is a scalar but {other} is not; pass the same layout")
                 v, m = as_array([x], name, ndim=1, **checks)
             else:
                 v, m = as_array(x, name, ndim=(1, 2), **checks)

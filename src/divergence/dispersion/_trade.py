@@ -8,7 +8,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from divergence._numeric import row_sum
+from divergence._numeric import row_sum, safe_divide
 from divergence._typing import PanelLike
 from divergence._validation import as_array, check_float, check_option, check_same_layout
 from divergence.dispersion._common import cross_weights, per_row_values, renormalize
@@ -215,7 +215,7 @@ def dispersion_trade_pnl(
     if scheme == "vega":
         n_names = wn * vega / (2.0 * kp)
     elif scheme == "theta":
-        scale = kip / row_sum(wn * kp)
+        scale = safe_divide(kip, row_sum(wn * kp))  # NaN for a row with no member traded
         n_names = wn * (vega * scale)[:, None] / (2.0 * kp)
     else:
         n_names = wn * n_index[:, None]
