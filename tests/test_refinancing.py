@@ -685,6 +685,9 @@ def test_band_counting_equals_searchsorted(x: list[float], n_edges: int) -> None
         edges = np.linspace(-1.0, 12.0, n_edges)
     arr = np.asarray(x, dtype=np.float64)
     np.testing.assert_array_equal(_band(edges, arr), np.searchsorted(edges, arr, side="right"))
+    # long inputs take the counting path (short ones the binary search): repeat the values
+    long = np.resize(arr, 8 * len(edges) ** 2 + 3)
+    np.testing.assert_array_equal(_band(edges, long), np.searchsorted(edges, long, side="right"))
 
 
 def test_shared_rate_path_equals_the_same_path_on_every_row() -> None:

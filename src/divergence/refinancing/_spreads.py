@@ -568,11 +568,12 @@ _SMALL_TABLE = 64  # up to this many edges, bands are counted by comparisons
 def _band(edges: FloatArray, x: FloatArray) -> np.ndarray[Any, np.dtype[np.integer[Any]]]:
     """``searchsorted(edges, x, side="right")`` (NaN -> ``len(edges)``), faster for few edges.
 
-    With a rating table's dozen edges, counting ``x >= edge`` edge by edge in int8 is a few
-    times quicker than a binary search per element.
+    With a rating table's dozen edges and thousands of values, counting ``x >= edge`` edge by
+    edge in int8 is a few times quicker than a binary search per element; on short inputs
+    the binary search's single call wins.
     """
-    if len(edges) > _SMALL_TABLE:
-        return np.searchsorted(edges, x, side="right")
+    if len(edges) > _SMALL_TABLE or x.size < 8 * len(edges) ** 2:
+        return np.searchsorted(edges, x, side="right")  # per-call cost wins on short inputs
     band = np.zeros(x.shape, dtype=np.int8)
     ge = np.empty(x.shape, dtype=bool)
     for edge in edges:
