@@ -34,7 +34,7 @@ from divergence.refinancing._spreads import SpreadTable, _coverage, tables_for_c
 __all__ = ["simulate"]
 
 _FULL_LIMIT = 50_000_000  # paths * months * firms allowed with keep="full"
-_CHUNK_TARGET = 16_000_000  # float64 elements of the per-chunk shock block (~128 MB)
+_CHUNK_TARGET = 400_000  # firms x paths of a chunk's per-month arrays (~3 MB each)
 
 
 @dataclass
@@ -285,10 +285,11 @@ def simulate(
     slots of the largest book of a firm, :math:`K` thresholds and :math:`R` firm-months that
     refinance on one path: time :math:`O(P\,T\,(F + K F) + P\,R\,S\,B)` with :math:`B \le`
     ``len(spreads)`` fixed-point steps, plus :math:`O(T\,F\,S)` once for the event schedule; one
-    standard normal per firm-month (plus one common draw a month) dominates. Memory: the
-    shocks of one chunk of paths, :math:`O(\text{chunk}\cdot T\,F)` (about 128 MB by
-    default), :math:`O(\text{chunk}\cdot F\,S)` of tranche state and :math:`O(P\,T\,K\,C)`
-    of cohort aggregates (:math:`C` cohorts); ``keep="full"`` adds :math:`O(P\,T\,F)`.
+    standard normal per firm-month (plus one common draw a month) dominates. Memory:
+    :math:`O(\text{chunk}\cdot F\,S)` of per-month and tranche state for one chunk of paths
+    (shocks are drawn month by month, tens of MB by default) plus :math:`O(T\,F\,S)` for the
+    schedule and :math:`O(P\,T\,K\,C)` of cohort aggregates (:math:`C` cohorts);
+    ``keep="full"`` adds :math:`O(P\,T\,F)`.
 
     References
     ----------
@@ -491,7 +492,7 @@ def _simulate(
         interest_full = np.empty((p, h, n_f))
         ebit_full = np.empty((p, h, n_f))
     if chunk_size is None:
-        size = max(1, min(p, _CHUNK_TARGET // max(h * n_f, n_t, 1)))
+        size = max(1, min(p, _CHUNK_TARGET // max(n_f, n_t // 6, 1)))
     else:
         size = check_int(chunk_size, "chunk_size", minimum=1)
     gens = spawn_generators(seed, p, start=start)
@@ -512,15 +513,13 @@ def _simulate(
     n_bins = n_c * (k_thr + 1) * 2
 
     spread_money = spread0 * principal  # P x spread of a floating slot after its first reset
-    shock_buffer = np.empty((min(size, p), h, n_f + 1))  # reused: no page faults per chunk
     for p0, p1 in chunk_iter:
         npc = p1 - p0
-        # ---- EBIT shocks (paths, months, 1 + firms); each path draws from its own stream,
-        # month by month (common shock first, then one per firm), so a longer horizon only
-        # appends draws: months already simulated do not change (no look-ahead).
-        block = shock_buffer[:npc]
-        for i in range(npc):  # RNG streams only; all arithmetic below is vectorised
-            gens[p0 + i].standard_normal(out=block[i, 1:])
+        # EBIT shocks: each path draws from its own stream, month by month (common shock
+        # first, then one per firm), so a longer horizon only appends draws (months already
+        # simulated do not change: no look-ahead) and chunking cannot change any path.
+        z = np.empty((npc, n_f + 1))
+        path_gens = gens[p0:p1]
         base = r_arr[p0:p1, :h] if r_arr.ndim == 2 else np.broadcast_to(r_arr[:h], (npc, h))
         base_out[p0:p1] = base
         # base rates by fixing month; column h (0.0) is "no base part" (a fixed coupon).
@@ -551,7 +550,8 @@ def _simulate(
         for m, ev in enumerate(months):
             bm = base[:, m : m + 1]
             if m > 0:  # log EBIT: drift + loadings on the common and idiosyncratic shocks
-                z = block[:, m]
+                for i, gen in enumerate(path_gens):  # one RNG call per path stream
+                    gen.standard_normal(out=z[i])
                 if rho < 1.0:
                     np.multiply(z[:, :1], ratio, out=shock[:, :1])
                     np.add(z[:, 1:], shock[:, :1], out=shock)
