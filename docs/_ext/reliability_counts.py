@@ -231,6 +231,10 @@ class MutationScores(_Table):
             out += _list_table(header, rows, "16 8 8 8 8 8 10 10 8 16")
         else:
             out.append("*No mutation run recorded yet.*")
+        notes = [r for r in records if r.get("note")]
+        if notes:  # partial runs and how a score was counted must be visible with the numbers
+            out += ["", "Notes:", ""]
+            out += [f"* ``{r['module']}``: {r['note']}" for r in notes]
         measured = {w for r in records for w in re.findall(r"\w+", str(r["module"]))}
         missing = [m for m in modules if m not in measured]
         if missing:
