@@ -337,6 +337,54 @@ def test_aggregates_match_full_arrays() -> None:
     np.testing.assert_array_equal(first, expected)
 
 
+def _direct_aggregates(
+    res: Any, firms: pd.DataFrame, book: pd.DataFrame
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Below-threshold counts / debt and distressed counts recomputed from the full arrays."""
+    assert res.coverage is not None
+    cov = res.coverage  # (paths, months, firms), firms in frame order
+    debt = book.groupby("firm")["principal"].sum().reindex(firms["firm"]).to_numpy()
+    groups = [(firms["cohort"] == c).to_numpy() for c in res.cohorts[:-1]]
+    groups.append(np.ones(len(firms), dtype=bool))
+    below = np.stack([cov < t for t in res.thresholds])  # (K, paths, months, firms)
+    count = np.stack([below[..., g].sum(axis=-1) for g in groups], axis=-1)
+    at_risk = np.stack([(below[..., g] * debt[g]).sum(axis=-1) for g in groups], axis=-1)
+    run = np.zeros(cov.shape[::2], dtype=np.int64)  # (paths, firms): consecutive weak months
+    flagged = np.zeros(cov.shape, dtype=bool)
+    for m in range(cov.shape[1]):  # the rule written month by month
+        run = np.where(cov[:, m] < res.distress.threshold, run + 1, 0)
+        flagged[:, m] = run >= res.distress.months
+    dist = np.stack([flagged[..., g].sum(axis=-1) for g in groups], axis=-1)
+    return count, at_risk, dist
+
+
+@pytest.mark.parametrize(
+    ("thresholds", "rule", "months"),
+    [
+        ((1.5, 2.5), Distress(1.0, 2), 30),  # small integer counters
+        (tuple(np.linspace(0.2, 9.0, 70)), Distress(1.3, 4), 30),  # > 63 thresholds
+        ((2.0,), Distress(1.7, 130), 140),  # a run longer than 127 months
+        ((1.5,), Distress(1.5, 1), 140),  # distress threshold among the thresholds
+    ],
+)
+def test_aggregates_match_a_direct_count(
+    thresholds: tuple[float, ...], rule: Distress, months: int
+) -> None:
+    # the engine keeps counts in the smallest integer type that fits (bands, run lengths) and
+    # skips firm-months above every threshold; a direct numpy count on the full arrays must
+    # agree exactly, whatever the number of thresholds or the length of a run
+    book, firms = example_book(2, 6, seed=3)
+    rates = policy_path(0.01, np.r_[0.06, np.zeros(months - 1)])
+    res = simulate(
+        book, firms, rates, n_paths=4, seed=5, keep="full", thresholds=thresholds, distress=rule
+    )
+    count, at_risk, dist = _direct_aggregates(res, firms, book)
+    assert count.sum() > 0 and dist.sum() > 0  # the case exercises both outputs
+    np.testing.assert_array_equal(res.below_count, count)
+    np.testing.assert_allclose(res.below_debt, at_risk, rtol=1e-12)
+    np.testing.assert_array_equal(res.distressed_count, dist)
+
+
 def test_distress_flag_after_n_consecutive_months() -> None:
     # coverage 20 / (100 x 25%) = 0.8 < 1 from month 0: flagged from month N-1 on
     b = bullet(maturity=100, coupon=0.25)

@@ -56,7 +56,8 @@ class _Month:
     refi_local: IntArray  # for each refi slot, its firm's position in refi_firms
     refi_principal: FloatArray  # principal refinanced per refi firm
     refi_keep: FloatArray  # (refi firms, slots, 1): 1.0 for slots NOT refinanced, else 0.0
-    s_firms: IntArray  # firms whose spread part changes this month
+    s_firms: IntArray  # firms (not refinancing) whose spread part changes: a first reset
+    spread_firms: IntArray  # refi_firms and s_firms, sorted
     b_firms: IntArray  # firms whose base part changes this month
     b_slots: IntArray  # every slot of b_firms, firm-major
 
@@ -83,14 +84,17 @@ def _schedule(
     principal: FloatArray,
     n_slots: int,
     horizon: int,
-) -> tuple[list[_Month], BoolArray]:
-    """Event lists per month (loop over months, vectorised over slots; padding never fires)."""
+) -> tuple[list[_Month], IntArray]:
+    """Event lists per month (loop over months, vectorised over slots; padding never fires).
+
+    Also returns the month each slot first reprices (``horizon`` if it never does).
+    """
     n_t = len(maturity)
     never = np.iinfo(np.int64).max // 2
     exists = principal > 0
     next_refi = np.where(exists, maturity, never)
     next_reset = np.where(floating & exists, np.where(coupon_nan, 0, first_reset), never)
-    repriced = np.zeros((horizon, n_t), dtype=bool)
+    first_repriced = np.full(n_t, horizon, dtype=np.int64)
     seen = np.zeros(n_t, dtype=bool)
     slot_firm = np.arange(n_t) // n_slots
     n_firms = n_t // n_slots
@@ -105,8 +109,8 @@ def _schedule(
         rf = refi[floating[refi]]
         next_reset[rf] = m + reset_months[rf]
         next_reset[reset] = np.where(m == 0, first_reset[reset], m + reset_months[reset])
+        first_repriced[(refi_mask | reset_mask) & ~seen] = m
         seen |= refi_mask | reset_mask
-        repriced[m] = seen
         refi_firms = _firms_of(refi, slot_firm, n_firms)
         refi_local = np.searchsorted(refi_firms, slot_firm[refi])
         refi_principal = np.asarray(
@@ -115,7 +119,9 @@ def _schedule(
         )
         keep = np.where(refi_mask.reshape(n_firms, n_slots)[refi_firms], 0.0, 1.0)[:, :, None]
         b_firms = _firms_of(np.concatenate([refi, reset]), slot_firm, n_firms)
-        s_firms = _firms_of(np.concatenate([refi, first_fix]), slot_firm, n_firms)
+        s_firms = np.setdiff1d(
+            _firms_of(first_fix, slot_firm, n_firms), refi_firms, assume_unique=True
+        )
         months.append(
             _Month(
                 first_fix=first_fix.astype(np.int64),
@@ -127,15 +133,16 @@ def _schedule(
                 refi_principal=refi_principal,
                 refi_keep=keep,
                 s_firms=s_firms,
+                spread_firms=np.union1d(refi_firms, s_firms),
                 b_firms=b_firms,
                 b_slots=_firm_slots(b_firms, n_slots),
             )
         )
-    return months, repriced
+    return months, first_repriced
 
 
 def _slot_sum(contrib3: FloatArray) -> FloatArray:
-    """Σ over slots of (firms, slots, paths) -> (paths, firms).
+    """Σ over slots of (firms, slots, paths) -> (firms, paths).
 
     Added slot by slot in a fixed order (a loop over the few slots of a firm, vectorised over
     firms and paths), so every path gets bit-identical sums whatever the chunk size.
@@ -143,24 +150,22 @@ def _slot_sum(contrib3: FloatArray) -> FloatArray:
     acc = contrib3[:, 0, :].copy()
     for j in range(1, contrib3.shape[1]):
         acc += contrib3[:, j, :]
-    return np.ascontiguousarray(acc.T)
-
-
-def _last_axis_sum(x3: FloatArray) -> FloatArray:
-    """Σ over the last axis of (rows, firms, slots) -> (rows, firms), slot by slot."""
-    acc = x3[:, :, 0].copy()
-    for j in range(1, x3.shape[2]):
-        acc += x3[:, :, j]
     return acc
 
 
-def _coverage_into(ebit: FloatArray, interest: FloatArray, out: FloatArray) -> None:
-    """:func:`_coverage` written into ``out`` (interest is almost always positive)."""
+def _coverage_into(
+    ebit: FloatArray, interest: FloatArray, out: FloatArray, check: bool = True
+) -> None:
+    """:func:`_coverage` written into ``out`` (interest is almost always positive).
+
+    ``check=False`` skips the search for interest <= 0, for a caller that knows there is none.
+    """
     with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
         np.divide(ebit, interest, out=out)
-    nonpos = interest <= 0
-    if nonpos.any():
-        out[nonpos] = np.inf
+    if check:
+        nonpos = interest <= 0
+        if nonpos.any():
+            out[nonpos] = np.inf
 
 
 def _chunks(n_paths: int, size: int) -> Iterable[tuple[int, int]]:
@@ -434,7 +439,7 @@ def _simulate(
     coupon = dense(np.where(np.isnan(b.coupon), 0.0, b.coupon), 0.0)
     coupon_nan = dense(np.isnan(b.coupon), False, bool)
     spread0 = dense(np.where(b.floating, b.spread, 0.0), 0.0)
-    months, repriced = _schedule(
+    months, first_repriced = _schedule(
         floating,
         coupon_nan,
         dense(b.maturity, 0, np.int64),
@@ -461,25 +466,41 @@ def _simulate(
 
     slot_cohort = np.repeat(firm_cohort, n_s)
     repriced_debt = np.zeros((h, n_c + 1))
-    for c in range(n_c):  # a handful of cohorts
-        sel = slot_cohort == c
-        repriced_debt[:, c] = repriced[:, sel] @ principal[sel]
+    newly = np.bincount(
+        first_repriced * n_c + slot_cohort, weights=principal, minlength=(h + 1) * n_c
+    ).reshape(h + 1, n_c)
+    repriced_debt[:, :n_c] = np.cumsum(newly[:h], axis=0)  # principal repriced by month m
     repriced_debt[:, n_c] = repriced_debt[:, :n_c].sum(axis=1)
-    del repriced
+
+    cohort_ends = [*cohort_starts[1:].tolist(), n_f]
+    cohort_bounds = list(zip(cohort_starts.tolist(), cohort_ends, strict=True))
 
     def cohort_sum(x: FloatArray) -> FloatArray:
-        """(paths, firms) -> (paths, cohorts + 1), row by row (chunking-invariant)."""
-        out = np.empty((x.shape[0], n_c + 1))
-        out[:, :n_c] = np.add.reduceat(x, cohort_starts, axis=1)
+        """(firms, paths) -> (paths, cohorts + 1); each path adds its firms one by one in order.
+
+        A sum over the leading axis of a (firms, paths) block adds row after row, vectorised
+        over paths; with a single path the axis would be summed pairwise instead, so one path
+        is summed as two identical columns (the same order whatever the chunk size).
+        """
+        xx = np.repeat(x, 2, axis=1) if x.shape[1] == 1 else x
+        out = np.empty((x.shape[1], n_c + 1))
+        for c, (lo, hi) in enumerate(cohort_bounds):  # a handful of cohorts
+            out[:, c] = xx[lo:hi].sum(axis=0)[: x.shape[1]]
         out[:, n_c] = out[:, :n_c].sum(axis=1)
         return out
 
-    debt_c = cohort_sum(firm_debt[None, :])[0]
-    count_c = cohort_sum(np.ones((1, n_f)))[0]
+    debt_c = cohort_sum(firm_debt[:, None])[0]
+    count_c = cohort_sum(np.ones((n_f, 1)))[0]
 
     # ---- outputs
     k_thr = len(thr)
     thr_arr = np.asarray(thr)
+    # small integer types for the per-firm-month counters (they bound the memory traffic)
+    n_keys = 2 * k_thr + 1
+    band_dtype = np.int8 if n_keys <= 127 else np.int16 if n_keys <= 32767 else np.int32
+    count_dtype = np.int8 if h < 127 else np.int16 if h < 32767 else np.int32
+    flag_months = min(rule.months, h + 1)  # a run never exceeds h months
+    weak_band = k_thr - thr.index(rule.threshold) if rule.threshold in thr else None
     interest_sum = np.empty((p, h, n_c + 1))
     ebit_sum = np.empty((p, h, n_c + 1))
     below_count = np.empty((k_thr, p, h, n_c + 1))
@@ -515,56 +536,63 @@ def _simulate(
     spread_money = spread0 * principal  # P x spread of a floating slot after its first reset
     for p0, p1 in chunk_iter:
         npc = p1 - p0
+        # Per-month arrays are firm-major, (firms, paths): a firm's paths are contiguous, so
+        # the firms with an event (refinancing, resets) are rows, gathered and written cheaply.
         # EBIT shocks: each path draws from its own stream, month by month (common shock
         # first, then one per firm), so a longer horizon only appends draws (months already
         # simulated do not change: no look-ahead) and chunking cannot change any path.
-        z = np.empty((npc, n_f + 1))
+        z_common = np.empty((npc, 1))
+        shock = np.empty((npc, n_f))  # a path's draws are a row: one RNG call fills it
         path_gens = gens[p0:p1]
         base = r_arr[p0:p1, :h] if r_arr.ndim == 2 else np.broadcast_to(r_arr[:h], (npc, h))
         base_out[p0:p1] = base
-        # base rates by fixing month; column h (0.0) is "no base part" (a fixed coupon).
-        # With one shared rate path the base part is the same on every path: one row.
+        # base rates by fixing month; row h (0.0) is "no base part" (a fixed coupon).
+        # With one shared rate path the base part is the same on every path: one column.
         n_b = npc if r_arr.ndim == 2 else 1
-        base_ext = np.zeros((n_b, h + 1))
-        base_ext[:, :h] = base[:n_b]
+        base_ext = np.zeros((h + 1, n_b))
+        base_ext[:h] = base[:n_b].T
         fix = np.full(n_t, h, dtype=np.int64)
 
         # interest of a firm = spread part (Σ P x coupon or spread) + base part (Σ P x r_fix)
         spread_part = np.repeat((coupon * principal)[:, None], npc, axis=1)  # (slots, paths)
         sp3 = spread_part.reshape(n_f, n_s, npc)
         s_sum = _slot_sum(sp3)
-        b_sum = np.zeros((n_b, n_f))
-        interest = np.empty((npc, n_f))
-        log_e = np.repeat(log_ebit0[None, :], npc, axis=0)
-        ebit_m = np.empty((npc, n_f))
-        shock = np.empty((npc, n_f))
-        cov = np.empty((npc, n_f))
-        counter = np.zeros((npc, n_f), dtype=np.int32)
-        key0 = ((np.arange(npc)[:, None] * n_c + firm_cohort[None, :]) * (k_thr + 1)).astype(
-            np.int64
+        b_sum = np.zeros((n_f, n_b))
+        interest = np.empty((n_f, npc))
+        nonpos_firm = np.zeros(n_f, dtype=bool)  # firms with interest <= 0 on some path
+        log_e = np.repeat(log_ebit0[:, None], npc, axis=1)
+        ebit_m = np.empty((n_f, npc))
+        cov = np.empty((n_f, npc))
+        counter = np.zeros((n_f, npc), dtype=count_dtype)  # consecutive weak months (<= h)
+        # bin of a firm-month: ((path, cohort, band), flagged); band 0 and not flagged
+        # (coverage above every threshold) adds to no output, so only the rest is counted.
+        # Within a bin, firms are added in firm order whatever the chunk: identical sums.
+        key0 = ((np.arange(npc)[None, :] * n_c + firm_cohort[:, None]) * (2 * (k_thr + 1))).reshape(
+            -1
         )
-        debt_rep = np.tile(firm_debt, npc)
-        nb = np.empty((npc, n_f), dtype=np.int8)  # number of thresholds above coverage
-        below = np.empty((npc, n_f), dtype=bool)
-        key = np.empty((npc, n_f), dtype=np.int64)
+        debt_rep = np.repeat(firm_debt, npc)
+        nb = np.empty((n_f, npc), dtype=band_dtype)  # 2 x (thresholds above coverage) + flag
+        nb_flat = nb.reshape(-1)
+        below = np.empty((n_f, npc), dtype=bool)
         for m, ev in enumerate(months):
-            bm = base[:, m : m + 1]
+            bm = base[:, m]  # (paths,)
             if m > 0:  # log EBIT: drift + loadings on the common and idiosyncratic shocks
-                for i, gen in enumerate(path_gens):  # one RNG call per path stream
-                    gen.standard_normal(out=z[i])
+                for i, gen in enumerate(path_gens):  # a path's stream: common, then firms
+                    gen.standard_normal(out=z_common[i])
+                    gen.standard_normal(out=shock[i])
                 if rho < 1.0:
-                    np.multiply(z[:, :1], ratio, out=shock[:, :1])
-                    np.add(z[:, 1:], shock[:, :1], out=shock)
+                    z_common *= ratio
+                    shock += z_common
                     shock *= a_f
                 else:
-                    np.multiply(z[:, :1], b_f, out=shock)
+                    np.multiply(z_common, b_f, out=shock)
                 shock += drift
-                log_e += shock
+                log_e += shock.T
             np.exp(log_e, out=ebit_m)
             if any_nonpos:
-                ebit_m *= sign0
+                ebit_m *= sign0[:, None]
             if has_beta:
-                ebit_m *= np.exp(-beta * (bm - base[:, :1]))
+                ebit_m *= np.exp(-beta[:, None] * (bm - base[:, 0]))
             if ev.first_fix.size:
                 spread_part[ev.first_fix] = spread_money[ev.first_fix, None]
             if ev.reset.size:
@@ -572,35 +600,52 @@ def _simulate(
             if ev.refi.size:
                 slots = ev.refi_slots
                 n_r = len(ev.refi_firms)
-                cur = spread_part[slots] + principal[slots, None] * base_ext[:, fix[slots]].T
-                c3 = cur.reshape(n_r, n_s, npc)
-                old_total = _slot_sum(c3)
-                other = _slot_sum(c3 * ev.refi_keep)
-                e_r = ebit_m[:, ev.refi_firms]
+                # interest of the refinancing firms before the refinancing, split as
+                # spread part (paths) + base part (one column with a shared rate path)
+                sp_r = spread_part[slots].reshape(n_r, n_s, npc)
+                bp_r = (principal[slots, None] * base_ext[fix[slots]]).reshape(n_r, n_s, n_b)
+                old_total = _slot_sum(sp_r) + _slot_sum(bp_r)
+                other_s = _slot_sum(sp_r * ev.refi_keep)  # spread part of tranches kept
+                other = other_s + _slot_sum(bp_r * ev.refi_keep)
+                e_r = ebit_m[ev.refi_firms]
                 s = np.empty_like(e_r)
+                p_r = ev.refi_principal[:, None]
                 for j, tab in enumerate(tables):  # one per distinct table (a handful)
-                    cols = np.flatnonzero(firm_tab[ev.refi_firms] == j)
-                    if cols.size == 0:
+                    rows = np.flatnonzero(firm_tab[ev.refi_firms] == j)
+                    if rows.size == 0:
                         continue
-                    if cols.size == e_r.shape[1]:
-                        e_j, o_j, t_j = e_r, other, old_total
+                    if rows.size == n_r:
+                        e_j, o_j, t_j, p_j = e_r, other, old_total, p_r
                     else:
-                        e_j, o_j, t_j = e_r[:, cols], other[:, cols], old_total[:, cols]
-                    s_j, ok = tab._fixed_point(
-                        e_j, o_j, ev.refi_principal[cols], bm, _coverage(e_j, t_j), n_iter
-                    )
-                    s[:, cols] = s_j
+                        e_j, o_j, t_j, p_j = e_r[rows], other[rows], old_total[rows], p_r[rows]
+                    s_j, ok = tab._fixed_point(e_j, o_j, p_j, bm, _coverage(e_j, t_j), n_iter)
+                    s[rows] = s_j
                     unconverged += int(ok.size - np.count_nonzero(ok))
-                spread_part[ev.refi] = s[:, ev.refi_local].T * principal[ev.refi, None]
+                spread_part[ev.refi] = s[ev.refi_local] * principal[ev.refi, None]
+                s_sum[ev.refi_firms] = other_s + s * p_r
                 fix[ev.refi] = m
-            if ev.s_firms.size:
-                s_sum[:, ev.s_firms] = _slot_sum(sp3[ev.s_firms])
+            if 3 * ev.s_firms.size > n_f:  # a month of many first resets: re-add every firm
+                s_sum = _slot_sum(sp3)
+            elif ev.s_firms.size:
+                s_sum[ev.s_firms] = _slot_sum(sp3[ev.s_firms])
+            b_moved = ev.b_firms
             if ev.b_firms.size:
                 bs = ev.b_slots
-                vals = base_ext[:, fix[bs]] * principal[bs]
-                b_sum[:, ev.b_firms] = _last_axis_sum(vals.reshape(n_b, -1, n_s))
-            np.add(s_sum, b_sum, out=interest)
-            _coverage_into(ebit_m, interest, cov)
+                vals = principal[bs, None] * base_ext[fix[bs]]
+                new_b = _slot_sum(vals.reshape(-1, n_s, n_b))
+                if n_b == 1:  # a shared rate path: re-fixing at an unchanged rate moves nothing
+                    b_moved = ev.b_firms[new_b[:, 0] != b_sum[ev.b_firms, 0]]
+                b_sum[ev.b_firms] = new_b
+            # interest = spread part + base part, recomputed only for the firms whose parts
+            # moved (the same additions as a full recomputation, so the same bits)
+            moved = np.union1d(ev.spread_firms, b_moved) if m else None
+            if moved is None or 3 * moved.size > n_f:
+                np.add(s_sum, b_sum, out=interest)
+                nonpos_firm = np.any(interest <= 0, axis=1)
+            elif moved.size:
+                interest[moved] = s_sum[moved] + b_sum[moved]
+                nonpos_firm[moved] = np.any(interest[moved] <= 0, axis=1)
+            _coverage_into(ebit_m, interest, cov, check=bool(nonpos_firm.any()))
             interest_sum[p0:p1, m] = cohort_sum(interest)
             ebit_sum[p0:p1, m] = cohort_sum(ebit_m)
             # band = number of thresholds above coverage; with the distress flag, one key
@@ -608,15 +653,21 @@ def _simulate(
             for t in thr_arr:  # a handful of thresholds
                 np.less(cov, t, out=below)
                 nb += below
-            np.less(cov, rule.threshold, out=below)
+            if weak_band is None:
+                np.less(cov, rule.threshold, out=below)
+            else:  # the distress threshold is one of the thresholds: cov < t_j <=> band >= K - j
+                np.greater_equal(nb, weak_band, out=below)
             counter += 1
             counter *= below
-            np.add(key0, nb, out=key)
-            key *= 2
-            key += counter >= rule.months
-            flat_key = key.reshape(-1)
+            nb *= 2
+            np.greater_equal(counter, flag_months, out=below)
+            nb += below
+            np.not_equal(nb, 0, out=below)
+            hit = np.flatnonzero(below)  # (nonzero of a bool array is ~10x that of int8)
+            flat_key = key0[hit]
+            flat_key += nb_flat[hit]
             cnt = np.bincount(flat_key, minlength=npc * n_bins).reshape(npc, n_c, k_thr + 1, 2)
-            dbt = np.bincount(flat_key, weights=debt_rep, minlength=npc * n_bins).reshape(
+            dbt = np.bincount(flat_key, weights=debt_rep[hit], minlength=npc * n_bins).reshape(
                 npc, n_c, k_thr + 1, 2
             )
             for arr_c, out_below, out_dist in (
@@ -633,8 +684,8 @@ def _simulate(
                 out_dist[p0:p1, m, :n_c] = flagged
                 out_dist[p0:p1, m, n_c] = flagged.sum(axis=1)
             if full:
-                interest_full[p0:p1, m] = interest[:, internal_of_frame]
-                ebit_full[p0:p1, m] = ebit_m[:, internal_of_frame]
+                interest_full[p0:p1, m] = interest[internal_of_frame].T
+                ebit_full[p0:p1, m] = ebit_m[internal_of_frame].T
 
     sources = "; ".join(f"{t.source} (as of {t.as_of})" for t in tables)
     frame_cohort = f.cohort_codes
