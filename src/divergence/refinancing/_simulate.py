@@ -98,6 +98,8 @@ def _schedule(
     seen = np.zeros(n_t, dtype=bool)
     slot_firm = np.arange(n_t) // n_slots
     n_firms = n_t // n_slots
+    all_firms = np.arange(n_firms, dtype=np.int64)
+    all_slots = np.arange(n_t, dtype=np.int64)
     months: list[_Month] = []
     for m in range(horizon):
         refi_mask = next_refi == m
@@ -111,7 +113,11 @@ def _schedule(
         next_reset[reset] = np.where(m == 0, first_reset[reset], m + reset_months[reset])
         first_repriced[(refi_mask | reset_mask) & ~seen] = m
         seen |= refi_mask | reset_mask
-        refi_firms = _firms_of(refi, slot_firm, n_firms)
+        refi_by_firm = np.zeros(n_firms, dtype=bool)
+        refi_by_firm[slot_firm[refi]] = True
+        fix_by_firm = np.zeros(n_firms, dtype=bool)
+        fix_by_firm[slot_firm[first_fix]] = True
+        refi_firms = np.flatnonzero(refi_by_firm)
         refi_local = np.searchsorted(refi_firms, slot_firm[refi])
         refi_principal = np.asarray(
             np.bincount(refi_local, weights=principal[refi], minlength=len(refi_firms)),
@@ -119,9 +125,10 @@ def _schedule(
         )
         keep = np.where(refi_mask.reshape(n_firms, n_slots)[refi_firms], 0.0, 1.0)[:, :, None]
         b_firms = _firms_of(np.concatenate([refi, reset]), slot_firm, n_firms)
-        s_firms = np.setdiff1d(
-            _firms_of(first_fix, slot_firm, n_firms), refi_firms, assume_unique=True
-        )
+        if 3 * b_firms.size > n_firms:  # most firms: recompute them all (same values, no gather)
+            b_firms, b_slots = all_firms, all_slots
+        else:
+            b_slots = _firm_slots(b_firms, n_slots)
         months.append(
             _Month(
                 first_fix=first_fix.astype(np.int64),
@@ -132,10 +139,10 @@ def _schedule(
                 refi_local=refi_local.astype(np.int64).reshape(-1),
                 refi_principal=refi_principal,
                 refi_keep=keep,
-                s_firms=s_firms,
-                spread_firms=np.union1d(refi_firms, s_firms),
+                s_firms=np.flatnonzero(fix_by_firm & ~refi_by_firm),
+                spread_firms=np.flatnonzero(fix_by_firm | refi_by_firm),
                 b_firms=b_firms,
-                b_slots=_firm_slots(b_firms, n_slots),
+                b_slots=b_slots,
             )
         )
     return months, first_repriced
