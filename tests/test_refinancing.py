@@ -1058,3 +1058,151 @@ def test_small_principal_and_firms_without_debt() -> None:
     assert res.n_paths == 1
     with pytest.raises(InputError, match=r"^n_paths must be >= 1"):
         simulate(book, firms, np.full(6, 0.02), n_paths=0)
+
+
+# ---------------------------------------------------------------- engine corners (mutation testing)
+def _floating(
+    firm: str = "a",
+    principal: float = 50.0,
+    coupon: float = np.nan,
+    reset: int = 4,
+    first: float = np.nan,
+    spread: float = 0.03,
+) -> dict[str, Any]:
+    return {
+        "firm": firm,
+        "principal": principal,
+        "kind": "floating",
+        "coupon": coupon,
+        "spread": spread,
+        "maturity": 100,
+        "reset_months": reset,
+        "first_reset": first,
+        "tenor": 12,
+    }
+
+
+def _fixed(firm: str, principal: float, coupon: float, maturity: int = 100) -> dict[str, Any]:
+    return {
+        "firm": firm,
+        "principal": principal,
+        "kind": "fixed",
+        "coupon": coupon,
+        "spread": np.nan,
+        "maturity": maturity,
+        "reset_months": np.nan,
+        "first_reset": np.nan,
+        "tenor": 60,
+    }
+
+
+def test_floating_fixed_at_month_zero_then_at_its_first_reset() -> None:
+    # no current fixing: fixed from the rate path at month 0, then at first_reset = 2 and
+    # every reset_months = 4 after it (months 0, 2, 6, 10), written out by hand
+    base = 0.02 + 0.001 * np.arange(12)
+    book = pd.DataFrame([_floating(first=2)])
+    res = simulate(book, one_firm(), base, keep="full", seed=0)
+    assert res.interest is not None
+    fixes = np.r_[[base[0]] * 2, [base[2]] * 4, [base[6]] * 4, [base[10]] * 2]
+    np.testing.assert_allclose(res.interest[0, :, 0], (fixes + 0.03) * 50.0, rtol=1e-14)
+
+
+def test_a_tranche_under_one_unit_of_principal_refinances() -> None:
+    # principal 0.4 (any money unit): 5% until month 6, then base 3% + the flat 2% spread
+    book = bullet(maturity=6).assign(principal=0.4)
+    res = simulate(book, one_firm(), np.full(12, 0.03), keep="full", spread_table=FLAT2, seed=0)
+    assert res.interest is not None
+    expected = np.r_[[0.05] * 6, [0.05] * 6] * 0.4  # 0.03 + 0.02 = 0.05 after month 6 too
+    np.testing.assert_allclose(res.interest[0, :, 0], expected, rtol=1e-14)
+    res2 = simulate(book, one_firm(), np.full(12, 0.06), keep="full", spread_table=FLAT2, seed=0)
+    assert res2.interest is not None
+    np.testing.assert_allclose(res2.interest[0, 6:, 0], 0.4 * 0.08, rtol=1e-14)
+
+
+def test_repriced_debt_month_by_month_on_a_hand_book() -> None:
+    # 40 floating without a fixing reprices at month 0, 60 floating with one at its first
+    # reset (month 3), the fixed 100 at its maturity (month 5); counted once, never removed
+    book = pd.DataFrame(
+        [
+            _floating(principal=40.0),
+            _floating(principal=60.0, coupon=0.04, reset=3),
+            _fixed("a", 100.0, 0.05, maturity=5),
+        ]
+    )
+    res = simulate(book, one_firm(ebit=50.0), np.full(9, 0.02), spread_table=FLAT2, seed=0)
+    expected = np.r_[[40.0] * 3, [100.0] * 2, [200.0] * 4]
+    np.testing.assert_array_equal(res.repriced_debt[:, 0], expected)
+    np.testing.assert_array_equal(res.repriced_debt[:, -1], expected)
+
+
+@pytest.mark.parametrize("two_d", [False, True])
+def test_a_minority_of_firms_refixing_in_a_month(two_d: bool) -> None:
+    # one floating firm among four: in its reset months a minority of firms re-fix, the path
+    # the engine takes without recomputing every firm; interest by hand, per rate path
+    base = 0.01 + 0.001 * np.arange(12)
+    rates = np.vstack([base, 2 * base]) if two_d else base
+    rows = [_floating("a", 80.0, coupon=0.04, reset=3, spread=0.01)]
+    rows += [_fixed(f, 50.0, 0.03 + 0.01 * k) for k, f in enumerate("bcd")]
+    firms = pd.DataFrame(
+        {
+            "firm": list("abcd"),
+            "ebit": [10.0, 10.0, 10.0, 10.0],
+            "growth": 0.0,
+            "volatility": 0.0,
+            "cohort": ["x", "x", "y", "y"],
+        }
+    )
+    res = simulate(pd.DataFrame(rows), firms, rates, n_paths=2, keep="full", seed=0)
+    assert res.interest is not None
+    for path, r in enumerate(np.atleast_2d(rates) if two_d else [base, base]):
+        fix = np.r_[[0.04] * 3, [r[3] + 0.01] * 3, [r[6] + 0.01] * 3, [r[9] + 0.01] * 3]
+        np.testing.assert_allclose(res.interest[path, :, 0], 80.0 * fix, rtol=1e-14)
+        for k in range(3):
+            np.testing.assert_allclose(res.interest[path, :, 1 + k], 50.0 * (0.03 + 0.01 * k))
+
+
+def test_coverage_of_zero_and_small_interest_in_the_counts() -> None:
+    # zero interest is "no debt burden" (+inf coverage) even with negative EBIT, so it is
+    # never below a threshold; interest 0.5 with EBIT 0.2 is coverage 0.4, below every one
+    zero = simulate(bullet(maturity=100, coupon=0.0), one_firm(ebit=-20.0), np.full(3, 0.02))
+    assert zero.below_count.sum() == 0 and zero.distressed_count.sum() == 0
+    small = simulate(bullet(maturity=100, coupon=0.005), one_firm(ebit=0.2), np.full(3, 0.02))
+    np.testing.assert_array_equal(small.below_count[:, 0, :, 0], 1.0)
+
+
+def test_overflowing_coverage_counts_as_infinite_without_a_warning() -> None:
+    # EBIT 1e100 over a subnormal interest (1e-100 x 1e-220) overflows to +inf: above every
+    # threshold (pytest turns any RuntimeWarning into an error)
+    book = bullet(maturity=100, coupon=1e-220).assign(principal=1e-100)
+    res = simulate(book, one_firm(ebit=1e100), np.full(3, 0.02), keep="full")
+    assert res.coverage is not None
+    assert np.isposinf(res.coverage).all()
+    assert res.below_count.sum() == 0
+
+
+def test_n_paths_is_checked_against_two_dimensional_rates() -> None:
+    rates = np.full((3, 6), 0.02)
+    with pytest.raises(InputError, match="n_paths"):
+        simulate(bullet(), one_firm(), rates, n_paths=0)
+    with pytest.raises(InputError, match=r"n_paths=2 does not match the 3 rate paths"):
+        simulate(bullet(), one_firm(), rates, n_paths=2)
+
+
+def test_no_progress_bar_by_default_and_one_when_asked(capsys: pytest.CaptureFixture[str]) -> None:
+    simulate(bullet(), one_firm(), np.full(6, 0.02), seed=0)
+    assert capsys.readouterr().err == ""
+    pytest.importorskip("tqdm")
+    simulate(bullet(), one_firm(), np.full(6, 0.02), seed=0, progress=True)
+    assert "refinancing" in capsys.readouterr().err
+
+
+def test_all_nan_coupon_or_spread_columns_are_valid() -> None:
+    # an all-floating book without current fixings (coupon all NaN) and an all-fixed book
+    # whose spread column is all NaN are complete books; a fixed tranche without a coupon
+    # is still refused
+    floating = pd.DataFrame([_floating(), _floating(principal=10.0)])
+    assert np.isnan(DebtBook.from_frame(floating).coupon).all()
+    fixed = bullet().assign(spread=np.nan)
+    assert np.isnan(DebtBook.from_frame(fixed).spread).all()
+    with pytest.raises(InputError, match=r"frame\['coupon'\] is required for fixed"):
+        DebtBook.from_frame(bullet().assign(coupon=np.nan))

@@ -216,8 +216,12 @@ def _book_from_frame(frame: object, name: str) -> DebtBook:
     principal = _column(df, "principal", name, allow_nan=False, positive=True)
     n = len(df)
     nan = np.full(n, np.nan)
-    coupon = _column(df, "coupon", name) if "coupon" in df.columns else nan.copy()
-    spread = _column(df, "spread", name) if "spread" in df.columns else nan.copy()
+    # all-NaN columns are valid: an all-floating book without current fixings has no coupon,
+    # an all-fixed book no spread (the checks below name the tranches that need one)
+    has_coupon = "coupon" in df.columns
+    coupon = _column(df, "coupon", name, allow_all_nan=True) if has_coupon else nan.copy()
+    has_spread = "spread" in df.columns
+    spread = _column(df, "spread", name, allow_all_nan=True) if has_spread else nan.copy()
     need_coupon = ~floating & np.isnan(coupon)
     if need_coupon.any():
         raise InputError(

@@ -160,9 +160,7 @@ def _slot_sum(contrib3: FloatArray) -> FloatArray:
     return acc
 
 
-def _coverage_into(
-    ebit: FloatArray, interest: FloatArray, out: FloatArray, check: bool = True
-) -> None:
+def _coverage_into(ebit: FloatArray, interest: FloatArray, out: FloatArray, *, check: bool) -> None:
     """:func:`_coverage` written into ``out`` (interest is almost always positive).
 
     ``check=False`` skips the search for interest <= 0, for a caller that knows there is none.
