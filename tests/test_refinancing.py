@@ -581,17 +581,21 @@ def test_bad_firms(firms: pd.DataFrame, match: str) -> None:
 @pytest.mark.parametrize(
     ("kwargs", "match"),
     [
-        ({"rates": np.full(12, np.nan)}, "rates"),
-        ({"rates": np.zeros((2, 2, 2))}, "rates"),
-        ({"horizon": 13}, "horizon"),
-        ({"rates": np.zeros((3, 12)), "n_paths": 4}, "n_paths"),
-        ({"keep": "all"}, "keep"),
-        ({"ebit_correlation": 1.5}, "ebit_correlation"),
-        ({"max_spread_iter": 0}, "max_spread_iter"),
-        ({"chunk_size": 0}, "chunk_size"),
-        ({"thresholds": [np.nan]}, "thresholds"),
-        ({"seed": -1}, "seed"),
-        ({"spread_table": {"other": FLAT2}}, "spread_table"),
+        # each message must name the argument as a whole word (r"\bname\b")
+        ({"rates": np.full(12, np.nan)}, r"\brates\b"),
+        ({"rates": np.zeros((2, 2, 2))}, r"\brates\b"),
+        ({"horizon": 13}, r"\bhorizon\b"),
+        ({"horizon": 0}, r"\bhorizon\b"),
+        ({"rates": np.zeros((3, 12)), "n_paths": 4}, r"\bn_paths\b"),
+        ({"keep": "all"}, r"\bkeep\b"),
+        ({"ebit_correlation": 1.5}, r"\bebit_correlation\b"),
+        ({"ebit_correlation": -0.1}, r"\bebit_correlation\b"),
+        ({"max_spread_iter": 0}, r"\bmax_spread_iter\b"),
+        ({"chunk_size": 0}, r"\bchunk_size\b"),
+        ({"thresholds": [np.nan]}, r"\bthresholds\b"),
+        ({"thresholds": [[1.0, 2.0]]}, r"\bthresholds\b"),
+        ({"seed": -1}, r"\bseed\b"),
+        ({"spread_table": {"other": FLAT2}}, r"\bspread_table\b"),
         ({"keep": "full", "n_paths": 10_000_000}, "keep='full'"),
     ],
 )
@@ -1206,3 +1210,103 @@ def test_all_nan_coupon_or_spread_columns_are_valid() -> None:
     assert np.isnan(DebtBook.from_frame(fixed).spread).all()
     with pytest.raises(InputError, match=r"frame\['coupon'\] is required for fixed"):
         DebtBook.from_frame(bullet().assign(coupon=np.nan))
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "exc", "match"),
+    [
+        ({"progress": "yes"}, TypeError, r"\bprogress\b"),
+        ({"horizon": 2.5}, TypeError, r"\bhorizon\b"),
+        ({"distress": 3}, TypeError, r"distress must be a Distress, got int"),
+    ],
+)
+def test_simulate_argument_types(kwargs: dict[str, Any], exc: type[Exception], match: str) -> None:
+    with pytest.raises(exc, match=match):
+        simulate(bullet(), one_firm(), np.full(6, 0.02), seed=0, **kwargs)
+
+
+def test_smallest_valid_horizon_and_spread_iterations() -> None:
+    # horizon=1 and max_spread_iter=1 are valid (minimum 1); 1.0 is always a kept threshold
+    res = simulate(bullet(), one_firm(), np.full(6, 0.02), horizon=1, max_spread_iter=1)
+    assert res.horizon == 1
+    assert simulate(bullet(), one_firm(), np.full(3, 0.02), thresholds=(1.5,)).thresholds == (
+        1.0,
+        1.5,
+    )
+
+
+def test_private_first_path_is_validated() -> None:
+    from divergence.refinancing._simulate import _simulate
+
+    with pytest.raises(InputError, match=r"\bfirst_path\b"):
+        _simulate(bullet(), one_firm(), np.full(3, 0.02), first_path=-1)
+
+
+def test_keep_full_limit_message_counts_values() -> None:
+    # 50,001 paths x 1,000 months x 1 firm = 50,001,000 values > 50,000,000
+    with pytest.raises(InputError, match=r"store 50,001,000 values per array"):
+        simulate(bullet(), one_firm(), np.full(1000, 0.02), n_paths=50_001, keep="full")
+
+
+def test_missing_firm_message_names_the_first_one() -> None:
+    book = pd.concat([bullet(), bullet().assign(firm="zz")], ignore_index=True)
+    with pytest.raises(InputError, match=r"book has 1 tranche\(s\) whose firm .*first 'zz'"):
+        simulate(book, one_firm(), np.full(3, 0.02))
+
+
+def test_tranche_order_and_uneven_books_do_not_matter() -> None:
+    # firm a has two tranches, b one (padding slots); rows interleaved (a, b, a) or sorted
+    # give the same interest, by hand: a = 100 x 5% + 40 x (2% + 3%), b = 70 x 6%
+    rows = [
+        _fixed("a", 100.0, 0.05),
+        _fixed("b", 70.0, 0.06),
+        _floating("a", 40.0, coupon=0.05, reset=3, spread=0.03),
+    ]
+    firms = pd.DataFrame(
+        {
+            "firm": ["a", "b"],
+            "ebit": [20.0, 9.0],
+            "growth": 0.0,
+            "volatility": 0.0,
+            "cohort": ["x", "y"],
+        }
+    )
+    rates = np.full(6, 0.02)
+    runs = [
+        simulate(pd.DataFrame(order), firms, rates, keep="full", seed=0)
+        for order in (rows, [rows[0], rows[2], rows[1]])
+    ]
+    for res in runs:
+        assert res.interest is not None
+        np.testing.assert_allclose(res.interest[0, :, 0], 100 * 0.05 + 40 * 0.05, rtol=1e-14)
+        np.testing.assert_allclose(res.interest[0, :, 1], 70 * 0.06, rtol=1e-14)
+        # repriced debt by cohort: a's floating 40 from its first reset (month 3)
+        np.testing.assert_array_equal(res.repriced_debt[:, 0], [0, 0, 0, 40, 40, 40])
+        np.testing.assert_array_equal(res.repriced_debt[:, 1], 0.0)
+
+
+def test_ebit_mean_grows_at_the_growth_rate() -> None:
+    # log EBIT drifts by (g - sigma^2 / 2) / 12 a month, so E[EBIT_t] = EBIT_0 exp(g t / 12)
+    # (lognormal mean, closed form); 4,000 paths: standard error of the mean about 0.5%
+    firms = one_firm(ebit=10.0).assign(growth=0.05, volatility=0.3)
+    res = simulate(bullet(maturity=100), firms, np.full(13, 0.02), n_paths=4000, seed=3)
+    ebit12 = res.path_values("ebit")[:, 12, 0]
+    assert ebit12.mean() == pytest.approx(10.0 * np.exp(0.05), rel=0.02)
+    median = 10.0 * np.exp(0.05 - 0.5 * 0.09)
+    assert np.median(ebit12) == pytest.approx(median, rel=0.02)
+
+
+def test_unit_rate_beta_zero_and_negative_ebit() -> None:
+    # beta exactly 1: EBIT_t = EBIT_0 exp(-(r_t - r_0)); EBIT 0 stays 0; a negative EBIT keeps
+    # its sign (coverage below zero)
+    rates = policy_path(0.02, [0.0] * 3 + [0.01] + [0.0] * 2)
+    res = simulate(bullet(maturity=100), one_firm().assign(rate_beta=1.0), rates, keep="full")
+    assert res.ebit is not None
+    np.testing.assert_allclose(res.ebit[0, 3:, 0], 20.0 * np.exp(-0.01), rtol=1e-12)
+    zero = simulate(bullet(maturity=100), one_firm(ebit=0.0), np.full(3, 0.02), keep="full")
+    assert zero.ebit is not None
+    np.testing.assert_array_equal(zero.ebit, 0.0)
+    neg = simulate(bullet(maturity=100), one_firm(ebit=-5.0), np.full(3, 0.02), keep="full")
+    assert neg.ebit is not None and neg.coverage is not None
+    np.testing.assert_allclose(neg.ebit, -5.0)
+    np.testing.assert_allclose(neg.coverage, -1.0)  # -5 / (100 x 5%)
