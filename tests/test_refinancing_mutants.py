@@ -17,6 +17,13 @@ import pytest
 
 from divergence.errors import InputError
 from divergence.refinancing import DebtBook, SpreadTable
+from divergence.refinancing._book import (
+    MAX_GROWTH,
+    MAX_RATE_BETA,
+    MAX_VOLATILITY,
+    as_book,
+    as_firms,
+)
 from divergence.refinancing._spreads import tables_for_cohorts
 
 # Damodaran, "Ratings, Interest Coverage Ratios and Default Spread" (NYU Stern data page,
@@ -363,3 +370,376 @@ def test_huge_scalar_coverage_maps_like_an_array_element() -> None:
     # other inputs stay bounded like every array input of the library
     with pytest.raises(InputError, match=r"^ebit must be at most 1e\+100 in magnitude"):
         t.refinancing_spread(1e200, 0.0, 1.0, 0.0)
+
+
+# two bands: coverage >= 2 -> 1%, below -> 5% (two fixed points for some firms)
+STEP = SpreadTable((2.0,), (0.05, 0.01), ("junk", "ig"), source="test", as_of="test")
+
+
+def test_default_start_is_coverage_at_the_base_rate_alone() -> None:
+    # E = 10, other interest 4, P = 100 at base -2%: the default start is
+    # 10 / (4 + 100 x (-2%)) = 5 -> 1%; then 10 / (4 + 100 x (-1%)) = 3.3 -> 1% (fixed point).
+    # Starting from 10 / (4 + 2) = 1.67 instead -> 5%; 10 / (4 + 3) = 1.43 -> 5% (the other
+    # fixed point): the starting coverage is observable (hand computation)
+    s, ok = STEP.refinancing_spread(10.0, 4.0, 100.0, -0.02)
+    assert float(s) == 0.01 and bool(ok)
+    s, ok = STEP.refinancing_spread(10.0, 4.0, 100.0, -0.02, initial_coverage=5.0)
+    assert float(s) == 0.01 and bool(ok)
+    s, ok = STEP.refinancing_spread(10.0, 4.0, 100.0, -0.02, initial_coverage=10.0 / 6.0)
+    assert float(s) == 0.05 and bool(ok)
+
+
+@pytest.mark.parametrize(
+    ("ebit", "expected"),
+    [
+        (10.0, 0.01),  # 10 / 0: +inf -> top band
+        (0.0, 0.01),  # 0 / 0: no interest, so coverage +inf (not NaN) -> top band
+        (-5.0, 0.01),  # -5 / 0: still no interest burden -> +inf, not -inf -> top band
+    ],
+)
+def test_zero_interest_is_infinite_coverage_without_warnings(ebit: float, expected: float) -> None:
+    # no other interest and nothing refinanced: total interest is exactly 0, which the method
+    # defines as coverage +inf (Notes); pytest turns a divide/invalid RuntimeWarning into an error
+    for table in (STEP, SpreadTable.damodaran()):
+        s, ok = table.refinancing_spread(ebit, 0.0, 0.0, 0.04)
+        assert float(s) == table.spreads[-1] and bool(ok)
+    s, ok = STEP.refinancing_spread([ebit, ebit], [0.0, 0.0], [0.0, 0.0], [0.04, -0.01])
+    assert s.tolist() == [expected, expected] and ok.tolist() == [True, True]
+    # and with a start in the bottom band the first step moves it up to the top band
+    s, ok = STEP.refinancing_spread(ebit, 0.0, 0.0, 0.04, initial_coverage=-np.inf, max_iter=1)
+    assert float(s) == expected and not bool(ok)
+
+
+def test_band_counting_with_more_than_127_edges() -> None:
+    # independent implementation: np.searchsorted. With 200 edges the bands run past what
+    # an int8 counter holds, so such tables must use the binary search on long inputs too
+    from divergence.refinancing._spreads import _band
+
+    edges = np.linspace(0.0, 10.0, 200)
+    x = np.resize(np.linspace(-1.0, 11.0, 997), 8 * 200**2)
+    np.testing.assert_array_equal(_band(edges, x), np.searchsorted(edges, x, side="right"))
+
+
+def test_coverage_helper_broadcasts() -> None:
+    # EBIT / interest over broadcast shapes, +inf where interest <= 0 (hand values)
+    from divergence.refinancing._spreads import _coverage
+
+    out = _coverage(np.array([[2.0], [-4.0], [0.0]]), np.array([[4.0, 0.0]]))
+    np.testing.assert_array_equal(out, [[0.5, np.inf], [-1.0, np.inf], [0.0, np.inf]])
+    out = _coverage(np.array(6.0), np.array([3.0, -1.0]))
+    np.testing.assert_array_equal(out, [2.0, np.inf])
+
+
+def test_tables_for_cohorts_deduplicates_by_identity() -> None:
+    a, b = SpreadTable.damodaran(), SpreadTable.damodaran()  # equal, distinct objects
+    tables, idx = tables_for_cohorts({"x": a, "y": b, "z": a}, ["z", "y", "x", "y"])
+    assert len(tables) == 2 and tables[0] is a and tables[1] is b
+    assert idx.dtype == np.int64 and idx.tolist() == [0, 1, 0, 1]
+    tables, idx = tables_for_cohorts(a, ["x", "y", "z"])
+    assert tables == [a] and idx.dtype == np.int64 and idx.tolist() == [0, 0, 0]
+
+
+# ------------------------------------------------------------------ DebtBook.from_frame
+WHOLE = r" must be a whole number of months >= 1; "
+AT0 = r"first at row 0 \(position 0\)$"
+AT1 = r"first at row 1 \(position 1\)$"
+
+
+def book_frame(**changes: Any) -> pd.DataFrame:
+    """A fixed and a floating tranche of firm 'a'; ``col=[v0, v1]`` replaces a column."""
+    frame = pd.DataFrame(
+        {
+            "firm": ["a", "a"],
+            "principal": [100.0, 50.0],
+            "kind": ["fixed", "floating"],
+            "coupon": [0.05, np.nan],
+            "spread": [np.nan, 0.02],
+            "maturity": [12.0, 6.0],
+            "reset_months": [np.nan, 3.0],
+            "first_reset": [np.nan, 2.0],
+            "tenor": [24.0, 36.0],
+        }
+    )
+    for col, values in changes.items():
+        frame[col] = pd.Series(
+            values, dtype=object if any(isinstance(v, str) for v in values) else None
+        )
+    return frame
+
+
+def test_book_arrays_types_and_fixed_tranche_zeros() -> None:
+    book = DebtBook.from_frame(book_frame())
+    # documented: firm object labels, int months, 0 in the reset columns of fixed tranches
+    assert book.firm.dtype == object and book.firm.tolist() == ["a", "a"]
+    for name, expected in (
+        ("maturity", [12, 6]),
+        ("reset_months", [0, 3]),
+        ("first_reset", [0, 2]),
+        ("tenor", [24, 36]),
+    ):
+        arr = getattr(book, name)
+        assert arr.dtype == np.int64, name
+        assert arr.tolist() == expected, name
+    assert book.floating.tolist() == [False, True]
+    np.testing.assert_array_equal(book.spread, [np.nan, 0.02])
+    np.testing.assert_array_equal(book.coupon, [0.05, np.nan])
+    # integer firm labels stay labels (object), not numbers
+    ints = DebtBook.from_frame(book_frame(firm=[7, 7]))
+    assert ints.firm.dtype == object and ints.firm.tolist() == [7, 7]
+
+
+def test_book_to_frame_round_trip() -> None:
+    frame = book_frame()
+    book = DebtBook.from_frame(frame)
+    out = book.to_frame()
+    assert out["kind"].tolist() == ["fixed", "floating"]
+    assert out["reset_months"].tolist() == [0, 3] and out["first_reset"].tolist() == [0, 2]
+    again = DebtBook.from_frame(out)
+    for name in ("principal", "coupon", "spread"):
+        np.testing.assert_array_equal(getattr(again, name), getattr(book, name))
+    for name in ("firm", "floating", "maturity", "reset_months", "first_reset", "tenor"):
+        assert getattr(again, name).tolist() == getattr(book, name).tolist(), name
+
+
+def test_book_defaults_and_all_nan_optional_columns() -> None:
+    # first_reset defaults to reset_months, also when its column is all NaN; a book of fixed
+    # tranches may carry all-NaN reset columns; tenor and maturity of 1 month are valid
+    book = DebtBook.from_frame(book_frame(first_reset=[np.nan, np.nan]))
+    assert book.first_reset.tolist() == [0, 3]
+    fixed = book_frame(kind=["fixed", "fixed"], coupon=[0.05, 0.04], reset_months=[np.nan, np.nan])
+    fixed = fixed.assign(first_reset=np.nan, maturity=1.0, tenor=1.0)
+    book = DebtBook.from_frame(fixed)
+    assert book.reset_months.tolist() == [0, 0] and book.first_reset.tolist() == [0, 0]
+    assert book.maturity.tolist() == [1, 1] and book.tenor.tolist() == [1, 1]
+
+
+def test_book_indexed_by_firm_with_repeated_labels() -> None:
+    # a book indexed by firm (tranches of one firm share the label) that keeps its firm
+    # column: the index is dropped, not inserted as a column that clashes with 'firm'
+    frame = book_frame().set_index("firm", drop=False)
+    book = DebtBook.from_frame(frame)
+    assert book.firm.tolist() == ["a", "a"] and len(book) == 2
+
+
+def test_book_does_not_alias_the_frame() -> None:
+    frame = book_frame(firm=pd.Series(["a", "b"], dtype=object).tolist())
+    frame["firm"] = frame["firm"].astype(object)
+    book = DebtBook.from_frame(frame)
+    frame.loc[0, "firm"] = "zz"
+    frame.loc[0, "principal"] = -1.0
+    assert book.firm.tolist() == ["a", "b"] and book.principal.tolist() == [100.0, 50.0]
+
+
+@pytest.mark.parametrize(
+    ("frame", "exc", "pattern"),
+    [
+        ([1], TypeError, r"^frame must be a DataFrame, got list$"),
+        (
+            book_frame().drop(columns="tenor"),
+            InputError,
+            r"^frame is missing required column\(s\) \['tenor'\]$",
+        ),
+        (book_frame().iloc[:0], InputError, r"^frame is empty$"),
+        (
+            book_frame(firm=["a", None]),
+            InputError,
+            r"^frame\['firm'\] has missing labels; " + AT1,
+        ),
+        (
+            book_frame(kind=["fixed", "zero"]),
+            InputError,
+            r"^frame\['kind'\] must be 'fixed' or 'floating'; got 'zero', " + AT1,
+        ),
+        (
+            book_frame(principal=[100.0, 0.0]),
+            InputError,
+            r"^frame\['principal'\] must be strictly positive; 1 value",
+        ),
+        (
+            book_frame(principal=[100.0, np.nan]),
+            InputError,
+            r"^frame\['principal'\] has 1 NaN value",
+        ),
+        (book_frame(principal=["x", "y"]), TypeError, r"^frame\['principal'\] must hold numbers"),
+        (
+            book_frame(coupon=[np.inf, np.nan]),
+            InputError,
+            r"^frame\['coupon'\] has 1 infinite value",
+        ),
+        (
+            book_frame(spread=[np.nan, np.inf]),
+            InputError,
+            r"^frame\['spread'\] has 1 infinite value",
+        ),
+        (
+            book_frame(coupon=[np.nan, np.nan]),
+            InputError,
+            r"^frame\['coupon'\] is required for fixed tranches; 1 missing, " + AT0,
+        ),
+        (
+            book_frame(spread=[np.nan, np.nan]),
+            InputError,
+            r"^frame\['spread'\] is required for floating tranches; 1 missing, " + AT1,
+        ),
+        (
+            book_frame(maturity=[12.0, 0.5]),
+            InputError,
+            r"^frame\['maturity'\]" + WHOLE + r"1 row\(s\) are not, " + AT1,
+        ),
+        (
+            book_frame(maturity=[np.nan, np.nan]),
+            InputError,
+            r"^frame\['maturity'\]" + WHOLE + r"2 row\(s\) are not, " + AT0,
+        ),
+        (
+            book_frame(maturity=[np.inf, 1.0]),
+            InputError,
+            r"^frame\['maturity'\] has 1 infinite value",
+        ),
+        (
+            book_frame(tenor=[0.0, 36.0]),
+            InputError,
+            r"^frame\['tenor'\]" + WHOLE + r"1 row\(s\) are not, " + AT0,
+        ),
+        (
+            book_frame(tenor=[np.nan, np.nan]),
+            InputError,
+            r"^frame\['tenor'\]" + WHOLE + r"2 row\(s\) are not",
+        ),
+        (book_frame(tenor=[np.inf, 1.0]), InputError, r"^frame\['tenor'\] has 1 infinite value"),
+        (
+            book_frame(reset_months=[np.nan, 2.5]),
+            InputError,
+            r"^frame\['reset_months'\]" + WHOLE + r"1 row\(s\) are not, " + AT1,
+        ),
+        (
+            book_frame(reset_months=[np.nan, np.inf]),
+            InputError,
+            r"^frame\['reset_months'\] has 1 infinite value",
+        ),
+        (
+            book_frame(first_reset=[np.nan, 0.0]),
+            InputError,
+            r"^frame\['first_reset'\]" + WHOLE + r"1 row\(s\) are not, " + AT1,
+        ),
+        (
+            book_frame(first_reset=[np.nan, np.inf]),
+            InputError,
+            r"^frame\['first_reset'\] has 1 infinite value",
+        ),
+        (
+            book_frame(first_reset=[np.nan, 4.0]),
+            InputError,
+            r"^frame\['first_reset'\] must be <= reset_months; " + AT1,
+        ),
+        (
+            pd.concat([book_frame(), book_frame()[["principal"]]], axis=1),
+            InputError,
+            r"^frame\['principal'\] must be 1-D, got a 2-D input",
+        ),
+    ],
+)
+def test_book_bad_frames(frame: Any, exc: type[Exception], pattern: str) -> None:
+    with pytest.raises(exc, match=pattern):
+        DebtBook.from_frame(frame)
+
+
+@pytest.mark.parametrize(
+    ("index", "where"),
+    [
+        (["x", "y"], r"first at row 'y' \(position 1\)"),  # unique labels are reported
+        ([5, 5], r"first at row 1 \(position 1\)"),  # repeated labels: positions instead
+    ],
+)
+def test_book_errors_locate_rows_by_label(index: list[Any], where: str) -> None:
+    frame = book_frame(maturity=[12.0, 0.5]).set_axis(index)
+    with pytest.raises(InputError, match=rf"^frame\['maturity'\] .*{where}$"):
+        DebtBook.from_frame(frame)
+    with pytest.raises(InputError, match=rf"^book\['maturity'\] .*{where}$"):
+        as_book(frame)
+
+
+# ------------------------------------------------------------------ firms table
+def firms_frame(**changes: Any) -> pd.DataFrame:
+    frame = pd.DataFrame(
+        {
+            "firm": ["a", "b"],
+            "ebit": [20.0, 5.0],
+            "growth": [0.0, 0.02],
+            "volatility": [0.1, 0.2],
+            "cohort": ["c", "d"],
+        }
+    )
+    for col, values in changes.items():
+        frame[col] = values
+    return frame
+
+
+def test_firms_bounds_are_inclusive_and_codes_in_order_of_appearance() -> None:
+    firms = as_firms(
+        firms_frame(
+            growth=[MAX_GROWTH, -MAX_GROWTH],
+            volatility=[MAX_VOLATILITY, 0.0],
+            rate_beta=[MAX_RATE_BETA, -MAX_RATE_BETA],
+            cohort=["z", "a"],
+        )
+    )
+    assert firms.growth.tolist() == [5.0, -5.0]
+    assert firms.volatility.tolist() == [5.0, 0.0]
+    assert firms.rate_beta.tolist() == [100.0, -100.0]
+    # cohorts coded in order of first appearance (not sorted), as int64
+    assert firms.cohorts == ["z", "a"]
+    assert firms.cohort_codes.dtype == np.int64 and firms.cohort_codes.tolist() == [0, 1]
+    # a firms table indexed by firm that keeps its firm column
+    assert as_firms(firms_frame().set_index("firm", drop=False)).labels == ["a", "b"]
+
+
+@pytest.mark.parametrize(
+    ("frame", "pattern"),
+    [
+        (firms_frame().iloc[:0], r"^firms is empty$"),
+        (
+            firms_frame(firm=["a", "a"]),
+            r"^firms\['firm'\] must be unique; 'a' appears more than once$",
+        ),
+        (firms_frame(growth=[0.0, np.nan]), r"^firms\['growth'\] has 1 NaN value"),
+        (firms_frame(rate_beta=[np.nan, 0.0]), r"^firms\['rate_beta'\] has 1 NaN value"),
+        (firms_frame(volatility=[np.nan, 0.1]), r"^firms\['volatility'\] has 1 NaN value"),
+        (
+            firms_frame().iloc[:1].assign(volatility=np.nan),
+            r"^firms\['volatility'\] has 1 NaN value\(s\) where none are allowed$",
+        ),
+        (
+            firms_frame(growth=[0.0, 5.5]),
+            r"^firms\['growth'\] must lie in \[-5, 5\] \(annual log growth of EBIT, decimal per "
+            r"year\); 1 row\(s\) do not, " + AT1,
+        ),
+        (
+            firms_frame(volatility=[5.01, 5.5]),
+            r"^firms\['volatility'\] must lie in \[-5, 5\] \(annual volatility of log EBIT, "
+            r"decimal per year\); 2 row\(s\) do not, " + AT0,
+        ),
+        (
+            firms_frame(rate_beta=[0.0, -101.0]),
+            r"^firms\['rate_beta'\] must lie in \[-100, 100\] \(semi-elasticity of EBIT to rates, "
+            r"decimal per year\); 1 row\(s\) do not, " + AT1,
+        ),
+    ],
+)
+def test_firms_bad_tables(frame: pd.DataFrame, pattern: str) -> None:
+    with pytest.raises(InputError, match=pattern):
+        as_firms(frame)
+
+
+def test_book_all_nan_coupon_or_spread_columns() -> None:
+    # Regression (found while pinning the coupon/spread messages): floating tranches all fixed
+    # at month 0 (coupon column all NaN) and the to_frame of an all-fixed book (spread column
+    # all NaN) are valid books
+    floating = book_frame(kind=["floating", "floating"], coupon=[np.nan, np.nan])
+    floating = floating.assign(spread=[0.01, 0.02], reset_months=[1.0, 3.0])
+    book = DebtBook.from_frame(floating)
+    assert np.isnan(book.coupon).all() and book.spread.tolist() == [0.01, 0.02]
+    fixed = book_frame(kind=["fixed", "fixed"], coupon=[0.05, 0.04], spread=[np.nan, np.nan])
+    book = DebtBook.from_frame(fixed)
+    again = DebtBook.from_frame(book.to_frame())
+    assert again.coupon.tolist() == [0.05, 0.04] and np.isnan(again.spread).all()

@@ -216,8 +216,10 @@ def _book_from_frame(frame: object, name: str) -> DebtBook:
     principal = _column(df, "principal", name, allow_nan=False, positive=True)
     n = len(df)
     nan = np.full(n, np.nan)
-    coupon = _column(df, "coupon", name) if "coupon" in df.columns else nan.copy()
-    spread = _column(df, "spread", name) if "spread" in df.columns else nan.copy()
+    # all-NaN is valid: floating tranches fixed at month 0, or fixed tranches' spread column
+    has = df.columns
+    coupon = _column(df, "coupon", name, allow_all_nan=True) if "coupon" in has else nan.copy()
+    spread = _column(df, "spread", name, allow_all_nan=True) if "spread" in has else nan.copy()
     need_coupon = ~floating & np.isnan(coupon)
     if need_coupon.any():
         raise InputError(
