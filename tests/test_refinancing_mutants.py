@@ -27,9 +27,11 @@ from divergence.refinancing._book import (
 from divergence.refinancing._spreads import tables_for_cohorts
 
 # Damodaran, "Ratings, Interest Coverage Ratios and Default Spread" (NYU Stern data page,
-# the snapshot recorded in _spreads.py): ratings from the lowest coverage band up, the lower
-# coverage edge of every band after the first for large (> $5bn) and for smaller firms, and
-# the spread column shared by both.
+# pages.stern.nyu.edu/~adamodar/New_Home_Page/datafile/ratings.htm, the undated snapshot
+# recorded in _spreads.py, re-read for these tests): ratings from the lowest coverage band up,
+# the lower coverage edge of every band after the first for large (> $5bn) and for smaller
+# firms ("greater than 0.2, at most 0.649999" read as [0.2, 0.65)), and the spread column
+# shared by both (D 19.00% ... AAA 0.45%).
 RATINGS = ["D", "C", "CC", "CCC", "B-", "B", "B+", "BB", "BB+", "BBB", "A-", "A", "A+", "AA", "AAA"]
 LARGE_EDGES = [0.2, 0.65, 0.8, 1.25, 1.5, 1.75, 2.0, 2.25, 2.5, 3.0, 4.25, 5.5, 6.5, 8.5]
 SMALL_EDGES = [0.5, 0.8, 1.25, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0, 4.5, 6.0, 7.5, 9.5, 12.5]
@@ -38,7 +40,8 @@ WEB_SPREADS = [
     0.0077, 0.006, 0.0045,
 ]  # fmt: skip
 # Damodaran on Valuation, 2nd ed. (2006), Table 2.4: small manufacturing firms, 2004 spreads
-# (same coverage bands as the smaller firms of the web page).
+# (same coverage bands as the smaller firms of the web page; "< 0.50 D 20.00" ... "> 12.5 AAA
+# 0.35").
 SMALL_2004_SPREADS = [
     0.20, 0.12, 0.10, 0.08, 0.06, 0.04, 0.0325, 0.025, 0.02, 0.015, 0.01, 0.0085, 0.007, 0.005,
     0.0035,
@@ -522,7 +525,9 @@ def test_book_indexed_by_firm_with_repeated_labels() -> None:
 
 
 def test_book_does_not_alias_the_frame() -> None:
-    frame = book_frame(firm=pd.Series(["a", "b"], dtype=object).tolist())
+    # the book is validated once and reused: editing the caller's frame afterwards must not
+    # reach it (an object column's to_numpy(copy=False) is a view that frame.loc writes through)
+    frame = book_frame(firm=["a", "b"])
     frame["firm"] = frame["firm"].astype(object)
     book = DebtBook.from_frame(frame)
     frame.loc[0, "firm"] = "zz"
