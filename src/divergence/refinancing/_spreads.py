@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from divergence._typing import FloatArray
-from divergence._validation import as_array, check_float, check_int, check_option
+from divergence._validation import MAX_ABS, as_array, check_float, check_int, check_option
 from divergence.errors import InputError
 
 __all__ = ["SpreadTable"]
@@ -28,7 +28,7 @@ def _values(x: object, name: str, **checks: Any) -> FloatArray:
     """A real number or an array of them (any shape up to 2-D), validated as float64."""
     if isinstance(x, int | float | np.integer | np.floating) and not isinstance(x, bool | np.bool_):
         allow_inf = bool(checks.get("allow_inf", False))
-        value = check_float(x, name, allow_inf=allow_inf)
+        value = check_float(x, name, allow_inf=allow_inf, max_abs=checks.get("max_abs", MAX_ABS))
         if checks.get("nonnegative") and value < 0:
             raise InputError(f"{name} must be >= 0, got {value}")
         return np.asarray(value, dtype=np.float64)
@@ -401,7 +401,7 @@ class SpreadTable:
         >>> print(SpreadTable.damodaran().rating(0.1))
         D
         """
-        c = check_float(coverage, "coverage", allow_inf=True)
+        c = check_float(coverage, "coverage", allow_inf=True, max_abs=None)
         return self.ratings[int(self.band(c))]
 
     def to_frame(self) -> pd.DataFrame:
