@@ -141,3 +141,12 @@ def test_positive_inputs_have_a_floor() -> None:
     assert values[0] == 1e-100
     values, _ = as_array([5e-324], "p", nonnegative=True)  # only positive=True has the floor
     assert values[0] == 5e-324
+
+
+def test_both_infinities_are_checked_without_a_warning() -> None:
+    # the NaN check used to add the values, and -inf + inf warned "invalid value" (an error
+    # under filterwarnings=error); a NaN next to infinities is still found
+    values, _ = as_array([-np.inf, 1.0, np.inf], "x", allow_inf=True, allow_nan=False)
+    assert np.isinf(values[[0, 2]]).all()
+    with pytest.raises(InputError, match=r"^x has 1 NaN value"):
+        as_array([-np.inf, np.nan, np.inf], "x", allow_inf=True, allow_nan=False)

@@ -359,9 +359,12 @@ def _check_values(
         inf = np.isinf(values)
         raise InputError(f"{name} has {int(inf.sum())} infinite value(s); first {meta.locate(inf)}")
     if not allow_nan:
-        with np.errstate(over="ignore"):  # an overflow gives inf, never NaN: still correct
-            total = float(np.add.reduce(flat))  # NaN iff some value is NaN (no +-inf present)
-        has_nan = bool(np.isnan(values).any()) if has_inf else bool(np.isnan(total))
+        if has_inf:  # -inf + inf would be NaN (and warn): look for NaN directly
+            has_nan = bool(np.isnan(values).any())
+        else:
+            with np.errstate(over="ignore"):  # an overflow gives inf, never NaN: still correct
+                total = float(np.add.reduce(flat))  # NaN iff some value is NaN
+            has_nan = bool(np.isnan(total))
         if has_nan:
             nan = np.isnan(values)
             raise InputError(
