@@ -743,3 +743,63 @@ def test_book_all_nan_coupon_or_spread_columns() -> None:
     book = DebtBook.from_frame(fixed)
     again = DebtBook.from_frame(book.to_frame())
     assert again.coupon.tolist() == [0.05, 0.04] and np.isnan(again.spread).all()
+
+
+# ---------------------------------------------------------------- SpreadTable constructor
+@pytest.mark.parametrize(
+    ("edges", "spreads", "ratings", "exc", "match"),
+    [
+        ((1.0, np.nan), (0.1, 0.05, 0.01), ("C", "B", "A"), InputError, r"^edges has 1 NaN"),
+        ((1.0,), (0.1, np.nan), ("B", "A"), InputError, r"^spreads has 1 NaN"),
+        ((1.0,), (0.1, -0.01), ("B", "A"), InputError, r"^spreads has 1 negative value"),
+        ((1.0,), ((0.1, 0.2),), ("B",), InputError, r"^spreads "),
+        (
+            (1.0,),
+            (0.1,),
+            ("B",),
+            InputError,
+            r"^spreads must have one more entry than edges \(2\), got 1$",
+        ),
+        (
+            (1.0,),
+            (0.1, 0.05),
+            ("B",),
+            InputError,
+            r"^ratings must have one label per band \(2\), got 1$",
+        ),
+        (
+            (2.0, 1.0),
+            (0.1, 0.05, 0.01),
+            ("C", "B", "A"),
+            InputError,
+            r"^edges must be strictly increasing$",
+        ),
+        (
+            (1.0, 1.0),
+            (0.1, 0.05, 0.01),
+            ("C", "B", "A"),
+            InputError,
+            r"^edges must be strictly increasing$",
+        ),
+        ((1.0,), (0.1, 0.05), "BA", TypeError, r"^ratings must be a sequence of labels, got str$"),
+        ((1.0,), (0.1, 0.05), 7, TypeError, r"^ratings must be a sequence of labels, got int$"),
+    ],
+)
+def test_spread_table_constructor_messages(
+    edges: Any, spreads: Any, ratings: Any, exc: type[Exception], match: str
+) -> None:
+    with pytest.raises(exc, match=match):
+        SpreadTable(edges, spreads, ratings)
+
+
+@pytest.mark.parametrize("empty", [(), [], np.array([])])
+def test_spread_table_stores_plain_tuples_and_accepts_a_flat_table(empty: Any) -> None:
+    # no edges: one band, a flat spread; a single edge needs no ordering; values are kept as
+    # Python floats / str in tuples (hashable, printable), whatever container came in
+    flat = SpreadTable(empty, np.array([0.02]), pd.Index(["flat"]))
+    assert flat.edges == () and flat.spreads == (0.02,) and flat.ratings == ("flat",)
+    assert flat.spread(0.3) == pytest.approx(0.02)
+    one = SpreadTable(np.array([1.5]), [0.04, 0.01], [1, 2])
+    assert one.edges == (1.5,) and type(one.edges[0]) is float
+    assert one.ratings == ("1", "2") and one.spread(1.5) == pytest.approx(0.01)
+    assert one.spread(1.49) == pytest.approx(0.04)
