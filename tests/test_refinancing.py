@@ -1471,3 +1471,10 @@ def test_progress_needs_tqdm(monkeypatch: pytest.MonkeyPatch) -> None:
         ImportError, match=r'^progress=True needs tqdm: pip install "divergence\[progress\]"$'
     ):
         simulate(bullet(), one_firm(), np.full(3, 0.02), progress=True)
+
+
+def test_result_lists_the_firms_in_frame_order() -> None:
+    book, firms = example_book(2, 3, seed=1)
+    firms = firms.iloc[::-1].reset_index(drop=True)  # cohorts interleaved vs internal order
+    res = simulate(book, firms, np.full(3, 0.02), seed=0)
+    assert res.firms == firms["firm"].tolist()
