@@ -56,6 +56,8 @@ class _Month:
     refi_local: IntArray  # for each refi slot, its firm's position in refi_firms
     refi_principal: FloatArray  # principal refinanced per refi firm
     refi_keep: FloatArray  # (refi firms, slots, 1): 1.0 for slots NOT refinanced, else 0.0
+    refi_dense: IntArray  # (refi firms, most refi slots of a firm): refi slots, padded with n_t
+    refi_fix_firms: IntArray  # refinancing firms that also have a first reset this month
     s_firms: IntArray  # firms (not refinancing) whose spread part changes: a first reset
     spread_firms: IntArray  # refi_firms and s_firms, sorted
     b_firms: IntArray  # firms whose base part changes this month
@@ -124,6 +126,10 @@ def _schedule(
             dtype=np.float64,
         )
         keep = np.where(refi_mask.reshape(n_firms, n_slots)[refi_firms], 0.0, 1.0)[:, :, None]
+        per_refi_firm = np.bincount(refi_local, minlength=len(refi_firms))
+        dense = np.full((len(refi_firms), int(per_refi_firm.max(initial=0))), n_t, dtype=np.int64)
+        group_start = np.cumsum(per_refi_firm) - per_refi_firm
+        dense[refi_local, np.arange(len(refi)) - group_start[refi_local]] = refi
         b_firms = _firms_of(np.concatenate([refi, reset]), slot_firm, n_firms)
         if 3 * b_firms.size > n_firms:  # most firms: recompute them all (same values, no gather)
             b_firms, b_slots = all_firms, all_slots
@@ -139,6 +145,8 @@ def _schedule(
                 refi_local=refi_local.astype(np.int64).reshape(-1),
                 refi_principal=refi_principal,
                 refi_keep=keep,
+                refi_dense=dense,
+                refi_fix_firms=np.flatnonzero(fix_by_firm & refi_by_firm),
                 s_firms=np.flatnonzero(fix_by_firm & ~refi_by_firm),
                 spread_firms=np.flatnonzero(fix_by_firm | refi_by_firm),
                 b_firms=b_firms,
@@ -559,8 +567,10 @@ def _simulate(
         fix = np.full(n_t, h, dtype=np.int64)
 
         # interest of a firm = spread part (Σ P x coupon or spread) + base part (Σ P x r_fix)
-        spread_part = np.repeat((coupon * principal)[:, None], npc, axis=1)  # (slots, paths)
-        sp3 = spread_part.reshape(n_f, n_s, npc)
+        # (slots + 1, paths): P x coupon or spread per slot; the extra last row stays 0.0
+        spread_part = np.zeros((n_t + 1, npc))
+        spread_part[:n_t] = (coupon * principal)[:, None]
+        sp3 = spread_part[:n_t].reshape(n_f, n_s, npc)
         s_sum = _slot_sum(sp3)
         b_sum = np.zeros((n_f, n_b))
         interest = np.empty((n_f, npc))
@@ -607,10 +617,13 @@ def _simulate(
                 n_r = len(ev.refi_firms)
                 # interest of the refinancing firms before the refinancing, split as
                 # spread part (paths) + base part (one column with a shared rate path)
-                sp_r = spread_part[slots].reshape(n_r, n_s, npc)
+                if ev.refi_fix_firms.size:  # their spread sums miss this month's first resets
+                    s_sum[ev.refi_fix_firms] = _slot_sum(sp3[ev.refi_fix_firms])
+                old_s = s_sum[ev.refi_firms]
+                # spread part of the tranches kept = all - those refinanced (a few per firm)
+                other_s = old_s - _slot_sum(spread_part[ev.refi_dense])
                 bp_r = (principal[slots, None] * base_ext[fix[slots]]).reshape(n_r, n_s, n_b)
-                old_total = _slot_sum(sp_r) + _slot_sum(bp_r)
-                other_s = _slot_sum(sp_r * ev.refi_keep)  # spread part of tranches kept
+                old_total = old_s + _slot_sum(bp_r)
                 other = other_s + _slot_sum(bp_r * ev.refi_keep)
                 e_r = ebit_m[ev.refi_firms]
                 s = np.empty_like(e_r)
