@@ -743,6 +743,23 @@ def test_band_counting_equals_searchsorted(x: list[float], n_edges: int) -> None
     np.testing.assert_array_equal(_band(edges, long), np.searchsorted(edges, long, side="right"))
 
 
+def test_band_counting_over_several_blocks_and_2d() -> None:
+    # independent implementation: np.searchsorted. Inputs longer than one comparison block
+    # (and not a multiple of it), 2-D and non-contiguous, with NaN and values on the edges
+    from divergence.refinancing._spreads import _BAND_BLOCK, _band
+
+    edges = np.asarray(SpreadTable.damodaran().edges, dtype=np.float64)
+    rng = np.random.default_rng(7)
+    x = np.exp(rng.normal(0.5, 1.5, 3 * _BAND_BLOCK + 17))
+    x[::101] = np.resize(edges, x[::101].size)  # exactly on an edge: side="right"
+    x[5::997] = np.nan
+    np.testing.assert_array_equal(_band(edges, x), np.searchsorted(edges, x, side="right"))
+    x2 = x[:-17].reshape(-1, 64)[:, ::2]  # strided rows
+    got = _band(edges, x2)
+    assert got.shape == x2.shape
+    np.testing.assert_array_equal(got, np.searchsorted(edges, x2, side="right"))
+
+
 def test_shared_rate_path_equals_the_same_path_on_every_row() -> None:
     # a 1-D rate path is stored once; the same path given as 2-D rows must give the same bits
     book, firms = example_book(4, 8, seed=2)

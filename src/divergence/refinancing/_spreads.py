@@ -563,6 +563,7 @@ class SpreadTable:
 
 
 _SMALL_TABLE = 64  # up to this many edges, bands are counted by comparisons
+_BAND_BLOCK = 1 << 16  # values compared with every edge at once (edges x 64 KB of bools)
 
 
 def _band(edges: FloatArray, x: FloatArray) -> np.ndarray[Any, np.dtype[np.integer[Any]]]:
@@ -574,15 +575,20 @@ def _band(edges: FloatArray, x: FloatArray) -> np.ndarray[Any, np.dtype[np.integ
     """
     if len(edges) > _SMALL_TABLE or x.size < 8 * len(edges) ** 2:
         return np.searchsorted(edges, x, side="right")  # per-call cost wins on short inputs
-    band = np.zeros(x.shape, dtype=np.int8)
-    ge = np.empty(x.shape, dtype=bool)
-    for edge in edges:
-        np.greater_equal(x, edge, out=ge)
-        band += ge
-    nan = np.isnan(x)
+    flat = x.reshape(-1)
+    band = np.empty(flat.size, dtype=np.int8)
+    # (edges, block) comparisons in one call, then a sum over edges: two calls per block
+    ge = np.empty((len(edges), min(flat.size, _BAND_BLOCK)), dtype=bool)
+    column = edges[:, None]
+    for lo in range(0, flat.size, _BAND_BLOCK):
+        hi = min(lo + _BAND_BLOCK, flat.size)
+        block = ge[:, : hi - lo]
+        np.less_equal(column, flat[None, lo:hi], out=block)
+        block.view(np.int8).sum(axis=0, dtype=np.int8, out=band[lo:hi])
+    nan = np.isnan(flat)
     if nan.any():
         band[nan] = len(edges)
-    return band
+    return band.reshape(x.shape)
 
 
 def _coverage(ebit: FloatArray, interest: FloatArray) -> FloatArray:
