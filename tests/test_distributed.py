@@ -281,6 +281,27 @@ def test_simulate_refinancing_on_a_local_cluster(
     _assert_same(got, ref)
 
 
+def test_simulate_refinancing_turns_prefetch_off_unless_asked(
+    monkeypatch: pytest.MonkeyPatch, refi_inputs: tuple[Any, Any, Any]
+) -> None:
+    # the chunks already occupy the workers: no helper thread per chunk by default
+    from divergence.refinancing import _simulate as engine
+
+    seen: list[object] = []
+    real = engine._simulate
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        seen.append(kwargs.get("prefetch"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(engine, "_simulate", spy)
+    book, firms, rates = refi_inputs
+    with dask.config.set(scheduler=SYNC):
+        simulate_refinancing(book, firms, rates[:4], seed=2, n_chunks=2, horizon=6)
+        simulate_refinancing(book, firms, rates[:4], seed=2, n_chunks=2, horizon=6, prefetch=True)
+    assert seen == [False, False, True, True]
+
+
 def test_simulate_refinancing_bad_inputs(refi_inputs: tuple[Any, Any, Any]) -> None:
     book, firms, rates = refi_inputs
     with pytest.raises(InputError, match="n_paths=5 does not match"):

@@ -296,6 +296,81 @@ def test_same_seed_identical_whatever_the_chunking() -> None:
     assert not np.array_equal(different.ebit, runs[0].ebit)
 
 
+_ALL_OUTPUTS = (
+    "interest",
+    "ebit",
+    "coverage",
+    "interest_sum",
+    "ebit_sum",
+    "below_count",
+    "below_debt",
+    "distressed_count",
+    "distressed_debt",
+)
+
+
+@pytest.mark.parametrize(("months", "chunk"), [(1, None), (2, None), (30, None), (30, 3)])
+def test_prefetch_on_a_helper_thread_changes_no_number(
+    monkeypatch: pytest.MonkeyPatch, months: int, chunk: int | None
+) -> None:
+    # the next month's draws come from a helper thread (forced on for this small book):
+    # every output equals the run drawing on the calling thread, bit for bit, and the draws
+    # really were made on the helper thread (horizon 1 draws nothing; 2 draws one month)
+    import threading
+
+    from divergence.refinancing import _simulate as engine
+
+    book, firms = example_book(3, 5, seed=4)
+    rates = policy_path(0.01, np.r_[0.05, np.zeros(months - 1)])
+    threads: list[str] = []
+    fill = engine._Shocks._fill
+
+    def spy(self: Any, buf: np.ndarray) -> None:
+        threads.append(threading.current_thread().name)
+        fill(self, buf)
+
+    monkeypatch.setattr(engine._Shocks, "_fill", spy)
+    monkeypatch.setattr(engine, "_PREFETCH_MIN", 0)
+    kw: dict[str, Any] = {"n_paths": 7, "seed": 11, "keep": "full", "chunk_size": chunk}
+    on = simulate(book, firms, rates, prefetch=True, **kw)
+    on_threads, threads[:] = threads[:], []
+    off = simulate(book, firms, rates, prefetch=False, **kw)
+    n_chunks = 1 if chunk is None else -(-7 // chunk)
+    assert len(on_threads) == len(threads) == n_chunks * (months - 1)
+    assert all(t.startswith("divergence-shocks") for t in on_threads)
+    assert all(t == threading.current_thread().name for t in threads)
+    for name in _ALL_OUTPUTS:
+        np.testing.assert_array_equal(getattr(on, name), getattr(off, name))
+
+
+def test_prefetch_error_on_the_helper_thread_reaches_the_caller(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # a failure while drawing on the helper thread is raised by simulate, and the thread
+    # is shut down (no thread left behind)
+    import threading
+
+    from divergence.refinancing import _simulate as engine
+
+    def broken(self: Any, buf: np.ndarray) -> None:
+        raise RuntimeError("draw failed")
+
+    monkeypatch.setattr(engine._Shocks, "_fill", broken)
+    monkeypatch.setattr(engine, "_PREFETCH_MIN", 0)
+    book, firms = example_book(2, 2, seed=4)
+    before = threading.active_count()
+    with pytest.raises(RuntimeError, match="draw failed"):
+        simulate(book, firms, np.full(6, 0.02), n_paths=3, seed=1)
+    assert threading.active_count() == before
+    assert not any(t.name.startswith("divergence-shocks") for t in threading.enumerate())
+
+
+def test_prefetch_must_be_a_bool() -> None:
+    book, firms = example_book(1, 1, seed=0)
+    with pytest.raises(TypeError, match="prefetch"):
+        simulate(book, firms, np.full(3, 0.02), prefetch="yes")  # type: ignore[arg-type]
+
+
 def test_no_look_ahead_longer_horizon_appends_months() -> None:
     # appending future months to the rate path leaves every earlier month unchanged
     book, firms = example_book(3, 5, seed=9)
@@ -384,6 +459,31 @@ def test_aggregates_match_a_direct_count(
     np.testing.assert_array_equal(res.below_count, count)
     np.testing.assert_allclose(res.below_debt, at_risk, rtol=1e-12)
     np.testing.assert_array_equal(res.distressed_count, dist)
+
+
+@pytest.mark.parametrize("block_months", [1, 7])
+def test_aggregates_written_in_blocks_of_months(
+    monkeypatch: pytest.MonkeyPatch, block_months: int
+) -> None:
+    # the per-month bin sums are turned into outputs a block of months at a time; blocks of
+    # one month and of 7 months (30 = 4 x 7 + 2: a short last block) against a direct count
+    from divergence.refinancing import _simulate as engine
+
+    book, firms = example_book(2, 6, seed=3)
+    rates = policy_path(0.01, np.r_[0.06, np.zeros(29)])
+    n_paths, thresholds = 4, (1.5, 2.5)  # with 1.0: 3 thresholds, 4 bands x 2 flags
+    bins_per_month = n_paths * 2 * 4 * 2  # paths x cohorts x bands x flag
+    monkeypatch.setattr(engine, "_BIN_TARGET", block_months * bins_per_month)
+    res = simulate(book, firms, rates, n_paths=n_paths, seed=5, keep="full", thresholds=thresholds)
+    count, at_risk, dist = _direct_aggregates(res, firms, book)
+    assert count.sum() > 0 and dist.sum() > 0
+    np.testing.assert_array_equal(res.below_count, count)
+    np.testing.assert_allclose(res.below_debt, at_risk, rtol=1e-12)
+    np.testing.assert_array_equal(res.distressed_count, dist)
+    monkeypatch.undo()
+    whole = simulate(book, firms, rates, n_paths=n_paths, seed=5, thresholds=thresholds)
+    for name in ("below_count", "below_debt", "distressed_count", "distressed_debt"):
+        np.testing.assert_array_equal(getattr(res, name), getattr(whole, name))
 
 
 def test_distress_flag_after_n_consecutive_months() -> None:

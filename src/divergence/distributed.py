@@ -524,7 +524,9 @@ def simulate_refinancing(
     **kwargs
         Other options of :func:`divergence.refinancing.simulate` (``horizon``, ``keep``,
         ``thresholds``, ``distress``, ``spread_table``, ``ebit_correlation``,
-        ``max_spread_iter``, ``chunk_size``).
+        ``max_spread_iter``, ``chunk_size``, ``prefetch``). ``prefetch`` defaults to
+        ``False`` here: the chunks already keep every worker thread busy, so a helper thread
+        per chunk would only compete with them (the results are the same either way).
 
     Returns
     -------
@@ -594,6 +596,7 @@ def simulate_refinancing(
         k = check_int(n_chunks, "n_chunks", minimum=1)
     k = min(k, p)
     seq = _seed_sequence(seed)
+    options = {"prefetch": False, **kwargs}
     cuts = np.linspace(0, p, k + 1).round().astype(int)
     book_d = dask.delayed(book, pure=True)
     firms_d = dask.delayed(firms, pure=True)
@@ -602,7 +605,7 @@ def simulate_refinancing(
         chunk_rates = r_arr[a:b] if r_arr.ndim == 2 else r_arr
         tasks.append(
             dask.delayed(_refi_chunk)(
-                book_d, firms_d, chunk_rates, int(b - a), int(a), seq, dict(kwargs)
+                book_d, firms_d, chunk_rates, int(b - a), int(a), seq, dict(options)
             )
         )
     parts = client.gather(client.compute(tasks)) if client is not None else dask.compute(*tasks)

@@ -11,6 +11,7 @@ maturity ladder of the book.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -35,6 +36,8 @@ __all__ = ["simulate"]
 
 _FULL_LIMIT = 50_000_000  # paths * months * firms allowed with keep="full"
 _CHUNK_TARGET = 400_000  # firms x paths of a chunk's per-month arrays (~3 MB each)
+_BIN_TARGET = 2_000_000  # bin sums (months x paths x bins) kept before writing the outputs
+_PREFETCH_MIN = 20_000  # normals a month below which drawing on a helper thread costs more
 
 
 @dataclass
@@ -181,6 +184,74 @@ def _coverage_into(ebit: FloatArray, interest: FloatArray, out: FloatArray, *, c
             out[nonpos] = np.inf
 
 
+def _bin_outputs(
+    bins: np.ndarray[Any, Any], out_below: FloatArray, out_dist: FloatArray, p0: int, m0: int
+) -> None:
+    """Write a block of months of bin sums into the outputs of the thresholds and of distress.
+
+    ``bins`` is (months, paths x cohorts x (bands) x 2) with band = number of thresholds above
+    coverage and the last axis the distress flag; outputs are (thresholds, paths, months,
+    cohorts + 1) and (paths, months, cohorts + 1), filled from path ``p0`` and month ``m0``.
+    """
+    n_m = bins.shape[0]
+    k_thr, _, _, n_c1 = out_below.shape
+    n_p = bins.shape[1] // ((n_c1 - 1) * (k_thr + 1) * 2)
+    arr = bins.reshape(n_m, n_p, n_c1 - 1, k_thr + 1, 2)
+    by_band = arr.sum(axis=4)  # (months, paths, cohorts, bands)
+    # below threshold k  <=>  band >= K - k
+    tail = np.cumsum(by_band[..., ::-1], axis=3)[..., ::-1]
+    rows = slice(p0, p0 + n_p)
+    cols = slice(m0, m0 + n_m)
+    for k in range(k_thr):
+        out_below[k, rows, cols, :-1] = tail[..., k_thr - k].transpose(1, 0, 2)
+    out_below[:, rows, cols, -1] = out_below[:, rows, cols, :-1].sum(axis=-1)
+    flagged = arr[..., 1].sum(axis=3)  # (months, paths, cohorts)
+    out_dist[rows, cols, :-1] = flagged.transpose(1, 0, 2)
+    out_dist[rows, cols, -1] = flagged.sum(axis=2).T
+
+
+class _Shocks:
+    """Standard normals of a chunk of paths, month after month.
+
+    Row ``i`` of a month holds path ``i``'s draws: the common shock, then one per firm, from
+    the path's own generator. With a thread pool, month ``m + 1`` is drawn on the pool's
+    thread while month ``m`` is computed (NumPy releases the GIL while it fills an array and
+    in its array loops); the calls on each generator and their order are the same, so the
+    numbers are too.
+    """
+
+    def __init__(
+        self,
+        gens: Sequence[np.random.Generator],
+        n_cols: int,
+        horizon: int,
+        pool: ThreadPoolExecutor | None,
+    ) -> None:
+        self._gens = gens
+        self._horizon = horizon
+        self._pool = pool
+        self._bufs = [np.empty((len(gens), n_cols)) for _ in range(1 if pool is None else 2)]
+        self._pending: Future[None] | None = None
+        if pool is not None and horizon > 1:
+            self._pending = pool.submit(self._fill, self._bufs[1])
+
+    def _fill(self, buf: FloatArray) -> None:
+        for gen, row in zip(self._gens, buf, strict=True):
+            gen.standard_normal(out=row)
+
+    def month(self, m: int) -> FloatArray:
+        """Draws of month ``m`` (months 1, 2, ... asked in order; the buffer is reused)."""
+        if self._pool is None:
+            self._fill(self._bufs[0])
+            return self._bufs[0]
+        if self._pending is not None:
+            self._pending.result()  # re-raises an error of the helper thread
+        self._pending = None
+        if m + 1 < self._horizon:  # the buffer of month m - 1 is free: draw month m + 1 there
+            self._pending = self._pool.submit(self._fill, self._bufs[(m + 1) % 2])
+        return self._bufs[m % 2]
+
+
 def _chunks(n_paths: int, size: int) -> Iterable[tuple[int, int]]:
     for start in range(0, n_paths, size):
         yield start, min(start + size, n_paths)
@@ -202,6 +273,7 @@ def simulate(
     max_spread_iter: int = 20,
     chunk_size: int | None = None,
     progress: bool = False,
+    prefetch: bool = True,
 ) -> RefinancingResult:
     r"""Simulate how a base-rate path passes into interest expense and coverage, firm by firm.
 
@@ -257,6 +329,12 @@ def simulate(
         Paths simulated together (memory knob; results do not depend on it).
     progress : bool, default False
         Show a progress bar over chunks (needs ``tqdm``: ``pip install "divergence[progress]"``).
+    prefetch : bool, default True
+        Draw the next month's EBIT shocks on one helper thread while the current month is
+        computed, when a month draws at least 20,000 numbers. The draws, and so the results,
+        are identical either way; with a free CPU core, 2,000 firms x 200 paths run about
+        1.2-1.4x faster (NumPy releases the GIL while it draws and computes). ``False``
+        keeps all work on the calling thread, e.g. when every core is already busy.
 
     Returns
     -------
@@ -352,6 +430,7 @@ def simulate(
         max_spread_iter=max_spread_iter,
         chunk_size=chunk_size,
         progress=progress,
+        prefetch=prefetch,
     )
 
 
@@ -383,6 +462,7 @@ def _simulate(
     max_spread_iter: int = 20,
     chunk_size: int | None = None,
     progress: bool = False,
+    prefetch: bool = True,
     first_path: int = 0,
 ) -> RefinancingResult:
     """:func:`simulate`, whose path ``i`` is path ``first_path + i`` of a larger run.
@@ -405,6 +485,7 @@ def _simulate(
     rho = check_float(ebit_correlation, "ebit_correlation", minimum=0.0, maximum=1.0)
     n_iter = check_int(max_spread_iter, "max_spread_iter", minimum=1)
     show = check_bool(progress, "progress")
+    use_pool = check_bool(prefetch, "prefetch") and h > 1
     rule = Distress() if distress is None else distress
     if not isinstance(rule, Distress):
         raise TypeError(f"distress must be a Distress, got {type(rule).__name__}")
@@ -547,163 +628,163 @@ def _simulate(
     n_bins = n_c * (k_thr + 1) * 2
 
     spread_money = spread0 * principal  # P x spread of a floating slot after its first reset
-    for p0, p1 in chunk_iter:
-        npc = p1 - p0
-        # Per-month arrays are firm-major, (firms, paths): a firm's paths are contiguous, so
-        # the firms with an event (refinancing, resets) are rows, gathered and written cheaply.
-        # EBIT shocks: each path draws from its own stream, month by month (common shock
-        # first, then one per firm), so a longer horizon only appends draws (months already
-        # simulated do not change: no look-ahead) and chunking cannot change any path.
-        z_common = np.empty((npc, 1))
-        shock = np.empty((npc, n_f))  # a path's draws are a row: one RNG call fills it
-        path_gens = gens[p0:p1]
-        base = r_arr[p0:p1, :h] if r_arr.ndim == 2 else np.broadcast_to(r_arr[:h], (npc, h))
-        base_out[p0:p1] = base
-        # base rates by fixing month; row h (0.0) is "no base part" (a fixed coupon).
-        # With one shared rate path the base part is the same on every path: one column.
-        n_b = npc if r_arr.ndim == 2 else 1
-        base_ext = np.zeros((h + 1, n_b))
-        base_ext[:h] = base[:n_b].T
-        fix = np.full(n_t, h, dtype=np.int64)
+    # draws of the next month on a helper thread (see _Shocks); one thread per call
+    pool = ThreadPoolExecutor(1, thread_name_prefix="divergence-shocks") if use_pool else None
+    try:
+        for p0, p1 in chunk_iter:
+            npc = p1 - p0
+            # Per-month arrays are firm-major, (firms, paths): a firm's paths are contiguous, so
+            # the firms with an event (refinancing, resets) are rows, gathered and written cheaply.
+            # EBIT shocks: each path draws from its own stream, month by month (common shock
+            # first, then one per firm), so a longer horizon only appends draws (months already
+            # simulated do not change: no look-ahead) and chunking cannot change any path.
+            big = npc * (n_f + 1) >= _PREFETCH_MIN
+            shocks = _Shocks(gens[p0:p1], n_f + 1, h, pool if big else None)
+            z_common = np.empty((npc, 1))
+            shock = np.empty((npc, n_f))
+            base = r_arr[p0:p1, :h] if r_arr.ndim == 2 else np.broadcast_to(r_arr[:h], (npc, h))
+            base_out[p0:p1] = base
+            # base rates by fixing month; row h (0.0) is "no base part" (a fixed coupon).
+            # With one shared rate path the base part is the same on every path: one column.
+            n_b = npc if r_arr.ndim == 2 else 1
+            base_ext = np.zeros((h + 1, n_b))
+            base_ext[:h] = base[:n_b].T
+            fix = np.full(n_t, h, dtype=np.int64)
 
-        # interest of a firm = spread part (Σ P x coupon or spread) + base part (Σ P x r_fix)
-        # (slots + 1, paths): P x coupon or spread per slot; the extra last row stays 0.0
-        spread_part = np.zeros((n_t + 1, npc))
-        spread_part[:n_t] = (coupon * principal)[:, None]
-        sp3 = spread_part[:n_t].reshape(n_f, n_s, npc)
-        s_sum = _slot_sum(sp3)
-        b_sum = np.zeros((n_f, n_b))
-        interest = np.empty((n_f, npc))
-        nonpos_firm = np.zeros(n_f, dtype=bool)  # firms with interest <= 0 on some path
-        log_e = np.repeat(log_ebit0[:, None], npc, axis=1)
-        ebit_m = np.empty((n_f, npc))
-        cov = np.empty((n_f, npc))
-        counter = np.zeros((n_f, npc), dtype=count_dtype)  # consecutive weak months (<= h)
-        # bin of a firm-month: ((path, cohort, band), flagged); band 0 and not flagged
-        # (coverage above every threshold) adds to no output, so only the rest is counted.
-        # Within a bin, firms are added in firm order whatever the chunk: identical sums.
-        key0 = ((np.arange(npc)[None, :] * n_c + firm_cohort[:, None]) * (2 * (k_thr + 1))).reshape(
-            -1
-        )
-        debt_rep = np.repeat(firm_debt, npc)
-        nb = np.empty((n_f, npc), dtype=band_dtype)  # 2 x (thresholds above coverage) + flag
-        nb_flat = nb.reshape(-1)
-        below = np.empty((n_f, npc), dtype=bool)
-        for m, ev in enumerate(months):
-            bm = base[:, m]  # (paths,)
-            if m > 0:  # log EBIT: drift + loadings on the common and idiosyncratic shocks
-                for i, gen in enumerate(path_gens):  # a path's stream: common, then firms
-                    gen.standard_normal(out=z_common[i])
-                    gen.standard_normal(out=shock[i])
-                if rho < 1.0:
-                    z_common *= ratio
-                    shock += z_common
-                    shock *= a_f
-                else:
-                    np.multiply(z_common, b_f, out=shock)
-                shock += drift
-                log_e += shock.T
-            np.exp(log_e, out=ebit_m)
-            if any_nonpos:
-                ebit_m *= sign0[:, None]
-            if has_beta:
-                ebit_m *= np.exp(-beta[:, None] * (bm - base[:, 0]))
-            if ev.first_fix.size:
-                spread_part[ev.first_fix] = spread_money[ev.first_fix, None]
-            if ev.reset.size:
-                fix[ev.reset] = m
-            if ev.refi.size:
-                slots = ev.refi_slots
-                n_r = len(ev.refi_firms)
-                # interest of the refinancing firms before the refinancing, split as
-                # spread part (paths) + base part (one column with a shared rate path)
-                if ev.refi_fix_firms.size:  # their spread sums miss this month's first resets
-                    s_sum[ev.refi_fix_firms] = _slot_sum(sp3[ev.refi_fix_firms])
-                old_s = s_sum[ev.refi_firms]
-                # spread part of the tranches kept = all - those refinanced (a few per firm)
-                other_s = old_s - _slot_sum(spread_part[ev.refi_dense])
-                bp_r = (principal[slots, None] * base_ext[fix[slots]]).reshape(n_r, n_s, n_b)
-                old_total = old_s + _slot_sum(bp_r)
-                other = other_s + _slot_sum(bp_r * ev.refi_keep)
-                e_r = ebit_m[ev.refi_firms]
-                s = np.empty_like(e_r)
-                p_r = ev.refi_principal[:, None]
-                for j, tab in enumerate(tables):  # one per distinct table (a handful)
-                    rows = np.flatnonzero(firm_tab[ev.refi_firms] == j)
-                    if rows.size == 0:
-                        continue
-                    if rows.size == n_r:
-                        e_j, o_j, t_j, p_j = e_r, other, old_total, p_r
+            # interest of a firm = spread part (Σ P x coupon or spread) + base part (Σ P x r_fix)
+            # (slots + 1, paths): P x coupon or spread per slot; the extra last row stays 0.0
+            spread_part = np.zeros((n_t + 1, npc))
+            spread_part[:n_t] = (coupon * principal)[:, None]
+            sp3 = spread_part[:n_t].reshape(n_f, n_s, npc)
+            s_sum = _slot_sum(sp3)
+            b_sum = np.zeros((n_f, n_b))
+            interest = np.empty((n_f, npc))
+            nonpos_firm = np.zeros(n_f, dtype=bool)  # firms with interest <= 0 on some path
+            log_e = np.repeat(log_ebit0[:, None], npc, axis=1)
+            ebit_m = np.empty((n_f, npc))
+            cov = np.empty((n_f, npc))
+            counter = np.zeros((n_f, npc), dtype=count_dtype)  # consecutive weak months (<= h)
+            # bin of a firm-month: ((path, cohort, band), flagged); band 0 and not flagged
+            # (coverage above every threshold) adds to no output, so only the rest is counted.
+            # Within a bin, firms are added in firm order whatever the chunk: identical sums.
+            key0 = (
+                (np.arange(npc)[None, :] * n_c + firm_cohort[:, None]) * (2 * (k_thr + 1))
+            ).reshape(-1)
+            debt_rep = np.repeat(firm_debt, npc)
+            nb = np.empty((n_f, npc), dtype=band_dtype)  # 2 x (thresholds above coverage) + flag
+            nb_flat = nb.reshape(-1)
+            below = np.empty((n_f, npc), dtype=bool)
+            # per-month bin sums, turned into outputs a block of months at a time
+            blk_months = max(1, min(h, _BIN_TARGET // (npc * n_bins)))
+            cnt_blk = np.empty((blk_months, npc * n_bins), dtype=np.int64)
+            dbt_blk = np.empty((blk_months, npc * n_bins))
+            blk_start = 0
+            for m, ev in enumerate(months):
+                bm = base[:, m]  # (paths,)
+                if m > 0:  # log EBIT: drift + loadings on the common and idiosyncratic shocks
+                    draws = shocks.month(m)  # (paths, 1 + firms): common shock, then firms
+                    if rho < 1.0:
+                        np.multiply(draws[:, :1], ratio, out=z_common)
+                        np.add(draws[:, 1:], z_common, out=shock)
+                        shock *= a_f
                     else:
-                        e_j, o_j, t_j, p_j = e_r[rows], other[rows], old_total[rows], p_r[rows]
-                    s_j, ok = tab._fixed_point(e_j, o_j, p_j, bm, _coverage(e_j, t_j), n_iter)
-                    s[rows] = s_j
-                    unconverged += int(ok.size - np.count_nonzero(ok))
-                spread_part[ev.refi] = s[ev.refi_local] * principal[ev.refi, None]
-                s_sum[ev.refi_firms] = other_s + s * p_r
-                fix[ev.refi] = m
-            if 3 * ev.s_firms.size > n_f:  # a month of many first resets: re-add every firm
-                s_sum = _slot_sum(sp3)
-            elif ev.s_firms.size:
-                s_sum[ev.s_firms] = _slot_sum(sp3[ev.s_firms])
-            b_moved = ev.b_firms
-            if ev.b_firms.size:
-                bs = ev.b_slots
-                vals = principal[bs, None] * base_ext[fix[bs]]
-                new_b = _slot_sum(vals.reshape(-1, n_s, n_b))
-                if n_b == 1:  # a shared rate path: re-fixing at an unchanged rate moves nothing
-                    b_moved = ev.b_firms[new_b[:, 0] != b_sum[ev.b_firms, 0]]
-                b_sum[ev.b_firms] = new_b
-            # interest = spread part + base part, recomputed only for the firms whose parts
-            # moved (the same additions as a full recomputation, so the same bits)
-            moved = np.union1d(ev.spread_firms, b_moved) if m else None
-            if moved is None or 3 * moved.size > n_f:
-                np.add(s_sum, b_sum, out=interest)
-                nonpos_firm = np.any(interest <= 0, axis=1)
-            elif moved.size:
-                interest[moved] = s_sum[moved] + b_sum[moved]
-                nonpos_firm[moved] = np.any(interest[moved] <= 0, axis=1)
-            _coverage_into(ebit_m, interest, cov, check=bool(nonpos_firm.any()))
-            interest_sum[p0:p1, m] = cohort_sum(interest)
-            ebit_sum[p0:p1, m] = cohort_sum(ebit_m)
-            # band = number of thresholds above coverage; with the distress flag, one key
-            nb.fill(0)
-            for t in thr_arr:  # a handful of thresholds
-                np.less(cov, t, out=below)
+                        np.multiply(draws[:, :1], b_f, out=shock)
+                    shock += drift
+                    log_e += shock.T
+                np.exp(log_e, out=ebit_m)
+                if any_nonpos:
+                    ebit_m *= sign0[:, None]
+                if has_beta:
+                    ebit_m *= np.exp(-beta[:, None] * (bm - base[:, 0]))
+                if ev.first_fix.size:
+                    spread_part[ev.first_fix] = spread_money[ev.first_fix, None]
+                if ev.reset.size:
+                    fix[ev.reset] = m
+                if ev.refi.size:
+                    slots = ev.refi_slots
+                    n_r = len(ev.refi_firms)
+                    # interest of the refinancing firms before the refinancing, split as
+                    # spread part (paths) + base part (one column with a shared rate path)
+                    if ev.refi_fix_firms.size:  # their spread sums miss this month's first resets
+                        s_sum[ev.refi_fix_firms] = _slot_sum(sp3[ev.refi_fix_firms])
+                    old_s = s_sum[ev.refi_firms]
+                    # spread part of the tranches kept = all - those refinanced (a few per firm)
+                    other_s = old_s - _slot_sum(spread_part[ev.refi_dense])
+                    bp_r = (principal[slots, None] * base_ext[fix[slots]]).reshape(n_r, n_s, n_b)
+                    old_total = old_s + _slot_sum(bp_r)
+                    other = other_s + _slot_sum(bp_r * ev.refi_keep)
+                    e_r = ebit_m[ev.refi_firms]
+                    s = np.empty_like(e_r)
+                    p_r = ev.refi_principal[:, None]
+                    for j, tab in enumerate(tables):  # one per distinct table (a handful)
+                        rows = np.flatnonzero(firm_tab[ev.refi_firms] == j)
+                        if rows.size == 0:
+                            continue
+                        if rows.size == n_r:
+                            e_j, o_j, t_j, p_j = e_r, other, old_total, p_r
+                        else:
+                            e_j, o_j, t_j, p_j = e_r[rows], other[rows], old_total[rows], p_r[rows]
+                        s_j, ok = tab._fixed_point(e_j, o_j, p_j, bm, _coverage(e_j, t_j), n_iter)
+                        s[rows] = s_j
+                        unconverged += int(ok.size - np.count_nonzero(ok))
+                    spread_part[ev.refi] = s[ev.refi_local] * principal[ev.refi, None]
+                    s_sum[ev.refi_firms] = other_s + s * p_r
+                    fix[ev.refi] = m
+                if 3 * ev.s_firms.size > n_f:  # a month of many first resets: re-add every firm
+                    s_sum = _slot_sum(sp3)
+                elif ev.s_firms.size:
+                    s_sum[ev.s_firms] = _slot_sum(sp3[ev.s_firms])
+                b_moved = ev.b_firms
+                if ev.b_firms.size:
+                    bs = ev.b_slots
+                    vals = principal[bs, None] * base_ext[fix[bs]]
+                    new_b = _slot_sum(vals.reshape(-1, n_s, n_b))
+                    if n_b == 1:  # a shared rate path: re-fixing at an unchanged rate moves nothing
+                        b_moved = ev.b_firms[new_b[:, 0] != b_sum[ev.b_firms, 0]]
+                    b_sum[ev.b_firms] = new_b
+                # interest = spread part + base part, recomputed only for the firms whose parts
+                # moved (the same additions as a full recomputation, so the same bits)
+                moved = np.union1d(ev.spread_firms, b_moved) if m else None
+                if moved is None or 3 * moved.size > n_f:
+                    np.add(s_sum, b_sum, out=interest)
+                    nonpos_firm = np.any(interest <= 0, axis=1)
+                elif moved.size:
+                    interest[moved] = s_sum[moved] + b_sum[moved]
+                    nonpos_firm[moved] = np.any(interest[moved] <= 0, axis=1)
+                _coverage_into(ebit_m, interest, cov, check=bool(nonpos_firm.any()))
+                interest_sum[p0:p1, m] = cohort_sum(interest)
+                ebit_sum[p0:p1, m] = cohort_sum(ebit_m)
+                # band = number of thresholds above coverage; with the distress flag, one key
+                nb.fill(0)
+                for t in thr_arr:  # a handful of thresholds
+                    np.less(cov, t, out=below)
+                    nb += below
+                if weak_band is None:
+                    np.less(cov, rule.threshold, out=below)
+                else:  # the distress threshold is threshold j: cov < t_j <=> band >= K - j
+                    np.greater_equal(nb, weak_band, out=below)
+                counter += 1
+                counter *= below
+                nb *= 2
+                np.greater_equal(counter, flag_months, out=below)
                 nb += below
-            if weak_band is None:
-                np.less(cov, rule.threshold, out=below)
-            else:  # the distress threshold is one of the thresholds: cov < t_j <=> band >= K - j
-                np.greater_equal(nb, weak_band, out=below)
-            counter += 1
-            counter *= below
-            nb *= 2
-            np.greater_equal(counter, flag_months, out=below)
-            nb += below
-            np.not_equal(nb, 0, out=below)
-            hit = np.flatnonzero(below)  # (nonzero of a bool array is ~10x that of int8)
-            flat_key = key0[hit]
-            flat_key += nb_flat[hit]
-            cnt = np.bincount(flat_key, minlength=npc * n_bins).reshape(npc, n_c, k_thr + 1, 2)
-            dbt = np.bincount(flat_key, weights=debt_rep[hit], minlength=npc * n_bins).reshape(
-                npc, n_c, k_thr + 1, 2
-            )
-            for arr_c, out_below, out_dist in (
-                (cnt, below_count, dist_count),
-                (dbt, below_debt, dist_debt),
-            ):
-                by_band = arr_c.sum(axis=3)  # (paths, cohorts, bands)
-                # below threshold k  <=>  band >= K - k
-                tail = np.cumsum(by_band[:, :, ::-1], axis=2)[:, :, ::-1]
-                for k in range(k_thr):
-                    out_below[k, p0:p1, m, :n_c] = tail[:, :, k_thr - k]
-                out_below[:, p0:p1, m, n_c] = out_below[:, p0:p1, m, :n_c].sum(axis=-1)
-                flagged = arr_c[:, :, :, 1].sum(axis=2)
-                out_dist[p0:p1, m, :n_c] = flagged
-                out_dist[p0:p1, m, n_c] = flagged.sum(axis=1)
-            if full:
-                interest_full[p0:p1, m] = interest[internal_of_frame].T
-                ebit_full[p0:p1, m] = ebit_m[internal_of_frame].T
+                np.not_equal(nb, 0, out=below)
+                hit = np.flatnonzero(below)  # (nonzero of a bool array is ~10x that of int8)
+                flat_key = key0[hit]
+                flat_key += nb_flat[hit]
+                row = m - blk_start
+                cnt_blk[row] = np.bincount(flat_key, minlength=npc * n_bins)
+                dbt_blk[row] = np.bincount(flat_key, weights=debt_rep[hit], minlength=npc * n_bins)
+                if row + 1 == blk_months or m + 1 == h:
+                    _bin_outputs(cnt_blk[: row + 1], below_count, dist_count, p0, blk_start)
+                    _bin_outputs(dbt_blk[: row + 1], below_debt, dist_debt, p0, blk_start)
+                    blk_start = m + 1
+                if full:
+                    interest_full[p0:p1, m] = interest[internal_of_frame].T
+                    ebit_full[p0:p1, m] = ebit_m[internal_of_frame].T
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True)
 
     sources = "; ".join(f"{t.source} (as of {t.as_of})" for t in tables)
     frame_cohort = f.cohort_codes
