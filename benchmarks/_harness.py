@@ -28,6 +28,7 @@ __all__ = [
     "Row",
     "Timed",
     "best_time",
+    "best_times_alternating",
     "compare",
     "machine_info",
     "print_table",
@@ -78,6 +79,29 @@ def best_time(fn: Callable[[], Any], repeat: int = 3) -> float:
     return best
 
 
+def best_times_alternating(
+    first: Callable[[], Any], second: Callable[[], Any], repeat: tuple[int, int] = (3, 3)
+) -> tuple[float, float]:
+    """Best wall times of two callables timed in alternation (one warm-up call each first).
+
+    On a machine whose speed drifts (a shared VM), timing ``first`` three times and then
+    ``second`` three times lets a slow spell fall on one of them only; alternating the calls
+    exposes both to the same conditions, so their ratio is steadier than their bare times.
+    """
+    fns = (first, second)
+    best = [float("inf"), float("inf")]
+    for fn in fns:
+        fn()
+    for r in range(max(repeat)):
+        for i, fn in enumerate(fns):
+            if r < repeat[i]:
+                gc.collect()
+                t0 = time.perf_counter()
+                fn()
+                best[i] = min(best[i], time.perf_counter() - t0)
+    return best[0], best[1]
+
+
 def _as_timed(x: Callable[[], Any] | Timed) -> Timed:
     return x if isinstance(x, Timed) else Timed(x)
 
@@ -92,16 +116,22 @@ def compare(
     repeat: int = 3,
     extra: Mapping[str, Any] | None = None,
 ) -> Row:
-    """Time ``ours``, each baseline and the floor in this process and print the ratios."""
-    ours_s = best_time(ours, repeat)
+    """Time ``ours``, each baseline and the floor in this process and print the ratios.
+
+    ``ours`` and the floor are timed in alternation (:func:`best_times_alternating`), so their
+    ratio does not depend on how the machine's speed drifts between the two measurements.
+    """
+    floor_s = None
+    if floor is None:
+        ours_s = best_time(ours, repeat)
+    else:
+        f = _as_timed(floor)
+        ours_s, floor_raw = best_times_alternating(ours, f.fn, (repeat, f.repeat or repeat))
+        floor_s = floor_raw * f.scale_factor
     base: dict[str, float] = {}
     for name, b in baselines.items():
         t = _as_timed(b)
         base[name] = best_time(t.fn, t.repeat or repeat) * t.scale_factor
-    floor_s = None
-    if floor is not None:
-        f = _as_timed(floor)
-        floor_s = best_time(f.fn, f.repeat or repeat) * f.scale_factor
     row = Row(case, size, ours_s, base, floor_s, dict(extra or {}))
     print_table([row], header=False)
     return row

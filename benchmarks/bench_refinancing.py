@@ -11,7 +11,10 @@ Cases (issue sizes at ``scale=1``):
   says so), and
   against the floor of drawing one standard normal per firm-month (the EBIT shock the
   simulation cannot avoid; drawn in 400,000-value blocks into one reused buffer, so the
-  floor is the generator's own rate, without allocation or page faults);
+  floor is the generator's own rate, without allocation or page faults). The engine draws
+  the next month's shocks on a helper thread by default (``prefetch=True``); its rate with
+  everything on the calling thread (``prefetch=False``) is reported beside it, each timed in
+  alternation with the floor;
 * peak resident memory of 10,000 firms x 1,000 paths x 120 months keeping aggregates only,
   measured as the peak resident set (``VmHWM`` in ``/proc/self/status``, Linux) of a fresh
   subprocess (target < 2 GB).
@@ -29,7 +32,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from benchmarks._harness import Row, Timed, compare
+from benchmarks._harness import Row, Timed, best_times_alternating, compare
 from divergence import refinancing as rf
 
 MONTHS = 120
@@ -240,6 +243,12 @@ def run(scale: float = 1.0, *, memory: bool = True) -> list[Row]:
     row.extra["firm-months/s (ours)"] = f"{firm_months / row.ours_s:,.0f}"
     assert row.floor_s is not None
     row.extra["rate vs normal-draw floor (target >= 0.3)"] = round(row.floor_s / row.ours_s, 3)
+    one_s, floor1_s = best_times_alternating(
+        lambda: rf.simulate(book, firms, rates, n_paths=n_paths, seed=0, prefetch=False), floor
+    )
+    row.extra["one thread: seconds (prefetch=False)"] = round(one_s, 3)
+    row.extra["one thread: rate vs normal-draw floor"] = round(floor1_s / one_s, 3)
+    print(f"{'':82}one thread (prefetch=False): {one_s:.3f} s, {floor1_s / one_s:.3f} of the floor")
     rows = [row]
     if not memory:
         return rows
