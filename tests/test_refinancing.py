@@ -365,6 +365,27 @@ def test_prefetch_error_on_the_helper_thread_reaches_the_caller(
     assert not any(t.name.startswith("divergence-shocks") for t in threading.enumerate())
 
 
+def test_small_runs_draw_on_the_calling_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    # below _PREFETCH_MIN normals a month the helper thread would cost more than it saves:
+    # 7 paths x 9 firms stay on the calling thread even with prefetch=True
+    import threading
+
+    from divergence.refinancing import _simulate as engine
+
+    threads: list[str] = []
+    fill = engine._Shocks._fill
+
+    def spy(self: Any, buf: np.ndarray) -> None:
+        threads.append(threading.current_thread().name)
+        fill(self, buf)
+
+    monkeypatch.setattr(engine._Shocks, "_fill", spy)
+    book, firms = example_book(3, 6, seed=4)
+    assert 7 * (9 + 1) < engine._PREFETCH_MIN
+    simulate(book, firms, np.full(5, 0.02), n_paths=7, seed=1, prefetch=True)
+    assert threads == [threading.current_thread().name] * 4
+
+
 def test_prefetch_must_be_a_bool() -> None:
     book, firms = example_book(1, 1, seed=0)
     with pytest.raises(TypeError, match="prefetch"):
