@@ -313,7 +313,7 @@ _ALL_OUTPUTS = (
 def test_prefetch_on_a_helper_thread_changes_no_number(
     monkeypatch: pytest.MonkeyPatch, months: int, chunk: int | None
 ) -> None:
-    # the next month's draws come from a helper thread (forced on for this small book):
+    # by default the next month's draws come from a helper thread (forced on for this book):
     # every output equals the run drawing on the calling thread, bit for bit, and the draws
     # really were made on the helper thread (horizon 1 draws nothing; 2 draws one month)
     import threading
@@ -332,7 +332,7 @@ def test_prefetch_on_a_helper_thread_changes_no_number(
     monkeypatch.setattr(engine._Shocks, "_fill", spy)
     monkeypatch.setattr(engine, "_PREFETCH_MIN", 0)
     kw: dict[str, Any] = {"n_paths": 7, "seed": 11, "keep": "full", "chunk_size": chunk}
-    on = simulate(book, firms, rates, prefetch=True, **kw)
+    on = simulate(book, firms, rates, **kw)  # prefetch is on by default
     on_threads, threads[:] = threads[:], []
     off = simulate(book, firms, rates, prefetch=False, **kw)
     n_chunks = 1 if chunk is None else -(-7 // chunk)
@@ -388,7 +388,7 @@ def test_small_runs_draw_on_the_calling_thread(monkeypatch: pytest.MonkeyPatch) 
 
 def test_prefetch_must_be_a_bool() -> None:
     book, firms = example_book(1, 1, seed=0)
-    with pytest.raises(TypeError, match="prefetch"):
+    with pytest.raises(TypeError, match=r"\bprefetch\b"):
         simulate(book, firms, np.full(3, 0.02), prefetch="yes")  # type: ignore[arg-type]
 
 
