@@ -336,7 +336,7 @@ def simulate(
         computed, when a chunk draws at least 150,000 numbers a month (paths x (firms + 1);
         below that, handing work between threads costs more than it saves). The draws, and so
         the results, are identical either way; with a free CPU core, 2,000 firms x 200 paths
-        run about 1.2-1.4x faster (NumPy releases the GIL while it draws and computes).
+        run about 1.1-1.4x faster (NumPy releases the GIL while it draws and computes).
         ``False`` keeps all work on the calling thread, e.g. when every core is already busy.
 
     Returns
