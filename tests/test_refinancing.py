@@ -381,7 +381,7 @@ def test_small_runs_draw_on_the_calling_thread(monkeypatch: pytest.MonkeyPatch) 
 
     monkeypatch.setattr(engine._Shocks, "_fill", spy)
     book, firms = example_book(3, 6, seed=4)
-    assert 7 * (9 + 1) < engine._PREFETCH_MIN
+    assert engine._PREFETCH_MIN > 7 * (9 + 1)
     simulate(book, firms, np.full(5, 0.02), n_paths=7, seed=1, prefetch=True)
     assert threads == [threading.current_thread().name] * 4
 
