@@ -1514,6 +1514,35 @@ def test_rate_beta_is_relative_to_the_first_month() -> None:
     np.testing.assert_allclose(res.ebit[0, :, 0], 20.0 * np.exp(-2.0 * (rates - 0.02)), rtol=1e-12)
 
 
+def test_rate_beta_shared_path_same_bits_as_one_row_per_path() -> None:
+    # a 1-D rate path takes a per-firm factor exp(-beta (r_t - r_0)); the same path given
+    # once per path (2-D) takes the general (firms x paths) factor: every output must agree
+    # bit for bit, with negative, zero and positive EBIT and betas of both signs
+    book, firms = example_book(3, 5, seed=11)
+    firms["rate_beta"] = np.linspace(-4.0, 6.0, len(firms))
+    firms.loc[firms.index[0], "ebit"] = -7.0
+    firms.loc[firms.index[1], "ebit"] = 0.0
+    path = policy_path(0.01, np.r_[0.03, np.zeros(10), -0.02, np.zeros(12)])
+    kw: dict[str, Any] = {"keep": "full", "seed": 4, "n_paths": 3}
+    shared = simulate(book, firms, path, **kw)
+    rows = simulate(book, firms, np.tile(path, (3, 1)), **kw)
+    for name in _ALL_OUTPUTS:
+        np.testing.assert_array_equal(getattr(shared, name), getattr(rows, name), err_msg=name)
+    assert shared.ebit is not None
+    # closed form for the negative firm (volatility drives the path; beta only rescales it):
+    # EBIT_t / EBIT_t(beta = 0) = exp(-beta (r_t - r_0))
+    flat = simulate(book, firms.assign(rate_beta=0.0), path, **kw)
+    assert flat.ebit is not None
+    col = 0  # outputs follow the rows of firms
+    np.testing.assert_allclose(
+        shared.ebit[:, :, col],
+        flat.ebit[:, :, col] * np.exp(-firms["rate_beta"].iloc[0] * (path - path[0])),
+        rtol=1e-12,
+    )
+    assert (shared.ebit[:, :, col] < 0).all()
+    np.testing.assert_array_equal(shared.ebit[:, :, 1], 0.0)
+
+
 def test_only_the_second_cohort_refinances_in_a_month() -> None:
     # two cohorts with different tables; only the second cohort's bullet matures: its
     # spread comes from its own table (5%), the first cohort's firm keeps its coupon

@@ -695,10 +695,17 @@ def _simulate(
                     shock += drift
                     log_e += shock.T
                 np.exp(log_e, out=ebit_m)
-                if any_nonpos:
-                    ebit_m *= sign0[:, None]
-                if has_beta:
-                    ebit_m *= np.exp(-beta[:, None] * (bm - base[:, 0]))
+                if has_beta and r_arr.ndim == 1:  # one shared rate path: one factor per firm
+                    # (x sign0 is exact, so the factor gives the same bits as two products)
+                    factor = np.exp(-beta * (base[0, m] - base[0, 0]))
+                    if any_nonpos:
+                        factor *= sign0
+                    ebit_m *= factor[:, None]
+                else:
+                    if any_nonpos:
+                        ebit_m *= sign0[:, None]
+                    if has_beta:
+                        ebit_m *= np.exp(-beta[:, None] * (bm - base[:, 0]))
                 if ev.first_fix.size:
                     spread_part[ev.first_fix] = spread_money[ev.first_fix, None]
                 if ev.reset.size:
