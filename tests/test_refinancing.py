@@ -1541,6 +1541,14 @@ def test_rate_beta_shared_path_same_bits_as_one_row_per_path() -> None:
     )
     assert (shared.ebit[:, :, col] < 0).all()
     np.testing.assert_array_equal(shared.ebit[:, :, 1], 0.0)
+    # distinct rate paths: each path's EBIT is rescaled by its own rates
+    paths = np.vstack([path, path + 0.01 * (np.arange(path.size) >= 4), path[::-1]])
+    own = simulate(book, firms, paths, **kw)
+    zero = simulate(book, firms.assign(rate_beta=0.0), paths, **kw)
+    assert own.ebit is not None and zero.ebit is not None
+    betas = firms["rate_beta"].to_numpy()
+    expected = zero.ebit * np.exp(-betas[None, None, :] * (paths - paths[:, :1])[:, :, None])
+    np.testing.assert_allclose(own.ebit, expected, rtol=1e-12)
 
 
 def test_only_the_second_cohort_refinances_in_a_month() -> None:
