@@ -384,7 +384,9 @@ def simulate(
     slots of the largest book of a firm, :math:`K` thresholds and :math:`R` firm-months that
     refinance on one path: time :math:`O(P\,T\,(F + K F) + P\,R\,S\,B)` with :math:`B \le`
     ``len(spreads)`` fixed-point steps, plus :math:`O(T\,F\,S)` once for the event schedule; one
-    standard normal per firm-month (plus one common draw a month) dominates. Memory:
+    standard normal and one exponential per firm-month (plus one common draw a month)
+    dominate. A non-zero ``rate_beta`` adds one exponential per firm and month with a 1-D
+    ``rates``, per firm-month with a 2-D one. Memory:
     :math:`O(\text{chunk}\cdot F\,S)` of per-month and tranche state for one chunk of paths
     (shocks are drawn month by month, tens of MB by default) plus :math:`O(T\,F\,S)` for the
     schedule and :math:`O(P\,T\,K\,C)` of cohort aggregates (:math:`C` cohorts);
