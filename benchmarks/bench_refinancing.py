@@ -14,7 +14,8 @@ Cases (issue sizes at ``scale=1``):
   floor is the generator's own rate, without allocation or page faults). The engine draws
   the next month's shocks on a helper thread by default (``prefetch=True``); its rate with
   everything on the calling thread (``prefetch=False``) is reported beside it, each timed in
-  alternation with the floor;
+  alternation with the floor, for the default engine (compiled loops when numba is
+  installed) and, with numba, for ``engine="numpy"`` too;
 * peak resident memory of 10,000 firms x 1,000 paths x 120 months keeping aggregates only,
   measured as the peak resident set (``VmHWM`` in ``/proc/self/status``, Linux) of a fresh
   subprocess (target < 2 GB).
@@ -34,6 +35,7 @@ import pandas as pd
 
 from benchmarks._harness import Row, Timed, best_times_alternating, compare
 from divergence import refinancing as rf
+from divergence.refinancing import _kernels
 
 MONTHS = 120
 
@@ -243,12 +245,31 @@ def run(scale: float = 1.0, *, memory: bool = True) -> list[Row]:
     row.extra["firm-months/s (ours)"] = f"{firm_months / row.ours_s:,.0f}"
     assert row.floor_s is not None
     row.extra["rate vs normal-draw floor (target >= 0.3)"] = round(row.floor_s / row.ours_s, 3)
-    one_s, floor1_s = best_times_alternating(
-        lambda: rf.simulate(book, firms, rates, n_paths=n_paths, seed=0, prefetch=False), floor
-    )
-    row.extra["one thread: seconds (prefetch=False)"] = round(one_s, 3)
-    row.extra["one thread: rate vs normal-draw floor"] = round(floor1_s / one_s, 3)
-    print(f"{'':82}one thread (prefetch=False): {one_s:.3f} s, {floor1_s / one_s:.3f} of the floor")
+    # the default engine is the compiled one when numba is installed; the NumPy engine (the
+    # only one without the fast extra) is timed beside it, on one thread each
+    row.extra["engine"] = "numba" if _kernels.AVAILABLE else "numpy"
+    engines = ["numba", "numpy"] if _kernels.AVAILABLE else ["numpy"]
+    one: dict[str, float] = {}
+    for eng in engines:
+
+        def one_thread(eng: str = eng) -> Any:
+            return rf.simulate(
+                book, firms, rates, n_paths=n_paths, seed=0, prefetch=False, engine=eng
+            )
+
+        one_s, floor1_s = best_times_alternating(one_thread, floor)
+        one[eng] = one_s
+        label = "one thread" if eng == engines[0] else f"one thread, engine={eng}"
+        row.extra[f"{label}: seconds (prefetch=False)"] = round(one_s, 3)
+        row.extra[f"{label}: rate vs normal-draw floor"] = round(floor1_s / one_s, 3)
+        print(
+            f"{'':82}one thread (prefetch=False), engine={eng}: {one_s:.3f} s, "
+            f"{floor1_s / one_s:.3f} of the floor"
+        )
+    if len(one) == 2:
+        row.extra["one thread: numba engine speed-up over numpy"] = round(
+            one["numpy"] / one["numba"], 2
+        )
     rows = [row]
     if not memory:
         return rows

@@ -1,4 +1,8 @@
-"""Refinancing simulator: exact cash-flow cases, invariants, a slow reference, bad inputs."""
+"""Refinancing simulator: exact cash-flow cases, invariants, a slow reference, bad inputs.
+
+Every test here runs twice: with the NumPy engine and with the compiled (numba) one (see the
+module fixture ``engine``); ``tests/test_refinancing_engines.py`` checks that the two agree.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ import bisect
 import itertools
 import math
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -19,10 +24,24 @@ from divergence.refinancing import (
     DebtBook,
     Distress,
     SpreadTable,
+    _kernels,
     example_book,
     policy_path,
     simulate,
 )
+
+
+@pytest.fixture(autouse=True, scope="module", params=["numpy", "numba"])
+def engine(request: pytest.FixtureRequest) -> Iterator[str]:
+    """Run the module with ``engine="auto"`` meaning NumPy, then meaning numba."""
+    name: str = request.param
+    if name == "numba" and not _kernels.AVAILABLE:
+        pytest.skip("numba is not installed (the fast extra)")
+    real = _kernels.use_numba
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(_kernels, "use_numba", lambda opt: real(name if opt == "auto" else opt))
+        yield name
+
 
 FLAT2 = SpreadTable((), (0.02,), ("flat",), source="test", as_of="test")
 

@@ -524,7 +524,7 @@ def simulate_refinancing(
     **kwargs
         Other options of :func:`divergence.refinancing.simulate` (``horizon``, ``keep``,
         ``thresholds``, ``distress``, ``spread_table``, ``ebit_correlation``,
-        ``max_spread_iter``, ``chunk_size``, ``prefetch``). ``prefetch`` defaults to
+        ``max_spread_iter``, ``chunk_size``, ``prefetch``, ``engine``). ``prefetch`` defaults to
         ``False`` here: the chunks already keep every worker thread busy, so a helper thread
         per chunk would only compete with them (the results are the same either way).
 

@@ -1,0 +1,202 @@
+"""Compiled per-firm-month loops of the refinancing engine (private; needs the ``fast`` extra).
+
+The NumPy engine makes about fifteen passes over a (firms, paths) array each month. With
+numba installed, two of its groups of passes run as one compiled loop each:
+
+* :func:`log_ebit_step` — the EBIT shock of a month (common and idiosyncratic loadings plus
+  drift) added to log EBIT;
+* :func:`classify` — coverage, its band among the thresholds, the run of weak months, the
+  distress flag, and the counts and debt of each (path, cohort, band, flag) bin.
+
+Each loop does the same floating-point operations, in the same order, as the NumPy passes it
+replaces (no fused multiply-add, no reassociation), so both engines give the same bits; the
+test suite checks it output by output. ``exp`` stays with NumPy, whose implementation can
+differ from the C library's in the last bit on some CPUs.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import importlib.util
+from collections.abc import Callable
+from typing import Any, NamedTuple
+
+import numpy as np
+
+__all__ = ["AVAILABLE", "Kernels", "compiled", "use_numba"]
+
+
+AVAILABLE = importlib.util.find_spec("numba") is not None  # imported on first use only
+
+
+def use_numba(engine: str) -> bool:
+    """Whether ``simulate(engine=...)`` (a validated option) runs the compiled loops."""
+    if engine == "numba" and not AVAILABLE:
+        raise ImportError('engine="numba" needs numba: pip install "divergence[fast]"')
+    return engine == "numba" or (engine == "auto" and AVAILABLE)
+
+
+def _log_ebit_step(
+    draws: Any, ratio: float, a_f: Any, b_f: Any, drift: Any, log_e: Any, common_only: bool
+) -> None:
+    """log_e[i, j] += shock of firm i on path j (draws: (paths, 1 + firms), common first).
+
+    ``common_only=False``: ``((z_ij + z_j * ratio) * a_i) + drift_i``; ``True`` (correlation 1):
+    ``(z_j * b_i) + drift_i`` — the NumPy engine's operations, in its order.
+    """
+    n_f, n_p = log_e.shape
+    for j in range(n_p):  # draws are read in order; log_e is written with a stride
+        if common_only:
+            z = draws[j, 0]
+            for i in range(n_f):
+                log_e[i, j] += z * b_f[i] + drift[i]
+        else:
+            zc = draws[j, 0] * ratio
+            for i in range(n_f):
+                log_e[i, j] += (draws[j, i + 1] + zc) * a_f[i] + drift[i]
+
+
+def _classify(
+    ebit: Any,
+    interest: Any,
+    thresholds: Any,
+    weak_threshold: float,
+    weak_band: int,
+    counter: Any,
+    flag_months: int,
+    key0: Any,
+    debt: Any,
+    counts: Any,
+    debt_sums: Any,
+    first_of_cohort: Any,
+    firm_cohort: Any,
+    interest_sums: Any,
+    ebit_sums: Any,
+) -> None:
+    """Bin every firm-month of one month; ``counts``/``debt_sums`` are zeroed and filled.
+
+    coverage = ebit / interest (``inf`` where interest <= 0); band = number of thresholds above
+    coverage; weak = band >= ``weak_band`` (or coverage < ``weak_threshold`` when
+    ``weak_band < 0``); the run counter grows on weak months and restarts at 0 otherwise;
+    key = 2 band + (run >= ``flag_months``). Firm-month (i, j) adds 1 and the firm's debt to
+    bin ``key0[i * paths + j] + key`` in firm-major order (the order of ``np.bincount`` over
+    the NumPy engine's hits, so the debt sums have the same bits). Key 0 (no threshold above
+    coverage, not flagged) feeds no output; adding to it anyway avoids a branch per element.
+    Each firm is done a row at a time so that the loops over paths vectorise.
+
+    ``interest_sums``/``ebit_sums`` (cohorts, paths) receive each cohort's sum over its firms,
+    added row after row in firm order from the cohort's first firm (``first_of_cohort``), as
+    NumPy sums the leading axis of a (firms, paths) block; a cohort without firms sums to 0.
+    """
+    n_f, n_p = ebit.shape
+    k_thr = thresholds.shape[0]
+    counts[:] = 0
+    debt_sums[:] = 0.0
+    interest_sums[:] = 0.0
+    ebit_sums[:] = 0.0
+    cov = np.empty(n_p)
+    key = np.empty(n_p, np.int64)
+    for i in range(n_f):
+        c = firm_cohort[i]
+        if first_of_cohort[i]:
+            for j in range(n_p):
+                interest_sums[c, j] = interest[i, j]
+                ebit_sums[c, j] = ebit[i, j]
+        else:
+            for j in range(n_p):
+                interest_sums[c, j] += interest[i, j]
+                ebit_sums[c, j] += ebit[i, j]
+        for j in range(n_p):
+            it = interest[i, j]
+            x = ebit[i, j] / it  # computed either way: a select, not a branch
+            cov[j] = x if it > 0.0 else np.inf
+            key[j] = 0
+        for k in range(k_thr):
+            t = thresholds[k]
+            for j in range(n_p):
+                key[j] += cov[j] < t
+        if weak_band >= 0:
+            for j in range(n_p):
+                run = (counter[i, j] + 1) * (key[j] >= weak_band)
+                counter[i, j] = run
+                key[j] = 2 * key[j] + (run >= flag_months)
+        else:
+            for j in range(n_p):
+                run = (counter[i, j] + 1) * (cov[j] < weak_threshold)
+                counter[i, j] = run
+                key[j] = 2 * key[j] + (run >= flag_months)
+        row = i * n_p
+        d = debt[i]
+        for j in range(n_p):
+            b = key0[row + j] + key[j]
+            counts[b] += 1
+            debt_sums[b] += d
+
+
+def _refinancing_spread(
+    e: Any,
+    other: Any,
+    p: Any,
+    r: Any,
+    total: Any,
+    edges: Any,
+    spreads: Any,
+    n_iter: int,
+    out: Any,
+    converged: Any,
+) -> None:
+    """Coverage -> spread fixed point of refinancing firms, element by element.
+
+    ``e``, ``other``, ``total``: (firms, paths); ``p``: (firms,) principal refinanced; ``r``:
+    (paths,) base rate. Band of x = number of ``edges`` <= x (NaN: all of them), the
+    ``searchsorted(..., side="right")`` of the NumPy engine; the start is the band of
+    ``e / total`` (+inf where total <= 0). Each step: interest = (p r + other) + p spread(band),
+    coverage = e / interest (+inf where interest <= 0), stop when the band does not move, at
+    most ``n_iter`` steps (``converged`` False then). ``out`` receives spread(band).
+    """
+    n_f, n_p = e.shape
+    k_e = edges.shape[0]
+    for i in range(n_f):
+        pi = p[i]
+        for j in range(n_p):
+            ei = e[i, j]
+            t = total[i, j]
+            x = ei / t if t > 0.0 else np.inf
+            band = k_e
+            if x == x:
+                band = 0
+                for k in range(k_e):
+                    band += edges[k] <= x
+            pr = pi * r[j] + other[i, j]
+            done = False
+            for _ in range(n_iter):
+                interest = pr + pi * spreads[band]
+                x = ei / interest if interest > 0.0 else np.inf
+                new = k_e
+                if x == x:
+                    new = 0
+                    for k in range(k_e):
+                        new += edges[k] <= x
+                if new == band:
+                    done = True
+                    break
+                band = new
+            out[i, j] = spreads[band]
+            converged[i, j] = done
+
+
+class Kernels(NamedTuple):
+    """The compiled loops (numba dispatchers; each compiles once per argument types)."""
+
+    log_ebit_step: Callable[..., None]
+    classify: Callable[..., None]
+    refinancing_spread: Callable[..., None]
+
+
+@functools.cache
+def compiled() -> Kernels:
+    """Import numba and wrap the loops (compiled on first call, cached on disk)."""
+    numba = importlib.import_module("numba")
+    jit = numba.njit(cache=True, nogil=True, error_model="numpy")
+    return Kernels(jit(_log_ebit_step), jit(_classify), jit(_refinancing_spread))
