@@ -162,6 +162,7 @@ def _classify_inputs(seed: int) -> dict[str, Any]:
     ebit = rng.uniform(-1.0, 6.0, (n_f, n_p))
     ebit[1, :2] = [3.0, 5.0]  # coverage exactly 1.5 and 2.5: on a threshold is not below it
     interest[1, :2] = 2.0
+    ebit[4], interest[4] = 100.0, 1.0  # a healthy firm: key 0 on every path
     cohort = np.array([0, 0, 0, 2, 2, 2, 2])  # cohort 1 has no firm
     k = 3
     return {
@@ -241,7 +242,6 @@ def test_classify_equals_the_whole_array_formula(
     other = np.setdiff1d(np.arange(x["n_bins"]), key0_bins)
     np.testing.assert_array_equal(counts[other], exp_counts[other])
     np.testing.assert_array_equal(debt[other], exp_debt[other])
-    assert counts.sum() == x["ebit"].size  # every firm-month lands in exactly one bin
     for got, want in zip(sums, exp_sums, strict=True):
         np.testing.assert_array_equal(got, want)
     assert (sums[0][1] == 0).all()  # the cohort without firms sums to zero
@@ -329,3 +329,56 @@ def test_engine_numba_without_numba_is_a_clear_import_error(
     res = simulate(book, firms, rates, engine="auto", n_paths=2, seed=1)  # falls back to NumPy
     ref = simulate(book, firms, rates, engine="numpy", n_paths=2, seed=1)
     np.testing.assert_array_equal(res.interest_sum, ref.interest_sum)
+
+
+@needs_numba
+def test_compiles_without_a_disk_cache_when_numba_cannot_cache(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import numba
+
+    real_njit = numba.njit
+    calls: list[bool] = []
+
+    def njit(*args: Any, **kwargs: Any) -> Any:
+        calls.append(bool(kwargs.get("cache")))
+        if kwargs.get("cache"):  # what numba does with no writable cache directory
+            raise RuntimeError("cannot cache function: no locator available for file")
+        return real_njit(*args, **kwargs)
+
+    monkeypatch.setattr(numba, "njit", njit)
+    _kernels.compiled.cache_clear()
+    try:
+        kern = _kernels.compiled()
+        assert calls == [True, False]
+        rng = np.random.default_rng(0)
+        draws, log_e = rng.standard_normal((2, 3)), np.zeros((2, 2))
+        kern.log_ebit_step(draws, 0.5, np.ones(2), np.ones(2), np.zeros(2), log_e, False)
+        np.testing.assert_array_equal(log_e, (draws[:, 1:] + draws[:, :1] * 0.5).T)
+    finally:
+        _kernels.compiled.cache_clear()  # later tests get the cached kernels back
+
+
+@pytest.mark.parametrize("compiled", [False, True])
+@pytest.mark.parametrize("n_iter", [1, 2, 20])
+def test_refinancing_spread_nan_coverage_is_the_top_band(compiled: bool, n_iter: int) -> None:
+    """inf / inf coverage (NaN) counts as above every edge, as ``_band`` does for NumPy."""
+    if compiled and not _kernels.AVAILABLE:
+        pytest.skip("numba is not installed")
+    fn = _kernels.compiled().refinancing_spread if compiled else _kernels._refinancing_spread
+    inf = np.inf
+    # path 0: NaN at the start (inf / inf); path 1: NaN at the first step (inf other interest);
+    # path 2: an ordinary element
+    e = np.array([[inf, inf, 3.0]])
+    total = np.array([[inf, 1.0, 1.0]])
+    other = np.array([[0.0, inf, 0.5]])
+    p, r = np.array([2.0]), np.array([0.01, 0.01, 0.01])
+    out = np.full((1, 3), np.nan)
+    ok = np.zeros((1, 3), dtype=bool)
+    with np.errstate(invalid="ignore"):  # the Python source divides inf by inf too
+        fn(e, other, p, r, total, EXACT._edges_arr, EXACT._spreads_arr, n_iter, out, ok)
+        icr0 = e / total
+        want, want_ok = EXACT._fixed_point(e, other, p[:, None], r, icr0, n_iter)
+    np.testing.assert_array_equal(out, want)
+    np.testing.assert_array_equal(ok, want_ok)
+    assert out[0, 0] == out[0, 1] == EXACT.spreads[-1]
