@@ -343,7 +343,7 @@ def simulate(
     engine : {"auto", "numba", "numpy"}, default "auto"
         ``"numba"`` runs the per-firm-month steps (EBIT shock, coverage bands, distress run,
         bin counts, cohort sums, refinancing spread) as compiled loops; it needs numba
-        (``pip install "divergence[fast]"``) and is about 1.2x faster on one thread.
+        (``pip install "divergence[fast]"``) and is about 1.3x faster on one thread.
         ``"numpy"`` uses NumPy array passes only. Both do the same floating-point operations
         in the same order and give identical results, bit for bit (``exp`` stays with NumPy
         in both). ``"auto"`` takes numba when it is installed. The first call of a session
