@@ -1,17 +1,22 @@
 """Compiled per-firm-month loops of the refinancing engine (private; needs the ``fast`` extra).
 
 The NumPy engine makes about fifteen passes over a (firms, paths) array each month. With
-numba installed, two of its groups of passes run as one compiled loop each:
+numba installed, three groups of them run as one compiled loop each (``compiled()`` returns
+them):
 
-* :func:`log_ebit_step` — the EBIT shock of a month (common and idiosyncratic loadings plus
+* ``log_ebit_step`` — the EBIT shock of a month (common and idiosyncratic loadings plus
   drift) added to log EBIT;
-* :func:`classify` — coverage, its band among the thresholds, the run of weak months, the
-  distress flag, and the counts and debt of each (path, cohort, band, flag) bin.
+* ``classify`` — coverage, its band among the thresholds, the run of weak months, the
+  distress flag, the counts and debt of each (path, cohort, band, flag) bin, and the cohort
+  sums of interest and EBIT;
+* ``refinancing_spread`` — the coverage -> spread fixed point of the firms refinancing.
 
 Each loop does the same floating-point operations, in the same order, as the NumPy passes it
-replaces (no fused multiply-add, no reassociation), so both engines give the same bits; the
-test suite checks it output by output. ``exp`` stays with NumPy, whose implementation can
-differ from the C library's in the last bit on some CPUs.
+replaces (no fused multiply-add: numba compiles without ``fastmath``; no reassociation), so
+both engines give the same bits; the test suite checks it output by output. ``exp`` stays
+with NumPy, whose implementation can differ from the C library's in the last bit on some
+CPUs. The Python functions below are the source that numba compiles; the tests also run them
+as plain Python.
 """
 
 from __future__ import annotations
