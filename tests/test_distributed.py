@@ -270,6 +270,23 @@ def test_simulate_refinancing_bitwise_synchronous(refi_inputs: tuple[Any, Any, A
     _assert_same(got1, simulate(book, firms, rates[0], n_paths=9, seed=np.random.default_rng(3)))
 
 
+@pytest.mark.parametrize("engine", ["numpy", "numba"])
+def test_simulate_refinancing_passes_the_engine_on(
+    engine: str, refi_inputs: tuple[Any, Any, Any]
+) -> None:
+    from divergence.refinancing import _kernels
+
+    if engine == "numba" and not _kernels.AVAILABLE:
+        pytest.skip("numba is not installed")
+    book, firms, rates = refi_inputs
+    ref = simulate(book, firms, rates, seed=4, engine="numpy")  # engines agree bit for bit
+    with dask.config.set(scheduler=SYNC):
+        got = simulate_refinancing(book, firms, rates, seed=4, n_chunks=3, engine=engine)
+    _assert_same(got, ref)
+    with dask.config.set(scheduler=SYNC), pytest.raises(InputError, match="engine"):
+        simulate_refinancing(book, firms, rates, seed=4, n_chunks=3, engine="gpu")
+
+
 def test_simulate_refinancing_on_a_local_cluster(
     client: Any, refi_inputs: tuple[Any, Any, Any]
 ) -> None:
