@@ -39,7 +39,9 @@ def engine(request: pytest.FixtureRequest) -> Iterator[str]:
         pytest.skip("numba is not installed (the fast extra)")
     real = _kernels.use_numba
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(_kernels, "use_numba", lambda opt: real(name if opt == "auto" else opt))
+        mp.setattr(
+            _kernels, "use_numba", lambda opt, size: real(name if opt == "auto" else opt, size)
+        )
         yield name
 
 

@@ -9,6 +9,7 @@ checked one by one against independent NumPy formulas and against their own Pyth
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import numpy as np
@@ -382,3 +383,20 @@ def test_refinancing_spread_nan_coverage_is_the_top_band(compiled: bool, n_iter:
     np.testing.assert_array_equal(out, want)
     np.testing.assert_array_equal(ok, want_ok)
     assert out[0, 0] == out[0, 1] == EXACT.spreads[-1]
+
+
+def test_auto_engine_takes_numba_for_large_runs_or_once_loaded(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(_kernels, "AVAILABLE", True)
+    loaded = functools.cache(lambda: None)  # stands for compiled(): loaded once called
+    monkeypatch.setattr(_kernels, "compiled", loaded)
+    n = _kernels.AUTO_MIN_FIRM_MONTHS
+    assert not _kernels.use_numba("auto", n - 1)
+    assert _kernels.use_numba("auto", n)
+    assert _kernels.use_numba("numba", 1)
+    assert not _kernels.use_numba("numpy", n)
+    loaded()
+    assert _kernels.use_numba("auto", 1)
+    monkeypatch.setattr(_kernels, "AVAILABLE", False)
+    assert not _kernels.use_numba("auto", n)

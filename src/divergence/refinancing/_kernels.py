@@ -29,17 +29,29 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-__all__ = ["AVAILABLE", "Kernels", "compiled", "use_numba"]
+__all__ = ["AUTO_MIN_FIRM_MONTHS", "AVAILABLE", "Kernels", "compiled", "use_numba"]
 
 
 AVAILABLE = importlib.util.find_spec("numba") is not None  # imported on first use only
 
 
-def use_numba(engine: str) -> bool:
-    """Whether ``simulate(engine=...)`` (a validated option) runs the compiled loops."""
+# firm-months from which engine="auto" loads numba: about 0.8 s of NumPy-engine work on one
+# thread of the benchmark machine (42 ns a firm-month), about what importing numba and loading
+# the cached loops cost in a new process (0.9 s); once loaded, every run uses them
+AUTO_MIN_FIRM_MONTHS = 20_000_000
+
+
+def use_numba(engine: str, firm_months: int) -> bool:
+    """Whether ``simulate(engine=...)`` (a validated option) runs the compiled loops.
+
+    ``"auto"``: numba is installed, and the run is large or the loops are already loaded.
+    """
     if engine == "numba" and not AVAILABLE:
         raise ImportError('engine="numba" needs numba: pip install "divergence[fast]"')
-    return engine == "numba" or (engine == "auto" and AVAILABLE)
+    if engine != "auto":
+        return engine == "numba"
+    loaded = compiled.cache_info().currsize > 0
+    return AVAILABLE and (loaded or firm_months >= AUTO_MIN_FIRM_MONTHS)
 
 
 def _log_ebit_step(

@@ -346,8 +346,10 @@ def simulate(
         (``pip install "divergence[fast]"``) and is about 1.3x faster on one thread.
         ``"numpy"`` uses NumPy array passes only. Both do the same floating-point operations
         in the same order and give identical results, bit for bit (``exp`` stays with NumPy
-        in both). ``"auto"`` takes numba when it is installed. The first call of a session
-        with numba compiles the loops (a few seconds, cached on disk afterwards).
+        in both). ``"auto"`` takes numba when it is installed and the run has at least
+        20 million firm-months (paths x months x firms), or once the loops are loaded in the
+        session: loading numba costs about 1 s a process, and compiling the loops a few
+        seconds the first time (cached on disk afterwards), more than a small run takes.
 
     Returns
     -------
@@ -504,7 +506,6 @@ def _simulate(
     show = check_bool(progress, "progress")
     use_pool = check_bool(prefetch, "prefetch") and h > 1
     engine_opt = check_option(engine, "engine", ("auto", "numba", "numpy"))
-    kern = _kernels.compiled() if _kernels.use_numba(engine_opt) else None
     rule = Distress() if distress is None else distress
     if not isinstance(rule, Distress):
         raise TypeError(f"distress must be a Distress, got {type(rule).__name__}")
@@ -638,6 +639,7 @@ def _simulate(
     else:
         size = check_int(chunk_size, "chunk_size", minimum=1)
     gens = spawn_generators(seed, p, start=start)
+    kern = _kernels.compiled() if _kernels.use_numba(engine_opt, p * h * n_f) else None
     unconverged = 0
     sd = vol / np.sqrt(12.0)
     a_f = np.sqrt(1.0 - rho) * sd  # loading on the idiosyncratic shock
