@@ -317,20 +317,23 @@ def chain_curves(scale: float, points: int, repeat: int) -> list[Curve]:
 def path_curves(scale: float, points: int, repeat: int) -> list[Curve]:
     """Refinancing Monte Carlo over the number of paths (aggregates only)."""
     from divergence import refinancing as rf
+    from divergence.refinancing import _kernels
 
     n_firms = _scaled(200, scale, 20)
     n_mega = n_firms // 5
     book, firms = rf.example_book(n_mega, n_firms - n_mega, tranches=6, seed=0)
     rates = rf.policy_path(0.01, np.r_[0.04, np.zeros(119)])
+    # one engine for the whole curve ("auto" would switch engines with the size of the run)
+    engine = "numba" if _kernels.AVAILABLE else "numpy"
 
     def make(p: int) -> Callable[[], Any]:
-        return lambda: rf.simulate(book, firms, rates, n_paths=p, seed=0)
+        return lambda: rf.simulate(book, firms, rates, n_paths=p, seed=0, engine=engine)
 
     return [
         time_curve(
             "refinancing.simulate (keep='aggregate')",
             "P",
-            f"{n_firms} firms x 6 tranches x 120 months",
+            f"{n_firms} firms x 6 tranches x 120 months, engine={engine}",
             geometric(_scaled(25, scale, 4), _scaled(800, scale, 32), points),
             make,
             max(repeat - 1, 1),
