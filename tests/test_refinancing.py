@@ -37,11 +37,9 @@ def engine(request: pytest.FixtureRequest) -> Iterator[str]:
     name: str = request.param
     if name == "numba" and not _kernels.AVAILABLE:
         pytest.skip("numba is not installed (the fast extra)")
-    real = _kernels.use_numba
+    real = _kernels.select
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(
-            _kernels, "use_numba", lambda opt, size: real(name if opt == "auto" else opt, size)
-        )
+        mp.setattr(_kernels, "select", lambda opt, size: real(name if opt == "auto" else opt, size))
         yield name
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import warnings
 from typing import Any
 
 import numpy as np
@@ -19,7 +20,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from divergence.errors import InputError
+from divergence.errors import DivergenceWarning, InputError
 from divergence.refinancing import (
     Distress,
     SpreadTable,
@@ -381,14 +382,34 @@ def test_auto_engine_takes_numba_for_large_runs_or_once_loaded(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(_kernels, "AVAILABLE", True)
-    loaded = functools.cache(lambda: None)  # stands for compiled(): loaded once called
+    loaded = functools.cache(lambda: "kernels")  # stands for compiled(): loaded once called
     monkeypatch.setattr(_kernels, "compiled", loaded)
     n = _kernels.AUTO_MIN_FIRM_MONTHS
-    assert not _kernels.use_numba("auto", n - 1)
-    assert _kernels.use_numba("auto", n)
-    assert _kernels.use_numba("numba", 1)
-    assert not _kernels.use_numba("numpy", n)
-    loaded()
-    assert _kernels.use_numba("auto", 1)
+    assert _kernels.select("auto", n - 1) is None
+    assert loaded.cache_info().currsize == 0  # a small run does not load numba
+    assert _kernels.select("numpy", n) is None
+    assert _kernels.select("auto", n) == "kernels"
+    assert _kernels.select("auto", 1) == "kernels"  # loaded: small runs use it too
+    assert _kernels.select("numba", 1) == "kernels"
     monkeypatch.setattr(_kernels, "AVAILABLE", False)
-    assert not _kernels.use_numba("auto", n)
+    assert _kernels.select("auto", n) is None
+
+
+def test_auto_engine_falls_back_once_when_numba_cannot_be_imported(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    @functools.cache
+    def broken() -> Any:
+        raise ImportError("Numba needs NumPy 2.3 or less")
+
+    monkeypatch.setattr(_kernels, "AVAILABLE", True)
+    monkeypatch.setattr(_kernels, "_IMPORT_ERROR", None)
+    monkeypatch.setattr(_kernels, "compiled", broken)
+    n = _kernels.AUTO_MIN_FIRM_MONTHS
+    with pytest.warns(DivergenceWarning, match="NumPy engine"):
+        assert _kernels.select("auto", n) is None
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert _kernels.select("auto", n) is None  # warned once
+    with pytest.raises(ImportError, match="Numba needs NumPy"):
+        _kernels.select("numba", n)

@@ -24,34 +24,25 @@ from __future__ import annotations
 import functools
 import importlib
 import importlib.util
+import warnings
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
 import numpy as np
 
-__all__ = ["AUTO_MIN_FIRM_MONTHS", "AVAILABLE", "Kernels", "compiled", "use_numba"]
+from divergence.errors import DivergenceWarning
+
+__all__ = ["AUTO_MIN_FIRM_MONTHS", "AVAILABLE", "Kernels", "compiled", "select"]
 
 
 AVAILABLE = importlib.util.find_spec("numba") is not None  # imported on first use only
+_IMPORT_ERROR: ImportError | None = None  # set when engine="auto" found numba broken
 
 
 # firm-months from which engine="auto" loads numba: about 0.8 s of NumPy-engine work on one
 # thread of the benchmark machine (42 ns a firm-month), about what importing numba and loading
 # the cached loops cost in a new process (0.9 s); once loaded, every run uses them
 AUTO_MIN_FIRM_MONTHS = 20_000_000
-
-
-def use_numba(engine: str, firm_months: int) -> bool:
-    """Whether ``simulate(engine=...)`` (a validated option) runs the compiled loops.
-
-    ``"auto"``: numba is installed, and the run is large or the loops are already loaded.
-    """
-    if engine == "numba" and not AVAILABLE:
-        raise ImportError('engine="numba" needs numba: pip install "divergence[fast]"')
-    if engine != "auto":
-        return engine == "numba"
-    loaded = compiled.cache_info().currsize > 0
-    return AVAILABLE and (loaded or firm_months >= AUTO_MIN_FIRM_MONTHS)
 
 
 def _log_ebit_step(
@@ -255,3 +246,36 @@ def compiled() -> Kernels:
     except RuntimeError:  # "cannot cache function ...: no locator available"
         jit = numba.njit(nogil=True, error_model="numpy")
         return Kernels(*(jit(f) for f in _LOOPS))
+
+
+def select(engine: str, firm_months: int) -> Kernels | None:
+    """The compiled loops for ``simulate(engine=...)`` (a validated option), or None for NumPy.
+
+    ``"auto"`` takes them when numba is installed and the run is large or the loops are
+    already loaded; a numba that is installed but fails to import (e.g. built for another
+    NumPy) falls back to NumPy with a :class:`~divergence.errors.DivergenceWarning`, once.
+    ``"numba"`` raises ``ImportError`` in both cases.
+    """
+    global _IMPORT_ERROR
+    if engine == "numpy":
+        return None
+    if engine == "numba":
+        if not AVAILABLE:
+            raise ImportError('engine="numba" needs numba: pip install "divergence[fast]"')
+        return compiled()
+    loaded = compiled.cache_info().currsize > 0
+    if not AVAILABLE or _IMPORT_ERROR is not None:
+        return None
+    if not (loaded or firm_months >= AUTO_MIN_FIRM_MONTHS):
+        return None
+    try:
+        return compiled()
+    except ImportError as exc:
+        _IMPORT_ERROR = exc
+        warnings.warn(
+            f"numba is installed but cannot be imported ({exc}); refinancing.simulate uses "
+            'its NumPy engine (the same results, slower). engine="numba" shows the error.',
+            DivergenceWarning,
+            stacklevel=4,
+        )
+        return None

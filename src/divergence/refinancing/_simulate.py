@@ -366,6 +366,12 @@ def simulate(
     ImportError
         ``progress=True`` without tqdm; ``engine="numba"`` without numba.
 
+    Warns
+    -----
+    DivergenceWarning
+        ``engine="auto"`` on a large run when numba is installed but fails to import (for
+        instance built for another NumPy): the NumPy engine is used instead (once a session).
+
     Notes
     -----
     Interest in force in month :math:`t` (annualised) and coverage of firm :math:`f`:
@@ -639,7 +645,7 @@ def _simulate(
     else:
         size = check_int(chunk_size, "chunk_size", minimum=1)
     gens = spawn_generators(seed, p, start=start)
-    kern = _kernels.compiled() if _kernels.use_numba(engine_opt, p * h * n_f) else None
+    kern = _kernels.select(engine_opt, p * h * n_f)
     unconverged = 0
     sd = vol / np.sqrt(12.0)
     a_f = np.sqrt(1.0 - rho) * sd  # loading on the idiosyncratic shock
