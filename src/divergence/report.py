@@ -16,17 +16,19 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from divergence import __version__
-from divergence._sections import SECTION_MODULES, Section
+from divergence._sections import SECTION_MODULES, ReportInputs, Section
 
 __all__ = ["build_sections", "main", "render_html", "render_text"]
 
 
-def build_sections(names: Sequence[str] = SECTION_MODULES) -> list[Section]:
-    """Compute every report section (in order) on the bundled data."""
+def build_sections(
+    names: Sequence[str] = SECTION_MODULES, inputs: ReportInputs | None = None
+) -> list[Section]:
+    """Compute every report section (in order) on the bundled data (and ``inputs``)."""
     out: list[Section] = []
     for name in names:
         module = importlib.import_module(f"divergence._sections.{name}")
-        out.append(module.build())
+        out.append(module.build(inputs))
     return out
 
 

@@ -8,11 +8,11 @@ import numpy as np
 import pandas as pd
 
 from divergence import breadth as br
-from divergence._sections import Section
+from divergence._sections import ReportInputs, Section
 from divergence.datasets import load_sp500_daily_market_caps, load_sp500_prices
 
 
-def build() -> Section:
+def build(inputs: ReportInputs | None = None) -> Section:
     prices = load_sp500_prices()
     caps = load_sp500_daily_market_caps()
     rets = prices.pct_change(fill_method=None)

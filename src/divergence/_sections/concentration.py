@@ -7,11 +7,11 @@ from typing import Any
 import pandas as pd
 
 from divergence import concentration as conc
-from divergence._sections import Section
+from divergence._sections import ReportInputs, Section
 from divergence.datasets import load_sp500_market_caps
 
 
-def build() -> Section:
+def build(inputs: ReportInputs | None = None) -> Section:
     caps = load_sp500_market_caps()
     prof = conc.concentration_profile(caps, k=10)
     dates = pd.DatetimeIndex(prof.index)

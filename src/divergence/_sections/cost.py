@@ -22,7 +22,7 @@ from divergence import concentration as conc
 from divergence import liquidity as liq
 from divergence import premia as pr
 from divergence import real as rl
-from divergence._sections import Section
+from divergence._sections import ReportInputs, Section
 from divergence.cost import DivergenceCost
 from divergence.datasets import (
     load_fred,
@@ -168,7 +168,7 @@ def calibration_study(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return results
 
 
-def build() -> Section:
+def build(inputs: ReportInputs | None = None) -> Section:
     frame = monthly_inputs()
     model = DivergenceCost(min_periods=24)
     cd = model.evaluate(frame["delta_r"], frame["i_c"], frame["l_s"])

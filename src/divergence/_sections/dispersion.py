@@ -9,7 +9,7 @@ import pandas as pd
 
 from divergence import breadth as br
 from divergence import dispersion as dp
-from divergence._sections import Section
+from divergence._sections import ReportInputs, Section
 from divergence.datasets import (
     load_sp500_daily_market_caps,
     load_sp500_index,
@@ -20,7 +20,7 @@ from divergence.datasets import (
 WINDOW = 63  # trading days, about one quarter
 
 
-def build() -> Section:
+def build(inputs: ReportInputs | None = None) -> Section:
     prices = load_sp500_prices()
     caps = load_sp500_daily_market_caps()
     rets = prices.pct_change(fill_method=None)

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from divergence._sections import Section
+from divergence._sections import ReportInputs, Section
 from divergence.datasets import load_sp500_market_caps
 from divergence.flows import simulate_flows
 
@@ -59,7 +59,7 @@ def run(caps: pd.Series) -> pd.DataFrame:
     return pd.DataFrame(out, index=pd.RangeIndex(N_STEPS + 1, name="quarter"))
 
 
-def build() -> Section:
+def build(inputs: ReportInputs | None = None) -> Section:
     snap = load_sp500_market_caps()
     date = pd.Timestamp(snap.index[-1])
     caps = snap.iloc[-1].dropna()

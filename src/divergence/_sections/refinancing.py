@@ -12,7 +12,7 @@ import numpy as np
 
 from divergence import lags
 from divergence import refinancing as rf
-from divergence._sections import Section
+from divergence._sections import ReportInputs, Section
 
 HORIZON = 60
 PATHS = 150
@@ -23,7 +23,7 @@ def _half_life(extra: Any) -> int:
     return int(np.argmax(extra >= 0.5 * extra[-1]))
 
 
-def build() -> Section:
+def build(inputs: ReportInputs | None = None) -> Section:
     book, firms = rf.example_book(n_mega=40, n_sme=160, seed=0)
     tables = {
         "mega-cap": rf.SpreadTable.damodaran("large"),

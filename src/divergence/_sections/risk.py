@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from divergence._sections import Section
+from divergence._sections import ReportInputs, Section
 from divergence.datasets import load_fred, load_shiller, load_sp500_index
 from divergence.risk import (
     bond_returns_from_yields,
@@ -40,7 +40,7 @@ def positive_spells(corr: pd.Series, min_len: int = 24) -> list[tuple[pd.Timesta
     return spells
 
 
-def build() -> Section:
+def build(inputs: ReportInputs | None = None) -> Section:
     df = monthly_stock_bond()
     corr = rolling_correlation(df["stock"], df["bond"], window=WINDOW_MONTHS)
     spells = positive_spells(corr)

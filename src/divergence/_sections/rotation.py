@@ -9,7 +9,7 @@ import pandas as pd
 
 from divergence import breadth as br
 from divergence import rotation as rot
-from divergence._sections import Section
+from divergence._sections import ReportInputs, Section
 from divergence.datasets import (
     load_fama_french,
     load_fred,
@@ -54,7 +54,7 @@ def dispersion_signal(rets: pd.DataFrame, caps: pd.DataFrame, window: int = 63) 
     return out
 
 
-def build() -> Section:
+def build(inputs: ReportInputs | None = None) -> Section:
     rets, caps, sectors = _sp500_inputs()
     sec = rot.sector_returns(rets, caps, sectors)
     wts = rot.sector_weights(rets, caps, sectors)
