@@ -14,6 +14,7 @@ from __future__ import annotations
 
 __all__ = [
     "DataWarning",
+    "DivergenceDeprecationWarning",
     "DivergenceWarning",
     "InputError",
     "OutOfRangeWarning",
@@ -26,6 +27,14 @@ class InputError(ValueError):
 
 class DivergenceWarning(UserWarning):
     """Base class of every warning divergence emits."""
+
+
+class DivergenceDeprecationWarning(DivergenceWarning, FutureWarning):
+    """An argument or function was renamed; the old spelling works for one more release.
+
+    It is a :class:`FutureWarning` too, so it is shown by default (users, not only developers,
+    need to update their calls).
+    """
 
 
 class OutOfRangeWarning(DivergenceWarning):
