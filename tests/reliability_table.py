@@ -283,7 +283,13 @@ NOT_APPLICABLE: dict[str, str] = {
     },
     **{
         f"errors.{n}": "exception / warning class"
-        for n in ("DataWarning", "DivergenceWarning", "InputError", "OutOfRangeWarning")
+        for n in (
+            "DataWarning",
+            "DivergenceDeprecationWarning",
+            "DivergenceWarning",
+            "InputError",
+            "OutOfRangeWarning",
+        )
     },
     "cost.INPUTS": "constant tuple of input names",
     "refinancing.RefinancingResult": _DISP_NA + " (simulate); its methods are covered",
