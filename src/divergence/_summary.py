@@ -67,7 +67,9 @@ def short_repr(name: str, items: Mapping[str, object], headline: str | None = No
         if isinstance(value, str):
             shown = repr(_shorten(value, 40))
         elif isinstance(value, tuple | list):
-            head = [repr(_shorten(str(v), 20)) for v in value[:4]]
+            head = [
+                repr(_shorten(v, 20)) if isinstance(v, str) else format_value(v) for v in value[:4]
+            ]
             more = f", … {len(value) - 4} more" if len(value) > 4 else ""
             shown = "(" + ", ".join(head) + more + ")"
         else:

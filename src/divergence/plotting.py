@@ -675,11 +675,12 @@ def implied_vs_realized_correlation(
 
 def _result_date_axis(ax: Any) -> None:
     """Concise date ticks on the x axis (matplotlib's ConciseDateFormatter)."""
-    import matplotlib.dates as mdates
+    import matplotlib.dates
 
-    locator = mdates.AutoDateLocator()
+    dates: Any = matplotlib.dates  # its constructors are untyped
+    locator = dates.AutoDateLocator()
     ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    ax.xaxis.set_major_formatter(dates.ConciseDateFormatter(locator))
 
 
 def _plot_refinancing_result(
