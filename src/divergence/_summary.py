@@ -184,7 +184,13 @@ class Summary:
         lines: list[str] = []
         for k, v in self._settings:
             if len(v) > _SHORT:
-                lines += textwrap.wrap(f"{k}: {v}", width=width, subsequent_indent="    ")
+                lines += textwrap.wrap(
+                    f"{k}: {v}",
+                    width=width,
+                    subsequent_indent="    ",
+                    break_long_words=False,
+                    break_on_hyphens=False,
+                )
         return lines
 
     def as_text(self) -> str:
@@ -192,7 +198,8 @@ class Summary:
         blocks = [(c, self._formatted(t).to_string().splitlines()) for c, t in self._tables]
         pairs = self._pair_lines()
         content = pairs + [ln for c, b in blocks for ln in [c, *b]]
-        width = max([len(self.title), 62, *(len(x) for x in content)])
+        words = [len(w) + 4 for _, v in self._settings if len(v) > _SHORT for w in v.split()]
+        width = max([len(self.title), 62, *(len(x) for x in content), *words])
         out = [self.title.center(width).rstrip(), "=" * width, *pairs, *self._long_lines(width)]
         for caption, body in blocks:
             out += ["=" * width, caption, "-" * width, *body]
