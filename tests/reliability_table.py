@@ -278,6 +278,8 @@ def _plotted(draw: Callable[[], Any]) -> Entry:
 def _summarised(summary: Callable[[], Any]) -> Entry:
     """Entry of a result's summary() (no array argument)."""
     return Entry(summary, dict, {}, fuzz=False)
+
+
 _NO_ARRAY = "no array argument: only scalar options (see test_reliability_scalars.py)"
 _DASK = (
     "takes Dask collections; its bad inputs are tested in tests/test_distributed.py and "
