@@ -717,7 +717,7 @@ def _plot_flow_simulation(sim: Any, kind: str, *, top: int, ax: Any) -> Any:
     steps = np.arange(sim.caps.shape[0])
     ax_ = _axes(ax)
     if kind == "caps":
-        n = min(check_int(top, "top", minimum=1), sim.caps.shape[1])
+        n = min(top, sim.caps.shape[1])
         order = np.argsort(-sim.caps[0], kind="stable")[:n]
         for j in order:  # the few largest names only
             ax_.plot(steps, sim.caps[:, j], lw=1.2, label=str(sim.assets[j]))
@@ -778,7 +778,7 @@ def _plot_dispersion_pnl(frame: pd.DataFrame, *, ax: Any) -> Any:
 
 def _plot_cvar_allocation(frame: pd.DataFrame, *, top: int, ax: Any) -> Any:
     """CVaRAllocation.plot: contributions against budgets for the largest contributors."""
-    n = min(check_int(top, "top", minimum=1), len(frame))
+    n = min(top, len(frame))
     order = np.argsort(-frame["contribution"].to_numpy(), kind="stable")[:n]
     sel = frame.iloc[order[::-1]]
     y = np.arange(n)
