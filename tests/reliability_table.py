@@ -255,6 +255,31 @@ _BOOK = refi.DebtBook.from_frame(refi_book())
 _REFI = refi.simulate(refi_book(), refi_firms(), refi_rates(), n_paths=3, seed=0, keep="full")
 _TABLE = refi.SpreadTable((1.5, 4.0), (0.05, 0.02, 0.01), ("B", "BBB", "A"))
 _COVERAGE_SIGNED = "coverage is negative when EBIT is (documented)"
+_LEADLAG = lags.lead_lag(np.sin(np.arange(40.0)), np.r_[0.0, np.sin(np.arange(39.0))], 3)
+_FIT = cost.DivergenceCost(weights=(1.0, 0.5, 0.5), min_periods=6)
+
+
+def _plotted(draw: Callable[[], Any]) -> Entry:
+    """Entry of a result's plot(): draws on the Agg backend and closes the figure."""
+
+    def call() -> Any:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+
+        ax = draw()
+        plt.close(ax.figure)
+        return ax
+
+    return Entry(call, dict, {}, fuzz=False)
+
+
+def _summarised(summary: Callable[[], Any]) -> Entry:
+    """Entry of a result's summary() (no array argument)."""
+    return Entry(summary, dict, {}, fuzz=False)
+
+
 _NO_ARRAY = "no array argument: only scalar options (see test_reliability_scalars.py)"
 _DASK = (
     "takes Dask collections; its bad inputs are tested in tests/test_distributed.py and "
@@ -457,6 +482,7 @@ ENTRIES: dict[str, Entry] = {
     "cost.DivergenceCost.evaluate": _cost_method("evaluate"),
     "cost.DivergenceCost.contributions": _cost_method("contributions"),
     "cost.DivergenceCost.sensitivities": _cost_method("sensitivities"),
+    "cost.DivergenceCost.summary": _summarised(lambda: _FIT.summary()),
     "cost.DivergenceCost.calibrate": Entry(
         lambda **kw: cost.DivergenceCost.calibrate(**kw, min_periods=6),
         lambda: {
@@ -482,6 +508,8 @@ ENTRIES: dict[str, Entry] = {
     ),
     "flows.FlowSimulation.to_frame": Entry(lambda: _SIM.to_frame(), dict, {}, fuzz=False),
     "flows.FlowSimulation.panel": Entry(lambda: _SIM.panel("caps"), dict, {}, fuzz=False),
+    "flows.FlowSimulation.summary": _summarised(lambda: _SIM.summary()),
+    "flows.FlowSimulation.plot": _plotted(lambda: _SIM.plot("flows", top=2)),
     # risk ----------------------------------------------------------------------------------
     "risk.value_at_risk": Entry(
         lambda **kw: risk.value_at_risk(**kw, confidence=0.8),
@@ -511,6 +539,8 @@ ENTRIES: dict[str, Entry] = {
         },
     ),
     "risk.CVaRAllocation.to_frame": Entry(lambda: _ALLOC.to_frame(), dict, {}, fuzz=False),
+    "risk.CVaRAllocation.summary": _summarised(lambda: _ALLOC.summary(top=2)),
+    "risk.CVaRAllocation.plot": _plotted(lambda: _ALLOC.plot(top=2)),
     "risk.rolling_correlation": Entry(
         lambda **kw: risk.rolling_correlation(**kw, window=5),
         long_pair,
@@ -650,6 +680,8 @@ ENTRIES: dict[str, Entry] = {
     "refinancing.RefinancingResult.maturity_wall": Entry(
         lambda: _REFI.maturity_wall(freq="quarter"), dict, {}, fuzz=False
     ),
+    "refinancing.RefinancingResult.summary": _summarised(lambda: _REFI.summary()),
+    "refinancing.RefinancingResult.plot": _plotted(lambda: _REFI.plot("maturity_wall")),
     "refinancing.SpreadTable": Entry(
         refi.SpreadTable,
         lambda: {"edges": (1.5, 4.0), "spreads": (0.05, 0.02, 0.01), "ratings": ["B", "BBB", "A"]},
@@ -729,6 +761,8 @@ ENTRIES: dict[str, Entry] = {
         },
         {"y": Arg(), "shock": Arg(), "controls": Arg(optional=True)},
     ),
+    "lags.LeadLag.summary": _summarised(lambda: _LEADLAG.summary(top=2)),
+    "lags.LeadLag.plot": _plotted(lambda: _LEADLAG.plot()),
     "lags.lead_lag": Entry(
         lambda **kw: lags.lead_lag(**kw, max_lag=3),
         lambda: {"x": long_pair()["a"], "y": long_pair()["b"]},
@@ -833,6 +867,8 @@ ENTRIES: dict[str, Entry] = {
         },
     ),
     "dispersion.DispersionTradePnL.to_frame": Entry(lambda: _PNL.to_frame(), dict, {}, fuzz=False),
+    "dispersion.DispersionTradePnL.summary": _summarised(lambda: _PNL.summary()),
+    "dispersion.DispersionTradePnL.plot": _plotted(lambda: _PNL.plot()),
     "dispersion.model_free_variance": Entry(
         lambda **kw: disp.model_free_variance(**kw, t=30 / 365, r=0.01),
         lambda: {"chain": chain()},

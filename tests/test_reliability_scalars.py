@@ -242,6 +242,11 @@ BASE: dict[str, Base] = {
     "refinancing.RefinancingResult.first_crossing": Base(
         rt._REFI.first_crossing, lambda: {"threshold": 2.0}
     ),
+    "refinancing.RefinancingResult.plot": Base(rt._REFI.plot, lambda: {"threshold": 1.5}),
+    "flows.FlowSimulation.plot": Base(rt._SIM.plot, lambda: {"top": 2}),
+    "risk.CVaRAllocation.summary": Base(rt._ALLOC.summary, lambda: {"top": 2}),
+    "risk.CVaRAllocation.plot": Base(rt._ALLOC.plot, lambda: {"top": 2}),
+    "lags.LeadLag.summary": Base(rt._LEADLAG.summary, lambda: {"top": 2}),
     "refinancing.SpreadTable.rating": Base(rt._TABLE.rating, lambda: {"coverage": 2.0}),
     "refinancing.SpreadTable.refinancing_spread": Base(
         rt._TABLE.refinancing_spread,
@@ -367,7 +372,7 @@ def _fn(base: Base) -> Callable[..., Any]:
 
 
 def _close_figures(name: str) -> None:
-    if name.startswith("plotting."):
+    if name.startswith("plotting.") or name.endswith(".plot"):
         import matplotlib.pyplot as plt
 
         plt.close("all")

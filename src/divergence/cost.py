@@ -35,7 +35,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -54,6 +54,9 @@ from divergence._validation import (
     check_window,
 )
 from divergence.errors import InputError
+
+if TYPE_CHECKING:
+    from divergence._summary import Summary
 
 __all__ = [
     "INPUTS",
@@ -880,6 +883,117 @@ class DivergenceCost:
             fit_summary=summary,
             fit_result=res,
         )
+
+    # ----------------------------------------------------------------- views
+    def _fit_table(self) -> pd.DataFrame:
+        """Weights, and the calibration's standard errors where a fit is attached."""
+        names = ["const", *INPUTS, "interaction"]
+        values = [self.intercept, *self.weights, self.interaction]
+        table = pd.DataFrame({"weight": values}, index=pd.Index(names, name="term"))
+        res = self.fit_result
+        if res is None or not all(hasattr(res, a) for a in ("params", "bse", "pvalues")):
+            return table
+        params = np.asarray(res.params, dtype=np.float64)
+        kept = ["const", *[n for n, v in zip(names[1:], values[1:], strict=True) if v != 0.0]]
+        if params.size != len(kept):  # a weight fitted at exactly zero: terms not identifiable
+            return table
+        stat = np.asarray(getattr(res, "tvalues", np.full(params.size, np.nan)), np.float64)
+        extra = pd.DataFrame(
+            {
+                "std_err": np.asarray(res.bse, dtype=np.float64),
+                "z" if type(res.model).__name__ == "Logit" else "t": stat,
+                "p_value": np.asarray(res.pvalues, dtype=np.float64),
+            },
+            index=pd.Index(kept, name="term"),
+        )
+        return table.join(extra)
+
+    def __repr__(self) -> str:
+        from divergence._summary import format_value, short_repr
+
+        items: dict[str, object] = {
+            "weights": self.weights,
+            "intercept": self.intercept,
+            "interaction": self.interaction,
+            "scoring": self.scoring,
+            "min_periods": self.min_periods,
+            "link": self.link,
+        }
+        headline = None
+        res = self.fit_result
+        if res is not None and hasattr(res, "nobs"):
+            fit = f"calibrated: {type(res.model).__name__} on {int(res.nobs)} rows"
+            if hasattr(res, "prsquared"):
+                fit += f", pseudo R² {format_value(float(res.prsquared))}"
+            elif hasattr(res, "rsquared"):
+                fit += f", R² {format_value(float(res.rsquared))}"
+            headline = fit
+        return short_repr("DivergenceCost", items, headline)
+
+    def summary(self) -> Summary:
+        r"""The model's settings and weights; with a calibration, the fit's statistics.
+
+        Returns
+        -------
+        Summary
+            Settings (link, scoring, ``min_periods``, whether calibrated; after
+            :meth:`calibrate` also the statsmodels model, observations, covariance type,
+            log-likelihood and (pseudo) :math:`R^2`) and one table ``"Weights"``: rows
+            ``const`` (the intercept :math:`b`), ``delta_r``, ``i_c``, ``l_s``,
+            ``interaction``; column ``weight`` and, after a calibration, ``std_err``, ``z``
+            (Logit) or ``t`` (OLS) and ``p_value`` of the retained fit (NaN for a term
+            fixed at 0). The full statsmodels text stays in :attr:`fit_summary`.
+
+        Notes
+        -----
+        The weights are those of
+        :math:`\eta_t = b + \sum_k w_k s_{k,t} + w_I \sum_{j<k} (s_{j,t})_+ (s_{k,t})_+`.
+        Standard errors are conditional on the retained subset of terms (see
+        :meth:`calibrate`).
+
+        References
+        ----------
+        .. [1] Seabold, S. & Perktold, J. (2010), "statsmodels: Econometric and statistical
+           modeling with Python", *Proc. 9th Python in Science Conference*.
+
+        Examples
+        --------
+        >>> from divergence.cost import DivergenceCost
+        >>> s = DivergenceCost(weights=(1.0, 0.5, 0.5), min_periods=12).summary()
+        >>> print(s.tables["Weights"]["weight"].tolist())
+        [0.0, 1.0, 0.5, 0.5, 0.0]
+        >>> print(s.settings["Calibrated"])
+        no
+        """
+        from divergence._summary import Summary
+
+        settings: list[tuple[str, object]] = [
+            ("Link", self.link),
+            ("Scoring", self.scoring),
+            ("Min periods", self.min_periods),
+            ("Calibrated", self.fit_result is not None),
+        ]
+        res = self.fit_result
+        if res is not None and hasattr(res, "nobs"):
+            settings += [
+                ("Model", type(res.model).__name__),
+                ("Observations", int(res.nobs)),
+                ("Covariance", str(getattr(res, "cov_type", "n/a"))),
+                ("Log-likelihood", float(res.llf)),
+            ]
+            if hasattr(res, "prsquared"):
+                settings.append(("Pseudo R² (McFadden)", float(res.prsquared)))
+            elif hasattr(res, "rsquared"):
+                settings.append(("R²", float(res.rsquared)))
+        return Summary(
+            "Divergence cost model C_D = g(eta)",
+            settings,
+            [("Weights", self._fit_table())],
+            notes=["Weights apply to signed scores of delta_r, i_c and l_s (see Notes)."],
+        )
+
+    def _repr_html_(self) -> str:
+        return self.summary().as_html()
 
 
 def _fit_logit(

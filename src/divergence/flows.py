@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -41,6 +41,9 @@ from divergence._validation import (
     check_option,
 )
 from divergence.errors import InputError
+
+if TYPE_CHECKING:
+    from divergence._summary import Summary
 
 __all__ = ["FlowSimulation", "fixed_share_multiplier", "simulate_flows"]
 
@@ -201,6 +204,151 @@ class FlowSimulation:
             index=pd.RangeIndex(values.shape[0], name="step"),
             columns=pd.Index(list(self.assets)),
         )
+
+    # ----------------------------------------------------------------- views
+    def __repr__(self) -> str:
+        from divergence._summary import format_value, short_repr
+
+        return short_repr(
+            "FlowSimulation",
+            {"assets": self.caps.shape[1], "steps": self.n_steps},
+            f"effective N {format_value(self.effective_n[0])} -> "
+            f"{format_value(self.effective_n[-1])}",
+        )
+
+    def summary(self) -> Summary:
+        r"""What was simulated and how concentration and caps moved, start against end.
+
+        Returns
+        -------
+        Summary
+            Settings (assets, steps, which flow sources traded, the most short-covering
+            rounds in a step) and two tables: ``"Start and end"`` (rows ``start`` and
+            ``end``; columns ``total_cap`` in cap units, ``hhi``, ``effective_n``,
+            ``top_weight``, ``top_10_share``) and ``"Flows over the run"`` (one row per source:
+            ``passive`` net money, ``capitulation`` gross buys, ``short covering`` net money,
+            in cap units, and each as a share of the starting total cap).
+
+        Notes
+        -----
+        :math:`H_t = \sum_i w_{i,t}^2`, effective N :math:`= 1/H_t`, top-10 share
+        :math:`= \sum_{i \in \text{top } 10} w_{i,t}`; the flows are sums over steps of
+        :meth:`to_frame`'s columns.
+
+        References
+        ----------
+        .. [1] Gabaix, X. and Koijen, R. S. J. (2021), "In search of the origins of financial
+           fluctuations: the inelastic markets hypothesis", NBER Working Paper 28967.
+
+        Examples
+        --------
+        >>> from divergence.flows import simulate_flows
+        >>> res = simulate_flows([60.0, 30.0, 10.0], n_steps=2, passive_flows=1.0)
+        >>> table = res.summary().tables["Start and end"]
+        >>> print(table["total_cap"].tolist(), table["effective_n"].round(3).tolist())
+        [100.0, 110.0] [2.174, 2.174]
+        """
+        from divergence._summary import Summary
+
+        frame = self.to_frame()
+        ends = [0, self.n_steps]
+        k = min(10, self.weights.shape[1])
+        top = -np.sort(-self.weights[ends], axis=1)[:, :k].sum(axis=1)
+        table = pd.DataFrame(
+            {
+                "total_cap": frame["total_cap"].to_numpy()[ends],
+                "hhi": self.hhi[ends],
+                "effective_n": self.effective_n[ends],
+                "top_weight": frame["top_weight"].to_numpy()[ends],
+                f"top_{k}_share": top,
+            },
+            index=pd.Index(["start", "end"], name="state"),
+        )
+        money = np.array(
+            [
+                frame["passive_flow"].sum(),
+                frame["capitulation_buys"].sum(),
+                frame["short_covering_flow"].sum(),
+            ]
+        )
+        flows = pd.DataFrame(
+            {"money": money, "share_of_start_cap": money / frame["total_cap"].iloc[0]},
+            index=pd.Index(["passive", "capitulation", "short covering"], name="source"),
+        )
+        active = [name for name, m in zip(flows.index, money, strict=True) if m != 0.0]
+        settings: list[tuple[str, object]] = [
+            ("Assets", self.caps.shape[1]),
+            ("Steps", self.n_steps),
+            ("Sources trading", ", ".join(active) if active else "none"),
+            ("Max cascade rounds", int(self.cascade_iterations.max())),
+        ]
+        return Summary(
+            "Flow simulation",
+            settings,
+            [("Start and end", table), ("Flows over the run", flows)],
+            notes=["Money in the units of the input caps; weights and shares are decimals."],
+        )
+
+    def _repr_html_(self) -> str:
+        return self.summary().as_html()
+
+    def plot(
+        self,
+        kind: Literal["caps", "flows", "concentration"] = "caps",
+        *,
+        top: int = 5,
+        ax: Any = None,
+    ) -> Any:
+        r"""Price paths of the largest names, cumulative flows, or the concentration path.
+
+        Parameters
+        ----------
+        kind : {"caps", "flows", "concentration"}, default "caps"
+            ``"caps"``: caps (= prices) of the ``top`` largest names at the start, log
+            scale; ``"flows"``: cumulative money by source; ``"concentration"``: effective
+            number of names :math:`1/H_t` by step.
+        top : int, default 5
+            Names drawn for ``"caps"``.
+        ax : matplotlib Axes, optional
+            Where to draw; a new figure is made when omitted.
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+            The Axes drawn on (x = step, 0 = start), titled, axes labelled with units.
+
+        Raises
+        ------
+        InputError
+            Unknown ``kind`` or ``top`` < 1.
+        ImportError
+            matplotlib is not installed (``pip install "divergence[plot]"``).
+
+        Notes
+        -----
+        ``"flows"`` draws :math:`\sum_{s \le t} \sum_i F_{i,s}` per source (capitulation as
+        gross buys: it is self-financing).
+
+        References
+        ----------
+        .. [1] Gabaix, X. and Koijen, R. S. J. (2021), "In search of the origins of financial
+           fluctuations: the inelastic markets hypothesis", NBER Working Paper 28967.
+
+        Examples
+        --------
+        >>> import matplotlib
+        >>> matplotlib.use("Agg")
+        >>> from divergence.flows import simulate_flows
+        >>> res = simulate_flows([60.0, 30.0, 10.0], n_steps=4, passive_flows=1.0)
+        >>> ax = res.plot(top=2)
+        >>> print(ax.get_title(), len(ax.lines))
+        Market caps of the 2 largest names at the start 2
+        """
+        from divergence.plotting import _plot_flow_simulation
+
+        k = check_option(kind, "kind", ("caps", "flows", "concentration"))
+        n = check_int(top, "top", minimum=1)
+        return _plot_flow_simulation(self, k, top=n, ax=ax)
 
 
 # --------------------------------------------------------------------------- closed form

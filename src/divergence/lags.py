@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -19,6 +19,9 @@ import pandas as pd
 from divergence._typing import SeriesLike
 from divergence._validation import as_array, check_bool, check_float, check_int, check_same_layout
 from divergence.errors import InputError
+
+if TYPE_CHECKING:
+    from divergence._summary import Summary
 
 __all__ = ["LeadLag", "lead_lag", "local_projection"]
 
@@ -206,6 +209,116 @@ class LeadLag:
     correlations: pd.Series
     best_lag: int
     best_correlation: float
+
+    # ----------------------------------------------------------------- views
+    def __repr__(self) -> str:
+        from divergence._summary import format_value, short_repr
+
+        lags = self.correlations.index
+        return short_repr(
+            "LeadLag",
+            {"lags": f"{int(lags.min())}..{int(lags.max())}", "best_lag": self.best_lag},
+            f"best_correlation={format_value(self.best_correlation)}",
+        )
+
+    def summary(self, *, top: int = 5) -> Summary:
+        r"""The lag range, the best lag and the strongest correlations.
+
+        Parameters
+        ----------
+        top : int, default 5
+            Lags shown, largest :math:`|\rho(k)|` first.
+
+        Returns
+        -------
+        Summary
+            Settings (lags, best lag, best correlation, correlation at lag 0) and one table
+            ``"Strongest lags"``: ``correlation`` by ``lag``.
+
+        Raises
+        ------
+        InputError
+            ``top`` < 1.
+        TypeError
+            ``top`` not an integer.
+
+        Notes
+        -----
+        .. math:: \rho(k) = \operatorname{corr}(x_t, y_{t+k})
+
+        References
+        ----------
+        .. [1] G. E. P. Box, G. M. Jenkins and G. C. Reinsel, *Time Series Analysis:
+           Forecasting and Control*, 4th ed., Wiley, 2008, §11.1.
+
+        Examples
+        --------
+        >>> x = np.sin(np.arange(40.0))
+        >>> s = lead_lag(x, np.r_[0.0, x[:-1]], 2).summary(top=2)
+        >>> print(s.tables["Strongest lags"].index.tolist())
+        [1, -2]
+        """
+        from divergence._summary import Summary
+
+        n = check_int(top, "top", minimum=1)
+        corr = self.correlations.dropna()
+        order = np.argsort(-np.abs(corr.to_numpy()), kind="stable")[:n]
+        lags = self.correlations.index
+        settings: list[tuple[str, object]] = [
+            ("Lags", f"{int(lags.min())} to {int(lags.max())}"),
+            ("Best lag", self.best_lag),
+            ("Best correlation", self.best_correlation),
+            ("Correlation at lag 0", float(self.correlations.get(0, np.nan))),
+        ]
+        return Summary(
+            "Lead-lag cross-correlation",
+            settings,
+            [("Strongest lags", corr.iloc[order].to_frame())],
+            notes=["Lag k > 0: x leads y by k periods; correlation of x(t) with y(t+k)."],
+        )
+
+    def _repr_html_(self) -> str:
+        return self.summary().as_html()
+
+    def plot(self, *, ax: Any = None) -> Any:
+        r"""Bars of the cross-correlation by lag, the best lag highlighted.
+
+        Parameters
+        ----------
+        ax : matplotlib Axes, optional
+            Where to draw; a new figure is made when omitted.
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+            The Axes drawn on, titled, axes labelled with units.
+
+        Raises
+        ------
+        ImportError
+            matplotlib is not installed (``pip install "divergence[plot]"``).
+
+        Notes
+        -----
+        Bar :math:`k` has height :math:`\rho(k) = \operatorname{corr}(x_t, y_{t+k})`.
+
+        References
+        ----------
+        .. [1] G. E. P. Box, G. M. Jenkins and G. C. Reinsel, *Time Series Analysis:
+           Forecasting and Control*, 4th ed., Wiley, 2008, §11.1.
+
+        Examples
+        --------
+        >>> import matplotlib
+        >>> matplotlib.use("Agg")
+        >>> x = np.sin(np.arange(40.0))
+        >>> ax = lead_lag(x, np.r_[0.0, x[:-1]], 2).plot()
+        >>> print(ax.get_title())
+        Cross-correlation by lag (best lag 1)
+        """
+        from divergence.plotting import _plot_lead_lag
+
+        return _plot_lead_lag(self, ax=ax)
 
 
 def lead_lag(x: SeriesLike, y: SeriesLike, max_lag: int) -> LeadLag:

@@ -665,3 +665,144 @@ def implied_vs_realized_correlation(
     ax.set_ylabel("average correlation")
     ax.legend(fontsize="small")
     return ax
+
+
+# --------------------------------------------------------------------------- result objects
+# Drawing code behind the ``plot()`` methods of the result classes (RefinancingResult,
+# FlowSimulation, DispersionTradePnL, CVaRAllocation, LeadLag). Each returns a titled Axes with
+# labelled axes; dates go through matplotlib's ConciseDateFormatter.
+
+
+def _result_date_axis(ax: Any) -> None:
+    """Concise date ticks on the x axis (matplotlib's ConciseDateFormatter)."""
+    import matplotlib.dates
+
+    dates: Any = matplotlib.dates  # its constructors are untyped
+    locator = dates.AutoDateLocator()
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(dates.ConciseDateFormatter(locator))
+
+
+def _plot_refinancing_result(
+    result: Any,
+    kind: str,
+    *,
+    cohorts: Sequence[str] | None,
+    threshold: float | None,
+    freq: Literal["month", "quarter", "year"],
+    ax: Any,
+) -> Any:
+    """RefinancingResult.plot: coverage fan or maturity wall, titled and labelled."""
+    if kind == "coverage":
+        ax = coverage_fan(result, cohorts=cohorts, threshold=threshold, ax=ax)
+        ax.set_title(f"Aggregate interest coverage by cohort ({result.n_paths} paths)")
+        ax.set_xlabel("months since the start")
+        ax.set_ylabel("interest coverage, Σ EBIT / Σ interest (×)")
+        return ax
+    wall = result.maturity_wall(freq=freq)
+    if cohorts is not None:
+        names = list(cohorts)
+        unknown = [c for c in names if c not in wall.columns]
+        if unknown or not names:
+            raise InputError(f"cohorts must be among {list(wall.columns)}, got {names}")
+        wall = wall[names]
+    ax = maturity_wall(wall, ax=ax)
+    ax.set_title("Maturity wall of the initial book by cohort")
+    ax.set_ylabel("principal due (units of the book)")
+    return ax
+
+
+def _plot_flow_simulation(sim: Any, kind: str, *, top: int, ax: Any) -> Any:
+    """FlowSimulation.plot: caps of the largest names, cumulative flows or concentration."""
+    steps = np.arange(sim.caps.shape[0])
+    ax_ = _axes(ax)
+    if kind == "caps":
+        n = min(top, sim.caps.shape[1])
+        order = np.argsort(-sim.caps[0], kind="stable")[:n]
+        for j in order:  # the few largest names only
+            ax_.plot(steps, sim.caps[:, j], lw=1.2, label=str(sim.assets[j]))
+        ax_.set_yscale("log")
+        ax_.set_ylabel("market cap (units of the input caps, log scale)")
+        ax_.set_title(f"Market caps of the {n} largest names at the start")
+        ax_.legend(fontsize="small", ncol=2)
+    elif kind == "flows":
+        cap = sim.capitulation_flow
+        series = {
+            "passive (net)": sim.passive_flow.sum(axis=1),
+            "capitulation (gross buys)": np.where(cap > 0, cap, 0.0).sum(axis=1),
+            "short covering": sim.short_covering_flow.sum(axis=1),
+        }
+        for label, v in series.items():
+            ax_.plot(steps, np.cumsum(v), lw=1.2, label=label)
+        ax_.set_ylabel("cumulative money bought (units of the input caps)")
+        ax_.set_title("Cumulative flows by source")
+        ax_.legend(fontsize="small")
+    else:
+        ax_.plot(steps, sim.effective_n, lw=1.2, color="C0")
+        ax_.set_ylabel("effective number of names, 1/HHI")
+        ax_.set_title("Concentration path: effective number of names")
+    ax_.set_xlabel("step (0 = start)")
+    return ax_
+
+
+def _plot_dispersion_pnl(frame: pd.DataFrame, *, ax: Any) -> Any:
+    """DispersionTradePnL.plot: cumulative P&L by leg, or bars for one trade."""
+    ax_ = _axes(ax)
+    legs = {"index_leg": "index leg (short)", "constituent_legs": "member legs (long)"}
+    if len(frame) == 1:
+        labels = ["index leg (short)", "member legs (long)", "total"]
+        values = frame.iloc[0][["index_leg", "constituent_legs", "total"]].to_numpy(float)
+        ax_.bar(labels, values, color=["C0", "C1", "k"])
+        ax_.axhline(0.0, color="k", lw=0.5)
+        ax_.set_xlabel("leg")
+        ax_.set_ylabel("P&L (units of the notional)")
+        ax_.set_title("Dispersion trade P&L by leg")
+        return ax_
+    dated = isinstance(frame.index, pd.DatetimeIndex)
+    x: Any = frame.index if dated else np.arange(len(frame))
+    cum = frame.fillna(0.0).cumsum()
+    for col, label in legs.items():
+        ax_.plot(x, cum[col].to_numpy(), lw=1.0, label=label)
+    ax_.plot(x, cum["total"].to_numpy(), lw=1.6, color="k", label="total")
+    ax_.axhline(0.0, color="k", lw=0.5)
+    if dated:
+        _result_date_axis(ax_)
+        ax_.set_xlabel("trade date")
+    else:
+        ax_.set_xlabel("trade number")
+    ax_.set_ylabel("cumulative P&L (units of the notional)")
+    ax_.set_title(f"Dispersion trade: cumulative P&L over {len(frame)} trades")
+    ax_.legend(fontsize="small")
+    return ax_
+
+
+def _plot_cvar_allocation(frame: pd.DataFrame, *, top: int, ax: Any) -> Any:
+    """CVaRAllocation.plot: contributions against budgets for the largest contributors."""
+    n = min(top, len(frame))
+    order = np.argsort(-frame["contribution"].to_numpy(), kind="stable")[:n]
+    sel = frame.iloc[order[::-1]]
+    y = np.arange(n)
+    ax_ = _axes(ax)
+    ax_.barh(y - 0.2, sel["contribution"].to_numpy(), height=0.4, label="CVaR contribution")
+    ax_.barh(y + 0.2, sel["budget"].to_numpy(), height=0.4, color="grey", label="budget")
+    ax_.set_yticks(y, [str(a) for a in sel.index])
+    ax_.axvline(0.0, color="k", lw=0.5)
+    ax_.set_xlabel("loss per period (decimal)")
+    ax_.set_ylabel("asset")
+    ax_.set_title(f"CVaR contributions against budgets (largest {n})")
+    ax_.legend(fontsize="small")
+    return ax_
+
+
+def _plot_lead_lag(result: Any, *, ax: Any) -> Any:
+    """LeadLag.plot: cross-correlation by lag, the best lag marked."""
+    corr = result.correlations
+    ax_ = _axes(ax)
+    ax_.bar(corr.index.to_numpy(), corr.to_numpy(), width=0.8, color="C0")
+    ax_.bar([result.best_lag], [result.best_correlation], width=0.8, color="C3", label="best")
+    ax_.axhline(0.0, color="k", lw=0.5)
+    ax_.set_xlabel("lag k in periods (k > 0: x leads y)")
+    ax_.set_ylabel("correlation of x(t) and y(t+k)")
+    ax_.set_title(f"Cross-correlation by lag (best lag {result.best_lag})")
+    ax_.legend(fontsize="small")
+    return ax_

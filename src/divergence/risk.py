@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -40,6 +40,9 @@ from divergence._validation import (
     check_window,
 )
 from divergence.errors import InputError
+
+if TYPE_CHECKING:
+    from divergence._summary import Summary
 
 __all__ = [
     "CVaRAllocation",
@@ -453,6 +456,133 @@ class CVaRAllocation:
             },
             index=pd.Index(list(self.assets), name="asset"),
         )
+
+    # ----------------------------------------------------------------- views
+    def __repr__(self) -> str:
+        from divergence._summary import format_value, short_repr
+
+        over = int(np.sum(self.contributions > self.budget))
+        return short_repr(
+            "CVaRAllocation",
+            {"assets": len(self.assets), "n_tail": self.n_tail},
+            f"VaR {format_value(self.portfolio_var)}, CVaR {format_value(self.portfolio_cvar)}, "
+            f"{over} over budget",
+        )
+
+    def summary(self, *, top: int = 10) -> Summary:
+        r"""The portfolio's VaR and CVaR, and the largest contributors against their budgets.
+
+        Parameters
+        ----------
+        top : int, default 10
+            Positions shown, largest CVaR contribution first.
+
+        Returns
+        -------
+        Summary
+            Settings (assets, tail scenarios, portfolio VaR and CVaR as decimal losses per
+            period, whether every position is within budget, positions over budget, gross
+            weight :math:`\sum_i |w_i|`) and one table ``"Largest contributors"``: the rows of
+            :meth:`to_frame` with the largest ``contribution``.
+
+        Raises
+        ------
+        InputError
+            ``top`` < 1.
+        TypeError
+            ``top`` not an integer.
+
+        Notes
+        -----
+        Euler contributions :math:`c_i = -\mathbb{E}[w_i r_i \mid L \ge \mathrm{VaR}]` add
+        up to the portfolio CVaR: :math:`\sum_i c_i = \mathrm{CVaR}`.
+
+        References
+        ----------
+        .. [1] Rockafellar, R. T. and Uryasev, S. (2000), "Optimization of conditional
+           value-at-risk", Journal of Risk 2(3), 21–41.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from divergence.risk import cvar_position_limits
+        >>> r = np.array([[-0.04, -0.01], [0.01, 0.02], [-0.02, 0.00], [0.03, -0.01]])
+        >>> res = cvar_position_limits(r, 0.01, weights=[0.5, 0.5], confidence=0.75)
+        >>> s = res.summary()
+        >>> print(s.settings["Portfolio CVaR"], s.settings["Positions over budget"])
+        0.025 1
+        """
+        from divergence._summary import Summary
+
+        n = check_int(top, "top", minimum=1)
+        frame = self.to_frame()
+        order = np.argsort(-self.contributions, kind="stable")[:n]
+        settings: list[tuple[str, object]] = [
+            ("Assets", len(self.assets)),
+            ("Tail scenarios", self.n_tail),
+            ("Portfolio VaR", self.portfolio_var),
+            ("Portfolio CVaR", self.portfolio_cvar),
+            ("Within budget", self.within_budget),
+            ("Positions over budget", int(np.sum(self.contributions > self.budget))),
+            ("Gross weight", float(np.abs(self.weights).sum())),
+        ]
+        return Summary(
+            "CVaR allocation (historical, Euler contributions)",
+            settings,
+            [("Largest contributors", frame.iloc[order])],
+            notes=["Losses are positive decimals per period; utilisation = contribution / budget."],
+        )
+
+    def _repr_html_(self) -> str:
+        return self.summary().as_html()
+
+    def plot(self, *, top: int = 15, ax: Any = None) -> Any:
+        r"""Horizontal bars of CVaR contributions against budgets, largest contributors.
+
+        Parameters
+        ----------
+        top : int, default 15
+            Positions drawn, largest contribution at the top.
+        ax : matplotlib Axes, optional
+            Where to draw; a new figure is made when omitted.
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+            The Axes drawn on, titled, axes labelled with units.
+
+        Raises
+        ------
+        InputError
+            ``top`` < 1.
+        ImportError
+            matplotlib is not installed (``pip install "divergence[plot]"``).
+
+        Notes
+        -----
+        A position whose bar :math:`c_i` is longer than its budget :math:`b_i` is over budget
+        (utilisation :math:`c_i / b_i > 1`).
+
+        References
+        ----------
+        .. [1] Rockafellar, R. T. and Uryasev, S. (2000), "Optimization of conditional
+           value-at-risk", Journal of Risk 2(3), 21–41.
+
+        Examples
+        --------
+        >>> import matplotlib
+        >>> matplotlib.use("Agg")
+        >>> import numpy as np
+        >>> from divergence.risk import cvar_position_limits
+        >>> r = np.array([[-0.04, -0.01], [0.01, 0.02], [-0.02, 0.00], [0.03, -0.01]])
+        >>> ax = cvar_position_limits(r, 0.01, weights=[0.5, 0.5], confidence=0.75).plot()
+        >>> print(ax.get_xlabel(), len(ax.patches))
+        loss per period (decimal) 4
+        """
+        from divergence.plotting import _plot_cvar_allocation
+
+        n = check_int(top, "top", minimum=1)
+        return _plot_cvar_allocation(self.to_frame(), top=n, ax=ax)
 
 
 def cvar_position_limits(

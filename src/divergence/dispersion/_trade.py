@@ -3,7 +3,7 @@ r"""P&L of a variance-swap dispersion trade, leg by leg (private)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -12,6 +12,9 @@ from divergence._numeric import row_sum, safe_divide
 from divergence._typing import PanelLike
 from divergence._validation import as_array, check_float, check_option, check_same_layout
 from divergence.dispersion._common import cross_weights, per_row_values, renormalize
+
+if TYPE_CHECKING:
+    from divergence._summary import Summary
 
 __all__ = ["DispersionTradePnL", "dispersion_trade_pnl"]
 
@@ -92,6 +95,136 @@ class DispersionTradePnL:
             },
             index=idx,
         )
+
+    # ----------------------------------------------------------------- views
+    def _members(self) -> int:
+        legs = self.constituent_legs
+        return int(np.shape(legs)[-1]) if np.ndim(legs) else 1
+
+    def __repr__(self) -> str:
+        from divergence._summary import format_value, short_repr
+
+        frame = self.to_frame()
+        total = float(np.nansum(frame["total"].to_numpy()))
+        return short_repr(
+            "DispersionTradePnL",
+            {"trades": len(frame), "members": self._members(), "weighting": self.weighting},
+            f"total P&L {format_value(total)}",
+        )
+
+    def summary(self) -> Summary:
+        r"""What was traded and the P&L of each leg: sum, mean, spread and extremes.
+
+        Returns
+        -------
+        Summary
+            Settings (trades, members, weighting, first and last trade when the trades are
+            dated, share of trades with a positive total) and one table ``"P&L by leg"``:
+            rows ``index_leg``, ``constituent_legs`` (summed over members), ``total``;
+            columns ``sum``, ``mean``, ``std`` (sample, ``ddof=1``; NaN for one trade),
+            ``min``, ``max``, in money (the unit of ``notional``). NaN trades are skipped.
+
+        Notes
+        -----
+        For trade :math:`t`, :math:`\Pi_t = \Pi^{I}_t + \sum_i \Pi^{i}_t` (see
+        :func:`dispersion_trade_pnl`); the table reports :math:`\sum_t \Pi_t`,
+        :math:`\bar\Pi`, :math:`s_\Pi`, :math:`\min_t \Pi_t` and :math:`\max_t \Pi_t`
+        per leg.
+
+        References
+        ----------
+        .. [1] Bennett, C. (2014), *Trading Volatility, Correlation, Term Structure and
+           Skew*, ch. 8 (dispersion trading).
+
+        Examples
+        --------
+        >>> from divergence.dispersion import dispersion_trade_pnl
+        >>> pnl = dispersion_trade_pnl(0.20, [0.30, 0.30], 0.18, [0.30, 0.30], [0.5, 0.5],
+        ...                            notional=10_000)
+        >>> print(f'{pnl.summary().tables["P&L by leg"].loc["total", "sum"]:.1f}')
+        19000.0
+        """
+        from divergence._summary import Summary
+
+        frame = self.to_frame()
+        values = frame.to_numpy(dtype=np.float64)
+        n_ok = (~np.isnan(values)).sum(axis=0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean = np.nanmean(values, axis=0) if n_ok.all() else np.full(3, np.nan)
+            if n_ok.all():
+                std = np.nanstd(values, axis=0, ddof=1) if (n_ok > 1).all() else np.full(3, np.nan)
+                lo, hi = np.nanmin(values, axis=0), np.nanmax(values, axis=0)
+            else:
+                std = lo = hi = np.full(3, np.nan)
+        table = pd.DataFrame(
+            {"sum": np.nansum(values, axis=0), "mean": mean, "std": std, "min": lo, "max": hi},
+            index=pd.Index(list(frame.columns), name="leg"),
+        )
+        total = frame["total"].to_numpy()
+        valid = total[~np.isnan(total)]
+        settings: list[tuple[str, object]] = [
+            ("Trades", len(frame)),
+            ("Members", self._members()),
+            ("Weighting", self.weighting),
+            ("Winning trades", float(np.mean(valid > 0)) if valid.size else float("nan")),
+        ]
+        if isinstance(frame.index, pd.DatetimeIndex) and len(frame):
+            settings += [
+                ("First trade", frame.index[0].strftime("%Y-%m-%d")),
+                ("Last trade", frame.index[-1].strftime("%Y-%m-%d")),
+            ]
+        return Summary(
+            "Dispersion trade P&L (short index variance, long member variance)",
+            settings,
+            [("P&L by leg", table)],
+            notes=["Money in the unit of notional; winning trades = share with total > 0."],
+        )
+
+    def _repr_html_(self) -> str:
+        return self.summary().as_html()
+
+    def plot(self, *, ax: Any = None) -> Any:
+        r"""Cumulative P&L of each leg and of the trade (bars by leg for a single trade).
+
+        Parameters
+        ----------
+        ax : matplotlib Axes, optional
+            Where to draw; a new figure is made when omitted.
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+            The Axes drawn on, titled, axes labelled with units; a dated index gives a date
+            axis (matplotlib's ConciseDateFormatter).
+
+        Raises
+        ------
+        ImportError
+            matplotlib is not installed (``pip install "divergence[plot]"``).
+
+        Notes
+        -----
+        Lines show :math:`\sum_{s \le t} \Pi^{\text{leg}}_s` with NaN trades counted as 0.
+
+        References
+        ----------
+        .. [1] Bennett, C. (2014), *Trading Volatility, Correlation, Term Structure and
+           Skew*, ch. 8 (dispersion trading).
+
+        Examples
+        --------
+        >>> import matplotlib
+        >>> matplotlib.use("Agg")
+        >>> from divergence.dispersion import dispersion_trade_pnl
+        >>> pnl = dispersion_trade_pnl([0.2, 0.2], [[0.3, 0.3], [0.3, 0.3]], [0.18, 0.22],
+        ...                            [[0.3, 0.3], [0.3, 0.3]], [0.5, 0.5])
+        >>> ax = pnl.plot()
+        >>> print(ax.get_ylabel(), len(ax.lines))
+        cumulative P&L (units of the notional) 4
+        """
+        from divergence.plotting import _plot_dispersion_pnl
+
+        return _plot_dispersion_pnl(self.to_frame(), ax=ax)
 
 
 def dispersion_trade_pnl(

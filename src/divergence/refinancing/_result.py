@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -13,6 +13,9 @@ from divergence._typing import BoolArray, FloatArray, IntArray
 from divergence._validation import as_array, check_float, check_option
 from divergence.errors import InputError
 from divergence.refinancing._spreads import _coverage
+
+if TYPE_CHECKING:
+    from divergence._summary import Summary
 
 __all__ = ["Distress", "RefinancingResult"]
 
@@ -514,6 +517,194 @@ class RefinancingResult:
         wall = wall.fillna(0.0)
         wall.columns.name = b
         return wall
+
+    # ------------------------------------------------------------------ views
+    def _headline(self) -> tuple[FloatArray, FloatArray]:
+        """Median across paths of aggregate coverage at the first and the last month."""
+        cov = self.path_values("coverage")
+        with np.errstate(invalid="ignore"):
+            first = np.median(cov[:, 0, :], axis=0)
+            last = np.median(cov[:, -1, :], axis=0)
+        return first, last
+
+    def __repr__(self) -> str:
+        from divergence._summary import format_value, short_repr
+
+        first, last = self._headline()
+        return short_repr(
+            "RefinancingResult",
+            {
+                "firms": len(self.firms),
+                "cohorts": self.cohorts[:-1],
+                "paths": self.n_paths,
+                "months": self.horizon,
+                "keep": "full" if self.coverage is not None else "aggregate",
+            },
+            f"median coverage (all) {format_value(first[-1])} -> {format_value(last[-1])}",
+        )
+
+    def summary(self) -> Summary:
+        r"""What was simulated, on what book, and the headline results by cohort.
+
+        Returns
+        -------
+        Summary
+            Settings (firms, tranches, paths, horizon, total debt, floating share, distress
+            rule, spread table, arrays kept, unconverged spread iterations) and one table
+            ``"By cohort"``, one column per cohort and ``"all"``, one row per statistic:
+            ``firms``, ``debt`` (money),
+            ``coverage_start`` and ``coverage_end`` (median across paths of the aggregate
+            coverage in the first and last month), ``coverage_end_q05`` / ``coverage_end_q95``,
+            ``interest_change`` (mean across paths of the relative change of annualised
+            interest from the first to the last month, decimal), ``repriced_share``,
+            ``debt_at_risk_share`` and ``distressed_share`` in the last month (means across
+            paths, decimals).
+
+        Notes
+        -----
+        Cohort coverage is the aggregate ratio
+        :math:`\mathrm{ICR}_{c,t} = \sum_{f \in c} E_{f,t} / \sum_{f \in c} I_{f,t}`; the
+        interest change is :math:`\overline{I_{c,T-1} / I_{c,0}} - 1` over paths. Every
+        number can be recomputed from :meth:`path_values`.
+
+        References
+        ----------
+        .. [1] IMF, *Global Financial Stability Report*, October 2019, ch. 2 (debt-at-risk:
+           debt of firms with interest coverage below 1).
+
+        Examples
+        --------
+        >>> from divergence.refinancing import policy_path, simulate
+        >>> book = pd.DataFrame({"firm": ["a"], "principal": [100.0], "kind": ["fixed"],
+        ...                      "coupon": [0.05], "maturity": [12], "tenor": [60]})
+        >>> firms = pd.DataFrame({"firm": ["a"], "ebit": [20.0], "growth": [0.0],
+        ...                       "volatility": [0.0], "cohort": ["large"]})
+        >>> res = simulate(book, firms, policy_path(0.02, [0.0, 0.04] + [0.0] * 22), seed=0)
+        >>> table = res.summary().tables["By cohort"]
+        >>> print(table.loc[["coverage_start", "coverage_end"], "large"].round(3).tolist())
+        [4.0, 2.778]
+        """
+        from divergence._summary import Summary
+
+        first, last = self._headline()
+        cov = self.path_values("coverage")
+        interest = self.interest_sum
+        with np.errstate(invalid="ignore", divide="ignore"):
+            q05, q95 = np.quantile(cov[:, -1, :], [0.05, 0.95], axis=0)
+            change = np.mean(_divide(interest[:, -1, :], interest[:, 0, :]), axis=0) - 1.0
+        table = pd.DataFrame(
+            {
+                "firms": self.n_firms.astype(np.int64),
+                "debt": self.debt,
+                "coverage_start": first,
+                "coverage_end": last,
+                "coverage_end_q05": q05,
+                "coverage_end_q95": q95,
+                "interest_change": change,
+                "repriced_share": self.path_values("repriced_share")[0, -1, :],
+                "debt_at_risk_share": self.path_values("debt_at_risk_share")[:, -1, :].mean(0),
+                "distressed_share": self.path_values("distressed_share")[:, -1, :].mean(0),
+            },
+            index=pd.Index(list(self.cohorts), name="cohort"),
+        ).T
+        table.index.name = "statistic"
+        total = float(self.tranche_principal.sum())
+        floating = float(self.tranche_principal[self.tranche_floating].sum()) / total
+        rate = self.base_rate
+        settings: list[tuple[str, object]] = [
+            ("Firms", len(self.firms)),
+            ("Tranches", int(self.tranche_principal.size)),
+            ("Paths", self.n_paths),
+            ("Horizon (months)", self.horizon),
+            ("Total debt", total),
+            ("Floating share", floating),
+            ("Base rate, start", float(np.mean(rate[:, 0]))),
+            ("Base rate, end", float(np.mean(rate[:, -1]))),
+            ("Distress rule", f"ICR<{self.distress.threshold:g} for {self.distress.months}m"),
+            ("Arrays kept", "full" if self.coverage is not None else "aggregate"),
+            ("Spread table", self.spread_source),
+            ("Unconverged spreads", self.spread_unconverged),
+        ]
+        return Summary(
+            "Refinancing simulation",
+            settings,
+            [("By cohort", table)],
+            notes=[
+                f"Coverage: aggregate EBIT / interest, median over paths (month 0 and "
+                f"{self.horizon - 1}); shares are decimals at the last month, means over paths.",
+                "Base rates: mean over paths, annual decimals.",
+            ],
+        )
+
+    def _repr_html_(self) -> str:
+        return self.summary().as_html()
+
+    def plot(
+        self,
+        kind: Literal["coverage", "maturity_wall"] = "coverage",
+        *,
+        cohorts: Sequence[str] | None = None,
+        threshold: float | None = None,
+        freq: Literal["month", "quarter", "year"] = "year",
+        ax: Any = None,
+    ) -> Any:
+        r"""Coverage fan by cohort, or the maturity wall of the initial book.
+
+        Parameters
+        ----------
+        kind : {"coverage", "maturity_wall"}, default "coverage"
+            ``"coverage"``: median and 5–95% band across paths of each cohort's aggregate
+            interest coverage by month (:func:`divergence.plotting.coverage_fan`);
+            ``"maturity_wall"``: principal falling due per bucket by cohort
+            (:func:`divergence.plotting.maturity_wall`).
+        cohorts : sequence of str, optional
+            Cohorts to draw (default: every cohort, without ``"all"``).
+        threshold : float, optional
+            ``"coverage"`` only: a dashed line at this coverage (e.g. 1.5).
+        freq : {"month", "quarter", "year"}, default "year"
+            ``"maturity_wall"`` only: bucket width.
+        ax : matplotlib Axes, optional
+            Where to draw; a new figure is made when omitted.
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+            The Axes drawn on, titled, axes labelled with units.
+
+        Raises
+        ------
+        InputError
+            Unknown ``kind``, cohort or ``freq``.
+        ImportError
+            matplotlib is not installed (``pip install "divergence[plot]"``).
+
+        Notes
+        -----
+        The fan shows :math:`Q_{0.05}, Q_{0.5}, Q_{0.95}` over paths of
+        :math:`\sum_{f \in c} E_{f,t} / \sum_{f \in c} I_{f,t}`.
+
+        References
+        ----------
+        .. [1] Bank of England, *Financial Stability Report* (December 2023), interest coverage
+           ratios under higher rates.
+
+        Examples
+        --------
+        >>> import matplotlib
+        >>> matplotlib.use("Agg")
+        >>> from divergence import refinancing as rf
+        >>> book, firms = rf.example_book(n_mega=3, n_sme=6, seed=0)
+        >>> res = rf.simulate(book, firms, np.full(12, 0.05), n_paths=20, seed=1)
+        >>> ax = res.plot(threshold=1.5)
+        >>> print(ax.get_title())
+        Aggregate interest coverage by cohort (20 paths)
+        """
+        from divergence.plotting import _plot_refinancing_result
+
+        k = check_option(kind, "kind", ("coverage", "maturity_wall"))
+        return _plot_refinancing_result(
+            self, k, cohorts=cohorts, threshold=threshold, freq=freq, ax=ax
+        )
 
 
 def _concat_results(parts: Sequence[RefinancingResult]) -> RefinancingResult:
