@@ -533,3 +533,22 @@ def test_caps_need_a_section_that_reads_them(
     monkeypatch.setattr(report, "build_sections", _never_compute)
     assert report.main(["report", "--caps", str(tmp_path / "caps.csv"), "--sections", "risk"]) == 2
     assert "--sections selects neither" in capsys.readouterr().err
+
+
+def test_a_section_refusing_the_users_caps_is_a_one_line_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_caps(tmp_path / "caps.csv")
+
+    def refuse(names: Sequence[str], inputs: ReportInputs | None = None) -> list[Section]:
+        raise dv.errors.InputError("market_caps needs at least 20 names, got 12")
+
+    monkeypatch.setattr(report, "build_sections", refuse)
+    csv = str(tmp_path / "caps.csv")
+    assert report.main(["report", "--caps", csv, *ONE]) == 2
+    assert capsys.readouterr().err == (
+        f"divergence report: error: --caps {csv}: market_caps needs at least 20 names, got 12\n"
+    )
+    # without --caps the same error is a bug in a section on bundled data: not hidden
+    with pytest.raises(dv.errors.InputError, match="at least 20 names"):
+        report.main(["report", *ONE])
