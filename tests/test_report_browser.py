@@ -1,10 +1,15 @@
-"""The HTML report in a real browser: headless Chromium loads it and decodes every figure.
+"""The HTML report in a real browser: headless Chromium loads it, decodes every figure, lays out
+every table and follows the table of contents.
 
-The page written by ``python -m divergence report --out DIR`` is copied with a small probe script
-injected at the top of ``<head>``: it records script and resource errors, and on ``load`` marks
-each ``<img>`` with ``data-ok`` (decoded: ``complete`` and ``naturalWidth > 0``) and its decoded
-size. ``chromium --dump-dom`` then returns the DOM after the load event. The test skips when no
-Chromium is installed (``.ci/run`` installs the Debian package, so CI runs it).
+The page written by ``python -m divergence report --out report.html`` is copied with a small
+probe script injected at the top of ``<head>``. The probe records script and resource errors;
+on ``load`` it marks each ``<img>`` with ``data-ok`` (decoded: ``complete`` and
+``naturalWidth > 0``) and its decoded size, records every resource the page fetched other than
+``data:`` URIs (must be none: the file is self-contained), the number of contents links and the
+ones whose target id is missing, the rows, header cells and laid-out size of each ``<table>``;
+then it clicks the last contents link and records the URL fragment and the scroll position.
+``chromium --dump-dom`` returns the DOM after that. The test skips when no Chromium is installed
+(``.ci/run`` installs the Debian package, so CI runs it).
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ import struct
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -38,6 +44,7 @@ window.addEventListener("error", function (e) {
   window.__errors.push(String(t));
 }, true);
 window.addEventListener("load", function () {
+  var body = document.body;
   var imgs = document.images;
   for (var i = 0; i < imgs.length; i++) {
     var im = imgs[i];
@@ -45,8 +52,32 @@ window.addEventListener("load", function () {
     im.setAttribute("data-w", String(im.naturalWidth));
     im.setAttribute("data-h", String(im.naturalHeight));
   }
-  document.body.setAttribute("data-errors", JSON.stringify(window.__errors));
-  document.body.setAttribute("data-loaded", "1");
+  var fetched = performance.getEntriesByType("resource").map(function (e) { return e.name; });
+  body.setAttribute("data-fetched", JSON.stringify(fetched.filter(function (n) {
+    return n.indexOf("data:") !== 0;
+  })));
+  var tables = [];
+  var ts = document.querySelectorAll("table");
+  for (var k = 0; k < ts.length; k++) {
+    var r = ts[k].getBoundingClientRect();
+    tables.push({rows: ts[k].rows.length, th: ts[k].querySelectorAll("thead th").length,
+                 td: ts[k].querySelectorAll("tbody td").length,
+                 w: Math.round(r.width), h: Math.round(r.height)});
+  }
+  body.setAttribute("data-tables", JSON.stringify(tables));
+  var links = document.querySelectorAll("nav a[href^='#']");
+  var missing = [];
+  for (var j = 0; j < links.length; j++) {
+    var id = decodeURIComponent(links[j].getAttribute("href").slice(1));
+    if (!document.getElementById(id)) { missing.push(id); }
+  }
+  body.setAttribute("data-toc", JSON.stringify({links: links.length, missing: missing}));
+  if (links.length) { links[links.length - 1].click(); }
+  setTimeout(function () {
+    body.setAttribute("data-jump", JSON.stringify({hash: location.hash, y: window.scrollY}));
+    body.setAttribute("data-errors", JSON.stringify(window.__errors));
+    body.setAttribute("data-loaded", "1");
+  }, 200);
 });
 </script>"""
 
@@ -123,20 +154,114 @@ def test_probe_flags_a_broken_figure(tmp_path: Path) -> None:
     assert "IMG failed to load" in json.loads(_attr(_body(dom), "data-errors") or "[]")
 
 
+def test_probe_flags_fetches_and_dead_contents_links(tmp_path: Path) -> None:
+    """Negative control: a fetched file, a contents link to no id and an unlaid table are seen."""
+    import functools
+    import http.server
+    import threading
+
+    served = tmp_path / "served"
+    served.mkdir()
+    (served / "style.css").write_text("p{color:red}", encoding="utf-8")
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+    handler = functools.partial(Quiet, directory=str(served))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/style.css"
+        html = (
+            "<!DOCTYPE html><html><head><meta charset='utf-8'>"
+            f'<link rel="stylesheet" href="{url}"></head><body>'
+            '<nav><a href="#here">here</a><a href="#nowhere">nowhere</a></nav>'
+            '<section id="here"><h2>Here</h2>'
+            '<table style="display:none"><thead><tr><th>a</th></tr></thead>'
+            "<tbody><tr><td>1</td></tr></tbody></table></section>"
+            "</body></html>"
+        )
+        body = _body(_render(html, tmp_path))
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+    assert _json_attr(body, "data-fetched") == [url]
+    assert _json_attr(body, "data-toc") == {"links": 2, "missing": ["nowhere"]}
+    assert _json_attr(body, "data-tables") == [{"rows": 2, "th": 1, "td": 1, "w": 0, "h": 0}]
+    assert _json_attr(body, "data-jump")["hash"] == "#nowhere"
+
+
+def _json_attr(tag: str, name: str) -> Any:
+    value = _attr(tag, name)
+    assert value is not None, f"probe did not set {name}"
+    return json.loads(value)
+
+
+def _check_page(html: str, dom: str) -> dict[str, Any]:
+    """What every report page must satisfy in the browser; returns the probe's findings."""
+    body = _body(dom)
+    assert _attr(body, "data-loaded") == "1", "load event did not fire"
+    assert _json_attr(body, "data-errors") == []
+    assert _json_attr(body, "data-fetched") == [], "the page fetched something"
+    toc = _json_attr(body, "data-toc")
+    assert toc["missing"] == [], "contents links without a target"
+    sections = re.findall(r'<section id="([^"]+)">', html)
+    assert toc["links"] == len(sections) > 0
+    jump = _json_attr(body, "data-jump")
+    assert jump["hash"] == f"#{sections[-1]}"
+    assert jump["y"] > 0, "following the last contents link did not scroll"
+    tables: list[dict[str, int]] = _json_attr(body, "data-tables")
+    assert len(tables) == html.count("<table")
+    for t in tables:
+        assert t["rows"] >= 2 and t["th"] >= 1 and t["td"] >= 1, t
+        assert t["w"] > 0 and t["h"] > 0, f"table not laid out: {t}"
+    return {"tables": tables, "toc": toc}
+
+
+def test_tables_and_contents_render(tmp_path: Path) -> None:
+    """Made-up sections with tables: each is laid out as a real table, contents links work."""
+    import numpy as np
+    import pandas as pd
+
+    from divergence._sections import Section
+    from divergence.report import render_html
+
+    frame = pd.DataFrame(
+        {"share": np.linspace(0.1, 0.4, 40), "names": np.arange(40, dtype=np.int64)},
+        index=pd.date_range("2020-01-31", periods=40, freq="ME", name="date"),
+    )
+    sections = [
+        Section(f"Part {k}", [f"Sentence {k}."], tables=[(f"Table {k}", frame)], about="About.")
+        for k in range(3)
+    ]
+    html = render_html(sections)
+    found = _check_page(html, _render(html, tmp_path))
+    # 40 body rows + the header row; 2 columns plus the index label in the header
+    assert (
+        found["tables"] == [{**t, "rows": 41, "th": 3, "td": 80} for t in found["tables"]]
+        and len(found["tables"]) == 3
+    )
+
+
 def test_report_loads_and_every_figure_renders(tmp_path: Path) -> None:
-    out_dir = tmp_path / "report"
+    page = tmp_path / "report.html"
     subprocess.run(
-        [sys.executable, "-m", "divergence", "report", "--out", str(out_dir)],
+        [sys.executable, "-m", "divergence", "report", "--out", str(page), "--quiet"],
         capture_output=True,
         text=True,
         check=True,
         env={**os.environ, "MPLBACKEND": "Agg"},
         timeout=120,
     )
-    html = (out_dir / "report.html").read_text(encoding="utf-8")
-    # self-contained: every src/href is an embedded data: URI (nothing to fetch)
+    html = page.read_text(encoding="utf-8")
+    # self-contained: every src/href is an embedded data: URI or a link to an id on the page
+    ids = set(re.findall(r'\sid="([^"]+)"', html))
     refs = re.findall(r'\s(?:src|href)="([^"]*)"', html)
-    assert refs and all(r.startswith("data:") for r in refs)
+    assert refs and all(r.startswith("data:") or r[1:] in ids for r in refs)
+    assert not re.search(r"(?i)<link|<script|url\(|@import", html)
     # every section (h2) is followed by at least one figure before the next section
     sections = re.split(r"<h2>", html)[1:]
     assert len(sections) >= 8
@@ -145,9 +270,7 @@ def test_report_loads_and_every_figure_renders(tmp_path: Path) -> None:
         assert IMG.search(block), f"section {title!r} has no figure"
 
     dom = _render(html, tmp_path)
-    body = _body(dom)
-    assert _attr(body, "data-loaded") == "1", "load event did not fire"
-    assert json.loads(_attr(body, "data-errors") or "null") == []
+    _check_page(html, dom)
     served = {_attr(t, "alt"): t for t in IMG.findall(html)}
     drawn = IMG.findall(dom)
     assert len(drawn) == len(served) == html.count("<img")  # alt names are unique

@@ -1,4 +1,4 @@
-"""``python -m divergence report``."""
+"""``python -m divergence``: the same command line as the ``divergence`` console script."""
 
 from __future__ import annotations
 
