@@ -917,8 +917,11 @@ def implied_correlation_index(
         )
     w = _weights_panel(weights, times, list(wide.columns), index)
     members = list(w.columns)
-    if not members:
-        raise InputError("weights names no member")
+    if not wide.columns.isin(members).any():
+        raise InputError(
+            f"weights' labels match no underlying in quotes (weights: {members[:5]}, quotes: "
+            f"{list(wide.columns[:5])})"
+        )
     sig = wide.reindex(columns=members).set_axis(times, axis=0)
     w = w.set_axis(times, axis=0)
     index_vol = wide[index].set_axis(times).rename("index_vol")
