@@ -876,6 +876,11 @@ ENTRIES: dict[str, Entry] = {
             "t_next": Arg("positive"),
         },
     ),
+    "dispersion.realized_volatility": Entry(
+        lambda **kw: disp.realized_volatility(**kw, window=3, periods_per_year=252),
+        lambda: {"returns": rets()},
+        {"returns": Arg("any", why_signed="returns may be negative")},
+    ),
     "dispersion.vix_index": Entry(
         disp.vix_index,
         lambda: {"quotes": quote_board()},

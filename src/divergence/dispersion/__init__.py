@@ -16,8 +16,8 @@ not fundamental, reasons. This subpackage measures the gap from both sides:
   procedure for one or many quote times) and :func:`implied_correlation_index` (implied
   correlation and DSPX-style dispersion from index and member quotes);
 * **realised** (from returns): :func:`realized_correlation` (rolling average pairwise
-  correlation, weighted or plain, without correlation matrices) and
-  :func:`cross_sectional_dispersion`;
+  correlation, weighted or plain, without correlation matrices),
+  :func:`cross_sectional_dispersion` and :func:`realized_volatility` (trailing or forward);
 * **the trade**: :func:`dispersion_trade_pnl` (short index variance, long member variance,
   vega-, theta- or variance-weighted), returning a :class:`DispersionTradePnL`.
 
@@ -34,7 +34,11 @@ from divergence.dispersion._implied import (
     vol_spread,
 )
 from divergence.dispersion._index import implied_correlation_index, vix_index
-from divergence.dispersion._realized import cross_sectional_dispersion, realized_correlation
+from divergence.dispersion._realized import (
+    cross_sectional_dispersion,
+    realized_correlation,
+    realized_volatility,
+)
 from divergence.dispersion._trade import DispersionTradePnL, dispersion_trade_pnl
 from divergence.dispersion._vix import (
     bracketing_expiries,
@@ -58,6 +62,7 @@ __all__ = [
     "model_free_variance",
     "model_free_variance_panel",
     "realized_correlation",
+    "realized_volatility",
     "vix_index",
     "vol_spread",
 ]
