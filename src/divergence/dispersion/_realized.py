@@ -329,7 +329,7 @@ def realized_volatility(
     frame = pd.DataFrame(x.reshape(x.shape[0], -1))
     roll = frame.rolling(n)
     var = roll.var(ddof=1) if centre else (frame**2).rolling(n).mean()
-    out = np.sqrt(m * var)
+    out: pd.DataFrame = (m * var) ** 0.5
     if how == "forward":
         out = out.shift(-n)
-    return meta.wrap_like(out.to_numpy())
+    return meta.wrap_like(out.to_numpy(dtype=np.float64))
