@@ -260,8 +260,8 @@ def _long_table(
         chain_exp: pd.DatetimeIndex | None = pd.DatetimeIndex(exp.to_numpy()[first])
     else:
         chain_exp = None
-    root_first = root_key.to_numpy()[first]
-    chain_root = np.array([r if (has_root and r != "") else None for r in root_first], dtype=object)
+    chain_root = np.asarray(root_key.to_numpy(dtype=object)[first], dtype=object)
+    chain_root[(chain_root == "") | (not has_root)] = None
     return _Long(
         board=board,
         board_labels=board_labels,
