@@ -113,15 +113,10 @@ def test_current_white_paper_board() -> None:
     # 9:46 AM Central (10:46 ET); near term AM-settled in 854 + 510 + 34,560 minutes (25 days),
     # next term PM-settled in 854 + 900 + 44,640 minutes (32 days); R1 = 0.0305%,
     # R2 = 0.0286%. Published: T1 = 0.0683486, T2 = 0.0882686, F1 = 1962.89996, K0 = 1960,
-    # sigma1^2 = 0.01846292, VIX = 13.69. Dates: any Tuesday works; these are Fridays.
-    quotes = _current_board("2014-05-27 10:46", "2014-06-21", "2014-06-28")
-    quotes["expiration"] = pd.to_datetime(quotes["expiration"])
-    # 2014-06-21/28 are Saturdays in the calendar; use every listed day for eligibility
-    out = vix_index(
-        quotes,
-        rate=lambda t: np.where(t < 0.08, 0.000305, 0.000286),
-        expiries="all",
-    )
+    # sigma1^2 = 0.01846292, VIX = 13.69. The paper gives no dates: quoting on a Monday puts
+    # both expiries on Fridays (25 and 32 days on), so the default Friday rule applies.
+    quotes = _current_board("2014-05-26 10:46", "2014-06-20", "2014-06-27")
+    out = vix_index(quotes, rate=lambda t: np.where(t < 0.08, 0.000305, 0.000286))
     row = out.iloc[0]
     assert row["t_near"] == pytest.approx(0.0683486, abs=5e-8)
     assert row["t_next"] == pytest.approx(0.0882686, abs=5e-8)
@@ -137,11 +132,9 @@ def test_2019_white_paper_edition_board() -> None:
     # Reference: Cboe VIX white paper, 2019 edition: the same quotes with T1 = 34,484 and
     # T2 = 44,954 minutes (854 + 510 + 23 days, 854 + 900 + 30 days), R1 = 0.031664%,
     # R2 = 0.028797%. Published: F1 = 1962.89996, F2 = 1962.40006, sigma1^2 = 0.019233906,
-    # sigma2^2 = 0.019423884. Quote Thursday 10:46 ET; expiries the Fridays 24 and 31 days on.
-    quotes = _current_board("2019-05-23 10:46", "2019-06-16", "2019-06-23")
-    out = vix_index(
-        quotes, rate=lambda t: np.where(t < 0.075, 0.00031664, 0.00028797), expiries="all"
-    )
+    # sigma2^2 = 0.019423884. Quote Tuesday 10:46 ET; expiries the Fridays 24 and 31 days on.
+    quotes = _current_board("2019-05-28 10:46", "2019-06-21", "2019-06-28")
+    out = vix_index(quotes, rate=lambda t: np.where(t < 0.075, 0.00031664, 0.00028797))
     row = out.iloc[0]
     assert row["t_near"] * 525_600 == pytest.approx(34_484, abs=1e-6)
     assert row["t_next"] * 525_600 == pytest.approx(44_954, abs=1e-6)
@@ -282,6 +275,21 @@ def test_standard_series_preferred_on_same_day() -> None:
     out = vix_index(pd.concat([am, pm], ignore_index=True))
     assert out["root_near"].iloc[0] == "SPX"
     assert out["t_near"].iloc[0] * 365 == pytest.approx(23 + 1.5 / 24)
+
+
+def test_thursday_counts_only_when_its_friday_is_not_listed() -> None:
+    # Good-Friday rule: Thursdays 2026-06-11 (29.25 days) and 06-18 (36.25 days) with no
+    # Friday listed after them are the near and next terms ...
+    thursdays = bs_board(NOW, [("2026-06-11", True), ("2026-06-18", True)], 0.2)
+    out = vix_index(thursdays)
+    assert out["expiration_near"].iloc[0] == pd.Timestamp("2026-06-11")
+    assert out["expiration_next"].iloc[0] == pd.Timestamp("2026-06-18")
+    assert out["vix"].iloc[0] == pytest.approx(20.0, rel=1e-3)
+    # ... but once Friday 06-12 is listed, Thursday 06-11 is an ordinary weekday expiry
+    friday = bs_board(NOW, [("2026-06-12", True)], 0.2)
+    with pytest.warns(DataWarning, match="at most 30 days"):
+        out = vix_index(pd.concat([thursdays, friday], ignore_index=True))
+    assert out["expiration_near"].isna().all()
 
 
 # --------------------------------------------------------------------------- bad inputs

@@ -514,6 +514,7 @@ def _boards(
     extrapolated = has & ~((t1 <= _TARGET + 1e-12) & (t2 > _TARGET))
     reason = tm.reason.copy()
     reason[has & ~np.isfinite(var30)] = "a term has no usable variance (too few quoted strikes)"
+    reason[has & (var30 < 0)] = "the 30-day variance is negative (inconsistent quotes)"
     return _BoardResult(long.board_labels, var30, near, nxt, extrapolated, reason)
 
 
@@ -625,8 +626,9 @@ def vix_index(
     Warns
     -----
     DataWarning
-        Some quote times have no usable near/next pair (no eligible expiry in the window, or
-        too few quoted strikes); their rows are NaN and the message says why for the first.
+        Some quote times have no usable near/next pair (no eligible expiry in the window, too
+        few quoted strikes, or a negative 30-day variance); their ``vix`` is NaN and the
+        message says why for the first.
 
     See Also
     --------
@@ -707,7 +709,7 @@ def vix_index(
         k0_rule=k0_rule,
         underlying=False,
     )
-    bad = ~np.isfinite(res.variance)
+    bad = ~(res.variance >= 0)
     _warn_missing(res.labels, bad, res.reason, "vix_index")
     with np.errstate(invalid="ignore"):
         vix = 100.0 * np.sqrt(np.where(res.variance >= 0, res.variance, np.nan))
@@ -902,7 +904,7 @@ def implied_correlation_index(
         k0_rule=k0_rule,
         underlying=True,
     )
-    bad = ~np.isfinite(res.variance)
+    bad = ~(res.variance >= 0)
     _warn_missing(res.labels, bad, res.reason, "implied_correlation_index")
     labels = res.labels
     assert isinstance(labels, pd.MultiIndex)
