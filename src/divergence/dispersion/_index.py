@@ -243,7 +243,10 @@ def _long_table(
             f"quotes has {int(dup.sum())} duplicated option(s) (same quote time"
             + (", underlying" if underlying else "")
             + ", expiration, root, strike and type); first: "
-            + ", ".join(f"{k}={row[k]!r}" for k in keys.columns[:-2] if k != "_root")
+            + ", ".join(
+                f"{k.lstrip('_').replace('term', 'expiration')}={row[k]!r}"
+                for k in keys.columns[:-2]
+            )
             + f", strike={strike[i]:g}, type={'C' if is_call[i] else 'P'}"
         )
     board_frame = keys[[s.name for s in board_keys]]
@@ -604,7 +607,8 @@ def vix_index(
     Returns
     -------
     DataFrame
-        Indexed by quote time (sorted), with ``vix`` (index points, :math:`100\sigma`),
+        Indexed by quote time (sorted; tz-aware quote times come back as naive US Eastern
+        times), with ``vix`` (index points, :math:`100\sigma`),
         ``variance`` (30-day annualised variance, decimal), ``extrapolated`` (the terms do not
         bracket 30 days) and, for each term with suffix ``_near`` / ``_next``:
         ``expiration``, ``root``, ``t`` (years), ``rate``, ``forward`` (index points), ``k0``,
