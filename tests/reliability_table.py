@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from _bs_boards import bs_board
 from divergence import breadth as br
 from divergence import concentration as conc
 from divergence import cost, flows, lags, liquidity, premia, real, risk, rotation
@@ -116,6 +117,23 @@ def chain() -> pd.DataFrame:
 def chains() -> pd.DataFrame:
     one = chain()
     return pd.concat([one.assign(expiry="A", t=30 / 365), one.assign(expiry="B", t=60 / 365)])
+
+
+def quote_board(names: tuple[str, ...] = ()) -> pd.DataFrame:
+    """A small long quote table (two Friday terms), numeric ``ask`` last; one per name."""
+    now = pd.Timestamp("2026-05-13 10:00")
+    terms = [("2026-06-05", True), ("2026-06-12", True)]
+    if not names:
+        frame = bs_board(now, terms, 0.2, step=0.05, width=3.0)
+    else:
+        frame = pd.concat(
+            [
+                bs_board(now, terms, 0.2 + 0.05 * i, step=0.05, width=3.0, underlying=n)
+                for i, n in enumerate(names)
+            ],
+            ignore_index=True,
+        )
+    return frame[[c for c in frame.columns if c != "ask"] + ["ask"]]
 
 
 def ff_grid() -> pd.DataFrame:
@@ -899,6 +917,37 @@ ENTRIES: dict[str, Entry] = {
             "var_next": Arg("nonneg"),
             "t_next": Arg("positive"),
         },
+    ),
+    "dispersion.realized_volatility": Entry(
+        lambda **kw: disp.realized_volatility(**kw, window=3, periods_per_year=252),
+        lambda: {"returns": rets()},
+        {"returns": Arg("any", why_signed="returns may be negative")},
+    ),
+    "dispersion.vix_index": Entry(
+        disp.vix_index,
+        lambda: {"quotes": quote_board()},
+        {"quotes": Arg("nonneg", frame_only=True)},
+        fuzz=False,
+    ),
+    "dispersion.implied_correlation_index": Entry(
+        lambda **kw: disp.implied_correlation_index(**kw, index="IDX"),
+        lambda: {
+            "quotes": quote_board(("IDX", "A", "B")),
+            "weights": pd.Series({"A": 0.6, "B": 0.4}),
+        },
+        {"quotes": Arg("nonneg", frame_only=True), "weights": Arg("nonneg")},
+        not_applicable={
+            ("quotes", "mismatched_index"): "rows are identified by their columns, not the index",
+            ("weights", "mismatched_shape"): "a member without a weight is documented as "
+            "ignored (renormalised over the members present)",
+        },
+        expect={
+            ("weights", "three_d"): (
+                TypeError,
+                "weights must be a Series or DataFrame: an array has no member labels",
+            ),
+        },
+        fuzz=False,
     ),
     "dispersion.bracketing_expiries": Entry(
         disp.bracketing_expiries,

@@ -125,11 +125,14 @@ def test_public_names_and_lazy_import() -> None:
         "dispersion_index",
         "dispersion_trade_pnl",
         "implied_correlation",
+        "implied_correlation_index",
         "implied_correlation_out_of_range",
         "implied_forward",
         "model_free_variance",
         "model_free_variance_panel",
         "realized_correlation",
+        "realized_volatility",
+        "vix_index",
         "vol_spread",
     }
     for name in dp.__all__:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from divergence import breadth as br
@@ -33,14 +32,16 @@ def build(inputs: ReportInputs | None = None) -> Section:
     csd = dp.cross_sectional_dispersion(rets.iloc[1:], weights.iloc[1:])
     # Realised counterpart of the DSPX: sqrt(sum w sigma_i^2 - sigma_I^2) with 63-day vols.
     idx_ret = br.index_return(rets, caps)
-    member_vol = rets.rolling(WINDOW).std() * np.sqrt(252)
-    index_vol = idx_ret.rolling(WINDOW).std() * np.sqrt(252)
+    member_vol = dp.realized_volatility(rets, window=WINDOW, periods_per_year=252)
+    index_vol = dp.realized_volatility(idx_ret, window=WINDOW, periods_per_year=252)
     ok = index_vol.notna()
     disp = dp.dispersion_index(index_vol[ok], member_vol[ok], weights[ok], on_out_of_range="ignore")
     # Implied (VIX) against realised S&P 500 volatility over the next 21 trading days.
     spx = load_sp500_index()["close"]
     spx_ret = spx.pct_change()
-    fwd_rv = np.sqrt(252 * (spx_ret**2).rolling(21).mean().shift(-21))
+    fwd_rv = dp.realized_volatility(
+        spx_ret, window=21, periods_per_year=252, demean=False, align="forward"
+    )
     vix = load_vix()["close"] / 100.0
     span = slice(rets.index[0], rets.index[-1])
     vv = pd.concat({"vix": vix.loc[span], "fwd_rv": fwd_rv.loc[span]}, axis=1, sort=True)
@@ -109,6 +110,41 @@ def build(inputs: ReportInputs | None = None) -> Section:
         )
         ax.set_title(f"Implied-correlation proxy vs realised ({WINDOW}-day, cap-weighted)")
 
+    numbers: dict[str, float | int | str | None] = {
+        "dispersion.members": int(rets.shape[1]),
+        "dispersion.start": str(rets.index[1].date()),
+        "dispersion.end": str(rets.index[-1].date()),
+        "dispersion.artefacts_masked": artefacts,
+        "dispersion.window_days": WINDOW,
+        "dispersion.realized_corr_mean": float(rho_w.mean()),
+        "dispersion.realized_corr_max": float(rho_w.max()),
+        "dispersion.realized_corr_max_date": str(peak.date()),
+        "dispersion.realized_corr_min": float(rho_w.min()),
+        "dispersion.realized_corr_min_date": str(trough.date()),
+        "dispersion.realized_corr_pairs_mean": float(rho_m.mean()),
+        **{f"dispersion.realized_corr_{y}": float(v) for y, v in yearly.items()},
+        "dispersion.realized_dispersion_median": float(disp.median()),
+        "dispersion.index_vol_median": float(index_vol.median()),
+        "dispersion.cross_sectional_median": float(csd.median()),
+        "dispersion.cross_sectional_p95": float(csd.quantile(0.95)),
+        "dispersion.vix_days": len(vv),
+        "dispersion.vix_above_realized_share": float((premium > 0).mean()),
+        "dispersion.vix_minus_realized_vol_mean": float(premium.mean()),
+        "dispersion.vix_mean": float(vv["vix"].mean()),
+        "dispersion.forward_realized_vol_mean": float(vv["fwd_rv"].mean()),
+        "dispersion.implied_corr_proxy_days": len(gap_i),
+        "dispersion.implied_corr_proxy_median": float(rho_i.median()),
+        "dispersion.realized_corr_median_same_days": float(rho_w.reindex(gap_i.index).median()),
+        "dispersion.implied_above_realized_share": float((gap_i > 0).mean()),
+        "dispersion.implied_corr_proxy_days_above_1": int((rho_i > 1).sum()),
+    }
+    about = (
+        "Bundled data: daily closes and implied caps of the 505 S&P 500 members of early 2018 "
+        "(survivorship bias), the S&P 500 index and the VIX close. Price returns; moves beyond "
+        "+/-35% treated as missing; weights = previous day's caps; vols annualised with 252 "
+        f"days ({WINDOW}-day sample std; next-21-day root mean square for the VIX comparison); "
+        "correlations dimensionless, vols and dispersion decimal."
+    )
     return Section(
         "Dispersion",
         lines,
@@ -117,4 +153,6 @@ def build(inputs: ReportInputs | None = None) -> Section:
             ("vix_vs_realized", _fig_vix),
             ("implied_vs_realized_correlation", _fig_implied),
         ],
+        numbers=numbers,
+        about=about,
     )

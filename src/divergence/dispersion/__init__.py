@@ -12,9 +12,12 @@ not fundamental, reasons. This subpackage measures the gap from both sides:
   :func:`model_free_variance` (one expiry), :func:`model_free_variance_panel` (many expiries,
   vectorised), :func:`implied_forward`, :func:`constant_maturity_variance` (the 30-day mix)
   and :func:`bracketing_expiries`;
+* **indices in one call** from a long table of option quotes: :func:`vix_index` (the Cboe VIX
+  procedure for one or many quote times) and :func:`implied_correlation_index` (implied
+  correlation and DSPX-style dispersion from index and member quotes);
 * **realised** (from returns): :func:`realized_correlation` (rolling average pairwise
-  correlation, weighted or plain, without correlation matrices) and
-  :func:`cross_sectional_dispersion`;
+  correlation, weighted or plain, without correlation matrices),
+  :func:`cross_sectional_dispersion` and :func:`realized_volatility` (trailing or forward);
 * **the trade**: :func:`dispersion_trade_pnl` (short index variance, long member variance,
   vega-, theta- or variance-weighted), returning a :class:`DispersionTradePnL`.
 
@@ -30,7 +33,12 @@ from divergence.dispersion._implied import (
     implied_correlation_out_of_range,
     vol_spread,
 )
-from divergence.dispersion._realized import cross_sectional_dispersion, realized_correlation
+from divergence.dispersion._index import implied_correlation_index, vix_index
+from divergence.dispersion._realized import (
+    cross_sectional_dispersion,
+    realized_correlation,
+    realized_volatility,
+)
 from divergence.dispersion._trade import DispersionTradePnL, dispersion_trade_pnl
 from divergence.dispersion._vix import (
     bracketing_expiries,
@@ -48,10 +56,13 @@ __all__ = [
     "dispersion_index",
     "dispersion_trade_pnl",
     "implied_correlation",
+    "implied_correlation_index",
     "implied_correlation_out_of_range",
     "implied_forward",
     "model_free_variance",
     "model_free_variance_panel",
     "realized_correlation",
+    "realized_volatility",
+    "vix_index",
     "vol_spread",
 ]

@@ -399,8 +399,12 @@ def _panel_core(
     t: FloatArray,
     r: FloatArray,
     k0_rule: str,
-) -> FloatArray:
-    """Vectorised white-paper steps; rows sorted by (chain, strike); t, r one per chain."""
+) -> tuple[FloatArray, FloatArray, FloatArray, IntArray]:
+    """Vectorised white-paper steps; rows sorted by (chain, strike); t, r one per chain.
+
+    Returns ``(variance, forward, k0, n_used)``, one value per chain (``n_used`` = strikes
+    that enter the sum, :math:`K_0` included).
+    """
     n = k.size
     pos = np.arange(n, dtype=np.int64)
     starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]]).astype(np.int64)
@@ -467,7 +471,8 @@ def _panel_core(
         var = 2.0 / t * growth * total - (forward / k0 - 1.0) ** 2 / t
     ok = valid & (count >= 2) & (finite_q == count)
     out: FloatArray = np.where(ok, var, np.nan)
-    return out
+    n_used: IntArray = np.asarray(count, dtype=np.int64)
+    return out, np.asarray(forward, dtype=np.float64), k0, n_used
 
 
 def model_free_variance_panel(
@@ -600,7 +605,7 @@ def model_free_variance_panel(
     tt = _per_chain_param(frame, t, "t", starts, order, positive=True)
     rr = _per_chain_param(frame, r, "r", starts, order, positive=False)
     _check_rt(rr, tt)
-    var = _panel_core(g, ks, cb, ca, pb, pa, tt, rr, rule)
+    var = _panel_core(g, ks, cb, ca, pb, pa, tt, rr, rule)[0]
     return pd.Series(var, index=labels, name="variance")
 
 
