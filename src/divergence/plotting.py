@@ -708,7 +708,7 @@ def implied_vs_realized_correlation(
     >>> from divergence import plotting
     >>> ax = plotting.implied_vs_realized_correlation([0.5, 0.6, 0.4], [0.3, 0.7, 0.2])
     >>> print(ax.get_ylabel(), len(ax.lines), len(ax.collections))
-    average pairwise correlation (-1 to 1) 2 1
+    average pairwise correlation (dimensionless) 2 1
     """
     if isinstance(implied, pd.Series) != isinstance(realized, pd.Series):
         raise TypeError("implied and realized must both be Series or both be arrays")
@@ -749,7 +749,7 @@ def implied_vs_realized_correlation(
         ax.set_xlabel("date")
     else:
         ax.set_xlabel("observation")
-    ax.set_ylabel("average pairwise correlation (-1 to 1)")
+    ax.set_ylabel("average pairwise correlation (dimensionless)")
     ax.set_title(f"{labels[0].capitalize()} vs {labels[1]} average correlation")
     ax.legend(fontsize="small")
     return ax
