@@ -55,7 +55,7 @@ _TITLES = {
     "hhi": "Herfindahl–Hirschman index",
     "hhi_normalized": "Normalised Herfindahl–Hirschman index",
     "effective_n": "Effective number of names",
-    "top_k_share": "Share of the top {k}",
+    "top_k_share": "Share of the top {k} names",
     "concentration_coefficient": "Top-{k} mean over the median",
     "gini": "Gini coefficient",
     "theil": "Theil index",
