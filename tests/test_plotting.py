@@ -383,6 +383,16 @@ def test_eleven_sectors_get_eleven_distinct_colours() -> None:
     assert gaps.min() > 0.1
     assert [t.get_text() for t in ax.get_legend().get_texts()] == sectors
     plt.close("all")
+    # lines: a fan chart with one cohort per sector draws 11 median lines in 11 colours
+    from divergence import refinancing as rf
+
+    book, firms = rf.example_book(n_mega=11, n_sme=11, seed=0)
+    firms = firms.assign(cohort=[sectors[i % 11] for i in range(len(firms))])
+    res = rf.simulate(book, firms, np.full(6, 0.05), n_paths=5, seed=1)
+    ax2 = plotting.coverage_fan(res, cohorts=sectors)
+    line_colours = {to_rgba(ln.get_color()) for ln in ax2.lines}
+    assert len(ax2.lines) == 11 and len(line_colours) == 11
+    plt.close("all")
     palette = plotting._distinct_colors(11)
     assert len({tuple(c) for c in palette}) == 11
     assert plotting._distinct_colors(25)[0] != plotting._distinct_colors(25)[1]
