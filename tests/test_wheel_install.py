@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tarfile
 import zipfile
 from pathlib import Path
 
@@ -44,7 +45,12 @@ def test_wheel_installs_into_a_clean_venv_and_runs_the_report(tmp_path: Path) ->
     _run([sys.executable, "-m", "build", "--outdir", str(dist), str(ROOT)], ROOT, env, 900)
     (wheel,) = dist.glob("divergence-*.whl")
     (sdist,) = dist.glob("divergence-*.tar.gz")
-    assert sdist.stat().st_size > 0
+    with tarfile.open(sdist) as tar:
+        members = {name.split("/", 1)[1] for name in tar.getnames() if "/" in name}
+    # the sdist is enough to test and document the release (MANIFEST.in), without build output
+    needed = {"tests/conftest.py", "tests/data/README.md", "docs/conf.py", "CHANGELOG.md"}
+    assert needed <= members, f"missing from the sdist: {sorted(needed - members)}"
+    assert not any(m.startswith(("docs/_build/", "docs/auto_examples/")) for m in members)
 
     names = set(zipfile.ZipFile(wheel).namelist())
     assert "divergence/py.typed" in names
