@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 # pytest workers: 2 cores on the reference machine
 PYTEST_WORKERS ?= 2
 
-.PHONY: all venv demo test lint types unit examples docs bench bench-scaling bench-docs clean
+.PHONY: all venv demo test lint types unit examples docs package bench bench-scaling bench-docs clean
 
 all: test
 
@@ -21,7 +21,8 @@ venv: $(STAMP)
 demo: venv
 	$(BIN)/python -m divergence report
 
-test: venv lint types unit examples docs
+# docs before unit: tests/test_docs_offline.py checks the freshly built site
+test: venv lint types docs unit examples package
 
 lint: venv
 	$(BIN)/ruff check src tests benchmarks examples docs
@@ -38,8 +39,16 @@ examples: venv
 		echo "running $$f"; MPLBACKEND=Agg $(BIN)/python -W error $$f > /dev/null; \
 	done
 
+# a clean output directory: no page left over from an earlier build is checked or shipped
 docs: venv
+	rm -rf docs/_build/html
 	MPLBACKEND=Agg $(BIN)/sphinx-build -E -W --keep-going -q -b html docs docs/_build/html
+
+# sdist + wheel into dist/, then twine's metadata and README check
+package: venv
+	rm -rf dist
+	$(BIN)/python -m build --outdir dist .
+	$(BIN)/python -m twine check --strict dist/*
 
 # sizes: make bench BENCH_ARGS="--scale 0.5"; make bench-scaling SCALING_ARGS="--scale 2 --points 6"
 BENCH_ARGS ?=
@@ -58,4 +67,5 @@ bench-docs: venv
 	$(BIN)/python -m benchmarks.scaling $(SCALING_ARGS)
 
 clean:
-	rm -rf docs/_build docs/api/generated docs/auto_examples .pytest_cache .mypy_cache .ruff_cache
+	rm -rf docs/_build docs/api/generated docs/auto_examples .pytest_cache .mypy_cache .ruff_cache \
+		dist build

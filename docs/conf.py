@@ -23,6 +23,9 @@ extensions = [
     "sphinx.ext.autosummary",
     "sphinx.ext.intersphinx",
     "sphinx.ext.mathjax",
+    # a local MathJax 3 copy (no CDN: the docs are read behind firewalls); it copies the files
+    # to _static/mathjax after the build and points mathjax_path at them
+    "sphinx-mathjax-offline",
     "numpydoc",
     "matplotlib.sphinxext.plot_directive",
     "sphinx_gallery.gen_gallery",
@@ -45,7 +48,10 @@ exclude_patterns = [
 ]
 html_theme = "pydata_sphinx_theme"
 html_title = "divergence"
-html_static_path: list[str] = []
+html_static_path = ["_static"]
+html_css_files = ["custom.css"]  # long API titles wrap instead of being clipped
+# relative to _static: the copy of sphinx-mathjax-offline (set here too, so no CDN default)
+mathjax_path = "mathjax/tex-chtml.js"
 html_theme_options = {"navigation_with_keys": False, "show_toc_level": 2}
 
 autosummary_generate = True
@@ -73,6 +79,8 @@ sphinx_gallery_conf = {
     "within_subsection_order": "FileNameSortKey",
     "capture_repr": (),
     "min_reported_time": 3600,
+    # no timing pages: sphinx-gallery's loads jQuery and DataTables from CDNs
+    "write_computation_times": False,
 }
 
 plot_include_source = True

@@ -173,13 +173,14 @@ def test_maturity_wall_bars_equal_the_wall(sim: object) -> None:
     np.testing.assert_allclose(h, wall.to_numpy().T)
     centres = np.array([p.get_x() + p.get_width() / 2 for p in ax.patches]).reshape(c, n)
     np.testing.assert_allclose(centres.mean(axis=0), wall.index.to_numpy())  # grouped by bucket
-    assert ax.get_xlabel() == "years to maturity" and ax.get_ylabel() == "principal due"
+    assert ax.get_xlabel() == "years to maturity"
+    assert ax.get_ylabel() == "principal due (currency units of the book)"
     ax2 = plotting.maturity_wall(wall, normalize=True, stacked=True)
     h2 = np.array([p.get_height() for p in ax2.patches]).reshape(c, n)
     np.testing.assert_allclose(h2, (wall / wall.sum()).to_numpy().T)  # pandas does the share
     b2 = np.array([p.get_y() for p in ax2.patches]).reshape(c, n)
     np.testing.assert_allclose(b2[1], h2[0])
-    assert ax2.get_ylabel() == "share of the cohort's debt"
+    assert ax2.get_ylabel() == "share of the cohort's debt (fraction)"
     plt.close("all")
 
 
@@ -217,7 +218,7 @@ def test_coverage_fan_draws_path_quantiles(sim: object) -> None:
     assert ax.lines[-1].get_ydata()[0] == 1.5 and ax.get_yscale() == "log"
     ax2 = plotting.coverage_fan(sim, cohorts=["SME"], statistic="repriced_share")
     assert ax2.get_yscale() == "linear" and len(ax2.lines) == 1
-    assert ax2.get_ylabel() == "share of debt repriced"
+    assert ax2.get_ylabel() == "share of debt repriced (fraction)"
     plt.close("all")
 
 
@@ -289,3 +290,109 @@ def test_implied_vs_realized_bad_inputs(
     with pytest.raises(exc, match=match):
         plotting.implied_vs_realized_correlation(imp, real, **kwargs)
     plt.close("all")
+
+
+# ---------------------------------------------------------------- readable figures (issue 21)
+# Every plot helper, called on realistic input: (name, call). Date plots are marked True.
+def _all_figures(sim: object) -> list[tuple[str, object, bool]]:
+    idx = pd.date_range("2015-01-31", periods=40, freq="ME")
+    rng = np.random.default_rng(7)
+    caps = pd.DataFrame(rng.lognormal(0.0, 1.0, (40, 12)), index=idx)
+    parts = _parts()
+    imp = pd.Series(np.linspace(0.2, 0.6, 40), index=idx)
+    wall = sim.maturity_wall(freq="year")  # type: ignore[attr-defined]
+    return [
+        ("lorenz_curve", plotting.lorenz_curve(caps.iloc[-1]), False),
+        ("concentration_over_time", plotting.concentration_over_time(caps), True),
+        (
+            "concentration_over_time/profile",
+            plotting.concentration_over_time(conc.concentration_profile(caps), "gini"),
+            True,
+        ),
+        ("cost_contributions", plotting.cost_contributions(parts), True),
+        ("cost_contributions/even", plotting.cost_contributions(parts, spacing="even"), False),
+        ("maturity_wall", plotting.maturity_wall(wall), False),
+        ("coverage_fan", plotting.coverage_fan(sim), False),
+        ("implied_vs_realized", plotting.implied_vs_realized_correlation(imp, imp - 0.1), True),
+    ]
+
+
+def test_every_figure_is_titled_and_labelled(sim: object) -> None:
+    import matplotlib.dates as mdates
+
+    for name, ax, dated in _all_figures(sim):
+        assert ax.get_title().strip(), f"{name}: no title"  # type: ignore[attr-defined]
+        assert ax.get_xlabel().strip(), f"{name}: no x label"  # type: ignore[attr-defined]
+        ylabel = ax.get_ylabel()  # type: ignore[attr-defined]
+        # units: every y label ends with a parenthesised unit or scale
+        assert ylabel.strip().endswith(")"), f"{name}: y label {ylabel!r} names no unit"
+        fmt = ax.xaxis.get_major_formatter()  # type: ignore[attr-defined]
+        if dated:
+            assert isinstance(fmt, mdates.ConciseDateFormatter), f"{name}: {type(fmt)}"
+            assert isinstance(ax.xaxis.get_major_locator(), mdates.AutoDateLocator)  # type: ignore[attr-defined]
+        else:
+            assert not isinstance(fmt, mdates.ConciseDateFormatter), name
+    plt.close("all")
+
+
+def test_concise_dates_do_not_repeat_the_year() -> None:
+    # 40 month-ends: a plain date formatter would print "2015-01-31"-style labels that collide;
+    # the concise formatter prints months and writes the year once (at year ticks / offset).
+    import matplotlib.dates as mdates
+
+    idx = pd.date_range("2015-01-31", periods=40, freq="ME")
+    imp = pd.Series(np.linspace(0.2, 0.6, 40), index=idx)
+    fig, ax = plt.subplots(figsize=(7, 3))
+    plotting.implied_vs_realized_correlation(imp, imp - 0.1, ax=ax)
+    fig.canvas.draw()
+    labels = [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
+    assert isinstance(ax.xaxis.get_major_formatter(), mdates.ConciseDateFormatter)
+    assert 2 <= len(labels) <= 12
+    assert all(len(s) <= 4 for s in labels), labels  # "2016", "Apr": never a full date
+    plt.close(fig)
+
+
+def test_eleven_sectors_get_eleven_distinct_colours() -> None:
+    from matplotlib.colors import to_rgba
+
+    sectors = [
+        "Communication Services",
+        "Consumer Discretionary",
+        "Consumer Staples",
+        "Energy",
+        "Financials",
+        "Health Care",
+        "Industrials",
+        "Information Technology",
+        "Materials",
+        "Real Estate",
+        "Utilities",
+    ]  # the 11 GICS sectors (MSCI / S&P GICS structure, 2023)
+    wall = pd.DataFrame(
+        np.arange(1, 34, dtype=float).reshape(3, 11),
+        index=pd.RangeIndex(1, 4, name="year"),
+        columns=pd.Index(sectors, name="sector"),
+    )
+    ax = plotting.maturity_wall(wall, stacked=True)
+    colours = [to_rgba(p.get_facecolor()) for p in ax.patches]
+    per_sector = {tuple(np.round(c, 6)) for c in colours[::3]}  # one bar per sector and year
+    assert len(per_sector) == 11
+    # pairwise distinct by a visible margin (max channel difference), not by float noise
+    rgb = np.array([to_rgba(c)[:3] for c in colours[::3]])
+    gaps = np.abs(rgb[:, None, :] - rgb[None, :, :]).max(axis=2) + np.eye(11)
+    assert gaps.min() > 0.1
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == sectors
+    plt.close("all")
+    # lines: a fan chart with one cohort per sector draws 11 median lines in 11 colours
+    from divergence import refinancing as rf
+
+    book, firms = rf.example_book(n_mega=11, n_sme=11, seed=0)
+    firms = firms.assign(cohort=[sectors[i % 11] for i in range(len(firms))])
+    res = rf.simulate(book, firms, np.full(6, 0.05), n_paths=5, seed=1)
+    ax2 = plotting.coverage_fan(res, cohorts=sectors)
+    line_colours = {to_rgba(ln.get_color()) for ln in ax2.lines}
+    assert len(ax2.lines) == 11 and len(line_colours) == 11
+    plt.close("all")
+    palette = plotting._distinct_colors(11)
+    assert len({tuple(c) for c in palette}) == 11
+    assert plotting._distinct_colors(25)[0] != plotting._distinct_colors(25)[1]

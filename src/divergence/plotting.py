@@ -7,6 +7,12 @@ new figure otherwise, and returns the Axes, so figures compose the usual matplot
     plotting.lorenz_curve(caps.iloc[-1], ax=a)
     plotting.concentration_over_time(caps, ax=b)
 
+Every figure gets a title and axis labels with units (change them with ``ax.set_title`` and
+``ax.set_ylabel`` on the returned Axes); date axes use matplotlib's
+:class:`~matplotlib.dates.AutoDateLocator` with a :class:`~matplotlib.dates.ConciseDateFormatter`
+(no overlapping year-month-day ticks); figures with many series (e.g. the 11 GICS sectors) draw
+each in its own colour: ``tab10`` up to ten series, then the light ``tab20`` shades, dashed.
+
 matplotlib is imported when a function runs, never at ``import divergence``.
 """
 
@@ -33,16 +39,28 @@ __all__ = [
 ]
 
 _LABELS = {
-    "n": "number of names",
-    "hhi": "HHI",
-    "hhi_normalized": "normalised HHI",
-    "effective_n": "effective number of names (1/HHI)",
-    "top_k_share": "top-k share",
-    "concentration_coefficient": "I_C: top-k mean / median",
-    "gini": "Gini",
-    "theil": "Theil T",
-    "hall_tideman": "Hall–Tideman",
-    "hill_1": "exp(Shannon entropy)",
+    "n": "number of names (count)",
+    "hhi": "HHI (sum of squared weights, 0–1)",
+    "hhi_normalized": "normalised HHI (0–1)",
+    "effective_n": "effective number of names, 1/HHI (names)",
+    "top_k_share": "top-k share of the total (fraction)",
+    "concentration_coefficient": "I_C: top-k mean / median (ratio)",
+    "gini": "Gini coefficient (0–1)",
+    "theil": "Theil T (nats)",
+    "hall_tideman": "Hall–Tideman index (0–1)",
+    "hill_1": "exp(Shannon entropy) (names)",
+}
+_TITLES = {
+    "n": "Number of names",
+    "hhi": "Herfindahl–Hirschman index",
+    "hhi_normalized": "Normalised Herfindahl–Hirschman index",
+    "effective_n": "Effective number of names",
+    "top_k_share": "Share of the top {k} names",
+    "concentration_coefficient": "Top-{k} mean over the median",
+    "gini": "Gini coefficient",
+    "theil": "Theil index",
+    "hall_tideman": "Hall–Tideman index",
+    "hill_1": "Exponential of the Shannon entropy",
 }
 
 
@@ -56,6 +74,38 @@ def _axes(ax: Any) -> Any:
     if ax is None:
         _, ax = plt.subplots()
     return ax
+
+
+def _date_axis(ax: Any) -> None:
+    """Concise date ticks on the x axis: an AutoDateLocator with a ConciseDateFormatter."""
+    import matplotlib.dates
+
+    mdates: Any = matplotlib.dates  # its stubs leave these constructors untyped
+    locator = mdates.AutoDateLocator()
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+
+
+def _distinct_colors(n: int) -> list[tuple[float, float, float, float]]:
+    """``n`` distinct RGBA colours for ``n`` series (e.g. the 11 GICS sectors).
+
+    Up to 10: ``tab10``. Up to 20: the ten ``tab20`` dark shades (the ``tab10`` colours), then
+    the ten light shades in the same hue order (draw those dashed, see :func:`_line_style`).
+    Beyond 20: evenly spaced samples of ``turbo``.
+    """
+    from matplotlib import colormaps
+
+    if n <= 10:
+        return [colormaps["tab10"](i) for i in range(n)]
+    if n <= 20:
+        order = [*range(0, 20, 2), *range(1, 20, 2)]  # dark shades first, then light
+        return [colormaps["tab20"](i) for i in order[:n]]
+    return [colormaps["turbo"](v) for v in np.linspace(0.05, 0.95, n)]
+
+
+def _line_style(i: int) -> str:
+    """Solid for the first ten series, dashed for the light shades that follow."""
+    return "-" if i < 10 else "--"
 
 
 def lorenz_curve(x: PanelLike, *, ax: Any = None, label: str | None = None) -> Any:
@@ -98,8 +148,8 @@ def lorenz_curve(x: PanelLike, *, ax: Any = None, label: str | None = None) -> A
     >>> matplotlib.use("Agg")
     >>> from divergence import plotting
     >>> ax = plotting.lorenz_curve([1, 2, 3, 10])
-    >>> ax.get_xlabel()
-    'share of names (smallest first)'
+    >>> print(ax.get_title(), "|", ax.get_xlabel())
+    Lorenz curve | share of names, smallest first (fraction)
     """
     pop, cum = _conc.lorenz_curve(x)
     g = 1.0 - float(np.sum((cum[1:] + cum[:-1]) * np.diff(pop)))  # Gini = 1 - 2 * area
@@ -108,8 +158,9 @@ def lorenz_curve(x: PanelLike, *, ax: Any = None, label: str | None = None) -> A
     ax.plot([0, 1], [0, 1], color="grey", lw=0.8, ls="--", label="equality")
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
-    ax.set_xlabel("share of names (smallest first)")
-    ax.set_ylabel("cumulative share of total")
+    ax.set_xlabel("share of names, smallest first (fraction)")
+    ax.set_ylabel("cumulative share of the total (fraction)")
+    ax.set_title("Lorenz curve")
     ax.legend(fontsize="small")
     return ax
 
@@ -176,8 +227,8 @@ def concentration_over_time(
     >>> from divergence import plotting
     >>> caps = pd.DataFrame([[3.0, 1.0], [4.0, 1.0]], index=pd.to_datetime(["2020", "2024"]))
     >>> ax = plotting.concentration_over_time(caps, "hhi")
-    >>> ax.get_ylabel()
-    'HHI'
+    >>> print(ax.get_title(), "|", ax.get_ylabel())
+    Herfindahl–Hirschman index | HHI (sum of squared weights, 0–1)
     """
     if not isinstance(data, pd.DataFrame):
         raise TypeError("data must be a DataFrame of sizes or a concentration profile")
@@ -199,7 +250,13 @@ def concentration_over_time(
         series = series.reindex(series.index.union(breaks))  # NaN points break the line
     ax = _axes(ax)
     ax.plot(series.index, series.to_numpy(), marker="o", ms=3, lw=1, label=label or measure)
+    if isinstance(series.index, pd.DatetimeIndex):
+        _date_axis(ax)
+        ax.set_xlabel("date")
+    else:
+        ax.set_xlabel(str(series.index.name or "period"))
     ax.set_ylabel(_LABELS[measure])
+    ax.set_title(_TITLES[measure].format(k=kk if not is_profile else "k"))
     return ax
 
 
@@ -326,9 +383,9 @@ def cost_contributions(
     ax = _axes(ax)
     pos = np.zeros(len(data))
     neg = np.zeros(len(data))
-    for c in cols:  # a handful of components
+    for c, color in zip(cols, _distinct_colors(len(cols)), strict=True):  # <= 4 components
         v = data[c].to_numpy()
-        ax.bar(x, v, bottom=np.where(v >= 0, pos, neg), width=width, label=c)
+        ax.bar(x, v, bottom=np.where(v >= 0, pos, neg), width=width, label=c, color=color)
         pos += np.maximum(v, 0.0)
         neg += np.minimum(v, 0.0)
     if show_total:
@@ -350,6 +407,13 @@ def cost_contributions(
     if mode == "even" and dated:
         ticks = np.arange(0, len(data), max(len(data) // 8, 1))
         ax.set_xticks(ticks, [d.strftime("%Y-%m") for d in data.index[ticks]], rotation=45)
+        ax.set_xlabel("date (one slot per observation)")
+    elif dated:
+        _date_axis(ax)
+        ax.set_xlabel("date")
+    else:
+        ax.set_xlabel("observation")
+    ax.set_title("Contributions to the divergence cost's linear predictor")
     ax.set_ylabel("contribution (log-odds)")
     ax.legend(fontsize="small", ncol=len(cols) + int(show_total))
     return ax
@@ -431,19 +495,29 @@ def maturity_wall(
     ax = _axes(ax)
     bottom = np.zeros(values.shape[0])
     width = 0.8 if stack else 0.8 / n_c
-    for k, c in enumerate(wall.columns):  # a handful of cohorts
+    colors = _distinct_colors(n_c)
+    for k, c in enumerate(wall.columns):  # a handful of cohorts (or the 11 sectors)
         xk = x if stack else x + (k - (n_c - 1) / 2) * width
-        ax.bar(xk, values[:, k], width=width, bottom=bottom if stack else None, label=str(c))
+        ax.bar(
+            xk,
+            values[:, k],
+            width=width,
+            bottom=bottom if stack else None,
+            label=str(c),
+            color=colors[k],
+            hatch="//" if k >= 10 else None,
+        )
         if stack:
             bottom = bottom + values[:, k]
     unit = wall.index.name if wall.index.name in {"year", "quarter", "month"} else "bucket"
     ax.set_xlabel(f"{unit}s to maturity")
     if norm:
         who = "the cohort's" if wall.columns.name == "cohort" else "each column's"
-        ax.set_ylabel(f"share of {who} debt")
+        ax.set_ylabel(f"share of {who} debt (fraction)")
     else:
-        ax.set_ylabel("principal due")
-    ax.legend(fontsize="small")
+        ax.set_ylabel("principal due (currency units of the book)")
+    ax.set_title("Maturity wall: principal falling due")
+    ax.legend(fontsize="small", ncol=2 if n_c > 6 else 1)
     return ax
 
 
@@ -538,29 +612,37 @@ def coverage_fan(
         bands = np.quantile(values[:, :, idx], q, axis=0)  # (3, months, cohorts)
     lo, mid, hi = (f"{100 * v:g}" for v in q)
     ax = _axes(ax)
+    colors = _distinct_colors(len(names))
+    centre = "median" if q[1] == 0.5 else f"q{mid}"
     for j, c in enumerate(names):  # a handful of cohorts
-        centre = "median" if q[1] == 0.5 else f"q{mid}"
-        (line,) = ax.plot(months, bands[1, :, j], label=f"{c} ({centre}, {lo}-{hi}%)")
+        (line,) = ax.plot(
+            months,
+            bands[1, :, j],
+            label=f"{c} ({centre}, {lo}-{hi}%)",
+            color=colors[j],
+            ls=_line_style(j),
+        )
         ax.fill_between(months, bands[0, :, j], bands[2, :, j], alpha=0.25, color=line.get_color())
     if thr is not None:
         ax.axhline(thr, color="grey", lw=0.8, ls="--")
     if use_log:
         ax.set_yscale("log")
-    ax.set_xlabel("months since the start")
+    ax.set_xlabel("months since the start of the simulation")
     ax.set_ylabel(_FAN_LABELS.get(statistic, statistic))
+    ax.set_title(f"Simulated paths by cohort: {lo}-{hi}% band and {centre}")
     ax.legend(fontsize="small")
     return ax
 
 
 _FAN_LABELS = {
-    "coverage": "aggregate interest coverage",
-    "interest": "annualised interest",
-    "ebit": "annualised EBIT",
-    "repriced_share": "share of debt repriced",
-    "distressed_share": "share of firms in distress",
-    "distressed_debt_share": "share of debt in distress",
-    "debt_at_risk": "debt at risk (coverage < 1)",
-    "debt_at_risk_share": "share of debt at risk",
+    "coverage": "aggregate interest coverage (EBIT / interest, ratio)",
+    "interest": "annualised interest (currency units per year)",
+    "ebit": "annualised EBIT (currency units per year)",
+    "repriced_share": "share of debt repriced (fraction)",
+    "distressed_share": "share of firms in distress (fraction)",
+    "distressed_debt_share": "share of debt in distress (fraction)",
+    "debt_at_risk": "debt at risk, coverage < 1 (currency units)",
+    "debt_at_risk_share": "share of debt at risk (fraction)",
 }
 
 
@@ -626,7 +708,7 @@ def implied_vs_realized_correlation(
     >>> from divergence import plotting
     >>> ax = plotting.implied_vs_realized_correlation([0.5, 0.6, 0.4], [0.3, 0.7, 0.2])
     >>> print(ax.get_ylabel(), len(ax.lines), len(ax.collections))
-    average correlation 2 1
+    average pairwise correlation (dimensionless) 2 1
     """
     if isinstance(implied, pd.Series) != isinstance(realized, pd.Series):
         raise TypeError("implied and realized must both be Series or both be arrays")
@@ -647,8 +729,8 @@ def implied_vs_realized_correlation(
     if len(labels) != 2 or not all(isinstance(s, str) for s in labels):
         raise TypeError("labels must be a tuple of two strings")
     ax = _axes(ax)
-    ax.plot(x, imp, lw=1, label=labels[0])
-    ax.plot(x, real, lw=1, label=labels[1])
+    ax.plot(x, imp, lw=1, label=labels[0], color="C0")
+    ax.plot(x, real, lw=1, label=labels[1], color="C1")
     if do_shade:
         with np.errstate(invalid="ignore"):
             above = imp > real
@@ -662,7 +744,13 @@ def implied_vs_realized_correlation(
             color="C0",
             label=f"{labels[0]} > {labels[1]}",
         )
-    ax.set_ylabel("average correlation")
+    if isinstance(x, pd.DatetimeIndex):
+        _date_axis(ax)
+        ax.set_xlabel("date")
+    else:
+        ax.set_xlabel("observation")
+    ax.set_ylabel("average pairwise correlation (dimensionless)")
+    ax.set_title(f"{labels[0].capitalize()} vs {labels[1]} average correlation")
     ax.legend(fontsize="small")
     return ax
 
