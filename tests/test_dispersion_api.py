@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -139,14 +138,12 @@ def test_public_names_and_lazy_import() -> None:
         assert getattr(dp, name).__doc__
 
 
-def test_report_section_is_fast_and_states_its_sample() -> None:
+def test_report_section_states_its_sample() -> None:
     from divergence._sections import SECTION_MODULES
     from divergence._sections import dispersion as section
 
     assert "dispersion" in SECTION_MODULES
-    t0 = time.perf_counter()
     sec = section.build()
-    assert time.perf_counter() - t0 < 10.0  # < 5 s on the reference machine; slack for CI
     assert sec.title == "Dispersion"
     assert any("505 S&P 500 members" in line for line in sec.lines)
     assert len(sec.figures) == 3
