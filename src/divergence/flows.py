@@ -936,7 +936,7 @@ def scenario_effective_n(
         raise InputError(f"every scenario must set the same n_steps, got {sorted(map(str, steps))}")
     if any("seed" in kw for kw in scenarios.values()):
         raise InputError("scenarios must not set seed (n_seeds chooses the seeds)")
-    n_steps = int(next(iter(steps)))
+    n_steps = check_int(next(iter(steps)), "n_steps", minimum=1)
     out = {
         name: np.mean(
             [simulate_flows(market_caps, seed=s, **kw).effective_n for s in range(seeds)], axis=0

@@ -1068,8 +1068,10 @@ def size_style_gaps(
 
 
 def _rolling_std(x: FloatArray, window: int, min_periods: int) -> FloatArray:
-    """Trailing sample std (ddof=1) of each column over the valid values of the last ``window``
-    rows, NaN where fewer than ``min_periods`` (or 2) values are present; from cumulative sums.
+    """Trailing sample std (ddof=1) of each column, from cumulative sums.
+
+    Uses the valid values of the last ``window`` rows; NaN where fewer than ``min_periods``
+    (or 2) values are present.
     """
     valid = ~np.isnan(x)
     has = valid.any(axis=0)
