@@ -476,7 +476,8 @@ def _compound(r: FloatArray) -> float:
     ok = np.isfinite(r)
     if not ok.any():
         return float("nan")
-    return float(np.expm1(np.log1p(r[ok]).sum()))
+    with np.errstate(over="ignore"):
+        return float(np.prod(1.0 + r[ok]) - 1.0)
 
 
 def breadth_summary(
@@ -516,6 +517,9 @@ def breadth_summary(
           columns of the same names;
         * ``top_k_contribution_share``: the ``k`` largest names' summed contributions over
           all summed contributions (a ratio of sums, see :func:`top_k_contribution_share`).
+
+        A compounded value is ``inf`` when the growth exceeds the float range (returns of
+        order 1e100).
 
     Raises
     ------
@@ -644,7 +648,8 @@ def cap_change_breadth(
           the start of the period (decimal points of total cap);
         * ``share_up``: fraction of the names whose cap rose.
 
-        The first period is NaN (no start-of-period caps).
+        The first period is NaN (no start-of-period caps), as is a period whose starting
+        total is 0; growth from a near-zero total beyond the float range is ``inf``.
 
     Raises
     ------
@@ -701,8 +706,9 @@ def cap_change_breadth(
     n = row_count(change)
     start = row_sum(base)
     ok = (n > 0) & (start > 0)
-    growth = safe_divide(row_sum(change), start, ok)
-    top = safe_divide(_top_k_rows(np.where(both, prev, -np.inf), change, kk), start, ok)
+    with np.errstate(over="ignore"):  # growth from a near-zero total can exceed float range
+        growth = safe_divide(row_sum(change), start, ok)
+        top = safe_divide(_top_k_rows(np.where(both, prev, -np.inf), change, kk), start, ok)
     up = np.where(both, m > prev, False).sum(axis=1).astype(np.float64)
     share_up = safe_divide(up, n, n > 0)
     if rows is not None:

@@ -943,33 +943,36 @@ def stock_bond_returns(
     2  -0.02  0.00417
     """
     s, smeta = as_array(stock_index, "stock_index", ndim=1, positive=True)
-    bond = bond_returns_from_yields(
-        bond_yields, periods_per_year=periods_per_year, maturity=maturity
+    y, ymeta = as_array(bond_yields, "bond_yields", ndim=1)
+    check_lower_bound(y, ymeta, -1.0, strict=True, note=" (-100%, not a decimal yield)")
+    bond = np.asarray(
+        bond_returns_from_yields(y, periods_per_year=periods_per_year, maturity=maturity),
+        dtype=np.float64,
     )
     stock = np.r_[np.nan, s[1:] / s[:-1] - 1.0]
-    y_pandas = isinstance(bond_yields, pd.Series)
-    if smeta.kind == "series" and y_pandas:
+    if smeta.kind == "series" and ymeta.kind == "series":
         frame = pd.concat(
             [
                 pd.Series(stock, index=smeta.index, name="stock"),
-                bond.rename("bond"),
+                pd.Series(bond, index=ymeta.index, name="bond"),
             ],
             axis=1,
             join="inner",
         )
-    elif smeta.kind == "series" or y_pandas:
+        if frame.empty:
+            raise InputError("stock_index and bond_yields have no index label in common")
+    elif smeta.kind == "series" or ymeta.kind == "series":
         raise TypeError(
             "stock_index and bond_yields must both be Series (joined on their index) or both "
             f"arrays, got {type(stock_index).__name__} and {type(bond_yields).__name__}"
         )
     else:
-        b = np.asarray(bond, dtype=np.float64)
-        if b.shape[0] != stock.shape[0]:
+        if bond.shape[0] != stock.shape[0]:
             raise InputError(
-                f"stock_index has {stock.shape[0]} values but bond_yields has {b.shape[0]}; "
+                f"stock_index has {stock.shape[0]} values but bond_yields has {bond.shape[0]}; "
                 "arrays must have the same length (pass Series to join on dates)"
             )
-        frame = pd.DataFrame({"stock": stock, "bond": b})
+        frame = pd.DataFrame({"stock": stock, "bond": bond})
     out: pd.DataFrame = frame.dropna()
     return out
 

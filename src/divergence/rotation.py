@@ -1177,6 +1177,7 @@ def dispersion_signal(
     [    nan     nan     nan     nan     nan 0.01155 0.01155 0.01155]
     """
     r, meta = as_array(returns, "returns", ndim=2)
+    check_simple_returns(r, meta)
     m, mmeta = as_array(market_caps, "market_caps", ndim=2, nonnegative=True)
     check_same_layout(meta, mmeta)
     w = check_window(window, r.shape[0], minimum=2)

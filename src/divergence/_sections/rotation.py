@@ -79,7 +79,7 @@ def build(inputs: ReportInputs | None = None) -> Section:
         "the residual.",
         "",
         "Shiller S&P composite, log returns by decade (monthly averages; earnings through "
-        f"{pd.Timestamp(dec.index[-1]).date()}; 1870s and 2020s partial)."
+        f"{pd.Timestamp(dec.index[-1]).date()}; 1870s and 2020s partial).",
         f"Since 1990: price {span['price_return']:.2f} = earnings {span['earnings_growth']:.2f} "
         f"+ multiple {span['multiple_change']:.2f} (log points).",
         "",
