@@ -20,12 +20,12 @@ def build(inputs: ReportInputs | None = None) -> Section:
     caps = user_caps if user_caps is not None else load_sp500_market_caps()
     prof = conc.concentration_profile(caps, k=K)
     dates = pd.DatetimeIndex(prof.index) if isinstance(prof.index, pd.DatetimeIndex) else None
-    first, last = prof.index[0], prof.index[-1]
-    span = (
-        f"{pd.Timestamp(first).date()} to {pd.Timestamp(last).date()}"
+    first, last = (
+        (f"{dates[0]:%Y-%m-%d}", f"{dates[-1]:%Y-%m-%d}")
         if dates is not None
-        else f"{first} to {last}"
+        else (str(prof.index[0]), str(prof.index[-1]))
     )
+    span = f"{first} to {last}"
     if user:
         source = f"User market caps (--caps), {caps.shape[1]} tickers"
         about = (
@@ -48,10 +48,7 @@ def build(inputs: ReportInputs | None = None) -> Section:
             f"I_C (top-{K} mean / median cap)": prof["concentration_coefficient"].round(1),
             "HHI (points)": (prof["hhi"] * 1e4).round(0).astype(int),
         },
-        index=pd.Index(
-            [pd.Timestamp(d).date() for d in prof.index] if dates is not None else prof.index,
-            name="date",
-        ),
+        index=pd.DatetimeIndex(dates, name="date") if dates is not None else prof.index,
     )
     share, eff, ic = prof["top_k_share"], prof["effective_n"], prof["concentration_coefficient"]
     lines += [
@@ -63,8 +60,8 @@ def build(inputs: ReportInputs | None = None) -> Section:
     numbers: dict[str, float | int | str | None] = {
         "concentration.source": "user caps" if user else "bundled S&P 500 snapshots",
         "concentration.snapshots": len(prof),
-        "concentration.first_date": str(table.index[0]),
-        "concentration.last_date": str(table.index[-1]),
+        "concentration.first_date": first,
+        "concentration.last_date": last,
         "concentration.names_latest": int(prof["n"].iloc[-1]),
         "concentration.top10_share_first": float(share.iloc[0]),
         "concentration.top10_share_latest": float(share.iloc[-1]),
