@@ -479,3 +479,13 @@ def test_breadth_section_uses_user_caps() -> None:
     assert "not returns" in sec.about
     assert "cap_growth" not in " ".join(sec.lines)  # wording, not column names
     assert "cumulative" not in " ".join(sec.numbers)  # no return-based numbers from caps
+
+
+def test_breadth_section_with_one_date_of_user_caps_says_nan() -> None:
+    from divergence._sections import ReportInputs
+    from divergence._sections import breadth as section
+
+    sec = section.build(ReportInputs(caps=_user_caps().iloc[:1]))
+    assert sec.numbers["breadth.intervals"] == 0
+    assert np.isnan(float(sec.numbers["breadth.top10_cap_change_share"]))  # type: ignore[arg-type]
+    assert "over 0 intervals" in " ".join(sec.lines)

@@ -1091,8 +1091,6 @@ def cvar_diversification(
     ----------
     .. [1] Acerbi, C. and Tasche, D. (2002), "On the coherence of expected shortfall", Journal
        of Banking & Finance 26(7), 1487–1503.
-    .. [2] Artzner, P., Delbaen, F., Eber, J.-M. and Heath, D. (1999), "Coherent measures of
-       risk", Mathematical Finance 9(3), 203–228.
 
     Examples
     --------

@@ -29,7 +29,9 @@ def bundled_inputs() -> tuple[pd.DataFrame, pd.DataFrame]:
 def _user(caps: pd.DataFrame) -> Section:
     cb = br.cap_change_breadth(caps, k=K)
     ok = cb.dropna(subset=["cap_growth"])
-    top_share = float(ok["top_k_contribution"].sum() / ok["cap_growth"].sum())
+    total = float(ok["cap_growth"].sum())
+    top_share = float(ok["top_k_contribution"].sum()) / total if total != 0 else float("nan")
+    mean_up = float(ok["share_up"].mean()) if len(ok) else float("nan")
     idx = pd.Index(caps.index)
     span = (
         f"{pd.Timestamp(idx[0]).date()} to {pd.Timestamp(idx[-1]).date()}"
@@ -41,7 +43,7 @@ def _user(caps: pd.DataFrame) -> Section:
         "No returns were given, so breadth is measured on changes in market cap, which also "
         "move with issuance, buybacks and corporate actions; the cap- vs equal-weighted return "
         "gap needs returns and is not shown.",
-        f"Average share of names whose cap rose between dates: {ok['share_up'].mean():.1%} "
+        f"Average share of names whose cap rose between dates: {mean_up:.1%} "
         f"(over {len(ok)} intervals).",
         f"Share of the summed cap growth from the {K} names largest at the start of each "
         f"interval: {top_share:.1%}.",
@@ -49,7 +51,7 @@ def _user(caps: pd.DataFrame) -> Section:
     numbers: dict[str, float | int | str | None] = {
         "breadth.source": "user caps (cap changes, not returns)",
         "breadth.intervals": len(ok),
-        "breadth.mean_share_cap_up": float(ok["share_up"].mean()),
+        "breadth.mean_share_cap_up": mean_up,
         "breadth.top10_cap_change_share": top_share,
     }
     about = (
