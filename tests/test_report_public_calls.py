@@ -489,3 +489,29 @@ def test_breadth_section_with_one_date_of_user_caps_says_nan() -> None:
     assert sec.numbers["breadth.intervals"] == 0
     assert np.isnan(float(sec.numbers["breadth.top10_cap_change_share"]))  # type: ignore[arg-type]
     assert "over 0 intervals" in " ".join(sec.lines)
+
+
+# --------------------------------------------------------------------------- bundled-data sections
+def test_concentration_and_breadth_sections_match_the_documented_calls() -> None:
+    """The recipe of docs/reproducing_report.rst gives the numbers the sections state."""
+    from divergence._sections import breadth as breadth_section
+    from divergence._sections import concentration as concentration_section
+    from divergence.datasets import (
+        load_sp500_daily_market_caps,
+        load_sp500_market_caps,
+        load_sp500_prices,
+    )
+
+    prof = conc.concentration_profile(load_sp500_market_caps(), k=10)
+    sec = concentration_section.build()
+    assert sec.numbers["concentration.top10_share_latest"] == prof["top_k_share"].iloc[-1]
+    assert sec.numbers["concentration.effective_n_first"] == prof["effective_n"].iloc[0]
+    assert len(dict(sec.tables)["Concentration by snapshot"]) == len(prof)
+
+    rets = load_sp500_prices().pct_change(fill_method=None)
+    rets = rets.mask(rets.abs() > 0.35)
+    s = br.breadth_summary(rets, load_sp500_daily_market_caps(), k=10)
+    sec = breadth_section.build()
+    for key in ("cumulative_cap_weighted", "mean_share_up", "top_k_contribution_share"):
+        assert sec.numbers[f"breadth.{key}".replace("top_k", "top10")] == s[key]
+    assert sec.numbers["breadth.mean_gap_bp"] == pytest.approx(s["mean_gap"] * 1e4)
