@@ -368,6 +368,12 @@ ENTRIES: dict[str, Entry] = {
     "breadth.return_contributions": _pair(br.return_contributions),
     "breadth.top_k_contribution_share": _pair(lambda **kw: br.top_k_contribution_share(**kw, k=2)),
     "breadth.breadth": _pair(br.breadth, caps_optional=True),
+    "breadth.breadth_summary": _pair(lambda **kw: br.breadth_summary(**kw, k=2)),
+    "breadth.cap_change_breadth": Entry(
+        lambda **kw: br.cap_change_breadth(**kw, k=2),
+        lambda: {"market_caps": caps()},
+        {"market_caps": Arg("nonneg")},
+    ),
     # premia --------------------------------------------------------------------------------
     "premia.real_rate": Entry(
         premia.real_rate,
@@ -525,6 +531,19 @@ ENTRIES: dict[str, Entry] = {
         {"market_caps": Arg("positive"), "active_weights": Arg("nonneg", optional=True)},
     ),
     "flows.FlowSimulation.to_frame": Entry(lambda: _SIM.to_frame(), dict, {}, fuzz=False),
+    "flows.illustrative_scenarios": Entry(
+        lambda **kw: flows.illustrative_scenarios(**kw, n_steps=3),
+        lambda: {"market_caps": pd.Series([60.0, 30.0, 10.0], index=T3, name="cap")},
+        {"market_caps": Arg("positive")},
+    ),
+    "flows.scenario_effective_n": Entry(
+        lambda **kw: flows.scenario_effective_n(**kw, n_seeds=2),
+        lambda: {
+            "market_caps": pd.Series([60.0, 30.0, 10.0], index=T3, name="cap"),
+            "scenarios": {"passive": {"n_steps": 3, "passive_flows": 1.0, "volatility": 0.04}},
+        },
+        {"market_caps": Arg("positive")},
+    ),
     "flows.FlowSimulation.panel": Entry(lambda: _SIM.panel("caps"), dict, {}, fuzz=False),
     "flows.FlowSimulation.summary": _summarised(lambda: _SIM.summary()),
     "flows.FlowSimulation.plot": _plotted(lambda: _SIM.plot("flows", top=2)),
@@ -564,12 +583,44 @@ ENTRIES: dict[str, Entry] = {
         long_pair,
         {"a": Arg(), "b": Arg()},
     ),
+    "risk.stock_bond_returns": Entry(
+        lambda **kw: risk.stock_bond_returns(**kw, periods_per_year=12),
+        lambda: {"stock_index": level(name="s"), "bond_yields": rate("y")},
+        {"stock_index": Arg("positive"), "bond_yields": Arg("gt_minus_one")},
+        not_applicable={
+            ("stock_index", "mismatched_shape"): "two Series are joined on their index "
+            "(documented inner join): a shorter Series is valid",
+            ("bond_yields", "mismatched_shape"): "two Series are joined on their index "
+            "(documented inner join): a shorter Series is valid",
+        },
+        fuzz=False,  # rows with a NaN return are dropped: the output length follows the data
+    ),
+    "risk.positive_spells": Entry(
+        lambda **kw: risk.positive_spells(**kw, min_length=2),
+        lambda: {"x": signed()},
+        {"x": Arg(why_signed="negative values end a spell")},
+        fuzz=False,  # one row per spell: the output length follows the data
+    ),
+    "risk.cvar_diversification": Entry(
+        lambda **kw: risk.cvar_diversification(**kw, confidence=0.75),
+        lambda: {"returns": rets(), "weights": pd.Series([0.5, 0.3, 0.2], index=T3, name="w")},
+        {"returns": Arg(), "weights": Arg("nonneg")},
+        not_applicable={
+            ("returns", "mismatched_index"): "weights align with the columns of returns, not "
+            "its dates; mismatched labels are tested through weights",
+        },
+    ),
     "risk.bond_returns_from_yields": Entry(
         lambda **kw: risk.bond_returns_from_yields(**kw, periods_per_year=12),
         lambda: {"yields": rate("y")},
         {"yields": Arg("gt_minus_one")},  # negative yields are valid, below -100% are not
     ),
     # rotation ------------------------------------------------------------------------------
+    "rotation.dispersion_signal": Entry(
+        lambda **kw: rotation.dispersion_signal(**kw, window=3),
+        lambda: {"returns": rets(), "market_caps": caps()},
+        {"returns": Arg("gt_minus_one"), "market_caps": Arg("nonneg")},
+    ),
     "rotation.sector_returns": Entry(
         rotation.sector_returns,
         lambda: {"returns": rets(), "market_caps": caps(), "sectors": ["Tech", "Tech", "Util"]},

@@ -136,6 +136,8 @@ BOUNDS: dict[str, Callable[[Any], None]] = {
 
 #: results allowed to hold an infinity, with the reason (documented).
 ALLOW_INF: dict[str, str] = {
+    "breadth.breadth_summary": "compounded returns beyond the float range are inf (documented)",
+    "breadth.cap_change_breadth": "growth from a near-zero total cap can be inf (documented)",
     "risk.cvar_position_limits": "limits are inf when a position gains in the tail (documented)",
     "concentration.concentration_coefficient": "inf when the median size is 0 (documented)",
     "concentration.concentration_profile": "its concentration_coefficient column (documented)",

@@ -127,6 +127,28 @@ BASE: dict[str, Base] = {
     "breadth.top_k_contribution_share": Base(
         breadth.top_k_contribution_share, _good("breadth.top_k_contribution_share", k=2)
     ),
+    "breadth.breadth_summary": Base(breadth.breadth_summary, _good("breadth.breadth_summary")),
+    "breadth.cap_change_breadth": Base(
+        breadth.cap_change_breadth, _good("breadth.cap_change_breadth", k=2)
+    ),
+    "rotation.dispersion_signal": Base(
+        rotation.dispersion_signal, _good("rotation.dispersion_signal", window=3, min_periods=2)
+    ),
+    "risk.stock_bond_returns": Base(
+        risk.stock_bond_returns, _good("risk.stock_bond_returns", periods_per_year=12)
+    ),
+    "risk.positive_spells": Base(risk.positive_spells, _good("risk.positive_spells")),
+    "risk.cvar_diversification": Base(
+        risk.cvar_diversification, _good("risk.cvar_diversification", confidence=0.75)
+    ),
+    "flows.illustrative_scenarios": Base(
+        flows.illustrative_scenarios, _good("flows.illustrative_scenarios", n_steps=3)
+    ),
+    "flows.scenario_effective_n": Base(
+        flows.scenario_effective_n,
+        _good("flows.scenario_effective_n", n_seeds=2),
+        skip={("n_seeds", "huge"): _SIZE},
+    ),
     "premia.annualized_inflation": Base(
         premia.annualized_inflation,
         _good("premia.annualized_inflation", periods=2, periods_per_year=12),
@@ -509,6 +531,7 @@ def _fuzz_params() -> list[Any]:
 
 
 _SLOW_SIZES = {
+    ("flows.scenario_effective_n", "n_seeds"),
     ("flows.simulate_flows", "n_steps"),
     ("flows.simulate_flows", "max_cascade_iterations"),
     ("refinancing.simulate", "n_paths"),

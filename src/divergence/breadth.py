@@ -35,6 +35,8 @@ from divergence.errors import InputError
 
 __all__ = [
     "breadth",
+    "breadth_summary",
+    "cap_change_breadth",
     "index_return",
     "return_contributions",
     "top_k_contribution_share",
@@ -454,3 +456,268 @@ def breadth(
     if inp.nan_rows is not None:
         out.loc[inp.nan_rows, "n"] = np.nan
     return out
+
+
+def _top_k_rows(ranked: FloatArray, values: FloatArray, k: int) -> FloatArray:
+    """Per row, the sum of ``values`` over the ``k`` entries with the largest ``ranked``.
+
+    ``ranked`` is ``-inf`` where a name is absent; absent (NaN) ``values`` add nothing.
+    """
+    if k >= ranked.shape[1]:
+        return row_sum(values)
+    idx = np.argpartition(-ranked, k - 1, axis=1)[:, :k]
+    picked = np.take_along_axis(values, idx, axis=1)
+    out: FloatArray = np.where(np.isnan(picked), 0.0, picked).sum(axis=1)
+    return out
+
+
+def _compound(r: FloatArray) -> float:
+    """Compounded return over the finite periods of ``r`` (NaN periods carry nothing)."""
+    ok = np.isfinite(r)
+    if not ok.any():
+        return float("nan")
+    with np.errstate(over="ignore"):
+        return float(np.prod(1.0 + r[ok]) - 1.0)
+
+
+def breadth_summary(
+    returns: PanelLike,
+    market_caps: PanelLike,
+    *,
+    k: int = 10,
+    nan_policy: NanPolicy = "omit",
+) -> pd.Series:
+    r"""Whole-sample breadth statistics of a cap-weighted index and its members.
+
+    Parameters
+    ----------
+    returns : array_like or DataFrame
+        Simple decimal returns (rows = periods, columns = names; NaN = absent).
+    market_caps : array_like or DataFrame
+        End-of-period market caps, same layout as ``returns``.
+    k : int, default 10
+        Number of largest names (ranked each period by start-of-period cap among the names
+        present) for ``top_k_contribution_share``; >= 1.
+    nan_policy : {"omit", "propagate", "raise"}, default "omit"
+        See :func:`index_return`.
+
+    Returns
+    -------
+    Series
+        Named ``"breadth_summary"``, with entries (decimal unless stated):
+
+        * ``periods``: number of periods with a cap-weighted index return (a count);
+        * ``cumulative_cap_weighted``: compounded cap-weighted index return;
+        * ``cumulative_equal_weighted``: compounded equal-weighted return (every name with a
+          return, as :func:`index_return` without caps);
+        * ``cumulative_gap``: compounded :func:`weighting_gap`;
+        * ``mean_gap``: mean per-period :func:`weighting_gap`;
+        * ``share_gap_positive``: fraction of periods with a defined gap where it is > 0;
+        * ``mean_share_up``, ``mean_share_beating_index``: means of the :func:`breadth`
+          columns of the same names;
+        * ``top_k_contribution_share``: the ``k`` largest names' summed contributions over
+          all summed contributions (a ratio of sums, see :func:`top_k_contribution_share`).
+
+        A compounded value is ``inf`` when the growth exceeds the float range (returns of
+        order 1e100).
+
+    Raises
+    ------
+    InputError
+        ``k < 1``, or as :func:`index_return`.
+    TypeError
+        ``k`` not an integer; non-numeric input.
+
+    Notes
+    -----
+    With :math:`R_t` the cap-weighted and :math:`E_t` the equal-weighted return, :math:`G_t`
+    the gap and :math:`c_{i,t}` the contributions (periods with a NaN value are skipped):
+
+    .. math::
+
+        \mathrm{cum}(x) = \prod_t (1 + x_t) - 1, \qquad
+        s_k = \frac{\sum_t \sum_{i \in \mathrm{Top}_k(m_{\cdot,t-1})} c_{i,t}}
+                   {\sum_t \sum_i c_{i,t}}
+
+    Means are arithmetic over the periods where the statistic is defined. The equal-weighted
+    leg of ``cumulative_equal_weighted`` uses every name with a return, while the gap's legs
+    share the names that also have a start-of-period cap (so ``cumulative_gap`` is not the
+    difference of the two cumulative returns).
+
+    **Complexity.** O(T·N) expected time (a few passes over the panel and one partial sort per
+    row); O(T·N) extra memory (about six float64 panels at peak); T = dates, N = assets.
+
+    References
+    ----------
+    .. [1] S&P Dow Jones Indices, "Index Mathematics Methodology" (index return as the
+       start-of-period-weighted average, compounded over periods).
+    .. [2] Zweig, M. E. (1986), "Winning on Wall Street" (advance/decline breadth).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from divergence.breadth import breadth_summary
+    >>> caps = np.array([[300.0, 100.0], [330.0, 90.0], [363.0, 99.0]])
+    >>> rets = np.array([[np.nan, np.nan], [0.10, -0.10], [0.10, 0.10]])
+    >>> s = breadth_summary(rets, caps, k=1)
+    >>> print(f"{s['cumulative_cap_weighted']:.4f} {s['cumulative_equal_weighted']:.4f}")
+    0.1550 0.1000
+
+    The largest name contributes 0.075 and 330/420 x 0.10 = 0.0786 of the index returns 0.05
+    and 0.10, so its share of the summed return points is 0.1536 / 0.15:
+
+    >>> print(f"{s['top_k_contribution_share']:.4f}")
+    1.0238
+    """
+    kk = check_int(k, "k", minimum=1)
+    inp = _Inputs(returns, market_caps, nan_policy, caps_required=True)
+    eq_inp = _Inputs(returns, None, nan_policy)
+    contrib = inp.mask_rows(inp.contributions())
+    cap_r = inp.mask_rows(inp.index())
+    eq_r = eq_inp.mask_rows(eq_inp.index())
+    eligible = ~np.isnan(inp.weights)
+    r_same = np.where(eligible, inp.returns, np.nan)
+    n = row_count(r_same)
+    has = n > 0
+    eq_same = safe_divide(row_sum(r_same), n, has)
+    gap = cap_r - eq_same
+    with np.errstate(invalid="ignore"):
+        up = np.where(np.isnan(r_same), False, r_same > 0).sum(axis=1).astype(np.float64)
+        beat = np.where(np.isnan(r_same), False, r_same > cap_r[:, None]).sum(axis=1)
+    share_up = inp.mask_rows(safe_divide(up, n, has))
+    share_beat = inp.mask_rows(safe_divide(beat.astype(np.float64), n, has & ~np.isnan(cap_r)))
+    ranked = np.where(np.isnan(inp.weights), -np.inf, inp.weights)
+    top = _top_k_rows(ranked, contrib, kk)
+    valid = np.isfinite(cap_r)
+    total = float(cap_r[valid].sum())
+    top_sum = float(top[valid].sum())
+    g_ok = np.isfinite(gap)
+
+    def _mean(x: FloatArray) -> float:
+        ok = np.isfinite(x)
+        return float(x[ok].mean()) if ok.any() else float("nan")
+
+    values = {
+        "periods": float(valid.sum()),
+        "cumulative_cap_weighted": _compound(cap_r),
+        "cumulative_equal_weighted": _compound(eq_r),
+        "cumulative_gap": _compound(gap),
+        "mean_gap": _mean(gap),
+        "share_gap_positive": float((gap[g_ok] > 0).mean()) if g_ok.any() else float("nan"),
+        "mean_share_up": _mean(share_up),
+        "mean_share_beating_index": _mean(share_beat),
+        "top_k_contribution_share": top_sum / total if total != 0 else float("nan"),
+    }
+    return pd.Series(values, name="breadth_summary", dtype=np.float64)
+
+
+def cap_change_breadth(
+    market_caps: PanelLike,
+    *,
+    k: int = 10,
+    nan_policy: NanPolicy = "omit",
+) -> pd.DataFrame:
+    r"""Breadth of the change in market capitalisation, from caps alone.
+
+    For users who have market caps but no returns. A change in cap is **not** a return: it
+    also moves with share issuance, buybacks, mergers and spin-offs. The columns below are
+    therefore stated in cap changes; use :func:`breadth` and :func:`breadth_summary` when
+    returns are available.
+
+    Parameters
+    ----------
+    market_caps : array_like or DataFrame
+        Market caps at the end of each period (any currency unit; rows = dates, columns =
+        names; NaN = not a member).
+    k : int, default 10
+        Number of largest names, ranked by cap at the start of each period (>= 1).
+    nan_policy : {"omit", "propagate", "raise"}, default "omit"
+        ``"omit"``: a period uses the names with a cap at both its start and its end;
+        ``"propagate"``: a period with any NaN cap at either date gives NaN; ``"raise"``: NaN
+        raises.
+
+    Returns
+    -------
+    DataFrame
+        One row per period (the index of ``market_caps``, or a RangeIndex for arrays) with
+        columns
+
+        * ``n``: names with a cap at both ends of the period (0 in the first period);
+        * ``cap_growth``: growth of their total cap (decimal);
+        * ``top_k_contribution``: the part of ``cap_growth`` from the ``k`` names largest at
+          the start of the period (decimal points of total cap);
+        * ``share_up``: fraction of the names whose cap rose.
+
+        The first period is NaN (no start-of-period caps), as is a period whose starting
+        total is 0; growth from a near-zero total beyond the float range is ``inf``.
+
+    Raises
+    ------
+    InputError
+        ``k < 1``; non-2-D or empty input; negative or infinite caps.
+    TypeError
+        ``k`` not an integer; non-numeric input.
+
+    Notes
+    -----
+    Over the set :math:`P_t` of names with caps at :math:`t-1` and :math:`t`,
+
+    .. math::
+
+        g_t = \frac{\sum_{i \in P_t} m_{i,t}}{\sum_{i \in P_t} m_{i,t-1}} - 1, \qquad
+        g^{(k)}_t = \frac{\sum_{i \in \mathrm{Top}_k(m_{\cdot,t-1})} (m_{i,t} - m_{i,t-1})}
+                         {\sum_{i \in P_t} m_{i,t-1}}, \qquad
+        u_t = \frac{\#\{i \in P_t : m_{i,t} > m_{i,t-1}\}}{|P_t|}.
+
+    :math:`g_t` equals the cap-weighted mean of the names' cap growth rates, so when shares
+    outstanding do not change these are :func:`index_return`, the top-``k`` part of
+    :func:`return_contributions` and ``share_up`` of :func:`breadth`. The whole-sample share of
+    the ``k`` largest names is ``top_k_contribution.sum() / cap_growth.sum()``.
+
+    **Complexity.** O(T·N) expected time (one partial sort per row, :func:`numpy.argpartition`);
+    O(T·N) extra memory (about four float64 panels at peak); T = dates, N = assets.
+
+    References
+    ----------
+    .. [1] S&P Dow Jones Indices, "Index Mathematics Methodology" (the divisor adjusts the
+       index for share changes, which a cap change does not).
+    .. [2] Brinson, G. P. & Fachler, N. (1985), "Measuring non-US equity portfolio
+       performance", Journal of Portfolio Management 11(3): contribution = weight x return.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from divergence.breadth import cap_change_breadth
+    >>> caps = np.array([[300.0, 100.0, 100.0], [330.0, 90.0, 100.0]])
+    >>> print(cap_change_breadth(caps, k=1).iloc[1].round(4).to_string())
+    n                     3.0000
+    cap_growth            0.0400
+    top_k_contribution    0.0600
+    share_up              0.3333
+    """
+    kk = check_int(k, "k", minimum=1)
+    m, meta = as_array(market_caps, "market_caps", ndim=2, nonnegative=True)
+    rows = nan_row_mask(m, meta, nan_policy)
+    prev = np.full_like(m, np.nan)
+    prev[1:] = m[:-1]
+    both = ~np.isnan(m) & ~np.isnan(prev)
+    change = np.where(both, m - prev, np.nan)
+    base = np.where(both, prev, np.nan)
+    n = row_count(change)
+    start = row_sum(base)
+    ok = (n > 0) & (start > 0)
+    with np.errstate(over="ignore"):  # growth from a near-zero total can exceed float range
+        growth = safe_divide(row_sum(change), start, ok)
+        top = safe_divide(_top_k_rows(np.where(both, prev, -np.inf), change, kk), start, ok)
+    up = np.where(both, m > prev, False).sum(axis=1).astype(np.float64)
+    share_up = safe_divide(up, n, n > 0)
+    if rows is not None:
+        bad = rows.copy()
+        bad[1:] |= rows[:-1]
+        growth, top, share_up = (np.where(bad, np.nan, v) for v in (growth, top, share_up))
+        n = np.where(bad, np.nan, n)
+    index = meta.index if meta.index is not None else pd.RangeIndex(m.shape[0])
+    return pd.DataFrame(
+        {"n": n, "cap_growth": growth, "top_k_contribution": top, "share_up": share_up},
+        index=index,
+    )

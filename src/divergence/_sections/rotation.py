@@ -10,14 +10,8 @@ import pandas as pd
 from divergence import breadth as br
 from divergence import rotation as rot
 from divergence._sections import ReportInputs, Section
-from divergence.datasets import (
-    load_fama_french,
-    load_fred,
-    load_shiller,
-    load_sp500_daily_market_caps,
-    load_sp500_market_caps,
-    load_sp500_prices,
-)
+from divergence._sections.breadth import bundled_inputs
+from divergence.datasets import load_fama_french, load_fred, load_shiller, load_sp500_market_caps
 
 DEFENSIVE = ["Consumer Staples", "Health Care", "Real Estate", "Utilities"]
 CYCLICAL = [
@@ -31,27 +25,12 @@ CYCLICAL = [
 
 
 def _sp500_inputs() -> tuple[pd.DataFrame, pd.DataFrame, pd.Series]:
-    prices = load_sp500_prices()
-    caps = load_sp500_daily_market_caps()
-    rets = prices.pct_change(fill_method=None)
-    # documented data artefacts (spin-offs, split glitch): treat moves beyond 35% as missing
-    rets = rets.mask(rets.abs() > 0.35)
+    rets, caps = bundled_inputs()
     snap = load_sp500_market_caps(long=True, merge_share_classes=False)
     # GICS sectors as classified in the snapshot of 2018-02-08 (the day after the price sample
     # ends), applied to the whole sample: the usual static-classification caveat
     sectors = snap[snap["date"] == pd.Timestamp("2018-02-08")].set_index("symbol")["sector"]
     return rets, caps, sectors.astype(str)
-
-
-def dispersion_signal(rets: pd.DataFrame, caps: pd.DataFrame, window: int = 63) -> pd.Series:
-    """Cap-weighted average single-stock vol minus index vol (annualised), known at t-1."""
-    idx = br.index_return(rets, caps)
-    vol = rets.rolling(window, min_periods=window - 10).std()
-    w = caps.shift(1).where(vol.notna())
-    avg_vol = (w * vol).sum(axis=1, min_count=1) / w.sum(axis=1, min_count=1)
-    idx_vol = idx.rolling(window, min_periods=window - 10).std()
-    out: pd.Series = ((avg_vol - idx_vol) * np.sqrt(252.0)).shift(1).rename("vol_gap")
-    return out
 
 
 def build(inputs: ReportInputs | None = None) -> Section:
@@ -60,7 +39,7 @@ def build(inputs: ReportInputs | None = None) -> Section:
     wts = rot.sector_weights(rets, caps, sectors)
     idx = br.index_return(rets, caps)
     rel = rot.relative_performance(sec, idx, cumulative=True).iloc[-1].sort_values()
-    signal = dispersion_signal(rets, caps)
+    signal = rot.dispersion_signal(rets, caps, window=63, min_periods=53)
     y10 = load_fred("DGS10", units="decimal")["DGS10"]
     d10 = y10.reindex(rets.index).ffill().diff().rename("d10y")
     ls = rot.sector_spread(sec, wts, method="long_short", long=DEFENSIVE, short=CYCLICAL)
@@ -81,8 +60,7 @@ def build(inputs: ReportInputs | None = None) -> Section:
     c_hml = float(np.corrcoef(gaps["value_minus_growth"], ff["HML"])[0, 1])
     factors = load_fama_french("factors")
     since07 = factors.loc[factors.index >= pd.Timestamp("2007-01-01"), ["SMB", "HML"]].mean() * 12
-    wgap = br.weighting_gap(rets, caps)
-    cum_wgap = float(np.expm1(np.log1p(wgap.dropna()).sum()))
+    cum_wgap = float(br.breadth_summary(rets, caps)["cumulative_gap"])
 
     lines = [
         f"S&P 500 members of 2018 (GICS sectors of the 2018-02-08 snapshot), daily "
@@ -101,15 +79,7 @@ def build(inputs: ReportInputs | None = None) -> Section:
         "the residual.",
         "",
         "Shiller S&P composite, log returns by decade (monthly averages; earnings through "
-        f"{pd.Timestamp(dec.index[-1]).date()}; 1870s and 2020s partial):",
-        f"{'decade':<8}{'price':>8}{'earnings':>10}{'multiple':>10}{'dividend':>10}",
-    ]
-    for decade, row in by_dec.iterrows():
-        lines.append(
-            f"{decade!s:<8}{row['price_return']:>8.2f}{row['earnings_growth']:>10.2f}"
-            f"{row['multiple_change']:>10.2f}{row['dividend_yield']:>10.2f}"
-        )
-    lines += [
+        f"{pd.Timestamp(dec.index[-1]).date()}; 1870s and 2020s partial).",
         f"Since 1990: price {span['price_return']:.2f} = earnings {span['earnings_growth']:.2f} "
         f"+ multiple {span['multiple_change']:.2f} (log points).",
         "",
@@ -123,6 +93,47 @@ def build(inputs: ReportInputs | None = None) -> Section:
         f"S&P 500 2013-2018: cap-weighted minus equal-weighted, compounded daily gaps "
         f"{cum_wgap:+.1%} (survivorship-biased member list).",
     ]
+    decades = by_dec[["price_return", "earnings_growth", "multiple_change", "dividend_yield"]]
+    decades = decades.rename(
+        columns={
+            "price_return": "price (log pts)",
+            "earnings_growth": "earnings (log pts)",
+            "multiple_change": "multiple (log pts)",
+            "dividend_yield": "dividend (log pts)",
+        }
+    ).round(2)
+    decades.index = pd.Index(decades.index.astype(int), name="decade")
+    medians = ok.median()
+    numbers: dict[str, float | int | str | None] = {
+        "rotation.first_date": str(rets.index[1].date()),
+        "rotation.last_date": str(rets.index[-1].date()),
+        **{f"rotation.relative_cumulative.{k}": float(v) for k, v in rel.items()},
+        "rotation.median_r2": float(medians["r2"]),
+        "rotation.median_r2_dispersion": float(medians["r2_dispersion"]),
+        "rotation.median_r2_rates": float(medians["r2_fundamental"]),
+        "rotation.median_share_dispersion": float(medians["share_dispersion"]),
+        "rotation.median_share_rates": float(medians["share_fundamental"]),
+        "rotation.median_share_unexplained": float(medians["share_residual"]),
+        "rotation.shiller_earnings_through": str(pd.Timestamp(dec.index[-1]).date()),
+        "rotation.since1990_price_log": float(span["price_return"]),
+        "rotation.since1990_earnings_log": float(span["earnings_growth"]),
+        "rotation.since1990_multiple_log": float(span["multiple_change"]),
+        "rotation.ff_small_minus_large_annual": float(gaps["small_minus_large"].mean() * 12),
+        "rotation.ff_value_minus_growth_annual": float(gaps["value_minus_growth"].mean() * 12),
+        "rotation.ff_corr_smb": c_smb,
+        "rotation.ff_corr_hml": c_hml,
+        "rotation.smb_annual": float(factors["SMB"].mean() * 12),
+        "rotation.hml_annual": float(factors["HML"].mean() * 12),
+        "rotation.smb_annual_since2007": float(since07["SMB"]),
+        "rotation.hml_annual_since2007": float(since07["HML"]),
+        "rotation.sp500_cumulative_weighting_gap": cum_wgap,
+    }
+    about = (
+        "Bundled S&P 500 members of 2018 (daily price returns, moves beyond 35% missing, GICS "
+        "sectors of the 2018-02-08 snapshot, previous day's caps as weights), FRED DGS10, "
+        "Shiller monthly data (log-return decomposition, monthly averages) and Fama-French "
+        "monthly portfolios and factors (arithmetic means x 12)."
+    )
 
     def _fig_decades(ax: Any) -> None:
         parts = by_dec[["earnings_growth", "multiple_change", "dividend_yield"]]
@@ -152,4 +163,7 @@ def build(inputs: ReportInputs | None = None) -> Section:
         "Rotation",
         lines,
         [("shiller_decades", _fig_decades), ("sector_relative", _fig_relative)],
+        tables=[("Shiller S&P composite: log returns by decade", decades)],
+        numbers=numbers,
+        about=about,
     )
