@@ -152,11 +152,18 @@ def build(inputs: ReportInputs | None = None) -> Section:
         ax.legend(fontsize=8)
 
     def _fig_relative(ax: Any) -> None:
+        from divergence import plotting
+
         cum = rot.relative_performance(sec, idx, cumulative=True)
-        for col in cum.columns:
-            ax.plot(cum.index, cum[col], lw=1, label=col)
+        colors = plotting._distinct_colors(len(cum.columns))
+        for i, col in enumerate(cum.columns):
+            ax.plot(
+                cum.index, cum[col], lw=1, label=col, color=colors[i], ls=plotting._line_style(i)
+            )
         ax.axhline(0.0, color="k", lw=0.5)
-        ax.set_ylabel("cumulative return relative to index")
+        ax.set_ylabel("cumulative return relative to index (decimal)")
+        ax.set_title("S&P 500 sectors: cumulative return relative to the index")
+        plotting._date_axis(ax)
         ax.legend(fontsize=6, ncol=2)
 
     return Section(
