@@ -12,6 +12,7 @@ import warnings
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from divergence import lags
 from divergence import refinancing as rf
@@ -38,17 +39,19 @@ def _filer_walls(numbers: dict[str, float | int | str | None]) -> list[str]:
         warnings.simplefilter("ignore", DataWarning)
         _, filers = rf.book_from_company_facts([load_company_facts(t) for t in FILERS])
     parts = []
-    for ticker, row in zip(FILERS, filers.itertuples(index=False), strict=True):
-        total = row.y1 + row.y2 + row.y3 + row.y4 + row.y5 + row.after5
-        within5 = total - row.after5
-        end = row.period_end.date()
+    buckets = filers[["y1", "y2", "y3", "y4", "y5", "after5"]].to_numpy(dtype=float)
+    for i, ticker in enumerate(FILERS):
+        y1, after5 = float(buckets[i, 0]), float(buckets[i, 5])
+        total = float(buckets[i].sum())
+        within5 = total - after5
+        end = str(pd.Timestamp(filers["period_end"].iloc[i]).date())
         key = f"refinancing.wall.{ticker}"
-        numbers[f"{key}.period_end"] = str(end)
+        numbers[f"{key}.period_end"] = end
         numbers[f"{key}.debt_usd_bn"] = round(total / 1e9, 3)
-        numbers[f"{key}.due_1y_share"] = row.y1 / total
+        numbers[f"{key}.due_1y_share"] = y1 / total
         numbers[f"{key}.due_5y_share"] = within5 / total
         parts.append(
-            f"{FILERS[ticker]} ({end}) USD {total / 1e9:.1f} bn, {row.y1 / total:.0%} due within "
+            f"{FILERS[ticker]} ({end}) USD {total / 1e9:.1f} bn, {y1 / total:.0%} due within "
             f"a year, {within5 / total:.0%} within five"
         )
     return [
