@@ -297,6 +297,23 @@ def test_synthetic_latest_annual_deduplicated() -> None:
     assert (book["tenor"] == 60).all() and (book["kind"] == "fixed").all()
 
 
+@settings(max_examples=8, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1))
+def test_fact_order_does_not_matter(seed: int) -> None:
+    """Filings listed in any order give the same book and firms (de-duplication is by date)."""
+    doc = synthetic()
+    rng = np.random.default_rng(seed)
+    shuffled = copy.deepcopy(doc)
+    for tag in shuffled["facts"]["us-gaap"].values():
+        facts = tag["units"]["USD"]
+        tag["units"]["USD"] = [facts[i] for i in rng.permutation(len(facts))]
+    for end in (None, "2022-12-31"):
+        book_a, firms_a = book_from_company_facts(doc, period_end=end)
+        book_b, firms_b = book_from_company_facts(shuffled, period_end=end)
+        pd.testing.assert_frame_equal(firms_a, firms_b)
+        pd.testing.assert_frame_equal(book_a, book_b)
+
+
 def test_synthetic_earlier_year_dedup_and_restatement() -> None:
     _, firms = book_from_company_facts(synthetic(), period_end="2022-12-31")
     row = firms.iloc[0]
@@ -386,6 +403,8 @@ def test_company_facts_bad_inputs(tmp_path: Path) -> None:
         book_from_company_facts(synthetic(), cohort={"Other": "x"})
     with pytest.raises(InputError, match="volatility"):
         book_from_company_facts(synthetic(), volatility=-0.1)
+    with pytest.raises(InputError, match="period_end must be a date"):
+        book_from_company_facts(synthetic(), period_end="not a date")
     with pytest.raises(TypeError, match="interest_expense"):
         book_from_company_facts(synthetic(), interest_expense=5.0)  # type: ignore[arg-type]
 
@@ -403,8 +422,9 @@ def test_bundled_facts_provenance() -> None:
 
 def test_apple_fy2024_ladder() -> None:
     """AAPL FY2024 10-K, accession 0000320193-24-000123 (values in the module docstring)."""
-    with pytest.warns(DataWarning, match="Apple Inc. \\(CIK 320193\\).*2023-09-30"):
+    with pytest.warns(DataWarning, match="Apple Inc. \\(CIK 320193\\).*2023-09-30") as rec:
         book, firms = book_from_company_facts(load_company_facts("AAPL"))
+    assert rec[0].filename == __file__  # the warning points at the caller
     row = firms.iloc[0]
     assert row["period_end"] == pd.Timestamp("2024-09-28")
     assert row["accession"] == "0000320193-24-000123"

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from divergence._typing import FloatArray
 from divergence._validation import check_float
 from divergence.errors import DataWarning, InputError
 from divergence.refinancing._book import LADDER_BUCKETS, LADDER_TAGS, DebtBook
@@ -82,122 +83,151 @@ def _who(doc: Mapping[str, Any]) -> str:
     return f"{doc.get('entityName', '?')} (CIK {doc.get('cik', '?')})"
 
 
-def _annual_facts(doc: Mapping[str, Any], tag: str, *, duration: bool) -> pd.DataFrame:
-    """USD facts of ``tag`` from annual reports, one row per period (de-duplicated).
+_INSTANT_TAGS: tuple[str, ...] = (*LADDER_TAGS.values(), DEBT_TAG)
+_DURATION_TAGS: tuple[str, ...] = (EBIT_TAG, *INTEREST_TAGS)
+_FACT_FIELDS = ("start", "end", "val", "accn", "form", "filed")
+
+
+def _annual_facts(docs: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
+    """USD facts of the tags read, from annual reports, one row per (doc, tag, end).
 
     Keeps facts of forms 10-K and 10-K/A; duration facts must span 350 to 380 days (a fiscal
     year), instant facts must have no ``start``. A period (``start``, ``end``) reported by
     several filings keeps the value of the latest ``filed`` one (a restatement wins) and the
-    accession of the earliest filing that reported that value.
+    accession of the earliest filing that reported that value. Indexed by (doc position, tag,
+    end), columns ``val`` and ``accn``.
     """
-    gaap = doc["facts"].get("us-gaap", {})
-    units = gaap.get(tag, {}).get("units", {}) if isinstance(gaap, Mapping) else {}
-    rows = units.get("USD", []) if isinstance(units, Mapping) else []
-    cols = ["start", "end", "val", "accn", "form", "filed"]
-    if not rows:
-        return pd.DataFrame(columns=cols)
-    df = pd.DataFrame.from_records(rows)
-    for c in cols:
-        if c not in df.columns:
-            df[c] = None
-    df = df[df["form"].isin(ANNUAL_FORMS)]
-    end = pd.to_datetime(df["end"], errors="coerce")
-    start = pd.to_datetime(df["start"], errors="coerce")
-    if duration:
-        days = (end - start).dt.days
-        df = df[days.between(*ANNUAL_DAYS)]
-    else:
-        df = df[start.isna()]
-    df = df.assign(end=pd.to_datetime(df["end"]), filed=pd.to_datetime(df["filed"]))
-    df = df.dropna(subset=["end", "val"])
-    if df.empty:
-        return pd.DataFrame(columns=cols)
-    df = df.sort_values(["end", "filed"], kind="stable")
-    key = ["end"] if not duration else ["start", "end"]
-    latest = df.groupby(key, sort=True, dropna=False).tail(1)
-    first = df.groupby([*key, "val"], sort=False, dropna=False)["accn"].first()
-    latest = latest.assign(
-        accn=first.reindex(pd.MultiIndex.from_frame(latest[[*key, "val"]])).to_numpy()
-    )
-    return latest.reset_index(drop=True)[cols]
-
-
-def _at(facts: pd.DataFrame, end: pd.Timestamp) -> pd.Series | None:
-    hit = facts[facts["end"] == end]
-    return None if hit.empty else hit.iloc[-1]
-
-
-def _one_firm(
-    doc: Mapping[str, Any], period_end: pd.Timestamp | None, interest: float | None
-) -> dict[str, Any]:
-    """Ladder, EBIT and implied rate of one filer (see :func:`book_from_company_facts`)."""
-    who = _who(doc)
-    ladders = {b: _annual_facts(doc, tag, duration=False) for b, tag in LADDER_TAGS.items()}
-    y1 = ladders["y1"]
-    if y1.empty:
-        raise InputError(f"{who}: no 10-K value of us-gaap tag {LADDER_TAGS['y1']!r}")
-    end = pd.Timestamp(y1["end"].max()) if period_end is None else period_end
-    out: dict[str, Any] = {"entity_name": doc.get("entityName"), "cik": doc.get("cik")}
-    out["period_end"] = end
-    for b in LADDER_BUCKETS:
-        fact = _at(ladders[b], end)
-        if fact is None:
-            raise InputError(
-                f"{who}: no 10-K value of us-gaap tag {LADDER_TAGS[b]!r} at {end.date()}"
+    rows: list[tuple[Any, ...]] = []
+    for i, doc in enumerate(docs):  # JSON to rows: the only per-document step
+        gaap = doc["facts"].get("us-gaap", {}) if isinstance(doc["facts"], Mapping) else {}
+        for tag in (*_INSTANT_TAGS, *_DURATION_TAGS):
+            entry = gaap.get(tag) if isinstance(gaap, Mapping) else None
+            units = entry.get("units", {}) if isinstance(entry, Mapping) else {}
+            facts = units.get("USD", []) if isinstance(units, Mapping) else []
+            rows.extend(
+                (i, tag, *(f.get(k) for k in _FACT_FIELDS)) for f in facts if isinstance(f, Mapping)
             )
-        out[b] = float(fact["val"])
-        if b == "y1":
-            out["accession"] = fact["accn"]
-    ebit = _at(_annual_facts(doc, EBIT_TAG, duration=True), end)
-    if ebit is None:
+    df = pd.DataFrame(rows, columns=["doc", "tag", *_FACT_FIELDS])
+    df = df[df["form"].isin(ANNUAL_FORMS)]
+
+    def dates(col: str) -> pd.Series:
+        return pd.to_datetime(df[col], errors="coerce", format="%Y-%m-%d")
+
+    start, end, filed = dates("start"), dates("end"), dates("filed")
+    val = pd.to_numeric(df["val"], errors="coerce")
+    duration = df["tag"].isin(_DURATION_TAGS).to_numpy()
+    days = (end - start).dt.days
+    annual = np.where(duration, days.between(*ANNUAL_DAYS).to_numpy(), start.isna().to_numpy())
+    ok = annual & end.notna().to_numpy() & val.notna().to_numpy()
+    df = df.assign(start=start, end=end, filed=filed, val=val.astype(float))[ok]
+    df = df.sort_values(["doc", "tag", "end", "filed"], kind="stable")
+    key = ["doc", "tag", "start", "end"]
+    df["accn"] = df.groupby([*key, "val"], sort=False, dropna=False)["accn"].transform("first")
+    latest = df.groupby(key, sort=False, dropna=False).tail(1)
+    # one value per (doc, tag, end): two fiscal-year spans cannot end on the same day
+    latest = latest.drop_duplicates(["doc", "tag", "end"], keep="last")
+    return latest.set_index(["doc", "tag", "end"])[["val", "accn"]]
+
+
+def _at(table: pd.DataFrame, tag: str, ends: pd.DatetimeIndex) -> pd.DataFrame:
+    """Rows of ``table`` for every document at its own date (NaN where missing)."""
+    n = len(ends)
+    idx = pd.MultiIndex.from_arrays([np.arange(n), np.full(n, tag, dtype=object), ends])
+    return table.reindex(idx)
+
+
+def _missing(
+    names: list[str], hit: pd.DataFrame, tag: str, ends: pd.DatetimeIndex, what: str
+) -> None:
+    bad = np.flatnonzero(hit["val"].isna().to_numpy())
+    if bad.size:
+        i = int(bad[0])
         raise InputError(
-            f"{who}: no 10-K value of us-gaap tag {EBIT_TAG!r} for the fiscal year ending "
-            f"{end.date()}"
+            f"{names[i]}: no 10-K value of us-gaap tag {tag!r} {what} {ends[i].date()}"
         )
-    out["ebit"] = float(ebit["val"])
-    debt_facts = _annual_facts(doc, DEBT_TAG, duration=False)
-    debt = _at(debt_facts, end)
-    if debt is None:
-        raise InputError(f"{who}: no 10-K value of us-gaap tag {DEBT_TAG!r} at {end.date()}")
-    out["long_term_debt"] = float(debt["val"])
-    if interest is not None:
-        out["interest_expense"] = interest
-        out["interest_source"] = "interest_expense argument"
-        out["coupon"] = interest / out["long_term_debt"]
-        return out
-    by_tag = {t: _annual_facts(doc, t, duration=True) for t in INTEREST_TAGS}
-    for tag, facts in by_tag.items():
-        fact = _at(facts, end)
-        if fact is not None:
-            out["interest_expense"] = float(fact["val"])
-            out["interest_source"] = tag
-            out["coupon"] = out["interest_expense"] / out["long_term_debt"]
-            return out
-    # stale fallback: the latest earlier fiscal year with interest expense and long-term debt
-    for tag, facts in by_tag.items():
-        earlier = facts[facts["end"] < end].sort_values("end")
-        for _, fact in earlier.iloc[::-1].iterrows():
-            d = _at(debt_facts, fact["end"])
-            if d is None or float(d["val"]) <= 0:
-                continue
-            rate = float(fact["val"]) / float(d["val"])
+
+
+def _read(
+    docs: Sequence[Mapping[str, Any]],
+    period_end: pd.Timestamp | None,
+    override: FloatArray,
+) -> dict[str, Any]:
+    """Ladder, EBIT and implied rate of every filer (see :func:`book_from_company_facts`)."""
+    names = [_who(d) for d in docs]
+    table = _annual_facts(docs)
+    n = len(docs)
+    if period_end is None:
+        y1 = table.xs(LADDER_TAGS["y1"], level="tag").reset_index()
+        latest = y1.groupby("doc")["end"].max().reindex(np.arange(n))
+        bad = np.flatnonzero(latest.isna().to_numpy())
+        if bad.size:
+            raise InputError(
+                f"{names[int(bad[0])]}: no 10-K value of us-gaap tag {LADDER_TAGS['y1']!r}"
+            )
+        ends = pd.DatetimeIndex(latest.to_numpy())
+    else:
+        ends = pd.DatetimeIndex(np.full(n, period_end.to_datetime64()))
+    out: dict[str, Any] = {"period_end": ends}
+    for b in LADDER_BUCKETS:
+        hit = _at(table, LADDER_TAGS[b], ends)
+        _missing(names, hit, LADDER_TAGS[b], ends, "at")
+        out[b] = hit["val"].to_numpy(dtype=float)
+        if b == "y1":
+            out["accession"] = hit["accn"].to_numpy(dtype=object)
+    ebit = _at(table, EBIT_TAG, ends)
+    _missing(names, ebit, EBIT_TAG, ends, "for the fiscal year ending")
+    out["ebit"] = ebit["val"].to_numpy(dtype=float)
+    debt = _at(table, DEBT_TAG, ends)
+    _missing(names, debt, DEBT_TAG, ends, "at")
+    ltd = debt["val"].to_numpy(dtype=float)
+    out["long_term_debt"] = ltd
+    interest = override.copy()
+    source = np.where(np.isnan(override), "", "interest_expense argument").astype(object)
+    for tag in INTEREST_TAGS:
+        vals = _at(table, tag, ends)["val"].to_numpy(dtype=float)
+        fill = np.isnan(interest) & ~np.isnan(vals)
+        interest[fill] = vals[fill]
+        source[fill] = tag
+    rate = interest / ltd
+    todo = np.flatnonzero(np.isnan(interest))
+    if todo.size:
+        # stale fallback: the latest earlier fiscal year with interest expense and debt
+        flat = table.reset_index()
+        cand = flat[flat["tag"].isin(INTEREST_TAGS) & flat["doc"].isin(todo)]
+        cand = cand[cand["end"].to_numpy() < ends[cand["doc"].to_numpy()].to_numpy()]
+        d = flat[flat["tag"] == DEBT_TAG][["doc", "end", "val"]].rename(columns={"val": "debt"})
+        cand = cand.merge(d, on=["doc", "end"], how="inner")
+        cand = cand[cand["debt"] > 0]
+        cand = cand.assign(rank=cand["tag"].map({t: k for k, t in enumerate(INTEREST_TAGS)}))
+        cand = cand.sort_values(["doc", "rank", "end"], ascending=[True, True, False])
+        best: dict[Hashable, dict[Hashable, Any]] = (
+            cand.drop_duplicates("doc").set_index("doc").to_dict("index")
+        )
+        for i in todo.tolist():  # a warning per stale filer (messages only)
+            day = pd.Timestamp(ends.to_numpy()[i]).date()
+            if i not in best:
+                raise InputError(
+                    f"{names[i]}: no 10-K value of us-gaap tag {INTEREST_TAGS[0]!r} (nor "
+                    f"{list(INTEREST_TAGS[1:])}) for the fiscal year ending {day} "
+                    "or any earlier one; pass interest_expense="
+                )
+            row = best[i]
+            rate[i] = float(row["val"]) / float(row["debt"])
+            interest[i] = rate[i] * ltd[i]
+            then = pd.Timestamp(row["end"]).date()
+            source[i] = f"{row['tag']} {then} (stale)"
             warnings.warn(
-                f"{who}: no interest expense tagged for the fiscal year ending {end.date()} "
-                f"(tags {list(INTEREST_TAGS)}); using the rate implied by {tag} / {DEBT_TAG} of "
-                f"the fiscal year ending {pd.Timestamp(fact['end']).date()} ({rate:.4%}). Pass "
-                "interest_expense= to give this year's value.",
+                f"{names[i]}: no interest expense tagged for the fiscal year ending "
+                f"{day} (tags {list(INTEREST_TAGS)}); using the rate implied by "
+                f"{row['tag']} / {DEBT_TAG} of the fiscal year ending {then} ({rate[i]:.4%}). "
+                "Pass interest_expense= to give this year's value.",
                 DataWarning,
                 stacklevel=3,
             )
-            out["interest_expense"] = rate * out["long_term_debt"]
-            out["interest_source"] = f"{tag} {pd.Timestamp(fact['end']).date()} (stale)"
-            out["coupon"] = rate
-            return out
-    raise InputError(
-        f"{who}: no 10-K value of us-gaap tag {INTEREST_TAGS[0]!r} (nor "
-        f"{list(INTEREST_TAGS[1:])}) for the fiscal year ending {end.date()} or any earlier "
-        "one; pass interest_expense="
-    )
+    out["interest_expense"] = interest
+    out["interest_source"] = source
+    out["coupon"] = rate
+    return out
 
 
 def _lookup(values: object, name: str, doc: Mapping[str, Any]) -> object:
@@ -337,19 +367,29 @@ def book_from_company_facts(
     if len(docs_in) == 0:
         raise InputError("facts is empty")
     docs = [_load(d, i) for i, d in enumerate(docs_in)]
-    end = None if period_end is None else pd.Timestamp(period_end)
+    end = None
+    if period_end is not None:
+        try:
+            end = pd.Timestamp(period_end)
+        except (TypeError, ValueError):
+            raise InputError(f"period_end must be a date, got {period_end!r}") from None
+        if pd.isna(end):
+            raise InputError(f"period_end must be a date, got {period_end!r}")
     g = check_float(growth, "growth", minimum=-5.0, maximum=5.0)
     vol = check_float(volatility, "volatility", minimum=0.0, maximum=5.0)
-    rows = []
-    for doc in docs:
-        override = _lookup(interest_expense, "interest_expense", doc)
-        ie = None
-        if override is not None:
-            ie = check_float(override, f"interest_expense[{doc.get('entityName')!r}]")
-        rows.append(_one_firm(doc, end, ie))
-    firms = pd.DataFrame(rows)
-    firms.insert(0, "firm", firms["entity_name"].astype(str))
-    firms = firms.drop(columns="entity_name")
+    override = np.full(len(docs), np.nan)
+    for i, doc in enumerate(docs):
+        value = _lookup(interest_expense, "interest_expense", doc)
+        if value is not None:
+            override[i] = check_float(value, f"interest_expense[{doc.get('entityName')!r}]")
+    read = _read(docs, end, override)
+    firms = pd.DataFrame(
+        {
+            "firm": [str(d.get("entityName")) for d in docs],
+            "cik": [d.get("cik") for d in docs],
+            **read,
+        }
+    )
     dup = firms["firm"].duplicated()
     if dup.any():
         raise InputError(f"facts holds {firms['firm'][dup].iloc[0]!r} more than once")
