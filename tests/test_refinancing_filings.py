@@ -178,7 +178,7 @@ def test_ladder_columns_mapping_and_xbrl_names() -> None:
         (lambda d: d, {"coupon": pd.Series({"a": 0.05})}, "coupon has no value"),
         (lambda d: d, {"coupon": np.nan}, "coupon"),
         (lambda d: d, {"tenor": 0}, "tenor"),
-        (lambda d: d, {"reset_months": 1.5}, "reset_months"),
+        (lambda d: d, {"reset_months": pd.Series({"a": 1.5, "b": 3})}, "reset_months"),
         (lambda d: d, {"tranches_per_year": 5}, "tranches_per_year"),
         (lambda d: d, {"after5_years": 0}, "after5_years"),
     ],
@@ -193,6 +193,8 @@ def test_ladder_bad_inputs(change: Any, kwargs: dict[str, Any], match: str) -> N
 def test_ladder_type_errors() -> None:
     with pytest.raises(TypeError, match="ladder must be a DataFrame"):
         DebtBook.from_maturity_ladder([[1.0] * 6], coupon=0.05)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="tenor must be an integer"):
+        DebtBook.from_maturity_ladder(ladder([1.0] * 6), coupon=0.05, tenor=60.0)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="coupon"):
         DebtBook.from_maturity_ladder(ladder([1.0] * 6), coupon="5%")  # type: ignore[arg-type]
 

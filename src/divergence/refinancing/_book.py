@@ -232,9 +232,10 @@ class DebtBook:
             Annual spread over the base rate (decimal) of floating tranches; required when any
             firm has a positive ``floating_share``.
         reset_months : int, Series or mapping, default 3
-            Months between re-fixings of floating tranches (>= 1).
+            Months between re-fixings of floating tranches (>= 1): an int for every firm, or
+            whole numbers per firm.
         tenor : int, Series or mapping, default 120
-            Months to maturity of refinanced tranches (>= 1).
+            Months to maturity of refinanced tranches (>= 1), given like ``reset_months``.
         after5_years : int, default 5
             Years over which the ``after5`` bucket is spread (years 6 to ``5 + after5_years``).
         tranches_per_year : {1, 2, 3, 4, 6, 12}, default 12
@@ -255,7 +256,8 @@ class DebtBook:
             a firm whose buckets are all zero, ``floating_share`` outside [0, 1], a missing
             ``spread`` for floating debt, per-firm values that miss a firm.
         TypeError
-            ``ladder`` is not a DataFrame.
+            ``ladder`` is not a DataFrame, a per-firm argument is not a number, Series or
+            mapping, or a scalar ``reset_months`` / ``tenor`` is not an int.
 
         Notes
         -----
@@ -429,6 +431,9 @@ def _per_firm(
 
 
 def _whole_per_firm(value: object, name: str, labels: pd.Index) -> IntArray:
+    """Whole months >= 1: an int (not a float) for all firms, or per-firm whole numbers."""
+    if np.isscalar(value) and not isinstance(value, str):
+        return np.full(len(labels), check_int(value, name, minimum=1), dtype=np.int64)
     values = _per_firm(value, name, labels)
     bad = (np.mod(values, 1.0) != 0) | (values < 1)
     if bad.any():
