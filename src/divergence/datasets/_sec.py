@@ -31,8 +31,9 @@ def load_company_facts(ticker: str) -> dict[str, Any]:
         A fresh parsed document in the schema of the SEC ``companyfacts`` API: ``cik``,
         ``entityName`` and ``facts`` → ``us-gaap`` → tag → ``units`` → ``USD`` → list of
         facts (``end``, ``val`` in USD, ``accn``, ``fy``, ``fp``, ``form``, ``filed``,
-        ``start`` for durations), for the tags :func:`~divergence.refinancing.
-        book_from_company_facts` reads. Provenance: ``REGISTRY["sec_company_facts"]``.
+        ``start`` for durations), for the tags that
+        :func:`~divergence.refinancing.book_from_company_facts` reads. Provenance:
+        ``REGISTRY["sec_company_facts"]``.
 
     Raises
     ------

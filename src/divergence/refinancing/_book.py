@@ -79,8 +79,9 @@ def _integers(
 class DebtBook:
     r"""A validated debt book: one entry per tranche.
 
-    Build it with :meth:`from_frame`. Attributes are read-only arrays, one entry per tranche
-    in the order of the frame.
+    Build it with :meth:`from_frame` (one row per tranche) or :meth:`from_maturity_ladder` (a
+    10-K maturity table per firm). Attributes are read-only arrays, one entry per tranche in
+    the order of the frame.
 
     Attributes
     ----------
