@@ -176,6 +176,15 @@ def refi_book() -> pd.DataFrame:
     )
 
 
+def refi_ladder() -> pd.DataFrame:
+    """10-K maturity buckets of two firms (money units)."""
+    return pd.DataFrame(
+        {"y1": [10.0, 4.0], "y2": [5.0, 0.0], "y3": [0.0, 2.0], "y4": [8.0, 1.0],
+         "y5": [3.0, 0.0], "after5": [20.0, 6.0]},
+        index=["a", "b"],
+    )  # fmt: skip
+
+
 def refi_firms() -> pd.DataFrame:
     return pd.DataFrame(
         {
@@ -309,10 +318,12 @@ NOT_APPLICABLE: dict[str, str] = {
     **{
         f"datasets.{n}": "data loader or registry: no array argument"
         for n in (
+            "COMPANY_FACTS",
             "FRED_SERIES",
             "REGISTRY",
             "SHARE_CLASSES",
             "DatasetInfo",
+            "load_company_facts",
             "load_fama_french",
             "load_fred",
             "load_shiller",
@@ -336,6 +347,8 @@ NOT_APPLICABLE: dict[str, str] = {
     },
     "cost.INPUTS": "constant tuple of input names",
     "refinancing.RefinancingResult": _DISP_NA + " (simulate); its methods are covered",
+    "refinancing.book_from_company_facts": "reads SEC company-facts JSON documents (dicts or "
+    "paths), no array argument; its bad inputs are tested in tests/test_refinancing_filings.py",
     "lags.LeadLag": _DISP_NA + " (lead_lag)",
     **{
         f"distributed.{n}": _DASK
@@ -726,6 +739,16 @@ ENTRIES: dict[str, Entry] = {
         refi.DebtBook.from_frame,
         lambda: {"frame": refi_book()},
         {"frame": Arg("positive", frame_only=True)},
+    ),
+    "refinancing.DebtBook.from_maturity_ladder": Entry(
+        lambda **kw: refi.DebtBook.from_maturity_ladder(**kw, coupon=0.04),
+        lambda: {"ladder": refi_ladder()},
+        {"ladder": Arg("nonneg", frame_only=True)},
+    ),
+    "refinancing.pass_through_month": Entry(
+        refi.pass_through_month,
+        lambda: {"response": _series([0.0, 1.0, 2.0, 3.0, 3.5, 4.0])},
+        {"response": Arg(why_signed="a fall after a rate cut is a negative response")},
     ),
     "refinancing.DebtBook.to_frame": Entry(lambda: _BOOK.to_frame(), dict, {}, fuzz=False),
     "refinancing.Distress": Entry(lambda: refi.Distress(1.5, 6), dict, {}, fuzz=False),

@@ -106,6 +106,10 @@ def _good(name: str, **extra: Any) -> Callable[[], dict[str, Any]]:
     return lambda: {**ENTRIES[name].good(), **extra}
 
 
+_SPREAD_NONE = (
+    "None (the default) is valid for an all-fixed book only; the base call has floating debt, "
+    "which needs a spread (tests/test_refinancing_filings.py)"
+)
 _SIZE = "a size: a huge value is a valid (if slow) request, not an input error"
 _PLOT = "plotting"
 
@@ -315,6 +319,23 @@ BASE: dict[str, Base] = {
         refinancing.example_book,
         lambda: {"n_mega": 2, "n_sme": 3, "r0": 0.01, "tranches": 4},
         skip={(k, "huge"): _SIZE for k in ("n_mega", "n_sme", "tranches")},
+    ),
+    "refinancing.DebtBook.from_maturity_ladder": Base(
+        refinancing.DebtBook.from_maturity_ladder,
+        lambda: {"ladder": rt.refi_ladder(), "coupon": 0.04, "floating_share": 0.3, "spread": 0.02},
+        skip={("spread", "none"): _SPREAD_NONE},
+    ),
+    "refinancing.book_from_company_facts": Base(
+        refinancing.book_from_company_facts,
+        lambda: {
+            "facts": datasets.load_company_facts("TSLA"),
+            "floating_share": 0.3,
+            "spread": 0.02,
+        },
+        skip={("spread", "none"): _SPREAD_NONE},
+    ),
+    "refinancing.pass_through_month": Base(
+        refinancing.pass_through_month, _good("refinancing.pass_through_month")
     ),
     "refinancing.policy_path": Base(
         refinancing.policy_path, lambda: {"r0": 0.01, "shocks": np.array([0.04, 0.0, -0.01])}

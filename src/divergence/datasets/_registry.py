@@ -148,4 +148,28 @@ REGISTRY: dict[str, DatasetInfo] = {
         license="NCSA (arch package); data from the Kenneth R. French Data Library",
         notes="Published in percent; the loader converts to decimals.",
     ),
+    "sec_company_facts": DatasetInfo(
+        file="sec_companyfacts_{ticker}.json.gz",
+        title=(
+            "SEC XBRL company facts of Apple Inc. (CIK 320193, 10-Ks to FY2024) and Tesla, Inc. "
+            "(CIK 1318605, 10-Ks to FY2021), trimmed to the debt tags"
+        ),
+        source=(
+            "SEC EDGAR companyfacts API schema (data.sec.gov/api/xbrl/companyfacts). AAPL: "
+            "github.com/Cemlyn/FairValue tests/data/AAPL/sec-filing-companyfacts-AAPL.json @ "
+            "4720337faaf4a0d55323a79fa8df1b5245dcecc9 (repository Apache-2.0). TSLA: "
+            "github.com/dgunning/edgartools data/company_facts.json @ "
+            "d5e8247bec90ad1e4baf935a2ba42bda218386ac (repository MIT; stored there as a Python "
+            "dict printout, converted to JSON with values unchanged)"
+        ),
+        license="SEC filings: U.S. government work, public domain",
+        notes=(
+            "Trimmed: only cik, entityName and these us-gaap tags kept (every fact of each, "
+            "values unchanged): LongTermDebtMaturitiesRepaymentsOfPrincipalInNextTwelveMonths, "
+            "...InYearTwo, ...InYearThree, ...InYearFour, ...InYearFive, ...AfterYearFive, "
+            "...RemainderOfFiscalYear (AAPL only), OperatingIncomeLoss, InterestExpense, "
+            "InterestExpenseDebt, LongTermDebt. The dei facts and all other tags are dropped. "
+            "Apple stopped tagging InterestExpense after FY2023."
+        ),
+    ),
 }

@@ -10,15 +10,17 @@ bond ladder) are not parameters: they emerge from the book.
 
 Public API
 ----------
-:class:`DebtBook`, :func:`simulate`, :class:`RefinancingResult`, :class:`Distress`,
-:class:`SpreadTable`, :func:`policy_path`, :func:`vasicek_paths`, :func:`cir_paths`,
-:func:`vasicek_bond_price`, :func:`cir_bond_price`, :func:`example_book`.
+:class:`DebtBook` (with :meth:`DebtBook.from_maturity_ladder`), :func:`book_from_company_facts`,
+:func:`simulate`, :class:`RefinancingResult`, :class:`Distress`, :class:`SpreadTable`,
+:func:`policy_path`, :func:`vasicek_paths`, :func:`cir_paths`, :func:`vasicek_bond_price`,
+:func:`cir_bond_price`, :func:`example_book`, :func:`pass_through_month`.
 """
 
 from __future__ import annotations
 
 from divergence.refinancing._book import DebtBook
 from divergence.refinancing._example import example_book
+from divergence.refinancing._filings import book_from_company_facts
 from divergence.refinancing._rates import (
     cir_bond_price,
     cir_paths,
@@ -29,15 +31,18 @@ from divergence.refinancing._rates import (
 from divergence.refinancing._result import Distress, RefinancingResult
 from divergence.refinancing._simulate import simulate
 from divergence.refinancing._spreads import SpreadTable
+from divergence.refinancing._transmission import pass_through_month
 
 __all__ = [
     "DebtBook",
     "Distress",
     "RefinancingResult",
     "SpreadTable",
+    "book_from_company_facts",
     "cir_bond_price",
     "cir_paths",
     "example_book",
+    "pass_through_month",
     "policy_path",
     "simulate",
     "vasicek_bond_price",
