@@ -1206,8 +1206,8 @@ def inputs(
     Returns
     -------
     DataFrame
-        Index ``date`` (first day of each month, the sorted union of the sources' months),
-        columns (all decimals except :math:`I_C`):
+        Index ``date`` (first day of every month from the earliest to the latest month of
+        any source), columns (all decimals except :math:`I_C`):
 
         * ``premium_gap``: :math:`1/\mathrm{CAPE} - (\mathrm{GS10} - \pi^{10y})`, the excess CAPE
           yield (decimal per year);
@@ -1245,7 +1245,9 @@ def inputs(
     excess CAPE yield, which the bundled ``premium_gap`` reproduces to within 2e-6),
     :func:`~divergence.premia.risk_premium_gap`, :func:`~divergence.premia.risk_premium_shift`,
     :func:`divergence.liquidity.sterilization_rate` and
-    :func:`divergence.concentration.chain_link` (``freq="MS"``, ``carry=carry_months``).
+    :func:`divergence.concentration.chain_link` (``freq="MS"``; the carry of
+    ``carry_months`` is applied on the output's months, so the last :math:`I_C`
+    observation is carried into later months of the other inputs too).
     Month gaps in a source are filled with NaN rows before any window is taken, so windows
     count months, not rows.
 
@@ -1351,7 +1353,7 @@ def inputs(
 
         snaps = conc.concentration_coefficient(load_sp500_market_caps())
         daily = conc.concentration_coefficient(load_sp500_daily_market_caps())
-        ic = conc.chain_link(snaps, daily, freq="MS", carry=carry)
+        ic = conc.chain_link(snaps, daily, freq="MS")  # carried below, on the full index
         sources["i_c"] = (
             "S&P 500 market-cap snapshots (load_sp500_market_caps), chain-linked by the daily "
             f"implied caps (load_sp500_daily_market_caps); last in month, carried <= {carry} months"
@@ -1359,14 +1361,17 @@ def inputs(
     else:
         obs = conc.concentration_coefficient(i_c) if isinstance(i_c, pd.DataFrame) else i_c
         ic = _monthly_last(obs, "i_c", positive=True)
-        if carry:
-            ic = ic.ffill(limit=carry)
         kind = "caps panel" if isinstance(i_c, pd.DataFrame) else "I_C series"
         sources["i_c"] = f"user {kind}; last in month, carried <= {carry} months"
 
     out: pd.DataFrame = pd.concat(
         {"premium_gap": gap, "delta_r": delta_r, "i_c": ic, "l_s": l_s}, axis=1, sort=True
     )
+    months = pd.date_range(out.index[0], out.index[-1], freq="MS")
+    if not months.equals(out.index):
+        out = out.reindex(months)
+    if carry:
+        out["i_c"] = out["i_c"].ffill(limit=carry)
     out.index.name = "date"
     out.attrs["sources"] = sources
     out.attrs["units"] = {
