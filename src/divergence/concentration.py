@@ -895,7 +895,9 @@ def concentration_profile(
 
 
 # --------------------------------------------------------------------------- time series
-def _dated_series(x: object, name: str, *, positive: bool = True) -> pd.Series:
+def _dated_series(
+    x: object, name: str, *, positive: bool = True, nonnegative: bool = False
+) -> pd.Series:
     """A float Series on a strictly increasing DatetimeIndex, NaN rows dropped (private).
 
     Also used by :func:`divergence.cost.inputs` for its dated inputs.
@@ -904,7 +906,7 @@ def _dated_series(x: object, name: str, *, positive: bool = True) -> pd.Series:
         raise TypeError(f"{name} must be a pandas Series indexed by date, got {type(x).__name__}")
     if not isinstance(x.index, pd.DatetimeIndex):
         raise TypeError(f"{name} must have a DatetimeIndex, got {type(x.index).__name__}")
-    values, meta = as_array(x, name, ndim=1, positive=positive)
+    values, meta = as_array(x, name, ndim=1, positive=positive, nonnegative=nonnegative)
     idx = x.index
     if idx.hasnans:
         raise InputError(f"{name} has a missing (NaT) date")
@@ -998,8 +1000,9 @@ def chain_link(
 
     References
     ----------
-    .. [1] Eurostat / IMF (2004), *Consumer Price Index Manual: Theory and Practice*, ch. 9
-       ("chain indices": linking overlapping series by their ratio at the link period).
+    .. [1] International Labour Office et al. (2004), *Consumer Price Index Manual: Theory
+       and Practice*, Geneva: ILO (chain indices: linking overlapping series by their ratio
+       at the link period).
 
     Examples
     --------
@@ -1050,6 +1053,6 @@ def chain_link(
     except (ValueError, TypeError) as exc:
         raise InputError(f"freq={freq!r} is not a pandas frequency: {exc}") from None
     if n_carry:
-        out = out.ffill(limit=n_carry)
+        out = out.ffill(limit=min(n_carry, len(out)))
     out.name = "chain_linked"
     return out

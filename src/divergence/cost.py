@@ -44,11 +44,13 @@ import pandas as pd
 from divergence._numeric import safe_divide
 from divergence._typing import FloatArray, IntArray, PanelLike, SeriesLike
 from divergence._validation import (
+    MAX_ABS,
     Meta,
     as_array,
     check_bool,
     check_float,
     check_int,
+    check_lag,
     check_option,
     check_same_layout,
     check_window,
@@ -459,12 +461,15 @@ class DivergenceCost:
         *,
         strict: bool = True,
         container: str | None = None,
+        align: bool = True,
     ) -> tuple[FloatArray, Meta]:
         """Signed scores as an (n, 3) array, and the layout of the first input given.
 
         An input passed as None scores 0 (``strict``: only allowed with weight 0) or NaN
         (``strict=False``, used by :meth:`scores`). ``container`` names the argument the
-        inputs came from in error messages (``components['i_c']``).
+        inputs came from in error messages (``components['i_c']``). ``align``: outer-join
+        pandas inputs on their index (else they must share one layout, as in :meth:`calibrate`,
+        whose target is matched row by row).
         """
         raw = _unpack_frame(delta_r, i_c, l_s)
         metas: list[Meta] = []
@@ -482,7 +487,12 @@ class DivergenceCost:
             cols[name] = v
         if not metas:
             raise InputError("at least one of delta_r, i_c, l_s must be given")
-        cols, meta = _align(cols, metas)
+        if align:
+            cols, meta = _align(cols, metas)
+        else:
+            for m in metas[1:]:
+                check_same_layout(metas[0], m)
+            meta = metas[0]
         n = meta.shape[0]
         if self.scoring == "robust_z":
             if self.min_periods >= n:
@@ -942,7 +952,11 @@ class DivergenceCost:
             min_periods=min_periods,
         )
         s, meta = scorer._inputs(
-            comp.get("delta_r"), comp.get("i_c"), comp.get("l_s"), container="components"
+            comp.get("delta_r"),
+            comp.get("i_c"),
+            comp.get("l_s"),
+            container="components",
+            align=False,
         )
         y, ymeta = as_array(target, "target", ndim=1)
         check_same_layout(meta, ymeta)
@@ -1115,6 +1129,8 @@ def _monthly_shiller(frame: object, columns: list[str]) -> pd.DataFrame:
         )
     if not isinstance(frame.index, pd.DatetimeIndex):
         raise TypeError(f"shiller must have a DatetimeIndex, got {type(frame.index).__name__}")
+    for c in columns:  # numbers, finite; price and price index strictly positive
+        as_array(frame[c], f"shiller[{c!r}]", ndim=1, positive=c in ("sp_price", "cpi"), copy=False)
     values, _ = as_array(frame[columns], "shiller", ndim=2, allow_all_nan=True)
     months = _month_start(frame.index)
     if months.has_duplicates:
@@ -1128,10 +1144,10 @@ def _monthly_shiller(frame: object, columns: list[str]) -> pd.DataFrame:
 
 
 def _monthly_last(x: object, name: str, *, positive: bool) -> pd.Series:
-    """Last non-NaN observation of each month (first-of-month labels)."""
+    """Last non-NaN observation of each month (first-of-month labels); >= 0, or > 0."""
     from divergence.concentration import _dated_series
 
-    s = _dated_series(x, name, positive=positive)
+    s = _dated_series(x, name, positive=positive, nonnegative=True)
     s.index = _naive(pd.DatetimeIndex(s.index))
     out: pd.Series = s.resample("MS").last()
     return out
@@ -1226,8 +1242,9 @@ def inputs(
         non-numeric columns).
     InputError
         Missing columns; unsorted or duplicate dates; two rows of ``shiller`` in one month;
-        non-positive ``base`` or ``i_c``; option values out of range (as the building blocks
-        raise them).
+        non-positive ``sp_price``, ``cpi``, ``base`` or ``i_c``; a negative ``balance_sheet``;
+        infinite or all-NaN values; option values out of range (as the building blocks
+        raise them); ``balance_sheet`` and ``base`` without a common month.
 
     Notes
     -----
@@ -1293,6 +1310,8 @@ def inputs(
     divisor = check_float(balance_sheet_divisor, "balance_sheet_divisor", minimum=0.0)
     if divisor <= 0.0:
         raise InputError(f"balance_sheet_divisor must be > 0, got {divisor}")
+    if cmp_ > cw:
+        raise InputError(f"cape_min_periods={cmp_} is larger than cape_window={cw}")
     sources: dict[str, str] = {}
 
     # ---- premium gap and its shift
@@ -1312,6 +1331,10 @@ def inputs(
         rate = _dated_monthly_mean(long_rate)
         gs10 = rate.reindex(sh.index)
         sources["premium_gap"] += "; long_rate (percent, monthly mean)"
+    n_months = len(sh)
+    check_window(cw, n_months, "cape_window")
+    check_lag(iw, n_months, "inflation_window")
+    check_lag(sm, n_months, "shift_months")
     cape = pr.cape(sh["sp_price"], sh["earnings"], sh["cpi"], window=cw, min_periods=cmp_)
     infl = pr.annualized_inflation(sh["cpi"], iw, periods_per_year=12)
     real10 = pr.real_rate(gs10 / 100.0, infl, method="linear")
@@ -1336,12 +1359,19 @@ def inputs(
     else:
         money = _monthly_last(base, "base", positive=True)
         base_src = "user base (last observation of the month)"
-    both = pd.concat([bs / divisor, money], axis=1, join="inner")
+    scaled = bs / divisor
+    if not np.isfinite(scaled.to_numpy()).all() or float(scaled.abs().max()) > MAX_ABS:
+        raise InputError(
+            f"balance_sheet / balance_sheet_divisor exceeds {MAX_ABS:g}: "
+            f"balance_sheet_divisor={divisor:g} is too small for these units"
+        )
+    both = pd.concat([scaled, money], axis=1, join="inner")
     if both.empty:
         raise InputError("balance_sheet and base have no month in common")
     full = pd.date_range(both.index[0], both.index[-1], freq="MS")
     if not full.equals(both.index):
         both = both.reindex(full)
+    check_lag(dm, len(both), "drain_months")
     l_s = liq.sterilization_rate(both.iloc[:, 0], both.iloc[:, 1], periods=dm, periods_per_year=12)
     sources["l_s"] = (
         f"-{dm}-month change of {bs_src} / {divisor:g}, over {base_src} {dm} months earlier"
@@ -1371,7 +1401,7 @@ def inputs(
     if not months.equals(out.index):
         out = out.reindex(months)
     if carry:
-        out["i_c"] = out["i_c"].ffill(limit=carry)
+        out["i_c"] = out["i_c"].ffill(limit=min(carry, len(out)))
     out.index.name = "date"
     out.attrs["sources"] = sources
     out.attrs["units"] = {
@@ -1566,6 +1596,18 @@ class ForecastSkill:
         Brier score of always forecasting ``base_rate``.
     start, end : Hashable
         First and last label (or position) of the scored rows.
+
+    Notes
+    -----
+    Built by :func:`forecast_skill`; the forecast beats the constant base-rate forecast when
+    :math:`\mathrm{BS} < \mathrm{BS}_{base}`.
+
+    Examples
+    --------
+    >>> from divergence.cost import forecast_skill
+    >>> sk = forecast_skill([0.9, 0.2, 0.8], [1, 0, 1])
+    >>> print(sk.n, sk.events, sk.auc, f"{sk.brier:.3f}", sk.brier < sk.brier_base)
+    3 2 1.0 0.030 True
     """
 
     n: int
