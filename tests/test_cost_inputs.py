@@ -351,3 +351,19 @@ BAD_ALIGN = [
 def test_bad_alignment(call: object, exc: type[Exception], match: str) -> None:
     with pytest.raises(exc, match=match):
         call()  # type: ignore[operator]
+
+
+def test_functional_shortcut_takes_the_frame(frame: pd.DataFrame) -> None:
+    from divergence.cost import divergence_cost
+
+    pd.testing.assert_series_equal(
+        divergence_cost(frame, min_periods=24), DivergenceCost(min_periods=24).evaluate(frame)
+    )
+
+
+def test_pandas_wins_over_arrays_of_the_same_length() -> None:
+    dr, _, _ = _three()
+    out = DivergenceCost(weights=(1.0, 1.0, 0.0), min_periods=5).evaluate(
+        dr.to_numpy(), pd.Series(np.arange(30.0), index=dr.index), None
+    )
+    assert isinstance(out, pd.Series) and out.index.equals(dr.index)

@@ -659,7 +659,8 @@ class DivergenceCost:
         ndarray or Series
             :math:`C_D` per date: in (0, 1) under the logistic link, :math:`\eta` under the
             identity link. NaN until every input with a non-zero weight has ``min_periods``
-            observations, and where one is missing.
+            observations, and where one is missing. A Series (on the joined index) when any
+            input is a pandas object, an ndarray when all are arrays.
 
         Raises
         ------
@@ -1049,9 +1050,9 @@ def _fit_logit(
 
 
 def divergence_cost(
-    delta_r: SeriesLike | None,
-    i_c: SeriesLike | None,
-    l_s: SeriesLike | None,
+    delta_r: SeriesLike | pd.DataFrame | None,
+    i_c: SeriesLike | None = None,
+    l_s: SeriesLike | None = None,
     **options: Any,
 ) -> Any:
     r"""Functional shortcut: ``DivergenceCost(**options).evaluate(delta_r, i_c, l_s)``.
@@ -1059,7 +1060,8 @@ def divergence_cost(
     Parameters
     ----------
     delta_r, i_c, l_s : array_like or Series, or None
-        The inputs, as in :meth:`DivergenceCost.evaluate`.
+        The inputs, as in :meth:`DivergenceCost.evaluate` (``delta_r`` may be the DataFrame
+        of :func:`inputs`; pandas inputs are outer-joined on their index).
     **options
         Keyword arguments of :class:`DivergenceCost` (``weights``, ``intercept``,
         ``interaction``, ``scoring``, ``min_periods``, ``link``).
