@@ -28,6 +28,10 @@ Holding the history fixed, :math:`C_D` at ``t`` is non-decreasing in :math:`-\De
 :math:`I_{C,t}` and :math:`L_{S,t}` (the tests check it), and a value at ``t`` never changes when
 later rows are appended. :meth:`DivergenceCost.calibrate` fits the weights to a target with
 statsmodels instead of taking them as given.
+
+:func:`inputs` builds the monthly inputs from the bundled (or the user's) raw data in one call;
+every method of :class:`DivergenceCost` takes that frame directly. :func:`drawdown_event`,
+:func:`roc_auc` and :func:`forecast_skill` label and score a forecast out of sample.
 """
 
 from __future__ import annotations
@@ -1250,7 +1254,9 @@ def inputs(
 
     Notes
     -----
-    Composition (each step is a public function):
+    Composition with the default options (windows of 120 months, changes and drains over 12
+    months; a drain over :math:`k` months is annualised by :math:`12/k`), each step a public
+    function:
 
     .. math::
         \mathrm{gap}_t = \frac{1}{\mathrm{CAPE}_t} - \Bigl(\frac{\mathrm{GS10}_t}{100}
