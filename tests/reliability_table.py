@@ -265,13 +265,61 @@ def _implied(fn: Callable[..., Any], **extra: Any) -> Entry:
     )
 
 
+_ALIGNED = (
+    "pandas inputs are outer-joined on their index (documented in DivergenceCost.evaluate); "
+    "arrays that cannot be aligned raise: tests/test_cost_inputs.py"
+)
+
+
 def _cost_method(name: str) -> Entry:
     model = cost.DivergenceCost(min_periods=6)
     return Entry(
         getattr(model, name),
         cost_inputs,
         {k: Arg(optional=True) for k in cost.INPUTS},
+        not_applicable={
+            (k, case): _ALIGNED
+            for k in cost.INPUTS
+            for case in ("mismatched_shape", "mismatched_index")
+        },
     )
+
+
+def toy_shiller() -> pd.DataFrame:
+    months = pd.date_range("2019-01-01", periods=30, freq="MS")
+    gs10 = 3.0 + 0.1 * np.sin(np.arange(30))
+    return pd.DataFrame(
+        {"sp_price": 200.0 + np.arange(30), "earnings": 10.0, "gs10": gs10, "cpi": 100.0},
+        index=months,
+    )
+
+
+def cost_sources() -> dict[str, Any]:
+    """User data for cost.inputs (no bundled data loaded)."""
+    months = pd.date_range("2019-01-01", periods=30, freq="MS")
+    return {
+        "shiller": toy_shiller(),
+        "balance_sheet": pd.Series(1000.0 - 2.0 * np.arange(30), index=months, name="b"),
+        "base": pd.Series(500.0 + np.arange(30), index=months, name="m"),
+        "i_c": pd.Series(20.0 + np.arange(30), index=months, name="ic"),
+        "long_rate": pd.Series(gs10_daily(), index=pd.bdate_range("2019-01-01", periods=600)),
+    }
+
+
+def gs10_daily() -> np.ndarray:
+    return 3.0 + 0.5 * np.sin(np.arange(600) / 50.0)
+
+
+#: options of cost.inputs that fit the 30 months of cost_sources()
+COST_INPUT_OPTIONS: dict[str, Any] = {
+    "cape_window": 6,
+    "cape_min_periods": 6,
+    "inflation_window": 6,
+    "balance_sheet_divisor": 1.0,
+}
+
+_OWN_CALENDAR = "each source is on its own calendar: months are matched by date (documented)"
+_NOT_A_SERIES = "documented: a pandas object indexed by date is required (TypeError)"
 
 
 _SIM = flows.simulate_flows([60.0, 30.0, 10.0], n_steps=3, passive_flows=1.0)
@@ -346,6 +394,8 @@ NOT_APPLICABLE: dict[str, str] = {
         )
     },
     "cost.INPUTS": "constant tuple of input names",
+    "cost.SHILLER_COLUMNS": "constant tuple of column names",
+    "cost.ForecastSkill": _DISP_NA + " (forecast_skill)",
     "refinancing.RefinancingResult": _DISP_NA + " (simulate); its methods are covered",
     "refinancing.book_from_company_facts": "reads SEC company-facts JSON documents (dicts or "
     "paths), no array argument; its bad inputs are tested in tests/test_refinancing_filings.py",
@@ -375,6 +425,20 @@ ENTRIES: dict[str, Entry] = {
         conc.lorenz_curve, lambda: {"x": caps().iloc[0]}, {"x": Arg("nonneg")}
     ),
     "concentration.concentration_profile": _x(conc.concentration_profile, k=2),
+    "concentration.chain_link": Entry(
+        conc.chain_link,
+        lambda: {"snapshots": _series([30.0, 33.0], "s"), "daily": level(20.0, "d")},
+        {"snapshots": Arg("positive"), "daily": Arg("positive")},
+        not_applicable={
+            (a, c): "snapshots and daily are different calendars by design (documented)"
+            for a in ("snapshots", "daily")
+            for c in ("mismatched_shape", "mismatched_index")
+        },
+        expect={(a, "three_d"): (TypeError, _NOT_A_SERIES) for a in ("snapshots", "daily")},
+        # the output's length depends on the data (NaN rows are dropped, the linked days start
+        # at the first linkable snapshot); tests/test_chain_link.py draws random series instead
+        fuzz=False,
+    ),
     # breadth -------------------------------------------------------------------------------
     "breadth.index_return": _pair(br.index_return, caps_optional=True),
     "breadth.weighting_gap": _pair(br.weighting_gap),
@@ -500,6 +564,11 @@ ENTRIES: dict[str, Entry] = {
         lambda **kw: cost.divergence_cost(**kw, min_periods=6),
         cost_inputs,
         {k: Arg(optional=True) for k in cost.INPUTS},
+        not_applicable={
+            (k, case): _ALIGNED
+            for k in cost.INPUTS
+            for case in ("mismatched_shape", "mismatched_index")
+        },
     ),
     "cost.DivergenceCost": Entry(
         lambda **kw: cost.DivergenceCost(**kw, min_periods=6),
@@ -520,6 +589,48 @@ ENTRIES: dict[str, Entry] = {
     "cost.DivergenceCost.contributions": _cost_method("contributions"),
     "cost.DivergenceCost.sensitivities": _cost_method("sensitivities"),
     "cost.DivergenceCost.summary": _summarised(lambda: _FIT.summary()),
+    "cost.inputs": Entry(
+        lambda **kw: cost.inputs(**{**COST_INPUT_OPTIONS, **kw}),
+        cost_sources,
+        {
+            # None = the bundled source (loaded from package data)
+            "shiller": Arg(frame_only=True, optional=True),
+            "balance_sheet": Arg("nonneg", optional=True),
+            "base": Arg("positive", optional=True),
+            "i_c": Arg("positive", optional=True),
+            "long_rate": Arg(why_signed="a yield in percent can be negative", optional=True),
+        },
+        not_applicable={
+            **{
+                (a, c): _OWN_CALENDAR
+                for a in ("shiller", "balance_sheet", "base", "i_c", "long_rate")
+                for c in ("mismatched_shape", "mismatched_index")
+            },
+        },
+        expect={
+            (a, "three_d"): (TypeError, _NOT_A_SERIES)
+            for a in ("shiller", "balance_sheet", "base", "i_c", "long_rate")
+        },
+        fuzz=False,
+    ),
+    "cost.drawdown_event": Entry(
+        lambda **kw: cost.drawdown_event(**kw, horizon=2, threshold=0.01),
+        lambda: {"price": level()},
+        {"price": Arg("positive")},
+    ),
+    "cost.roc_auc": Entry(
+        cost.roc_auc,
+        lambda: {"score": signed(), "label": _series([0.0, 1.0, 0.0, 1.0, 1.0, 0.0], "y")},
+        {"score": Arg(), "label": Arg("nonneg")},
+    ),
+    "cost.forecast_skill": Entry(
+        cost.forecast_skill,
+        lambda: {
+            "forecast": _series([0.1, 0.6, 0.3, 0.8, 0.7, 0.2], "p"),
+            "outcome": _series([0.0, 1.0, 0.0, 1.0, 1.0, 0.0], "y"),
+        },
+        {"forecast": Arg(why_signed="any real forecast is scored"), "outcome": Arg("nonneg")},
+    ),
     "cost.DivergenceCost.calibrate": Entry(
         lambda **kw: cost.DivergenceCost.calibrate(**kw, min_periods=6),
         lambda: {

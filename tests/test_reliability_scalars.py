@@ -181,6 +181,12 @@ BASE: dict[str, Base] = {
         _good("cost.DivergenceCost.calibrate", min_periods=6),
         skip={("min_periods", "huge"): "longer than the data: raises (tested), but slowly"},
     ),
+    "cost.inputs": Base(cost.inputs, _good("cost.inputs", **rt.COST_INPUT_OPTIONS)),
+    "cost.drawdown_event": Base(cost.drawdown_event, _good("cost.drawdown_event", horizon=2)),
+    "cost.forecast_skill": Base(cost.forecast_skill, _good("cost.forecast_skill")),
+    "concentration.chain_link": Base(
+        concentration.chain_link, _good("concentration.chain_link", freq="MS", carry=1)
+    ),
     "cost.expanding_percentile": Base(
         cost.expanding_percentile, _good("cost.expanding_percentile")
     ),
@@ -393,6 +399,7 @@ NOT_APPLICABLE: dict[str, str] = {
     "refinancing.RefinancingResult": _CONTAINER,
     "lags.LeadLag": _CONTAINER,
     "risk.CVaRAllocation": _CONTAINER,
+    "cost.ForecastSkill": _CONTAINER,
     "distributed.model_free_variance_panel": "takes Dask collections; t and r are passed to "
     "dispersion.model_free_variance_panel, fuzzed here",
     "distributed.rolling": "takes Dask collections; window is checked as in the local "

@@ -39,6 +39,7 @@ from divergence._validation import (
 from divergence.errors import InputError
 
 __all__ = [
+    "chain_link",
     "concentration_coefficient",
     "concentration_profile",
     "effective_n",
@@ -890,4 +891,168 @@ def concentration_profile(
     }
     out = pd.DataFrame({c: np.asarray(v, dtype=np.float64) for c, v in cols.items()}, index=index)
     out.attrs["k"] = kk
+    return out
+
+
+# --------------------------------------------------------------------------- time series
+def _dated_series(
+    x: object, name: str, *, positive: bool = True, nonnegative: bool = False
+) -> pd.Series:
+    """A float Series on a strictly increasing DatetimeIndex, NaN rows dropped (private).
+
+    Also used by :func:`divergence.cost.inputs` for its dated inputs.
+    """
+    if not isinstance(x, pd.Series):
+        raise TypeError(f"{name} must be a pandas Series indexed by date, got {type(x).__name__}")
+    if not isinstance(x.index, pd.DatetimeIndex):
+        raise TypeError(f"{name} must have a DatetimeIndex, got {type(x.index).__name__}")
+    values, meta = as_array(x, name, ndim=1, positive=positive, nonnegative=nonnegative)
+    idx = x.index
+    if idx.hasnans:
+        raise InputError(f"{name} has a missing (NaT) date")
+    dup = idx.duplicated()
+    if dup.any():
+        first = idx[int(np.argmax(dup))]
+        raise InputError(f"{name} has duplicate dates; first {first.date()}")
+    if not idx.is_monotonic_increasing:
+        pos = int(np.argmax(np.diff(idx.asi8) < 0)) + 1
+        raise InputError(
+            f"{name} dates must be sorted in increasing order; {idx[pos]} (position {pos}) "
+            f"comes after {idx[pos - 1]}"
+        )
+    keep = ~np.isnan(values)
+    return pd.Series(values[keep], index=idx[keep], name=meta.label)
+
+
+def chain_link(
+    snapshots: pd.Series,
+    daily: pd.Series,
+    *,
+    freq: str | None = None,
+    carry: int = 0,
+) -> pd.Series:
+    r"""Chain-link sparse snapshot values with a dense series of the same measure.
+
+    A measure (e.g. :func:`concentration_coefficient`) is known exactly on a few snapshot
+    dates (the actual members and their caps) and approximately every day from another panel
+    (e.g. the implied caps of a fixed membership). The linked series equals the snapshot on
+    each snapshot date and, between snapshots, moves with the daily series; no value uses
+    data dated after it.
+
+    Parameters
+    ----------
+    snapshots : Series
+        The measure on its snapshot dates (DatetimeIndex, strictly increasing, no duplicate
+        dates); strictly positive (a ratio-scale measure); NaN rows are ignored.
+    daily : Series
+        The same measure on a dense calendar (usually trading days) from the other panel;
+        same rules as ``snapshots``.
+    freq : str, optional
+        A pandas period alias (e.g. ``"MS"``): aggregate to that frequency, each period taking
+        its **last** observation (linked value or snapshot), labelled as
+        :meth:`pandas.Series.resample` labels it (``"MS"``: the first day of the month).
+        None (default) returns the observations themselves.
+    carry : int, default 0
+        With ``freq``: a period without an observation repeats the previous period's value
+        for at most ``carry`` periods, then is NaN (never filled backwards).
+
+    Returns
+    -------
+    Series
+        Named ``"chain_linked"``. Without ``freq``: one value per snapshot date and per daily
+        date on or after the first snapshot that can be linked, sorted by date; with ``freq``:
+        one value per period from the first to the last observation's.
+
+    Raises
+    ------
+    TypeError
+        An input not a Series with a DatetimeIndex; ``freq`` not a string.
+    InputError
+        Unsorted or duplicate dates; non-positive, infinite or all-NaN values; an unknown
+        ``freq``; ``carry`` < 0 or given without ``freq``; inputs with different time zones.
+
+    Notes
+    -----
+    Let :math:`S_s` be the snapshot on date :math:`s`, :math:`D_t` the daily value on date
+    :math:`t`, and :math:`\tau(s) = \max\{t : t \le s\}` the last daily date on or before
+    :math:`s` (a snapshot before the first daily date cannot be linked and is used only as
+    an observation). For a daily date :math:`t` whose latest linkable snapshot on or before it
+    is :math:`s(t)`:
+
+    .. math:: L_t = D_t \, \frac{S_{s(t)}}{D_{\tau(s(t))}}
+
+    and :math:`L_s = S_s` on every snapshot date. Daily dates before the first linkable
+    snapshot are dropped. After the last snapshot inside the daily range the last ratio stays
+    in force until the daily series ends.
+
+    **No look-ahead.** :math:`L_t` uses :math:`D_t`, one snapshot dated :math:`\le t` and a
+    daily value dated :math:`\le` that snapshot: truncating both inputs after any date
+    :math:`t` leaves every value dated :math:`\le t` unchanged. With ``freq`` a period's value
+    is its last observation, known at the end of the period, and ``carry`` only fills
+    forwards.
+
+    This is the chain-linking of index numbers (each segment rescaled so that it joins the
+    previous level at the link date). The ratio form needs a positive measure; a signed
+    measure would be linked by differences instead, which this function does not do.
+
+    **Complexity.** O((S + T) log(S + T)) for S snapshots and T daily dates (binary searches
+    and one sort).
+
+    References
+    ----------
+    .. [1] International Labour Office et al. (2004), *Consumer Price Index Manual: Theory
+       and Practice*, Geneva: ILO (chain indices: linking overlapping series by their ratio
+       at the link period).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from divergence.concentration import chain_link
+    >>> snaps = pd.Series([10.0, 12.0], index=pd.to_datetime(["2024-01-02", "2024-01-04"]))
+    >>> daily = pd.Series([5.0, 5.0, 6.0, 8.0, 9.0],
+    ...                   index=pd.date_range("2024-01-01", periods=5, freq="D"))
+    >>> print(chain_link(snaps, daily).round(2).to_string())
+    2024-01-02    10.0
+    2024-01-03    12.0
+    2024-01-04    12.0
+    2024-01-05    13.5
+
+    On 01-03 the ratio of the 01-02 snapshot (10 / 5 = 2) scales the daily 6; from 01-04 the
+    new snapshot's ratio (12 / 8 = 1.5) scales the daily 9.
+    """
+    snap = _dated_series(snapshots, "snapshots")
+    day = _dated_series(daily, "daily")
+    d_idx, s_idx = pd.DatetimeIndex(day.index), pd.DatetimeIndex(snap.index)
+    if s_idx.tz != d_idx.tz:
+        raise InputError(
+            f"snapshots and daily have different time zones ({s_idx.tz} and {d_idx.tz})"
+        )
+    n_carry = check_int(carry, "carry", minimum=0)
+    if freq is None and n_carry:
+        raise InputError("carry applies to periods; give freq (e.g. freq='MS') with it")
+    if freq is not None and not isinstance(freq, str):
+        raise TypeError(f"freq must be a pandas frequency string such as 'MS', got {freq!r}")
+
+    # latest daily date on or before each snapshot; snapshots before the daily series start
+    # (nothing to divide by) are not link points
+    tau = d_idx.searchsorted(s_idx, side="right") - 1
+    linkable = tau >= 0
+    link_dates = s_idx[linkable]
+    ratio = snap.to_numpy()[linkable] / day.to_numpy()[tau[linkable]]
+    # for each daily date, the latest link point dated on or before it
+    k = link_dates.searchsorted(d_idx, side="right") - 1
+    has = k >= 0
+    linked = pd.Series(day.to_numpy()[has] * ratio[k[has]], index=d_idx[has])
+    linked = linked[~linked.index.isin(s_idx)]  # on a snapshot date the snapshot itself
+    obs = pd.concat([linked, snap]).sort_index(kind="stable")
+    obs.name = "chain_linked"
+    if freq is None:
+        return obs
+    try:
+        out: pd.Series = obs.resample(freq).last()
+    except (ValueError, TypeError) as exc:
+        raise InputError(f"freq={freq!r} is not a pandas frequency: {exc}") from None
+    if n_carry:
+        out = out.ffill(limit=min(n_carry, len(out)))
+    out.name = "chain_linked"
     return out

@@ -28,6 +28,10 @@ Holding the history fixed, :math:`C_D` at ``t`` is non-decreasing in :math:`-\De
 :math:`I_{C,t}` and :math:`L_{S,t}` (the tests check it), and a value at ``t`` never changes when
 later rows are appended. :meth:`DivergenceCost.calibrate` fits the weights to a target with
 statsmodels instead of taking them as given.
+
+:func:`inputs` builds the monthly inputs from the bundled (or the user's) raw data in one call;
+every method of :class:`DivergenceCost` takes that frame directly. :func:`drawdown_event`,
+:func:`roc_auc` and :func:`forecast_skill` label and score a forecast out of sample.
 """
 
 from __future__ import annotations
@@ -44,11 +48,13 @@ import pandas as pd
 from divergence._numeric import safe_divide
 from divergence._typing import FloatArray, IntArray, PanelLike, SeriesLike
 from divergence._validation import (
+    MAX_ABS,
     Meta,
     as_array,
     check_bool,
     check_float,
     check_int,
+    check_lag,
     check_option,
     check_same_layout,
     check_window,
@@ -60,10 +66,16 @@ if TYPE_CHECKING:
 
 __all__ = [
     "INPUTS",
+    "SHILLER_COLUMNS",
     "DivergenceCost",
+    "ForecastSkill",
     "divergence_cost",
+    "drawdown_event",
     "expanding_percentile",
     "expanding_robust_z",
+    "forecast_skill",
+    "inputs",
+    "roc_auc",
 ]
 
 #: Names of the three inputs, in the order of :attr:`DivergenceCost.weights`.
@@ -288,6 +300,76 @@ def _pairwise_positive(s: FloatArray) -> FloatArray:
     return out
 
 
+def _unpack_frame(delta_r: object, i_c: object, l_s: object) -> dict[str, object]:
+    """The three inputs by name; a DataFrame first argument gives them as its columns."""
+    if not isinstance(delta_r, pd.DataFrame):
+        return {"delta_r": delta_r, "i_c": i_c, "l_s": l_s}
+    if i_c is not None or l_s is not None:
+        raise TypeError(
+            "pass either one DataFrame with columns delta_r, i_c, l_s or the three inputs "
+            "separately, not both"
+        )
+    frame = delta_r
+    if not any(name in frame.columns for name in INPUTS):
+        shown = ", ".join(repr(c) for c in list(frame.columns)[:5])
+        raise InputError(
+            f"the inputs frame has none of the columns {list(INPUTS)} (it has {shown})"
+        )
+    return {name: frame[name] if name in frame.columns else None for name in INPUTS}
+
+
+def _align(cols: dict[str, FloatArray], metas: list[Meta]) -> tuple[dict[str, FloatArray], Meta]:
+    """Put the given inputs on one row layout.
+
+    pandas inputs are outer-joined on their index (rows missing from an input are NaN in it);
+    arrays are taken by position and must have the length of that joined index (or, with no
+    pandas input, of each other).
+    """
+    pandas = [m for m in metas if m.is_pandas and m.index is not None]
+    arrays = [m for m in metas if not m.is_pandas]
+    if not pandas:
+        n = metas[0].shape[0]
+        if any(m.shape[0] != n for m in metas):
+            lengths = ", ".join(f"{m.name} {m.shape[0]}" for m in metas)
+            raise InputError(
+                f"arrays without an index cannot be aligned unless they have the same length; "
+                f"got {lengths} rows (pass pandas Series to align them on their dates)"
+            )
+        return cols, metas[0]
+    first = pandas[0]
+    index = first.index
+    assert index is not None
+    if not all(m.index is not None and m.index.equals(index) for m in pandas[1:]):
+        for m in pandas:
+            assert m.index is not None
+            if m.index.has_duplicates:
+                dup = m.index[m.index.duplicated()][0]
+                raise InputError(
+                    f"{m.name} has duplicate index labels (e.g. {dup!r}); inputs with different "
+                    "indexes are aligned on their labels, which must then be unique"
+                )
+        for m in pandas[1:]:
+            assert m.index is not None
+            index = index.union(m.index)
+        names = {m.name: key for key, m in zip(cols, metas, strict=True)}
+        for m in pandas:
+            key = names[m.name]
+            aligned = pd.Series(cols[key], index=m.index, copy=False).reindex(index)
+            cols[key] = np.asarray(aligned.to_numpy(dtype=np.float64), dtype=np.float64)
+    n = len(index)
+    bad = [m for m in arrays if m.shape[0] != n]
+    if bad:
+        lengths = ", ".join(f"{m.name} {m.shape[0]}" for m in bad)
+        raise InputError(
+            f"arrays are taken by position and must have one value per row of the pandas "
+            f"inputs' (joined) index, {n} rows; got {lengths}"
+        )
+    if index is first.index:
+        return cols, first
+    meta = Meta(first.name, "series", 1, (n,), index, None, None)
+    return cols, meta
+
+
 @dataclass(frozen=True)
 class DivergenceCost:
     r"""The divergence cost model :math:`C_D = g(\eta)` with scored, signed inputs.
@@ -386,14 +468,17 @@ class DivergenceCost:
         *,
         strict: bool = True,
         container: str | None = None,
+        align: bool = True,
     ) -> tuple[FloatArray, Meta]:
         """Signed scores as an (n, 3) array, and the layout of the first input given.
 
         An input passed as None scores 0 (``strict``: only allowed with weight 0) or NaN
         (``strict=False``, used by :meth:`scores`). ``container`` names the argument the
-        inputs came from in error messages (``components['i_c']``).
+        inputs came from in error messages (``components['i_c']``). ``align``: outer-join
+        pandas inputs on their index (else they must share one layout, as in :meth:`calibrate`,
+        whose target is matched row by row).
         """
-        raw = {"delta_r": delta_r, "i_c": i_c, "l_s": l_s}
+        raw = _unpack_frame(delta_r, i_c, l_s)
         metas: list[Meta] = []
         cols: dict[str, FloatArray] = {}
         for k, (name, x) in enumerate(raw.items()):
@@ -409,9 +494,13 @@ class DivergenceCost:
             cols[name] = v
         if not metas:
             raise InputError("at least one of delta_r, i_c, l_s must be given")
-        for m in metas[1:]:
-            check_same_layout(metas[0], m)
-        n = metas[0].shape[0]
+        if align:
+            cols, meta = _align(cols, metas)
+        else:
+            for m in metas[1:]:
+                check_same_layout(metas[0], m)
+            meta = metas[0]
+        n = meta.shape[0]
         if self.scoring == "robust_z":
             if self.min_periods >= n:
                 raise InputError(
@@ -427,7 +516,7 @@ class DivergenceCost:
                 scores[:, k] = _SIGNS[name] * z + 0.0  # no negative zeros
             elif not strict:
                 scores[:, k] = np.nan
-        return scores, metas[0]
+        return scores, meta
 
     def _eta_parts(self, scores: FloatArray) -> FloatArray:
         """(n, 5) array: intercept, three input terms, interaction term."""
@@ -462,16 +551,21 @@ class DivergenceCost:
 
     # ----------------------------------------------------------------- public methods
     def scores(
-        self, delta_r: SeriesLike | None, i_c: SeriesLike | None, l_s: SeriesLike | None
+        self,
+        delta_r: SeriesLike | pd.DataFrame | None,
+        i_c: SeriesLike | None = None,
+        l_s: SeriesLike | None = None,
     ) -> Any:
         r"""Signed scores :math:`(s_R, s_C, s_L)` of the inputs (higher = more pressure).
 
         Parameters
         ----------
         delta_r, i_c, l_s : array_like or Series, or None
-            The raw inputs, one value per date on one layout: :math:`\Delta R_{risk}`
-            (decimal change of the premium gap), :math:`I_C` (ratio) and :math:`L_S` (decimal
-            per year). ``None`` for an input that is not available (its column is NaN).
+            The raw inputs (``delta_r`` may be a DataFrame holding all three as columns;
+            pandas inputs are outer-joined on their index, see :meth:`evaluate`):
+            :math:`\Delta R_{risk}` (decimal change of the premium gap), :math:`I_C` (ratio)
+            and :math:`L_S` (decimal per year). ``None`` for an input that is not available
+            (its column is NaN).
 
         Returns
         -------
@@ -504,14 +598,18 @@ class DivergenceCost:
         return meta.wrap_panel(s, list(INPUTS))
 
     def linear_predictor(
-        self, delta_r: SeriesLike | None, i_c: SeriesLike | None, l_s: SeriesLike | None
+        self,
+        delta_r: SeriesLike | pd.DataFrame | None,
+        i_c: SeriesLike | None = None,
+        l_s: SeriesLike | None = None,
     ) -> Any:
         r""":math:`\eta_t`, the cost before the link (see the class notes).
 
         Parameters
         ----------
         delta_r, i_c, l_s : array_like or Series, or None
-            The raw inputs, as in :meth:`evaluate`.
+            The raw inputs, as in :meth:`evaluate` (``delta_r`` may be a DataFrame holding
+            all three as columns; pandas inputs are outer-joined on their index).
 
         Returns
         -------
@@ -541,15 +639,21 @@ class DivergenceCost:
         return meta.wrap_rows(self._eta_parts(s).sum(axis=1), name="eta")
 
     def evaluate(
-        self, delta_r: SeriesLike | None, i_c: SeriesLike | None, l_s: SeriesLike | None
+        self,
+        delta_r: SeriesLike | pd.DataFrame | None,
+        i_c: SeriesLike | None = None,
+        l_s: SeriesLike | None = None,
     ) -> Any:
         r""":math:`C_D` at every date.
 
         Parameters
         ----------
-        delta_r : array_like or Series, or None
+        delta_r : array_like, Series or DataFrame, or None
             :math:`\Delta R_{risk}`: change of the premium gap (decimal per year; negative =
-            compressing), e.g. :func:`divergence.premia.risk_premium_shift`.
+            compressing), e.g. :func:`divergence.premia.risk_premium_shift`. Or a DataFrame
+            holding the inputs as columns ``delta_r``, ``i_c``, ``l_s`` (e.g. the frame of
+            :func:`inputs`): other columns are ignored, a missing column counts as None, and
+            ``i_c`` and ``l_s`` must then be left out.
         i_c : array_like or Series, or None
             :math:`I_C`: concentration coefficient (ratio), e.g.
             :func:`divergence.concentration.concentration_coefficient` per date.
@@ -562,19 +666,33 @@ class DivergenceCost:
         ndarray or Series
             :math:`C_D` per date: in (0, 1) under the logistic link, :math:`\eta` under the
             identity link. NaN until every input with a non-zero weight has ``min_periods``
-            observations, and where one is missing.
+            observations, and where one is missing. A Series (on the joined index) when any
+            input is a pandas object, an ndarray when all are arrays.
 
         Raises
         ------
         InputError
-            Inputs of different lengths or indexes; a 2-D input; infinite values; an input
-            with a non-zero weight passed as None; ``min_periods`` longer than the data.
+            Inputs that cannot be aligned (arrays of different lengths, or an array whose
+            length is not that of the pandas inputs' joined index; the message gives the
+            lengths); a pandas input with duplicate labels when the indexes differ; a 2-D
+            input; infinite values; an input with a non-zero weight passed as None;
+            ``min_periods`` longer than the data; a DataFrame with none of the three columns.
         TypeError
-            Non-numeric input.
+            Non-numeric input; a DataFrame together with ``i_c`` or ``l_s``.
 
         Notes
         -----
         .. math:: C_{D,t} = g(\eta_t), \qquad g(\eta) = 1/(1+e^{-\eta}) \text{ or } \eta
+
+        **Alignment.** pandas inputs with different indexes are aligned on their labels by an
+        **outer join** (the sorted union of the indexes); a row missing from an input is NaN
+        in that input, and a row where any input with a non-zero weight is NaN gives NaN (a
+        NaN is "no observation": it is skipped by the scoring, so it does not shift the other
+        rows' scores). Inputs with identical indexes keep that index and its order. Arrays
+        (and lists) have no labels: they are taken by position and must have the length of
+        the other arrays, or of the pandas inputs' joined index. The same rules hold for
+        :meth:`scores`, :meth:`linear_predictor`, :meth:`contributions` and
+        :meth:`sensitivities`.
 
         Each input is scored against its own non-NaN history up to ``t``, so a value at ``t``
         does not change when later rows are appended.
@@ -597,20 +715,35 @@ class DivergenceCost:
         >>> ls = pd.Series([0.01, 0.02, 0.03, 0.04], index=idx)
         >>> print(DivergenceCost(min_periods=2).evaluate(dr, ic, ls).round(3).tolist())
         [nan, 0.881, 0.912, 0.881]
+
+        The same inputs as one frame (as :func:`inputs` returns them; the extra column is
+        ignored), and with ``i_c`` missing its first month (outer join: that month is NaN; in
+        the last month 48 is scored among three ``i_c`` values, :math:`2 \cdot 2/3 - 1`, so
+        :math:`\eta = 0.5 + 1/3 + 1` and :math:`C_D = 0.862`):
+
+        >>> frame = pd.DataFrame({"delta_r": dr, "i_c": ic, "l_s": ls, "note": 0.0})
+        >>> print(DivergenceCost(min_periods=2).evaluate(frame).round(3).tolist())
+        [nan, 0.881, 0.912, 0.881]
+        >>> print(DivergenceCost(min_periods=1).evaluate(dr, ic.iloc[1:], ls).round(3).tolist())
+        [nan, 0.881, 0.912, 0.862]
         """
         s, meta = self._inputs(delta_r, i_c, l_s)
         eta = self._eta_parts(s).sum(axis=1)
         return meta.wrap_rows(self._link(eta), name="divergence_cost")
 
     def contributions(
-        self, delta_r: SeriesLike | None, i_c: SeriesLike | None, l_s: SeriesLike | None
+        self,
+        delta_r: SeriesLike | pd.DataFrame | None,
+        i_c: SeriesLike | None = None,
+        l_s: SeriesLike | None = None,
     ) -> Any:
         r"""Additive decomposition of the linear predictor :math:`\eta_t`.
 
         Parameters
         ----------
         delta_r, i_c, l_s : array_like or Series, or None
-            The raw inputs, as in :meth:`evaluate`.
+            The raw inputs, as in :meth:`evaluate` (``delta_r`` may be a DataFrame holding
+            all three as columns; pandas inputs are outer-joined on their index).
 
         Returns
         -------
@@ -649,14 +782,18 @@ class DivergenceCost:
         return meta.wrap_panel(self._eta_parts(s), cols)
 
     def sensitivities(
-        self, delta_r: SeriesLike | None, i_c: SeriesLike | None, l_s: SeriesLike | None
+        self,
+        delta_r: SeriesLike | pd.DataFrame | None,
+        i_c: SeriesLike | None = None,
+        l_s: SeriesLike | None = None,
     ) -> Any:
         r"""Analytic partial derivatives of :math:`C_D` with respect to each signed score.
 
         Parameters
         ----------
         delta_r, i_c, l_s : array_like or Series, or None
-            The raw inputs, as in :meth:`evaluate`.
+            The raw inputs, as in :meth:`evaluate` (``delta_r`` may be a DataFrame holding
+            all three as columns; pandas inputs are outer-joined on their index).
 
         Returns
         -------
@@ -823,7 +960,11 @@ class DivergenceCost:
             min_periods=min_periods,
         )
         s, meta = scorer._inputs(
-            comp.get("delta_r"), comp.get("i_c"), comp.get("l_s"), container="components"
+            comp.get("delta_r"),
+            comp.get("i_c"),
+            comp.get("l_s"),
+            container="components",
+            align=False,
         )
         y, ymeta = as_array(target, "target", ndim=1)
         check_same_layout(meta, ymeta)
@@ -1027,9 +1168,9 @@ def _fit_logit(
 
 
 def divergence_cost(
-    delta_r: SeriesLike | None,
-    i_c: SeriesLike | None,
-    l_s: SeriesLike | None,
+    delta_r: SeriesLike | pd.DataFrame | None,
+    i_c: SeriesLike | None = None,
+    l_s: SeriesLike | None = None,
     **options: Any,
 ) -> Any:
     r"""Functional shortcut: ``DivergenceCost(**options).evaluate(delta_r, i_c, l_s)``.
@@ -1037,7 +1178,8 @@ def divergence_cost(
     Parameters
     ----------
     delta_r, i_c, l_s : array_like or Series, or None
-        The inputs, as in :meth:`DivergenceCost.evaluate`.
+        The inputs, as in :meth:`DivergenceCost.evaluate` (``delta_r`` may be the DataFrame
+        of :func:`inputs`; pandas inputs are outer-joined on their index).
     **options
         Keyword arguments of :class:`DivergenceCost` (``weights``, ``intercept``,
         ``interaction``, ``scoring``, ``min_periods``, ``link``).
@@ -1079,3 +1221,602 @@ def divergence_cost(
     if unknown:
         raise TypeError(f"divergence_cost got an unknown option {unknown[0]!r}")
     return DivergenceCost(**options).evaluate(delta_r, i_c, l_s)
+
+
+# --------------------------------------------------------------------------- monthly inputs
+#: Columns a Shiller-like frame needs for :func:`inputs` (``gs10`` unless ``long_rate`` is given).
+SHILLER_COLUMNS: tuple[str, str, str, str] = ("sp_price", "earnings", "cpi", "gs10")
+
+
+def _naive(index: pd.DatetimeIndex) -> pd.DatetimeIndex:
+    """Wall-clock dates of a time-zone-aware index (months are calendar months there)."""
+    return index.tz_localize(None) if index.tz is not None else index
+
+
+def _month_start(index: pd.DatetimeIndex) -> pd.DatetimeIndex:
+    out: pd.DatetimeIndex = _naive(index).to_period("M").to_timestamp()
+    return out
+
+
+def _monthly_shiller(frame: object, columns: list[str]) -> pd.DataFrame:
+    """The needed columns of a monthly frame, one row per month, gaps filled with NaN rows."""
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(f"shiller must be a DataFrame, got {type(frame).__name__}")
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise InputError(
+            f"shiller lacks column(s) {missing}; it needs {columns} (see divergence.cost.inputs)"
+        )
+    if not isinstance(frame.index, pd.DatetimeIndex):
+        raise TypeError(f"shiller must have a DatetimeIndex, got {type(frame.index).__name__}")
+    for c in columns:  # numbers, finite; price and price index strictly positive
+        as_array(frame[c], f"shiller[{c!r}]", ndim=1, positive=c in ("sp_price", "cpi"), copy=False)
+    values, _ = as_array(frame[columns], "shiller", ndim=2, allow_all_nan=True)
+    months = _month_start(frame.index)
+    if months.has_duplicates:
+        dup = months[months.duplicated()][0]
+        raise InputError(f"shiller has more than one row in month {dup:%Y-%m}")
+    if not months.is_monotonic_increasing:
+        raise InputError("shiller dates must be sorted in increasing order")
+    out = pd.DataFrame(values, index=months, columns=columns)
+    full = pd.date_range(months[0], months[-1], freq="MS", name="date")
+    return out if full.equals(months) else out.reindex(full)
+
+
+def _monthly_last(x: object, name: str, *, positive: bool) -> pd.Series:
+    """Last non-NaN observation of each month (first-of-month labels); >= 0, or > 0."""
+    from divergence.concentration import _dated_series
+
+    s = _dated_series(x, name, positive=positive, nonnegative=True)
+    s.index = _naive(pd.DatetimeIndex(s.index))
+    out: pd.Series = s.resample("MS").last()
+    return out
+
+
+def inputs(
+    shiller: pd.DataFrame | None = None,
+    balance_sheet: pd.Series | None = None,
+    base: pd.Series | None = None,
+    i_c: pd.Series | pd.DataFrame | None = None,
+    *,
+    long_rate: pd.Series | None = None,
+    cape_window: int = 120,
+    cape_min_periods: int = 119,
+    inflation_window: int = 120,
+    shift_months: int = 12,
+    drain_months: int = 12,
+    balance_sheet_divisor: float = 1000.0,
+    carry_months: int = 3,
+) -> pd.DataFrame:
+    r"""The monthly inputs of :math:`C_D` (premium gap, :math:`\Delta R_{risk}`, I_C, L_S).
+
+    Called without arguments it builds them from the bundled data exactly as ``python -m
+    divergence report`` does; each argument replaces one source with the user's own data.
+
+    Parameters
+    ----------
+    shiller : DataFrame, optional
+        Monthly market data with a DatetimeIndex (one row per month; any day of the month,
+        labelled here by the month's first day) and columns ``sp_price`` (index level,
+        e.g. the monthly average of daily closes), ``earnings`` (nominal earnings per share,
+        annual flow), ``cpi`` (price index) and ``gs10`` (nominal 10-year yield, **percent**;
+        not needed when ``long_rate`` is given). Other columns are ignored. Default:
+        :func:`divergence.datasets.load_shiller` (Shiller's ie_data; its ``gs10`` is the
+        "Long Interest Rate GS10" column: FRED's GS10 monthly average from 1953, Shiller's
+        historical long rates before).
+    balance_sheet : Series, optional
+        Central-bank total assets on any calendar (e.g. weekly), DatetimeIndex; each month
+        takes its last observation. Default: FRED WALCL (USD millions, weekly, from 2002-12).
+    base : Series, optional
+        The money stock the drain is measured against, on any calendar; each month takes its
+        last observation. Default: FRED M2SL (USD billions, monthly).
+    i_c : Series or DataFrame, optional
+        :math:`I_C` observations (a Series on any dates, e.g.
+        :func:`~divergence.concentration.chain_link` without ``freq``, or
+        :func:`~divergence.concentration.concentration_coefficient` of a panel), or a
+        market-cap panel (DataFrame, dates x tickers, NaN = not a member) whose
+        :math:`I_C` is taken row by row. Each month takes its last observation. Default: the
+        bundled S&P 500 snapshots (:func:`~divergence.datasets.load_sp500_market_caps`)
+        chain-linked by the daily implied caps of
+        :func:`~divergence.datasets.load_sp500_daily_market_caps`.
+    long_rate : Series, optional
+        Nominal 10-year yield in **percent** on any calendar (e.g. FRED DGS10, daily); each
+        month takes its **mean** (as FRED's monthly GS10 is the average of the daily DGS10).
+        Replaces ``shiller["gs10"]``.
+    cape_window, cape_min_periods : int, default 120, 119
+        Months of real earnings averaged by :func:`divergence.premia.cape`, and the fewest
+        present (119 reproduces Shiller's CAPE column, see the Notes).
+    inflation_window : int, default 120
+        Months of CPI behind the trailing inflation (annualised) that deflates ``gs10``.
+    shift_months : int, default 12
+        :math:`\Delta R_{risk}` is the change of the premium gap over this many months.
+    drain_months : int, default 12
+        :math:`L_S` measures the drain over this many months (annualised).
+    balance_sheet_divisor : float, default 1000
+        ``balance_sheet`` is divided by it to be in the units of ``base``: 1000 for WALCL in
+        USD millions against M2SL in USD billions; 1 when both are in the same units.
+    carry_months : int, default 3
+        A month without an :math:`I_C` observation repeats the previous month's value for at
+        most this many months, then is NaN (never filled backwards).
+
+    Returns
+    -------
+    DataFrame
+        Index ``date`` (first day of every month from the earliest to the latest month of
+        any source), columns (all decimals except :math:`I_C`):
+
+        * ``premium_gap``: :math:`1/\mathrm{CAPE} - (\mathrm{GS10} - \pi^{10y})`, the excess CAPE
+          yield (decimal per year);
+        * ``delta_r``: its change over ``shift_months`` (decimal per year);
+        * ``i_c``: top-10 mean cap over median cap (ratio);
+        * ``l_s``: :math:`L_S`, the annualised drain of ``balance_sheet`` as a share of
+          ``base`` ``drain_months`` earlier (decimal per year, positive = draining).
+
+        ``attrs`` holds ``sources`` (column -> where it came from), ``units`` and
+        ``conventions`` (the options used and the timing rule).
+
+    Raises
+    ------
+    TypeError
+        An argument of the wrong type (not a DataFrame/Series, no DatetimeIndex,
+        non-numeric columns).
+    InputError
+        Missing columns; unsorted or duplicate dates; two rows of ``shiller`` in one month;
+        non-positive ``sp_price``, ``cpi``, ``base`` or ``i_c``; a negative ``balance_sheet``;
+        infinite or all-NaN values; option values out of range (as the building blocks
+        raise them); ``balance_sheet`` and ``base`` without a common month.
+
+    Notes
+    -----
+    Composition with the default options (windows of 120 months, changes and drains over 12
+    months; a drain over :math:`k` months is annualised by :math:`12/k`), each step a public
+    function:
+
+    .. math::
+        \mathrm{gap}_t = \frac{1}{\mathrm{CAPE}_t} - \Bigl(\frac{\mathrm{GS10}_t}{100}
+        - \bigl[(\mathrm{CPI}_t / \mathrm{CPI}_{t-120})^{1/10} - 1\bigr]\Bigr),
+        \qquad \Delta R_{risk,t} = \mathrm{gap}_t - \mathrm{gap}_{t-12}
+
+    .. math:: L_{S,t} = -\frac{B_t - B_{t-12}}{M_{t-12}}
+
+    with :func:`divergence.premia.cape`, :func:`~divergence.premia.annualized_inflation`,
+    :func:`~divergence.premia.real_rate` (``method="linear"``, the convention of Shiller's
+    excess CAPE yield, which the bundled ``premium_gap`` reproduces to within 2e-6),
+    :func:`~divergence.premia.risk_premium_gap`, :func:`~divergence.premia.risk_premium_shift`,
+    :func:`divergence.liquidity.sterilization_rate` and
+    :func:`divergence.concentration.chain_link` (``freq="MS"``; the carry of
+    ``carry_months`` is applied on the output's months, so the last :math:`I_C`
+    observation is carried into later months of the other inputs too).
+    Month gaps in a source are filled with NaN rows before any window is taken, so windows
+    count months, not rows.
+
+    **Timing.** A row labelled month :math:`M` uses only observations dated in :math:`M` or
+    earlier: month averages of :math:`M` (Shiller's price and yield), the last observation
+    in :math:`M` (balance sheet, base, :math:`I_C`), values carried from earlier months.
+    Truncating every input after month :math:`M` leaves the rows up to :math:`M` unchanged
+    (the tests check it). Dates are those of the data's reference period: the CPI of month
+    :math:`M` is published about two weeks after it ends and reported earnings lag further,
+    so this is not a real-time (vintage) data set.
+
+    References
+    ----------
+    .. [1] Shiller, R. J., "Online Data" (ie_data.xls): CAPE and excess CAPE yield.
+    .. [2] Board of Governors of the Federal Reserve System, H.4.1 (FRED WALCL) and H.6
+       (FRED M2SL).
+
+    Examples
+    --------
+    >>> from divergence.cost import DivergenceCost, inputs
+    >>> frame = inputs()
+    >>> print(list(frame.columns), frame.index[0].date(), frame.index[-1].date())
+    ['premium_gap', 'delta_r', 'i_c', 'l_s'] 1871-01-01 2026-08-01
+    >>> print(frame.loc["2024-12-01"].round(4).to_string())
+    premium_gap     0.0126
+    delta_r        -0.0068
+    i_c            49.6547
+    l_s             0.0398
+    >>> cd = DivergenceCost(min_periods=24).evaluate(frame)
+    >>> print(f"{cd.dropna().iloc[-1]:.2f}", cd.dropna().index[-1].date())
+    0.78 2026-05-01
+    """
+    from divergence import concentration as conc
+    from divergence import liquidity as liq
+    from divergence import premia as pr
+
+    cw = check_int(cape_window, "cape_window", minimum=1)
+    cmp_ = check_int(cape_min_periods, "cape_min_periods", minimum=1)
+    iw = check_int(inflation_window, "inflation_window", minimum=1)
+    sm = check_int(shift_months, "shift_months", minimum=1)
+    dm = check_int(drain_months, "drain_months", minimum=1)
+    carry = check_int(carry_months, "carry_months", minimum=0)
+    divisor = check_float(balance_sheet_divisor, "balance_sheet_divisor", minimum=0.0)
+    if divisor <= 0.0:
+        raise InputError(f"balance_sheet_divisor must be > 0, got {divisor}")
+    if cmp_ > cw:
+        raise InputError(f"cape_min_periods={cmp_} is larger than cape_window={cw}")
+    sources: dict[str, str] = {}
+
+    # ---- premium gap and its shift
+    need = ["sp_price", "earnings", "cpi"] + ([] if long_rate is not None else ["gs10"])
+    if shiller is None:
+        from divergence.datasets import load_shiller
+
+        sh = _monthly_shiller(load_shiller(), need)
+        sources["premium_gap"] = "Shiller ie_data (load_shiller): sp_price, earnings, cpi"
+    else:
+        sh = _monthly_shiller(shiller, need)
+        sources["premium_gap"] = "user shiller frame: sp_price, earnings, cpi"
+    if long_rate is None:
+        gs10 = sh["gs10"]
+        sources["premium_gap"] += ", gs10 (percent)"
+    else:
+        rate = _dated_monthly_mean(long_rate)
+        gs10 = rate.reindex(sh.index)
+        sources["premium_gap"] += "; long_rate (percent, monthly mean)"
+    n_months = len(sh)
+    check_window(cw, n_months, "cape_window")
+    check_lag(iw, n_months, "inflation_window")
+    check_lag(sm, n_months, "shift_months")
+    cape = pr.cape(sh["sp_price"], sh["earnings"], sh["cpi"], window=cw, min_periods=cmp_)
+    infl = pr.annualized_inflation(sh["cpi"], iw, periods_per_year=12)
+    real10 = pr.real_rate(gs10 / 100.0, infl, method="linear")
+    gap = pr.risk_premium_gap(1.0 / cape, real10)
+    delta_r = pr.risk_premium_shift(gap, sm)
+    sources["delta_r"] = f"premium_gap, {sm}-month change"
+
+    # ---- L_S
+    if balance_sheet is None or base is None:
+        from divergence.datasets import load_fred
+
+        fred = load_fred(["WALCL", "M2SL"])
+    if balance_sheet is None:
+        bs = _monthly_last(fred["WALCL"].dropna(), "balance_sheet", positive=False)
+        bs_src = "FRED WALCL (USD mn, last weekly level of the month)"
+    else:
+        bs = _monthly_last(balance_sheet, "balance_sheet", positive=False)
+        bs_src = "user balance_sheet (last observation of the month)"
+    if base is None:
+        money = _monthly_last(fred["M2SL"].dropna(), "base", positive=True)
+        base_src = "FRED M2SL (USD bn)"
+    else:
+        money = _monthly_last(base, "base", positive=True)
+        base_src = "user base (last observation of the month)"
+    scaled = bs / divisor
+    if not np.isfinite(scaled.to_numpy()).all() or float(scaled.abs().max()) > MAX_ABS:
+        raise InputError(
+            f"balance_sheet / balance_sheet_divisor exceeds {MAX_ABS:g}: "
+            f"balance_sheet_divisor={divisor:g} is too small for these units"
+        )
+    both = pd.concat([scaled, money], axis=1, join="inner")
+    if both.empty:
+        raise InputError("balance_sheet and base have no month in common")
+    full = pd.date_range(both.index[0], both.index[-1], freq="MS")
+    if not full.equals(both.index):
+        both = both.reindex(full)
+    check_lag(dm, len(both), "drain_months")
+    l_s = liq.sterilization_rate(both.iloc[:, 0], both.iloc[:, 1], periods=dm, periods_per_year=12)
+    sources["l_s"] = (
+        f"-{dm}-month change of {bs_src} / {divisor:g}, over {base_src} {dm} months earlier"
+    )
+
+    # ---- I_C
+    if i_c is None:
+        from divergence.datasets import load_sp500_daily_market_caps, load_sp500_market_caps
+
+        snaps = conc.concentration_coefficient(load_sp500_market_caps())
+        daily = conc.concentration_coefficient(load_sp500_daily_market_caps())
+        ic = conc.chain_link(snaps, daily, freq="MS")  # carried below, on the full index
+        sources["i_c"] = (
+            "S&P 500 market-cap snapshots (load_sp500_market_caps), chain-linked by the daily "
+            f"implied caps (load_sp500_daily_market_caps); last in month, carried <= {carry} months"
+        )
+    else:
+        obs = conc.concentration_coefficient(i_c) if isinstance(i_c, pd.DataFrame) else i_c
+        ic = _monthly_last(obs, "i_c", positive=True)
+        kind = "caps panel" if isinstance(i_c, pd.DataFrame) else "I_C series"
+        sources["i_c"] = f"user {kind}; last in month, carried <= {carry} months"
+
+    out: pd.DataFrame = pd.concat(
+        {"premium_gap": gap, "delta_r": delta_r, "i_c": ic, "l_s": l_s}, axis=1, sort=True
+    )
+    months = pd.date_range(out.index[0], out.index[-1], freq="MS")
+    if not months.equals(out.index):
+        out = out.reindex(months)
+    if carry:
+        out["i_c"] = out["i_c"].ffill(limit=min(carry, len(out)))
+    out.index.name = "date"
+    out.attrs["sources"] = sources
+    out.attrs["units"] = {
+        "premium_gap": "decimal per year",
+        "delta_r": "decimal per year",
+        "i_c": "ratio (top-10 mean cap / median cap)",
+        "l_s": "decimal of base per year (positive = draining)",
+    }
+    out.attrs["conventions"] = {
+        "timing": "a row labelled month M uses data dated in M or earlier (month start labels)",
+        "real_rate": "linear Fisher: gs10/100 - trailing annualised CPI inflation",
+        "cape_window": cw,
+        "cape_min_periods": cmp_,
+        "inflation_window": iw,
+        "shift_months": sm,
+        "drain_months": dm,
+        "balance_sheet_divisor": divisor,
+        "carry_months": carry,
+    }
+    return out
+
+
+def _dated_monthly_mean(x: object) -> pd.Series:
+    from divergence.concentration import _dated_series
+
+    s = _dated_series(x, "long_rate", positive=False)
+    s.index = _naive(pd.DatetimeIndex(s.index))
+    out: pd.Series = s.resample("MS").mean()
+    return out
+
+
+# --------------------------------------------------------------------------- forecast checks
+def drawdown_event(price: SeriesLike, *, horizon: int = 12, threshold: float = 0.15) -> Any:
+    r"""Forward drawdown label: 1 if the price falls by more than ``threshold`` within ``horizon``.
+
+    A **target** for :meth:`DivergenceCost.calibrate` and :func:`forecast_skill`; it looks
+    ahead by construction and must never be used as an input.
+
+    Parameters
+    ----------
+    price : array_like or Series
+        Price or index level per period (e.g. Shiller's monthly ``sp_price``), strictly
+        positive; NaN = missing.
+    horizon : int, default 12
+        Rows ahead (12 months).
+    threshold : float, default 0.15
+        Decline, as a decimal of today's price, that counts as an event (0 < threshold < 1).
+
+    Returns
+    -------
+    ndarray or Series
+        1.0 (event) or 0.0 per row, named ``"drawdown_event"``; NaN for the last ``horizon``
+        rows (their window is incomplete) and wherever the price or a price in the window is
+        missing.
+
+    Raises
+    ------
+    InputError
+        Non-positive or infinite prices; ``horizon`` < 1; ``threshold`` outside (0, 1); 2-D
+        input.
+    TypeError
+        Non-numeric input; non-integer ``horizon``.
+
+    Notes
+    -----
+    .. math:: y_t = \mathbb{1}\Bigl[\min_{1 \le j \le h} \frac{P_{t+j}}{P_t} - 1 < -c\Bigr]
+
+    **Look-ahead.** :math:`y_t` uses :math:`P_{t+1}, \dots, P_{t+h}`: it is the outcome a
+    forecast made at :math:`t` is scored against. Fit and evaluation must pair it with inputs
+    known at :math:`t`; the last ``horizon`` rows have no label yet.
+
+    References
+    ----------
+    .. [1] Bussière, M. & Fratzscher, M. (2006), "Towards a new early warning system of
+       financial crises", *Journal of International Money and Finance* 25(6), 953–973 (a
+       crisis indicator that is 1 if a crisis starts within the next 12 months).
+
+    Examples
+    --------
+    >>> from divergence.cost import drawdown_event
+    >>> print(drawdown_event([100.0, 90.0, 80.0, 95.0, 100.0, 100.0], horizon=2))
+    [ 1.  0. 0. 0. nan nan]
+    """
+    p, meta = as_array(price, "price", ndim=1, positive=True)
+    h = check_int(horizon, "horizon", minimum=1)
+    c = check_float(threshold, "threshold", minimum=0.0)
+    if not 0.0 < c < 1.0:
+        raise InputError(f"threshold must be a decline between 0 and 1 (decimal), got {c}")
+    n = p.shape[0]
+    fwd_min = np.full(n, np.nan)
+    if n > h:
+        window = np.lib.stride_tricks.sliding_window_view(p[1:], h)  # rows t+1 .. t+h
+        fwd_min[: n - h] = window.min(axis=1)
+    with np.errstate(invalid="ignore"):
+        hit = np.where(np.isnan(fwd_min) | np.isnan(p), np.nan, fwd_min / p - 1.0 < -c)
+    return meta.wrap_rows(hit.astype(np.float64), name="drawdown_event")
+
+
+def _binary(label: SeriesLike, name: str) -> tuple[FloatArray, Meta]:
+    y, meta = as_array(label, name, ndim=1)
+    ok = ~np.isnan(y)
+    bad = ok & (y != 0.0) & (y != 1.0)
+    if bad.any():
+        raise InputError(f"{name} must be 0/1 (or NaN); first other value {meta.locate(bad)}")
+    return y, meta
+
+
+def roc_auc(score: SeriesLike, label: SeriesLike) -> float:
+    r"""Area under the ROC curve of a score against a 0/1 label (Mann–Whitney form).
+
+    Parameters
+    ----------
+    score : array_like or Series
+        Any real-valued score or probability, higher = more likely an event.
+    label : array_like or Series
+        1 (event) or 0 per row, same layout as ``score``. Rows where either is NaN are left
+        out.
+
+    Returns
+    -------
+    float
+        AUC in [0, 1]: the probability that a random event row scores higher than a random
+        non-event row, ties counting one half; 0.5 = no skill. NaN if the rows hold only one
+        class.
+
+    Raises
+    ------
+    InputError
+        A label other than 0/1; layouts differ; infinite scores.
+    TypeError
+        Non-numeric input.
+
+    Notes
+    -----
+    With :math:`R_i` the mid-rank of row :math:`i` among all scores, :math:`n_1` events and
+    :math:`n_0` non-events:
+
+    .. math:: \mathrm{AUC} = \frac{U}{n_1 n_0}, \qquad
+              U = \sum_{i : y_i = 1} R_i - \frac{n_1 (n_1 + 1)}{2}
+
+    **Complexity.** O(n log n) (one ranking).
+
+    References
+    ----------
+    .. [1] Mann, H. B. & Whitney, D. R. (1947), "On a test of whether one of two random
+       variables is stochastically larger than the other", *Ann. Math. Statist.* 18(1),
+       50–60.
+    .. [2] Hanley, J. A. & McNeil, B. J. (1982), "The meaning and use of the area under a
+       receiver operating characteristic (ROC) curve", *Radiology* 143(1), 29–36.
+
+    Examples
+    --------
+    >>> from divergence.cost import roc_auc
+    >>> print(roc_auc([0.1, 0.3, 0.2, 0.4], [0, 0, 1, 1]))
+    0.75
+    """
+    s, smeta = as_array(score, "score", ndim=1)
+    y, ymeta = _binary(label, "label")
+    check_same_layout(smeta, ymeta)
+    ok = ~np.isnan(s) & ~np.isnan(y)
+    return _auc(s[ok], y[ok])
+
+
+def _auc(s: FloatArray, y: FloatArray) -> float:
+    from scipy.stats import rankdata
+
+    n1 = float(y.sum())
+    n0 = float(y.size) - n1
+    if n1 == 0.0 or n0 == 0.0:
+        return float("nan")
+    r = rankdata(s)
+    return float((r[y == 1.0].sum() - n1 * (n1 + 1.0) / 2.0) / (n1 * n0))
+
+
+@dataclass(frozen=True)
+class ForecastSkill:
+    r"""Scores of a probability forecast against 0/1 outcomes (see :func:`forecast_skill`).
+
+    Attributes
+    ----------
+    n : int
+        Rows scored (both forecast and outcome present).
+    events : int
+        Rows with outcome 1.
+    auc : float
+        Area under the ROC curve (:func:`roc_auc`); NaN with one class only.
+    brier : float
+        Mean squared error of the forecast, :math:`\frac{1}{n}\sum (f_t - y_t)^2`.
+    base_rate : float
+        The constant forecast compared with.
+    brier_base : float
+        Brier score of always forecasting ``base_rate``.
+    start, end : Hashable
+        First and last label (or position) of the scored rows.
+
+    Notes
+    -----
+    Built by :func:`forecast_skill`; the forecast beats the constant base-rate forecast when
+    :math:`\mathrm{BS} < \mathrm{BS}_{base}`.
+
+    Examples
+    --------
+    >>> from divergence.cost import forecast_skill
+    >>> sk = forecast_skill([0.9, 0.2, 0.8], [1, 0, 1])
+    >>> print(sk.n, sk.events, sk.auc, f"{sk.brier:.3f}", sk.brier < sk.brier_base)
+    3 2 1.0 0.030 True
+    """
+
+    n: int
+    events: int
+    auc: float
+    brier: float
+    base_rate: float
+    brier_base: float
+    start: Any
+    end: Any
+
+
+def forecast_skill(
+    forecast: SeriesLike, outcome: SeriesLike, *, base_rate: float | None = None
+) -> ForecastSkill:
+    r"""AUC, Brier score and the Brier score of a constant base-rate forecast.
+
+    Parameters
+    ----------
+    forecast : array_like or Series
+        Forecast probability per row (e.g. :meth:`DivergenceCost.evaluate` under the
+        logistic link).
+    outcome : array_like or Series
+        0/1 outcome per row, same layout (e.g. :func:`drawdown_event`). Rows where either is
+        NaN are left out.
+    base_rate : float, optional
+        The constant forecast to compare with, in [0, 1]. Out of sample, pass the event
+        rate of the fitting period; default: the event rate of the scored rows themselves
+        (the in-sample climatology).
+
+    Returns
+    -------
+    ForecastSkill
+        ``n``, ``events``, ``auc``, ``brier``, ``base_rate``, ``brier_base``, ``start``,
+        ``end``. The forecast has skill over the base rate when ``brier < brier_base``.
+
+    Raises
+    ------
+    InputError
+        An outcome other than 0/1; layouts differ; no row with both values; ``base_rate``
+        outside [0, 1].
+    TypeError
+        Non-numeric input.
+
+    Notes
+    -----
+    .. math:: \mathrm{BS} = \frac{1}{n}\sum_t (f_t - y_t)^2, \qquad
+              \mathrm{BS}_{base} = \frac{1}{n}\sum_t (\bar y - y_t)^2
+
+    and the AUC of :func:`roc_auc`. With the in-sample default
+    :math:`\bar y = n_1/n`, :math:`\mathrm{BS}_{base} = \bar y (1 - \bar y)`.
+
+    References
+    ----------
+    .. [1] Brier, G. W. (1950), "Verification of forecasts expressed in terms of
+       probability", *Monthly Weather Review* 78(1), 1–3.
+    .. [2] Hanley, J. A. & McNeil, B. J. (1982), *Radiology* 143(1), 29–36 (AUC).
+
+    Examples
+    --------
+    >>> from divergence.cost import forecast_skill
+    >>> sk = forecast_skill([0.1, 0.3, 0.2, 0.4], [0, 0, 1, 1])
+    >>> print(sk.n, sk.events, sk.auc, f"{sk.brier:.3f} {sk.brier_base:.3f}")
+    4 2 0.75 0.275 0.250
+    """
+    f, fmeta = as_array(forecast, "forecast", ndim=1, allow_all_nan=True)
+    y, ymeta = _binary(outcome, "outcome")
+    check_same_layout(fmeta, ymeta)
+    ok = ~np.isnan(f) & ~np.isnan(y)
+    if not ok.any():
+        raise InputError("forecast and outcome have no row where both are present")
+    ff, yy = f[ok], y[ok]
+    if base_rate is None:
+        base = float(np.mean(yy))
+    else:
+        base = check_float(base_rate, "base_rate", minimum=0.0)
+        if base > 1.0:
+            raise InputError(f"base_rate must be a probability in [0, 1], got {base}")
+    rows = np.flatnonzero(ok)
+    labels: Any = fmeta.index if fmeta.index is not None else np.arange(f.shape[0])
+    return ForecastSkill(
+        n=int(ok.sum()),
+        events=int(yy.sum()),
+        auc=_auc(ff, yy),
+        brier=float(np.mean((ff - yy) ** 2)),
+        base_rate=base,
+        brier_base=float(np.mean((base - yy) ** 2)),
+        start=labels[rows[0]],
+        end=labels[rows[-1]],
+    )
