@@ -30,6 +30,7 @@ from divergence._validation import (
     check_same_layout,
     check_simple_returns,
     nan_row_mask,
+    to_caller,
 )
 from divergence.errors import InputError
 
@@ -373,7 +374,7 @@ def breadth(
     market_caps: PanelLike | None = None,
     *,
     nan_policy: NanPolicy = "omit",
-) -> pd.DataFrame:
+) -> Any:
     r"""Breadth of each period's move: how many names took part.
 
     Parameters
@@ -453,4 +454,4 @@ def breadth(
     out = pd.DataFrame({k: inp.mask_rows(v) for k, v in cols.items()}, index=index)
     if inp.nan_rows is not None:
         out.loc[inp.nan_rows, "n"] = np.nan
-    return out
+    return to_caller(out, inp.meta)
