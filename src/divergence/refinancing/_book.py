@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from divergence._typing import BoolArray, FloatArray, IntArray
-from divergence._validation import as_array
+from divergence._validation import as_array, is_polars, to_pandas
 from divergence.errors import InputError
 
 __all__ = ["DebtBook", "Firms", "as_book", "as_firms"]
@@ -195,6 +195,7 @@ class DebtBook:
 
 def _book_from_frame(frame: object, name: str) -> DebtBook:
     """Validate a debt-book frame; error messages name the argument ``name``."""
+    frame = to_pandas(frame, date_index=False)
     if not isinstance(frame, pd.DataFrame):
         raise TypeError(f"{name} must be a DataFrame, got {type(frame).__name__}")
     missing = [c for c in _BOOK_REQUIRED if c not in frame.columns]
@@ -290,6 +291,7 @@ class Firms:
 
 def as_firms(frame: object) -> Firms:
     """Validate the firms frame (see :func:`~divergence.refinancing.simulate`)."""
+    frame = to_pandas(frame, date_index=False)
     if not isinstance(frame, pd.DataFrame):
         raise TypeError(f"firms must be a DataFrame, got {type(frame).__name__}")
     name = "firms"
@@ -334,6 +336,6 @@ def as_book(book: object) -> DebtBook:
     """A DebtBook as is, or a frame validated by :meth:`DebtBook.from_frame`."""
     if isinstance(book, DebtBook):
         return book
-    if isinstance(book, pd.DataFrame):
+    if isinstance(book, pd.DataFrame) or is_polars(book):
         return _book_from_frame(book, "book")
     raise TypeError(f"book must be a DataFrame or a DebtBook, got {type(book).__name__}")
