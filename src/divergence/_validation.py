@@ -144,6 +144,14 @@ class Meta:
         """Whether the input was a pandas object."""
         return self.kind != "ndarray"
 
+    def as_pandas(self) -> Meta:
+        """Return a copy of this Meta that wraps results as pandas even for a polars input.
+
+        For result objects (dataclasses of several arrays), which hold pandas and numpy whatever
+        the input type, so that their methods (``to_frame``, ``summary``, plots) see one type.
+        """
+        return replace(self, polars=False, polars_index=None)
+
     # ----------------------------------------------------------------- wrapping
     def wrap_reduction(self, values: FloatArray, name: Hashable = None) -> Any:
         """Wrap one value per row of a cross-sectional reduction.
