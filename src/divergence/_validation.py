@@ -438,28 +438,27 @@ def to_caller(result: Any, *sources: object) -> Any:
         return result
     import polars as pl
 
-    on_rows = len(result) == source.shape[0] and (
-        _default_index(result.index)
-        or (source.index is not None and result.index.equals(source.index))
+    positional = _default_index(result.index)  # no labels: rows in order
+    on_dates = (
+        source.index is not None
+        and len(result) == source.shape[0]
+        and result.index.equals(source.index)
     )
     if isinstance(result, pd.Series):
-        if on_rows:
+        if positional or on_dates:
             return pl.from_pandas(result.reset_index(drop=True)).rename(_pl_name(result.name))
         if source.columns is not None and result.index.equals(source.columns):
             row = result.to_frame().T.reset_index(drop=True)
             row.columns = pd.Index([_pl_name(c) for c in row.columns])
             return pl.from_pandas(row)
-        result = result.to_frame(_pl_name(result.name))
-        on_rows = False
+        return pl.from_pandas(result.to_frame(_pl_name(result.name)).reset_index())
     frame = result.rename(columns=_pl_name)
-    if on_rows:
-        out = pl.from_pandas(frame.reset_index(drop=True))
-        if source.polars_index is not None:
-            out = pl.DataFrame([source.polars_index, *out.get_columns()])
-        return out
-    if _default_index(frame.index):
-        return pl.from_pandas(frame.reset_index(drop=True))
-    return pl.from_pandas(frame.reset_index())
+    if not (positional or on_dates):
+        return pl.from_pandas(frame.reset_index())
+    out = pl.from_pandas(frame.reset_index(drop=True))
+    if source.polars_index is not None and len(result) == source.shape[0]:
+        out = pl.DataFrame([source.polars_index, *out.get_columns()])
+    return out
 
 
 def _default_index(index: pd.Index) -> bool:
