@@ -10,9 +10,13 @@ message naming the argument; inputs are never modified; ``import divergence`` im
 from __future__ import annotations
 
 import datetime as dt
+import doctest
+import re
 import subprocess
 import sys
+import textwrap
 from decimal import Decimal
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -262,3 +266,18 @@ def test_import_divergence_does_not_import_polars() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_getting_started_polars_example_runs() -> None:
+    """The polars example of docs/getting_started.rst runs and prints what the page shows."""
+    page = Path(__file__).resolve().parents[1] / "docs" / "getting_started.rst"
+    text = page.read_text(encoding="utf-8")
+    section = text[text.index("\npolars\n------\n") :]
+    block = re.search(r"\.\. code-block:: pycon\n\n(.*?)\n\n(?=\S)", section, flags=re.S)
+    assert block is not None, "the polars section has no pycon example"
+    source = textwrap.dedent(block.group(1))
+    test = doctest.DocTestParser().get_doctest(source, {}, "getting_started[polars]", str(page), 0)
+    assert len(test.examples) >= 10
+    runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
+    runner.run(test)
+    assert runner.summarize(verbose=False).failed == 0
