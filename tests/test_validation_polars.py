@@ -144,6 +144,9 @@ def test_non_numeric_polars_inputs_are_refused() -> None:
     with pytest.raises(TypeError, match=r"caps must hold numbers only after the leading date "
                        r"column; 2 column\(s\) .*: 'B', 'sector'"):  # fmt: skip
         as_array(bad, "caps")
+    text_dates = _frame().with_columns(pl.col("date").cast(pl.String))
+    with pytest.raises(TypeError, match=r"'date'.*cast 'date' to pl\.Date or pl\.Datetime"):
+        as_array(text_dates, "caps")
     second_date = _frame().select("A", "date")  # a date column that does not lead
     with pytest.raises(TypeError, match="'date'"):
         as_array(second_date, "caps")

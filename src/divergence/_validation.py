@@ -360,9 +360,15 @@ def _polars_to_float(x: object, name: str, copy: bool, order: str) -> tuple[Floa
         if bad:
             shown = ", ".join(repr(c) for c in bad[:5])
             where = "" if index_col is None else " after the leading date column"
+            hint = ""
+            if index_col is None and x.width and bad[0] == x.columns[0]:
+                hint = (
+                    f" (a leading Date or Datetime column is read as the dates: cast "
+                    f"{bad[0]!r} to pl.Date or pl.Datetime to use it so)"
+                )
             raise TypeError(
                 f"{name} must hold numbers only{where}; {len(bad)} column(s) have a "
-                f"non-numeric (or boolean) polars dtype: {shown}"
+                f"non-numeric (or boolean) polars dtype: {shown}{hint}"
             )
         if any(dt != pl.Float64 for dt in data.dtypes):
             data = data.cast(pl.Float64)
