@@ -1,12 +1,14 @@
 """The input-type harness with polars inputs: polars in -> polars out, same numbers as pandas.
 
-Three layers, all skipped cleanly when polars is not installed:
+Four layers, all skipped cleanly when polars (or pyarrow) is not installed:
 
 * the reductions and breadth series of ``test_input_types.py`` and every function of
   ``test_input_types_modules.py``, given the same numbers as a polars DataFrame (with a leading
   ``date`` column, and without one) and as a polars Series;
 * every public callable of the reliability table (the contract suite) whose valid call takes a
-  pandas object, called again with each pandas argument replaced by its polars counterpart.
+  pandas object, called again with each pandas argument replaced by its polars counterpart;
+* every bad-input case of the contract suite whose bad value is a pandas object, given in polars
+  form: the same exception, naming the argument, and no input modified.
 
 The expected polars result is built here, independently of ``divergence._validation``, from the
 documented convention (``docs/getting_started.rst``, section "polars"): a result on the input's
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -32,6 +35,7 @@ pytest.importorskip("pyarrow")
 import reliability_table as rt  # noqa: E402
 import test_input_types as base  # noqa: E402
 import test_input_types_modules as mods  # noqa: E402
+import test_reliability_bad_inputs as bad  # noqa: E402
 from divergence.errors import InputError  # noqa: E402
 
 # --------------------------------------------------------------------------- conversions
@@ -315,3 +319,65 @@ def test_dates_as_datetime_with_time_zone() -> None:
     out = base.conc.weights(frame)
     assert out.columns == ["ts", "A", "B"]
     assert out["ts"].equals(frame["ts"]) and out.schema["ts"] == frame.schema["ts"]
+
+
+# --------------------------------------------------------------------------- bad inputs
+def _polars_bad_value(value: Any) -> Any:
+    """A corrupted pandas argument in polars form (text cells as a String column)."""
+    if isinstance(value, pd.DataFrame):
+        text = [c for c in value.columns if pd.api.types.is_object_dtype(value[c])]
+        value = value.astype(dict.fromkeys(text, str))
+    elif isinstance(value, pd.Series) and pd.api.types.is_object_dtype(value):
+        value = value.astype(str)
+    return _to_polars_input(value)
+
+
+def _polars_bad_cases() -> list[Any]:
+    """The contract suite's bad cases whose corrupted value is a pandas object."""
+    params = []
+    for p in bad._cases():
+        name, arg, case = tuple(p.values)
+        entry = rt.ENTRIES[name]
+        good = entry.good()[arg]
+        if not isinstance(good, pd.DataFrame | pd.Series) or p.marks:
+            continue
+        if case in ("string", "none", "three_d"):
+            continue  # not a pandas value: nothing polars about it
+        if case == "mismatched_index" and not (
+            isinstance(good, pd.DataFrame) and isinstance(good.index, pd.DatetimeIndex)
+        ):
+            continue  # documented: only a leading date column carries labels in polars
+        if name in NOT_YET:
+            continue
+        params.append(pytest.param(name, arg, case, id=f"{name}-{arg}-{case}"))
+    return params
+
+
+_POSITIONAL = "the counterpart is a polars Series, which has no labels: matched by position"
+
+#: Bad cases that polars' conventions make valid (the call must then succeed), with the reason.
+POLARS_VALID: dict[tuple[str, str, str], str] = {
+    ("cost.DivergenceCost.calibrate", "components", "mismatched_index"): _POSITIONAL,
+    ("risk.cvar_position_limits", "returns", "mismatched_columns"): _POSITIONAL,
+    ("rotation.relative_performance", "returns", "mismatched_index"): _POSITIONAL,
+}
+
+
+@pytest.mark.parametrize(("name", "arg", "case"), _polars_bad_cases())
+def test_bad_input_polars(name: str, arg: str, case: str) -> None:
+    """Each bad value, given in polars form, raises what the pandas form raises, naming the arg."""
+    entry = rt.ENTRIES[name]
+    kwargs = entry.good()
+    make, exc = bad.BAD_CASES[case]
+    exc = entry.expect.get((arg, case), (exc, ""))[0]
+    kwargs[arg] = make(kwargs[arg])
+    polars_kw = {k: _polars_bad_value(v) for k, v in kwargs.items()}
+    snapshot = {k: v.clone() for k, v in polars_kw.items() if hasattr(v, "clone")}
+    if (name, arg, case) in POLARS_VALID:
+        rt.resolve(entry)(**polars_kw)
+        return
+    with pytest.raises(exc) as info:
+        rt.resolve(entry)(**polars_kw)
+    assert re.search(rf"\b{re.escape(arg)}\b", str(info.value)), str(info.value)
+    for k, v in snapshot.items():
+        assert polars_kw[k].equals(v), f"{k} was modified"
