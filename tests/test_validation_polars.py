@@ -214,6 +214,10 @@ def test_to_caller_conventions() -> None:
     assert other.columns == ["lag", "c"]
     table = to_caller(pd.DataFrame({"coef": [0.5]}, index=pd.Index([0], name="horizon")), meta)
     assert table.columns == ["horizon", "coef"]
+    levels = pd.MultiIndex.from_tuples([("SPX", "A"), ("SPX", "B")], names=["root", "expiry"])
+    multi = to_caller(pd.Series([0.04, 0.02], index=levels, name="variance"), meta)
+    assert multi.columns == ["root", "expiry", "variance"]
+    assert multi.row(1) == ("SPX", "B", 0.02)
     flags = to_caller(pd.Series([True, False, True], index=idx, name="out"), meta)
     assert flags.dtype == pl.Boolean and flags.to_list() == [True, False, True]
     numpy_meta = as_array(np.ones(3), "y")[1]
