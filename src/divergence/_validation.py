@@ -141,7 +141,7 @@ class Meta:
 
     @property
     def is_pandas(self) -> bool:
-        """Whether the input was a pandas object."""
+        """Whether the input was labelled: a pandas object, or a polars one (see ``polars``)."""
         return self.kind != "ndarray"
 
     def as_pandas(self) -> Meta:
