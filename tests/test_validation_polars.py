@@ -288,3 +288,17 @@ def test_getting_started_polars_example_runs() -> None:
     runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
     runner.run(test)
     assert runner.summarize(verbose=False).failed == 0
+
+
+def test_labels_given_as_polars_series() -> None:
+    """Sector and company labels may be a polars Series: one label per column, in order."""
+    from divergence import rotation
+
+    caps = _frame()
+    returns = caps.with_columns(pl.col("A", "B", "C") * 0.0 + 0.01)
+    by_sector = rotation.sector_returns(returns, caps, pl.Series(["Tech", "Tech", "Util"]))
+    want = rotation.sector_returns(returns, caps, ["Tech", "Tech", "Util"])
+    assert by_sector.columns == ["date", "Tech", "Util"] and by_sector.equals(want)
+    merged = conc.hhi(caps, groups=pl.Series(["X", "X", "Y"]))
+    # first row: companies X = 3 + 1 and Y = 2 -> (4/6)^2 + (2/6)^2
+    assert merged[0] == pytest.approx((4 / 6) ** 2 + (2 / 6) ** 2, rel=1e-14)

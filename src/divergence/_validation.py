@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any, Literal, cast, overload
+from typing import TYPE_CHECKING, Any, Literal, TypeGuard, cast, overload
 
 import numpy as np
 import pandas as pd
@@ -294,8 +294,12 @@ def _numeric_dtype(dtype: object) -> bool:
 
 
 # --------------------------------------------------------------------------- polars
-def is_polars(x: object) -> bool:
-    """Whether ``x`` is a polars object (told by its type's module: polars is never imported)."""
+def is_polars(x: object) -> TypeGuard[Any]:
+    """Whether ``x`` is a polars object (told by its type's module: polars is never imported).
+
+    Typed as a guard to ``Any``, so that a caller may use polars methods on ``x`` without
+    importing polars for its types.
+    """
     return type(x).__module__.split(".", 1)[0] == "polars"
 
 
