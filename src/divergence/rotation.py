@@ -40,6 +40,7 @@ from divergence._validation import (
     check_same_rows,
     check_simple_returns,
     check_window,
+    is_polars,
     nan_row_mask,
     to_caller,
 )
@@ -94,7 +95,7 @@ def _sector_indicator(
         labels_s = table.reindex(cols)  # names not in the mapping -> NaN; extra keys ignored
     elif isinstance(sectors, str | bytes):
         raise TypeError("sectors must be a mapping, a Series or a sequence of labels, got a string")
-    elif isinstance(sectors, Sequence | np.ndarray | pd.Index):
+    elif isinstance(sectors, Sequence | np.ndarray | pd.Index) or is_polars(sectors):
         labels_s = pd.Series(list(sectors), dtype=object)
         if len(labels_s) != n:
             raise InputError(
