@@ -30,6 +30,7 @@ from divergence._validation import (
     check_same_layout,
     check_simple_returns,
     nan_row_mask,
+    to_caller,
 )
 from divergence.errors import InputError
 
@@ -375,7 +376,7 @@ def breadth(
     market_caps: PanelLike | None = None,
     *,
     nan_policy: NanPolicy = "omit",
-) -> pd.DataFrame:
+) -> Any:
     r"""Breadth of each period's move: how many names took part.
 
     Parameters
@@ -455,7 +456,7 @@ def breadth(
     out = pd.DataFrame({k: inp.mask_rows(v) for k, v in cols.items()}, index=index)
     if inp.nan_rows is not None:
         out.loc[inp.nan_rows, "n"] = np.nan
-    return out
+    return to_caller(out, inp.meta)
 
 
 def _top_k_rows(ranked: FloatArray, values: FloatArray, k: int) -> FloatArray:

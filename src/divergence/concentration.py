@@ -35,6 +35,7 @@ from divergence._validation import (
     check_int,
     merge_groups,
     nan_row_mask,
+    to_caller,
 )
 from divergence.errors import InputError
 
@@ -813,7 +814,7 @@ def concentration_profile(
     k: int = 10,
     groups: GroupsLike | None = None,
     nan_policy: NanPolicy = "omit",
-) -> pd.DataFrame:
+) -> Any:
     r"""All concentration measures of each cross-section in one table.
 
     Parameters
@@ -891,7 +892,7 @@ def concentration_profile(
     }
     out = pd.DataFrame({c: np.asarray(v, dtype=np.float64) for c, v in cols.items()}, index=index)
     out.attrs["k"] = kk
-    return out
+    return to_caller(out, meta)
 
 
 # --------------------------------------------------------------------------- time series

@@ -58,6 +58,7 @@ from divergence._validation import (
     check_option,
     check_same_layout,
     check_window,
+    to_pandas,
 )
 from divergence.errors import InputError
 
@@ -940,6 +941,7 @@ class DivergenceCost:
         cov = check_option(cov_type, "cov_type", ("nonrobust", "HAC"))
         lags = check_int(hac_lags, "hac_lags", minimum=0)
         comp: dict[str, Any]
+        components = to_pandas(components)
         if isinstance(components, pd.DataFrame):
             comp = {str(c): components[c] for c in components.columns}
         elif isinstance(components, Mapping):

@@ -359,7 +359,8 @@ def _variance_part(part: pd.DataFrame, kwargs: dict[str, Any]) -> pd.Series:
 
     if len(part) == 0:
         return pd.Series(dtype=np.float64, name="variance")
-    return local(part, **kwargs)
+    out: pd.Series = local(part, **kwargs)  # pandas in, pandas out
+    return out
 
 
 def model_free_variance_panel(

@@ -17,7 +17,14 @@ import numpy as np
 import pandas as pd
 
 from divergence._typing import SeriesLike
-from divergence._validation import as_array, check_bool, check_float, check_int, check_same_layout
+from divergence._validation import (
+    as_array,
+    check_bool,
+    check_float,
+    check_int,
+    check_same_layout,
+    to_caller,
+)
 from divergence.errors import InputError
 
 if TYPE_CHECKING:
@@ -53,7 +60,7 @@ def local_projection(
     difference: bool = True,
     alpha: float = 0.05,
     hac_lags: int | None = None,
-) -> pd.DataFrame:
+) -> Any:
     r"""Impulse response of ``y`` to ``shock`` by local projections (Jordà 2005).
 
     One OLS regression per horizon ``h`` with Newey–West (HAC) standard errors:
@@ -176,7 +183,7 @@ def local_projection(
         se = float(fit.bse[1])
         rows.append((h, coef, se, coef - z * se, coef + z * se, n_ok))
     out = pd.DataFrame(rows, columns=["horizon", "coef", "se", "lower", "upper", "nobs"])
-    return out.set_index("horizon")
+    return to_caller(out.set_index("horizon"), ymeta)
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,7 @@ from divergence._validation import (
     check_same_layout,
     check_same_rows,
     check_window,
+    to_caller,
 )
 from divergence.errors import InputError
 
@@ -88,7 +89,7 @@ class _Columns:
         if self.meta.ndim == 1:
             return float(out[0])
         if self.meta.kind == "frame":
-            return pd.Series(out, index=self.meta.columns, name=name)
+            return to_caller(pd.Series(out, index=self.meta.columns, name=name), self.meta)
         return out
 
 

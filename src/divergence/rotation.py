@@ -41,7 +41,9 @@ from divergence._validation import (
     check_same_rows,
     check_simple_returns,
     check_window,
+    is_polars,
     nan_row_mask,
+    to_caller,
 )
 from divergence.breadth import index_return
 from divergence.errors import InputError
@@ -96,7 +98,7 @@ def _sector_indicator(
         labels_s = table.reindex(cols)  # names not in the mapping -> NaN; extra keys ignored
     elif isinstance(sectors, str | bytes):
         raise TypeError("sectors must be a mapping, a Series or a sequence of labels, got a string")
-    elif isinstance(sectors, Sequence | np.ndarray | pd.Index):
+    elif isinstance(sectors, Sequence | np.ndarray | pd.Index) or is_polars(sectors):
         labels_s = pd.Series(list(sectors), dtype=object)
         if len(labels_s) != n:
             raise InputError(
@@ -623,7 +625,7 @@ def rotation_diagnostic(
     dispersion_when: Literal["high", "low"] = "high",
     window: int | None = None,
     min_periods: int | None = None,
-) -> pd.DataFrame:
+) -> Any:
     r"""How much of the cross-sector spread coincides with a dispersion regime vs fundamentals.
 
     For each period ``t`` the spread is regressed, by least squares with an intercept, on the
@@ -823,7 +825,7 @@ def rotation_diagnostic(
         cols[f"beta_{name}"] = np.where(well, beta[:, k] * sd[:, k], np.nan)
     cols["regime"] = np.where(well, (xdev[:, 0] > 0).astype(np.float64), np.nan)
     cols["n_obs"] = n_obs
-    return pd.DataFrame(cols, index=_frame_index(ymeta, t_len))
+    return to_caller(pd.DataFrame(cols, index=_frame_index(ymeta, t_len)), ymeta)
 
 
 # --------------------------------------------------------------------------- decomposition
@@ -834,7 +836,7 @@ def return_decomposition(
     *,
     periods_per_year: int | None = None,
     window: int = 1,
-) -> pd.DataFrame:
+) -> Any:
     r"""Split a log price return into earnings growth and the change of the P/E multiple.
 
     Parameters
@@ -948,7 +950,7 @@ def return_decomposition(
         dy[:w] = np.nan
         cols["dividend_yield"] = dy
         cols["total_return"] = cols["price_return"] + dy
-    return pd.DataFrame(cols, index=_frame_index(pmeta, p.shape[0]))
+    return to_caller(pd.DataFrame(cols, index=_frame_index(pmeta, p.shape[0])), pmeta)
 
 
 # --------------------------------------------------------------------------- size / style

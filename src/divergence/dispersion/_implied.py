@@ -9,7 +9,7 @@ import numpy as np
 
 from divergence._numeric import row_sum, safe_divide
 from divergence._typing import BoolArray, FloatArray, NanPolicy, PanelLike
-from divergence._validation import Meta, _fmt_label, as_array, check_option, nan_row_mask
+from divergence._validation import Meta, _fmt_label, as_array, check_option, nan_row_mask, to_caller
 from divergence.dispersion._common import cross_weights, per_row_values, renormalize
 from divergence.errors import InputError, OutOfRangeWarning
 
@@ -240,7 +240,7 @@ def implied_correlation_out_of_range(
     if m.meta.kind == "frame":
         import pandas as pd
 
-        return pd.Series(flags, index=m.meta.index, name="out_of_range")
+        return to_caller(pd.Series(flags, index=m.meta.index, name="out_of_range"), m.meta)
     return flags
 
 

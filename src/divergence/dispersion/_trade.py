@@ -356,6 +356,7 @@ def dispersion_trade_pnl(
     legs = n_names * (sp**2 - kp**2)
     any_leg = np.isfinite(legs).any(axis=1)
     total = np.where(any_leg, index_leg + row_sum(legs), np.nan)
+    meta = meta.as_pandas()  # a result object holds pandas whatever the input type
     return DispersionTradePnL(
         index_leg=meta.wrap_reduction(index_leg, name="index_leg"),
         constituent_legs=meta.wrap_like(legs.reshape(meta.shape)),

@@ -18,7 +18,14 @@ import numpy as np
 import pandas as pd
 
 from divergence._typing import BoolArray, FloatArray, IntArray
-from divergence._validation import as_array, check_float, check_option, check_same_rows
+from divergence._validation import (
+    as_array,
+    check_float,
+    check_option,
+    check_same_rows,
+    to_caller,
+    to_pandas,
+)
 from divergence.errors import InputError
 
 __all__ = [
@@ -36,6 +43,7 @@ _QUOTE_COLUMNS = ("strike", "call_bid", "call_ask", "put_bid", "put_ask")
 
 # --------------------------------------------------------------------------- validation
 def _check_frame(chain: object, name: str, extra: Sequence[str] = ()) -> pd.DataFrame:
+    chain = to_pandas(chain, date_index=False)
     if not isinstance(chain, pd.DataFrame):
         raise TypeError(f"{name} must be a pandas DataFrame, got {type(chain).__name__}")
     need = [*_QUOTE_COLUMNS, *extra]
@@ -482,7 +490,7 @@ def model_free_variance_panel(
     t: str | float,
     r: str | float,
     k0_rule: K0Rule = "below",
-) -> pd.Series:
+) -> Any:
     r"""Model-free implied variance of many expiries at once (vectorised white paper).
 
     Parameters
@@ -606,7 +614,7 @@ def model_free_variance_panel(
     rr = _per_chain_param(frame, r, "r", starts, order, positive=False)
     _check_rt(rr, tt)
     var = _panel_core(g, ks, cb, ca, pb, pa, tt, rr, rule)[0]
-    return pd.Series(var, index=labels, name="variance")
+    return to_caller(pd.Series(var, index=labels, name="variance"), chains)
 
 
 # --------------------------------------------------------------------------- term structure

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from divergence._typing import BoolArray, FloatArray, IntArray
-from divergence._validation import MIN_POSITIVE, as_array, check_int
+from divergence._validation import MIN_POSITIVE, as_array, check_int, is_polars, to_pandas
 from divergence.errors import InputError
 
 __all__ = ["LADDER_BUCKETS", "LADDER_TAGS", "DebtBook", "Firms", "as_book", "as_firms"]
@@ -330,6 +330,7 @@ class DebtBook:
 
 def _book_from_frame(frame: object, name: str) -> DebtBook:
     """Validate a debt-book frame; error messages name the argument ``name``."""
+    frame = to_pandas(frame, date_index=False)
     if not isinstance(frame, pd.DataFrame):
         raise TypeError(f"{name} must be a DataFrame, got {type(frame).__name__}")
     missing = [c for c in _BOOK_REQUIRED if c not in frame.columns]
@@ -568,6 +569,7 @@ class Firms:
 
 def as_firms(frame: object) -> Firms:
     """Validate the firms frame (see :func:`~divergence.refinancing.simulate`)."""
+    frame = to_pandas(frame, date_index=False)
     if not isinstance(frame, pd.DataFrame):
         raise TypeError(f"firms must be a DataFrame, got {type(frame).__name__}")
     name = "firms"
@@ -612,6 +614,6 @@ def as_book(book: object) -> DebtBook:
     """A DebtBook as is, or a frame validated by :meth:`DebtBook.from_frame`."""
     if isinstance(book, DebtBook):
         return book
-    if isinstance(book, pd.DataFrame):
+    if isinstance(book, pd.DataFrame) or is_polars(book):
         return _book_from_frame(book, "book")
     raise TypeError(f"book must be a DataFrame or a DebtBook, got {type(book).__name__}")

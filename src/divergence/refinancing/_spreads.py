@@ -18,7 +18,14 @@ import numpy as np
 import pandas as pd
 
 from divergence._typing import FloatArray
-from divergence._validation import MAX_ABS, as_array, check_float, check_int, check_option
+from divergence._validation import (
+    MAX_ABS,
+    as_array,
+    check_float,
+    check_int,
+    check_option,
+    to_pandas,
+)
 from divergence.errors import InputError
 
 __all__ = ["SpreadTable"]
@@ -298,6 +305,7 @@ class SpreadTable:
         >>> print(f"{SpreadTable.from_frame(df).spread(2.0):.2f}")
         0.01
         """
+        frame = to_pandas(frame, date_index=False)
         if not isinstance(frame, pd.DataFrame):
             raise TypeError(f"frame must be a DataFrame, got {type(frame).__name__}")
         missing = [c for c in ("lower", "rating", "spread") if c not in frame.columns]
