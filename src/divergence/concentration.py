@@ -27,12 +27,15 @@ import numpy as np
 import pandas as pd
 
 from divergence._numeric import row_count, safe_divide
-from divergence._typing import BoolArray, FloatArray, GroupsLike, NanPolicy, PanelLike
+from divergence._typing import BoolArray, FloatArray, GroupsLike, IntArray, NanPolicy, PanelLike
 from divergence._validation import (
+    NAN_POLICIES,
+    Meta,
     as_array,
     check_bool,
     check_float,
     check_int,
+    check_option,
     merge_groups,
     nan_row_mask,
 )
@@ -122,6 +125,177 @@ def _hhi_core(values: FloatArray, need_n: bool) -> tuple[FloatArray, FloatArray,
         shares = filled[tiny] / total[tiny, None]
         out[tiny] = np.einsum("ij,ij->i", shares, shares)
     return out, n, ok
+
+
+# ------------------------------------------------------------- one sort per row, shared
+# The sort-based measures (Gini, Hall-Tideman, the concentration coefficient, the profile) sort
+# one work buffer in place and read everything from it. Absent (NaN) entries are first written
+# as the sentinel -1 (below every valid size) in the pass that creates the buffer, so they sort
+# to the front of each row; a binary search then counts them, and zeroing that leading block
+# leaves each row as ``0, ..., 0, x_[1], ..., x_[n]`` (present sizes ascending at the end). In
+# that layout the largest name sits in the last column whatever ``n`` is, so descending ranks
+# are one fixed vector ``N, ..., 1`` shared by every row, the k largest are the last k columns,
+# and the padding zeros add nothing to any sum. No NaN mask is ever built.
+class _SortedRows:
+    """Validated sizes, each row sorted ascending with absent entries as leading zeros."""
+
+    __slots__ = ("buf", "meta", "n", "n_absent", "nan_rows", "total")
+
+    def __init__(
+        self, x: object, groups: GroupsLike | None, nan_policy: str, *, name: str = "x"
+    ) -> None:
+        raw, meta = as_array(x, name, ndim=(1, 2), nonnegative=True, copy=False)
+        policy = check_option(nan_policy, "nan_policy", NAN_POLICIES)
+        raw2 = np.atleast_2d(raw)
+        # with groups a merged company can be present although one of its classes is NaN, so
+        # "propagate" and "raise" look at the raw input (one row-sum pass, no mask)
+        nan_rows = _policy_rows(raw2, meta, policy) if groups is not None else None
+        merged, self.meta = merge_groups(raw, meta, groups)
+        self.buf, n_absent = _sort_rows(np.atleast_2d(merged))
+        if groups is None and policy != "omit" and n_absent.any():
+            nan_rows = n_absent > 0
+            if policy == "raise":
+                nan_row_mask(raw2, meta, policy)  # raises, naming the first NaN
+        self.nan_rows: BoolArray | None = nan_rows
+        self.n_absent = n_absent
+        self.n: FloatArray = (self.buf.shape[1] - n_absent).astype(np.float64)
+        self.total: FloatArray = self.buf.sum(axis=1)
+
+    def finish(self, out: FloatArray, name: str | None = None) -> Any:
+        if self.nan_rows is not None:
+            out = np.where(self.nan_rows, np.nan, out)
+        return self.meta.wrap_reduction(out, name)
+
+
+def _policy_rows(values: FloatArray, meta: Meta, policy: str) -> BoolArray | None:
+    """``nan_policy`` from one row-sum pass: a row's sum is NaN iff the row holds a NaN.
+
+    The sizes are validated finite, non-negative and at most 1e100, so no sum overflows and no
+    ``inf - inf`` can make a NaN. Returns the rows to blank under ``"propagate"``, else None.
+    """
+    if policy == "omit":
+        return None
+    has_nan: BoolArray = np.isnan(values.sum(axis=1))
+    if policy == "raise":
+        if has_nan.any():
+            nan_row_mask(values, meta, policy)  # raises, naming the first NaN
+        return None
+    return has_nan
+
+
+def _count_negative_prefix(s: FloatArray) -> IntArray:
+    """Per row of an ascending-sorted array, the number of leading entries below zero.
+
+    A vectorised binary search: ``ceil(log2(N + 1))`` steps over the rows, each reading one
+    entry per row, so O(T·log N) work and no full-size temporary.
+    """
+    n_rows, n_cols = s.shape
+    count = np.zeros(n_rows, dtype=np.int64)
+    todo = np.flatnonzero(s[:, 0] < 0)  # rows with no absent entry need no search
+    if todo.size == 0:
+        return count
+    lo = np.zeros(todo.size, dtype=np.int64)  # s[r, :lo] < 0 and s[r, hi:] >= 0
+    hi = np.full(todo.size, n_cols, dtype=np.int64)
+    for _ in range(n_cols.bit_length()):
+        mid = (lo + hi) // 2
+        below = s[todo, np.minimum(mid, n_cols - 1)] < 0
+        open_ = lo < hi
+        lo = np.where(open_ & below, mid + 1, lo)
+        hi = np.where(open_ & ~below, mid, hi)
+    count[todo] = lo
+    return count
+
+
+def _sort_rows(values: FloatArray) -> tuple[FloatArray, IntArray]:
+    """A new C-ordered buffer with each row sorted ascending, absent entries as leading zeros.
+
+    Passes over the panel: one to create the buffer (NaN -> -1), the in-place sort, and a
+    write over the leading columns that hold absent entries only. Returns the buffer and the
+    number of absent entries per row.
+    """
+    buf: FloatArray = np.fmax(values, -1.0, order="C")  # sizes >= 0; fmax maps NaN to -1
+    buf.sort(axis=1)
+    n_absent = _count_negative_prefix(buf)
+    width = int(n_absent.max(initial=0))
+    if width:
+        lead = buf[:, :width]
+        np.maximum(lead, 0.0, out=lead)  # the sentinels (and only they) become 0
+    return buf, n_absent
+
+
+def _last_cols_desc_sum(s: FloatArray, k: int) -> FloatArray:
+    """Sum of the last ``min(k, N)`` columns of each row, added from the last one backwards.
+
+    The addition order is the one of a running sum over the row sorted descending, so the top
+    tier's sum does not depend on how many padding zeros follow it.
+    """
+    kk = min(k, s.shape[1])
+    tail = s[:, s.shape[1] - kk :][:, ::-1]
+    out: FloatArray = np.cumsum(tail, axis=1)[:, -1]
+    return out
+
+
+def _rank_weighted_sum(s: FloatArray) -> FloatArray:
+    """``sum_i rank_i x_i`` with rank 1 for the largest name, in the leading-zeros layout."""
+    ranks = np.arange(s.shape[1], 0, -1, dtype=np.float64)
+    out: FloatArray = s @ ranks
+    return out
+
+
+def _concentration_coefficient_from(sr: _SortedRows, k: int) -> FloatArray:
+    """I_C from sorted rows: top-tier mean (k largest) over the median of the present sizes."""
+    s, n = sr.buf, sr.n
+    n_cols = s.shape[1]
+    k_eff = np.minimum(n, float(k))
+    top_sum = _last_cols_desc_sum(s, k)  # padding zeros beyond k_eff add nothing
+    # the median of the present sizes: positions (n-1)//2 and n//2 counted from the first
+    # present column, N - n
+    first = sr.n_absent
+    lo = np.minimum(first + (sr.n.astype(np.int64) - 1) // 2, n_cols - 1)
+    hi = np.minimum(first + sr.n.astype(np.int64) // 2, n_cols - 1)
+    rows = np.arange(s.shape[0])
+    med = 0.5 * (s[rows, lo] + s[rows, hi])
+    mean_top = _safe_div(top_sum, k_eff, k_eff > 0)
+    ok = (n > 0) & (top_sum > 0)
+    out = np.full(n.shape, np.nan)
+    np.divide(mean_top, med, out=out, where=ok & (med > 0))
+    out[ok & (med == 0)] = np.inf
+    return out
+
+
+def _hall_tideman_from(sr: _SortedRows) -> FloatArray:
+    """Hall-Tideman index from sorted rows."""
+    ok = sr.total > 0
+    rank_sum = _safe_div(_rank_weighted_sum(sr.buf), sr.total, ok)
+    return _safe_div(np.ones_like(rank_sum), 2.0 * rank_sum - 1.0, ok)
+
+
+def _gini_from(sr: _SortedRows, bias_corrected: bool) -> FloatArray:
+    """Gini coefficient from sorted rows. Overwrites ``sr.buf`` (call it last).
+
+    With rank 1 for the largest name, ascending rank ``n + 1 - rho`` gives the coefficient
+    ``2 (n + 1 - rho) - n - 1 = n + 1 - 2 rho``, so the numerator is ``(n + 1) B - 2 D`` with
+    ``B`` the row sum and ``D`` the rank-weighted sum, both of the sizes minus the row's
+    smallest present size ``m``. The coefficients sum to zero, so subtracting ``m`` changes
+    nothing mathematically; it makes equal sizes give exactly 0 and keeps nearly equal ones
+    accurate.
+    """
+    s, n, total = sr.buf, sr.n, sr.total
+    n_cols = s.shape[1]
+    rows = np.arange(s.shape[0])
+    m = s[rows, np.minimum(sr.n_absent, n_cols - 1)]  # the smallest present size
+    np.subtract(s, m[:, None], out=s)  # present sizes: x - m >= 0 exactly; padding: -m
+    width = int(sr.n_absent.max(initial=0))
+    if width:
+        lead = s[:, :width]
+        np.maximum(lead, 0.0, out=lead)  # padding back to 0
+    b = s.sum(axis=1)
+    d = _rank_weighted_sum(s)
+    ok = (n > 0) & (total > 0)
+    g = _safe_div((n + 1.0) * b - 2.0 * d, n * total, ok)
+    if bias_corrected:
+        g = _safe_div(g * n, n - 1.0, ok & (n > 1))
+    return g
 
 
 # --------------------------------------------------------------------------- weights
@@ -309,14 +483,16 @@ def effective_n(
 
 # --------------------------------------------------------------------------- top-k
 def _top_k_sum(values: FloatArray, k: int) -> FloatArray:
-    """Sum of the k largest entries of each row of a NaN-free, non-negative array."""
-    filled = values
-    n_cols = filled.shape[1]
+    """Sum of the k largest entries of each row of a NaN-free, non-negative work array.
+
+    Partitions ``values`` in place (one introselect per row, no copy): pass a buffer you own.
+    """
+    n_cols = values.shape[1]
     if k >= n_cols:
-        full: FloatArray = filled.sum(axis=1)
+        full: FloatArray = values.sum(axis=1)
         return full
-    part = np.partition(filled, n_cols - k, axis=1)
-    top: FloatArray = part[:, n_cols - k :].sum(axis=1)
+    values.partition(n_cols - k, axis=1)
+    top: FloatArray = values[:, n_cols - k :].sum(axis=1)
     return top
 
 
@@ -375,11 +551,18 @@ def top_k_share(
     0.70
     """
     kk = check_int(k, "k", minimum=1)
-    p = _Panel(x, groups, nan_policy, copy=False)
-    # NaN -> 0 (sizes are non-negative); row-major output makes the row partition fast
-    filled = np.fmax(p.values, 0.0, order="C")
+    raw, meta = as_array(x, "x", ndim=(1, 2), nonnegative=True, copy=False)
+    policy = check_option(nan_policy, "nan_policy", NAN_POLICIES)
+    nan_rows = _policy_rows(np.atleast_2d(raw), meta, policy)
+    merged, mmeta = merge_groups(raw, meta, groups)
+    # the one work buffer: NaN -> 0 (sizes are non-negative) in the pass that creates it, row-major
+    # so that the in-place row partition is fast
+    filled = np.fmax(np.atleast_2d(merged), 0.0, order="C")
     total = filled.sum(axis=1)
-    return p.finish(_safe_div(_top_k_sum(filled, kk), total, total > 0), "top_k_share")
+    out = _safe_div(_top_k_sum(filled, kk), total, total > 0)
+    if nan_rows is not None:
+        out = np.where(nan_rows, np.nan, out)
+    return mmeta.wrap_reduction(out, "top_k_share")
 
 
 def concentration_coefficient(
@@ -443,26 +626,8 @@ def concentration_coefficient(
     7.50
     """
     kk = check_int(top_k, "top_k", minimum=1)
-    p = _Panel(x, groups, nan_policy)
-    s, n = _sorted_desc(p.values)
-    n_cols = s.shape[1]
-    k_eff = np.minimum(n, float(kk))
-    top = np.cumsum(s[:, : min(kk, n_cols)], axis=1)
-    idx = (np.maximum(k_eff, 1.0) - 1.0).astype(np.intp)
-    top_sum = np.take_along_axis(top, idx[:, None], axis=1)[:, 0]
-    # median of the present entries: positions (n-1)//2 and n//2 in the sorted row
-    lo = np.clip((n - 1.0) // 2.0, 0, n_cols - 1).astype(np.intp)
-    hi = np.clip(n // 2.0, 0, n_cols - 1).astype(np.intp)
-    med = 0.5 * (
-        np.take_along_axis(s, lo[:, None], axis=1)[:, 0]
-        + np.take_along_axis(s, hi[:, None], axis=1)[:, 0]
-    )
-    mean_top = _safe_div(top_sum, k_eff, k_eff > 0)
-    ok = (n > 0) & (top_sum > 0)
-    out = np.full(n.shape, np.nan)
-    np.divide(mean_top, med, out=out, where=ok & (med > 0))
-    out[ok & (med == 0)] = np.inf
-    return p.finish(out, "concentration_coefficient")
+    sr = _SortedRows(x, groups, nan_policy)
+    return sr.finish(_concentration_coefficient_from(sr, kk), "concentration_coefficient")
 
 
 # --------------------------------------------------------------------------- inequality
@@ -529,21 +694,8 @@ def gini(
     1.00
     """
     corr = check_bool(bias_corrected, "bias_corrected")
-    p = _Panel(x, groups, nan_policy)
-    s, n = _sorted_desc(p.values)
-    total, _, ok = _totals(p.values)
-    # Descending position j (1-based) has ascending rank n + 1 - j, so its coefficient
-    # 2 rank - n - 1 is n + 1 - 2j. The coefficients sum to zero, so subtracting the row
-    # minimum changes nothing mathematically and makes equal sizes give exactly 0.
-    j = np.arange(1, s.shape[1] + 1, dtype=np.float64)
-    coef = np.where(j[None, :] <= n[:, None], n[:, None] + 1.0 - 2.0 * j[None, :], 0.0)
-    last = np.clip(n - 1.0, 0, s.shape[1] - 1).astype(np.intp)
-    row_min = np.take_along_axis(s, last[:, None], axis=1)
-    weighted = np.einsum("ij,ij->i", coef, s - row_min)
-    g = _safe_div(weighted, n * total, ok)
-    if corr:
-        g = _safe_div(g * n, n - 1.0, ok & (n > 1))
-    return p.finish(g, "gini")
+    sr = _SortedRows(x, groups, nan_policy)
+    return sr.finish(_gini_from(sr, corr), "gini")
 
 
 def theil(x: PanelLike, *, groups: GroupsLike | None = None, nan_policy: NanPolicy = "omit") -> Any:
@@ -652,13 +804,8 @@ def hall_tideman(
     >>> print(f"{hall_tideman([60, 30, 10]):.4f}")
     0.5000
     """
-    p = _Panel(x, groups, nan_policy)
-    s, _ = _sorted_desc(p.values)
-    total, _, ok = _totals(p.values)
-    ranks = np.arange(1, s.shape[1] + 1, dtype=np.float64)
-    rank_sum = _safe_div(s @ ranks, total, ok)
-    out = _safe_div(np.ones_like(rank_sum), 2.0 * rank_sum - 1.0, ok)
-    return p.finish(out, "hall_tideman")
+    sr = _SortedRows(x, groups, nan_policy)
+    return sr.finish(_hall_tideman_from(sr), "hall_tideman")
 
 
 def hill_number(
@@ -792,15 +939,19 @@ def lorenz_curve(
     >>> print(p.round(4), L.round(4))
     [0.     0.3333 0.6667 1.    ] [0.   0.25 0.5  1.  ]
     """
-    raw, meta = as_array(x, "x", ndim=1, nonnegative=True)
+    raw, meta = as_array(x, "x", ndim=1, nonnegative=True)  # our own copy: sorted in place
     merged, _ = merge_groups(raw, meta, groups)
-    vals = np.sort(merged[~np.isnan(merged)])
+    merged.sort()  # NaN (absent) sorts last
+    n = int(np.searchsorted(merged, np.nan))  # the first NaN: searchsorted orders NaN last too
+    vals = merged[:n]
     total = vals.sum()
     if total <= 0:
         raise InputError("x has no positive size; the Lorenz curve is undefined")
-    n = vals.size
     pop = np.arange(n + 1, dtype=np.float64) / n
-    cum = np.concatenate(([0.0], np.cumsum(vals) / total))
+    cum = np.empty(n + 1)
+    cum[0] = 0.0
+    np.cumsum(vals, out=cum[1:])
+    cum[1:] /= total
     cum[-1] = 1.0
     return pop, cum
 
@@ -865,8 +1016,9 @@ def concentration_profile(
     1  0.52        1.923          0.7
     """
     kk = check_int(k, "k", minimum=1)
-    raw, meta = as_array(x, "x", ndim=(1, 2), nonnegative=True)
-    nan_row_mask(np.atleast_2d(raw), meta, nan_policy)  # validates the policy / raises
+    raw, meta = as_array(x, "x", ndim=(1, 2), nonnegative=True, copy=False)
+    policy = check_option(nan_policy, "nan_policy", NAN_POLICIES)
+    _policy_rows(np.atleast_2d(raw), meta, policy)  # "raise" raises on any NaN of the input
     merged, mmeta = merge_groups(raw, meta, groups)
     panel = np.atleast_2d(merged)
     if mmeta.kind == "frame":
@@ -875,19 +1027,24 @@ def concentration_profile(
     else:
         index = pd.RangeIndex(panel.shape[0])
         as_input = panel
-    kw: dict[str, Any] = {"nan_policy": nan_policy}
+    kw: dict[str, Any] = {"nan_policy": policy}
+    # one sort of the (merged) panel serves the four rank-based measures; the Gini goes last
+    # because it overwrites the sorted buffer
+    sr = _SortedRows(panel, None, policy)
+    top_share = _safe_div(_last_cols_desc_sum(sr.buf, kk), sr.total, sr.total > 0)
     cols: dict[str, Any] = {
-        "n": (~np.isnan(panel)).sum(axis=1).astype(np.float64),
+        "n": sr.n,
         "hhi": hhi(as_input, **kw),
         "hhi_normalized": hhi(as_input, normalized=True, **kw),
         "effective_n": effective_n(as_input, **kw),
-        "top_k_share": top_k_share(as_input, kk, **kw),
-        "concentration_coefficient": concentration_coefficient(as_input, top_k=kk, **kw),
-        "gini": gini(as_input, **kw),
+        "top_k_share": sr.finish(top_share),
+        "concentration_coefficient": sr.finish(_concentration_coefficient_from(sr, kk)),
+        "gini": None,
         "theil": theil(as_input, **kw),
-        "hall_tideman": hall_tideman(as_input, **kw),
+        "hall_tideman": sr.finish(_hall_tideman_from(sr)),
         "hill_1": hill_number(as_input, 1.0, **kw),
     }
+    cols["gini"] = sr.finish(_gini_from(sr, False))
     out = pd.DataFrame({c: np.asarray(v, dtype=np.float64) for c, v in cols.items()}, index=index)
     out.attrs["k"] = kk
     return out
