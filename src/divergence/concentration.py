@@ -536,9 +536,11 @@ def top_k_share(
     Ties do not change the sum.
     Also called the k-firm concentration ratio :math:`CR_k`.
 
-    **Complexity.** O(T·N) expected time, whatever ``k``: one partial sort (introselect,
-    :func:`numpy.partition`) per row instead of a full sort; O(T·N) extra memory (the NaN-filled
-    copy and the partitioned copy); T = dates, N = assets.
+    **Complexity.** O(T·N) expected time, whatever ``k``: one pass that writes a NaN-filled
+    float64 work buffer, its row sums, then one partial sort (introselect,
+    :func:`numpy.partition`) per row in that buffer, in place, instead of a full sort; O(T·N)
+    extra memory for that one buffer (the input is read through a read-only view); T = dates,
+    N = assets.
 
     References
     ----------
@@ -608,10 +610,11 @@ def concentration_coefficient(
 
     The median of an even count is the mean of the two middle values.
 
-    **Complexity.** O(T·N·log N) time: one full sort per row (the median position depends on each
-    row's count of present names, so a single partial sort cannot serve every row); O(T·N) extra
-    memory (the validated copy, the sorted panel and two temporaries of that size, plus O(T·k) for
-    the top-tier sums); T = dates, N = assets.
+    **Complexity.** O(T·N·log N) time: one full sort per row, in place in one float64 work buffer
+    (the median position depends on each row's count of present names, so a single partial sort
+    cannot serve every row); absent names are counted by a binary search per row, not masked,
+    and the top tier and the median are then read in O(T·k). O(T·N) extra memory for that one
+    buffer (the input is read through a read-only view), plus O(T·k); T = dates, N = assets.
 
     References
     ----------
@@ -674,8 +677,11 @@ def gini(
     For an exponential distribution :math:`G = 1/2`; for a Pareto distribution with tail
     index :math:`\alpha > 1`, :math:`G = 1/(2\alpha - 1)`.
 
-    **Complexity.** O(T·N·log N) time (one sort per row); O(T·N) extra memory (the validated copy,
-    the sorted panel and the rank coefficients); T = dates, N = assets.
+    **Complexity.** O(T·N·log N) time: one sort per row, in place in one float64 work buffer,
+    then a few passes over it (subtract the row minimum, two row sums, one matrix-vector product
+    with the fixed rank vector); absent names are counted by a binary search per row, not
+    masked. O(T·N) extra memory for that one buffer (the input is read through a read-only
+    view); T = dates, N = assets.
 
     References
     ----------
@@ -788,8 +794,9 @@ def hall_tideman(
 
     Ties do not change the value (tied names contribute the same weighted rank sum).
 
-    **Complexity.** O(T·N·log N) time (one sort per row, then a matrix-vector product with the
-    ranks); O(T·N) extra memory; T = dates, N = assets.
+    **Complexity.** O(T·N·log N) time: one sort per row, in place in one float64 work buffer,
+    then a row sum and one matrix-vector product with the fixed rank vector; O(T·N) extra memory
+    for that one buffer (the input is read through a read-only view); T = dates, N = assets.
 
     References
     ----------
@@ -925,7 +932,8 @@ def lorenz_curve(
 
     The trapezoid area under the returned points reproduces :func:`gini` exactly.
 
-    **Complexity.** O(N·log N) time (one sort) and O(N) memory for N names.
+    **Complexity.** O(N·log N) time (one sort, in place in the validated copy) and O(N) memory
+    for N names.
 
     References
     ----------
@@ -995,12 +1003,16 @@ def concentration_profile(
 
     Notes
     -----
-    Each column is the function of the same name; see their formulas.
+    Each column is the function of the same name; see their formulas. The four rank-based
+    columns (``top_k_share``, ``concentration_coefficient``, ``gini``, ``hall_tideman``) are
+    read from one shared sort of each row; ``top_k_share`` there adds the top tier from the
+    sorted row rather than from a partition, so it can differ from :func:`top_k_share` in the
+    last bit (relative differences of order 1e-16).
 
-    **Complexity.** The sum of its parts: O(T·N·log N) time (three measures sort every row: the
-    concentration coefficient, the Gini and the Hall–Tideman index; the others are O(T·N)); O(T·N)
-    extra memory at any moment (each measure's temporaries are released before the next); T =
-    dates, N = assets.
+    **Complexity.** O(T·N·log N) time: one sort per row, in place in one float64 work buffer,
+    serves the four rank-based measures; the others are O(T·N). O(T·N) extra memory at any
+    moment (that buffer, then each remaining measure's temporaries, released before the next);
+    T = dates, N = assets.
 
     References
     ----------
