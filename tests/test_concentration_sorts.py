@@ -221,6 +221,41 @@ def test_nearly_equal_sizes_keep_relative_accuracy() -> None:
     _close(conc.gini(x), expected)
 
 
+@pytest.mark.parametrize("block_rows", [1, 2, 5, 64])
+def test_results_do_not_depend_on_the_row_blocks(
+    monkeypatch: pytest.MonkeyPatch, block_rows: int
+) -> None:
+    # the panel is processed in blocks of whole rows; each row's arithmetic is the same in any
+    # block, so the results are bit-for-bit those of one block holding the whole panel
+    rng = np.random.default_rng(11)
+    x = rng.lognormal(0.0, 2.0, (37, 29))
+    x[rng.random(x.shape) < 0.25] = np.nan
+    x[5] = np.nan
+    x[9, :-1] = np.nan
+    fns: list[Callable[[np.ndarray], object]] = [
+        conc.gini,
+        conc.hall_tideman,
+        lambda v: conc.concentration_coefficient(v, top_k=4),
+        lambda v: conc.top_k_share(v, 4),
+        lambda v: conc.concentration_profile(v, k=4).to_numpy(),
+    ]
+    monkeypatch.setattr(conc, "_BLOCK_BYTES", 1 << 30)
+    whole = [np.asarray(fn(x)) for fn in fns]
+    monkeypatch.setattr(conc, "_BLOCK_BYTES", 8 * x.shape[1] * block_rows)
+    assert len(conc._row_blocks(*x.shape)) == -(-x.shape[0] // block_rows)
+    for fn, expected in zip(fns, whole, strict=True):
+        np.testing.assert_array_equal(np.asarray(fn(x)), expected)
+
+
+def test_negative_zero_is_a_zero_size() -> None:
+    # -0.0 passes validation (it is not below zero) and must count as a present zero
+    x = np.array([[-0.0, 1.0, np.nan, 3.0], [0.0, 1.0, np.nan, 3.0]])
+    for fn, _ in CASES.values():
+        out = np.asarray(fn(x))
+        assert out[0] == out[1]
+    np.testing.assert_array_equal(_sort_rows(x)[1], [1, 1])
+
+
 # ------------------------------------------------------------------ input types
 def test_dataframe_ndarray_and_series_inputs_agree_bit_for_bit() -> None:
     x = LAYOUTS["scattered"]

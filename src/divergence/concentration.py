@@ -21,6 +21,7 @@ The number of names ``n`` in a row is the number of present (non-NaN) entries, z
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -128,43 +129,44 @@ def _hhi_core(values: FloatArray, need_n: bool) -> tuple[FloatArray, FloatArray,
 
 
 # ------------------------------------------------------------- one sort per row, shared
-# The sort-based measures (Gini, Hall-Tideman, the concentration coefficient, the profile) sort
-# one work buffer in place and read everything from it. Absent (NaN) entries are first written
-# as the sentinel -1 (below every valid size) in the pass that creates the buffer, so they sort
-# to the front of each row; a binary search then counts them, and zeroing that leading block
-# leaves each row as ``0, ..., 0, x_[1], ..., x_[n]`` (present sizes ascending at the end). In
-# that layout the largest name sits in the last column whatever ``n`` is, so descending ranks
-# are one fixed vector ``N, ..., 1`` shared by every row, the k largest are the last k columns,
-# and the padding zeros add nothing to any sum. No NaN mask is ever built.
-class _SortedRows:
-    """Validated sizes, each row sorted ascending with absent entries as leading zeros."""
+# The sort-based measures (Gini, Hall-Tideman, the concentration coefficient, the profile) work
+# through the panel in blocks of whole rows (a few MiB, so that every pass after the sort runs
+# in cache). Each block is copied once into a work buffer in which absent (NaN) entries become
+# the sentinel -1 (below every valid size); the buffer is sorted in place, so the sentinels
+# lead each row; their count per row is where the first non-negative entry sits, and zeroing
+# that leading block leaves each row as ``0, ..., 0, x_[1], ..., x_[n]`` (present sizes
+# ascending at the end). In that layout the largest name sits in the last column whatever
+# ``n`` is, so descending ranks are one fixed vector ``N, ..., 1`` for every row, the k largest
+# are the last k columns, and the padding zeros add nothing to any sum. No NaN mask of the
+# panel is built, and every row's arithmetic is independent of the blocking.
 
-    __slots__ = ("buf", "meta", "n", "n_absent", "nan_rows", "total")
+#: Size of the work buffer of one block of rows (bytes of float64).
+_BLOCK_BYTES = 1 << 22
 
-    def __init__(
-        self, x: object, groups: GroupsLike | None, nan_policy: str, *, name: str = "x"
-    ) -> None:
-        raw, meta = as_array(x, name, ndim=(1, 2), nonnegative=True, copy=False)
-        policy = check_option(nan_policy, "nan_policy", NAN_POLICIES)
-        raw2 = np.atleast_2d(raw)
-        # with groups a merged company can be present although one of its classes is NaN, so
-        # "propagate" and "raise" look at the raw input (one row-sum pass, no mask)
-        nan_rows = _policy_rows(raw2, meta, policy) if groups is not None else None
-        merged, self.meta = merge_groups(raw, meta, groups)
-        self.buf, n_absent = _sort_rows(np.atleast_2d(merged))
-        if groups is None and policy != "omit" and n_absent.any():
-            nan_rows = n_absent > 0
-            if policy == "raise":
-                nan_row_mask(raw2, meta, policy)  # raises, naming the first NaN
-        self.nan_rows: BoolArray | None = nan_rows
-        self.n_absent = n_absent
-        self.n: FloatArray = (self.buf.shape[1] - n_absent).astype(np.float64)
-        self.total: FloatArray = self.buf.sum(axis=1)
 
-    def finish(self, out: FloatArray, name: str | None = None) -> Any:
-        if self.nan_rows is not None:
-            out = np.where(self.nan_rows, np.nan, out)
-        return self.meta.wrap_reduction(out, name)
+def _row_blocks(n_rows: int, n_cols: int) -> list[tuple[int, int]]:
+    """``(start, stop)`` of consecutive blocks of whole rows, about ``_BLOCK_BYTES`` each."""
+    step = max(1, _BLOCK_BYTES // (8 * max(n_cols, 1)))
+    return [(start, min(start + step, n_rows)) for start in range(0, n_rows, step)]
+
+
+class _SortedBlock:
+    """A block of rows sorted ascending, absent entries as leading zeros (see above)."""
+
+    __slots__ = ("_total", "buf", "n", "n_absent", "width")
+
+    def __init__(self, values: FloatArray) -> None:
+        self.buf, self.n_absent = _sort_rows(values)
+        self.n: FloatArray = (self.buf.shape[1] - self.n_absent).astype(np.float64)
+        #: the leading columns that hold padding in some row
+        self.width = int(self.n_absent.max(initial=0))
+        self._total: FloatArray | None = None
+
+    def total(self) -> FloatArray:
+        """Sum of the present sizes of each row (computed once, before the buffer changes)."""
+        if self._total is None:
+            self._total = self.buf.sum(axis=1)
+        return self._total
 
 
 def _policy_rows(values: FloatArray, meta: Meta, policy: str) -> BoolArray | None:
@@ -183,44 +185,69 @@ def _policy_rows(values: FloatArray, meta: Meta, policy: str) -> BoolArray | Non
     return has_nan
 
 
-def _count_negative_prefix(s: FloatArray) -> IntArray:
-    """Per row of an ascending-sorted array, the number of leading entries below zero.
-
-    A vectorised binary search: ``ceil(log2(N + 1))`` steps over the rows, each reading one
-    entry per row, so O(T·log N) work and no full-size temporary.
-    """
-    n_rows, n_cols = s.shape
-    count = np.zeros(n_rows, dtype=np.int64)
-    todo = np.flatnonzero(s[:, 0] < 0)  # rows with no absent entry need no search
-    if todo.size == 0:
-        return count
-    lo = np.zeros(todo.size, dtype=np.int64)  # s[r, :lo] < 0 and s[r, hi:] >= 0
-    hi = np.full(todo.size, n_cols, dtype=np.int64)
-    for _ in range(n_cols.bit_length()):
-        mid = (lo + hi) // 2
-        below = s[todo, np.minimum(mid, n_cols - 1)] < 0
-        open_ = lo < hi
-        lo = np.where(open_ & below, mid + 1, lo)
-        hi = np.where(open_ & ~below, mid, hi)
-    count[todo] = lo
-    return count
-
-
 def _sort_rows(values: FloatArray) -> tuple[FloatArray, IntArray]:
     """A new C-ordered buffer with each row sorted ascending, absent entries as leading zeros.
 
-    Passes over the panel: one to create the buffer (NaN -> -1), the in-place sort, and a
-    write over the leading columns that hold absent entries only. Returns the buffer and the
-    number of absent entries per row.
+    Passes over the rows: one to create the buffer (NaN -> -1), the in-place sort, one to find
+    the first non-negative entry of each row (a boolean of 1/8 the size, scanned until the
+    first True), and a write over the leading columns that hold absent entries only. Returns
+    the buffer and the number of absent entries per row.
     """
     buf: FloatArray = np.fmax(values, -1.0, order="C")  # sizes >= 0; fmax maps NaN to -1
     buf.sort(axis=1)
-    n_absent = _count_negative_prefix(buf)
+    n_absent: IntArray = np.argmax(buf >= 0.0, axis=1).astype(np.int64)
+    if buf.shape[1]:
+        n_absent[buf[:, -1] < 0.0] = buf.shape[1]  # no member at all: argmax found no True
     width = int(n_absent.max(initial=0))
     if width:
         lead = buf[:, :width]
         np.maximum(lead, 0.0, out=lead)  # the sentinels (and only they) become 0
     return buf, n_absent
+
+
+def _rank_measures(
+    values: FloatArray, measures: Sequence[tuple[str, Callable[[_SortedBlock], FloatArray]]]
+) -> tuple[dict[str, FloatArray], IntArray]:
+    """Evaluate ``measures`` (name, function of a sorted block) on each block of rows.
+
+    One sort per row serves them all; they run in the given order on the same buffer (a
+    measure that overwrites it, the Gini, must come last). Returns one array per measure and
+    the number of absent entries per row.
+    """
+    n_rows, n_cols = values.shape
+    out = {name: np.empty(n_rows) for name, _ in measures}
+    n_absent = np.empty(n_rows, dtype=np.int64)
+    for start, stop in _row_blocks(n_rows, n_cols):
+        block = _SortedBlock(values[start:stop])
+        n_absent[start:stop] = block.n_absent
+        for name, fn in measures:
+            out[name][start:stop] = fn(block)
+    return out, n_absent
+
+
+def _rank_reduce(
+    x: object,
+    groups: GroupsLike | None,
+    nan_policy: str,
+    measures: Sequence[tuple[str, Callable[[_SortedBlock], FloatArray]]],
+) -> tuple[dict[str, FloatArray], Meta]:
+    """Validate, merge share classes, evaluate rank-based measures and apply ``nan_policy``."""
+    raw, meta = as_array(x, "x", ndim=(1, 2), nonnegative=True, copy=False)
+    policy = check_option(nan_policy, "nan_policy", NAN_POLICIES)
+    raw2 = np.atleast_2d(raw)
+    # with groups a merged company can be present although one of its classes is NaN, so
+    # "propagate" and "raise" look at the raw input (one row-sum pass, no mask)
+    nan_rows = _policy_rows(raw2, meta, policy) if groups is not None else None
+    merged, mmeta = merge_groups(raw, meta, groups)
+    out, n_absent = _rank_measures(np.atleast_2d(merged), measures)
+    if groups is None and policy != "omit" and n_absent.any():
+        if policy == "raise":
+            nan_row_mask(raw2, meta, policy)  # raises, naming the first NaN
+        nan_rows = n_absent > 0
+    if nan_rows is not None:
+        for v in out.values():
+            v[nan_rows] = np.nan
+    return out, mmeta
 
 
 def _last_cols_desc_sum(s: FloatArray, k: int) -> FloatArray:
@@ -236,23 +263,33 @@ def _last_cols_desc_sum(s: FloatArray, k: int) -> FloatArray:
 
 
 def _rank_weighted_sum(s: FloatArray) -> FloatArray:
-    """``sum_i rank_i x_i`` with rank 1 for the largest name, in the leading-zeros layout."""
+    """``sum_i rank_i x_i`` with rank 1 for the largest name, in the leading-zeros layout.
+
+    :func:`numpy.einsum` rather than a BLAS product: the same addition order for a row
+    whatever the block it sits in, and no BLAS threads.
+    """
     ranks = np.arange(s.shape[1], 0, -1, dtype=np.float64)
-    out: FloatArray = s @ ranks
+    out: FloatArray = np.einsum("ij,j->i", s, ranks)
     return out
 
 
-def _concentration_coefficient_from(sr: _SortedRows, k: int) -> FloatArray:
-    """I_C from sorted rows: top-tier mean (k largest) over the median of the present sizes."""
-    s, n = sr.buf, sr.n
+def _top_share_from(block: _SortedBlock, k: int) -> FloatArray:
+    """Share of the k largest from a sorted block."""
+    total = block.total()
+    return _safe_div(_last_cols_desc_sum(block.buf, k), total, total > 0)
+
+
+def _concentration_coefficient_from(block: _SortedBlock, k: int) -> FloatArray:
+    """I_C from a sorted block: top-tier mean (k largest) over the median of the present sizes."""
+    s, n = block.buf, block.n
     n_cols = s.shape[1]
     k_eff = np.minimum(n, float(k))
     top_sum = _last_cols_desc_sum(s, k)  # padding zeros beyond k_eff add nothing
     # the median of the present sizes: positions (n-1)//2 and n//2 counted from the first
     # present column, N - n
-    first = sr.n_absent
-    lo = np.minimum(first + (sr.n.astype(np.int64) - 1) // 2, n_cols - 1)
-    hi = np.minimum(first + sr.n.astype(np.int64) // 2, n_cols - 1)
+    n_int = n_cols - block.n_absent
+    lo = np.minimum(block.n_absent + (n_int - 1) // 2, n_cols - 1)
+    hi = np.minimum(block.n_absent + n_int // 2, n_cols - 1)
     rows = np.arange(s.shape[0])
     med = 0.5 * (s[rows, lo] + s[rows, hi])
     mean_top = _safe_div(top_sum, k_eff, k_eff > 0)
@@ -263,34 +300,34 @@ def _concentration_coefficient_from(sr: _SortedRows, k: int) -> FloatArray:
     return out
 
 
-def _hall_tideman_from(sr: _SortedRows) -> FloatArray:
-    """Hall-Tideman index from sorted rows."""
-    ok = sr.total > 0
-    rank_sum = _safe_div(_rank_weighted_sum(sr.buf), sr.total, ok)
+def _hall_tideman_from(block: _SortedBlock) -> FloatArray:
+    """Hall-Tideman index from a sorted block."""
+    total = block.total()
+    ok = total > 0
+    rank_sum = _safe_div(_rank_weighted_sum(block.buf), total, ok)
     return _safe_div(np.ones_like(rank_sum), 2.0 * rank_sum - 1.0, ok)
 
 
-def _gini_from(sr: _SortedRows, bias_corrected: bool) -> FloatArray:
-    """Gini coefficient from sorted rows. Overwrites ``sr.buf`` (call it last).
+def _gini_from(block: _SortedBlock, bias_corrected: bool) -> FloatArray:
+    """Gini coefficient from a sorted block. Overwrites ``block.buf`` (evaluate it last).
 
     With rank 1 for the largest name, ascending rank ``n + 1 - rho`` gives the coefficient
     ``2 (n + 1 - rho) - n - 1 = n + 1 - 2 rho``, so the numerator is ``(n + 1) B - 2 D`` with
     ``B`` the row sum and ``D`` the rank-weighted sum, both of the sizes minus the row's
     smallest present size ``m``. The coefficients sum to zero, so subtracting ``m`` changes
     nothing mathematically; it makes equal sizes give exactly 0 and keeps nearly equal ones
-    accurate.
+    accurate. The row total in the denominator is ``B + n m``.
     """
-    s, n, total = sr.buf, sr.n, sr.total
+    s, n = block.buf, block.n
     n_cols = s.shape[1]
-    rows = np.arange(s.shape[0])
-    m = s[rows, np.minimum(sr.n_absent, n_cols - 1)]  # the smallest present size
+    m = s[np.arange(s.shape[0]), np.minimum(block.n_absent, n_cols - 1)]  # smallest present
     np.subtract(s, m[:, None], out=s)  # present sizes: x - m >= 0 exactly; padding: -m
-    width = int(sr.n_absent.max(initial=0))
-    if width:
-        lead = s[:, :width]
+    if block.width:
+        lead = s[:, : block.width]
         np.maximum(lead, 0.0, out=lead)  # padding back to 0
     b = s.sum(axis=1)
     d = _rank_weighted_sum(s)
+    total = b + n * m
     ok = (n > 0) & (total > 0)
     g = _safe_div((n + 1.0) * b - 2.0 * d, n * total, ok)
     if bias_corrected:
@@ -536,11 +573,12 @@ def top_k_share(
     Ties do not change the sum.
     Also called the k-firm concentration ratio :math:`CR_k`.
 
-    **Complexity.** O(T·N) expected time, whatever ``k``: one pass that writes a NaN-filled
-    float64 work buffer, its row sums, then one partial sort (introselect,
-    :func:`numpy.partition`) per row in that buffer, in place, instead of a full sort; O(T·N)
-    extra memory for that one buffer (the input is read through a read-only view); T = dates,
-    N = assets.
+    **Complexity.** O(T·N) expected time, whatever ``k``: block by block of rows, one pass that
+    writes a NaN-filled float64 work buffer, its row sums, then one partial sort (introselect,
+    :func:`numpy.partition`) per row in that buffer, in place, instead of a full sort.
+    O(B·N) extra memory for the work buffer of one block of B rows (about 4 MiB), whatever T,
+    plus O(T) for the results (a float64 input is read through a read-only view; other dtypes
+    and ``groups`` cost one converted or merged O(T·N) copy); T = dates, N = assets.
 
     References
     ----------
@@ -557,11 +595,14 @@ def top_k_share(
     policy = check_option(nan_policy, "nan_policy", NAN_POLICIES)
     nan_rows = _policy_rows(np.atleast_2d(raw), meta, policy)
     merged, mmeta = merge_groups(raw, meta, groups)
-    # the one work buffer: NaN -> 0 (sizes are non-negative) in the pass that creates it, row-major
-    # so that the in-place row partition is fast
-    filled = np.fmax(np.atleast_2d(merged), 0.0, order="C")
-    total = filled.sum(axis=1)
-    out = _safe_div(_top_k_sum(filled, kk), total, total > 0)
+    values = np.atleast_2d(merged)
+    out = np.empty(values.shape[0])
+    for start, stop in _row_blocks(*values.shape):
+        # the block's work buffer: NaN -> 0 (sizes are non-negative) in the pass that creates
+        # it, row-major so that the in-place row partition is fast
+        filled = np.fmax(values[start:stop], 0.0, order="C")
+        total = filled.sum(axis=1)
+        out[start:stop] = _safe_div(_top_k_sum(filled, kk), total, total > 0)
     if nan_rows is not None:
         out = np.where(nan_rows, np.nan, out)
     return mmeta.wrap_reduction(out, "top_k_share")
@@ -610,11 +651,13 @@ def concentration_coefficient(
 
     The median of an even count is the mean of the two middle values.
 
-    **Complexity.** O(T·N·log N) time: one full sort per row, in place in one float64 work buffer
+    **Complexity.** O(T·N·log N) time: one full sort per row, in place in a float64 work buffer
     (the median position depends on each row's count of present names, so a single partial sort
-    cannot serve every row); absent names are counted by a binary search per row, not masked,
-    and the top tier and the median are then read in O(T·k). O(T·N) extra memory for that one
-    buffer (the input is read through a read-only view), plus O(T·k); T = dates, N = assets.
+    cannot serve every row); absent names are counted from where they sort, not masked, and the
+    top tier and the median are then read in O(T·k). O(B·N) extra memory for the work buffer of
+    one block of B rows (about 4 MiB), whatever T, plus O(T·k) (a float64 input is read through a
+    read-only view; other dtypes and ``groups`` cost one converted or merged O(T·N) copy); T =
+    dates, N = assets.
 
     References
     ----------
@@ -629,8 +672,10 @@ def concentration_coefficient(
     7.50
     """
     kk = check_int(top_k, "top_k", minimum=1)
-    sr = _SortedRows(x, groups, nan_policy)
-    return sr.finish(_concentration_coefficient_from(sr, kk), "concentration_coefficient")
+    name = "concentration_coefficient"
+    measure = (name, lambda b: _concentration_coefficient_from(b, kk))
+    out, meta = _rank_reduce(x, groups, nan_policy, [measure])
+    return meta.wrap_reduction(out[name], name)
 
 
 # --------------------------------------------------------------------------- inequality
@@ -677,11 +722,12 @@ def gini(
     For an exponential distribution :math:`G = 1/2`; for a Pareto distribution with tail
     index :math:`\alpha > 1`, :math:`G = 1/(2\alpha - 1)`.
 
-    **Complexity.** O(T·N·log N) time: one sort per row, in place in one float64 work buffer,
-    then a few passes over it (subtract the row minimum, two row sums, one matrix-vector product
-    with the fixed rank vector); absent names are counted by a binary search per row, not
-    masked. O(T·N) extra memory for that one buffer (the input is read through a read-only
-    view); T = dates, N = assets.
+    **Complexity.** O(T·N·log N) time: one sort per row, in place in a float64 work buffer, then
+    a few passes over it while it is in cache (subtract the row minimum, a row sum, a product with
+    the fixed rank vector); absent names are counted from where they sort, not masked. O(B·N)
+    extra memory for the work buffer of one block of B rows (about 4 MiB), whatever T, plus O(T)
+    for the results (a float64 input is read through a read-only view; other dtypes and
+    ``groups`` cost one converted or merged O(T·N) copy); T = dates, N = assets.
 
     References
     ----------
@@ -700,8 +746,8 @@ def gini(
     1.00
     """
     corr = check_bool(bias_corrected, "bias_corrected")
-    sr = _SortedRows(x, groups, nan_policy)
-    return sr.finish(_gini_from(sr, corr), "gini")
+    out, meta = _rank_reduce(x, groups, nan_policy, [("gini", lambda b: _gini_from(b, corr))])
+    return meta.wrap_reduction(out["gini"], "gini")
 
 
 def theil(x: PanelLike, *, groups: GroupsLike | None = None, nan_policy: NanPolicy = "omit") -> Any:
@@ -794,9 +840,11 @@ def hall_tideman(
 
     Ties do not change the value (tied names contribute the same weighted rank sum).
 
-    **Complexity.** O(T·N·log N) time: one sort per row, in place in one float64 work buffer,
-    then a row sum and one matrix-vector product with the fixed rank vector; O(T·N) extra memory
-    for that one buffer (the input is read through a read-only view); T = dates, N = assets.
+    **Complexity.** O(T·N·log N) time: one sort per row, in place in a float64 work buffer, then
+    a row sum and a product with the fixed rank vector while it is in cache. O(B·N) extra memory
+    for the work buffer of one block of B rows (about 4 MiB), whatever T, plus O(T) for the
+    results (a float64 input is read through a read-only view; other dtypes and ``groups`` cost
+    one converted or merged O(T·N) copy); T = dates, N = assets.
 
     References
     ----------
@@ -811,8 +859,8 @@ def hall_tideman(
     >>> print(f"{hall_tideman([60, 30, 10]):.4f}")
     0.5000
     """
-    sr = _SortedRows(x, groups, nan_policy)
-    return sr.finish(_hall_tideman_from(sr), "hall_tideman")
+    out, meta = _rank_reduce(x, groups, nan_policy, [("hall_tideman", _hall_tideman_from)])
+    return meta.wrap_reduction(out["hall_tideman"], "hall_tideman")
 
 
 def hill_number(
@@ -1009,10 +1057,10 @@ def concentration_profile(
     sorted row rather than from a partition, so it can differ from :func:`top_k_share` in the
     last bit (relative differences of order 1e-16).
 
-    **Complexity.** O(T·N·log N) time: one sort per row, in place in one float64 work buffer,
-    serves the four rank-based measures; the others are O(T·N). O(T·N) extra memory at any
-    moment (that buffer, then each remaining measure's temporaries, released before the next);
-    T = dates, N = assets.
+    **Complexity.** O(T·N·log N) time: one sort per row, in place in a float64 work buffer of a
+    block of rows, serves the four rank-based measures; the others are O(T·N). O(T·N) extra
+    memory at any moment (the merged panel, then each O(T·N) measure's temporaries, released
+    before the next; the sorted block is about 4 MiB); T = dates, N = assets.
 
     References
     ----------
@@ -1040,23 +1088,32 @@ def concentration_profile(
         index = pd.RangeIndex(panel.shape[0])
         as_input = panel
     kw: dict[str, Any] = {"nan_policy": policy}
-    # one sort of the (merged) panel serves the four rank-based measures; the Gini goes last
-    # because it overwrites the sorted buffer
-    sr = _SortedRows(panel, None, policy)
-    top_share = _safe_div(_last_cols_desc_sum(sr.buf, kk), sr.total, sr.total > 0)
+    # one sort of each row of the (merged) panel serves the four rank-based measures; the Gini
+    # goes last because it overwrites the sorted buffer
+    ranked, n_absent = _rank_measures(
+        panel,
+        [
+            ("top_k_share", lambda b: _top_share_from(b, kk)),
+            ("concentration_coefficient", lambda b: _concentration_coefficient_from(b, kk)),
+            ("hall_tideman", _hall_tideman_from),
+            ("gini", lambda b: _gini_from(b, False)),
+        ],
+    )
+    if policy == "propagate":  # as the functions on the merged panel: rows with an absent name
+        for v in ranked.values():
+            v[n_absent > 0] = np.nan
     cols: dict[str, Any] = {
-        "n": sr.n,
+        "n": panel.shape[1] - n_absent,
         "hhi": hhi(as_input, **kw),
         "hhi_normalized": hhi(as_input, normalized=True, **kw),
         "effective_n": effective_n(as_input, **kw),
-        "top_k_share": sr.finish(top_share),
-        "concentration_coefficient": sr.finish(_concentration_coefficient_from(sr, kk)),
-        "gini": None,
+        "top_k_share": ranked["top_k_share"],
+        "concentration_coefficient": ranked["concentration_coefficient"],
+        "gini": ranked["gini"],
         "theil": theil(as_input, **kw),
-        "hall_tideman": sr.finish(_hall_tideman_from(sr)),
+        "hall_tideman": ranked["hall_tideman"],
         "hill_1": hill_number(as_input, 1.0, **kw),
     }
-    cols["gini"] = sr.finish(_gini_from(sr, False))
     out = pd.DataFrame({c: np.asarray(v, dtype=np.float64) for c, v in cols.items()}, index=index)
     out.attrs["k"] = kk
     return out
