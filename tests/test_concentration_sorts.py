@@ -461,6 +461,24 @@ def test_property_sorted_buffer_and_absent_counts(x: np.ndarray) -> None:
     assert buf.flags.c_contiguous and not np.shares_memory(buf, x)
 
 
+@pytest.mark.parametrize(
+    "absent", [[0, 0], [0, 63], [64, 1], [65, 0], [255, 256], [300, 2], [999, 0], [1000, 5]]
+)
+def test_absent_counts_past_the_probed_widths(absent: list[int]) -> None:
+    # the count of absent names probes widths 64, 256, 1024, ...: rows whose absent names
+    # reach past each probe, and rows with no member at all, are counted and zeroed right
+    rng = np.random.default_rng(sum(absent))
+    x = rng.lognormal(0.0, 1.0, (len(absent), 1000))
+    for i, count in enumerate(absent):
+        x[i, rng.permutation(1000)[:count]] = np.nan
+    buf, n_absent = _sort_rows(x)
+    np.testing.assert_array_equal(n_absent, absent)
+    np.testing.assert_array_equal(buf, np.sort(np.where(np.isnan(x), 0.0, x), axis=1))
+    if min(absent) < 1000:
+        present = [i for i, c in enumerate(absent) if c < 1000]
+        _close(conc.gini(x)[present], per_row(gini_ref, x[present]))
+
+
 @settings(max_examples=100, deadline=None)
 @given(panels(max_rows=1))
 def test_property_lorenz_area_is_gini(x: np.ndarray) -> None:

@@ -153,20 +153,25 @@ def _row_blocks(n_rows: int, n_cols: int) -> list[tuple[int, int]]:
 class _SortedBlock:
     """A block of rows sorted ascending, absent entries as leading zeros (see above)."""
 
-    __slots__ = ("_total", "buf", "n", "n_absent", "width")
+    __slots__ = ("_rank_sum", "_total", "buf", "n", "n_absent")
 
     def __init__(self, values: FloatArray) -> None:
         self.buf, self.n_absent = _sort_rows(values)
         self.n: FloatArray = (self.buf.shape[1] - self.n_absent).astype(np.float64)
-        #: the leading columns that hold padding in some row
-        self.width = int(self.n_absent.max(initial=0))
         self._total: FloatArray | None = None
+        self._rank_sum: FloatArray | None = None
 
     def total(self) -> FloatArray:
-        """Sum of the present sizes of each row (computed once, before the buffer changes)."""
+        """Sum of the present sizes of each row (computed once)."""
         if self._total is None:
             self._total = self.buf.sum(axis=1)
         return self._total
+
+    def rank_sum(self) -> FloatArray:
+        """``sum_i rank_i x_i`` per row, rank 1 for the largest (computed once)."""
+        if self._rank_sum is None:
+            self._rank_sum = _rank_weighted_sum(self.buf)
+        return self._rank_sum
 
 
 def _policy_rows(values: FloatArray, meta: Meta, policy: str) -> BoolArray | None:
@@ -188,20 +193,27 @@ def _policy_rows(values: FloatArray, meta: Meta, policy: str) -> BoolArray | Non
 def _sort_rows(values: FloatArray) -> tuple[FloatArray, IntArray]:
     """A new C-ordered buffer with each row sorted ascending, absent entries as leading zeros.
 
-    Passes over the rows: one to create the buffer (NaN -> -1), the in-place sort, one to find
-    the first non-negative entry of each row (a boolean of 1/8 the size, scanned until the
-    first True), and a write over the leading columns that hold absent entries only. Returns
-    the buffer and the number of absent entries per row.
+    Passes over the rows: one to create the buffer (NaN -> -1), the in-place sort, then only
+    over the leading columns that hold sentinels: a count and a write that zeroes them (the
+    width is found by probing columns 63, 255, ...; a row with no member is zeroed apart).
+    Returns the buffer and the number of absent entries per row.
     """
     buf: FloatArray = np.fmax(values, -1.0, order="C")  # sizes >= 0; fmax maps NaN to -1
     buf.sort(axis=1)
-    n_absent: IntArray = np.argmax(buf >= 0.0, axis=1).astype(np.int64)
-    if buf.shape[1]:
-        n_absent[buf[:, -1] < 0.0] = buf.shape[1]  # no member at all: argmax found no True
-    width = int(n_absent.max(initial=0))
-    if width:
-        lead = buf[:, :width]
-        np.maximum(lead, 0.0, out=lead)  # the sentinels (and only they) become 0
+    n_rows, n_cols = buf.shape
+    n_absent: IntArray = np.zeros(n_rows, dtype=np.int64)
+    if n_cols == 0 or not bool(np.any(buf[:, 0] < 0.0)):
+        return buf, n_absent  # no absent entry in the block
+    empty = buf[:, -1] < 0.0  # rows with no member at all
+    width = min(64, n_cols)
+    while width < n_cols and bool(np.any((buf[:, width - 1] < 0.0) & ~empty)):
+        width = min(4 * width, n_cols)
+    lead = buf[:, :width]
+    n_absent[:] = np.count_nonzero(lead < 0.0, axis=1)
+    np.maximum(lead, 0.0, out=lead)  # the sentinels (and only they) become 0
+    if empty.any():
+        n_absent[empty] = n_cols
+        buf[empty] = 0.0
     return buf, n_absent
 
 
@@ -210,9 +222,9 @@ def _rank_measures(
 ) -> tuple[dict[str, FloatArray], IntArray]:
     """Evaluate ``measures`` (name, function of a sorted block) on each block of rows.
 
-    One sort per row serves them all; they run in the given order on the same buffer (a
-    measure that overwrites it, the Gini, must come last). Returns one array per measure and
-    the number of absent entries per row.
+    One sort per row serves them all, and so do the row sums and rank-weighted sums a block
+    computes once. The measures only read the buffer. Returns one array per measure and the
+    number of absent entries per row.
     """
     n_rows, n_cols = values.shape
     out = {name: np.empty(n_rows) for name, _ in measures}
@@ -304,32 +316,35 @@ def _hall_tideman_from(block: _SortedBlock) -> FloatArray:
     """Hall-Tideman index from a sorted block."""
     total = block.total()
     ok = total > 0
-    rank_sum = _safe_div(_rank_weighted_sum(block.buf), total, ok)
+    rank_sum = _safe_div(block.rank_sum(), total, ok)
     return _safe_div(np.ones_like(rank_sum), 2.0 * rank_sum - 1.0, ok)
 
 
 def _gini_from(block: _SortedBlock, bias_corrected: bool) -> FloatArray:
-    """Gini coefficient from a sorted block. Overwrites ``block.buf`` (evaluate it last).
+    """Gini coefficient from a sorted block (the block is not modified).
 
     With rank 1 for the largest name, ascending rank ``n + 1 - rho`` gives the coefficient
     ``2 (n + 1 - rho) - n - 1 = n + 1 - 2 rho``, so the numerator is ``(n + 1) B - 2 D`` with
-    ``B`` the row sum and ``D`` the rank-weighted sum, both of the sizes minus the row's
-    smallest present size ``m``. The coefficients sum to zero, so subtracting ``m`` changes
-    nothing mathematically; it makes equal sizes give exactly 0 and keeps nearly equal ones
-    accurate. The row total in the denominator is ``B + n m``.
+    ``B`` the row sum and ``D`` the rank-weighted sum (shared with the Hall-Tideman index). The
+    coefficients sum to zero, so the sizes may be shifted by any constant: rows whose smallest
+    present size ``m`` exceeds half their mean are recomputed from ``x - m``, which makes equal
+    sizes give exactly 0 and keeps nearly equal ones accurate (the cancellation in ``(n + 1) B
+    - 2 D`` grows with ``1 / (1 - m / mean)``, so below half the mean the shift gains less than
+    a factor 2 and is skipped).
     """
     s, n = block.buf, block.n
+    total = block.total()
+    num = (n + 1.0) * total - 2.0 * block.rank_sum()
     n_cols = s.shape[1]
     m = s[np.arange(s.shape[0]), np.minimum(block.n_absent, n_cols - 1)]  # smallest present
-    np.subtract(s, m[:, None], out=s)  # present sizes: x - m >= 0 exactly; padding: -m
-    if block.width:
-        lead = s[:, : block.width]
-        np.maximum(lead, 0.0, out=lead)  # padding back to 0
-    b = s.sum(axis=1)
-    d = _rank_weighted_sum(s)
-    total = b + n * m
+    near = (n > 0) & (n * m > 0.5 * total)
+    if near.any():
+        y = s[near]  # a copy of the few nearly equal rows
+        y -= m[near, None]  # present sizes: x - m >= 0 exactly; padding zeros: -m
+        np.maximum(y, 0.0, out=y)  # padding back to 0
+        num[near] = (n[near] + 1.0) * y.sum(axis=1) - 2.0 * _rank_weighted_sum(y)
     ok = (n > 0) & (total > 0)
-    g = _safe_div((n + 1.0) * b - 2.0 * d, n * total, ok)
+    g = _safe_div(num, n * total, ok)
     if bias_corrected:
         g = _safe_div(g * n, n - 1.0, ok & (n > 1))
     return g
@@ -1088,8 +1103,8 @@ def concentration_profile(
         index = pd.RangeIndex(panel.shape[0])
         as_input = panel
     kw: dict[str, Any] = {"nan_policy": policy}
-    # one sort of each row of the (merged) panel serves the four rank-based measures; the Gini
-    # goes last because it overwrites the sorted buffer
+    # one sort of each row of the (merged) panel serves the four rank-based measures (and one
+    # row sum and one rank-weighted sum serve three and two of them)
     ranked, n_absent = _rank_measures(
         panel,
         [
