@@ -737,11 +737,12 @@ def gini(
     For an exponential distribution :math:`G = 1/2`; for a Pareto distribution with tail
     index :math:`\alpha > 1`, :math:`G = 1/(2\alpha - 1)`.
 
-    **Complexity.** O(T·N·log N) time: one sort per row, in place in a float64 work buffer, then
-    a few passes over it while it is in cache (subtract the row minimum, a row sum, a product with
-    the fixed rank vector); absent names are counted from where they sort, not masked. O(B·N)
-    extra memory for the work buffer of one block of B rows (about 4 MiB), whatever T, plus O(T)
-    for the results (a float64 input is read through a read-only view; other dtypes and
+    **Complexity.** O(T·N·log N) time: one sort per row, in place in a float64 work buffer, then a
+    row sum and a product with the fixed rank vector while it is in cache (rows whose smallest size
+    exceeds half their mean are redone from the sizes minus that minimum, which keeps nearly equal
+    sizes accurate and equal ones exactly 0); absent names are counted from where they sort, not
+    masked. O(B·N) extra memory for the work buffer of one block of B rows (about 4 MiB), whatever
+    T, plus O(T) for the results (a float64 input is read through a read-only view; other dtypes and
     ``groups`` cost one converted or merged O(T·N) copy); T = dates, N = assets.
 
     References
