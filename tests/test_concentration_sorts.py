@@ -2,7 +2,7 @@
 
 ``gini``, ``hall_tideman``, ``concentration_coefficient``, ``top_k_share``, ``lorenz_curve`` and
 the rank-based columns of ``concentration_profile`` read one in-place sort (or partition) per row,
-count absent names with a binary search and never build a NaN mask. The references below are
+count absent names from where they sort and never build a NaN mask. The references below are
 written here from the textbook formulas, one row at a time in exact rational arithmetic
 (:class:`fractions.Fraction`), so the only error left is the library's floating-point rounding.
 Rounding of the fast code is a few units in the last place for the panels used here (measured
