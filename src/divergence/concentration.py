@@ -99,18 +99,6 @@ def _safe_div(num: FloatArray, den: FloatArray, ok: BoolArray) -> FloatArray:
     return safe_divide(num, den, ok)
 
 
-def _sorted_desc(values: FloatArray) -> tuple[FloatArray, FloatArray]:
-    """Each row sorted from largest to smallest, absent (NaN) entries moved to the end.
-
-    Returns the zero-padded sorted array and the present count per row.
-    """
-    valid = ~np.isnan(values)
-    # Sorting -x ascending puts the largest first; NaN sorts last in numpy.
-    s = -np.sort(-values, axis=1)
-    n = valid.sum(axis=1).astype(np.float64)
-    return np.where(np.isnan(s), 0.0, s), n
-
-
 #: Below this row total, ``total**2`` (and sums of squares) underflow towards zero.
 _TINY_TOTAL = 1e-140
 
