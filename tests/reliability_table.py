@@ -330,8 +330,10 @@ NOT_APPLICABLE: dict[str, str] = {
             "DataWarning",
             "DivergenceDeprecationWarning",
             "DivergenceWarning",
+            "DomainWarning",
             "InputError",
             "OutOfRangeWarning",
+            "UnitWarning",
         )
     },
     "cost.INPUTS": "constant tuple of input names",

@@ -721,26 +721,62 @@ def hill_number(
     """
     q = check_float(order, "order", minimum=0.0, allow_inf=True)
     p = _Panel(x, groups, nan_policy)
-    total, _, ok = _totals(p.values)
-    w = _safe_div(np.where(np.isnan(p.values), 0.0, p.values), total[:, None], ok[:, None])
-    w = np.where(np.isnan(w), 0.0, w)
-    pos = w > 0
+    _, _, ok = _totals(p.values)
+    sizes = np.where(np.isnan(p.values), 0.0, p.values)
+    pos = sizes > 0
     if q == 0.0:
         out = pos.sum(axis=1).astype(np.float64)
-    elif q == 1.0:
-        plogp = np.zeros_like(w)
-        np.multiply(w, np.log(w, out=np.zeros_like(w), where=pos), out=plogp, where=pos)
-        out = np.exp(-plogp.sum(axis=1))
-    elif np.isinf(q):
-        out = _safe_div(np.ones(w.shape[0]), w.max(axis=1), ok)
     else:
-        powered = np.zeros_like(w)
-        np.power(w, q, out=powered, where=pos)
-        sums = powered.sum(axis=1)
-        out = np.full(sums.shape, np.nan)
-        np.power(sums, 1.0 / (1.0 - q), out=out, where=ok & (sums > 0))
+        out = np.full(sizes.shape[0], np.nan)
+        out[ok] = _hill_positive(sizes[ok], q)
     out = np.where(ok, out, np.nan)
     return p.finish(out, f"hill_{q:g}")
+
+
+#: Below this distance of ``order`` from 1, :func:`hill_number` uses the expm1/log1p form.
+_HILL_NEAR_ONE = 0.5
+
+
+def _hill_positive(sizes: FloatArray, q: float) -> FloatArray:
+    r"""Hill numbers of order ``q > 0`` of rows with a positive total, without under/overflow.
+
+    Sizes are scaled by the row maximum, :math:`u_i = x_i / \max_j x_j \in (0, 1]`, so
+    :math:`w_i = u_i / U` with :math:`U = \sum_j u_j \in [1, n]` and no weight underflows to
+    zero. With :math:`\delta = q - 1` and :math:`\ell_i = \ln w_i`,
+    :math:`\ln D_q = -\delta^{-1}\ln \sum_i w_i e^{\delta \ell_i}`:
+
+    * near :math:`q = 1` (:math:`|\delta| < 1/2`) as
+      :math:`-\operatorname{log1p}\big(\sum_i w_i \operatorname{expm1}(\delta \ell_i)\big)/\delta`,
+      whose limit :math:`-\sum_i w_i \ell_i` (Shannon) is used at :math:`\delta = 0`, so the
+      value moves continuously through :math:`q = 1` with no cancellation;
+    * elsewhere as :math:`(q/\delta)\ln U - \delta^{-1}\ln\sum_i u_i^q` (log-sum-exp about the
+      largest weight: :math:`\sum_i u_i^q \ge 1`, so nothing underflows to ``log(0)``), and
+      :math:`U = 1/\max_i w_i` for :math:`q = \infty`.
+    """
+    top = sizes.max(axis=1)
+    u = sizes / top[:, None]
+    pos = u > 0  # a size below 1e-308 of the largest underflows to zero: it weighs nothing
+    big_u = u.sum(axis=1)
+    if np.isinf(q):
+        return big_u
+    log_u = np.log(u, out=np.zeros_like(u), where=pos)
+    log_big_u = np.log(big_u)
+    delta = q - 1.0
+    if abs(delta) < _HILL_NEAR_ONE:
+        w = u / big_u[:, None]  # zero where the size is zero
+        log_w = np.where(pos, log_u - log_big_u[:, None], 0.0)
+        w_sum = w.sum(axis=1)  # 1 up to rounding: divide by it rather than assume it
+        if delta == 0.0:
+            log_d = -(w * log_w).sum(axis=1) / w_sum
+        else:
+            excess = (w * np.expm1(delta * log_w)).sum(axis=1) / w_sum
+            log_d = -np.log1p(excess) / delta
+    else:
+        powered = np.zeros_like(u)
+        np.power(u, q, out=powered, where=pos)
+        # q / delta, not q * log U / delta: stays finite for orders up to the float maximum
+        log_d = (q / delta) * log_big_u - np.log(powered.sum(axis=1)) / delta
+    return np.exp(log_d)
 
 
 # --------------------------------------------------------------------------- Lorenz curve

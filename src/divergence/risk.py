@@ -16,6 +16,7 @@ Conventions used throughout:
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
@@ -39,7 +40,7 @@ from divergence._validation import (
     check_same_rows,
     check_window,
 )
-from divergence.errors import InputError
+from divergence.errors import DomainWarning, InputError
 
 if TYPE_CHECKING:
     from divergence._summary import Summary
@@ -96,7 +97,13 @@ def _tail_probability(confidence: object) -> float:
     alpha = check_float(
         confidence, "confidence", minimum=0.0, maximum=1.0, inclusive=(False, False)
     )
-    return 1.0 - alpha
+    p = 1.0 - alpha
+    if p >= 1.0:  # alpha below 2**-54: 1 - alpha rounds to 1 and the normal quantile is inf
+        raise InputError(
+            f"confidence must be at least {2.0**-53:.3g} (1 - confidence rounds to 1 below "
+            f"it), got {alpha:g}"
+        )
+    return p
 
 
 def _sorted_tail(values: FloatArray, p: float) -> tuple[FloatArray, FloatArray, FloatArray]:
@@ -134,31 +141,98 @@ def _historical(values: FloatArray, p: float) -> tuple[FloatArray, FloatArray]:
     return np.where(ok, var, np.nan), np.where(ok, es, np.nan)
 
 
+#: Relative spread below which a column counts as constant: the deviations from the mean are
+#: then rounding error of the mean itself (pairwise summation errs by a few ulps per level).
+_CONSTANT_SPREAD = 64.0 * np.finfo(np.float64).eps
+
+#: Lowest standard-normal quantile a ``confidence`` can reach: 1 - confidence >= 2**-53.
+_Z_FLOOR = -8.209536151601387
+
+
 def _moments(
     values: FloatArray,
 ) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray]:
-    """Per-column mean, sample std (ddof=1), moment skewness, excess kurtosis and count."""
+    """Per-column mean, sample std (ddof=1), moment skewness, excess kurtosis and count.
+
+    The deviations are divided by their largest magnitude before being squared, cubed and
+    raised to the fourth power, so no power overflows (returns up to 1e100) or underflows
+    (spreads down to the smallest float); skewness and kurtosis are scale-free and the standard
+    deviation is scaled back. A column whose deviations are all within rounding error of its
+    mean (below ``_CONSTANT_SPREAD`` times its largest magnitude) is constant: standard
+    deviation, skewness and excess kurtosis 0, exactly as for a column of identical values.
+    """
     valid = ~np.isnan(values)
     n = valid.sum(axis=0).astype(np.float64)
     x = np.where(valid, values, 0.0)
     mean = np.divide(x.sum(axis=0), n, out=np.full(n.shape, np.nan), where=n > 0)
     dev = np.where(valid, values - mean[None, :], 0.0)
-    m2 = np.divide((dev**2).sum(axis=0), n, out=np.full(n.shape, np.nan), where=n > 0)
-    m3 = np.divide((dev**3).sum(axis=0), n, out=np.full(n.shape, np.nan), where=n > 0)
-    m4 = np.divide((dev**4).sum(axis=0), n, out=np.full(n.shape, np.nan), where=n > 0)
+    scale = np.abs(dev).max(axis=0, initial=0.0)
+    size = np.abs(x).max(axis=0, initial=0.0)
+    spread = scale > _CONSTANT_SPREAD * size
+    d = dev / np.where(spread, scale, 1.0)[None, :]
+    d2 = d * d
+    m2 = np.divide(d2.sum(axis=0), n, out=np.zeros(n.shape), where=n > 0)
+    m3 = np.divide((d2 * d).sum(axis=0), n, out=np.zeros(n.shape), where=n > 0)
+    m4 = np.divide((d2 * d2).sum(axis=0), n, out=np.zeros(n.shape), where=n > 0)
     ok2 = n > 1
-    sd = np.sqrt(np.divide(m2 * n, n - 1.0, out=np.full(n.shape, np.nan), where=ok2))
-    den3 = np.where(ok2, m2, 0.0) ** 1.5
-    den4 = np.where(ok2, m2, 0.0) ** 2
-    skew = np.divide(m3, den3, out=np.zeros(n.shape), where=den3 > 0)
-    kurt = np.divide(m4, den4, out=np.full(n.shape, 3.0), where=den4 > 0) - 3.0
-    # no spread (or a spread so small its powers underflow): higher moments do not matter
+    shaped = ok2 & spread  # m2 >= 1/n here (the largest scaled deviation is 1)
+    sd = np.sqrt(np.divide(m2 * n, n - 1.0, out=np.zeros(n.shape), where=shaped)) * np.where(
+        shaped, scale, 0.0
+    )
+    skew = np.divide(m3, m2**1.5, out=np.zeros(n.shape), where=shaped)
+    kurt = np.divide(m4, m2 * m2, out=np.full(n.shape, 3.0), where=shaped) - 3.0
+    # fewer than two observations: no spread can be estimated
+    sd = np.where(ok2, sd, np.nan)
     skew = np.where(ok2, skew, np.nan)
     kurt = np.where(ok2, kurt, np.nan)
     return mean, sd, skew, kurt, n
 
 
-def _parametric(values: FloatArray, p: float, method: str) -> tuple[FloatArray, FloatArray]:
+def _cf_slope_min(z_p: float, skew: FloatArray, kurt: FloatArray) -> FloatArray:
+    r"""Smallest slope of the Cornish–Fisher quantile function over the tail ``[_Z_FLOOR, z_p]``.
+
+    :math:`	ilde z'(z) = a z^2 + b z + c` with :math:`a = K/8 - S^2/6`, :math:`b = S/3`,
+    :math:`c = 1 - K/8 + 5S^2/36`; its minimum over an interval is at an end, or at the vertex
+    :math:`-b/(2a)` when :math:`a > 0` and the vertex lies inside.
+    """
+    a = kurt / 8.0 - skew * skew / 6.0
+    b = skew / 3.0
+    c = 1.0 - kurt / 8.0 + 5.0 * skew * skew / 36.0
+    lo = min(_Z_FLOOR, z_p)
+    low = (a * lo + b) * lo + c
+    high = (a * z_p + b) * z_p + c
+    convex = a > 0
+    vertex = np.divide(-b, 2.0 * a, out=np.full(a.shape, np.nan), where=convex)
+    inside = convex & (vertex > lo) & (vertex < z_p)
+    at_vertex = np.where(inside, c - np.divide(b * b, 4.0 * a, out=np.zeros(a.shape), where=inside), np.inf)
+    return np.minimum(np.minimum(low, high), at_vertex)
+
+
+def _warn_cf_domain(bad: BoolArray, skew: FloatArray, kurt: FloatArray, meta: Meta, alpha: float) -> None:
+    """Warn that the Cornish–Fisher quantile is not increasing over the tail of some columns."""
+    idx = np.flatnonzero(bad)
+    if idx.size == 0:
+        return
+    j = int(idx[0])
+    if meta.ndim == 1:
+        where = ""
+    else:
+        label = meta.columns[j] if meta.columns is not None else j
+        where = f" in {idx.size} column(s), first {label!r}"
+    warnings.warn(
+        f"method='cornish_fisher' is outside its domain of validity{where} (sample skewness "
+        f"{skew[j]:.3g}, excess kurtosis {kurt[j]:.3g}): the Cornish–Fisher quantile is not "
+        f"increasing over the tail at confidence {alpha}, so the VaR can fall as confidence "
+        "rises and the CVaR can fall below the VaR. Use method='historical' (or "
+        "'gaussian'), or silence DomainWarning if that is understood.",
+        DomainWarning,
+        stacklevel=5,  # the caller of value_at_risk / conditional_value_at_risk
+    )
+
+
+def _parametric(
+    values: FloatArray, p: float, method: str, meta: Meta
+) -> tuple[FloatArray, FloatArray]:
     from scipy.stats import norm
 
     mean, sd, skew, kurt, _ = _moments(values)
@@ -166,6 +240,9 @@ def _parametric(values: FloatArray, p: float, method: str) -> tuple[FloatArray, 
     phi = float(norm.pdf(z))
     if method == "gaussian":
         return -mean - sd * z, -mean + sd * phi / p
+    with np.errstate(invalid="ignore"):  # NaN moments (fewer than two observations) stay NaN
+        bad = _cf_slope_min(z, skew, kurt) < 0.0
+    _warn_cf_domain(bad, skew, kurt, meta, 1.0 - p)
     zcf = (
         z
         + (z * z - 1.0) * skew / 6.0
@@ -185,7 +262,7 @@ def _risk(
     if how == "historical":
         var, es = _historical(cols.values, p)
     else:
-        var, es = _parametric(cols.values, p, how)
+        var, es = _parametric(cols.values, p, how, cols.meta)
     return cols, var, es
 
 
