@@ -30,6 +30,7 @@ from divergence._validation import (
     check_same_layout,
     check_simple_returns,
     nan_row_mask,
+    warn_units,
 )
 from divergence.errors import InputError
 
@@ -56,6 +57,7 @@ class _Inputs:
         nan_policy: str,
         *,
         caps_required: bool = False,
+        check_units: bool = True,
     ) -> None:
         if market_caps is None and caps_required:
             raise TypeError("market_caps is required, got None")
@@ -78,6 +80,8 @@ class _Inputs:
                 rows = lagged_rows if rows is None else rows | lagged_rows
         self.nan_rows: BoolArray | None = rows
         self.weights: FloatArray = self._weights()
+        if check_units:  # after every check: a refused input does not warn first
+            warn_units(r, "returns", "return", stacklevel=4)  # the caller of the public function
 
     def _weights(self) -> FloatArray:
         """Start-of-period weights over the names present (NaN where absent)."""
@@ -571,7 +575,7 @@ def breadth_summary(
     """
     kk = check_int(k, "k", minimum=1)
     inp = _Inputs(returns, market_caps, nan_policy, caps_required=True)
-    eq_inp = _Inputs(returns, None, nan_policy)
+    eq_inp = _Inputs(returns, None, nan_policy, check_units=False)
     contrib = inp.mask_rows(inp.contributions())
     cap_r = inp.mask_rows(inp.index())
     eq_r = eq_inp.mask_rows(eq_inp.index())

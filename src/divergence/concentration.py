@@ -756,7 +756,7 @@ def _hill_positive(sizes: FloatArray, q: float) -> FloatArray:
     top = sizes.max(axis=1)
     u = sizes / top[:, None]
     pos = u > 0  # a size below 1e-308 of the largest underflows to zero: it weighs nothing
-    big_u = u.sum(axis=1)
+    big_u: FloatArray = u.sum(axis=1)
     if np.isinf(q):
         return big_u
     log_u = np.log(u, out=np.zeros_like(u), where=pos)
@@ -776,7 +776,8 @@ def _hill_positive(sizes: FloatArray, q: float) -> FloatArray:
         np.power(u, q, out=powered, where=pos)
         # q / delta, not q * log U / delta: stays finite for orders up to the float maximum
         log_d = (q / delta) * log_big_u - np.log(powered.sum(axis=1)) / delta
-    return np.exp(log_d)
+    out: FloatArray = np.exp(log_d)
+    return out
 
 
 # --------------------------------------------------------------------------- Lorenz curve

@@ -46,6 +46,7 @@ from divergence._validation import (
     check_lower_bound,
     check_option,
     check_same_layout,
+    warn_units,
 )
 from divergence.errors import InputError
 
@@ -159,6 +160,8 @@ def real_rate(
     check_lower_bound(
         p, inp.metas[1], -1.0, strict=True, advice="Pass decimals (0.03 = 3%), not percent."
     )
+    warn_units(i, "nominal", "rate")
+    warn_units(p, "inflation", "rate")
     out = (1.0 + i) / (1.0 + p) - 1.0 if how == "exact" else i - p
     return inp.wrap(out)
 
@@ -424,6 +427,7 @@ def excess_cape_yield(cape: PanelLike, real_yield: PanelLike) -> Any:
     """
     inp = _Elementwise(((cape, "cape", {"positive": True}), (real_yield, "real_yield", {})))
     cv, rv = inp.values
+    warn_units(rv, "real_yield", "rate")
     return inp.wrap(1.0 / cv - rv)
 
 
@@ -474,6 +478,8 @@ def risk_premium_gap(earnings_yield: PanelLike, real_yield: PanelLike) -> Any:
     """
     inp = _Elementwise(((earnings_yield, "earnings_yield", {}), (real_yield, "real_yield", {})))
     ev, rv = inp.values
+    warn_units(ev, "earnings_yield", "rate")
+    warn_units(rv, "real_yield", "rate")
     return inp.wrap(ev - rv)
 
 
@@ -520,4 +526,5 @@ def risk_premium_shift(gap: PanelLike, periods: int) -> Any:
     """
     values, meta = as_array(gap, "gap", ndim=(1, 2))
     k = check_lag(periods, values.shape[0], "periods")
+    warn_units(values, "gap", "rate")
     return meta.wrap_like(values - lag_rows(values, k))

@@ -39,8 +39,9 @@ from divergence._validation import (
     check_same_layout,
     check_same_rows,
     check_window,
+    warn_units,
 )
-from divergence.errors import DomainWarning, InputError
+from divergence.errors import DomainWarning, InputError, UnitWarning
 
 if TYPE_CHECKING:
     from divergence._summary import Summary
@@ -82,6 +83,7 @@ class _Columns:
         )
         self.values: FloatArray = arr
         self.meta: Meta = meta
+        warn_units(values, name, "return", stacklevel=5)  # the caller of value_at_risk
 
     def wrap(self, out: FloatArray, name: str) -> Any:
         if self.nan_cols is not None:
@@ -204,11 +206,15 @@ def _cf_slope_min(z_p: float, skew: FloatArray, kurt: FloatArray) -> FloatArray:
     convex = a > 0
     vertex = np.divide(-b, 2.0 * a, out=np.full(a.shape, np.nan), where=convex)
     inside = convex & (vertex > lo) & (vertex < z_p)
-    at_vertex = np.where(inside, c - np.divide(b * b, 4.0 * a, out=np.zeros(a.shape), where=inside), np.inf)
+    at_vertex = np.where(
+        inside, c - np.divide(b * b, 4.0 * a, out=np.zeros(a.shape), where=inside), np.inf
+    )
     return np.minimum(np.minimum(low, high), at_vertex)
 
 
-def _warn_cf_domain(bad: BoolArray, skew: FloatArray, kurt: FloatArray, meta: Meta, alpha: float) -> None:
+def _warn_cf_domain(
+    bad: BoolArray, skew: FloatArray, kurt: FloatArray, meta: Meta, alpha: float
+) -> None:
     """Warn that the Cornish–Fisher quantile is not increasing over the tail of some columns."""
     idx = np.flatnonzero(bad)
     if idx.size == 0:
@@ -763,6 +769,7 @@ def cvar_position_limits(
             "pass 0 for no budget or a meaningful loss"
         )
     p = _tail_probability(confidence)
+    warn_units(values, "returns", "return")
     port = values @ w
     var, _ = _historical(port[:, None], p)
     port_var = float(var[0])
@@ -1047,6 +1054,7 @@ def bond_returns_from_yields(
     """
     y, meta = as_array(yields, "yields", ndim=1)
     check_lower_bound(y, meta, -1.0, strict=True, note=" (-100%, not a decimal yield)")
+    warn_units(y, "yields", "rate")
     f = check_float(periods_per_year, "periods_per_year", minimum=0.0, inclusive=(False, True))
     mat = check_float(maturity, "maturity", minimum=0.0, inclusive=(False, True))
     m = check_int(coupons_per_year, "coupons_per_year", minimum=1)
@@ -1152,8 +1160,14 @@ def stock_bond_returns(
     s, smeta = as_array(stock_index, "stock_index", ndim=1, positive=True)
     y, ymeta = as_array(bond_yields, "bond_yields", ndim=1)
     check_lower_bound(y, ymeta, -1.0, strict=True, note=" (-100%, not a decimal yield)")
+    warn_units(y, "bond_yields", "rate")
+    with warnings.catch_warnings():  # said once above, under the caller's argument name
+        warnings.simplefilter("ignore", UnitWarning)
+        bond_of_yields = bond_returns_from_yields(
+            y, periods_per_year=periods_per_year, maturity=maturity
+        )
     bond = np.asarray(
-        bond_returns_from_yields(y, periods_per_year=periods_per_year, maturity=maturity),
+        bond_of_yields,
         dtype=np.float64,
     )
     stock = np.r_[np.nan, s[1:] / s[:-1] - 1.0]
@@ -1317,8 +1331,13 @@ def cvar_diversification(
     if not rows.any():
         raise InputError("returns has no row without NaN")
     clean = values[rows]
-    alone = np.asarray(conditional_value_at_risk(clean, confidence=confidence), dtype=np.float64)
-    port = float(conditional_value_at_risk(clean @ w, confidence=confidence))
+    with warnings.catch_warnings():  # a bad confidence raises first; units are said below
+        warnings.simplefilter("ignore", UnitWarning)
+        alone = np.asarray(
+            conditional_value_at_risk(clean, confidence=confidence), dtype=np.float64
+        )
+        port = float(conditional_value_at_risk(clean @ w, confidence=confidence))
+    warn_units(values, "returns", "return")
     denom = float(w @ alone)
     if not denom > 0:
         return float("nan")

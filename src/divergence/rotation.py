@@ -21,6 +21,7 @@ Returns are simple decimal returns per period (``>= -1``) unless a function says
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Hashable, Mapping, Sequence
 from typing import Any, Literal
 
@@ -42,9 +43,10 @@ from divergence._validation import (
     check_simple_returns,
     check_window,
     nan_row_mask,
+    warn_units,
 )
 from divergence.breadth import index_return
-from divergence.errors import InputError
+from divergence.errors import InputError, UnitWarning
 
 __all__ = [
     "FAMA_FRENCH_3X3",
@@ -153,6 +155,7 @@ def _sector_sums(
     t_len, n = r.shape
     ind, labels = _sector_indicator(meta, n, sectors, unmapped)
     n_sec = ind.shape[1]
+    warn_units(r, "returns", "return", stacklevel=4)  # the caller of the public function
     num = np.zeros((t_len, n_sec))
     den = np.zeros((t_len, n_sec))
     bad = np.ones((t_len, n_sec), dtype=bool)  # the first period has no start-of-period caps
@@ -458,6 +461,8 @@ def relative_performance(
                 f"{m.name} has {int(below.sum())} value(s) below -1; first {m.locate(below)}. "
                 "Pass simple decimal returns."
             )
+    warn_units(r, "returns", "return")
+    warn_units(b, "benchmark", "return")
     bb = b if r.ndim == 1 else b[:, None]
     if not cum:
         return meta.wrap_like(r - bb)
@@ -563,6 +568,7 @@ def sector_spread(
         w, wmeta = as_array(weights, "weights", ndim=2, nonnegative=True)
         check_same_layout(meta, wmeta)
         w = np.where(np.isnan(r), np.nan, w)
+    warn_units(r, "sector_returns", "return")
     n = r.shape[1]
     if how == "std":
         if long is not None or short is not None:
@@ -1054,11 +1060,12 @@ def size_style_gaps(
             "an array input needs small, large, value and growth (column positions); the "
             "Fama-French defaults need DataFrame columns"
         )
-    means: dict[str, FloatArray] = {}
-    for name, labels in legs.items():
-        chosen = labels if labels is not None else FAMA_FRENCH_3X3[name]
-        pos = _positions(meta, n, chosen, name)
-        means[name] = r[:, pos].mean(axis=1)
+    positions = {
+        name: _positions(meta, n, labels if labels is not None else FAMA_FRENCH_3X3[name], name)
+        for name, labels in legs.items()
+    }
+    warn_units(r, "returns", "return")
+    means = {name: r[:, pos].mean(axis=1) for name, pos in positions.items()}
     gaps = np.column_stack([means["small"] - means["large"], means["value"] - means["growth"]])
     if how == "cumulative":
         gaps = _compound_skip(gaps)
@@ -1183,7 +1190,10 @@ def dispersion_signal(
     w = check_window(window, r.shape[0], minimum=2)
     mp = w if min_periods is None else check_int(min_periods, "min_periods", minimum=2, maximum=w)
     f = check_float(periods_per_year, "periods_per_year", minimum=0.0, inclusive=(False, True))
-    idx = np.asarray(index_return(r, m), dtype=np.float64)
+    warn_units(r, "returns", "return")
+    with warnings.catch_warnings():  # said once above
+        warnings.simplefilter("ignore", UnitWarning)
+        idx = np.asarray(index_return(r, m), dtype=np.float64)
     vol = _rolling_std(r, w, mp)
     idx_vol = _rolling_std(idx[:, None], w, mp)[:, 0]
     cap_lag = np.full_like(m, np.nan)
