@@ -143,6 +143,13 @@ def index_return(
     TypeError
         Non-numeric input.
 
+    Warns
+    -----
+    UnitWarning
+        If the median magnitude of ``returns`` is above 0.5 (a 50% return per period): the
+        values look like percent returns, or prices (every value positive). The result is
+        unchanged.
+
     Notes
     -----
     .. math:: R_t = \sum_{i \in P_t} w_{i,t}\, r_{i,t}, \qquad
@@ -200,6 +207,13 @@ def weighting_gap(
         As :func:`index_return`.
     TypeError
         Non-numeric input, or ``market_caps`` is None.
+
+    Warns
+    -----
+    UnitWarning
+        If the median magnitude of ``returns`` is above 0.5 (a 50% return per period): the
+        values look like percent returns, or prices (every value positive). The result is
+        unchanged.
 
     Notes
     -----
@@ -266,6 +280,13 @@ def return_contributions(
     TypeError
         Non-numeric input, or ``market_caps`` is None.
 
+    Warns
+    -----
+    UnitWarning
+        If the median magnitude of ``returns`` is above 0.5 (a 50% return per period): the
+        values look like percent returns, or prices (every value positive). The result is
+        unchanged.
+
     Notes
     -----
     .. math:: c_{i,t} = w_{i,t}\, r_{i,t}, \qquad \sum_i c_{i,t} = R_t
@@ -324,6 +345,13 @@ def top_k_contribution_share(
         ``k < 1``, or as :func:`index_return`.
     TypeError
         ``k`` not an integer; non-numeric input; ``market_caps`` is None.
+
+    Warns
+    -----
+    UnitWarning
+        If the median magnitude of ``returns`` is above 0.5 (a 50% return per period): the
+        values look like percent returns, or prices (every value positive). The result is
+        unchanged.
 
     Notes
     -----
@@ -409,6 +437,13 @@ def breadth(
         As :func:`index_return`.
     TypeError
         Non-numeric input.
+
+    Warns
+    -----
+    UnitWarning
+        If the median magnitude of ``returns`` is above 0.5 (a 50% return per period): the
+        values look like percent returns, or prices (every value positive). The result is
+        unchanged.
 
     Notes
     -----
@@ -531,6 +566,13 @@ def breadth_summary(
         ``k < 1``, or as :func:`index_return`.
     TypeError
         ``k`` not an integer; non-numeric input.
+
+    Warns
+    -----
+    UnitWarning
+        If the median magnitude of ``returns`` is above 0.5 (a 50% return per period): the
+        values look like percent returns, or prices (every value positive). The result is
+        unchanged.
 
     Notes
     -----

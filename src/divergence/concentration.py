@@ -408,8 +408,10 @@ def concentration_coefficient(
     Returns
     -------
     float, ndarray or Series
-        One value per row (a ratio, >= 1). ``inf`` when the median present size is 0 and the
-        top tier is not; NaN for a row with no present name or all sizes zero.
+        One value per row (a ratio): at least 1 when ``top_k`` is at most half the present
+        names (the top tier then lies at or above the median); with a larger ``top_k`` it can
+        fall below 1. ``inf`` when the median present size is 0 and the top tier is not; NaN
+        for a row with no present name or all sizes zero.
 
     Raises
     ------

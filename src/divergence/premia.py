@@ -132,12 +132,18 @@ def real_rate(
     TypeError
         Non-numeric input or ``method`` not a string.
 
+    Warns
+    -----
+    UnitWarning
+        If the median magnitude of ``nominal`` or ``inflation`` is above 1 (100%): the values
+        look like percent, not decimals. The result is unchanged.
+
     Notes
     -----
     .. math:: r = \frac{1 + i}{1 + \pi} - 1 = \frac{i - \pi}{1 + \pi} \approx i - \pi
 
-    The two differ by :math:`\pi (i-\pi)/(1+\pi)`: 2 bp at 5% and 3%, but 130 bp at 15% and
-    10% (1980).
+    The two differ by :math:`\pi (i-\pi)/(1+\pi)`: 6 bp at :math:`i` = 5% and :math:`\pi` = 3%
+    (0.0583%), but 45 bp at 15% and 10% (1980; 0.4545%).
 
     **Complexity.** O(T·N) time and O(T·N) memory (the validated float64 copies of the inputs and
     the output); T = rows (dates), N = columns.
@@ -403,6 +409,12 @@ def excess_cape_yield(cape: PanelLike, real_yield: PanelLike) -> Any:
     TypeError
         Non-numeric input.
 
+    Warns
+    -----
+    UnitWarning
+        If the median magnitude of ``real_yield`` is above 1 (100%): the values look like
+        percent, not decimals. The result is unchanged.
+
     Notes
     -----
     .. math:: \mathrm{ECY}_t = \frac{1}{\mathrm{CAPE}_t} - r_t
@@ -453,6 +465,12 @@ def risk_premium_gap(earnings_yield: PanelLike, real_yield: PanelLike) -> Any:
         Layouts differ; infinite values; empty or 3-D input.
     TypeError
         Non-numeric input.
+
+    Warns
+    -----
+    UnitWarning
+        If the median magnitude of ``earnings_yield`` or ``real_yield`` is above 1 (100%): the
+        values look like percent, not decimals. The result is unchanged.
 
     Notes
     -----
@@ -506,6 +524,12 @@ def risk_premium_shift(gap: PanelLike, periods: int) -> Any:
         ``periods`` < 1 or longer than the data; infinite values.
     TypeError
         Non-integer ``periods``; non-numeric input.
+
+    Warns
+    -----
+    UnitWarning
+        If the median magnitude of ``gap`` is above 1 (100%): the values look like percent, not
+        decimals. The result is unchanged.
 
     Notes
     -----

@@ -283,6 +283,12 @@ def real_cost_of_capital(
     TypeError
         Non-numeric input.
 
+    Warns
+    -----
+    UnitWarning
+        If the median magnitude of ``cost_of_equity`` or ``cost_of_debt`` or ``inflation`` is
+        above 1 (100%): the values look like percent, not decimals. The result is unchanged.
+
     Notes
     -----
     .. math:: W = (1-d)\, k_E + d\, k_D (1-\tau), \qquad

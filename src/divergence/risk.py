@@ -288,7 +288,8 @@ def value_at_risk(
         Decimal returns per period. 1-D: one series. 2-D: rows = periods, columns = assets,
         one VaR per column.
     confidence : float, default 0.95
-        :math:`\alpha` in (0, 1); the tail probability is :math:`p = 1 - \alpha`.
+        :math:`\alpha` in :math:`[2^{-53}, 1)`; the tail probability is :math:`p = 1 - \alpha`
+        (below :math:`2^{-53}`, :math:`1 - \alpha` rounds to 1).
     method : {"historical", "gaussian", "cornish_fisher"}, default "historical"
         ``"historical"``: empirical quantile; ``"gaussian"``: normal with the sample mean and
         standard deviation; ``"cornish_fisher"``: the normal quantile corrected for sample
@@ -307,10 +308,21 @@ def value_at_risk(
     Raises
     ------
     InputError
-        ``confidence`` outside (0, 1), unknown ``method``, infinite values, empty or 3-D input,
-        NaN with ``nan_policy="raise"``.
+        ``confidence`` outside :math:`[2^{-53}, 1)`, unknown ``method``, infinite values, empty
+        or 3-D input, NaN with ``nan_policy="raise"``.
     TypeError
         Non-numeric input or option of the wrong type.
+
+    Warns
+    -----
+    UnitWarning
+        If the median magnitude of ``returns`` is above 0.5 (a 50% return per period): the
+        values look like percent returns, or prices (every value positive). The result is
+        unchanged.
+    DomainWarning
+        With ``method="cornish_fisher"``, if the expansion is outside its domain of validity:
+        its quantile function is not increasing over the tail (see Notes). The result is
+        unchanged.
 
     Notes
     -----
@@ -333,8 +345,24 @@ def value_at_risk(
     moment estimators of skewness and excess kurtosis (``scipy.stats.skew`` and
     ``scipy.stats.kurtosis`` with their defaults). :math:`-r_{(k)}` is minus the lower
     empirical :math:`p`-quantile, :math:`\inf\{x : F_n(x) \ge p\}` (numpy's
-    ``method="inverted_cdf"``); no interpolation. The Cornish–Fisher expansion is reliable
-    only for moderate skewness and kurtosis (it stops being monotone otherwise).
+    ``method="inverted_cdf"``); no interpolation.
+
+    **Domain of the Cornish–Fisher expansion.** :math:`\tilde z` is a valid quantile function
+    only where it increases in :math:`z` (Maillard [4]_). Its slope is the quadratic
+
+    .. math:: \tilde z'(z) = \Big(\frac{K}{8} - \frac{S^2}{6}\Big) z^2 + \frac{S}{3} z
+              + 1 - \frac{K}{8} + \frac{5 S^2}{36},
+
+    and a :class:`~divergence.errors.DomainWarning` is issued for each call in which some column
+    has :math:`\tilde z' < 0` somewhere on the tail :math:`[z_{\min}, z_p]`, where
+    :math:`z_{\min} = \Phi^{-1}(2^{-53}) \approx -8.21` is the lowest quantile any accepted
+    ``confidence`` reaches. Outside that set the VaR can fall as the confidence rises and the
+    CVaR can fall below the VaR; inside it neither happens. Strong skewness, and excess kurtosis
+    below :math:`4S^2/3` (including every negative excess kurtosis far enough in the tail), leave
+    the domain; the historical method has no such limit. Moments are computed on deviations
+    scaled by their largest magnitude (no overflow for returns up to :math:`10^{100}`); a column
+    whose deviations are within 64 ulps of its magnitude is constant (standard deviation,
+    skewness and excess kurtosis 0, as for identical values).
 
     **Complexity.** Historical method without NaN: O(T·N) expected time, one partial sort
     (introselect) per column; with NaN, one full sort per column, O(N·T·log T). Parametric methods:
@@ -349,6 +377,8 @@ def value_at_risk(
        307–320.
     .. [3] Favre, L. and Galeano, J.-A. (2002), "Mean-Modified Value-at-Risk Optimization with
        Hedge Funds", Journal of Alternative Investments 5(2), 21–25.
+    .. [4] Maillard, D. (2012), "A User's Guide to the Cornish Fisher Expansion", SSRN working
+       paper 1997178.
 
     Examples
     --------
@@ -379,7 +409,8 @@ def conditional_value_at_risk(
         Decimal returns per period. 1-D: one series. 2-D: rows = periods, columns = assets,
         one CVaR per column.
     confidence : float, default 0.95
-        :math:`\alpha` in (0, 1); the tail probability is :math:`p = 1 - \alpha`.
+        :math:`\alpha` in :math:`[2^{-53}, 1)`; the tail probability is :math:`p = 1 - \alpha`
+        (below :math:`2^{-53}`, :math:`1 - \alpha` rounds to 1).
     method : {"historical", "gaussian", "cornish_fisher"}, default "historical"
         As in :func:`value_at_risk`.
     nan_policy : {"omit", "propagate", "raise"}, default "omit"
@@ -389,7 +420,9 @@ def conditional_value_at_risk(
     -------
     float, ndarray or Series
         The CVaR as a positive loss (decimal, per period): a float for 1-D input, one value per
-        column for 2-D input. For ``"historical"`` and ``"gaussian"`` it is never below the VaR.
+        column for 2-D input. For ``"historical"`` and ``"gaussian"`` it is never below the VaR;
+        for ``"cornish_fisher"`` neither, unless a :class:`~divergence.errors.DomainWarning` says
+        the expansion left its domain (see :func:`value_at_risk`).
 
     Raises
     ------
@@ -397,6 +430,17 @@ def conditional_value_at_risk(
         As in :func:`value_at_risk`.
     TypeError
         As in :func:`value_at_risk`.
+
+    Warns
+    -----
+    UnitWarning
+        If the median magnitude of ``returns`` is above 0.5 (a 50% return per period): the
+        values look like percent returns, or prices (every value positive). The result is
+        unchanged.
+    DomainWarning
+        With ``method="cornish_fisher"``, if the expansion is outside its domain of validity:
+        its quantile function is not increasing over the tail (see Notes). The result is
+        unchanged.
 
     Notes
     -----
@@ -709,6 +753,13 @@ def cvar_position_limits(
     TypeError
         Non-numeric input.
 
+    Warns
+    -----
+    UnitWarning
+        If the median magnitude of ``returns`` is above 0.5 (a 50% return per period): the
+        values look like percent returns, or prices (every value positive). The result is
+        unchanged.
+
     Notes
     -----
     Portfolio returns :math:`R_t = \sum_i w_i r_{t,i}`, losses :math:`L_t = -R_t`, VaR the
@@ -1010,6 +1061,12 @@ def bond_returns_from_yields(
     TypeError
         Non-numeric input.
 
+    Warns
+    -----
+    UnitWarning
+        If the median magnitude of ``yields`` is above 1 (100%): the values look like percent,
+        not decimals. The result is unchanged.
+
     Notes
     -----
     At :math:`t-1` a par bond with coupon :math:`y_{t-1}` is bought; over the period it earns
@@ -1128,6 +1185,12 @@ def stock_bond_returns(
         ``periods_per_year`` or ``maturity``; empty or non-1-D input.
     TypeError
         Non-numeric input; one Series and one array.
+
+    Warns
+    -----
+    UnitWarning
+        If the median magnitude of ``bond_yields`` is above 1 (100%): the values look like
+        percent, not decimals. The result is unchanged.
 
     Notes
     -----
@@ -1293,6 +1356,13 @@ def cvar_diversification(
         (0, 1); empty input or no row without NaN.
     TypeError
         Non-numeric input.
+
+    Warns
+    -----
+    UnitWarning
+        If the median magnitude of ``returns`` is above 0.5 (a 50% return per period): the
+        values look like percent returns, or prices (every value positive). The result is
+        unchanged.
 
     Notes
     -----

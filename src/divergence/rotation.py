@@ -291,6 +291,13 @@ def sector_returns(
     sector_weights : the sectors' start-of-period weights in the index.
     divergence.breadth.index_return : the same weighting over all names.
 
+    Warns
+    -----
+    UnitWarning
+        If the median magnitude of ``returns`` is above 0.5 (a 50% return per period): the
+        values look like percent returns, or prices (every value positive). The result is
+        unchanged.
+
     Notes
     -----
     With :math:`P_t` the names present in period :math:`t` (a return at :math:`t` and a cap at
@@ -367,6 +374,13 @@ def sector_weights(
     TypeError
         As :func:`sector_returns`.
 
+    Warns
+    -----
+    UnitWarning
+        If the median magnitude of ``returns`` is above 0.5 (a 50% return per period): the
+        values look like percent returns, or prices (every value positive). The result is
+        unchanged.
+
     Notes
     -----
     .. math:: W_{S,t} = \frac{\sum_{i \in S \cap P_t} m_{i,t-1}}{\sum_{j \in P_t} m_{j,t-1}},
@@ -424,6 +438,13 @@ def relative_performance(
         differ, infinite values, cumulative wealth beyond float range.
     TypeError
         Non-numeric input or non-boolean ``cumulative``.
+
+    Warns
+    -----
+    UnitWarning
+        If the median magnitude of ``returns`` or ``benchmark`` is above 0.5 (a 50% return per
+        period): the values look like percent returns, or prices (every value positive). The
+        result is unchanged.
 
     Notes
     -----
@@ -528,6 +549,13 @@ def sector_spread(
         ``short``, legs given with ``method="std"`` or missing with ``"long_short"``.
     TypeError
         Non-numeric input.
+
+    Warns
+    -----
+    UnitWarning
+        If the median magnitude of ``sector_returns`` is above 0.5 (a 50% return per period):
+        the values look like percent returns, or prices (every value positive). The result is
+        unchanged.
 
     Notes
     -----
@@ -1002,6 +1030,13 @@ def size_style_gaps(
     TypeError
         Non-numeric input.
 
+    Warns
+    -----
+    UnitWarning
+        If the median magnitude of ``returns`` is above 0.5 (a 50% return per period): the
+        values look like percent returns, or prices (every value positive). The result is
+        unchanged.
+
     Notes
     -----
     .. math::
@@ -1141,6 +1176,13 @@ def dispersion_signal(
         :func:`divergence.breadth.index_return` for the panels.
     TypeError
         Non-numeric input or non-integer window.
+
+    Warns
+    -----
+    UnitWarning
+        If the median magnitude of ``returns`` is above 0.5 (a 50% return per period): the
+        values look like percent returns, or prices (every value positive). The result is
+        unchanged.
 
     Notes
     -----
