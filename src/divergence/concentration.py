@@ -410,7 +410,8 @@ def concentration_coefficient(
     float, ndarray or Series
         One value per row (a ratio): at least 1 when ``top_k`` is at most half the present
         names (the top tier then lies at or above the median); with a larger ``top_k`` it can
-        fall below 1. ``inf`` when the median present size is 0 and the top tier is not; NaN
+        fall below 1, though never to 1/2 (at least half the names are at or above the
+        median). ``inf`` when the median present size is 0 and the top tier is not; NaN
         for a row with no present name or all sizes zero.
 
     Raises
