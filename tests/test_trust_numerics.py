@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 from divergence.concentration import hill_number
 from divergence.errors import UnitWarning
 from divergence.liquidity import sterilization_rate
+from divergence.premia import cape
 from divergence.risk import conditional_value_at_risk, value_at_risk
 
 NEAR_ONE = [
@@ -158,3 +159,18 @@ def test_sterilization_rate_near_zero_start_is_an_explicit_zero() -> None:
     # a base given explicitly must be >= 1e-100 (documented): still finite at the extremes
     big = sterilization_rate([0.0, 1e100], [1e-100, 1e-100], periods=1, periods_per_year=10**100)
     assert big[1] == pytest.approx(-1e300, rel=1e-12)
+
+
+def test_cape_with_earnings_that_cancel_is_an_explicit_zero() -> None:
+    # earnings 0.1, 0.2, -0.3 repeated: every 3-month window sums to exactly 0, but the running
+    # sums leave 5.6e-17 (the old CAPE was 5e17); a zero mean gives NaN, so does this
+    price, cpi = np.full(8, 10.0), np.ones(8)
+    eps = np.array([0.1, 0.2, -0.3, 0.1, 0.2, -0.3, 0.1, 0.2])
+    assert np.isnan(cape(price, eps, cpi, window=3)).all()
+    # a genuine small mean is kept: window (-1, 1.1) has mean 0.05 -> 10 / 0.05 = 200
+    eps2 = np.array([1.0, -1.0, 1.0, -1.0, 1.0, -1.0, 1.1, 1.1])
+    got = cape(price, eps2, cpi, window=2)
+    assert np.isnan(got[:7]).all()  # windows summing to exactly 0 (and the first two rows)
+    assert got[7] == pytest.approx(200.0, rel=1e-12)
+    # mean real earnings below 1e-100: the ratio is beyond float range, NaN as for 0
+    assert np.isnan(cape(np.full(4, 1e100), np.full(4, 1e-300), np.ones(4), window=2)).all()

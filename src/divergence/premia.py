@@ -39,6 +39,7 @@ import numpy as np
 from divergence._numeric import lag_rows, safe_divide
 from divergence._typing import FloatArray, PanelLike
 from divergence._validation import (
+    MIN_POSITIVE,
     Meta,
     as_array,
     check_int,
@@ -316,7 +317,10 @@ def cape(
     -------
     ndarray, Series or DataFrame
         CAPE (a ratio), shaped like ``price``; NaN for the first ``window`` rows (the mean
-        uses periods *before* ``t``) and where fewer than ``min_periods`` earnings exist.
+        uses periods *before* ``t``), where fewer than ``min_periods`` earnings exist, and
+        where the mean real earnings are zero: exactly, within the rounding error of the
+        running sums (gains and losses that cancel), or below :math:`10^{-100}` in magnitude
+        (no ratio in float range).
 
     Raises
     ------
@@ -379,9 +383,16 @@ def cape(
     wcnt = np.zeros(pv.shape)
     wsum[w:] = csum[w:n] - csum[: n - w]
     wcnt[w:] = ccnt[w:n] - ccnt[: n - w]
+    # A window sum within the rounding error of the running sums (n ulps of the running sum
+    # of magnitudes) is an exact zero lost to cancellation, e.g. earnings +1, -1, +1, -1: like
+    # a zero mean, and like a mean below MIN_POSITIVE (the ratio would overflow), it gives NaN.
+    cabs = np.cumsum(np.abs(filled), axis=0)
+    noise = np.full(pv.shape, np.inf)
+    noise[w:] = n * np.finfo(np.float64).eps * cabs[w - 1 : n - 1]
     mean_e = safe_divide(wsum, wcnt, wcnt >= mp)
+    usable = ~np.isnan(mean_e) & (np.abs(wsum) > noise) & (np.abs(mean_e) >= MIN_POSITIVE)
     real_p = pv / iv
-    out = safe_divide(real_p, mean_e, ~np.isnan(mean_e) & (mean_e != 0))
+    out = safe_divide(real_p, mean_e, usable)
     return pm.wrap_like(out)
 
 
