@@ -173,3 +173,14 @@ def test_a_refused_input_raises_without_warning_first() -> None:
         real.real_cost_of_capital([8.0], [5.0], [1.5], [2.0])
     with pytest.raises(InputError):
         rotation.sector_spread(r, method="long_short", long=["zz"], short=["a"])
+
+
+def test_times_in_days_for_years() -> None:
+    # for the dispersion functions (time to expiration): 30 days passed as 30 "years"
+    from divergence._validation import YEARS_UNIT_LIMIT
+
+    warn_units(30 / 365, "t", "years")
+    warn_units(np.array([2.5, 3.0]), "t", "years")  # LEAPS
+    assert YEARS_UNIT_LIMIT == 5.0
+    with pytest.warns(UnitWarning, match=r"^t has a median of 30, above 5 years: .*days / 365"):
+        warn_units(30.0, "t", "years")

@@ -799,11 +799,16 @@ RATE_UNIT_LIMIT: float = 1.0
 #: levels are far above it.
 RETURN_UNIT_LIMIT: float = 0.5
 
+#: Median above which a time to expiration in years looks like days: listed options rarely
+#: run beyond 3 years (LEAPS), while a time in days is 5 or more for anything but the last
+#: few days of an expiry.
+YEARS_UNIT_LIMIT: float = 5.0
+
 
 def warn_units(
-    values: FloatArray,
+    values: object,
     name: str,
-    kind: Literal["rate", "return"],
+    kind: Literal["rate", "return", "years"],
     *,
     stacklevel: int = 3,
 ) -> None:
@@ -813,8 +818,9 @@ def warn_units(
     exceeds :data:`RATE_UNIT_LIMIT` (percent passed for decimals). ``kind="return"``: decimal
     returns per period; warns when the median absolute value exceeds
     :data:`RETURN_UNIT_LIMIT`, naming prices or levels when every value is positive and
-    percent returns otherwise. NaN and infinite values are ignored; the values are never
-    changed. ``stacklevel`` counts from the caller of this helper (3: the caller of a public
+    percent returns otherwise. ``kind="years"``: times to expiration in years; warns when the
+    median exceeds :data:`YEARS_UNIT_LIMIT` (days passed for years). NaN and infinite values
+    are ignored; the values are never changed. ``stacklevel`` counts from the caller of this helper (3: the caller of a public
     function that calls it directly).
     """
     import warnings
@@ -832,6 +838,13 @@ def warn_units(
         message = (
             f"{name} has a median magnitude of {typical:.4g}, above {RATE_UNIT_LIMIT:g} (100%): "
             f"it looks like percent, not decimals. Pass 0.05 for 5% (divide by 100)."
+        )
+    elif kind == "years":
+        if typical <= YEARS_UNIT_LIMIT:
+            return
+        message = (
+            f"{name} has a median of {typical:.4g}, above {YEARS_UNIT_LIMIT:g} years: it looks "
+            "like days, not years. Pass years (e.g. days / 365, or minutes / 525,600)."
         )
     else:
         if typical <= RETURN_UNIT_LIMIT:
