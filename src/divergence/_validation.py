@@ -820,8 +820,8 @@ def warn_units(
     :data:`RETURN_UNIT_LIMIT`, naming prices or levels when every value is positive and
     percent returns otherwise. ``kind="years"``: times to expiration in years; warns when the
     median exceeds :data:`YEARS_UNIT_LIMIT` (days passed for years). NaN and infinite values
-    are ignored; the values are never changed. ``stacklevel`` counts from the caller of this helper (3: the caller of a public
-    function that calls it directly).
+    are ignored; the values are never changed. ``stacklevel`` counts from the caller of this
+    helper (3: the caller of a public function that calls it directly).
     """
     import warnings
 
