@@ -705,6 +705,14 @@ def hill_number(
     .. math:: D_\alpha = \Big(\sum_i w_i^{\alpha}\Big)^{1/(1-\alpha)}, \qquad
               D_1 = \exp\Big(-\sum_i w_i \ln w_i\Big), \qquad D_\infty = 1/\max_i w_i
 
+    Computed on the logarithmic scale with the weights divided by the largest one, so large
+    orders approach :math:`1/\max_i w_i` without underflowing to NaN; within 1/2 of order 1,
+    :math:`\ln D_\alpha = -\operatorname{log1p}\big(\sum_i w_i
+    \operatorname{expm1}((\alpha - 1)\ln w_i)\big)/(\alpha - 1)`, which tends continuously to
+    the Shannon form instead of dividing a rounding error by :math:`1 - \alpha` (so order
+    ``sum([0.1] * 10)``, one ulp below 1, gives the Shannon value). Equal weights give
+    :math:`n` at every order to within a few ulps.
+
     **Complexity.** O(T·N) time (one power or logarithm per entry); O(T·N) extra memory (the
     validated copy, the weights and one transformed copy); T = dates, N = assets.
 
@@ -721,6 +729,8 @@ def hill_number(
     3.8462
     >>> print(f"{hill_number([30, 30, 20, 20], 0):.1f}")
     4.0
+    >>> print(f"{hill_number([1, 1, 1, 1, 1], sum([0.1] * 10)):.6f}")  # order 1 - 1.1e-16
+    5.000000
     """
     q = check_float(order, "order", minimum=0.0, allow_inf=True)
     p = _Panel(x, groups, nan_policy)
