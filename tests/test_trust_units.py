@@ -184,3 +184,18 @@ def test_times_in_days_for_years() -> None:
     assert YEARS_UNIT_LIMIT == 5.0
     with pytest.warns(UnitWarning, match=r"^t has a median of 30, above 5 years: .*days / 365"):
         warn_units(30.0, "t", "years")
+
+
+def test_large_inputs_are_judged_on_an_even_sample() -> None:
+    # beyond UNIT_SAMPLE values the median comes from evenly spaced values: the same verdict
+    from divergence._validation import UNIT_SAMPLE
+
+    rng = np.random.default_rng(0)
+    decimal = 0.01 * rng.standard_normal((400, 500))
+    assert decimal.size > UNIT_SAMPLE
+    warn_units(decimal, "returns", "return")
+    warn_units(np.asfortranarray(decimal), "returns", "return")
+    with pytest.warns(UnitWarning, match="percent returns"):
+        warn_units(decimal * 100, "returns", "return")
+    with pytest.warns(UnitWarning, match="prices"):
+        warn_units(100 * np.cumprod(1 + decimal, axis=0), "returns", "return")
