@@ -735,10 +735,11 @@ def hill_number(
     q = check_float(order, "order", minimum=0.0, allow_inf=True)
     p = _Panel(x, groups, nan_policy)
     _, _, ok = _totals(p.values)
-    sizes = np.where(np.isnan(p.values), 0.0, p.values)
-    pos = sizes > 0
+    sizes = np.fmax(p.values, 0.0)  # NaN (absent) -> 0 in one pass; sizes are >= 0
     if q == 0.0:
-        out = pos.sum(axis=1).astype(np.float64)
+        out = (sizes > 0).sum(axis=1).astype(np.float64)
+    elif ok.all():
+        out = _hill_positive(sizes, q)
     else:
         out = np.full(sizes.shape[0], np.nan)
         out[ok] = _hill_positive(sizes[ok], q)
@@ -772,10 +773,10 @@ def _hill_positive(sizes: FloatArray, q: float) -> FloatArray:
     big_u: FloatArray = u.sum(axis=1)
     if np.isinf(q):
         return big_u
-    log_u = np.log(u, out=np.zeros_like(u), where=pos)
     log_big_u = np.log(big_u)
     delta = q - 1.0
     if abs(delta) < _HILL_NEAR_ONE:
+        log_u = np.log(u, out=np.zeros_like(u), where=pos)
         w = u / big_u[:, None]  # zero where the size is zero
         log_w = np.where(pos, log_u - log_big_u[:, None], 0.0)
         w_sum = w.sum(axis=1)  # 1 up to rounding: divide by it rather than assume it
@@ -785,8 +786,11 @@ def _hill_positive(sizes: FloatArray, q: float) -> FloatArray:
             excess = (w * np.expm1(delta * log_w)).sum(axis=1) / w_sum
             log_d = -np.log1p(excess) / delta
     else:
-        powered = np.zeros_like(u)
-        np.power(u, q, out=powered, where=pos)
+        if q == 2.0:
+            powered = u * u  # the common order (effective_n): a product, not a power
+        else:
+            powered = np.zeros_like(u)
+            np.power(u, q, out=powered, where=pos)
         # q / delta, not q * log U / delta: stays finite for orders up to the float maximum
         log_d = (q / delta) * log_big_u - np.log(powered.sum(axis=1)) / delta
     out: FloatArray = np.exp(log_d)
