@@ -1040,3 +1040,92 @@ def as_seed_sequence(seed: SeedLike, *, skip: int = 0) -> np.random.SeedSequence
         pool_size=seq.pool_size,
         n_children_spawned=seq.n_children_spawned + skip,
     )
+
+
+# --------------------------------------------------------------------------- units
+#: Median magnitude above which decimal rates, yields or inflation look like percent: a typical
+#: value above 100% a year (or per period). Percent rates of 1% or more are all caught; rates
+#: genuinely above 100% a year (hyperinflation) warn and can be silenced.
+RATE_UNIT_LIMIT: float = 1.0
+
+#: Median magnitude above which decimal returns per period look like percent returns or prices.
+#: Decimal returns rarely have a median magnitude above 0.5 at any horizon (annual single-stock
+#: returns: about 0.2-0.3), while percent returns of a daily or longer period have a median
+#: magnitude of 0.5 or more (0.674 sigma for a normal with sigma >= 0.75%), and prices or index
+#: levels are far above it.
+RETURN_UNIT_LIMIT: float = 0.5
+
+#: Median above which a time to expiration in years looks like days: listed options rarely
+#: run beyond 3 years (LEAPS), while a time in days is 5 or more for anything but the last
+#: few days of an expiry.
+YEARS_UNIT_LIMIT: float = 5.0
+
+#: Most values :func:`warn_units` looks at: a larger input is judged on this many evenly spaced
+#: values (a median of 65,536 draws is within about 1% of the true one, far finer than the
+#: thresholds), so the check costs well under a millisecond whatever the panel's size.
+UNIT_SAMPLE: int = 65_536
+
+
+def warn_units(
+    values: object,
+    name: str,
+    kind: Literal["rate", "return", "years"],
+    *,
+    stacklevel: int = 3,
+) -> None:
+    """Warn (:class:`~divergence.errors.UnitWarning`) when ``values`` look like the wrong unit.
+
+    ``kind="rate"``: decimal rates, yields or inflation; warns when the median absolute value
+    exceeds :data:`RATE_UNIT_LIMIT` (percent passed for decimals). ``kind="return"``: decimal
+    returns per period; warns when the median absolute value exceeds
+    :data:`RETURN_UNIT_LIMIT`, naming prices or levels when every value is positive and
+    percent returns otherwise. ``kind="years"``: times to expiration in years; warns when the
+    median exceeds :data:`YEARS_UNIT_LIMIT` (days passed for years). NaN and infinite values
+    are ignored; the values are never changed. An input of more than :data:`UNIT_SAMPLE` values
+    is judged on that many evenly spaced values. ``stacklevel`` counts from the caller of this
+    helper (3: the caller of a public function that calls it directly).
+    """
+    import warnings
+
+    from divergence.errors import UnitWarning
+
+    flat = np.asarray(values, dtype=np.float64).ravel(order="K")  # a view when contiguous
+    if flat.size > UNIT_SAMPLE:
+        flat = flat[:: -(-flat.size // UNIT_SAMPLE)]  # evenly spaced, at most UNIT_SAMPLE
+    finite = flat[np.isfinite(flat)]
+    if finite.size == 0:
+        return
+    typical = float(np.median(np.abs(finite)))
+    if kind == "rate":
+        if typical <= RATE_UNIT_LIMIT:
+            return
+        message = (
+            f"{name} has a median magnitude of {typical:.4g}, above {RATE_UNIT_LIMIT:g} (100%): "
+            f"it looks like percent, not decimals. Pass 0.05 for 5% (divide by 100)."
+        )
+    elif kind == "years":
+        if typical <= YEARS_UNIT_LIMIT:
+            return
+        message = (
+            f"{name} has a median of {typical:.4g}, above {YEARS_UNIT_LIMIT:g} years: it looks "
+            "like days, not years. Pass years (e.g. days / 365, or minutes / 525,600)."
+        )
+    else:
+        if typical <= RETURN_UNIT_LIMIT:
+            return
+        if bool((finite > 0).all()):
+            likely = (
+                "every value is positive, so these look like prices or index levels, not "
+                "returns. Pass decimal returns, e.g. prices.pct_change()"
+            )
+        else:
+            likely = "these look like percent returns. Pass 0.01 for 1% (divide by 100)"
+        message = (
+            f"{name} has a median magnitude of {typical:.4g}, above {RETURN_UNIT_LIMIT:g} (a "
+            f"50% return per period): {likely}."
+        )
+    warnings.warn(
+        message + " If the magnitude is intended, silence divergence.errors.UnitWarning.",
+        UnitWarning,
+        stacklevel=stacklevel,
+    )

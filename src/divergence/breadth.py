@@ -31,6 +31,7 @@ from divergence._validation import (
     check_simple_returns,
     nan_row_mask,
     to_caller,
+    warn_units,
 )
 from divergence.errors import InputError
 
@@ -57,6 +58,7 @@ class _Inputs:
         nan_policy: str,
         *,
         caps_required: bool = False,
+        check_units: bool = True,
     ) -> None:
         if market_caps is None and caps_required:
             raise TypeError("market_caps is required, got None")
@@ -79,6 +81,8 @@ class _Inputs:
                 rows = lagged_rows if rows is None else rows | lagged_rows
         self.nan_rows: BoolArray | None = rows
         self.weights: FloatArray = self._weights()
+        if check_units:  # after every check: a refused input does not warn first
+            warn_units(r, "returns", "return", stacklevel=4)  # the caller of the public function
 
     def _weights(self) -> FloatArray:
         """Start-of-period weights over the names present (NaN where absent)."""
@@ -140,6 +144,13 @@ def index_return(
     TypeError
         Non-numeric input.
 
+    Warns
+    -----
+    UnitWarning
+        If the median magnitude of ``returns`` is above 0.5 (a 50% return per period): the
+        values look like percent returns, or prices (every value positive). The result is
+        unchanged.
+
     Notes
     -----
     .. math:: R_t = \sum_{i \in P_t} w_{i,t}\, r_{i,t}, \qquad
@@ -197,6 +208,13 @@ def weighting_gap(
         As :func:`index_return`.
     TypeError
         Non-numeric input, or ``market_caps`` is None.
+
+    Warns
+    -----
+    UnitWarning
+        If the median magnitude of ``returns`` is above 0.5 (a 50% return per period): the
+        values look like percent returns, or prices (every value positive). The result is
+        unchanged.
 
     Notes
     -----
@@ -263,6 +281,13 @@ def return_contributions(
     TypeError
         Non-numeric input, or ``market_caps`` is None.
 
+    Warns
+    -----
+    UnitWarning
+        If the median magnitude of ``returns`` is above 0.5 (a 50% return per period): the
+        values look like percent returns, or prices (every value positive). The result is
+        unchanged.
+
     Notes
     -----
     .. math:: c_{i,t} = w_{i,t}\, r_{i,t}, \qquad \sum_i c_{i,t} = R_t
@@ -321,6 +346,13 @@ def top_k_contribution_share(
         ``k < 1``, or as :func:`index_return`.
     TypeError
         ``k`` not an integer; non-numeric input; ``market_caps`` is None.
+
+    Warns
+    -----
+    UnitWarning
+        If the median magnitude of ``returns`` is above 0.5 (a 50% return per period): the
+        values look like percent returns, or prices (every value positive). The result is
+        unchanged.
 
     Notes
     -----
@@ -406,6 +438,13 @@ def breadth(
         As :func:`index_return`.
     TypeError
         Non-numeric input.
+
+    Warns
+    -----
+    UnitWarning
+        If the median magnitude of ``returns`` is above 0.5 (a 50% return per period): the
+        values look like percent returns, or prices (every value positive). The result is
+        unchanged.
 
     Notes
     -----
@@ -529,6 +568,13 @@ def breadth_summary(
     TypeError
         ``k`` not an integer; non-numeric input.
 
+    Warns
+    -----
+    UnitWarning
+        If the median magnitude of ``returns`` is above 0.5 (a 50% return per period): the
+        values look like percent returns, or prices (every value positive). The result is
+        unchanged.
+
     Notes
     -----
     With :math:`R_t` the cap-weighted and :math:`E_t` the equal-weighted return, :math:`G_t`
@@ -572,7 +618,7 @@ def breadth_summary(
     """
     kk = check_int(k, "k", minimum=1)
     inp = _Inputs(returns, market_caps, nan_policy, caps_required=True)
-    eq_inp = _Inputs(returns, None, nan_policy)
+    eq_inp = _Inputs(returns, None, nan_policy, check_units=False)
     contrib = inp.mask_rows(inp.contributions())
     cap_r = inp.mask_rows(inp.index())
     eq_r = eq_inp.mask_rows(eq_inp.index())

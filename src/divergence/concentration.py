@@ -639,8 +639,11 @@ def concentration_coefficient(
     Returns
     -------
     float, ndarray or Series
-        One value per row (a ratio, >= 1). ``inf`` when the median present size is 0 and the
-        top tier is not; NaN for a row with no present name or all sizes zero.
+        One value per row (a ratio): at least 1 when ``top_k`` is at most half the present
+        names (the top tier then lies at or above the median); with a larger ``top_k`` it can
+        fall below 1, though never to 1/2 (at least half the names are at or above the
+        median). ``inf`` when the median present size is 0 and the top tier is not; NaN
+        for a row with no present name or all sizes zero.
 
     Raises
     ------
@@ -910,6 +913,14 @@ def hill_number(
     .. math:: D_\alpha = \Big(\sum_i w_i^{\alpha}\Big)^{1/(1-\alpha)}, \qquad
               D_1 = \exp\Big(-\sum_i w_i \ln w_i\Big), \qquad D_\infty = 1/\max_i w_i
 
+    Computed on the logarithmic scale with the weights divided by the largest one, so large
+    orders approach :math:`1/\max_i w_i` without underflowing to NaN; within 1/2 of order 1,
+    :math:`\ln D_\alpha = -\operatorname{log1p}\big(\sum_i w_i
+    \operatorname{expm1}((\alpha - 1)\ln w_i)\big)/(\alpha - 1)`, which tends continuously to
+    the Shannon form instead of dividing a rounding error by :math:`1 - \alpha` (so order
+    ``sum([0.1] * 10)``, one ulp below 1, gives the Shannon value). Equal weights give
+    :math:`n` at every order to within a few ulps.
+
     **Complexity.** O(T·N) time (one power or logarithm per entry); O(T·N) extra memory (the
     validated copy, the weights and one transformed copy); T = dates, N = assets.
 
@@ -926,29 +937,72 @@ def hill_number(
     3.8462
     >>> print(f"{hill_number([30, 30, 20, 20], 0):.1f}")
     4.0
+    >>> print(f"{hill_number([1, 1, 1, 1, 1], sum([0.1] * 10)):.6f}")  # order 1 - 1.1e-16
+    5.000000
     """
     q = check_float(order, "order", minimum=0.0, allow_inf=True)
     p = _Panel(x, groups, nan_policy)
-    total, _, ok = _totals(p.values)
-    w = _safe_div(np.where(np.isnan(p.values), 0.0, p.values), total[:, None], ok[:, None])
-    w = np.where(np.isnan(w), 0.0, w)
-    pos = w > 0
+    _, _, ok = _totals(p.values)
+    sizes = np.fmax(p.values, 0.0)  # NaN (absent) -> 0 in one pass; sizes are >= 0
     if q == 0.0:
-        out = pos.sum(axis=1).astype(np.float64)
-    elif q == 1.0:
-        plogp = np.zeros_like(w)
-        np.multiply(w, np.log(w, out=np.zeros_like(w), where=pos), out=plogp, where=pos)
-        out = np.exp(-plogp.sum(axis=1))
-    elif np.isinf(q):
-        out = _safe_div(np.ones(w.shape[0]), w.max(axis=1), ok)
+        out = (sizes > 0).sum(axis=1).astype(np.float64)
+    elif ok.all():
+        out = _hill_positive(sizes, q)
     else:
-        powered = np.zeros_like(w)
-        np.power(w, q, out=powered, where=pos)
-        sums = powered.sum(axis=1)
-        out = np.full(sums.shape, np.nan)
-        np.power(sums, 1.0 / (1.0 - q), out=out, where=ok & (sums > 0))
+        out = np.full(sizes.shape[0], np.nan)
+        out[ok] = _hill_positive(sizes[ok], q)
     out = np.where(ok, out, np.nan)
     return p.finish(out, f"hill_{q:g}")
+
+
+#: Below this distance of ``order`` from 1, :func:`hill_number` uses the expm1/log1p form.
+_HILL_NEAR_ONE = 0.5
+
+
+def _hill_positive(sizes: FloatArray, q: float) -> FloatArray:
+    r"""Hill numbers of order ``q > 0`` of rows with a positive total, without under/overflow.
+
+    Sizes are scaled by the row maximum, :math:`u_i = x_i / \max_j x_j \in (0, 1]`, so
+    :math:`w_i = u_i / U` with :math:`U = \sum_j u_j \in [1, n]` and no weight underflows to
+    zero. With :math:`\delta = q - 1` and :math:`\ell_i = \ln w_i`,
+    :math:`\ln D_q = -\delta^{-1}\ln \sum_i w_i e^{\delta \ell_i}`:
+
+    * near :math:`q = 1` (:math:`|\delta| < 1/2`) as
+      :math:`-\operatorname{log1p}\big(\sum_i w_i \operatorname{expm1}(\delta \ell_i)\big)/\delta`,
+      whose limit :math:`-\sum_i w_i \ell_i` (Shannon) is used at :math:`\delta = 0`, so the
+      value moves continuously through :math:`q = 1` with no cancellation;
+    * elsewhere as :math:`(q/\delta)\ln U - \delta^{-1}\ln\sum_i u_i^q` (log-sum-exp about the
+      largest weight: :math:`\sum_i u_i^q \ge 1`, so nothing underflows to ``log(0)``), and
+      :math:`U = 1/\max_i w_i` for :math:`q = \infty`.
+    """
+    top = sizes.max(axis=1)
+    u = sizes / top[:, None]
+    pos = u > 0  # a size below 1e-308 of the largest underflows to zero: it weighs nothing
+    big_u: FloatArray = u.sum(axis=1)
+    if np.isinf(q):
+        return big_u
+    log_big_u = np.log(big_u)
+    delta = q - 1.0
+    if abs(delta) < _HILL_NEAR_ONE:
+        log_u = np.log(u, out=np.zeros_like(u), where=pos)
+        w = u / big_u[:, None]  # zero where the size is zero
+        log_w = np.where(pos, log_u - log_big_u[:, None], 0.0)
+        w_sum = w.sum(axis=1)  # 1 up to rounding: divide by it rather than assume it
+        if delta == 0.0:
+            log_d = -(w * log_w).sum(axis=1) / w_sum
+        else:
+            excess = (w * np.expm1(delta * log_w)).sum(axis=1) / w_sum
+            log_d = -np.log1p(excess) / delta
+    else:
+        if q == 2.0:
+            powered = u * u  # the common order (effective_n): a product, not a power
+        else:
+            powered = np.zeros_like(u)
+            np.power(u, q, out=powered, where=pos)
+        # q / delta, not q * log U / delta: stays finite for orders up to the float maximum
+        log_d = (q / delta) * log_big_u - np.log(powered.sum(axis=1)) / delta
+    out: FloatArray = np.exp(log_d)
+    return out
 
 
 # --------------------------------------------------------------------------- Lorenz curve

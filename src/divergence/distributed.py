@@ -4,12 +4,15 @@ Every function here runs an existing function of divergence piece by piece on a 
 scheduler (the synchronous or threaded scheduler, or a ``dask.distributed`` cluster) and
 gives the numbers of the local run:
 
-* :func:`cross_sectional`: a row-wise reduction (``concentration.hhi``, ``breadth.breadth``,
-  ...) applied partition by partition; each row only needs its own partition.
+* :func:`cross_sectional`: a row-wise reduction (``concentration.hhi``,
+  ``concentration.top_k_share``, ...) applied partition by partition; each row only needs its
+  own partition.
 * :func:`rolling`: a rolling measure (``dispersion.realized_correlation``,
   ``risk.rolling_correlation``, ...) applied to each partition together with the last
   ``window - 1`` rows before it, which are carried over from as many earlier partitions as
-  needed.
+  needed; also a function that reads a fixed number of earlier rows (``breadth.breadth`` and
+  ``breadth.index_return`` weight day :math:`t` by the caps of day :math:`t-1`:
+  ``window=2``).
 * :func:`model_free_variance_panel`: option chains partitioned by date, each chain inside one
   partition.
 * :func:`simulate_refinancing`: the refinancing Monte Carlo split into path chunks; path ``i``
@@ -23,6 +26,7 @@ functions: ``import divergence`` does not import it.
 from __future__ import annotations
 
 import functools
+import inspect
 import itertools
 import os
 import warnings
@@ -214,6 +218,19 @@ def _carry(previous: Any, part: Any, keep: int) -> Any:
     return joined.iloc[max(len(joined) - keep, 0) :] if keep else joined.iloc[:0]
 
 
+def _takes_window(func: Callable[..., Any]) -> bool:
+    """Whether ``func`` accepts a ``window`` keyword (a parameter of that name or ``**kwargs``)."""
+    try:
+        params = inspect.signature(func).parameters.values()
+    except (TypeError, ValueError):  # no signature (some builtins): assume it does
+        return True
+    return any(
+        p.kind is inspect.Parameter.VAR_KEYWORD
+        or (p.name == "window" and p.kind is not inspect.Parameter.POSITIONAL_ONLY)
+        for p in params
+    )
+
+
 def _rolling_chunk(
     func: Callable[..., Any],
     window: int,
@@ -229,7 +246,7 @@ def _rolling_chunk(
             "or repartition(divisions=...)); later partitions may be shorter than the window"
         )
     joined = [pd.concat([c, p]) if len(c) else p for c, p in zip(carries, parts, strict=True)]
-    out = func(*joined, window=window, **kwargs)
+    out = func(*joined, **kwargs)
     return out.iloc[len(carries[0]) :]
 
 
@@ -246,10 +263,14 @@ def rolling(
     Parameters
     ----------
     func : callable
-        A rolling function whose value at row :math:`t` depends on rows
-        :math:`t - w + 1 \dots t` only, called as ``func(part, *other_parts, window=window,
-        **kwargs)``; e.g. :func:`divergence.dispersion.realized_correlation`,
-        :func:`divergence.risk.rolling_correlation`.
+        A function whose value at row :math:`t` depends on rows :math:`t - w + 1 \dots t`
+        only, called as ``func(part, *other_parts, window=window, **kwargs)`` when it has a
+        ``window`` parameter (e.g. :func:`divergence.dispersion.realized_correlation`,
+        :func:`divergence.risk.rolling_correlation`), as ``func(part, *other_parts,
+        **kwargs)`` otherwise: then ``window`` is only the number of rows each value reads,
+        e.g. 2 for :func:`divergence.breadth.breadth` and
+        :func:`divergence.breadth.index_return`, which weight day :math:`t` by the caps of day
+        :math:`t-1`.
     panel : dask DataFrame or Series
         Rows = dates in time order, partitioned by date; units as ``func`` expects (e.g.
         decimal returns). The first partition must hold at least ``window`` rows; later
@@ -258,7 +279,8 @@ def rolling(
         Further panels with the same partitions as ``panel`` (e.g. ``b`` of
         ``rolling_correlation``, a weights panel of ``realized_correlation``).
     window : int
-        Rows per window (>= 1).
+        Rows per window (>= 1): each partition is computed with the ``window - 1`` rows
+        before it.
     meta : pandas Series or DataFrame, optional
         Empty object describing the output. Default: inferred by running ``func`` on a small
         synthetic sample of ``max(window, 3)`` rows.
@@ -338,9 +360,11 @@ def rolling(
                 f"partitions, divisions {panel.divisions[:2]}...); got {other.npartitions}"
             )
     w = check_int(window, "window", minimum=1)
+    if _takes_window(func):
+        kwargs = {"window": w, **kwargs}
     if meta is None:
         n = max(w, 3)
-        meta = _infer_meta(func, [_sample(x, n) for x in (panel, *others)], window=w, **kwargs)
+        meta = _infer_meta(func, [_sample(x, n) for x in (panel, *others)], **kwargs)
     collections = (panel, *others)
     parts = [x.to_delayed() for x in collections]
     carries = [dask.delayed(x._meta) for x in collections]

@@ -16,8 +16,10 @@ __all__ = [
     "DataWarning",
     "DivergenceDeprecationWarning",
     "DivergenceWarning",
+    "DomainWarning",
     "InputError",
     "OutOfRangeWarning",
+    "UnitWarning",
 ]
 
 
@@ -43,3 +45,23 @@ class OutOfRangeWarning(DivergenceWarning):
 
 class DataWarning(DivergenceWarning):
     """A bundled or user data set has a known quirk that affects the result."""
+
+
+class DomainWarning(DivergenceWarning):
+    """A method was applied outside the domain where it is valid; the result is unreliable.
+
+    For example, the Cornish–Fisher expansion of :func:`divergence.risk.value_at_risk` on
+    returns so skewed or fat-tailed that the expanded quantile function is not increasing over
+    the tail (Maillard, 2012): the VaR can then fall as the confidence rises, and the CVaR fall
+    below the VaR. The value is still returned, unchanged.
+    """
+
+
+class UnitWarning(DivergenceWarning):
+    """An input is implausible in its documented unit (percent for decimal, days for years, ...).
+
+    The message names the argument, the value that looks wrong and the likely mistake (e.g.
+    "``rate`` has values above 1: pass 0.05 for 5%, not 5"). The thresholds are listed in each
+    function's *Warns* section and on the Reliability page. The value is never changed: silence
+    the warning for a call when the magnitude is intended (hyperinflation, a 300% return).
+    """

@@ -15,9 +15,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from divergence._numeric import lag_rows, safe_divide
 from divergence._typing import PanelLike
-from divergence._validation import as_array, check_int, check_lag, check_same_layout
+from divergence._validation import MIN_POSITIVE, as_array, check_int, check_lag, check_same_layout
 
 __all__ = ["net_liquidity", "sterilization_rate"]
 
@@ -74,7 +76,9 @@ def sterilization_rate(
     The ratio is reported as computed, never clipped: a base in the wrong units (WALCL in
     millions against M2 in billions) gives a value 1,000 times too large, not an error. It is
     always finite: inputs are bounded (:math:`|B| \le 10^{100}`, :math:`D \ge 10^{-100}`,
-    :math:`m \le 10^{100}`), so :math:`|L_S| \le 10^{300}`.
+    :math:`m \le 10^{100}`), so :math:`|L_S| \le 10^{300}`. Without ``base``, a balance sheet
+    of zero, or below :math:`10^{-100}`, at the start of the window gives NaN (no size to
+    measure the drain against).
 
     **Complexity.** O(T·N) time and O(T·N) memory (the validated copies, two lagged copies and the
     output); T = rows (dates), N = columns.
@@ -100,7 +104,10 @@ def sterilization_rate(
     k = check_lag(periods, bv.shape[0], "periods")
     m = check_int(periods_per_year, "periods_per_year", minimum=1)
     drain = lag_rows(bv, k) - bv
-    out = safe_divide(drain, lag_rows(dv, k)) * (m / k)
+    start = lag_rows(dv, k)
+    # a balance sheet below MIN_POSITIVE at the start of the window is no base to measure a
+    # drain against (the ratio would overflow): NaN, exactly as for an explicit zero
+    out = safe_divide(drain, start, np.isfinite(drain) & (start >= MIN_POSITIVE)) * (m / k)
     return bm.wrap_like(out)
 
 

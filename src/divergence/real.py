@@ -13,6 +13,7 @@ trailing (a value at ``t`` uses rows ``t - periods`` and ``t`` only).
 
 from __future__ import annotations
 
+import warnings
 from typing import Any, Literal
 
 import numpy as np
@@ -27,8 +28,9 @@ from divergence._validation import (
     check_lag,
     check_option,
     check_same_layout,
+    warn_units,
 )
-from divergence.errors import InputError
+from divergence.errors import InputError, UnitWarning
 from divergence.premia import real_rate
 
 __all__ = ["deflate", "nominal_illusion", "real_cost_of_capital", "real_growth"]
@@ -281,6 +283,12 @@ def real_cost_of_capital(
     TypeError
         Non-numeric input.
 
+    Warns
+    -----
+    UnitWarning
+        If the median magnitude of ``cost_of_equity`` or ``cost_of_debt`` or ``inflation`` is
+        above 1 (100%): the values look like percent, not decimals. The result is unchanged.
+
     Notes
     -----
     .. math:: W = (1-d)\, k_E + d\, k_D (1-\tau), \qquad
@@ -317,6 +325,11 @@ def real_cost_of_capital(
             f"debt_share has {int(above.sum())} value(s) above 1; first {sm.locate(above)}. "
             "Pass a fraction of total capital."
         )
+    warn_units(ke, "cost_of_equity", "rate")
+    warn_units(kd, "cost_of_debt", "rate")
+    warn_units(pi, "inflation", "rate")
     wacc = (1.0 - d) * ke + d * kd * (1.0 - tau)
-    out = real_rate(wacc, pi, method=how)  # type: ignore[arg-type]
+    with warnings.catch_warnings():  # said above, under this function's argument names
+        warnings.simplefilter("ignore", UnitWarning)
+        out = real_rate(wacc, pi, method=how)  # type: ignore[arg-type]
     return em.wrap_like(np.asarray(out))

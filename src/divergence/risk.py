@@ -16,6 +16,7 @@ Conventions used throughout:
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
@@ -39,8 +40,9 @@ from divergence._validation import (
     check_same_rows,
     check_window,
     to_caller,
+    warn_units,
 )
-from divergence.errors import InputError
+from divergence.errors import DomainWarning, InputError, UnitWarning
 
 if TYPE_CHECKING:
     from divergence._summary import Summary
@@ -82,6 +84,7 @@ class _Columns:
         )
         self.values: FloatArray = arr
         self.meta: Meta = meta
+        warn_units(values, name, "return", stacklevel=5)  # the caller of value_at_risk
 
     def wrap(self, out: FloatArray, name: str) -> Any:
         if self.nan_cols is not None:
@@ -97,7 +100,13 @@ def _tail_probability(confidence: object) -> float:
     alpha = check_float(
         confidence, "confidence", minimum=0.0, maximum=1.0, inclusive=(False, False)
     )
-    return 1.0 - alpha
+    p = 1.0 - alpha
+    if p >= 1.0:  # alpha below 2**-54: 1 - alpha rounds to 1 and the normal quantile is inf
+        raise InputError(
+            f"confidence must be at least {2.0**-53:.3g} (1 - confidence rounds to 1 below "
+            f"it), got {alpha:g}"
+        )
+    return p
 
 
 def _sorted_tail(values: FloatArray, p: float) -> tuple[FloatArray, FloatArray, FloatArray]:
@@ -135,31 +144,102 @@ def _historical(values: FloatArray, p: float) -> tuple[FloatArray, FloatArray]:
     return np.where(ok, var, np.nan), np.where(ok, es, np.nan)
 
 
+#: Relative spread below which a column counts as constant: the deviations from the mean are
+#: then rounding error of the mean itself (pairwise summation errs by a few ulps per level).
+_CONSTANT_SPREAD = 64.0 * np.finfo(np.float64).eps
+
+#: Lowest standard-normal quantile a ``confidence`` can reach: 1 - confidence >= 2**-53.
+_Z_FLOOR = -8.209536151601387
+
+
 def _moments(
     values: FloatArray,
 ) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray]:
-    """Per-column mean, sample std (ddof=1), moment skewness, excess kurtosis and count."""
+    """Per-column mean, sample std (ddof=1), moment skewness, excess kurtosis and count.
+
+    The deviations are divided by their largest magnitude before being squared, cubed and
+    raised to the fourth power, so no power overflows (returns up to 1e100) or underflows
+    (spreads down to the smallest float); skewness and kurtosis are scale-free and the standard
+    deviation is scaled back. A column whose deviations are all within rounding error of its
+    mean (below ``_CONSTANT_SPREAD`` times its largest magnitude) is constant: standard
+    deviation, skewness and excess kurtosis 0, exactly as for a column of identical values.
+    """
     valid = ~np.isnan(values)
     n = valid.sum(axis=0).astype(np.float64)
     x = np.where(valid, values, 0.0)
     mean = np.divide(x.sum(axis=0), n, out=np.full(n.shape, np.nan), where=n > 0)
     dev = np.where(valid, values - mean[None, :], 0.0)
-    m2 = np.divide((dev**2).sum(axis=0), n, out=np.full(n.shape, np.nan), where=n > 0)
-    m3 = np.divide((dev**3).sum(axis=0), n, out=np.full(n.shape, np.nan), where=n > 0)
-    m4 = np.divide((dev**4).sum(axis=0), n, out=np.full(n.shape, np.nan), where=n > 0)
+    scale = np.abs(dev).max(axis=0, initial=0.0)
+    size = np.abs(x).max(axis=0, initial=0.0)
+    spread = scale > _CONSTANT_SPREAD * size
+    d = dev / np.where(spread, scale, 1.0)[None, :]
+    d2 = d * d
+    m2 = np.divide(d2.sum(axis=0), n, out=np.zeros(n.shape), where=n > 0)
+    m3 = np.divide((d2 * d).sum(axis=0), n, out=np.zeros(n.shape), where=n > 0)
+    m4 = np.divide((d2 * d2).sum(axis=0), n, out=np.zeros(n.shape), where=n > 0)
     ok2 = n > 1
-    sd = np.sqrt(np.divide(m2 * n, n - 1.0, out=np.full(n.shape, np.nan), where=ok2))
-    den3 = np.where(ok2, m2, 0.0) ** 1.5
-    den4 = np.where(ok2, m2, 0.0) ** 2
-    skew = np.divide(m3, den3, out=np.zeros(n.shape), where=den3 > 0)
-    kurt = np.divide(m4, den4, out=np.full(n.shape, 3.0), where=den4 > 0) - 3.0
-    # no spread (or a spread so small its powers underflow): higher moments do not matter
+    shaped = ok2 & spread  # m2 >= 1/n here (the largest scaled deviation is 1)
+    sd = np.sqrt(np.divide(m2 * n, n - 1.0, out=np.zeros(n.shape), where=shaped)) * np.where(
+        shaped, scale, 0.0
+    )
+    skew = np.divide(m3, m2**1.5, out=np.zeros(n.shape), where=shaped)
+    kurt = np.divide(m4, m2 * m2, out=np.full(n.shape, 3.0), where=shaped) - 3.0
+    # fewer than two observations: no spread can be estimated
+    sd = np.where(ok2, sd, np.nan)
     skew = np.where(ok2, skew, np.nan)
     kurt = np.where(ok2, kurt, np.nan)
     return mean, sd, skew, kurt, n
 
 
-def _parametric(values: FloatArray, p: float, method: str) -> tuple[FloatArray, FloatArray]:
+def _cf_slope_min(z_p: float, skew: FloatArray, kurt: FloatArray) -> FloatArray:
+    r"""Smallest slope of the Cornish–Fisher quantile function over the tail ``[_Z_FLOOR, z_p]``.
+
+    :math:`	ilde z'(z) = a z^2 + b z + c` with :math:`a = K/8 - S^2/6`, :math:`b = S/3`,
+    :math:`c = 1 - K/8 + 5S^2/36`; its minimum over an interval is at an end, or at the vertex
+    :math:`-b/(2a)` when :math:`a > 0` and the vertex lies inside.
+    """
+    a = kurt / 8.0 - skew * skew / 6.0
+    b = skew / 3.0
+    c = 1.0 - kurt / 8.0 + 5.0 * skew * skew / 36.0
+    lo = min(_Z_FLOOR, z_p)
+    low = (a * lo + b) * lo + c
+    high = (a * z_p + b) * z_p + c
+    convex = a > 0
+    vertex = np.divide(-b, 2.0 * a, out=np.full(a.shape, np.nan), where=convex)
+    inside = convex & (vertex > lo) & (vertex < z_p)
+    at_vertex = np.where(
+        inside, c - np.divide(b * b, 4.0 * a, out=np.zeros(a.shape), where=inside), np.inf
+    )
+    return np.minimum(np.minimum(low, high), at_vertex)
+
+
+def _warn_cf_domain(
+    bad: BoolArray, skew: FloatArray, kurt: FloatArray, meta: Meta, alpha: float
+) -> None:
+    """Warn that the Cornish–Fisher quantile is not increasing over the tail of some columns."""
+    idx = np.flatnonzero(bad)
+    if idx.size == 0:
+        return
+    j = int(idx[0])
+    if meta.ndim == 1:
+        where = ""
+    else:
+        label = meta.columns[j] if meta.columns is not None else j
+        where = f" in {idx.size} column(s), first {label!r}"
+    warnings.warn(
+        f"method='cornish_fisher' is outside its domain of validity{where} (sample skewness "
+        f"{skew[j]:.3g}, excess kurtosis {kurt[j]:.3g}): the Cornish–Fisher quantile is not "
+        f"increasing over the tail at confidence {alpha}, so the VaR can fall as confidence "
+        "rises and the CVaR can fall below the VaR. Use method='historical' (or "
+        "'gaussian'), or silence DomainWarning if that is understood.",
+        DomainWarning,
+        stacklevel=5,  # the caller of value_at_risk / conditional_value_at_risk
+    )
+
+
+def _parametric(
+    values: FloatArray, p: float, method: str, meta: Meta
+) -> tuple[FloatArray, FloatArray]:
     from scipy.stats import norm
 
     mean, sd, skew, kurt, _ = _moments(values)
@@ -167,6 +247,9 @@ def _parametric(values: FloatArray, p: float, method: str) -> tuple[FloatArray, 
     phi = float(norm.pdf(z))
     if method == "gaussian":
         return -mean - sd * z, -mean + sd * phi / p
+    with np.errstate(invalid="ignore"):  # NaN moments (fewer than two observations) stay NaN
+        bad = _cf_slope_min(z, skew, kurt) < 0.0
+    _warn_cf_domain(bad, skew, kurt, meta, 1.0 - p)
     zcf = (
         z
         + (z * z - 1.0) * skew / 6.0
@@ -186,7 +269,7 @@ def _risk(
     if how == "historical":
         var, es = _historical(cols.values, p)
     else:
-        var, es = _parametric(cols.values, p, how)
+        var, es = _parametric(cols.values, p, how, cols.meta)
     return cols, var, es
 
 
@@ -206,7 +289,8 @@ def value_at_risk(
         Decimal returns per period. 1-D: one series. 2-D: rows = periods, columns = assets,
         one VaR per column.
     confidence : float, default 0.95
-        :math:`\alpha` in (0, 1); the tail probability is :math:`p = 1 - \alpha`.
+        :math:`\alpha` in :math:`[2^{-53}, 1)`; the tail probability is :math:`p = 1 - \alpha`
+        (below :math:`2^{-53}`, :math:`1 - \alpha` rounds to 1).
     method : {"historical", "gaussian", "cornish_fisher"}, default "historical"
         ``"historical"``: empirical quantile; ``"gaussian"``: normal with the sample mean and
         standard deviation; ``"cornish_fisher"``: the normal quantile corrected for sample
@@ -225,10 +309,21 @@ def value_at_risk(
     Raises
     ------
     InputError
-        ``confidence`` outside (0, 1), unknown ``method``, infinite values, empty or 3-D input,
-        NaN with ``nan_policy="raise"``.
+        ``confidence`` outside :math:`[2^{-53}, 1)`, unknown ``method``, infinite values, empty
+        or 3-D input, NaN with ``nan_policy="raise"``.
     TypeError
         Non-numeric input or option of the wrong type.
+
+    Warns
+    -----
+    UnitWarning
+        If the median magnitude of ``returns`` is above 0.5 (a 50% return per period): the
+        values look like percent returns, or prices (every value positive). The result is
+        unchanged.
+    DomainWarning
+        With ``method="cornish_fisher"``, if the expansion is outside its domain of validity:
+        its quantile function is not increasing over the tail (see Notes). The result is
+        unchanged.
 
     Notes
     -----
@@ -251,8 +346,24 @@ def value_at_risk(
     moment estimators of skewness and excess kurtosis (``scipy.stats.skew`` and
     ``scipy.stats.kurtosis`` with their defaults). :math:`-r_{(k)}` is minus the lower
     empirical :math:`p`-quantile, :math:`\inf\{x : F_n(x) \ge p\}` (numpy's
-    ``method="inverted_cdf"``); no interpolation. The Cornish–Fisher expansion is reliable
-    only for moderate skewness and kurtosis (it stops being monotone otherwise).
+    ``method="inverted_cdf"``); no interpolation.
+
+    **Domain of the Cornish–Fisher expansion.** :math:`\tilde z` is a valid quantile function
+    only where it increases in :math:`z` (Maillard [4]_). Its slope is the quadratic
+
+    .. math:: \tilde z'(z) = \Big(\frac{K}{8} - \frac{S^2}{6}\Big) z^2 + \frac{S}{3} z
+              + 1 - \frac{K}{8} + \frac{5 S^2}{36},
+
+    and a :class:`~divergence.errors.DomainWarning` is issued for each call in which some column
+    has :math:`\tilde z' < 0` somewhere on the tail :math:`[z_{\min}, z_p]`, where
+    :math:`z_{\min} = \Phi^{-1}(2^{-53}) \approx -8.21` is the lowest quantile any accepted
+    ``confidence`` reaches. Outside that set the VaR can fall as the confidence rises and the
+    CVaR can fall below the VaR; inside it neither happens. Strong skewness, and excess kurtosis
+    below :math:`4S^2/3` (including every negative excess kurtosis far enough in the tail), leave
+    the domain; the historical method has no such limit. Moments are computed on deviations
+    scaled by their largest magnitude (no overflow for returns up to :math:`10^{100}`); a column
+    whose deviations are within 64 ulps of its magnitude is constant (standard deviation,
+    skewness and excess kurtosis 0, as for identical values).
 
     **Complexity.** Historical method without NaN: O(T·N) expected time, one partial sort
     (introselect) per column; with NaN, one full sort per column, O(N·T·log T). Parametric methods:
@@ -267,6 +378,8 @@ def value_at_risk(
        307–320.
     .. [3] Favre, L. and Galeano, J.-A. (2002), "Mean-Modified Value-at-Risk Optimization with
        Hedge Funds", Journal of Alternative Investments 5(2), 21–25.
+    .. [4] Maillard, D. (2012), "A User's Guide to the Cornish Fisher Expansion", SSRN working
+       paper 1997178.
 
     Examples
     --------
@@ -297,7 +410,8 @@ def conditional_value_at_risk(
         Decimal returns per period. 1-D: one series. 2-D: rows = periods, columns = assets,
         one CVaR per column.
     confidence : float, default 0.95
-        :math:`\alpha` in (0, 1); the tail probability is :math:`p = 1 - \alpha`.
+        :math:`\alpha` in :math:`[2^{-53}, 1)`; the tail probability is :math:`p = 1 - \alpha`
+        (below :math:`2^{-53}`, :math:`1 - \alpha` rounds to 1).
     method : {"historical", "gaussian", "cornish_fisher"}, default "historical"
         As in :func:`value_at_risk`.
     nan_policy : {"omit", "propagate", "raise"}, default "omit"
@@ -307,7 +421,9 @@ def conditional_value_at_risk(
     -------
     float, ndarray or Series
         The CVaR as a positive loss (decimal, per period): a float for 1-D input, one value per
-        column for 2-D input. For ``"historical"`` and ``"gaussian"`` it is never below the VaR.
+        column for 2-D input. For ``"historical"`` and ``"gaussian"`` it is never below the VaR;
+        for ``"cornish_fisher"`` neither, unless a :class:`~divergence.errors.DomainWarning` says
+        the expansion left its domain (see :func:`value_at_risk`).
 
     Raises
     ------
@@ -315,6 +431,17 @@ def conditional_value_at_risk(
         As in :func:`value_at_risk`.
     TypeError
         As in :func:`value_at_risk`.
+
+    Warns
+    -----
+    UnitWarning
+        If the median magnitude of ``returns`` is above 0.5 (a 50% return per period): the
+        values look like percent returns, or prices (every value positive). The result is
+        unchanged.
+    DomainWarning
+        With ``method="cornish_fisher"``, if the expansion is outside its domain of validity:
+        its quantile function is not increasing over the tail (see Notes). The result is
+        unchanged.
 
     Notes
     -----
@@ -627,6 +754,13 @@ def cvar_position_limits(
     TypeError
         Non-numeric input.
 
+    Warns
+    -----
+    UnitWarning
+        If the median magnitude of ``returns`` is above 0.5 (a 50% return per period): the
+        values look like percent returns, or prices (every value positive). The result is
+        unchanged.
+
     Notes
     -----
     Portfolio returns :math:`R_t = \sum_i w_i r_{t,i}`, losses :math:`L_t = -R_t`, VaR the
@@ -687,6 +821,7 @@ def cvar_position_limits(
             "pass 0 for no budget or a meaningful loss"
         )
     p = _tail_probability(confidence)
+    warn_units(values, "returns", "return")
     port = values @ w
     var, _ = _historical(port[:, None], p)
     port_var = float(var[0])
@@ -927,6 +1062,12 @@ def bond_returns_from_yields(
     TypeError
         Non-numeric input.
 
+    Warns
+    -----
+    UnitWarning
+        If the median magnitude of ``yields`` is above 1 (100%): the values look like percent,
+        not decimals. The result is unchanged.
+
     Notes
     -----
     At :math:`t-1` a par bond with coupon :math:`y_{t-1}` is bought; over the period it earns
@@ -971,6 +1112,7 @@ def bond_returns_from_yields(
     """
     y, meta = as_array(yields, "yields", ndim=1)
     check_lower_bound(y, meta, -1.0, strict=True, note=" (-100%, not a decimal yield)")
+    warn_units(y, "yields", "rate")
     f = check_float(periods_per_year, "periods_per_year", minimum=0.0, inclusive=(False, True))
     mat = check_float(maturity, "maturity", minimum=0.0, inclusive=(False, True))
     m = check_int(coupons_per_year, "coupons_per_year", minimum=1)
@@ -1045,6 +1187,12 @@ def stock_bond_returns(
     TypeError
         Non-numeric input; one Series and one array.
 
+    Warns
+    -----
+    UnitWarning
+        If the median magnitude of ``bond_yields`` is above 1 (100%): the values look like
+        percent, not decimals. The result is unchanged.
+
     Notes
     -----
     .. math:: r^S_t = \frac{P_t}{P_{t-1}} - 1, \qquad
@@ -1076,8 +1224,14 @@ def stock_bond_returns(
     s, smeta = as_array(stock_index, "stock_index", ndim=1, positive=True)
     y, ymeta = as_array(bond_yields, "bond_yields", ndim=1)
     check_lower_bound(y, ymeta, -1.0, strict=True, note=" (-100%, not a decimal yield)")
+    warn_units(y, "bond_yields", "rate")
+    with warnings.catch_warnings():  # said once above, under the caller's argument name
+        warnings.simplefilter("ignore", UnitWarning)
+        bond_of_yields = bond_returns_from_yields(
+            y, periods_per_year=periods_per_year, maturity=maturity
+        )
     bond = np.asarray(
-        bond_returns_from_yields(y, periods_per_year=periods_per_year, maturity=maturity),
+        bond_of_yields,
         dtype=np.float64,
     )
     stock = np.r_[np.nan, s[1:] / s[:-1] - 1.0]
@@ -1204,6 +1358,13 @@ def cvar_diversification(
     TypeError
         Non-numeric input.
 
+    Warns
+    -----
+    UnitWarning
+        If the median magnitude of ``returns`` is above 0.5 (a 50% return per period): the
+        values look like percent returns, or prices (every value positive). The result is
+        unchanged.
+
     Notes
     -----
     With historical CVaR (losses positive; Acerbi–Tasche tail mean) and :math:`r^P_t =
@@ -1241,8 +1402,13 @@ def cvar_diversification(
     if not rows.any():
         raise InputError("returns has no row without NaN")
     clean = values[rows]
-    alone = np.asarray(conditional_value_at_risk(clean, confidence=confidence), dtype=np.float64)
-    port = float(conditional_value_at_risk(clean @ w, confidence=confidence))
+    with warnings.catch_warnings():  # a bad confidence raises first; units are said below
+        warnings.simplefilter("ignore", UnitWarning)
+        alone = np.asarray(
+            conditional_value_at_risk(clean, confidence=confidence), dtype=np.float64
+        )
+        port = float(conditional_value_at_risk(clean @ w, confidence=confidence))
+    warn_units(values, "returns", "return")
     denom = float(w @ alone)
     if not denom > 0:
         return float("nan")

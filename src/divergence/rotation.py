@@ -21,6 +21,7 @@ Returns are simple decimal returns per period (``>= -1``) unless a function says
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Hashable, Mapping, Sequence
 from typing import Any, Literal
 
@@ -44,9 +45,10 @@ from divergence._validation import (
     is_polars,
     nan_row_mask,
     to_caller,
+    warn_units,
 )
 from divergence.breadth import index_return
-from divergence.errors import InputError
+from divergence.errors import InputError, UnitWarning
 
 __all__ = [
     "FAMA_FRENCH_3X3",
@@ -155,6 +157,7 @@ def _sector_sums(
     t_len, n = r.shape
     ind, labels = _sector_indicator(meta, n, sectors, unmapped)
     n_sec = ind.shape[1]
+    warn_units(r, "returns", "return", stacklevel=4)  # the caller of the public function
     num = np.zeros((t_len, n_sec))
     den = np.zeros((t_len, n_sec))
     bad = np.ones((t_len, n_sec), dtype=bool)  # the first period has no start-of-period caps
@@ -290,6 +293,13 @@ def sector_returns(
     sector_weights : the sectors' start-of-period weights in the index.
     divergence.breadth.index_return : the same weighting over all names.
 
+    Warns
+    -----
+    UnitWarning
+        If the median magnitude of ``returns`` is above 0.5 (a 50% return per period): the
+        values look like percent returns, or prices (every value positive). The result is
+        unchanged.
+
     Notes
     -----
     With :math:`P_t` the names present in period :math:`t` (a return at :math:`t` and a cap at
@@ -366,6 +376,13 @@ def sector_weights(
     TypeError
         As :func:`sector_returns`.
 
+    Warns
+    -----
+    UnitWarning
+        If the median magnitude of ``returns`` is above 0.5 (a 50% return per period): the
+        values look like percent returns, or prices (every value positive). The result is
+        unchanged.
+
     Notes
     -----
     .. math:: W_{S,t} = \frac{\sum_{i \in S \cap P_t} m_{i,t-1}}{\sum_{j \in P_t} m_{j,t-1}},
@@ -424,6 +441,13 @@ def relative_performance(
     TypeError
         Non-numeric input or non-boolean ``cumulative``.
 
+    Warns
+    -----
+    UnitWarning
+        If the median magnitude of ``returns`` or ``benchmark`` is above 0.5 (a 50% return per
+        period): the values look like percent returns, or prices (every value positive). The
+        result is unchanged.
+
     Notes
     -----
     .. math:: \text{per period: } r_t - b_t, \qquad
@@ -460,6 +484,8 @@ def relative_performance(
                 f"{m.name} has {int(below.sum())} value(s) below -1; first {m.locate(below)}. "
                 "Pass simple decimal returns."
             )
+    warn_units(r, "returns", "return")
+    warn_units(b, "benchmark", "return")
     bb = b if r.ndim == 1 else b[:, None]
     if not cum:
         return meta.wrap_like(r - bb)
@@ -526,6 +552,13 @@ def sector_spread(
     TypeError
         Non-numeric input.
 
+    Warns
+    -----
+    UnitWarning
+        If the median magnitude of ``sector_returns`` is above 0.5 (a 50% return per period):
+        the values look like percent returns, or prices (every value positive). The result is
+        unchanged.
+
     Notes
     -----
     With weights :math:`W_{S,t}` renormalised over the sectors present,
@@ -565,6 +598,7 @@ def sector_spread(
         w, wmeta = as_array(weights, "weights", ndim=2, nonnegative=True)
         check_same_layout(meta, wmeta)
         w = np.where(np.isnan(r), np.nan, w)
+    warn_units(r, "sector_returns", "return")
     n = r.shape[1]
     if how == "std":
         if long is not None or short is not None:
@@ -998,6 +1032,13 @@ def size_style_gaps(
     TypeError
         Non-numeric input.
 
+    Warns
+    -----
+    UnitWarning
+        If the median magnitude of ``returns`` is above 0.5 (a 50% return per period): the
+        values look like percent returns, or prices (every value positive). The result is
+        unchanged.
+
     Notes
     -----
     .. math::
@@ -1056,11 +1097,12 @@ def size_style_gaps(
             "an array input needs small, large, value and growth (column positions); the "
             "Fama-French defaults need DataFrame columns"
         )
-    means: dict[str, FloatArray] = {}
-    for name, labels in legs.items():
-        chosen = labels if labels is not None else FAMA_FRENCH_3X3[name]
-        pos = _positions(meta, n, chosen, name)
-        means[name] = r[:, pos].mean(axis=1)
+    positions = {
+        name: _positions(meta, n, labels if labels is not None else FAMA_FRENCH_3X3[name], name)
+        for name, labels in legs.items()
+    }
+    warn_units(r, "returns", "return")
+    means = {name: r[:, pos].mean(axis=1) for name, pos in positions.items()}
     gaps = np.column_stack([means["small"] - means["large"], means["value"] - means["growth"]])
     if how == "cumulative":
         gaps = _compound_skip(gaps)
@@ -1137,6 +1179,13 @@ def dispersion_signal(
     TypeError
         Non-numeric input or non-integer window.
 
+    Warns
+    -----
+    UnitWarning
+        If the median magnitude of ``returns`` is above 0.5 (a 50% return per period): the
+        values look like percent returns, or prices (every value positive). The result is
+        unchanged.
+
     Notes
     -----
     With :math:`\sigma_{i,t}` the trailing sample standard deviation of name :math:`i`'s
@@ -1185,7 +1234,10 @@ def dispersion_signal(
     w = check_window(window, r.shape[0], minimum=2)
     mp = w if min_periods is None else check_int(min_periods, "min_periods", minimum=2, maximum=w)
     f = check_float(periods_per_year, "periods_per_year", minimum=0.0, inclusive=(False, True))
-    idx = np.asarray(index_return(r, m), dtype=np.float64)
+    warn_units(r, "returns", "return")
+    with warnings.catch_warnings():  # said once above
+        warnings.simplefilter("ignore", UnitWarning)
+        idx = np.asarray(index_return(r, m), dtype=np.float64)
     vol = _rolling_std(r, w, mp)
     idx_vol = _rolling_std(idx[:, None], w, mp)[:, 0]
     cap_lag = np.full_like(m, np.nan)
