@@ -151,6 +151,17 @@ _CONSTANT_SPREAD = 64.0 * np.finfo(np.float64).eps
 #: Lowest standard-normal quantile a ``confidence`` can reach: 1 - confidence >= 2**-53.
 _Z_FLOOR = -8.209536151601387
 
+#: The Cornish–Fisher domain is checked down to the quantile of tail probability
+#: ``(1 - confidence) * _CF_TAIL_DEPTH``: that stretch carries 99.9% of the CVaR's tail weight.
+_CF_TAIL_DEPTH = 1e-3
+
+
+def _cf_lower_end(p: float) -> float:
+    """Lower end of the tail on which the Cornish–Fisher expansion must increase."""
+    from scipy.stats import norm
+
+    return max(_Z_FLOOR, float(norm.ppf(max(p * _CF_TAIL_DEPTH, 2.0**-53))))
+
 
 def _moments(
     values: FloatArray,
@@ -191,8 +202,10 @@ def _moments(
     return mean, sd, skew, kurt, n
 
 
-def _cf_slope_min(z_p: float, skew: FloatArray, kurt: FloatArray) -> FloatArray:
-    r"""Smallest slope of the Cornish–Fisher quantile function over the tail ``[_Z_FLOOR, z_p]``.
+def _cf_slope_min(
+    z_p: float, skew: FloatArray, kurt: FloatArray, z_lo: float = _Z_FLOOR
+) -> FloatArray:
+    r"""Smallest slope of the Cornish–Fisher quantile function over the tail ``[z_lo, z_p]``.
 
     :math:`	ilde z'(z) = a z^2 + b z + c` with :math:`a = K/8 - S^2/6`, :math:`b = S/3`,
     :math:`c = 1 - K/8 + 5S^2/36`; its minimum over an interval is at an end, or at the vertex
@@ -201,7 +214,7 @@ def _cf_slope_min(z_p: float, skew: FloatArray, kurt: FloatArray) -> FloatArray:
     a = kurt / 8.0 - skew * skew / 6.0
     b = skew / 3.0
     c = 1.0 - kurt / 8.0 + 5.0 * skew * skew / 36.0
-    lo = min(_Z_FLOOR, z_p)
+    lo = min(z_lo, z_p)
     low = (a * lo + b) * lo + c
     high = (a * z_p + b) * z_p + c
     convex = a > 0
@@ -248,7 +261,7 @@ def _parametric(
     if method == "gaussian":
         return -mean - sd * z, -mean + sd * phi / p
     with np.errstate(invalid="ignore"):  # NaN moments (fewer than two observations) stay NaN
-        bad = _cf_slope_min(z, skew, kurt) < 0.0
+        bad = _cf_slope_min(z, skew, kurt, _cf_lower_end(p)) < 0.0
     _warn_cf_domain(bad, skew, kurt, meta, 1.0 - p)
     zcf = (
         z
@@ -356,9 +369,16 @@ def value_at_risk(
 
     and a :class:`~divergence.errors.DomainWarning` is issued for each call in which some column
     has :math:`\tilde z' < 0` somewhere on the tail :math:`[z_{\min}, z_p]`, where
-    :math:`z_{\min} = \Phi^{-1}(2^{-53}) \approx -8.21` is the lowest quantile any accepted
-    ``confidence`` reaches. Outside that set the VaR can fall as the confidence rises and the
-    CVaR can fall below the VaR; inside it neither happens. Strong skewness, and excess kurtosis
+    :math:`z_{\min} = \Phi^{-1}(10^{-3} p)` (:math:`p = 1 -` ``confidence``, and never below
+    :math:`\Phi^{-1}(2^{-53}) \approx -8.21`): that stretch carries 99.9% of the probability
+    weight of the CVaR's tail. Where the expansion falls there, the VaR falls as the confidence
+    rises and the CVaR can fall below the VaR; where it increases, the VaR rises with the
+    confidence up to :math:`1 - 10^{-3} p` and the CVaR is at least the VaR (up to the
+    0.1% of tail weight beyond :math:`z_{\min}`). The global condition (an increasing
+    expansion for every :math:`z`) fails for every negative excess kurtosis, and checking
+    down to :math:`-8.21` would flag about a third of Gaussian samples of 250 returns, whose
+    sample excess kurtosis is often slightly negative; the checked stretch is the part of the
+    tail the requested confidence uses. Strong skewness, and excess kurtosis
     below :math:`4S^2/3` (including every negative excess kurtosis far enough in the tail), leave
     the domain; the historical method has no such limit. Moments are computed on deviations
     scaled by their largest magnitude (no overflow for returns up to :math:`10^{100}`); a column
