@@ -1389,7 +1389,8 @@ def inputs(
         Missing columns; unsorted or duplicate dates; two rows of ``shiller`` in one month;
         non-positive ``sp_price``, ``cpi``, ``base`` or ``i_c``; a negative ``balance_sheet``;
         infinite or all-NaN values; option values out of range (as the building blocks
-        raise them); ``balance_sheet`` and ``base`` without a common month.
+        raise them); windows that leave no month with both a CAPE and a real yield;
+        ``balance_sheet`` and ``base`` without a common month.
 
     Notes
     -----
@@ -1484,11 +1485,21 @@ def inputs(
         sources["premium_gap"] += "; long_rate (percent, monthly mean)"
     n_months = len(sh)
     check_window(cw, n_months, "cape_window")
+    if cw >= n_months:  # CAPE at t averages the cw months before t
+        raise InputError(
+            f"cape_window={cw} needs at least {cw + 1} months of shiller data; got {n_months}"
+        )
     check_lag(iw, n_months, "inflation_window")
     check_lag(sm, n_months, "shift_months")
     cape = pr.cape(sh["sp_price"], sh["earnings"], sh["cpi"], window=cw, min_periods=cmp_)
     infl = pr.annualized_inflation(sh["cpi"], iw, periods_per_year=12)
     real10 = pr.real_rate(gs10 / 100.0, infl, method="linear")
+    if not (np.isfinite(cape.to_numpy()) & np.isfinite(real10.to_numpy())).any():
+        raise InputError(
+            f"no month has both a CAPE (cape_window={cw}, cape_min_periods={cmp_}) and a real "
+            f"yield (inflation_window={iw}, with gs10 or long_rate) in the {n_months} months "
+            "of shiller: shorten the windows or give longer data"
+        )
     gap = pr.risk_premium_gap(1.0 / cape, real10)
     delta_r = pr.risk_premium_shift(gap, sm)
     sources["delta_r"] = f"premium_gap, {sm}-month change"
