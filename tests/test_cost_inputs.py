@@ -367,3 +367,22 @@ def test_pandas_wins_over_arrays_of_the_same_length() -> None:
         dr.to_numpy(), pd.Series(np.arange(30.0), index=dr.index), None
     )
     assert isinstance(out, pd.Series) and out.index.equals(dr.index)
+
+
+def test_windows_longer_than_the_shared_data_name_the_options() -> None:
+    """Windows that leave no month with both a CAPE and a real yield raise, naming them.
+
+    The 30 months of ``cost_sources`` with a daily ``long_rate`` of 600 business days (about 28
+    months): an ``inflation_window`` of 28 starts the real yield after the last ``long_rate``
+    month; a ``cape_window`` of 28 starts the CAPE there too; CAPE over 30 months needs 31.
+    """
+    from reliability_table import COST_INPUT_OPTIONS, cost_sources
+
+    for option, value, match in [
+        ("inflation_window", 28, r"no month has both a CAPE .* \(inflation_window=28"),
+        ("cape_window", 28, r"no month has both a CAPE \(cape_window=28"),
+        ("cape_window", 30, r"cape_window=30 needs at least 31 months"),
+    ]:
+        with pytest.raises(InputError, match=match):
+            inputs(**cost_sources(), **{**COST_INPUT_OPTIONS, option: value})
+    inputs(**cost_sources(), **{**COST_INPUT_OPTIONS, "inflation_window": 20})  # still overlaps

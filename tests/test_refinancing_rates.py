@@ -264,3 +264,12 @@ def test_negative_rates_allowed_for_vasicek_not_cir() -> None:
         args = {"r0": 0.02, "kappa": 0.5, "theta": 0.03, "sigma": 0.01, "months": 3, "n_paths": 1}
         with pytest.raises(InputError, match=pattern):
             vasicek_paths(**{**args, **kwargs}, seed=0)  # type: ignore[arg-type]
+
+
+def test_cir_negative_zero_start_is_zero() -> None:
+    """r0 = -0.0 is the valid rate 0 (numpy's noncentral chi-square refuses a negative zero)."""
+    zero = cir_paths(0.0, 0.5, 0.03, 0.05, months=4, n_paths=3, seed=5)
+    np.testing.assert_array_equal(
+        cir_paths(-0.0, 0.5, 0.03, 0.05, months=4, n_paths=3, seed=5), zero
+    )
+    assert not np.signbit(zero[:, 0]).any()

@@ -216,6 +216,10 @@ BASE: dict[str, Base] = {
     "dispersion.realized_correlation": Base(
         dispersion.realized_correlation, _good("dispersion.realized_correlation", window=4)
     ),
+    "dispersion.realized_volatility": Base(
+        dispersion.realized_volatility,
+        _good("dispersion.realized_volatility", window=3, periods_per_year=252, demean=True),
+    ),
     "flows.fixed_share_multiplier": Base(
         flows.fixed_share_multiplier, _good("flows.fixed_share_multiplier")
     ),

@@ -439,17 +439,22 @@ def to_caller(result: Any, *sources: object) -> Any:
     RangeIndex it has no index column; on any other index that index becomes its first column.
     A Series on the input's rows becomes a polars Series; a Series over the input's columns a
     one-row DataFrame with those columns (as polars' own ``DataFrame.mean()``); any other
-    Series a two-column DataFrame (index, values). Scalars, arrays and result objects are
-    returned unchanged.
+    Series a two-column DataFrame (index, values). Dates of their own (a DatetimeIndex not the
+    input's rows) take the dtype of a source's leading date column of the same name (see
+    :func:`_date_labels`). Scalars, arrays and result objects are returned unchanged.
     """
     source: Meta | None = None
+    date_columns: list[pl.Series] = []
     for m in sources:
         if isinstance(m, Meta) and m.polars:
-            source = m
-            break
-        if not isinstance(m, Meta) and is_polars(m):  # rows of a raw input carry no labels
-            source = Meta("", "frame", 2, (-1, 0), polars=True)
-            break
+            source = source or m
+            if m.polars_index is not None:
+                date_columns.append(m.polars_index)
+        elif not isinstance(m, Meta) and is_polars(m):  # rows of a raw input carry no labels
+            source = source or Meta("", "frame", 2, (-1, 0), polars=True)
+            column = _raw_polars_index(m)
+            if column is not None:
+                date_columns.append(column)
     if source is None or not isinstance(result, pd.DataFrame | pd.Series):
         return result
     import polars as pl
@@ -462,19 +467,59 @@ def to_caller(result: Any, *sources: object) -> Any:
     )
     if isinstance(result, pd.Series):
         if positional or on_dates:
-            return pl.from_pandas(result.reset_index(drop=True)).rename(_pl_name(result.name))
+            flat = result.reset_index(drop=True)
+            return pl.from_pandas(flat, nan_to_null=False).rename(_pl_name(result.name))
         if source.columns is not None and result.index.equals(source.columns):
             row = result.to_frame().T.reset_index(drop=True)
             row.columns = pd.Index([_pl_name(c) for c in row.columns])
-            return pl.from_pandas(row)
-        return pl.from_pandas(result.to_frame(_pl_name(result.name)).reset_index())
+            return pl.from_pandas(row, nan_to_null=False)
+        labelled = pl.from_pandas(
+            result.to_frame(_pl_name(result.name)).reset_index(), nan_to_null=False
+        )
+        return _date_labels(labelled, result.index, date_columns)
     frame = result.rename(columns=_pl_name)
     if not (positional or on_dates):
-        return pl.from_pandas(frame.reset_index())
-    out = pl.from_pandas(frame.reset_index(drop=True))
+        labelled = pl.from_pandas(frame.reset_index(), nan_to_null=False)
+        return _date_labels(labelled, result.index, date_columns)
+    out = pl.from_pandas(frame.reset_index(drop=True), nan_to_null=False)
     if source.polars_index is not None and len(result) == source.shape[0]:
         out = pl.DataFrame([source.polars_index, *out.get_columns()])
     return out
+
+
+def _raw_polars_index(x: object) -> pl.Series | None:
+    """The leading Date/Datetime column of a raw polars DataFrame source, or None."""
+    import polars as pl
+
+    return _polars_index_column(x) if isinstance(x, pl.DataFrame) else None
+
+
+def _date_labels(out: pl.DataFrame, index: pd.Index, date_columns: list[pl.Series]) -> Any:
+    """Give the date labels in ``out``'s first column the dtype of the caller's dates.
+
+    ``pl.from_pandas`` makes any DatetimeIndex a ``Datetime`` column of pandas' time unit. When
+    a source had a leading date column of the same name as the index, that column's dtype is
+    used instead: ``Date`` when every label is a midnight without a time zone, a ``Datetime``
+    of the same time zone otherwise (its time unit); any other case is left as it is.
+    """
+    import polars as pl
+
+    if not isinstance(index, pd.DatetimeIndex) or index.name is None:
+        return out
+    match = [c for c in date_columns if c.name == str(index.name)]
+    if not match or out.width == 0:
+        return out
+    dtype = match[0].dtype
+    first = out.columns[0]
+    if isinstance(dtype, pl.Date):
+        if index.tz is not None or not (index == index.normalize()).all():
+            return out
+    elif not (
+        isinstance(dtype, pl.Datetime)
+        and dtype.time_zone == getattr(out.schema[first], "time_zone", None)
+    ):
+        return out
+    return out.with_columns(pl.col(first).cast(dtype))
 
 
 def _default_index(index: pd.Index) -> bool:

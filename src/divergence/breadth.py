@@ -526,7 +526,7 @@ def breadth_summary(
     *,
     k: int = 10,
     nan_policy: NanPolicy = "omit",
-) -> pd.Series:
+) -> Any:
     r"""Whole-sample breadth statistics of a cap-weighted index and its members.
 
     Parameters
@@ -544,7 +544,8 @@ def breadth_summary(
     Returns
     -------
     Series
-        Named ``"breadth_summary"``, with entries (decimal unless stated):
+        Named ``"breadth_summary"``, with entries (decimal unless stated; for polars input a
+        polars DataFrame with the columns ``index`` (the entry names) and ``breadth_summary``):
 
         * ``periods``: number of periods with a cap-weighted index return (a count);
         * ``cumulative_cap_weighted``: compounded cap-weighted index return;
@@ -655,7 +656,7 @@ def breadth_summary(
         "mean_share_beating_index": _mean(share_beat),
         "top_k_contribution_share": top_sum / total if total != 0 else float("nan"),
     }
-    return pd.Series(values, name="breadth_summary", dtype=np.float64)
+    return to_caller(pd.Series(values, name="breadth_summary", dtype=np.float64), inp.meta)
 
 
 def cap_change_breadth(
@@ -663,7 +664,7 @@ def cap_change_breadth(
     *,
     k: int = 10,
     nan_policy: NanPolicy = "omit",
-) -> pd.DataFrame:
+) -> Any:
     r"""Breadth of the change in market capitalisation, from caps alone.
 
     For users who have market caps but no returns. A change in cap is **not** a return: it
@@ -764,7 +765,8 @@ def cap_change_breadth(
         growth, top, share_up = (np.where(bad, np.nan, v) for v in (growth, top, share_up))
         n = np.where(bad, np.nan, n)
     index = meta.index if meta.index is not None else pd.RangeIndex(m.shape[0])
-    return pd.DataFrame(
+    out = pd.DataFrame(
         {"n": n, "cap_growth": growth, "top_k_contribution": top, "share_up": share_up},
         index=index,
     )
+    return to_caller(out, meta)

@@ -37,9 +37,11 @@ from divergence._validation import (
     check_float,
     check_int,
     check_option,
+    is_polars,
     merge_groups,
     nan_row_mask,
     to_caller,
+    to_pandas,
 )
 from divergence.errors import InputError
 
@@ -1180,13 +1182,43 @@ def concentration_profile(
 
 
 # --------------------------------------------------------------------------- time series
+def _polars_dated(x: Any, name: str, *, panel: bool = False) -> Any:
+    """A dated series given as polars, as pandas (private).
+
+    polars has no index, so a dated series is a DataFrame of a leading Date/Datetime column
+    and one value column: it becomes a Series on those dates, named like the value column.
+    With ``panel``, more value columns give a DataFrame (dates x columns). A polars Series
+    carries no dates and is refused.
+    """
+    import polars as pl
+
+    hint = "a polars DataFrame of a leading Date or Datetime column and one value column"
+    if isinstance(x, pl.Series):
+        raise TypeError(f"{name} is a polars Series, which carries no dates: give {hint}")
+    if not isinstance(x, pl.DataFrame):
+        raise TypeError(
+            f"{name} must be {hint}, got polars {type(x).__name__} (collect a LazyFrame first)"
+        )
+    frame = to_pandas(x)
+    if not isinstance(frame.index, pd.DatetimeIndex):
+        raise TypeError(f"{name} must be {hint}; its first column {x.columns[:1]} is not dates")
+    if frame.shape[1] == 1:
+        return frame.iloc[:, 0]
+    if panel and frame.shape[1] > 1:
+        return frame
+    raise TypeError(f"{name} must be {hint}, got {frame.shape[1]} value columns")
+
+
 def _dated_series(
     x: object, name: str, *, positive: bool = True, nonnegative: bool = False
 ) -> pd.Series:
     """A float Series on a strictly increasing DatetimeIndex, NaN rows dropped (private).
 
-    Also used by :func:`divergence.cost.inputs` for its dated inputs.
+    Also used by :func:`divergence.cost.inputs` for its dated inputs. A polars input is read
+    by :func:`_polars_dated`.
     """
+    if is_polars(x):
+        x = _polars_dated(x, name)
     if not isinstance(x, pd.Series):
         raise TypeError(f"{name} must be a pandas Series indexed by date, got {type(x).__name__}")
     if not isinstance(x.index, pd.DatetimeIndex):
@@ -1215,7 +1247,7 @@ def chain_link(
     *,
     freq: str | None = None,
     carry: int = 0,
-) -> pd.Series:
+) -> Any:
     r"""Chain-link sparse snapshot values with a dense series of the same measure.
 
     A measure (e.g. :func:`concentration_coefficient`) is known exactly on a few snapshot
@@ -1228,7 +1260,9 @@ def chain_link(
     ----------
     snapshots : Series
         The measure on its snapshot dates (DatetimeIndex, strictly increasing, no duplicate
-        dates); strictly positive (a ratio-scale measure); NaN rows are ignored.
+        dates); strictly positive (a ratio-scale measure); NaN rows are ignored. In polars, a
+        DataFrame of a leading Date or Datetime column and one value column (a polars Series
+        has no dates and is refused).
     daily : Series
         The same measure on a dense calendar (usually trading days) from the other panel;
         same rules as ``snapshots``.
@@ -1246,12 +1280,15 @@ def chain_link(
     Series
         Named ``"chain_linked"``. Without ``freq``: one value per snapshot date and per daily
         date on or after the first snapshot that can be linked, sorted by date; with ``freq``:
-        one value per period from the first to the last observation's.
+        one value per period from the first to the last observation's. For polars input, a
+        polars DataFrame of the dates (first column, named and typed like the inputs' date
+        columns when they agree) and ``chain_linked``.
 
     Raises
     ------
     TypeError
-        An input not a Series with a DatetimeIndex; ``freq`` not a string.
+        An input not a Series with a DatetimeIndex (nor a polars DataFrame of dates and one
+        value column); ``freq`` not a string.
     InputError
         Unsorted or duplicate dates; non-positive, infinite or all-NaN values; an unknown
         ``freq``; ``carry`` < 0 or given without ``freq``; inputs with different time zones.
@@ -1332,7 +1369,7 @@ def chain_link(
     obs = pd.concat([linked, snap]).sort_index(kind="stable")
     obs.name = "chain_linked"
     if freq is None:
-        return obs
+        return to_caller(obs, snapshots, daily)
     try:
         out: pd.Series = obs.resample(freq).last()
     except (ValueError, TypeError) as exc:
@@ -1340,4 +1377,4 @@ def chain_link(
     if n_carry:
         out = out.ffill(limit=min(n_carry, len(out)))
     out.name = "chain_linked"
-    return out
+    return to_caller(out, snapshots, daily)

@@ -58,6 +58,8 @@ from divergence._validation import (
     check_option,
     check_same_layout,
     check_window,
+    is_polars,
+    to_caller,
     to_pandas,
 )
 from divergence.errors import InputError
@@ -302,21 +304,33 @@ def _pairwise_positive(s: FloatArray) -> FloatArray:
 
 
 def _unpack_frame(delta_r: object, i_c: object, l_s: object) -> dict[str, object]:
-    """The three inputs by name; a DataFrame first argument gives them as its columns."""
-    if not isinstance(delta_r, pd.DataFrame):
+    """The three inputs by name; a DataFrame first argument gives them as its columns.
+
+    A polars DataFrame (e.g. :func:`inputs` of polars data) gives its columns as polars
+    Series, read in row order.
+    """
+    if not (isinstance(delta_r, pd.DataFrame) or _is_polars_frame(delta_r)):
         return {"delta_r": delta_r, "i_c": i_c, "l_s": l_s}
     if i_c is not None or l_s is not None:
         raise TypeError(
             "pass either one DataFrame with columns delta_r, i_c, l_s or the three inputs "
             "separately, not both"
         )
-    frame = delta_r
+    frame: Any = delta_r
     if not any(name in frame.columns for name in INPUTS):
         shown = ", ".join(repr(c) for c in list(frame.columns)[:5])
         raise InputError(
             f"the inputs frame has none of the columns {list(INPUTS)} (it has {shown})"
         )
     return {name: frame[name] if name in frame.columns else None for name in INPUTS}
+
+
+def _is_polars_frame(x: object) -> bool:
+    if not is_polars(x):
+        return False
+    import polars as pl
+
+    return isinstance(x, pl.DataFrame)
 
 
 def _align(cols: dict[str, FloatArray], metas: list[Meta]) -> tuple[dict[str, FloatArray], Meta]:
@@ -654,7 +668,8 @@ class DivergenceCost:
             compressing), e.g. :func:`divergence.premia.risk_premium_shift`. Or a DataFrame
             holding the inputs as columns ``delta_r``, ``i_c``, ``l_s`` (e.g. the frame of
             :func:`inputs`): other columns are ignored, a missing column counts as None, and
-            ``i_c`` and ``l_s`` must then be left out.
+            ``i_c`` and ``l_s`` must then be left out. A polars frame's columns are read in
+            row order and give a polars Series.
         i_c : array_like or Series, or None
             :math:`I_C`: concentration coefficient (ratio), e.g.
             :func:`divergence.concentration.concentration_coefficient` per date.
@@ -1289,7 +1304,7 @@ def inputs(
     drain_months: int = 12,
     balance_sheet_divisor: float = 1000.0,
     carry_months: int = 3,
-) -> pd.DataFrame:
+) -> Any:
     r"""The monthly inputs of :math:`C_D` (premium gap, :math:`\Delta R_{risk}`, I_C, L_S).
 
     Called without arguments it builds them from the bundled data exactly as ``python -m
@@ -1357,6 +1372,14 @@ def inputs(
         ``attrs`` holds ``sources`` (column -> where it came from), ``units`` and
         ``conventions`` (the options used and the timing rule).
 
+        With any polars argument the result is a polars DataFrame led by its ``date`` column
+        (``Date`` when the polars inputs' date columns are named ``date`` and typed so). polars
+        has no ``attrs``: the sources, units and conventions are then not returned (they are
+        the ones stated here; call with pandas inputs to get them attached). In polars, a
+        dated Series argument is a DataFrame of a leading Date or Datetime column and one
+        value column (more value columns: an ``i_c`` market-cap panel); ``shiller`` is led by
+        its date column.
+
     Raises
     ------
     TypeError
@@ -1366,7 +1389,8 @@ def inputs(
         Missing columns; unsorted or duplicate dates; two rows of ``shiller`` in one month;
         non-positive ``sp_price``, ``cpi``, ``base`` or ``i_c``; a negative ``balance_sheet``;
         infinite or all-NaN values; option values out of range (as the building blocks
-        raise them); ``balance_sheet`` and ``base`` without a common month.
+        raise them); windows that leave no month with both a CAPE and a real yield;
+        ``balance_sheet`` and ``base`` without a common month.
 
     Notes
     -----
@@ -1425,6 +1449,10 @@ def inputs(
     from divergence import liquidity as liq
     from divergence import premia as pr
 
+    given = (shiller, balance_sheet, base, i_c, long_rate)  # polars in -> polars out
+    shiller = to_pandas(shiller)
+    if is_polars(i_c):
+        i_c = conc._polars_dated(i_c, "i_c", panel=True)
     cw = check_int(cape_window, "cape_window", minimum=1)
     cmp_ = check_int(cape_min_periods, "cape_min_periods", minimum=1)
     iw = check_int(inflation_window, "inflation_window", minimum=1)
@@ -1457,11 +1485,21 @@ def inputs(
         sources["premium_gap"] += "; long_rate (percent, monthly mean)"
     n_months = len(sh)
     check_window(cw, n_months, "cape_window")
+    if cw >= n_months:  # CAPE at t averages the cw months before t
+        raise InputError(
+            f"cape_window={cw} needs at least {cw + 1} months of shiller data; got {n_months}"
+        )
     check_lag(iw, n_months, "inflation_window")
     check_lag(sm, n_months, "shift_months")
     cape = pr.cape(sh["sp_price"], sh["earnings"], sh["cpi"], window=cw, min_periods=cmp_)
     infl = pr.annualized_inflation(sh["cpi"], iw, periods_per_year=12)
     real10 = pr.real_rate(gs10 / 100.0, infl, method="linear")
+    if not (np.isfinite(cape.to_numpy()) & np.isfinite(real10.to_numpy())).any():
+        raise InputError(
+            f"no month has both a CAPE (cape_window={cw}, cape_min_periods={cmp_}) and a real "
+            f"yield (inflation_window={iw}, with gs10 or long_rate) in the {n_months} months "
+            "of shiller: shorten the windows or give longer data"
+        )
     gap = pr.risk_premium_gap(1.0 / cape, real10)
     delta_r = pr.risk_premium_shift(gap, sm)
     sources["delta_r"] = f"premium_gap, {sm}-month change"
@@ -1545,7 +1583,7 @@ def inputs(
         "balance_sheet_divisor": divisor,
         "carry_months": carry,
     }
-    return out
+    return to_caller(out, *given)
 
 
 def _dated_monthly_mean(x: object) -> pd.Series:

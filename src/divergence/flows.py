@@ -39,6 +39,7 @@ from divergence._validation import (
     check_float,
     check_int,
     check_option,
+    to_caller,
 )
 from divergence.errors import InputError
 
@@ -1017,7 +1018,7 @@ def scenario_effective_n(
     scenarios: Mapping[str, Mapping[str, Any]],
     *,
     n_seeds: int = 10,
-) -> pd.DataFrame:
+) -> Any:
     r"""Mean effective number of names per step under each flow scenario, over seeds.
 
     Parameters
@@ -1035,7 +1036,8 @@ def scenario_effective_n(
     -------
     DataFrame
         Index ``step`` (0 .. n_steps, 0 = the starting caps), one column per scenario: the
-        mean over seeds of :attr:`FlowSimulation.effective_n` (a number of names).
+        mean over seeds of :attr:`FlowSimulation.effective_n` (a number of names). For a
+        polars ``market_caps``, a polars DataFrame whose first column is ``step``.
 
     Raises
     ------
@@ -1091,4 +1093,5 @@ def scenario_effective_n(
         )
         for name, kw in scenarios.items()
     }
-    return pd.DataFrame(out, index=pd.RangeIndex(n_steps + 1, name="step"))
+    frame = pd.DataFrame(out, index=pd.RangeIndex(n_steps + 1, name="step"))
+    return to_caller(frame, market_caps)

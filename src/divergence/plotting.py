@@ -26,7 +26,15 @@ import pandas as pd
 
 from divergence import concentration as _conc
 from divergence._typing import PanelLike
-from divergence._validation import as_array, check_bool, check_float, check_int, check_option
+from divergence._validation import (
+    as_array,
+    check_bool,
+    check_float,
+    check_int,
+    check_option,
+    is_polars,
+    to_pandas,
+)
 from divergence.errors import InputError
 
 __all__ = [
@@ -180,7 +188,8 @@ def concentration_over_time(
     ----------
     data : DataFrame
         Either a panel of sizes (rows = dates, columns = assets) or the output of
-        :func:`divergence.concentration.concentration_profile` (recognised by its columns).
+        :func:`divergence.concentration.concentration_profile` (recognised by its columns);
+        pandas or polars (a polars frame's leading Date/Datetime column gives the dates).
     measure : str, default "top_k_share"
         A column of :func:`~divergence.concentration.concentration_profile`: ``"n"``,
         ``"hhi"``, ``"hhi_normalized"``, ``"effective_n"``, ``"top_k_share"``,
@@ -230,6 +239,7 @@ def concentration_over_time(
     >>> print(ax.get_title(), "|", ax.get_ylabel())
     Herfindahl–Hirschman index | HHI (sum of squared weights, 0–1)
     """
+    data = to_pandas(data)
     if not isinstance(data, pd.DataFrame):
         raise TypeError("data must be a DataFrame of sizes or a concentration profile")
     if measure not in _LABELS:
@@ -276,7 +286,8 @@ def cost_contributions(
     Parameters
     ----------
     parts : DataFrame or ndarray
-        Output of :meth:`divergence.cost.DivergenceCost.contributions`: rows = dates, columns
+        Output of :meth:`divergence.cost.DivergenceCost.contributions` (pandas, or polars led
+        by its date column): rows = dates, columns
         ``intercept``, ``delta_r``, ``i_c``, ``l_s``, ``interaction`` (log-odds units under
         the logistic link, :math:`C_D` units under the identity link). An ndarray must have
         these five columns in this order. Rows with any NaN are left out.
@@ -332,6 +343,7 @@ def cost_contributions(
     >>> print(len(ax.patches), ax.get_ylabel())
     9 contribution (log-odds)
     """
+    parts = to_pandas(parts)
     if isinstance(parts, pd.DataFrame):
         frame = parts
     elif isinstance(parts, np.ndarray):
@@ -434,6 +446,9 @@ def maturity_wall(
         Output of :meth:`divergence.refinancing.RefinancingResult.maturity_wall`: index =
         bucket number (1, 2, ...; named ``"year"``, ``"quarter"`` or ``"month"``), one column
         per cohort (or ``"fixed"`` / ``"floating"``), principal in the units of the book.
+        A polars DataFrame has no index: a leading ``year``, ``quarter`` or ``month`` column
+        holds the buckets (as ``pl.from_pandas(wall.reset_index())`` gives); without one the
+        rows are buckets 1, 2, ….
     normalize : bool, default False
         Divide each column by its total, so bars show the share of that column's debt due in
         each bucket (columns of very different size become comparable).
@@ -480,6 +495,8 @@ def maturity_wall(
     >>> print(ax.get_xlabel(), [f"{p.get_height():.2f}" for p in ax.patches][:3])
     years to maturity ['0.60', '0.30', '0.10']
     """
+    if is_polars(wall):
+        wall = _polars_wall(wall)
     if not isinstance(wall, pd.DataFrame):
         raise TypeError("wall must be the DataFrame of RefinancingResult.maturity_wall")
     values, _ = as_array(wall, "wall", ndim=2, allow_nan=False, nonnegative=True)
@@ -519,6 +536,16 @@ def maturity_wall(
     ax.set_title("Maturity wall: principal falling due")
     ax.legend(fontsize="small", ncol=2 if n_c > 6 else 1)
     return ax
+
+
+def _polars_wall(wall: Any) -> Any:
+    """A polars maturity wall as pandas: buckets from a leading year/quarter/month column."""
+    frame = to_pandas(wall, date_index=False)
+    if not isinstance(frame, pd.DataFrame):
+        return frame  # refused by the caller
+    if frame.shape[1] and frame.columns[0] in ("year", "quarter", "month"):
+        return frame.set_index(frame.columns[0])
+    return frame.set_axis(pd.RangeIndex(1, len(frame) + 1), axis=0)
 
 
 def coverage_fan(

@@ -1176,7 +1176,7 @@ def stock_bond_returns(
     *,
     periods_per_year: float,
     maturity: float = 10.0,
-) -> pd.DataFrame:
+) -> Any:
     r"""Aligned stock returns (from an index level) and bond returns (from a yield series).
 
     Parameters
@@ -1197,7 +1197,9 @@ def stock_bond_returns(
         Columns ``stock`` and ``bond`` (decimal returns per period). Two Series are joined on
         their index (inner join, after each return is computed on its own index); arrays must
         have the same length and get a RangeIndex. Rows where either return is NaN (the first
-        period, and any return next to a missing value) are dropped.
+        period, and any return next to a missing value) are dropped. Two polars Series (no
+        labels) are matched by position and give a polars DataFrame whose first column,
+        ``index``, holds the positions of the rows kept.
 
     Raises
     ------
@@ -1278,11 +1280,10 @@ def stock_bond_returns(
                 "arrays must have the same length (pass Series to join on dates)"
             )
         frame = pd.DataFrame({"stock": stock, "bond": bond})
-    out: pd.DataFrame = frame.dropna()
-    return out
+    return to_caller(frame.dropna(), smeta, ymeta)
 
 
-def positive_spells(x: SeriesLike, *, min_length: int = 1) -> pd.DataFrame:
+def positive_spells(x: SeriesLike, *, min_length: int = 1) -> Any:
     r"""Runs of consecutive strictly positive values (e.g. of a rolling correlation).
 
     Parameters
@@ -1296,8 +1297,9 @@ def positive_spells(x: SeriesLike, *, min_length: int = 1) -> pd.DataFrame:
     -------
     DataFrame
         One row per run, in time order, with columns ``start`` and ``end`` (index labels of
-        the first and last positive value; positions for an array) and ``length`` (number of
-        periods). Empty (with these columns) when there is no such run.
+        the first and last positive value; positions for an array or a polars Series, which
+        gives a polars DataFrame) and ``length`` (number of periods). Empty (with these
+        columns) when there is no such run.
 
     Raises
     ------
@@ -1340,9 +1342,10 @@ def positive_spells(x: SeriesLike, *, min_length: int = 1) -> pd.DataFrame:
     keep = length >= k
     starts, ends, length = starts[keep], ends[keep], length[keep]
     labels = meta.index if meta.index is not None else pd.RangeIndex(v.shape[0])
-    return pd.DataFrame(
+    out = pd.DataFrame(
         {"start": labels[starts], "end": labels[ends], "length": length.astype(np.int64)}
     )
+    return to_caller(out, meta)
 
 
 def cvar_diversification(

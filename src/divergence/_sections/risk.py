@@ -30,14 +30,18 @@ def monthly_stock_bond() -> pd.DataFrame:
     # Shiller's real total-return price times CPI is a nominal total-return index (up to a
     # constant); GS10 is in percent
     nominal_tr = (sh["real_total_return_price"] * sh["cpi"]).dropna()
-    return stock_bond_returns(nominal_tr, sh["gs10"].dropna() / 100.0, periods_per_year=12)
+    out: pd.DataFrame = stock_bond_returns(
+        nominal_tr, sh["gs10"].dropna() / 100.0, periods_per_year=12
+    )
+    return out
 
 
 def daily_stock_bond() -> pd.DataFrame:
     """Daily S&P 500 (adjusted close) and 10-year Treasury (DGS10) returns, 1999-2018."""
     spx = load_sp500_index()["adj_close"]
     y = load_fred("DGS10", units="decimal")["DGS10"]
-    return stock_bond_returns(spx, y, periods_per_year=252)
+    out: pd.DataFrame = stock_bond_returns(spx, y, periods_per_year=252)
+    return out
 
 
 def build(inputs: ReportInputs | None = None) -> Section:

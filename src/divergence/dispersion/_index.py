@@ -19,7 +19,14 @@ import numpy as np
 import pandas as pd
 
 from divergence._typing import BoolArray, FloatArray, IntArray
-from divergence._validation import as_array, check_float, check_option
+from divergence._validation import (
+    as_array,
+    check_float,
+    check_option,
+    is_polars,
+    to_caller,
+    to_pandas,
+)
 from divergence.dispersion._implied import dispersion_index, implied_correlation
 from divergence.dispersion._vix import _check_rt, _panel_core, _stable_argsort_codes
 from divergence.errors import DataWarning, InputError
@@ -546,7 +553,7 @@ def vix_index(
     expiries: Expiries = "fridays",
     terms: tuple[Any, Any] | None = None,
     k0_rule: K0Rule = "at_or_below",
-) -> pd.DataFrame:
+) -> Any:
     r"""The Cboe VIX of one or many option boards, from a long table of quotes, in one call.
 
     Parameters
@@ -613,7 +620,9 @@ def vix_index(
         bracket 30 days) and, for each term with suffix ``_near`` / ``_next``:
         ``expiration``, ``root``, ``t`` (years), ``rate``, ``forward`` (index points), ``k0``,
         ``variance`` and ``n_strikes`` (strikes that enter the sum, :math:`K_0` included).
-        A quote time without two usable terms has NaN values (see Warns).
+        A quote time without two usable terms has NaN values (see Warns). A polars
+        ``quotes`` (read as pandas, through Arrow) gives a polars DataFrame whose first
+        column is ``quote_time``.
 
     Raises
     ------
@@ -702,7 +711,7 @@ def vix_index(
     20.01 16.25 255
     """
     res = _boards(
-        quotes,
+        to_pandas(quotes, date_index=False),
         rate=rate,
         columns=columns,
         selection=selection,
@@ -721,7 +730,7 @@ def vix_index(
     for key in res.near:
         data[f"{key}_near"] = res.near[key]
         data[f"{key}_next"] = res.next[key]
-    return pd.DataFrame(data, index=pd.Index(res.labels, name="quote_time"))
+    return to_caller(pd.DataFrame(data, index=pd.Index(res.labels, name="quote_time")), quotes)
 
 
 # --------------------------------------------------------------------------- public: COR
@@ -787,7 +796,7 @@ def implied_correlation_index(
     expiries: Expiries = "fridays",
     k0_rule: K0Rule = "at_or_below",
     on_out_of_range: OnOutOfRange = "warn",
-) -> pd.DataFrame:
+) -> Any:
     r"""Implied correlation and dispersion (DSPX-style) from index and member option quotes.
 
     Parameters
@@ -803,7 +812,9 @@ def implied_correlation_index(
         or a DataFrame with one row per date/time and one column per member. A quote time
         uses the latest row at or before it (as-of join; quote times before the first row
         raise). Members are the labels of ``weights``; quoted underlyings that have no weight
-        are ignored.
+        are ignored. In polars (no index): a one-row DataFrame with one column per member,
+        or a DataFrame led by a Date/Datetime column (weights over time); a polars Series
+        has no member labels and is refused.
     index : hashable
         The label of the index in ``quotes['underlying']``.
     rate, columns, selection, settlement, am_roots, expiries, k0_rule
@@ -821,16 +832,19 @@ def implied_correlation_index(
         ``member_vol`` (:math:`\sum_i w_i\sigma_i`), both 30-day model-free vols in decimals,
         ``n_members`` (members with a positive weight and a 30-day variance), ``n_weighted``
         (members with a positive weight) and ``weight_coverage`` (share of the total weight
-        held by the members used).
+        held by the members used). A polars ``quotes`` gives a polars DataFrame whose first
+        column is ``quote_time``.
 
     Raises
     ------
     InputError
         As :func:`vix_index`; the ``underlying`` column is missing; ``index`` is not among the
         underlyings; weights negative, with duplicated labels, naming the index, or (as a
-        DataFrame) unsorted or starting after a quote time; no member has a weight.
+        DataFrame) unsorted or starting after a quote time; no member has a weight; polars
+        ``weights`` of several rows without a leading date column.
     TypeError
-        As :func:`vix_index`; ``weights`` neither a Series nor a DataFrame.
+        As :func:`vix_index`; ``weights`` neither a Series nor a DataFrame (nor a polars
+        DataFrame).
 
     Warns
     -----
@@ -896,6 +910,9 @@ def implied_correlation_index(
     0.400 0.251
     """
     check_option(on_out_of_range, "on_out_of_range", ("warn", "raise", "ignore"))
+    given = quotes
+    quotes = to_pandas(quotes, date_index=False)
+    weights = _polars_weights(weights)
     res = _boards(
         quotes,
         rate=rate,
@@ -949,7 +966,7 @@ def implied_correlation_index(
         ivs, svs, wvs = index_vol[ok], sig[ok], w[ok]
         rho[ok] = np.asarray(implied_correlation(ivs, svs, wvs, on_out_of_range=on_out_of_range))
         disp[ok] = np.asarray(dispersion_index(ivs, svs, wvs, on_out_of_range=on_out_of_range))
-    return pd.DataFrame(
+    out = pd.DataFrame(
         {
             "implied_correlation": rho.to_numpy(),
             "dispersion": disp.to_numpy(),
@@ -961,3 +978,39 @@ def implied_correlation_index(
         },
         index=times,
     )
+    return to_caller(out, given)
+
+
+def _polars_weights(weights: Any) -> Any:
+    """Member weights given as polars, in the pandas form :func:`_weights_panel` reads.
+
+    polars has no index: weights over time are a DataFrame led by a Date/Datetime column (one
+    column per member); weights of one date are a one-row DataFrame with one column per
+    member (as a per-column result is returned), read as a Series over the members. A
+    polars Series carries no member labels and is refused. Anything else is returned as is.
+    """
+    if not is_polars(weights):
+        return weights
+    import polars as pl
+
+    if isinstance(weights, pl.Series):
+        raise TypeError(
+            "weights is a polars Series, which has no member labels: give a one-row polars "
+            "DataFrame with one column per member"
+        )
+    if not isinstance(weights, pl.DataFrame):
+        raise TypeError(
+            f"weights must be a polars DataFrame (one column per member), got polars "
+            f"{type(weights).__name__} (collect a LazyFrame first)"
+        )
+    frame = to_pandas(weights)
+    if isinstance(frame.index, pd.DatetimeIndex) or frame.empty:
+        return frame
+    if len(frame) != 1:
+        raise InputError(
+            f"weights as a polars DataFrame without a leading date column is one row of member "
+            f"weights, got {len(frame)} rows (lead it with a Date/Datetime column for weights "
+            "over time)"
+        )
+    row: pd.Series = frame.iloc[0]
+    return row

@@ -221,7 +221,8 @@ class DebtBook:
             … ``…AfterYearFive``) are accepted as column names too. Zero means no debt due in
             that bucket; NaN is rejected (a bucket a filing does not report is missing data,
             not zero: pass ``ladder.fillna(0.0)`` if zero is what you mean). Other columns are
-            ignored.
+            ignored. A polars DataFrame has no index: its firm labels are its ``firm`` column
+            (without one, firms are numbered 0, 1, … in row order).
         coupon : float, Series or mapping
             Annual rate paid now (decimal) on every tranche of a firm: the coupon of fixed
             tranches and the current fixing of floating ones (until their first re-fixing at
@@ -284,6 +285,10 @@ class DebtBook:
         >>> print(len(book), book.maturity.tolist(), book.principal.tolist())
         7 [12, 36, 72, 84, 96, 108, 120] [12.0, 24.0, 12.0, 12.0, 12.0, 12.0, 12.0]
         """
+        if is_polars(ladder):  # no index: the firm labels are a column (or row numbers)
+            ladder = to_pandas(ladder, date_index=False)
+            if isinstance(ladder, pd.DataFrame) and "firm" in ladder.columns:
+                ladder = ladder.set_index("firm")
         return _book_from_ladder(
             ladder,
             coupon=coupon,

@@ -237,7 +237,7 @@ def cir_paths(
     c = s * s * (-np.expm1(-ka * step)) / (4.0 * ka)
     d = 4.0 * ka * bb / (s * s)
     out = np.empty((p, m))
-    out[:, 0] = r
+    out[:, 0] = r + 0.0  # -0.0 -> 0.0: noncentral_chisquare refuses a negative zero
     for t in range(1, m):
         lam = out[:, t - 1] * decay / c
         if d > 0:
