@@ -160,7 +160,7 @@ def _sort_rows_rows(n_dates: int, n_assets: int) -> list[Row]:
     ours_t = conc.top_k_share(df, k).to_numpy()
     out.append(
         compare(
-            "top_k_share (k=10) vs partition",
+            "top_k_share (top_k=10) vs partition",
             size,
             lambda: conc.top_k_share(df, k),
             {"lean NumPy loop over rows": lambda: _loop_top_k_share(rows_c, k)},
@@ -173,7 +173,7 @@ def _sort_rows_rows(n_dates: int, n_assets: int) -> list[Row]:
     loop_c = _loop_concentration_coefficient(rows_c, k)
     out.append(
         compare(
-            "concentration_coefficient (k=10) vs sort",
+            "concentration_coefficient (top_k=10) vs sort",
             size,
             lambda: conc.concentration_coefficient(df, top_k=k),
             {"lean NumPy loop over rows": lambda: _loop_concentration_coefficient(rows_c, k)},
@@ -219,7 +219,7 @@ def run(scale: float = 1.0) -> list[Row]:
             floor=lambda: np.nansum(arr, axis=1),
         ),
         compare(
-            "top_k_share (k=10)",
+            "top_k_share (top_k=10)",
             size,
             lambda: conc.top_k_share(df, 10),
             {

@@ -159,13 +159,13 @@ def panel_curves(scale: float, points: int, repeat: int) -> list[Curve]:
     reductions: list[tuple[str, Fn, str, str]] = [
         ("concentration.hhi", conc.hhi, "O(N)", "O(T)"),
         (
-            "concentration.top_k_share (k=10)",
+            "concentration.top_k_share (top_k=10)",
             lambda d: conc.top_k_share(d, 10),
             "O(N)",
             "O(T)",
         ),
         (
-            "concentration.concentration_coefficient (k=10)",
+            "concentration.concentration_coefficient (top_k=10)",
             lambda d: conc.concentration_coefficient(d, top_k=10),
             "O(N log N)",
             "O(T)",

@@ -27,7 +27,7 @@ def main() -> None:
     args = parser.parse_args()
 
     caps = dv.datasets.load_sp500_market_caps()  # share classes merged: one column per company
-    prof = dv.concentration.concentration_profile(caps, k=10)
+    prof = dv.concentration.concentration_profile(caps, top_k=10)
     cols = ["n", "top_k_share", "effective_n", "concentration_coefficient", "gini"]
     print("S&P 500 concentration at each snapshot (full market caps):")
     print(prof[cols].round(3).to_string())

@@ -419,7 +419,7 @@ ENTRIES: dict[str, Entry] = {
     "concentration.weights": _x(conc.weights),
     "concentration.hhi": _x(conc.hhi),
     "concentration.effective_n": _x(conc.effective_n),
-    "concentration.top_k_share": _x(conc.top_k_share, k=2),
+    "concentration.top_k_share": _x(conc.top_k_share, top_k=2),
     "concentration.concentration_coefficient": _x(conc.concentration_coefficient, top_k=2),
     "concentration.gini": _x(conc.gini),
     "concentration.theil": _x(conc.theil),
@@ -428,7 +428,7 @@ ENTRIES: dict[str, Entry] = {
     "concentration.lorenz_curve": Entry(
         conc.lorenz_curve, lambda: {"x": caps().iloc[0]}, {"x": Arg("nonneg")}
     ),
-    "concentration.concentration_profile": _x(conc.concentration_profile, k=2),
+    "concentration.concentration_profile": _x(conc.concentration_profile, top_k=2),
     "concentration.chain_link": Entry(
         conc.chain_link,
         lambda: {"snapshots": _series([30.0, 33.0], "s"), "daily": level(20.0, "d")},
@@ -447,11 +447,13 @@ ENTRIES: dict[str, Entry] = {
     "breadth.index_return": _pair(br.index_return, caps_optional=True),
     "breadth.weighting_gap": _pair(br.weighting_gap),
     "breadth.return_contributions": _pair(br.return_contributions),
-    "breadth.top_k_contribution_share": _pair(lambda **kw: br.top_k_contribution_share(**kw, k=2)),
+    "breadth.top_k_contribution_share": _pair(
+        lambda **kw: br.top_k_contribution_share(**kw, top_k=2)
+    ),
     "breadth.breadth": _pair(br.breadth, caps_optional=True),
-    "breadth.breadth_summary": _pair(lambda **kw: br.breadth_summary(**kw, k=2)),
+    "breadth.breadth_summary": _pair(lambda **kw: br.breadth_summary(**kw, top_k=2)),
     "breadth.cap_change_breadth": Entry(
-        lambda **kw: br.cap_change_breadth(**kw, k=2),
+        lambda **kw: br.cap_change_breadth(**kw, top_k=2),
         lambda: {"market_caps": caps()},
         {"market_caps": Arg("nonneg")},
     ),

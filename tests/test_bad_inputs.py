@@ -111,7 +111,7 @@ def test_lorenz_rejects_2d_and_zero_total() -> None:
         (lambda: conc.hhi(GOOD, nan_policy=None), TypeError, "nan_policy"),
         (lambda: conc.hhi(GOOD, groups=5), TypeError, "groups"),
         (lambda: conc.hhi(GOOD, groups=["a", None, "b"]), InputError, "groups"),
-        (lambda: conc.concentration_profile(GOOD, k=0), InputError, "k"),
+        (lambda: conc.concentration_profile(GOOD, top_k=0), InputError, "k"),
     ],
 )
 def test_option_errors(call: Callable[[], Any], exc: type[Exception], arg: str) -> None:

@@ -125,13 +125,13 @@ def test_no_look_ahead_when_future_rows_appended() -> None:
 
 def test_top_k_contribution_share_against_pandas() -> None:
     rets, caps = _random_panel(25, 10, 8, nan_share=0.0)
-    ours = br.top_k_contribution_share(rets, caps, k=3)
+    ours = br.top_k_contribution_share(rets, caps, top_k=3)
     contrib = br.return_contributions(rets, caps)
     lag_rank = caps.shift(1).rank(axis=1, ascending=False, method="first")
     ref = contrib.where(lag_rank <= 3).sum(axis=1) / contrib.sum(axis=1)
     np.testing.assert_allclose(ours.to_numpy()[1:], ref.to_numpy()[1:], rtol=1e-10)
     # k at least the number of names: the share is exactly 1
-    full = br.top_k_contribution_share(rets, caps, k=10)
+    full = br.top_k_contribution_share(rets, caps, top_k=10)
     np.testing.assert_allclose(full.to_numpy()[1:], 1.0, rtol=1e-12)
 
 

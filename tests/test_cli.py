@@ -400,7 +400,7 @@ def test_caps_reach_the_sections(
     def fake_build(names: Sequence[str], inputs: ReportInputs | None = None) -> list[Section]:
         seen.append((list(names), inputs))
         assert inputs is not None and inputs.caps is not None
-        prof = dv.concentration.concentration_profile(inputs.caps, k=10)
+        prof = dv.concentration.concentration_profile(inputs.caps, top_k=10)
         last = prof.iloc[-1]
         numbers: dict[str, float | int | str | None] = {
             "hhi": last["hhi"],

@@ -276,7 +276,7 @@ def test_zero_total_rows_are_nan_not_errors() -> None:
 def test_profile_columns_and_index() -> None:
     idx = pd.date_range("2020-01-31", periods=3, freq="ME")
     df = pd.DataFrame([[3.0, 1.0, 1.0], [1.0, 1.0, 1.0], [5.0, np.nan, 5.0]], index=idx)
-    prof = conc.concentration_profile(df, k=1)
+    prof = conc.concentration_profile(df, top_k=1)
     assert list(prof.columns) == [
         "n",
         "hhi",
@@ -290,7 +290,7 @@ def test_profile_columns_and_index() -> None:
         "hill_1",
     ]
     assert prof.index.equals(idx)
-    assert prof.attrs["k"] == 1
+    assert prof.attrs["top_k"] == 1
     np.testing.assert_allclose(prof["n"], [3, 3, 2])
     np.testing.assert_allclose(prof["hhi"], conc.hhi(df).to_numpy())
     np.testing.assert_allclose(prof["top_k_share"], [0.6, 1 / 3, 0.5])
@@ -342,14 +342,14 @@ def test_defaults_are_top_ten() -> None:
     assert conc.top_k_share(x) == pytest.approx(x[-10:].sum() / x.sum())
     assert conc.concentration_coefficient(x) == pytest.approx(x[-10:].mean() / np.median(x))
     prof = conc.concentration_profile(x)
-    assert prof.attrs["k"] == 10
+    assert prof.attrs["top_k"] == 10
     assert prof["top_k_share"].iloc[0] == pytest.approx(x[-10:].sum() / x.sum())
 
 
 def test_profile_columns_follow_nan_policy_and_index() -> None:
     idx = pd.date_range("2021-01-31", periods=3, freq="ME")
     df = pd.DataFrame([[3.0, np.nan, 1.0], [2.0, 2.0, 1.0], [5.0, 1.0, 1.0]], index=idx)
-    prof = conc.concentration_profile(df, k=2, nan_policy="propagate")
+    prof = conc.concentration_profile(df, top_k=2, nan_policy="propagate")
     assert prof.index.equals(idx)
     expected = {
         "hhi": conc.hhi(df, nan_policy="propagate"),

@@ -237,7 +237,7 @@ def test_results_do_not_depend_on_the_row_blocks(
         conc.hall_tideman,
         lambda v: conc.concentration_coefficient(v, top_k=4),
         lambda v: conc.top_k_share(v, 4),
-        lambda v: conc.concentration_profile(v, k=4).to_numpy(),
+        lambda v: conc.concentration_profile(v, top_k=4).to_numpy(),
     ]
     monkeypatch.setattr(conc, "_BLOCK_BYTES", 1 << 30)
     whole = [np.asarray(fn(x)) for fn in fns]
@@ -288,7 +288,7 @@ def test_inputs_are_not_mutated() -> None:
         fn(x)
         fn(df)
         fn(x, groups=[0, 0, 1, 2, 3, 3, 4, 5, 6])
-    conc.concentration_profile(df, k=2)
+    conc.concentration_profile(df, top_k=2)
     conc.lorenz_curve(x[0])
     np.testing.assert_array_equal(x, keep_x)
     pd.testing.assert_frame_equal(df, keep_df)
@@ -377,7 +377,7 @@ def test_lorenz_curve_with_groups_merges_first() -> None:
 @pytest.mark.parametrize("layout", ["scattered", "with_empty_row", "ragged", "zeros", "one_row"])
 def test_profile_rank_columns(layout: str, nan_policy: str) -> None:
     x = LAYOUTS[layout]
-    prof = conc.concentration_profile(x, k=3, nan_policy=nan_policy)
+    prof = conc.concentration_profile(x, top_k=3, nan_policy=nan_policy)
     kw = {"nan_policy": nan_policy}
     # the same arithmetic on the same sorted rows: bit-for-bit equal to the functions
     np.testing.assert_array_equal(prof["gini"], conc.gini(x, **kw))
@@ -396,7 +396,7 @@ def test_profile_rank_columns(layout: str, nan_policy: str) -> None:
 
 def test_profile_with_groups_and_raise() -> None:
     x = LAYOUTS["scattered"]
-    prof = conc.concentration_profile(x, k=2, groups=GROUP_LABELS)
+    prof = conc.concentration_profile(x, top_k=2, groups=GROUP_LABELS)
     merged = merge_ref(x, GROUP_LABELS)
     _close(prof["gini"], per_row(gini_ref, merged))
     _close(prof["hall_tideman"], per_row(hall_tideman_ref, merged))

@@ -87,10 +87,10 @@ def test_cross_sectional_hhi_equals_local_exactly() -> None:
 def test_cross_sectional_profile_and_two_panels() -> None:
     caps = _caps(seed=2)
     prof = cross_sectional(
-        concentration.concentration_profile, dd.from_pandas(caps, npartitions=3), k=5
+        concentration.concentration_profile, dd.from_pandas(caps, npartitions=3), top_k=5
     ).compute(scheduler=SYNC)
     pd.testing.assert_frame_equal(
-        prof, concentration.concentration_profile(caps, k=5), check_freq=False
+        prof, concentration.concentration_profile(caps, top_k=5), check_freq=False
     )
     # two panels, aligned by Dask (here split differently on purpose)
     rets = _returns(n_rows=60, n_cols=25).set_axis(caps.index).set_axis(caps.columns, axis=1)

@@ -218,7 +218,7 @@ def test_money_conserved_short_covering(impact: str) -> None:
         impact=impact,
         short_interest=[0.05, 0.02, 0.0],
         short_loss_limits=[-0.0 + 1e-9],
-        max_cascade_iterations=1,
+        max_iter=1,
     )
     # nothing moved the price, so no stop is hit
     assert res.cascade_iterations[1] == 0
@@ -378,7 +378,7 @@ BAD = [
     ({"short_interest": 1.0}, InputError, "short_interest"),
     ({"short_interest": [0.1, 0.1, 0.1]}, InputError, "short_interest"),
     ({"short_loss_limits": [0.1, -0.2]}, InputError, "short_loss_limits"),
-    ({"max_cascade_iterations": 0}, InputError, "max_cascade_iterations"),
+    ({"max_iter": 0}, InputError, "max_iter"),
     ({"volatility": -0.1}, InputError, "volatility"),
     ({"seed": -1}, InputError, "seed"),
     ({"seed": 1.5}, TypeError, "seed"),

@@ -109,9 +109,9 @@ def test_local_projection_pandas_nan_rows_dropped() -> None:
         (lambda: local_projection(np.ones(50), np.ones(50), horizons=-1), InputError, "horizons"),
         (lambda: local_projection(np.ones(50), np.ones(50), horizons="3"), TypeError, "horizons"),
         (
-            lambda: local_projection(np.ones(50), np.ones(50), horizons=2, alpha=1.5),
+            lambda: local_projection(np.ones(50), np.ones(50), horizons=2, confidence=1.5),
             InputError,
-            "alpha",
+            "confidence",
         ),
         (
             lambda: local_projection(np.ones(50), np.ones(50), horizons=2, controls=np.ones(7)),

@@ -118,7 +118,7 @@ BASE: dict[str, Base] = {
         concentration.concentration_coefficient, _good("concentration.hhi", top_k=2)
     ),
     "concentration.concentration_profile": Base(
-        concentration.concentration_profile, _good("concentration.hhi", k=2)
+        concentration.concentration_profile, _good("concentration.hhi", top_k=2)
     ),
     "concentration.gini": Base(concentration.gini, _good("concentration.gini")),
     "concentration.hhi": Base(concentration.hhi, _good("concentration.hhi")),
@@ -126,14 +126,14 @@ BASE: dict[str, Base] = {
         concentration.hill_number, _good("concentration.hill_number", order=2.0)
     ),
     "concentration.top_k_share": Base(
-        concentration.top_k_share, _good("concentration.top_k_share", k=2)
+        concentration.top_k_share, _good("concentration.top_k_share", top_k=2)
     ),
     "breadth.top_k_contribution_share": Base(
-        breadth.top_k_contribution_share, _good("breadth.top_k_contribution_share", k=2)
+        breadth.top_k_contribution_share, _good("breadth.top_k_contribution_share", top_k=2)
     ),
     "breadth.breadth_summary": Base(breadth.breadth_summary, _good("breadth.breadth_summary")),
     "breadth.cap_change_breadth": Base(
-        breadth.cap_change_breadth, _good("breadth.cap_change_breadth", k=2)
+        breadth.cap_change_breadth, _good("breadth.cap_change_breadth", top_k=2)
     ),
     "rotation.dispersion_signal": Base(
         rotation.dispersion_signal, _good("rotation.dispersion_signal", window=3, min_periods=2)
@@ -238,7 +238,7 @@ BASE: dict[str, Base] = {
         ),
         skip={
             ("n_steps", "huge"): _SIZE,
-            ("max_cascade_iterations", "huge"): _SIZE,
+            ("max_iter", "huge"): _SIZE,
         },
     ),
     "risk.bond_returns_from_yields": Base(
@@ -370,7 +370,8 @@ BASE: dict[str, Base] = {
     ),
     "lags.lead_lag": Base(lags.lead_lag, _good("lags.lead_lag", max_lag=3)),
     "lags.local_projection": Base(
-        lags.local_projection, _good("lags.local_projection", horizons=2, alpha=0.1, hac_lags=2)
+        lags.local_projection,
+        _good("lags.local_projection", horizons=2, confidence=0.9, hac_lags=2),
     ),
     "plotting.concentration_over_time": Base(
         "plotting.concentration_over_time",  # type: ignore[arg-type]
@@ -565,7 +566,7 @@ def _fuzz_params() -> list[Any]:
 _SLOW_SIZES = {
     ("flows.scenario_effective_n", "n_seeds"),
     ("flows.simulate_flows", "n_steps"),
-    ("flows.simulate_flows", "max_cascade_iterations"),
+    ("flows.simulate_flows", "max_iter"),
     ("refinancing.simulate", "n_paths"),
     ("refinancing.simulate", "max_spread_iter"),
     ("refinancing.cir_paths", "months"),

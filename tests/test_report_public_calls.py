@@ -78,7 +78,7 @@ def _summary_reference(r: pd.DataFrame, m: pd.DataFrame, k: int) -> dict[str, fl
 @pytest.mark.parametrize("k", [1, 3, 10])
 def test_breadth_summary_matches_plain_pandas(seed: int, k: int) -> None:
     r, m = _panel(seed)
-    got = br.breadth_summary(r, m, k=k)
+    got = br.breadth_summary(r, m, top_k=k)
     ref = _summary_reference(r, m, k)
     for key, value in ref.items():
         assert got[key] == pytest.approx(value, rel=1e-12, abs=1e-15), key
@@ -88,7 +88,7 @@ def test_breadth_summary_hand_example() -> None:
     # start weights 0.75/0.25, then 330/420 and 90/420: index 0.05 then 0.10 -> 1.05 * 1.10 - 1
     caps = np.array([[300.0, 100.0], [330.0, 90.0], [363.0, 99.0]])
     rets = np.array([[np.nan, np.nan], [0.10, -0.10], [0.10, 0.10]])
-    s = br.breadth_summary(rets, caps, k=1)
+    s = br.breadth_summary(rets, caps, top_k=1)
     assert s["cumulative_cap_weighted"] == pytest.approx(0.155, abs=1e-14)
     assert s["cumulative_equal_weighted"] == pytest.approx(0.10, abs=1e-14)  # 1.0 * 1.1 - 1
     assert s["mean_gap"] == pytest.approx((0.05 - 0.0 + 0.0) / 2, abs=1e-14)  # gaps 0.05, 0
@@ -103,14 +103,14 @@ def test_breadth_summary_hand_example() -> None:
 @given(st.integers(0, 10_000), st.floats(1e-3, 1e3))
 def test_breadth_summary_scale_invariant_in_caps(seed: int, scale: float) -> None:
     r, m = _panel(seed, t=15, n=4)
-    a = br.breadth_summary(r, m, k=2)
-    b = br.breadth_summary(r, m * scale, k=2)
+    a = br.breadth_summary(r, m, top_k=2)
+    b = br.breadth_summary(r, m * scale, top_k=2)
     np.testing.assert_allclose(a.to_numpy(), b.to_numpy(), rtol=1e-10, atol=1e-14)
 
 
 def test_breadth_summary_all_names_gives_share_one() -> None:
     r, m = _panel(5)
-    assert br.breadth_summary(r, m, k=50)["top_k_contribution_share"] == pytest.approx(1.0)
+    assert br.breadth_summary(r, m, top_k=50)["top_k_contribution_share"] == pytest.approx(1.0)
 
 
 def test_breadth_summary_does_not_mutate_and_bad_inputs() -> None:
@@ -120,9 +120,9 @@ def test_breadth_summary_does_not_mutate_and_bad_inputs() -> None:
     pd.testing.assert_frame_equal(r, r0)
     pd.testing.assert_frame_equal(m, m0)
     with pytest.raises(InputError, match="k"):
-        br.breadth_summary(r, m, k=0)
+        br.breadth_summary(r, m, top_k=0)
     with pytest.raises(TypeError, match="k"):
-        br.breadth_summary(r, m, k=1.5)  # type: ignore[arg-type]
+        br.breadth_summary(r, m, top_k=1.5)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="market_caps"):
         br.breadth_summary(r, None)  # type: ignore[arg-type]
     with pytest.raises(InputError, match="returns"):
@@ -132,7 +132,7 @@ def test_breadth_summary_does_not_mutate_and_bad_inputs() -> None:
 # --------------------------------------------------------------------------- cap_change_breadth
 def test_cap_change_breadth_hand_example() -> None:
     caps = np.array([[300.0, 100.0, 100.0], [330.0, 90.0, 100.0]])
-    out = br.cap_change_breadth(caps, k=1)
+    out = br.cap_change_breadth(caps, top_k=1)
     cap_row = out.iloc[1]
     assert cap_row["n"] == 3
     assert cap_row["cap_growth"] == pytest.approx(20 / 500)  # (520 - 500) / 500
@@ -146,7 +146,7 @@ def test_cap_change_breadth_equals_return_measures_when_shares_are_fixed(seed: i
     """With constant shares cap growth is the return: the identity in the Notes."""
     _, m = _panel(seed, nan_share=0.0)
     growth = m.pct_change(fill_method=None)
-    out = br.cap_change_breadth(m, k=2)
+    out = br.cap_change_breadth(m, top_k=2)
     pd.testing.assert_series_equal(
         out["cap_growth"], br.index_return(growth, m), check_names=False, rtol=1e-12
     )
@@ -165,10 +165,10 @@ def test_cap_change_breadth_equals_return_measures_when_shares_are_fixed(seed: i
     st.floats(1e-3, 1e3),
 )
 def test_cap_change_breadth_properties(caps: np.ndarray, scale: float) -> None:
-    a = br.cap_change_breadth(caps, k=2)
-    b = br.cap_change_breadth(caps * scale, k=2)
+    a = br.cap_change_breadth(caps, top_k=2)
+    b = br.cap_change_breadth(caps * scale, top_k=2)
     np.testing.assert_allclose(a.to_numpy(), b.to_numpy(), rtol=1e-9, atol=1e-12)
-    every = br.cap_change_breadth(caps, k=4)
+    every = br.cap_change_breadth(caps, top_k=4)
     np.testing.assert_allclose(every["top_k_contribution"], every["cap_growth"], rtol=1e-12)
     assert ((a["share_up"].iloc[1:] >= 0) & (a["share_up"].iloc[1:] <= 1)).all()
 
@@ -185,7 +185,7 @@ def test_cap_change_breadth_nan_policy_and_bad_inputs() -> None:
     with pytest.raises(InputError, match="market_caps"):
         br.cap_change_breadth(-caps)
     with pytest.raises(InputError, match="k"):
-        br.cap_change_breadth(caps, k=0)
+        br.cap_change_breadth(caps, top_k=0)
     with pytest.raises(InputError, match="market_caps"):
         br.cap_change_breadth(np.ones(3))
 
@@ -449,7 +449,7 @@ def test_concentration_section_uses_user_caps() -> None:
 
     caps = _user_caps()
     sec = section.build(ReportInputs(caps=caps))
-    prof = conc.concentration_profile(caps, k=10)
+    prof = conc.concentration_profile(caps, top_k=10)
     (_, table), *_ = sec.tables
     assert len(table) == len(caps)
     np.testing.assert_allclose(table["top-10 share (%)"], (prof["top_k_share"] * 100).round(1))
@@ -470,7 +470,7 @@ def test_breadth_section_uses_user_caps() -> None:
 
     caps = _user_caps()
     sec = section.build(ReportInputs(caps=caps))
-    cb = br.cap_change_breadth(caps, k=10).dropna(subset=["cap_growth"])
+    cb = br.cap_change_breadth(caps, top_k=10).dropna(subset=["cap_growth"])
     assert sec.numbers["breadth.intervals"] == 6
     assert sec.numbers["breadth.mean_share_cap_up"] == pytest.approx(cb["share_up"].mean())
     assert sec.numbers["breadth.top10_cap_change_share"] == pytest.approx(
@@ -502,7 +502,7 @@ def test_concentration_and_breadth_sections_match_the_documented_calls() -> None
         load_sp500_prices,
     )
 
-    prof = conc.concentration_profile(load_sp500_market_caps(), k=10)
+    prof = conc.concentration_profile(load_sp500_market_caps(), top_k=10)
     sec = concentration_section.build()
     assert sec.numbers["concentration.top10_share_latest"] == prof["top_k_share"].iloc[-1]
     assert sec.numbers["concentration.effective_n_first"] == prof["effective_n"].iloc[0]
@@ -510,7 +510,7 @@ def test_concentration_and_breadth_sections_match_the_documented_calls() -> None
 
     rets = load_sp500_prices().pct_change(fill_method=None)
     rets = rets.mask(rets.abs() > 0.35)
-    s = br.breadth_summary(rets, load_sp500_daily_market_caps(), k=10)
+    s = br.breadth_summary(rets, load_sp500_daily_market_caps(), top_k=10)
     sec = breadth_section.build()
     for key in ("cumulative_cap_weighted", "mean_share_up", "top_k_contribution_share"):
         assert sec.numbers[f"breadth.{key}".replace("top_k", "top10")] == s[key]

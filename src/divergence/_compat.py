@@ -20,8 +20,14 @@ __all__ = ["renamed_arguments"]
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def renamed_arguments(*, removed_in: str, **renames: str) -> Callable[[F], F]:
+def renamed_arguments(
+    *, removed_in: str, **renames: str | tuple[str, Callable[[Any], Any]]
+) -> Callable[[F], F]:
     """Accept ``old=value`` for each ``old -> new`` in ``renames``, with a deprecation warning.
+
+    A rename is ``old="new"``, or ``old=("new", convert)`` when the new argument measures the
+    same thing on another scale (e.g. ``alpha=("confidence", lambda a: 1 - a)``): the old value
+    is passed through ``convert``.
 
     >>> @renamed_arguments(removed_in="0.3", k="top_k")
     ... def f(x: int, *, top_k: int = 10) -> int:
@@ -36,13 +42,16 @@ def renamed_arguments(*, removed_in: str, **renames: str) -> Callable[[F], F]:
     >>> print(caught[0].message)
     f(k=...) is deprecated and will be removed in divergence 0.3; use f(top_k=...) instead.
     """
+    table: dict[str, tuple[str, Callable[[Any], Any] | None]] = {
+        old: (spec, None) if isinstance(spec, str) else spec for old, spec in renames.items()
+    }
 
     def decorate(func: F) -> F:
         name = getattr(func, "__qualname__", getattr(func, "__name__", "function"))
 
         @functools.wraps(func)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            for old, new in renames.items():
+            for old, (new, convert) in table.items():
                 if old in kwargs:
                     if new in kwargs:
                         raise TypeError(
@@ -54,10 +63,11 @@ def renamed_arguments(*, removed_in: str, **renames: str) -> Callable[[F], F]:
                         DivergenceDeprecationWarning,
                         stacklevel=2,
                     )
-                    kwargs[new] = kwargs.pop(old)
+                    value = kwargs.pop(old)
+                    kwargs[new] = value if convert is None else convert(value)
             return func(*args, **kwargs)
 
-        wrapper.__renamed_arguments__ = dict(renames)  # type: ignore[attr-defined]
+        wrapper.__renamed_arguments__ = {o: n for o, (n, _) in table.items()}  # type: ignore[attr-defined]
         return cast(F, wrapper)
 
     return decorate

@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from divergence._compat import renamed_arguments
 from divergence._numeric import row_count, row_median, row_sum, safe_divide
 from divergence._typing import BoolArray, FloatArray, NanPolicy, PanelLike
 from divergence._validation import (
@@ -313,14 +314,15 @@ def return_contributions(
     return inp.meta.wrap_like(inp.mask_rows(inp.contributions()))
 
 
+@renamed_arguments(removed_in="0.3", k="top_k")
 def top_k_contribution_share(
     returns: PanelLike,
     market_caps: PanelLike,
-    k: int = 10,
+    top_k: int = 10,
     *,
     nan_policy: NanPolicy = "omit",
 ) -> Any:
-    r"""Fraction of each period's index return that comes from the ``k`` largest names.
+    r"""Fraction of each period's index return that comes from the ``top_k`` largest names.
 
     Parameters
     ----------
@@ -328,7 +330,7 @@ def top_k_contribution_share(
         Simple decimal returns (rows = periods, columns = names; NaN = absent).
     market_caps : array_like or DataFrame
         End-of-period market caps, same layout as ``returns``.
-    k : int, default 10
+    top_k : int, default 10
         Number of largest names, ranked by their cap at the *start* of the period (>= 1).
     nan_policy : {"omit", "propagate", "raise"}, default "omit"
         See :func:`index_return`.
@@ -345,7 +347,7 @@ def top_k_contribution_share(
     InputError
         ``k < 1``, or as :func:`index_return`.
     TypeError
-        ``k`` not an integer; non-numeric input; ``market_caps`` is None.
+        ``top_k`` not an integer; non-numeric input; ``market_caps`` is None.
 
     Warns
     -----
@@ -381,10 +383,10 @@ def top_k_contribution_share(
     Start weights 0.6/0.2/0.2 give contributions 0.06, -0.02 and 0, so the index returns 0.04
     and the largest name delivers 150% of it:
 
-    >>> print(top_k_contribution_share(rets, caps, k=1).round(4))
+    >>> print(top_k_contribution_share(rets, caps, top_k=1).round(4))
     [nan 1.5]
     """
-    kk = check_int(k, "k", minimum=1)
+    kk = check_int(top_k, "top_k", minimum=1)
     inp = _Inputs(returns, market_caps, nan_policy, caps_required=True)
     contrib = inp.contributions()
     total = inp.index()
@@ -524,7 +526,7 @@ def breadth_summary(
     returns: PanelLike,
     market_caps: PanelLike,
     *,
-    k: int = 10,
+    top_k: int = 10,
     nan_policy: NanPolicy = "omit",
 ) -> Any:
     r"""Whole-sample breadth statistics of a cap-weighted index and its members.
@@ -535,7 +537,7 @@ def breadth_summary(
         Simple decimal returns (rows = periods, columns = names; NaN = absent).
     market_caps : array_like or DataFrame
         End-of-period market caps, same layout as ``returns``.
-    k : int, default 10
+    top_k : int, default 10
         Number of largest names (ranked each period by start-of-period cap among the names
         present) for ``top_k_contribution_share``; >= 1.
     nan_policy : {"omit", "propagate", "raise"}, default "omit"
@@ -556,7 +558,7 @@ def breadth_summary(
         * ``share_gap_positive``: fraction of periods with a defined gap where it is > 0;
         * ``mean_share_up``, ``mean_share_beating_index``: means of the :func:`breadth`
           columns of the same names;
-        * ``top_k_contribution_share``: the ``k`` largest names' summed contributions over
+        * ``top_k_contribution_share``: the ``top_k`` largest names' summed contributions over
           all summed contributions (a ratio of sums, see :func:`top_k_contribution_share`).
 
         A compounded value is ``inf`` when the growth exceeds the float range (returns of
@@ -567,7 +569,7 @@ def breadth_summary(
     InputError
         ``k < 1``, or as :func:`index_return`.
     TypeError
-        ``k`` not an integer; non-numeric input.
+        ``top_k`` not an integer; non-numeric input.
 
     Warns
     -----
@@ -607,7 +609,7 @@ def breadth_summary(
     >>> from divergence.breadth import breadth_summary
     >>> caps = np.array([[300.0, 100.0], [330.0, 90.0], [363.0, 99.0]])
     >>> rets = np.array([[np.nan, np.nan], [0.10, -0.10], [0.10, 0.10]])
-    >>> s = breadth_summary(rets, caps, k=1)
+    >>> s = breadth_summary(rets, caps, top_k=1)
     >>> print(f"{s['cumulative_cap_weighted']:.4f} {s['cumulative_equal_weighted']:.4f}")
     0.1550 0.1000
 
@@ -617,7 +619,7 @@ def breadth_summary(
     >>> print(f"{s['top_k_contribution_share']:.4f}")
     1.0238
     """
-    kk = check_int(k, "k", minimum=1)
+    kk = check_int(top_k, "top_k", minimum=1)
     inp = _Inputs(returns, market_caps, nan_policy, caps_required=True)
     eq_inp = _Inputs(returns, None, nan_policy, check_units=False)
     contrib = inp.mask_rows(inp.contributions())
@@ -662,7 +664,7 @@ def breadth_summary(
 def cap_change_breadth(
     market_caps: PanelLike,
     *,
-    k: int = 10,
+    top_k: int = 10,
     nan_policy: NanPolicy = "omit",
 ) -> Any:
     r"""Breadth of the change in market capitalisation, from caps alone.
@@ -677,7 +679,7 @@ def cap_change_breadth(
     market_caps : array_like or DataFrame
         Market caps at the end of each period (any currency unit; rows = dates, columns =
         names; NaN = not a member).
-    k : int, default 10
+    top_k : int, default 10
         Number of largest names, ranked by cap at the start of each period (>= 1).
     nan_policy : {"omit", "propagate", "raise"}, default "omit"
         ``"omit"``: a period uses the names with a cap at both its start and its end;
@@ -692,7 +694,7 @@ def cap_change_breadth(
 
         * ``n``: names with a cap at both ends of the period (0 in the first period);
         * ``cap_growth``: growth of their total cap (decimal);
-        * ``top_k_contribution``: the part of ``cap_growth`` from the ``k`` names largest at
+        * ``top_k_contribution``: the part of ``cap_growth`` from the ``top_k`` names largest at
           the start of the period (decimal points of total cap);
         * ``share_up``: fraction of the names whose cap rose.
 
@@ -704,7 +706,7 @@ def cap_change_breadth(
     InputError
         ``k < 1``; non-2-D or empty input; negative or infinite caps.
     TypeError
-        ``k`` not an integer; non-numeric input.
+        ``top_k`` not an integer; non-numeric input.
 
     Notes
     -----
@@ -718,9 +720,9 @@ def cap_change_breadth(
         u_t = \frac{\#\{i \in P_t : m_{i,t} > m_{i,t-1}\}}{|P_t|}.
 
     :math:`g_t` equals the cap-weighted mean of the names' cap growth rates, so when shares
-    outstanding do not change these are :func:`index_return`, the top-``k`` part of
+    outstanding do not change these are :func:`index_return`, the top-``top_k`` part of
     :func:`return_contributions` and ``share_up`` of :func:`breadth`. The whole-sample share of
-    the ``k`` largest names is ``top_k_contribution.sum() / cap_growth.sum()``.
+    the ``top_k`` largest names is ``top_k_contribution.sum() / cap_growth.sum()``.
 
     **Complexity.** O(T·N) expected time (one partial sort per row, :func:`numpy.argpartition`);
     O(T·N) extra memory (about four float64 panels at peak); T = dates, N = assets.
@@ -737,13 +739,13 @@ def cap_change_breadth(
     >>> import numpy as np
     >>> from divergence.breadth import cap_change_breadth
     >>> caps = np.array([[300.0, 100.0, 100.0], [330.0, 90.0, 100.0]])
-    >>> print(cap_change_breadth(caps, k=1).iloc[1].round(4).to_string())
+    >>> print(cap_change_breadth(caps, top_k=1).iloc[1].round(4).to_string())
     n                     3.0000
     cap_growth            0.0400
     top_k_contribution    0.0600
     share_up              0.3333
     """
-    kk = check_int(k, "k", minimum=1)
+    kk = check_int(top_k, "top_k", minimum=1)
     m, meta = as_array(market_caps, "market_caps", ndim=2, nonnegative=True)
     rows = nan_row_mask(m, meta, nan_policy)
     prev = np.full_like(m, np.nan)

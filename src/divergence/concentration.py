@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from divergence._compat import renamed_arguments
 from divergence._numeric import row_count, safe_divide
 from divergence._typing import BoolArray, FloatArray, GroupsLike, IntArray, NanPolicy, PanelLike
 from divergence._validation import (
@@ -540,21 +541,22 @@ def _top_k_sum(values: FloatArray, k: int) -> FloatArray:
     return top
 
 
+@renamed_arguments(removed_in="0.3", k="top_k")
 def top_k_share(
     x: PanelLike,
-    k: int = 10,
+    top_k: int = 10,
     *,
     groups: GroupsLike | None = None,
     nan_policy: NanPolicy = "omit",
 ) -> Any:
-    r"""Share of the total held by the ``k`` largest names.
+    r"""Share of the total held by the ``top_k`` largest names.
 
     Parameters
     ----------
     x : array_like, Series or DataFrame
         Non-negative sizes; rows are dates, columns assets; NaN = absent.
-    k : int, default 10
-        Number of largest names (>= 1). A row with fewer than ``k`` present names has share 1.
+    top_k : int, default 10
+        Number of largest names (>= 1). A row with fewer than ``top_k`` present names has share 1.
     groups : mapping, Series or sequence, optional
         Share classes to sum before ranking (column label -> company label).
     nan_policy : {"omit", "propagate", "raise"}, default "omit"
@@ -570,7 +572,7 @@ def top_k_share(
     InputError
         ``k < 1``; negative or infinite sizes; empty or 3-D input.
     TypeError
-        ``k`` not an integer; non-numeric input.
+        ``top_k`` not an integer; non-numeric input.
 
     Notes
     -----
@@ -580,7 +582,7 @@ def top_k_share(
     Ties do not change the sum.
     Also called the k-firm concentration ratio :math:`CR_k`.
 
-    **Complexity.** O(T·N) expected time, whatever ``k``: block by block of rows, one pass that
+    **Complexity.** O(T·N) expected time, whatever ``top_k``: block by block of rows, one pass that
     writes a NaN-filled float64 work buffer, its row sums, then one partial sort (introselect,
     :func:`numpy.partition`) per row in that buffer, in place, instead of a full sort.
     O(B·N) extra memory for the work buffer of one block of B rows (about 4 MiB), whatever T,
@@ -594,10 +596,10 @@ def top_k_share(
     Examples
     --------
     >>> from divergence.concentration import top_k_share
-    >>> print(f"{top_k_share([50, 20, 20, 10], k=2):.2f}")
+    >>> print(f"{top_k_share([50, 20, 20, 10], top_k=2):.2f}")
     0.70
     """
-    kk = check_int(k, "k", minimum=1)
+    kk = check_int(top_k, "top_k", minimum=1)
     raw, meta = as_array(x, "x", ndim=(1, 2), nonnegative=True, copy=False)
     policy = check_option(nan_policy, "nan_policy", NAN_POLICIES)
     nan_rows = _policy_rows(np.atleast_2d(raw), meta, policy)
@@ -1075,10 +1077,11 @@ def lorenz_curve(
 
 
 # --------------------------------------------------------------------------- profile
+@renamed_arguments(removed_in="0.3", k="top_k")
 def concentration_profile(
     x: PanelLike,
     *,
-    k: int = 10,
+    top_k: int = 10,
     groups: GroupsLike | None = None,
     nan_policy: NanPolicy = "omit",
 ) -> Any:
@@ -1088,7 +1091,7 @@ def concentration_profile(
     ----------
     x : array_like, Series or DataFrame
         Non-negative sizes; rows are dates, columns assets; NaN = absent.
-    k : int, default 10
+    top_k : int, default 10
         Top-k used by ``top_k_share`` and ``concentration_coefficient``.
     groups : mapping, Series or sequence, optional
         Share classes to sum first (column label -> company label).
@@ -1101,15 +1104,15 @@ def concentration_profile(
         One row per date (the DataFrame's index; a RangeIndex for arrays; one row for a 1-D
         input) with columns ``n`` (present names), ``hhi``, ``hhi_normalized``,
         ``effective_n``, ``top_k_share``, ``concentration_coefficient``, ``gini``, ``theil``,
-        ``hall_tideman`` and ``hill_1`` (exponential of Shannon entropy). ``attrs["k"]``
-        records ``k``.
+        ``hall_tideman`` and ``hill_1`` (exponential of Shannon entropy). ``attrs["top_k"]``
+        records ``top_k``.
 
     Raises
     ------
     InputError
         ``k < 1``; negative or infinite sizes; empty or 3-D input.
     TypeError
-        ``k`` not an integer; non-numeric input.
+        ``top_k`` not an integer; non-numeric input.
 
     Notes
     -----
@@ -1131,13 +1134,13 @@ def concentration_profile(
     Examples
     --------
     >>> from divergence.concentration import concentration_profile
-    >>> prof = concentration_profile([[30, 30, 20, 20], [70, 10, 10, 10]], k=1)
+    >>> prof = concentration_profile([[30, 30, 20, 20], [70, 10, 10, 10]], top_k=1)
     >>> print(prof[["hhi", "effective_n", "top_k_share"]].round(3).to_string())
        hhi  effective_n  top_k_share
     0  0.26        3.846          0.3
     1  0.52        1.923          0.7
     """
-    kk = check_int(k, "k", minimum=1)
+    kk = check_int(top_k, "top_k", minimum=1)
     raw, meta = as_array(x, "x", ndim=(1, 2), nonnegative=True, copy=False)
     policy = check_option(nan_policy, "nan_policy", NAN_POLICIES)
     _policy_rows(np.atleast_2d(raw), meta, policy)  # "raise" raises on any NaN of the input
@@ -1177,7 +1180,7 @@ def concentration_profile(
         "hill_1": hill_number(as_input, 1.0, **kw),
     }
     out = pd.DataFrame({c: np.asarray(v, dtype=np.float64) for c, v in cols.items()}, index=index)
-    out.attrs["k"] = kk
+    out.attrs["top_k"] = kk
     return to_caller(out, meta)
 
 

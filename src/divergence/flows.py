@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from divergence import concentration as _conc
+from divergence._compat import renamed_arguments
 from divergence._typing import FloatArray, IntArray, SeedLike, SeriesLike
 from divergence._validation import (
     Meta,
@@ -545,6 +546,7 @@ def _per_asset(value: object, name: str, n: int, caps_meta: Meta, **checks: Any)
 _MAX_VOLATILITY = 10.0
 
 
+@renamed_arguments(removed_in="0.3", max_cascade_iterations="max_iter")
 def simulate_flows(
     market_caps: SeriesLike,
     *,
@@ -561,7 +563,7 @@ def simulate_flows(
     idiosyncratic_vol: float | SeriesLike = 0.3,
     short_interest: float | SeriesLike = 0.0,
     short_loss_limits: Sequence[float] | None = None,
-    max_cascade_iterations: int = 50,
+    max_iter: int = 50,
     volatility: float = 0.0,
     seed: SeedLike = None,
 ) -> FlowSimulation:
@@ -615,7 +617,7 @@ def simulate_flows(
         Stop-loss levels of the short sellers (decimal losses, > 0, e.g. ``(0.1, 0.2, 0.3)``):
         the short interest of each asset is split into equal tranches, one per level. ``None``:
         shorts never cover.
-    max_cascade_iterations : int, default 50
+    max_iter : int, default 50
         Cap on the rounds of covering within one step (tranches still past their stop are
         covered in the next step).
     volatility : float, default 0.0
@@ -672,7 +674,7 @@ def simulate_flows(
        stops :math:`\ell_1, \dots, \ell_K`; a tranche is covered (bought back) when the loss
        :math:`C_i / C_{i,0} - 1` reaches its stop. Covering pushes the price up, which can
        breach the next stop: the round repeats until no open tranche is past its stop or
-       ``max_cascade_iterations`` rounds have run.
+       ``max_iter`` rounds have run.
 
     **Impact.** :math:`M_i = M_0 + b \ln(C_i/C_{\text{ref}})`, and
 
@@ -701,7 +703,7 @@ def simulate_flows(
 
     **Complexity.** O(S·N·(1 + L·K)) time: a Python loop over the S = ``n_steps`` steps (a
     simulation clock, not a loop over assets), each vectorised over the N assets, with at most K =
-    ``max_cascade_iterations`` cascade rounds over the L short-loss tranches; O(S·N + N·L) memory
+    ``max_iter`` cascade rounds over the L short-loss tranches; O(S·N + N·L) memory
     (eight (S+1)×N result arrays and four of length S+1).
 
     References
@@ -753,7 +755,7 @@ def simulate_flows(
         passive_share, "passive_share", minimum=0.0, maximum=1.0, inclusive=(True, False)
     )
     sigma = check_float(volatility, "volatility", minimum=0.0, maximum=_MAX_VOLATILITY)
-    max_iter = check_int(max_cascade_iterations, "max_cascade_iterations", minimum=1)
+    max_iter = check_int(max_iter, "max_iter", minimum=1)
     rng = as_generator(seed)
 
     # active managers

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from divergence._compat import renamed_arguments
 from divergence._typing import SeriesLike
 from divergence._validation import (
     as_array,
@@ -51,6 +52,7 @@ def _horizons(horizons: object, n_obs: int) -> list[int]:
     return list(range(h_max + 1)) if hs is None else hs
 
 
+@renamed_arguments(removed_in="0.3", alpha=("confidence", lambda a: 1.0 - a))
 def local_projection(
     y: SeriesLike,
     shock: SeriesLike,
@@ -58,7 +60,7 @@ def local_projection(
     horizons: int | Sequence[int],
     controls: Any = None,
     difference: bool = True,
-    alpha: float = 0.05,
+    confidence: float = 0.95,
     hac_lags: int | None = None,
 ) -> Any:
     r"""Impulse response of ``y`` to ``shock`` by local projections (Jordà 2005).
@@ -78,8 +80,10 @@ def local_projection(
     difference : bool, default True
         Regress :math:`y_{t+h} - y_{t-1}` (cumulative response of a level); ``False``
         regresses :math:`y_{t+h}`.
-    alpha : float, default 0.05
-        Two-sided confidence level ``1 - alpha`` of the bands.
+    confidence : float, default 0.95
+        Two-sided confidence level of the bands, in (0, 1). (Renamed from ``alpha``, with
+        ``alpha = 1 - confidence``; the old name works until 0.3 with a
+        :class:`~divergence.errors.DivergenceDeprecationWarning`.)
     hac_lags : int, optional
         Newey–West truncation lag (``0 … n - 1``); default ``h + 1`` at horizon ``h`` (the
         overlap of ``h``-step-ahead errors induces MA(``h``) residuals).
@@ -88,13 +92,13 @@ def local_projection(
     -------
     DataFrame
         Index ``horizon``; columns ``coef`` (response of ``y`` in its units per unit of
-        ``shock``), ``se`` (HAC), ``lower``, ``upper`` (normal ``1 - alpha`` band) and
+        ``shock``), ``se`` (HAC), ``lower``, ``upper`` (normal band at ``confidence``) and
         ``nobs``.
 
     Raises
     ------
     InputError
-        Mismatched lengths or indexes, horizons too long for the data, bad ``alpha``,
+        Mismatched lengths or indexes, horizons too long for the data, bad ``confidence``,
         ``hac_lags`` not shorter than the data, collinear regressors (a constant shock or
         control).
     TypeError
@@ -134,7 +138,8 @@ def local_projection(
     check_same_layout(ymeta, smeta)
     n = yv.shape[0]
     diff = check_bool(difference, "difference")
-    a = check_float(alpha, "alpha", minimum=0.0, maximum=1.0, inclusive=(False, False))
+    c = check_float(confidence, "confidence", minimum=0.0, maximum=1.0, inclusive=(False, False))
+    a = 1.0 - c
     hs = _horizons(horizons, n)
     if controls is None:
         xv = np.empty((n, 0))
@@ -152,7 +157,7 @@ def local_projection(
     import statsmodels.api as sm
     from scipy.stats import norm
 
-    z = float(norm.isf(a / 2.0))  # not ppf(1 - a/2): exact for tiny alpha
+    z = float(norm.isf(a / 2.0))  # upper a/2 tail quantile
     rows = []
     for h in hs:  # a handful of horizons
         lead = np.full(n, np.nan)

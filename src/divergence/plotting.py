@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from divergence import concentration as _conc
+from divergence._compat import renamed_arguments
 from divergence._typing import PanelLike
 from divergence._validation import (
     as_array,
@@ -173,11 +174,12 @@ def lorenz_curve(x: PanelLike, *, ax: Any = None, label: str | None = None) -> A
     return ax
 
 
+@renamed_arguments(removed_in="0.3", k="top_k")
 def concentration_over_time(
     data: PanelLike,
     measure: str = "top_k_share",
     *,
-    k: int = 10,
+    top_k: int = 10,
     ax: Any = None,
     gap_days: float = 365.0,
     label: str | None = None,
@@ -195,7 +197,7 @@ def concentration_over_time(
         ``"hhi"``, ``"hhi_normalized"``, ``"effective_n"``, ``"top_k_share"``,
         ``"concentration_coefficient"``, ``"gini"``, ``"theil"``, ``"hall_tideman"`` or
         ``"hill_1"``.
-    k : int, default 10
+    top_k : int, default 10
         Top-k for ``top_k_share`` and ``concentration_coefficient`` when ``data`` is a panel.
     ax : matplotlib Axes, optional
         Where to draw; a new figure is made when omitted.
@@ -245,14 +247,14 @@ def concentration_over_time(
     if measure not in _LABELS:
         raise InputError(f"measure must be one of {sorted(_LABELS)}, got {measure!r}")
     gap = check_float(gap_days, "gap_days", minimum=0.0, inclusive=(False, True))
-    kk = check_int(k, "k", minimum=1)
+    kk = check_int(top_k, "top_k", minimum=1)
     profile_cols: Sequence[str] = list(_LABELS)
     is_profile = list(data.columns) == list(profile_cols)
     if is_profile:
         prof = data
     else:
         as_array(data, "data", ndim=2, nonnegative=True)  # errors name the argument
-        prof = _conc.concentration_profile(data, k=kk)
+        prof = _conc.concentration_profile(data, top_k=kk)
     series = prof[measure].astype(np.float64)
     if isinstance(series.index, pd.DatetimeIndex) and len(series) > 1:
         days = series.index.to_series().diff().dt.days.to_numpy()[1:]

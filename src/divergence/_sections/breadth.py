@@ -27,7 +27,7 @@ def bundled_inputs() -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def _user(caps: pd.DataFrame) -> Section:
-    cb = br.cap_change_breadth(caps, k=K)
+    cb = br.cap_change_breadth(caps, top_k=K)
     ok = cb.dropna(subset=["cap_growth"])
     total = float(ok["cap_growth"].sum())
     top_share = float(ok["top_k_contribution"].sum()) / total if total != 0 else float("nan")
@@ -55,7 +55,7 @@ def _user(caps: pd.DataFrame) -> Section:
         "breadth.top10_cap_change_share": top_share,
     }
     about = (
-        "User market-cap panel from --caps; cap_change_breadth(caps, k=10): per interval, "
+        "User market-cap panel from --caps; cap_change_breadth(caps, top_k=10): per interval, "
         "names with a cap at both ends; cap changes include net issuance, so they are not "
         "returns and no cap- vs equal-weighted return gap is computed."
     )
@@ -74,7 +74,7 @@ def build(inputs: ReportInputs | None = None) -> Section:
     if inputs is not None and inputs.caps is not None:
         return _user(inputs.caps)
     rets, caps = bundled_inputs()
-    s = br.breadth_summary(rets, caps, k=K)
+    s = br.breadth_summary(rets, caps, top_k=K)
     years = len(rets) / 252.0
     mean_gap_bp = s["mean_gap"] * 1e4
     lines = [
@@ -112,7 +112,7 @@ def build(inputs: ReportInputs | None = None) -> Section:
         "Bundled daily prices of the 505 S&P 500 members of 2018 (survivorship-biased) and caps "
         "implied from prices and the latest prior snapshot; simple price returns, moves beyond "
         "35% treated as missing; weights = previous day's caps; breadth_summary(returns, caps, "
-        "k=10)."
+        "top_k=10)."
     )
     cap_r = br.index_return(rets, caps)
     eq_r = br.index_return(rets)

@@ -18,7 +18,7 @@ def build(inputs: ReportInputs | None = None) -> Section:
     user_caps = inputs.caps if inputs is not None else None
     user = user_caps is not None
     caps = user_caps if user_caps is not None else load_sp500_market_caps()
-    prof = conc.concentration_profile(caps, k=K)
+    prof = conc.concentration_profile(caps, top_k=K)
     dates = pd.DatetimeIndex(prof.index) if isinstance(prof.index, pd.DatetimeIndex) else None
     first, last = (
         (f"{dates[0]:%Y-%m-%d}", f"{dates[-1]:%Y-%m-%d}")
@@ -30,13 +30,13 @@ def build(inputs: ReportInputs | None = None) -> Section:
         source = f"User market caps (--caps), {caps.shape[1]} tickers"
         about = (
             "User market-cap panel (dates x tickers, USD) from --caps, as given (no share-class "
-            f"merging); concentration_profile(caps, k={K}) on each date's non-missing caps."
+            f"merging); concentration_profile(caps, top_k={K}) on each date's non-missing caps."
         )
     else:
         source = "S&P 500 constituents, full market caps, share classes merged"
         about = (
             "Bundled S&P 500 constituent snapshots (load_sp500_market_caps: full market caps, "
-            f"share classes merged); concentration_profile(caps, k={K}) per snapshot; HHI in "
+            f"share classes merged); concentration_profile(caps, top_k={K}) per snapshot; HHI in "
             "points = HHI x 10,000."
         )
     lines = [f"{source} ({len(prof)} {'dates' if user else 'snapshots'}, {span})."]
