@@ -21,7 +21,13 @@ import pandas as pd
 from divergence._typing import BoolArray, FloatArray, IntArray
 from divergence._validation import as_array, check_float, check_option
 from divergence.dispersion._implied import dispersion_index, implied_correlation
-from divergence.dispersion._vix import _check_rt, _panel_core, _stable_argsort_codes
+from divergence.dispersion._vix import (
+    _check_rt,
+    _dense,
+    _group_codes,
+    _panel_core,
+    _stable_argsort_codes,
+)
 from divergence.errors import DataWarning, InputError
 
 __all__ = ["implied_correlation_index", "vix_index"]
@@ -30,6 +36,7 @@ Selection = Literal["current", "bracket", "2009"]
 Settlement = Literal["auto", "am", "pm"]
 Expiries = Literal["fridays", "all"]
 K0Rule = Literal["below", "at_or_below"]
+Engine = Literal["auto", "numba", "numpy"]
 OnOutOfRange = Literal["warn", "raise", "ignore"]
 RateLike = float | Callable[[FloatArray], Any]
 
@@ -37,6 +44,7 @@ _SELECTIONS = ("current", "bracket", "2009")
 _SETTLEMENTS = ("auto", "am", "pm")
 _EXPIRIES = ("fridays", "all")
 _K0_RULES = ("below", "at_or_below")
+_ENGINES = ("auto", "numba", "numpy")
 
 #: Minutes in a 365-day year and in the 30-day target (Cboe's N_365 and N_30).
 _N365 = 525_600.0
@@ -46,6 +54,8 @@ _TARGET = 30.0 * _DAY
 #: Settlement times (exchange clock, minutes after midnight): 9:30 AM and 4:00 PM ET.
 _AM_MINUTES = 9 * 60 + 30
 _PM_MINUTES = 16 * 60
+_NS_MINUTE = 60 * 1_000_000_000
+_NS_DAY = 1440 * _NS_MINUTE
 
 _STANDARD_COLUMNS = (
     "quote_time",
@@ -63,12 +73,11 @@ _STANDARD_COLUMNS = (
 # --------------------------------------------------------------------------- input table
 @dataclass
 class _Long:
-    """The checked quote table as arrays (one entry per option row)."""
+    """The checked quote table as arrays, rows ordered by (chain, strike)."""
 
-    board: IntArray  # board code per row
     board_labels: pd.Index  # quote time, or (quote time, underlying)
-    chain: IntArray  # chain code per row (chains sorted by board, expiry, root)
-    strike: FloatArray
+    chain: IntArray  # chain code per row (chains sorted by board, expiry, root), ascending
+    strike: FloatArray  # ascending within each chain
     is_call: BoolArray
     bid: FloatArray
     ask: FloatArray
@@ -124,19 +133,49 @@ def _float_column(frame: pd.DataFrame, col: str, *, positive: bool) -> FloatArra
     return values
 
 
+def _factor(values: pd.Series) -> tuple[IntArray, np.ndarray[Any, Any]]:
+    """Codes (-1: missing) and distinct values of a column.
+
+    A categorical column gives its own codes; any other is hashed once (:func:`pandas.factorize`).
+    """
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        codes = np.asarray(values.cat.codes.to_numpy(), dtype=np.int64)
+        return codes, values.cat.categories.to_numpy(dtype=object)
+    raw, uniques = pd.factorize(values)
+    return np.asarray(raw, dtype=np.int64), np.asarray(uniques, dtype=object)
+
+
+def _normalised(uniques: np.ndarray[Any, Any]) -> pd.Series:
+    """Distinct labels as stripped upper-case strings (missing stays missing)."""
+    return pd.Series(uniques, dtype=object).astype("string").str.strip().str.upper()
+
+
 def _option_type(frame: pd.DataFrame) -> BoolArray:
     raw = frame["option_type"]
-    text = raw.astype("string").str.strip().str.upper()
-    is_call = text.isin(["C", "CALL"]).to_numpy(dtype=bool, na_value=False)
-    is_put = text.isin(["P", "PUT"]).to_numpy(dtype=bool, na_value=False)
-    bad = ~(is_call | is_put)
+    codes, uniques = _factor(raw)
+    text = _normalised(uniques)
+    is_call = np.r_[text.isin(["C", "CALL"]).to_numpy(dtype=bool, na_value=False), False]
+    is_put = np.r_[text.isin(["P", "PUT"]).to_numpy(dtype=bool, na_value=False), False]
+    bad = ~(is_call | is_put)[codes]  # code -1 (missing) reads the last entry: False
     if bad.any():
         first = raw.iloc[int(np.flatnonzero(bad)[0])]
         raise InputError(
             f"quotes['option_type'] has {int(bad.sum())} value(s) that are not 'C'/'P' (or "
             f"'call'/'put', any case); first {first!r}"
         )
-    return is_call
+    out: BoolArray = is_call[codes]
+    return out
+
+
+def _roots(frame: pd.DataFrame) -> tuple[IntArray, np.ndarray[Any, Any]]:
+    """Root code per row and the root names (sorted; "" = no root), case and blanks ignored."""
+    if "root" not in frame.columns:
+        return np.zeros(len(frame), dtype=np.int64), np.array([""], dtype=object)
+    codes, uniques = _factor(frame["root"])
+    names = np.r_[_normalised(uniques).fillna("").to_numpy(dtype=object), [""]]
+    merged, distinct = pd.factorize(names, sort=True)  # "spx" and "SPX " are one root
+    per_row: IntArray = np.asarray(merged, dtype=np.int64)[codes]  # -1 (missing) -> ""
+    return per_row, np.asarray(distinct, dtype=object)
 
 
 def _times(frame: pd.DataFrame, col: str) -> pd.Series:
@@ -153,6 +192,44 @@ def _times(frame: pd.DataFrame, col: str) -> pd.Series:
     if getattr(values.dt, "tz", None) is not None:
         values = values.dt.tz_convert("America/New_York").dt.tz_localize(None)
     return values
+
+
+def _chain_order(chain: IntArray, n_chains: int, strike: FloatArray) -> IntArray | None:
+    """Row order by (chain, strike); None when the rows already come so (one O(n) check)."""
+    step = chain[1:] - chain[:-1]
+    if bool(np.all(step >= 0)) and bool(np.all((step != 0) | (strike[1:] >= strike[:-1]))):
+        return None
+    by_strike = np.argsort(strike, kind="stable")
+    order: IntArray = by_strike[_stable_argsort_codes(chain[by_strike], n_chains)]
+    return order
+
+
+def _check_duplicates(
+    frame: pd.DataFrame,
+    long_rows: tuple[IntArray, FloatArray, BoolArray],
+    order: IntArray | None,
+    describe: Callable[[int], str],
+) -> None:
+    """Reject two rows with the same chain, strike and type (rows ordered by chain, strike).
+
+    Without duplicates, a run of equal (chain, strike) holds at most one call and one put.
+    """
+    g, k, call = long_rows
+    same = (g[1:] == g[:-1]) & (k[1:] == k[:-1])
+    twice = same & (call[1:] == call[:-1])
+    if not (twice.any() or (same[1:] & same[:-1]).any()):
+        return
+    run = np.cumsum(np.r_[True, ~same]) - 1
+    n_call = np.bincount(run, weights=call, minlength=int(run[-1]) + 1)
+    n_put = np.bincount(run, weights=~call, minlength=int(run[-1]) + 1)
+    extra = int(np.maximum(n_call - 1, 0).sum() + np.maximum(n_put - 1, 0).sum())
+    pos = np.flatnonzero(np.r_[False, twice] | np.r_[False, False, same[1:] & same[:-1]])
+    i = int(pos[0]) if order is None else int(order[pos[0]])
+    raise InputError(
+        f"quotes has {extra} duplicated option(s) (same quote time"
+        + (", underlying" if "underlying" in frame.columns else "")
+        + f", expiration, root, strike and type); first: {describe(i)}"
+    )
 
 
 def _long_table(
@@ -191,93 +268,96 @@ def _long_table(
             f"quotes has {int(crossed.sum())} crossed quote(s) (ask < bid); first at row "
             f"{frame.index[i]!r} (strike {strike[i]:g}, bid {bid[i]:g}, ask {ask[i]:g})"
         )
+    del crossed
     is_call = _option_type(frame)
-    has_root = "root" in frame.columns
-    roots = (
-        frame["root"].astype("string").str.strip().str.upper()
-        if has_root
-        else pd.Series(pd.NA, index=frame.index, dtype="string")
-    )
-    if settlement == "am":
-        am_row = np.ones(len(frame), dtype=bool)
-    elif settlement == "pm":
-        am_row = np.zeros(len(frame), dtype=bool)
-    else:
-        wanted = {str(r).strip().upper() for r in am_roots}
-        am_row = roots.isin(wanted).to_numpy(dtype=bool, na_value=False)
-    # Quote time: timestamps when T is computed from an expiration; any label in ``t`` mode.
+    root_code, root_names = _roots(frame)
+    # Keys of a chain: quote time (timestamps when T is computed from an expiration, any label
+    # in ``t`` mode), underlying, term (expiration date or t), root. Each is coded once and the
+    # codes combined arithmetically (see _group_codes).
+    term: np.ndarray[Any, Any]
     if has_exp:
         qt = _times(frame, "quote_time")
-        exp = _times(frame, "expiration").dt.normalize()
-        settle = exp + pd.to_timedelta(np.where(am_row, _AM_MINUTES, _PM_MINUTES), unit="min")
-        minutes = (settle - qt).dt.total_seconds().to_numpy(dtype=np.float64) / 60.0
-        t_row = minutes / _N365
-        term_key: pd.Series = exp
+        qt_ns = qt.to_numpy(dtype="datetime64[ns]").view(np.int64)
+        exp_ns = _times(frame, "expiration").to_numpy(dtype="datetime64[ns]").view(np.int64)
+        term = exp_ns - exp_ns % _NS_DAY  # the expiration date (midnight)
+        del exp_ns
     else:
         qt = frame["quote_time"]
         if qt.isna().any():
             raise InputError(f"quotes['quote_time'] has {int(qt.isna().sum())} missing value(s)")
-        t_row, _ = as_array(frame["t"], "quotes['t']", ndim=1, allow_nan=False)
-        term_key = pd.Series(t_row, index=frame.index)
-    board_keys: list[pd.Series] = [qt.rename("quote_time")]
+        term, _ = as_array(frame["t"], "quotes['t']", ndim=1, allow_nan=False, copy=False)
+        qt_ns = None
+    board_cols: list[pd.Series] = [qt.rename("quote_time")]
     if underlying:
         und = frame["underlying"]
         if und.isna().any():
             raise InputError(f"quotes['underlying'] has {int(und.isna().sum())} missing value(s)")
-        board_keys.append(und.rename("underlying"))
-    root_key = roots.fillna("").rename("root")
-    keys = pd.DataFrame(
-        {
-            **{s.name: s.to_numpy() for s in board_keys},
-            "_term": term_key.to_numpy(),
-            "_root": root_key.to_numpy(),
-            "_strike": strike,
-            "_call": is_call,
-        }
-    )
-    dup = keys.duplicated()
-    if dup.any():
-        i = int(np.flatnonzero(dup.to_numpy())[0])
-        row = keys.iloc[i]
-        raise InputError(
-            f"quotes has {int(dup.sum())} duplicated option(s) (same quote time"
-            + (", underlying" if underlying else "")
-            + ", expiration, root, strike and type); first: "
-            + ", ".join(
-                f"{k.lstrip('_').replace('term', 'expiration')}={row[k]!r}"
-                for k in keys.columns[:-2]
-            )
-            + f", strike={strike[i]:g}, type={'C' if is_call[i] else 'P'}"
-        )
-    board_frame = keys[[s.name for s in board_keys]]
-    board_group = board_frame.groupby(list(board_frame.columns), sort=True)
-    board: IntArray = np.asarray(board_group.ngroup().to_numpy(), dtype=np.int64)
-    board_labels = board_group.size().index
-    chain_group = keys.groupby([*board_frame.columns, "_term", "_root"], sort=True)
-    chain: IntArray = np.asarray(chain_group.ngroup().to_numpy(), dtype=np.int64)
-    n_chains = int(chain.max()) + 1
-    _, first = np.unique(chain, return_index=True)
-    chain_rows: IntArray = np.bincount(chain, minlength=n_chains).astype(np.int64)
-    t_first = np.asarray(t_row, dtype=np.float64)[first]
-    if has_exp:
-        chain_exp: pd.DatetimeIndex | None = pd.DatetimeIndex(exp.to_numpy()[first])
+        board_cols.append(und.rename("underlying"))
+    board_row, n_boards = _group_codes(board_cols)
+    term_code, n_terms = _group_codes([pd.Series(term, copy=False)])
+    chain_row, n_chains = _dense((board_row * n_terms + term_code) * root_names.size + root_code)
+    del term_code
+    order = _chain_order(chain_row, n_chains, strike)
+    if order is None:
+        g, k, call, b, a = chain_row, strike, is_call, bid, ask
     else:
+        g, k, call, b, a = chain_row[order], strike[order], is_call[order], bid[order], ask[order]
+
+    def describe(i: int) -> str:
+        parts = [f"quote_time={qt.iloc[i]!r}"]
+        if underlying:
+            parts.append(f"underlying={frame['underlying'].iloc[i]!r}")
+        when = pd.Timestamp(int(term[i])) if has_exp else float(term[i])
+        parts.append(f"expiration={when!r}")
+        parts.append(f"root={root_names[root_code[i]]!r}")
+        parts.append(f"strike={strike[i]:g}, type={'C' if is_call[i] else 'P'}")
+        return ", ".join(parts)
+
+    _check_duplicates(frame, (g, k, call), order, describe)
+    chain_start = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
+    first = chain_start if order is None else order[chain_start]
+    chain_rows: IntArray = np.diff(np.r_[chain_start, g.size]).astype(np.int64)
+    chain_board = board_row[first]
+    names = root_names[root_code[first]]
+    if settlement == "am":
+        chain_am = np.ones(n_chains, dtype=bool)
+    elif settlement == "pm":
+        chain_am = np.zeros(n_chains, dtype=bool)
+    else:
+        wanted = {str(r).strip().upper() for r in am_roots}
+        chain_am = np.isin(names, list(wanted)) & (names != "")
+    if has_exp:
+        assert qt_ns is not None
+        day = term[first]
+        settle = day + np.where(chain_am, _AM_MINUTES, _PM_MINUTES).astype(np.int64) * _NS_MINUTE
+        seconds = (settle - qt_ns[first]).astype(np.float64) / 1e9
+        chain_t = seconds / 60.0 / _N365
+        chain_exp: pd.DatetimeIndex | None = pd.DatetimeIndex(day.view("datetime64[ns]"))
+    else:
+        chain_t = np.asarray(term[first], dtype=np.float64)
         chain_exp = None
-    chain_root = np.asarray(root_key.to_numpy(dtype=object)[first], dtype=object)
-    chain_root[(chain_root == "") | (not has_root)] = None
+    chain_root = np.asarray(names, dtype=object).copy()
+    chain_root[chain_root == ""] = None
+    board_first = first[np.flatnonzero(np.r_[True, chain_board[1:] != chain_board[:-1]])]
+    if underlying:
+        board_labels: pd.Index = pd.MultiIndex.from_arrays(
+            [c.iloc[board_first] for c in board_cols], names=["quote_time", "underlying"]
+        )
+    else:
+        board_labels = pd.Index(board_cols[0].iloc[board_first], name="quote_time")
+    assert len(board_labels) == n_boards
     return _Long(
-        board=board,
         board_labels=board_labels,
-        chain=chain,
-        strike=strike,
-        is_call=is_call,
-        bid=bid,
-        ask=ask,
-        chain_board=board[first],
-        chain_t=t_first,
+        chain=g,
+        strike=k,
+        is_call=call,
+        bid=b,
+        ask=a,
+        chain_board=chain_board,
+        chain_t=chain_t,
         chain_expiration=chain_exp,
         chain_root=chain_root,
-        chain_am=am_row[first],
+        chain_am=chain_am,
         chain_rows=chain_rows,
     )
 
@@ -411,6 +491,47 @@ def _rates(rate: object, t: FloatArray) -> FloatArray:
 
 # --------------------------------------------------------------------------- the engine
 @dataclass
+class _Pivot:
+    """Rows of the selected chains as one row per (chain, strike) with four quote columns."""
+
+    starts: IntArray  # first row of each chain
+    chain: IntArray  # chain code of each chain (ascending)
+    strike: FloatArray
+    cb: FloatArray
+    ca: FloatArray
+    pb: FloatArray
+    pa: FloatArray
+
+
+def _pivot(long: _Long, selected: BoolArray) -> _Pivot:
+    """Calls and puts of the selected chains side by side, one row per (chain, strike).
+
+    The rows already come ordered by chain and strike, so a (chain, strike) pair is a run of
+    adjacent rows: no sort.
+    """
+    keep = selected[long.chain]
+    if keep.all():
+        g, k, call, bid, ask = long.chain, long.strike, long.is_call, long.bid, long.ask
+    else:
+        g, k, call = long.chain[keep], long.strike[keep], long.is_call[keep]
+        bid, ask = long.bid[keep], long.ask[keep]
+    new = np.empty(g.size, dtype=bool)
+    new[0] = True
+    new[1:] = (g[1:] != g[:-1]) | (k[1:] != k[:-1])
+    slot = np.cumsum(new) - 1
+    n_slots = int(slot[-1]) + 1
+    g_w, k_w = g[new], k[new]
+    cb = np.full(n_slots, np.nan)
+    ca, pb, pa = cb.copy(), cb.copy(), cb.copy()
+    put = ~call
+    slot_c, slot_p = slot[call], slot[put]
+    cb[slot_c], ca[slot_c] = bid[call], ask[call]
+    pb[slot_p], pa[slot_p] = bid[put], ask[put]
+    starts = np.flatnonzero(np.r_[True, g_w[1:] != g_w[:-1]]).astype(np.int64)
+    return _Pivot(starts, g_w[starts], k_w, cb, ca, pb, pa)
+
+
+@dataclass
 class _BoardResult:
     labels: pd.Index
     variance: FloatArray  # 30-day variance, NaN where not available
@@ -432,11 +553,13 @@ def _boards(
     terms: object,
     k0_rule: object,
     underlying: bool,
+    engine: object = "auto",
 ) -> _BoardResult:
     sel = check_option(selection, "selection", _SELECTIONS)
     stl = check_option(settlement, "settlement", _SETTLEMENTS)
     exps = check_option(expiries, "expiries", _EXPIRIES)
     rule = check_option(k0_rule, "k0_rule", _K0_RULES)
+    eng = check_option(engine, "engine", _ENGINES)
     if isinstance(am_roots, str) or not isinstance(am_roots, Collection):
         raise TypeError("am_roots must be a collection of root symbols, e.g. ('SPX',)")
     if terms is not None and (not isinstance(terms, tuple | list) or len(terms) != 2):
@@ -455,8 +578,6 @@ def _boards(
     # per selected chain: its dense rank 0..n_sel-1 (near terms first, then next terms)
     rank = np.full(long.chain_t.size, -1, dtype=np.int64)
     rank[chosen] = np.arange(n_sel, dtype=np.int64)
-    row_rank = rank[long.chain]
-    rows = np.flatnonzero(row_rank >= 0)
     var_c = np.full(n_sel, np.nan)
     fwd_c = np.full(n_sel, np.nan)
     k0_c = np.full(n_sel, np.nan)
@@ -465,21 +586,21 @@ def _boards(
     r_c = _rates(rate, t_c) if n_sel else np.zeros(0)
     if n_sel:
         _check_rt(r_c, t_c)
-        g_rows, k_rows = row_rank[rows], long.strike[rows]
-        # rows grouped by chain, strikes ascending (strike sort, then a stable sort by chain)
-        by_strike = np.argsort(k_rows, kind="stable")
-        o = by_strike[_stable_argsort_codes(g_rows[by_strike], n_sel)]
-        g_s, k_s = g_rows[o], k_rows[o]
-        call_s, bid_s, ask_s = long.is_call[rows][o], long.bid[rows][o], long.ask[rows][o]
-        new = np.r_[True, (g_s[1:] != g_s[:-1]) | (k_s[1:] != k_s[:-1])]
-        slot = np.cumsum(new) - 1
-        n_slots = int(slot[-1]) + 1
-        g_w, k_w = g_s[new], k_s[new]
-        cb = np.full(n_slots, np.nan)
-        ca, pb, pa = cb.copy(), cb.copy(), cb.copy()
-        cb[slot[call_s]], ca[slot[call_s]] = bid_s[call_s], ask_s[call_s]
-        pb[slot[~call_s]], pa[slot[~call_s]] = bid_s[~call_s], ask_s[~call_s]
-        var_c, fwd_c, k0_c, cnt_c = _panel_core(g_w, k_w, cb, ca, pb, pa, t_c, r_c, rule)
+        piv = _pivot(long, rank >= 0)
+        grp = rank[piv.chain]  # the rank of each pivoted chain (chains in code order)
+        var_g, fwd_g, k0_g, cnt_g = _panel_core(
+            piv.starts,
+            piv.strike,
+            piv.cb,
+            piv.ca,
+            piv.pb,
+            piv.pa,
+            t_c[grp],
+            r_c[grp],
+            rule,
+            eng,
+        )
+        var_c[grp], fwd_c[grp], k0_c[grp], cnt_c[grp] = var_g, fwd_g, k0_g, cnt_g
     m = int(has.sum())
 
     def per_board(values: Any, fill: Any, dtype: Any, offset: int) -> Any:
@@ -546,6 +667,7 @@ def vix_index(
     expiries: Expiries = "fridays",
     terms: tuple[Any, Any] | None = None,
     k0_rule: K0Rule = "at_or_below",
+    engine: Engine = "auto",
 ) -> pd.DataFrame:
     r"""The Cboe VIX of one or many option boards, from a long table of quotes, in one call.
 
@@ -712,6 +834,7 @@ def vix_index(
         terms=terms,
         k0_rule=k0_rule,
         underlying=False,
+        engine=engine,
     )
     bad = ~(res.variance >= 0)
     _warn_missing(res.labels, bad, res.reason, "vix_index")
@@ -787,6 +910,7 @@ def implied_correlation_index(
     expiries: Expiries = "fridays",
     k0_rule: K0Rule = "at_or_below",
     on_out_of_range: OnOutOfRange = "warn",
+    engine: Engine = "auto",
 ) -> pd.DataFrame:
     r"""Implied correlation and dispersion (DSPX-style) from index and member option quotes.
 
@@ -907,6 +1031,7 @@ def implied_correlation_index(
         terms=None,
         k0_rule=k0_rule,
         underlying=True,
+        engine=engine,
     )
     bad = ~(res.variance >= 0)
     _warn_missing(res.labels, bad, res.reason, "implied_correlation_index")
