@@ -76,7 +76,7 @@ class _Long:
     """The checked quote table as arrays, rows ordered by (chain, strike)."""
 
     board_labels: pd.Index  # quote time, or (quote time, underlying)
-    chain: IntArray  # chain code per row (chains sorted by board, expiry, root), ascending
+    chain_start: IntArray  # first row of each chain (chains sorted by board, expiry, root)
     strike: FloatArray  # ascending within each chain
     is_call: BoolArray
     bid: FloatArray
@@ -124,6 +124,7 @@ def _float_column(frame: pd.DataFrame, col: str, *, positive: bool) -> FloatArra
     values, _ = as_array(
         frame[col],
         f"quotes[{col!r}]",
+        copy=False,
         ndim=1,
         allow_nan=not positive,
         allow_all_nan=not positive,
@@ -194,28 +195,50 @@ def _times(frame: pd.DataFrame, col: str) -> pd.Series:
     return values
 
 
-def _chain_order(chain: IntArray, n_chains: int, strike: FloatArray) -> IntArray | None:
-    """Row order by (chain, strike); None when the rows already come so (one O(n) check)."""
-    step = chain[1:] - chain[:-1]
+def _term_codes(term: np.ndarray[Any, Any], has_exp: bool) -> tuple[IntArray, int]:
+    """Codes of the term key, in its sorted order.
+
+    Expiration dates: the day number from the first one (no hashing while they span fewer days
+    than there are rows); ``t`` values: dense codes.
+    """
+    if has_exp and term.size:
+        day = term // _NS_DAY
+        lo, hi = int(day.min()), int(day.max())
+        if hi - lo < max(term.size, 1 << 16):
+            codes: IntArray = day - lo
+            return codes, hi - lo + 1
+    return _group_codes([pd.Series(term, copy=False)])
+
+
+def _chain_order(chain_key: IntArray, strike: FloatArray) -> tuple[IntArray | None, IntArray]:
+    """Row order by (chain, strike) and the chain keys in that order.
+
+    The order is None when the rows already come so (one O(n) check); otherwise a strike sort
+    then a stable radix sort by dense chain code.
+    """
+    step = chain_key[1:] - chain_key[:-1]
     if bool(np.all(step >= 0)) and bool(np.all((step != 0) | (strike[1:] >= strike[:-1]))):
-        return None
+        return None, chain_key
+    del step
+    codes, n_chains = _dense(chain_key)
     by_strike = np.argsort(strike, kind="stable")
-    order: IntArray = by_strike[_stable_argsort_codes(chain[by_strike], n_chains)]
-    return order
+    order: IntArray = by_strike[_stable_argsort_codes(codes[by_strike], n_chains)]
+    return order, codes[order]
 
 
 def _check_duplicates(
     frame: pd.DataFrame,
-    long_rows: tuple[IntArray, FloatArray, BoolArray],
+    long_rows: tuple[BoolArray, FloatArray, BoolArray],
     order: IntArray | None,
     describe: Callable[[int], str],
 ) -> None:
     """Reject two rows with the same chain, strike and type (rows ordered by chain, strike).
 
-    Without duplicates, a run of equal (chain, strike) holds at most one call and one put.
+    ``long_rows``: (first row of a chain, strike, is a call) per row. Without duplicates, a
+    run of equal (chain, strike) holds at most one call and one put.
     """
-    g, k, call = long_rows
-    same = (g[1:] == g[:-1]) & (k[1:] == k[:-1])
+    chain_new, k, call = long_rows
+    same = ~chain_new[1:] & (k[1:] == k[:-1])
     twice = same & (call[1:] == call[:-1])
     if not (twice.any() or (same[1:] & same[:-1]).any()):
         return
@@ -293,15 +316,20 @@ def _long_table(
         if und.isna().any():
             raise InputError(f"quotes['underlying'] has {int(und.isna().sum())} missing value(s)")
         board_cols.append(und.rename("underlying"))
-    board_row, n_boards = _group_codes(board_cols)
-    term_code, n_terms = _group_codes([pd.Series(term, copy=False)])
-    chain_row, n_chains = _dense((board_row * n_terms + term_code) * root_names.size + root_code)
+    # chain keys in [0, n_boards * n_terms * n_roots), not all used: compared, never counted
+    board_key, _ = _group_codes(board_cols, dense=False)
+    term_code, n_terms = _term_codes(term, has_exp)
+    chain_key = (board_key * n_terms + term_code) * root_names.size + root_code
     del term_code
-    order = _chain_order(chain_row, n_chains, strike)
+    order, g = _chain_order(chain_key, strike)
     if order is None:
-        g, k, call, b, a = chain_row, strike, is_call, bid, ask
+        k, call, b, a = strike, is_call, bid, ask
     else:
-        g, k, call, b, a = chain_row[order], strike[order], is_call[order], bid[order], ask[order]
+        k, call, b, a = strike[order], is_call[order], bid[order], ask[order]
+    chain_new = np.empty(g.size, dtype=bool)
+    chain_new[0] = True
+    np.not_equal(g[1:], g[:-1], out=chain_new[1:])
+    del g, chain_key
 
     def describe(i: int) -> str:
         parts = [f"quote_time={qt.iloc[i]!r}"]
@@ -313,11 +341,12 @@ def _long_table(
         parts.append(f"strike={strike[i]:g}, type={'C' if is_call[i] else 'P'}")
         return ", ".join(parts)
 
-    _check_duplicates(frame, (g, k, call), order, describe)
-    chain_start = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
+    _check_duplicates(frame, (chain_new, k, call), order, describe)
+    chain_start: IntArray = np.flatnonzero(chain_new).astype(np.int64)
+    n_chains = chain_start.size
     first = chain_start if order is None else order[chain_start]
-    chain_rows: IntArray = np.diff(np.r_[chain_start, g.size]).astype(np.int64)
-    chain_board = board_row[first]
+    chain_rows: IntArray = np.diff(np.r_[chain_start, k.size]).astype(np.int64)
+    chain_board, n_boards = _dense(board_key[first])  # chains come in board order
     names = root_names[root_code[first]]
     if settlement == "am":
         chain_am = np.ones(n_chains, dtype=bool)
@@ -348,7 +377,7 @@ def _long_table(
     assert len(board_labels) == n_boards
     return _Long(
         board_labels=board_labels,
-        chain=g,
+        chain_start=chain_start,
         strike=k,
         is_call=call,
         bid=b,
@@ -495,7 +524,7 @@ class _Pivot:
     """Rows of the selected chains as one row per (chain, strike) with four quote columns."""
 
     starts: IntArray  # first row of each chain
-    chain: IntArray  # chain code of each chain (ascending)
+    chain: IntArray  # chain number of each chain (ascending)
     strike: FloatArray
     cb: FloatArray
     ca: FloatArray
@@ -507,28 +536,42 @@ def _pivot(long: _Long, selected: BoolArray) -> _Pivot:
     """Calls and puts of the selected chains side by side, one row per (chain, strike).
 
     The rows already come ordered by chain and strike, so a (chain, strike) pair is a run of
-    adjacent rows: no sort.
+    adjacent rows: no sort. When every run is a call and a put (the usual board), the rows are
+    read two by two with strided views.
     """
-    keep = selected[long.chain]
-    if keep.all():
-        g, k, call, bid, ask = long.chain, long.strike, long.is_call, long.bid, long.ask
+    n = long.strike.size
+    chain_no = np.flatnonzero(selected)
+    sizes = long.chain_rows[chain_no]
+    if chain_no.size == long.chain_start.size:
+        k, call, bid, ask = long.strike, long.is_call, long.bid, long.ask
     else:
-        g, k, call = long.chain[keep], long.strike[keep], long.is_call[keep]
-        bid, ask = long.bid[keep], long.ask[keep]
-    new = np.empty(g.size, dtype=bool)
-    new[0] = True
-    new[1:] = (g[1:] != g[:-1]) | (k[1:] != k[:-1])
+        keep = np.repeat(selected, long.chain_rows)
+        k, call, bid, ask = long.strike[keep], long.is_call[keep], long.bid[keep], long.ask[keep]
+        n = k.size
+    chain_first = np.zeros(n, dtype=bool)
+    chain_first[np.cumsum(np.r_[0, sizes[:-1]])] = True
+    even = n % 2 == 0 and not chain_first[1::2].any()
+    if even and bool(np.all((k[0::2] == k[1::2]) & (call[0::2] != call[1::2]))):
+        first_call = call[0::2]
+        k_w = k[0::2]
+        b0, b1, a0, a1 = bid[0::2], bid[1::2], ask[0::2], ask[1::2]
+        cb, ca = np.where(first_call, b0, b1), np.where(first_call, a0, a1)
+        pb, pa = np.where(first_call, b1, b0), np.where(first_call, a1, a0)
+        starts = np.flatnonzero(chain_first[0::2]).astype(np.int64)
+        return _Pivot(starts, chain_no, k_w, cb, ca, pb, pa)
+    new = chain_first.copy()
+    new[1:] |= k[1:] != k[:-1]
     slot = np.cumsum(new) - 1
     n_slots = int(slot[-1]) + 1
-    g_w, k_w = g[new], k[new]
+    k_w = k[new]
     cb = np.full(n_slots, np.nan)
     ca, pb, pa = cb.copy(), cb.copy(), cb.copy()
     put = ~call
     slot_c, slot_p = slot[call], slot[put]
     cb[slot_c], ca[slot_c] = bid[call], ask[call]
     pb[slot_p], pa[slot_p] = bid[put], ask[put]
-    starts = np.flatnonzero(np.r_[True, g_w[1:] != g_w[:-1]]).astype(np.int64)
-    return _Pivot(starts, g_w[starts], k_w, cb, ca, pb, pa)
+    starts = np.flatnonzero(chain_first[new]).astype(np.int64)
+    return _Pivot(starts, chain_no, k_w, cb, ca, pb, pa)
 
 
 @dataclass

@@ -429,12 +429,14 @@ def _dense(codes: IntArray) -> tuple[IntArray, int]:
     return np.asarray(raw, dtype=np.int64), len(uniques)
 
 
-def _group_codes(columns: Sequence[pd.Series]) -> tuple[IntArray, int]:
+def _group_codes(columns: Sequence[pd.Series], *, dense: bool = True) -> tuple[IntArray, int]:
     """Dense group codes of rows keyed by several columns, in lexicographic order of the keys.
 
     Each column is coded once (:func:`_key_codes`); the codes are combined arithmetically,
     ``code * n_next + next_code`` (re-densified before an int64 overflow), and the combination
     made dense: one pass when the rows already come in key order, one integer hash otherwise.
+    With ``dense=False`` the combination is returned as is (codes in ``[0, n)``, in key order,
+    not all used).
     """
     codes, n = _key_codes(columns[0])
     for col in columns[1:]:
@@ -443,7 +445,7 @@ def _group_codes(columns: Sequence[pd.Series]) -> tuple[IntArray, int]:
             codes, n = _dense(codes)
         codes = codes * m + c
         n *= m
-    if len(columns) > 1:
+    if dense and len(columns) > 1:
         codes, n = _dense(codes)
     return codes, n
 
