@@ -198,32 +198,36 @@ def _times(frame: pd.DataFrame, col: str) -> pd.Series:
 def _term_codes(term: np.ndarray[Any, Any], has_exp: bool) -> tuple[IntArray, int]:
     """Codes of the term key, in its sorted order.
 
-    Expiration dates: the day number from the first one (no hashing while they span fewer days
-    than there are rows); ``t`` values: dense codes.
+    Expiration dates (days since 1970): the day number from the first one (no hashing while
+    they span fewer days than there are rows); ``t`` values: dense codes.
     """
     if has_exp and term.size:
-        day = term // _NS_DAY
-        lo, hi = int(day.min()), int(day.max())
+        lo, hi = int(term.min()), int(term.max())
         if hi - lo < max(term.size, 1 << 16):
-            codes: IntArray = day - lo
+            codes: IntArray = term - lo
             return codes, hi - lo + 1
     return _group_codes([pd.Series(term, copy=False)])
 
 
-def _chain_order(chain_key: IntArray, strike: FloatArray) -> tuple[IntArray | None, IntArray]:
-    """Row order by (chain, strike) and the chain keys in that order.
+def _chain_order(chain_key: IntArray, strike: FloatArray) -> tuple[IntArray | None, BoolArray]:
+    """Row order by (chain, strike), and which rows (in that order) start a chain.
 
     The order is None when the rows already come so (one O(n) check); otherwise a strike sort
     then a stable radix sort by dense chain code.
     """
-    step = chain_key[1:] - chain_key[:-1]
-    if bool(np.all(step >= 0)) and bool(np.all((step != 0) | (strike[1:] >= strike[:-1]))):
-        return None, chain_key
-    del step
+    chain_new = np.empty(chain_key.size, dtype=bool)
+    chain_new[0] = True
+    np.not_equal(chain_key[1:], chain_key[:-1], out=chain_new[1:])
+    if bool(np.all(chain_key[1:] >= chain_key[:-1])) and bool(
+        np.all(chain_new[1:] | (strike[1:] >= strike[:-1]))
+    ):
+        return None, chain_new
     codes, n_chains = _dense(chain_key)
     by_strike = np.argsort(strike, kind="stable")
     order: IntArray = by_strike[_stable_argsort_codes(codes[by_strike], n_chains)]
-    return order, codes[order]
+    g = codes[order]
+    chain_new[1:] = g[1:] != g[:-1]
+    return order, chain_new
 
 
 def _check_duplicates(
@@ -302,7 +306,7 @@ def _long_table(
         qt = _times(frame, "quote_time")
         qt_ns = qt.to_numpy(dtype="datetime64[ns]").view(np.int64)
         exp_ns = _times(frame, "expiration").to_numpy(dtype="datetime64[ns]").view(np.int64)
-        term = exp_ns - exp_ns % _NS_DAY  # the expiration date (midnight)
+        term = exp_ns // _NS_DAY  # the expiration date (days since 1970)
         del exp_ns
     else:
         qt = frame["quote_time"]
@@ -319,23 +323,25 @@ def _long_table(
     # chain keys in [0, n_boards * n_terms * n_roots), not all used: compared, never counted
     board_key, _ = _group_codes(board_cols, dense=False)
     term_code, n_terms = _term_codes(term, has_exp)
-    chain_key = (board_key * n_terms + term_code) * root_names.size + root_code
+    chain_key = board_key.astype(np.int64)  # a new array: updated in place
+    chain_key *= n_terms
+    chain_key += term_code
     del term_code
-    order, g = _chain_order(chain_key, strike)
+    if root_names.size > 1:
+        chain_key *= root_names.size
+        chain_key += root_code
+    order, chain_new = _chain_order(chain_key, strike)
+    del chain_key
     if order is None:
         k, call, b, a = strike, is_call, bid, ask
     else:
         k, call, b, a = strike[order], is_call[order], bid[order], ask[order]
-    chain_new = np.empty(g.size, dtype=bool)
-    chain_new[0] = True
-    np.not_equal(g[1:], g[:-1], out=chain_new[1:])
-    del g, chain_key
 
     def describe(i: int) -> str:
         parts = [f"quote_time={qt.iloc[i]!r}"]
         if underlying:
             parts.append(f"underlying={frame['underlying'].iloc[i]!r}")
-        when = pd.Timestamp(int(term[i])) if has_exp else float(term[i])
+        when = pd.Timestamp(int(term[i]) * _NS_DAY) if has_exp else float(term[i])
         parts.append(f"expiration={when!r}")
         parts.append(f"root={root_names[root_code[i]]!r}")
         parts.append(f"strike={strike[i]:g}, type={'C' if is_call[i] else 'P'}")
@@ -357,7 +363,7 @@ def _long_table(
         chain_am = np.isin(names, list(wanted)) & (names != "")
     if has_exp:
         assert qt_ns is not None
-        day = term[first]
+        day = term[first] * _NS_DAY
         settle = day + np.where(chain_am, _AM_MINUTES, _PM_MINUTES).astype(np.int64) * _NS_MINUTE
         seconds = (settle - qt_ns[first]).astype(np.float64) / 1e9
         chain_t = seconds / 60.0 / _N365

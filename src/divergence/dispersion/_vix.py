@@ -406,9 +406,11 @@ def _key_codes(values: pd.Series) -> tuple[IntArray, int]:
     (:func:`pandas.factorize`).
     """
     if isinstance(values.dtype, pd.CategoricalDtype):
-        raw = np.asarray(values.cat.codes.to_numpy(), dtype=np.int64)
+        raw = values.cat.codes.to_numpy()  # int8/16/32: widened only where combined
         present = np.zeros(len(values.cat.categories), dtype=np.int64)
         present[raw] = 1
+        if present.all():
+            return raw, present.size  # type: ignore[return-value]
         remap = np.cumsum(present) - 1
         return remap[raw], int(present.sum())
     arr = values.to_numpy()
@@ -443,7 +445,10 @@ def _group_codes(columns: Sequence[pd.Series], *, dense: bool = True) -> tuple[I
         c, m = _key_codes(col)
         if n * m >= 1 << 62:
             codes, n = _dense(codes)
-        codes = codes * m + c
+        combined = codes.astype(np.int64)  # a new array: updated in place
+        combined *= m
+        combined += c
+        codes = combined
         n *= m
     if dense and len(columns) > 1:
         codes, n = _dense(codes)
