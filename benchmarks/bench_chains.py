@@ -36,9 +36,9 @@ NOW_HOUR = 10  # quotes taken at 10:00; expiries settle at 16:00 (no root: PM-se
 NEAR_DAYS, NEXT_DAYS = 28, 35
 
 
-def make_year(n_members: int, n_days: int, *, rho: float = TRUE_RHO, seed: int = 0) -> tuple[
-    pd.DataFrame, pd.Series
-]:
+def make_year(
+    n_members: int, n_days: int, *, rho: float = TRUE_RHO, seed: int = 0
+) -> tuple[pd.DataFrame, pd.Series]:
     """Quotes (rows ordered by quote time, underlying, expiry, strike, type) and weights.
 
     Member vols 18-45% (scaled each day by a common level between 0.8 and 1.25), capped
@@ -93,9 +93,7 @@ def make_year(n_members: int, n_days: int, *, rho: float = TRUE_RHO, seed: int =
                 u_i.astype(np.int16), categories=["IDX", *members]
             ),
             "expiration": exp_days[d_i, e_i],
-            "strike": np.broadcast_to(
-                strikes[:, :, None, :, None], shape
-            ).ravel(),
+            "strike": np.broadcast_to(strikes[:, :, None, :, None], shape).ravel(),
             "option_type": pd.Categorical.from_codes(
                 np.tile(np.array([0, 1], dtype=np.int8), n // 2), categories=["C", "P"]
             ),

@@ -25,6 +25,7 @@ from divergence.dispersion._vix import (
     _check_rt,
     _dense,
     _group_codes,
+    _key_codes,
     _panel_core,
     _stable_argsort_codes,
 )
@@ -140,8 +141,8 @@ def _factor(values: pd.Series) -> tuple[IntArray, np.ndarray[Any, Any]]:
     A categorical column gives its own codes; any other is hashed once (:func:`pandas.factorize`).
     """
     if isinstance(values.dtype, pd.CategoricalDtype):
-        codes = np.asarray(values.cat.codes.to_numpy(), dtype=np.int64)
-        return codes, values.cat.categories.to_numpy(dtype=object)
+        codes = values.cat.codes.to_numpy()  # int8/16/32, as pandas stores them
+        return codes, values.cat.categories.to_numpy(dtype=object)  # type: ignore[return-value]
     raw, uniques = pd.factorize(values)
     return np.asarray(raw, dtype=np.int64), np.asarray(uniques, dtype=object)
 
@@ -157,7 +158,11 @@ def _option_type(frame: pd.DataFrame) -> BoolArray:
     text = _normalised(uniques)
     is_call = np.r_[text.isin(["C", "CALL"]).to_numpy(dtype=bool, na_value=False), False]
     is_put = np.r_[text.isin(["P", "PUT"]).to_numpy(dtype=bool, na_value=False), False]
-    bad = ~(is_call | is_put)[codes]  # code -1 (missing) reads the last entry: False
+    valid = is_call | is_put
+    if valid[:-1].all() and (codes.size == 0 or int(codes.min()) >= 0):
+        out_fast: BoolArray = is_call[codes]
+        return out_fast
+    bad = ~valid[codes]  # code -1 (missing) reads the last entry: False
     if bad.any():
         first = raw.iloc[int(np.flatnonzero(bad)[0])]
         raise InputError(
@@ -168,10 +173,13 @@ def _option_type(frame: pd.DataFrame) -> BoolArray:
     return out
 
 
-def _roots(frame: pd.DataFrame) -> tuple[IntArray, np.ndarray[Any, Any]]:
-    """Root code per row and the root names (sorted; "" = no root), case and blanks ignored."""
+def _roots(frame: pd.DataFrame) -> tuple[IntArray | None, np.ndarray[Any, Any]]:
+    """Root code per row (None without a root column) and the root names.
+
+    Names are sorted, stripped and upper-case ("spx" and "SPX " are one root); "" = no root.
+    """
     if "root" not in frame.columns:
-        return np.zeros(len(frame), dtype=np.int64), np.array([""], dtype=object)
+        return None, np.array([""], dtype=object)
     codes, uniques = _factor(frame["root"])
     names = np.r_[_normalised(uniques).fillna("").to_numpy(dtype=object), [""]]
     merged, distinct = pd.factorize(names, sort=True)  # "spx" and "SPX " are one root
@@ -207,6 +215,41 @@ def _term_codes(term: np.ndarray[Any, Any], has_exp: bool) -> tuple[IntArray, in
             codes: IntArray = term - lo
             return codes, hi - lo + 1
     return _group_codes([pd.Series(term, copy=False)])
+
+
+#: Rows compared at a time by :func:`_scan_sorted`: its temporaries (a few bytes a row) are
+#: reused from block to block instead of being fresh pages of a full-length array.
+_SCAN_ROWS = 1 << 18
+
+
+def _scan_sorted(
+    keys: list[tuple[np.ndarray[Any, Any], int]], strike: FloatArray
+) -> BoolArray | None:
+    """Which rows start a chain, if the rows come ordered by (keys..., strike); else None.
+
+    ``keys``: (values, divisor) pairs, compared as ``values // divisor`` when the divisor is
+    not 0. Row ``i`` is compared with row ``i - 1`` lexicographically, a block of rows at a
+    time. Duplicated options are left to :func:`_check_duplicates`.
+    """
+    n = strike.size
+    chain_new = np.empty(n, dtype=bool)
+    chain_new[0] = True
+    for r0 in range(1, n, _SCAN_ROWS):
+        r1 = min(r0 + _SCAN_ROWS, n)
+        ordered = strike[r0:r1] >= strike[r0 - 1 : r1 - 1]
+        same = np.ones(r1 - r0, dtype=bool)
+        for values, div in reversed(keys):
+            cur, prev = values[r0:r1], values[r0 - 1 : r1 - 1]
+            if div:
+                cur, prev = cur // div, prev // div
+            eq = cur == prev
+            ordered &= eq
+            ordered |= cur > prev
+            same &= eq
+        if not ordered.all():
+            return None
+        np.logical_not(same, out=chain_new[r0:r1])
+    return chain_new
 
 
 def _chain_order(chain_key: IntArray, strike: FloatArray) -> tuple[IntArray | None, BoolArray]:
@@ -299,39 +342,54 @@ def _long_table(
     is_call = _option_type(frame)
     root_code, root_names = _roots(frame)
     # Keys of a chain: quote time (timestamps when T is computed from an expiration, any label
-    # in ``t`` mode), underlying, term (expiration date or t), root. Each is coded once and the
-    # codes combined arithmetically (see _group_codes).
-    term: np.ndarray[Any, Any]
+    # in ``t`` mode), underlying, term (expiration date or t), root, each as numbers in the
+    # order of its values (datetimes and categorical codes are read in place).
+    term_col: np.ndarray[Any, Any]
     if has_exp:
         qt = _times(frame, "quote_time")
-        qt_ns = qt.to_numpy(dtype="datetime64[ns]").view(np.int64)
-        exp_ns = _times(frame, "expiration").to_numpy(dtype="datetime64[ns]").view(np.int64)
-        term = exp_ns // _NS_DAY  # the expiration date (days since 1970)
-        del exp_ns
+        qt_key: np.ndarray[Any, Any] = qt.to_numpy(dtype="datetime64[ns]").view(np.int64)
+        term_col = _times(frame, "expiration").to_numpy(dtype="datetime64[ns]").view(np.int64)
+        term_div = _NS_DAY  # the expiration date: days since 1970
     else:
         qt = frame["quote_time"]
         if qt.isna().any():
             raise InputError(f"quotes['quote_time'] has {int(qt.isna().sum())} missing value(s)")
-        term, _ = as_array(frame["t"], "quotes['t']", ndim=1, allow_nan=False, copy=False)
-        qt_ns = None
+        term_col, _ = as_array(frame["t"], "quotes['t']", ndim=1, allow_nan=False, copy=False)
+        term_div = 0
+        qt_key = _key_codes(qt)[0]
     board_cols: list[pd.Series] = [qt.rename("quote_time")]
+    keys: list[tuple[np.ndarray[Any, Any], int]] = [(qt_key, 0)]
     if underlying:
         und = frame["underlying"]
         if und.isna().any():
             raise InputError(f"quotes['underlying'] has {int(und.isna().sum())} missing value(s)")
         board_cols.append(und.rename("underlying"))
-    # chain keys in [0, n_boards * n_terms * n_roots), not all used: compared, never counted
-    board_key, _ = _group_codes(board_cols, dense=False)
-    term_code, n_terms = _term_codes(term, has_exp)
-    chain_key = board_key.astype(np.int64)  # a new array: updated in place
-    chain_key *= n_terms
-    chain_key += term_code
-    del term_code
-    if root_names.size > 1:
-        chain_key *= root_names.size
-        chain_key += root_code
-    order, chain_new = _chain_order(chain_key, strike)
-    del chain_key
+        keys.append((_key_codes(und)[0], 0))
+    keys.append((term_col, term_div))
+    if root_code is not None:
+        keys.append((root_code, 0))
+
+    def term(rows: Any) -> Any:
+        return term_col[rows] // term_div if term_div else term_col[rows]
+
+    chain_new = _scan_sorted(keys, strike)
+    order: IntArray | None = None
+    if chain_new is None:
+        # not in (chain, strike) order: code the keys, combine them, sort once
+        board_key, _ = _group_codes(board_cols, dense=False)
+        if has_exp:
+            term_code, n_terms = _term_codes(term_col // _NS_DAY, True)
+        else:
+            term_code, n_terms = _term_codes(term_col, False)
+        chain_key = board_key.astype(np.int64)  # a new array: updated in place
+        chain_key *= n_terms
+        chain_key += term_code
+        del term_code, board_key
+        if root_code is not None:
+            chain_key *= root_names.size
+            chain_key += root_code
+        order, chain_new = _chain_order(chain_key, strike)
+        del chain_key
     if order is None:
         k, call, b, a = strike, is_call, bid, ask
     else:
@@ -341,9 +399,9 @@ def _long_table(
         parts = [f"quote_time={qt.iloc[i]!r}"]
         if underlying:
             parts.append(f"underlying={frame['underlying'].iloc[i]!r}")
-        when = pd.Timestamp(int(term[i]) * _NS_DAY) if has_exp else float(term[i])
+        when = pd.Timestamp(int(term(i)) * _NS_DAY) if has_exp else float(term(i))
         parts.append(f"expiration={when!r}")
-        parts.append(f"root={root_names[root_code[i]]!r}")
+        parts.append(f"root={root_names[0 if root_code is None else root_code[i]]!r}")
         parts.append(f"strike={strike[i]:g}, type={'C' if is_call[i] else 'P'}")
         return ", ".join(parts)
 
@@ -352,8 +410,16 @@ def _long_table(
     n_chains = chain_start.size
     first = chain_start if order is None else order[chain_start]
     chain_rows: IntArray = np.diff(np.r_[chain_start, k.size]).astype(np.int64)
-    chain_board, n_boards = _dense(board_key[first])  # chains come in board order
-    names = root_names[root_code[first]]
+    # chains come in board order: a board starts where its quote time or underlying changes
+    board_new = np.zeros(n_chains, dtype=bool)
+    board_new[0] = True
+    for key, _ in keys[: len(board_cols)]:
+        at = key[first]
+        board_new[1:] |= at[1:] != at[:-1]
+    chain_board: IntArray = np.cumsum(board_new) - 1
+    n_boards = int(chain_board[-1]) + 1
+    names = root_names[0 if root_code is None else root_code[first]]
+    names = np.broadcast_to(names, (n_chains,))
     if settlement == "am":
         chain_am = np.ones(n_chains, dtype=bool)
     elif settlement == "pm":
@@ -362,14 +428,13 @@ def _long_table(
         wanted = {str(r).strip().upper() for r in am_roots}
         chain_am = np.isin(names, list(wanted)) & (names != "")
     if has_exp:
-        assert qt_ns is not None
-        day = term[first] * _NS_DAY
+        day = term(first) * _NS_DAY
         settle = day + np.where(chain_am, _AM_MINUTES, _PM_MINUTES).astype(np.int64) * _NS_MINUTE
-        seconds = (settle - qt_ns[first]).astype(np.float64) / 1e9
+        seconds = (settle - qt_key[first]).astype(np.float64) / 1e9
         chain_t = seconds / 60.0 / _N365
         chain_exp: pd.DatetimeIndex | None = pd.DatetimeIndex(day.view("datetime64[ns]"))
     else:
-        chain_t = np.asarray(term[first], dtype=np.float64)
+        chain_t = np.asarray(term(first), dtype=np.float64)
         chain_exp = None
     chain_root = np.asarray(names, dtype=object).copy()
     chain_root[chain_root == ""] = None
@@ -561,8 +626,13 @@ def _pivot(long: _Long, selected: BoolArray) -> _Pivot:
         first_call = call[0::2]
         k_w = k[0::2]
         b0, b1, a0, a1 = bid[0::2], bid[1::2], ask[0::2], ask[1::2]
-        cb, ca = np.where(first_call, b0, b1), np.where(first_call, a0, a1)
-        pb, pa = np.where(first_call, b1, b0), np.where(first_call, a1, a0)
+        if first_call.all():  # the call first at every strike: strided views, no copy
+            cb, ca, pb, pa = b0, a0, b1, a1
+        elif not first_call.any():
+            cb, ca, pb, pa = b1, a1, b0, a0
+        else:
+            cb, ca = np.where(first_call, b0, b1), np.where(first_call, a0, a1)
+            pb, pa = np.where(first_call, b1, b0), np.where(first_call, a1, a0)
         starts = np.flatnonzero(chain_first[0::2]).astype(np.int64)
         return _Pivot(starts, chain_no, k_w, cb, ca, pb, pa)
     new = chain_first.copy()
