@@ -429,3 +429,24 @@ def test_categorical_and_object_keys_agree() -> None:
         implied_correlation_index(
             cat.assign(option_type=pd.Categorical(["X"] * len(cat))), w, index="IDX"
         )
+
+
+def test_ordered_scan_blocks_do_not_matter(monkeypatch: pytest.MonkeyPatch) -> None:
+    from divergence.dispersion import _index
+
+    quotes = pd.concat(
+        [
+            bs_board(NOW, FRIDAYS, vol, step=0.05, width=3.0).assign(underlying=name)
+            for name, vol in (("A", 0.25), ("B", 0.3), ("IDX", 0.2))
+        ],
+        ignore_index=True,
+    ).sort_values(["underlying", "expiration", "strike", "option_type"], ignore_index=True)
+    w = pd.Series({"A": 0.5, "B": 0.5})
+    ref = implied_correlation_index(quotes, w, index="IDX", selection="bracket")
+    dup = pd.concat([quotes.iloc[:5], quotes.iloc[[4]], quotes.iloc[5:]], ignore_index=True)
+    for rows in (1, 2, 3, 1000):
+        monkeypatch.setattr(_index, "_SCAN_ROWS", rows)
+        out = implied_correlation_index(quotes, w, index="IDX", selection="bracket")
+        pd.testing.assert_frame_equal(out, ref, check_exact=True)
+        with pytest.raises(InputError, match="duplicated option"):
+            implied_correlation_index(dup, w, index="IDX", selection="bracket")

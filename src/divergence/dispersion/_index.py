@@ -1,11 +1,11 @@
 r"""The Cboe VIX procedure in one call, and the implied-correlation index built on it (private).
 
 Both public functions share one engine, :func:`_boards`: a long table of option quotes (one row
-per option) is checked once, its chains (quote time, underlying, expiration, root) are
-factorized once, the near and next terms of every board (quote time × underlying) are chosen by
-group-wise array operations over the table of chains, and the two terms of every board go
-through the vectorised white-paper kernel of :mod:`divergence.dispersion._vix` together. No
-Python loop runs over quote times, underlyings or chains.
+per option) is checked once, its chains (quote time, underlying, expiration, root) are keyed
+once (in place when the rows come ordered), the near and next terms of every board (quote
+time × underlying) are chosen by group-wise array operations over the table of chains, and the
+two terms of every board go through the chain kernel of :mod:`divergence.dispersion._kernels`
+together. No Python loop runs over quote times, underlyings or chains.
 """
 
 from __future__ import annotations
@@ -844,6 +844,11 @@ def vix_index(
     k0_rule : {"below", "at_or_below"}, default "at_or_below"
         :math:`K_0` is the strike at or below the forward (current methodology) or strictly
         below it (2009 white paper), as in :func:`model_free_variance`.
+    engine : {"auto", "numba", "numpy"}, default "auto"
+        The chain kernel's engine, as in :func:`model_free_variance_panel`: ``"numba"`` (one
+        compiled loop over the chains; needs ``pip install "divergence[fast]"``), ``"numpy"``
+        (array passes over cache-sized blocks of whole chains) or ``"auto"`` (numba from
+        5 million strike rows, or once loaded in the session). Identical results.
 
     Returns
     -------
@@ -907,11 +912,15 @@ def vix_index(
     a warning rather than an extrapolation, since Cboe's published index never
     extrapolates: use ``selection="bracket"`` for such chains.
 
-    **Complexity.** The table is checked and its chains factorized once; the terms of every
-    quote time are chosen with segmented minima/maxima over the table of chains, the quotes
-    of the chosen chains are pivoted to (chain, strike) rows by one sort, and all chains go
-    through the white-paper kernel of :func:`model_free_variance_panel` together. O(Q·log Q)
-    time for Q quotes (the sorts), O(Q) memory.
+    **Complexity.** The table is checked and its chains keyed once: rows already ordered by
+    quote time, (underlying,) expiration, root and strike are recognised in one pass over
+    blocks of rows and used in place; other tables are coded (categorical columns by their
+    codes, others by one hash) and sorted once. The terms of every quote time are chosen with
+    segmented minima/maxima over the table of chains, the calls and puts of the chosen chains
+    are set side by side (strided views when each strike lists its call and its put
+    together), and all chains go through the white-paper kernel of
+    :func:`model_free_variance_panel` together. O(Q) time for Q quotes in that order,
+    O(Q·log Q) otherwise; O(Q) memory, read in place when ordered.
 
     References
     ----------
@@ -1054,6 +1063,8 @@ def implied_correlation_index(
     on_out_of_range : {"warn", "raise", "ignore"}, default "warn"
         As in :func:`implied_correlation` (implied correlation outside
         :math:`[-1/(n-1), 1]`, or a negative dispersion radicand).
+    engine : {"auto", "numba", "numpy"}, default "auto"
+        As in :func:`vix_index` (identical results).
 
     Returns
     -------
@@ -1103,9 +1114,10 @@ def implied_correlation_index(
     vol still contains the missing members, so low coverage biases the result.
 
     **Complexity.** All boards (quote time × underlying) go through the engine of
-    :func:`vix_index` at once: the group keys are factorized once and no Python loop runs
-    over underlyings or quote times. O(Q·log Q) time for Q quotes plus O(T·N) for the
-    formulas (T quote times, N members); O(Q + T·N) memory.
+    :func:`vix_index` at once: the group keys are coded once and no Python loop runs over
+    underlyings or quote times. O(Q) time for Q quotes ordered by quote time, underlying,
+    expiration and strike (O(Q·log Q) otherwise) plus O(T·N) for the formulas (T quote times,
+    N members); O(Q + T·N) memory.
 
     References
     ----------

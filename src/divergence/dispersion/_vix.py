@@ -3,8 +3,9 @@ r"""Model-free (VIX-style) variance from raw option quotes (private; see the pac
 Two independent implementations of the same Cboe procedure live here:
 
 * :func:`model_free_variance` follows the white paper step by step on one expiry;
-* :func:`model_free_variance_panel` does the same for many expiries at once with group-wise
-  array operations (no Python loop over chains).
+* :func:`model_free_variance_panel` does the same for many expiries at once through the chain
+  kernel of :mod:`divergence.dispersion._kernels` (named steps, block-wise NumPy or one
+  compiled loop; no Python loop over chains).
 
 The tests check that they agree to ~1e-12 on random chains, so each one guards the other.
 """
