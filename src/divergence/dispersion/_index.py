@@ -147,6 +147,22 @@ def _factor(values: pd.Series) -> tuple[IntArray, np.ndarray[Any, Any]]:
     return np.asarray(raw, dtype=np.int64), np.asarray(uniques, dtype=object)
 
 
+def _order_key(values: pd.Series) -> np.ndarray[Any, Any]:
+    """Numbers in the sorted order of a key column, not necessarily dense.
+
+    A categorical's own codes (category order, as pandas groups it), numbers and datetimes as
+    they are, anything else coded by one hash (:func:`divergence.dispersion._vix._key_codes`).
+    """
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return values.cat.codes.to_numpy()
+    arr = values.to_numpy()
+    if arr.dtype.kind in "iuf":
+        return arr
+    if arr.dtype.kind in "mM":
+        return arr.view(np.int64)
+    return _key_codes(values)[0]
+
+
 def _normalised(uniques: np.ndarray[Any, Any]) -> pd.Series:
     """Distinct labels as stripped upper-case strings (missing stays missing)."""
     return pd.Series(uniques, dtype=object).astype("string").str.strip().str.upper()
@@ -223,21 +239,27 @@ _SCAN_ROWS = 1 << 18
 
 
 def _scan_sorted(
-    keys: list[tuple[np.ndarray[Any, Any], int]], strike: FloatArray
-) -> BoolArray | None:
+    keys: list[tuple[np.ndarray[Any, Any], int]], strike: FloatArray, is_call: BoolArray
+) -> tuple[BoolArray, bool] | None:
     """Which rows start a chain, if the rows come ordered by (keys..., strike); else None.
 
     ``keys``: (values, divisor) pairs, compared as ``values // divisor`` when the divisor is
     not 0. Row ``i`` is compared with row ``i - 1`` lexicographically, a block of rows at a
-    time. Duplicated options are left to :func:`_check_duplicates`.
+    time. Also says whether a chain may list an option twice (two adjacent rows with equal
+    keys, strike and type, or three with equal keys and strike); :func:`_check_duplicates`
+    then finds and reports it.
     """
     n = strike.size
     chain_new = np.empty(n, dtype=bool)
     chain_new[0] = True
+    dup = False
+    carry = False  # row r0 - 1 has the keys and strike of row r0 - 2
     for r0 in range(1, n, _SCAN_ROWS):
         r1 = min(r0 + _SCAN_ROWS, n)
-        ordered = strike[r0:r1] >= strike[r0 - 1 : r1 - 1]
-        same = np.ones(r1 - r0, dtype=bool)
+        k_cur, k_prev = strike[r0:r1], strike[r0 - 1 : r1 - 1]
+        ordered = k_cur >= k_prev
+        same = k_cur == k_prev  # same keys and strike, once the keys are in
+        chain_same = np.ones(r1 - r0, dtype=bool)
         for values, div in reversed(keys):
             cur, prev = values[r0:r1], values[r0 - 1 : r1 - 1]
             if div:
@@ -245,11 +267,16 @@ def _scan_sorted(
             eq = cur == prev
             ordered &= eq
             ordered |= cur > prev
-            same &= eq
+            chain_same &= eq
         if not ordered.all():
             return None
-        np.logical_not(same, out=chain_new[r0:r1])
-    return chain_new
+        np.logical_not(chain_same, out=chain_new[r0:r1])
+        same &= chain_same
+        if not dup:
+            twice = same & (is_call[r0:r1] == is_call[r0 - 1 : r1 - 1])
+            dup = bool(twice.any() or (same[1:] & same[:-1]).any() or (carry and same[0]))
+        carry = bool(same[-1])
+    return chain_new, dup
 
 
 def _chain_order(chain_key: IntArray, strike: FloatArray) -> tuple[IntArray | None, BoolArray]:
@@ -356,7 +383,7 @@ def _long_table(
             raise InputError(f"quotes['quote_time'] has {int(qt.isna().sum())} missing value(s)")
         term_col, _ = as_array(frame["t"], "quotes['t']", ndim=1, allow_nan=False, copy=False)
         term_div = 0
-        qt_key = _key_codes(qt)[0]
+        qt_key = _order_key(qt)
     board_cols: list[pd.Series] = [qt.rename("quote_time")]
     keys: list[tuple[np.ndarray[Any, Any], int]] = [(qt_key, 0)]
     if underlying:
@@ -364,7 +391,7 @@ def _long_table(
         if und.isna().any():
             raise InputError(f"quotes['underlying'] has {int(und.isna().sum())} missing value(s)")
         board_cols.append(und.rename("underlying"))
-        keys.append((_key_codes(und)[0], 0))
+        keys.append((_order_key(und), 0))
     keys.append((term_col, term_div))
     if root_code is not None:
         keys.append((root_code, 0))
@@ -372,9 +399,12 @@ def _long_table(
     def term(rows: Any) -> Any:
         return term_col[rows] // term_div if term_div else term_col[rows]
 
-    chain_new = _scan_sorted(keys, strike)
+    scan = _scan_sorted(keys, strike, is_call)
     order: IntArray | None = None
-    if chain_new is None:
+    maybe_dup = True
+    if scan is not None:
+        chain_new, maybe_dup = scan
+    else:
         # not in (chain, strike) order: code the keys, combine them, sort once
         board_key, _ = _group_codes(board_cols, dense=False)
         if has_exp:
@@ -405,7 +435,8 @@ def _long_table(
         parts.append(f"strike={strike[i]:g}, type={'C' if is_call[i] else 'P'}")
         return ", ".join(parts)
 
-    _check_duplicates(frame, (chain_new, k, call), order, describe)
+    if maybe_dup:
+        _check_duplicates(frame, (chain_new, k, call), order, describe)
     chain_start: IntArray = np.flatnonzero(chain_new).astype(np.int64)
     n_chains = chain_start.size
     first = chain_start if order is None else order[chain_start]
@@ -848,7 +879,7 @@ def vix_index(
         The chain kernel's engine, as in :func:`model_free_variance_panel`: ``"numba"`` (one
         compiled loop over the chains; needs ``pip install "divergence[fast]"``), ``"numpy"``
         (array passes over cache-sized blocks of whole chains) or ``"auto"`` (numba from
-        5 million strike rows, or once loaded in the session). Identical results.
+        10 million strike rows, or once loaded in the session). Identical results.
 
     Returns
     -------

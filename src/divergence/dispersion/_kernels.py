@@ -61,9 +61,10 @@ AVAILABLE = importlib.util.find_spec("numba") is not None  # imported on first u
 _IMPORT_ERROR: ImportError | None = None  # set when engine="auto" found numba broken
 
 #: Rows (strikes) from which ``engine="auto"`` loads numba: importing it and loading the cached
-#: loops costs about 0.5 s in a new process, what the NumPy engine needs for some 5 million rows.
-#: Once loaded, every call uses the loops.
-AUTO_MIN_ROWS = 5_000_000
+#: loops costs about 0.3 s in a new process, what the compiled loop saves over the NumPy blocks
+#: (15-30 ns a row on the benchmark machine) on 10-20 million rows. Once loaded, every call
+#: uses the loops.
+AUTO_MIN_ROWS = 10_000_000
 
 #: Target rows of a NumPy block: about a dozen float64 temporaries of this length (6 MB) stay
 #: in the CPU caches, and a block's ~40 NumPy calls cost far less than its arithmetic.

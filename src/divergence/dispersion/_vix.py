@@ -517,8 +517,8 @@ def model_free_variance_panel(
         (``pip install "divergence[fast]"``). ``"numpy"`` runs them as array passes over
         cache-sized blocks of whole chains. Both do the same floating-point operations in the
         same order and give identical results. ``"auto"`` takes numba when it is installed and
-        the call has at least 5 million strike rows, or once the loops are loaded in the
-        session (importing numba costs about half a second a process, compiling the loops a
+        the call has at least 10 million strike rows, or once the loops are loaded in the
+        session (importing numba costs about 0.3 s a process, compiling the loops a
         few seconds the first time, cached on disk afterwards).
 
     Returns
