@@ -450,3 +450,25 @@ def test_ordered_scan_blocks_do_not_matter(monkeypatch: pytest.MonkeyPatch) -> N
         pd.testing.assert_frame_equal(out, ref, check_exact=True)
         with pytest.raises(InputError, match="duplicated option"):
             implied_correlation_index(dup, w, index="IDX", selection="bracket")
+
+
+def test_block_steps_on_the_hand_chain() -> None:
+    # the hand chain twice in one block (the second with growth 2): each NumPy block step gives
+    # what its loop twin gives by hand above, with block-local row positions
+    k, cb, ca = np.r_[K, K], np.r_[CB, CB], np.r_[CA, CA]
+    pb, pa = np.r_[PB, PB], np.r_[PA, PA]
+    starts, sizes = np.array([0, 5]), np.array([5, 5])
+    cm, pm = 0.5 * (cb + ca), 0.5 * (pb + pa)
+    fwd, i0 = kn.forward_k0_block(k, cm, pm, starts, sizes, np.array([1.0, 2.0]), False)
+    np.testing.assert_array_equal(fwd, [100.5, 101.0])
+    np.testing.assert_array_equal(i0, [2, 7])
+    put_cut, call_cut = kn.wing_cuts_block(cb, pb, starts, sizes, i0)
+    np.testing.assert_array_equal(put_cut, [-1, 4])  # no put pair: lo - 1
+    np.testing.assert_array_equal(call_cut, [4, 9])  # zero call bids at 110 and 120
+    total, n_used, n_finite = kn.chain_sums_block(
+        k, cb, pb, cm, pm, starts, sizes, i0, put_cut, call_cut
+    )
+    hand = 10 / 90**2 * 0.75 + 10 / 100**2 * 3.25
+    np.testing.assert_array_equal(total, [hand, hand])
+    np.testing.assert_array_equal(n_used, [2, 2])
+    np.testing.assert_array_equal(n_finite, [2, 2])
