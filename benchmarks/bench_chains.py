@@ -1,14 +1,13 @@
 """A year of option chains: index + 500 members through ``implied_correlation_index``.
 
 The synthetic year (issue 20): 252 quote days, an index and 500 members, two expiries a day
-(28 and 35 days out), 100 strikes: 25.25 million strike quotes, 50.5 million rows (one
-per call and per put), priced by
-Black–Scholes (forward 100, zero rate) from member vols and an index vol built with a known
-equicorrelation. The quotes are generated with array operations (not timed); the library call
-is timed end to end, with its user and system CPU time (``resource.getrusage``) and the peak
-resident memory it adds (sampled from ``/proc/self/statm``), and the recovered correlation is
-printed beside the true one. ``--scale`` shrinks the members and days (``--scale 0.05``: 25
-members, 13 days).
+(28 and 35 days out), 100 strikes: 25.25 million strike quotes, 50.5 million rows (one per
+call and per put), priced by Black–Scholes (forward 100, zero rate) from member vols and an
+index vol built with a known equicorrelation. The quotes are generated with array operations
+(not timed); the library call is timed end to end, with its user and system CPU time
+(``resource.getrusage``) and the peak resident memory it adds (sampled from
+``/proc/self/statm``), and the recovered correlation is printed beside the true one.
+``--scale`` shrinks the members and days (``--scale 0.05``: 25 members, 13 days).
 
 Run alone: ``python -m benchmarks.bench_chains [--scale S] [--engine auto|numba|numpy]``.
 """

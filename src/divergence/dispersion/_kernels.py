@@ -230,21 +230,21 @@ def forward_k0_block(
 ) -> tuple[FloatArray, IntArray]:
     """:func:`forward_k0` for every chain of a block (``starts``: first rows, block-local).
 
-    Segmented minimum of ``|C - P|`` (non-finite gaps read as +inf), the first row reaching
-    it, the forward there, and K0 as the count of strikes below the forward, minus one.
+    Segmented minimum of ``|C - P|`` skipping NaN (:func:`numpy.fmin`; NaN only for a chain
+    without any pair of mids), the first row reaching it, the forward there, and K0 as the
+    count of strikes below the forward, minus one.
     """
     n = k.size
     pos = np.arange(n, dtype=np.int64)
-    gap = np.abs(call_mid - put_mid)
-    gap[~np.isfinite(gap)] = np.inf
-    best = np.minimum.reduceat(gap, starts)
-    has_pair = np.isfinite(best)
+    gap = np.abs(call_mid - put_mid)  # quotes are finite or NaN, so gaps too
+    best = np.fmin.reduceat(gap, starts)
+    has_pair = ~np.isnan(best)
     j = np.minimum.reduceat(np.where(gap == np.repeat(best, sizes), pos, n), starts)
     j = np.where(has_pair, j, starts)
     forward: FloatArray = np.where(has_pair, k[j] + growth * (call_mid[j] - put_mid[j]), np.nan)
     fg = np.repeat(forward, sizes)
     below = (k <= fg) if at_or_below else (k < fg)
-    n_below = np.add.reduceat(below.astype(np.int64), starts)
+    n_below = np.add.reduceat(below, starts, dtype=np.int64)
     i0: IntArray = np.where(has_pair & (n_below > 0), starts + n_below - 1, starts - 1)
     return forward, i0
 
@@ -290,16 +290,25 @@ def chain_sums_block(
     The strikes used are compressed out, :math:`\Delta K` is a shift within chains and the
     sums are :func:`numpy.bincount` over block-local chain numbers (in row order, as the loop).
     """
+    n = k.size
     n_chains = starts.size
-    pos = np.arange(k.size, dtype=np.int64)
-    rel = pos - np.repeat(i0, sizes)
-    valid = np.repeat(i0 >= starts, sizes)
-    use_put = (rel < 0) & (pb > 0.0) & (pos > np.repeat(put_cut, sizes))
-    use_call = (rel > 0) & (cb > 0.0) & (pos < np.repeat(call_cut, sizes))
-    used = (use_put | use_call | (rel == 0)) & valid
-    price = np.where(use_put, put_mid, np.where(use_call, call_mid, 0.5 * (put_mid + call_mid)))
-    gu = np.repeat(np.arange(n_chains, dtype=np.int64), sizes)[used]
-    ku, qu = k[used], price[used]
+    pos = np.arange(n, dtype=np.int64)
+    valid = i0 >= starts
+    at = np.repeat(np.where(valid, i0, -1), sizes)  # the K0 row (-1: no K0, matches no row)
+    below = pos < at
+    # a put below K0 or a call above it with a positive bid, or K0 itself, strictly between
+    # the cuts (a chain without K0: an empty window)
+    used = np.where(below, pb, cb) > 0.0
+    used |= pos == at
+    used &= pos > np.repeat(np.where(valid, put_cut, n), sizes)
+    used &= pos < np.repeat(call_cut, sizes)
+    idx = np.flatnonzero(used)
+    is_put = below[idx]
+    qu = np.where(is_put, put_mid[idx], call_mid[idx])
+    k0_rows = idx[idx == at[idx]]
+    qu[np.searchsorted(idx, k0_rows)] = 0.5 * (put_mid[k0_rows] + call_mid[k0_rows])
+    gu = np.searchsorted(starts, idx, side="right") - 1  # block-local chain of each used row
+    ku = k[idx]
     m = ku.size
     same = gu[1:] == gu[:-1]
     has_prev = np.zeros(m, dtype=bool)
