@@ -472,3 +472,29 @@ def test_block_steps_on_the_hand_chain() -> None:
     np.testing.assert_array_equal(total, [hand, hand])
     np.testing.assert_array_equal(n_used, [2, 2])
     np.testing.assert_array_equal(n_finite, [2, 2])
+
+
+def test_panel_categorical_and_multi_column_keys() -> None:
+    # a categorical chain label (categories in a non-lexical order), rows shuffled, and the
+    # same chains keyed by two columns: equal to the one-chain function, labelled as pandas
+    rng = np.random.default_rng(5)
+    parts = []
+    for j, (name, expiry) in enumerate([("b", 1), ("a", 2), ("b", 2), ("c", 1)]):
+        parts.append(
+            _frame({"starts": np.array([0]), "k": K + j, "cb": CB, "ca": CA, "pb": PB, "pa": PA})
+            .drop(columns="c")
+            .assign(name=name, expiry=expiry, t=0.05 * (j + 1))
+        )
+    frame = pd.concat(parts, ignore_index=True)
+    frame = frame.iloc[rng.permutation(len(frame))]
+    cat = frame.assign(name=pd.Categorical(frame["name"], categories=["c", "b", "a", "zz"]))
+    var = model_free_variance_panel(cat, by=["name", "expiry"], t="t", r=0.0)
+    assert list(var.index) == [("c", 1), ("b", 1), ("b", 2), ("a", 2)]
+    for (name, expiry), v in var.items():
+        g = frame[(frame["name"] == name) & (frame["expiry"] == expiry)]
+        assert v == pytest.approx(model_free_variance(g, t=float(g["t"].iloc[0]), r=0.0), rel=1e-13)
+    by_cat = model_free_variance_panel(
+        cat[cat["expiry"] == 1], by="name", t="t", r=0.0, engine="numpy"
+    )
+    assert list(by_cat.index) == ["c", "b"]
+    np.testing.assert_array_equal(by_cat.to_numpy(), var.loc[[("c", 1), ("b", 1)]].to_numpy())

@@ -407,11 +407,11 @@ def _key_codes(values: pd.Series) -> tuple[IntArray, int]:
     (:func:`pandas.factorize`).
     """
     if isinstance(values.dtype, pd.CategoricalDtype):
-        raw = values.cat.codes.to_numpy()  # int8/16/32: widened only where combined
+        raw = np.asarray(values.cat.codes.to_numpy(), dtype=np.int64)
         present = np.zeros(len(values.cat.categories), dtype=np.int64)
         present[raw] = 1
         if present.all():
-            return raw, present.size  # type: ignore[return-value]
+            return raw, present.size
         remap = np.cumsum(present) - 1
         return remap[raw], int(present.sum())
     arr = values.to_numpy()
@@ -446,7 +446,7 @@ def _group_codes(columns: Sequence[pd.Series], *, dense: bool = True) -> tuple[I
         c, m = _key_codes(col)
         if n * m >= 1 << 62:
             codes, n = _dense(codes)
-        combined = codes.astype(np.int64)  # a new array: updated in place
+        combined = codes.copy()  # updated in place
         combined *= m
         combined += c
         codes = combined
