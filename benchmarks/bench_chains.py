@@ -6,7 +6,10 @@ call and per put), priced by Black–Scholes (forward 100, zero rate) from membe
 index vol built with a known equicorrelation. The quotes are generated with array operations
 (not timed); the library call is timed end to end, with its user and system CPU time
 (``resource.getrusage``) and the peak resident memory it adds (sampled from
-``/proc/self/statm``), and the recovered correlation is printed beside the true one.
+``/proc/self/statm``), and the recovered correlation is printed beside the true one. The
+baseline is the lean per-chain NumPy loop of ``bench_dispersion`` over the year's chains
+(their variances only), timed on 1% of them and scaled; the floor is one read of the strike,
+bid and ask columns.
 ``--scale`` shrinks the members and days (``--scale 0.05``: 25 members, 13 days).
 
 Run alone: ``python -m benchmarks.bench_chains [--scale S] [--engine auto|numba|numpy]``.
@@ -28,6 +31,7 @@ import pandas as pd
 from scipy.special import ndtr
 
 from benchmarks._harness import Row, best_time, print_table
+from benchmarks.bench_dispersion import lean_loop
 from divergence import dispersion as dp
 
 TRUE_RHO = 0.35
@@ -156,6 +160,24 @@ def run(scale: float = 1.0, engine: str = "auto") -> list[Row]:
 
     cols = [quotes[c].to_numpy() for c in ("strike", "bid", "ask")]
     floor = best_time(lambda: [np.add.reduce(c) for c in cols], 3)  # one read of the quotes
+    # baseline: the lean per-chain NumPy loop of bench_dispersion over the year's chains (the
+    # variances only: no term selection, no 30-day mix, no correlation), on a subset, scaled
+    n_chains = n_quotes // (2 * N_STRIKES)
+    sub_chains = max(n_chains // 100, 10)
+    sub = quotes.iloc[: sub_chains * 2 * N_STRIKES]
+    near_next = np.array([NEAR_DAYS, NEXT_DAYS]) * 1440.0 - NOW_HOUR * 60 + 16 * 60
+    strike_rows = pd.DataFrame(
+        {
+            "chain": np.repeat(np.arange(sub_chains), N_STRIKES),
+            "strike": sub["strike"].to_numpy()[0::2],
+            "call_bid": sub["bid"].to_numpy()[0::2],  # calls on even rows, puts on odd rows
+            "call_ask": sub["ask"].to_numpy()[0::2],
+            "put_bid": sub["bid"].to_numpy()[1::2],
+            "put_ask": sub["ask"].to_numpy()[1::2],
+            "t": np.repeat(np.resize(near_next / 525_600.0, sub_chains), N_STRIKES),
+        }
+    )
+    lean = best_time(lambda: lean_loop(strike_rows, 0.0), 1) * n_chains / sub_chains
     rows: list[Row] = []
     for label in ("first call", "second call"):
         out, m = measured(call)
@@ -166,6 +188,7 @@ def run(scale: float = 1.0, engine: str = "auto") -> list[Row]:
             f"implied_correlation_index ({label})",
             f"{n_days} days x {n_members + 1} und. x 2 x {N_STRIKES}",
             m["wall"],
+            {f"lean per-chain NumPy loop, variances only [1/{n_chains // sub_chains}]": lean},
             floor_s=floor,
             extra={
                 "quotes": f"{n_quotes // 2:,} strike quotes, {n_quotes:,} option rows "
