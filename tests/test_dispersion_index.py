@@ -1,4 +1,9 @@
-"""vix_index and implied_correlation_index: published boards, a real chain, closed forms."""
+"""vix_index and implied_correlation_index: published boards, a real chain, closed forms.
+
+Every test here runs twice: with the NumPy engine of the chain kernel and with the compiled
+(numba) one (see the module fixture ``engine``); ``tests/test_dispersion_kernels.py`` checks
+that the two give the same bits.
+"""
 
 from __future__ import annotations
 
