@@ -219,6 +219,18 @@ _chain_sums: Callable[..., tuple[float, int, int]] = chain_sums
 
 
 # --------------------------------------------------------------------------- a block (NumPy)
+_POSITIONS: IntArray = np.arange(0, dtype=np.int64)
+
+
+def _positions(n: int) -> IntArray:
+    """``np.arange(n)`` as a read-only view of one array kept between blocks and calls."""
+    global _POSITIONS
+    if _POSITIONS.size < n:
+        _POSITIONS = np.arange(max(n, 4 * BLOCK_ROWS), dtype=np.int64)
+        _POSITIONS.flags.writeable = False
+    return _POSITIONS[:n]
+
+
 def forward_k0_block(
     k: FloatArray,
     call_mid: FloatArray,
@@ -235,7 +247,7 @@ def forward_k0_block(
     count of strikes below the forward, minus one.
     """
     n = k.size
-    pos = np.arange(n, dtype=np.int64)
+    pos = _positions(n)
     gap = np.abs(call_mid - put_mid)  # quotes are finite or NaN, so gaps too
     best = np.fmin.reduceat(gap, starts)
     has_pair = ~np.isnan(best)
@@ -254,7 +266,7 @@ def wing_cuts_block(
 ) -> tuple[IntArray, IntArray]:
     """:func:`wing_cuts` for every chain of a block: segmented max / min of the pair rows."""
     n = cb.size
-    pos = np.arange(n, dtype=np.int64)
+    pos = _positions(n)
     rel = pos - np.repeat(i0, sizes)
     put_zero = ~(pb > 0.0)
     pair_put = np.zeros(n, dtype=bool)
@@ -292,7 +304,7 @@ def chain_sums_block(
     """
     n = k.size
     n_chains = starts.size
-    pos = np.arange(n, dtype=np.int64)
+    pos = _positions(n)
     valid = i0 >= starts
     at = np.repeat(np.where(valid, i0, -1), sizes)  # the K0 row (-1: no K0, matches no row)
     below = pos < at
