@@ -299,8 +299,9 @@ def chain_sums_block(
 ) -> tuple[FloatArray, IntArray, IntArray]:
     r""":func:`chain_sums` for every chain of a block (chains without K0 give 0, 0, 0).
 
-    The strikes used are compressed out, :math:`\Delta K` is a shift within chains and the
-    sums are :func:`numpy.bincount` over block-local chain numbers (in row order, as the loop).
+    The strikes used are compressed out (each chain's stay contiguous), :math:`\Delta K` is
+    the centred difference with each chain's two ends set one-sided, and the sums are
+    :func:`numpy.bincount` over block-local chain numbers (in row order, as the loop adds).
     """
     n = k.size
     n_chains = starts.size
@@ -319,27 +320,24 @@ def chain_sums_block(
     qu = np.where(is_put, put_mid[idx], call_mid[idx])
     k0_rows = idx[idx == at[idx]]
     qu[np.searchsorted(idx, k0_rows)] = 0.5 * (put_mid[k0_rows] + call_mid[k0_rows])
-    gu = np.searchsorted(starts, idx, side="right") - 1  # block-local chain of each used row
+    n_used: IntArray = np.add.reduceat(used, starts, dtype=np.int64)
+    gu = np.repeat(np.arange(n_chains, dtype=np.int64), n_used)  # block-local chain numbers
     ku = k[idx]
     m = ku.size
-    same = gu[1:] == gu[:-1]
-    has_prev = np.zeros(m, dtype=bool)
-    has_next = np.zeros(m, dtype=bool)
-    has_prev[1:] = same
-    has_next[:-1] = same
-    k_prev = np.full(m, np.nan)
-    k_next = np.full(m, np.nan)
-    k_prev[1:] = ku[:-1]
-    k_next[:-1] = ku[1:]
-    dk = np.where(
-        has_prev & has_next,
-        0.5 * (k_next - k_prev),
-        np.where(has_next, k_next - ku, np.where(has_prev, ku - k_prev, np.nan)),
-    )
+    # Delta K: half the distance between the neighbours used, then the chains' ends (a chain's
+    # used rows are contiguous: from first_u to last_u) get the one-sided distance, or NaN
+    dk = np.empty(m)
+    dk[1:-1] = 0.5 * (ku[2:] - ku[:-2])
+    last_u = np.cumsum(n_used) - 1
+    first_u = last_u - n_used + 1
+    two = n_used >= 2
+    f2, l2 = first_u[two], last_u[two]
+    dk[f2] = ku[f2 + 1] - ku[f2]
+    dk[l2] = ku[l2] - ku[l2 - 1]
+    dk[first_u[n_used == 1]] = np.nan
     finite = np.isfinite(qu)
     contrib = np.where(finite, dk / (ku * ku) * qu, 0.0)
     total = np.asarray(np.bincount(gu, weights=contrib, minlength=n_chains), dtype=np.float64)
-    n_used: IntArray = np.bincount(gu, minlength=n_chains).astype(np.int64)
     n_finite: IntArray = np.bincount(gu[finite], minlength=n_chains).astype(np.int64)
     return total, n_used, n_finite
 
