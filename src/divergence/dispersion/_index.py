@@ -1,11 +1,11 @@
 r"""The Cboe VIX procedure in one call, and the implied-correlation index built on it (private).
 
 Both public functions share one engine, :func:`_boards`: a long table of option quotes (one row
-per option) is checked once, its chains (quote time, underlying, expiration, root) are
-factorized once, the near and next terms of every board (quote time × underlying) are chosen by
-group-wise array operations over the table of chains, and the two terms of every board go
-through the vectorised white-paper kernel of :mod:`divergence.dispersion._vix` together. No
-Python loop runs over quote times, underlyings or chains.
+per option) is checked once, its chains (quote time, underlying, expiration, root) are keyed
+once (in place when the rows come ordered), the near and next terms of every board (quote
+time × underlying) are chosen by group-wise array operations over the table of chains, and the
+two terms of every board go through the chain kernel of :mod:`divergence.dispersion._kernels`
+together. No Python loop runs over quote times, underlyings or chains.
 """
 
 from __future__ import annotations
@@ -28,7 +28,14 @@ from divergence._validation import (
     to_pandas,
 )
 from divergence.dispersion._implied import dispersion_index, implied_correlation
-from divergence.dispersion._vix import _check_rt, _panel_core, _stable_argsort_codes
+from divergence.dispersion._vix import (
+    _check_rt,
+    _dense,
+    _group_codes,
+    _key_codes,
+    _panel_core,
+    _stable_argsort_codes,
+)
 from divergence.errors import DataWarning, InputError
 
 __all__ = ["implied_correlation_index", "vix_index"]
@@ -37,6 +44,7 @@ Selection = Literal["current", "bracket", "2009"]
 Settlement = Literal["auto", "am", "pm"]
 Expiries = Literal["fridays", "all"]
 K0Rule = Literal["below", "at_or_below"]
+Engine = Literal["auto", "numba", "numpy"]
 OnOutOfRange = Literal["warn", "raise", "ignore"]
 RateLike = float | Callable[[FloatArray], Any]
 
@@ -44,6 +52,7 @@ _SELECTIONS = ("current", "bracket", "2009")
 _SETTLEMENTS = ("auto", "am", "pm")
 _EXPIRIES = ("fridays", "all")
 _K0_RULES = ("below", "at_or_below")
+_ENGINES = ("auto", "numba", "numpy")
 
 #: Minutes in a 365-day year and in the 30-day target (Cboe's N_365 and N_30).
 _N365 = 525_600.0
@@ -53,6 +62,8 @@ _TARGET = 30.0 * _DAY
 #: Settlement times (exchange clock, minutes after midnight): 9:30 AM and 4:00 PM ET.
 _AM_MINUTES = 9 * 60 + 30
 _PM_MINUTES = 16 * 60
+_NS_MINUTE = 60 * 1_000_000_000
+_NS_DAY = 1440 * _NS_MINUTE
 
 _STANDARD_COLUMNS = (
     "quote_time",
@@ -70,12 +81,11 @@ _STANDARD_COLUMNS = (
 # --------------------------------------------------------------------------- input table
 @dataclass
 class _Long:
-    """The checked quote table as arrays (one entry per option row)."""
+    """The checked quote table as arrays, rows ordered by (chain, strike)."""
 
-    board: IntArray  # board code per row
     board_labels: pd.Index  # quote time, or (quote time, underlying)
-    chain: IntArray  # chain code per row (chains sorted by board, expiry, root)
-    strike: FloatArray
+    chain_start: IntArray  # first row of each chain (chains sorted by board, expiry, root)
+    strike: FloatArray  # ascending within each chain
     is_call: BoolArray
     bid: FloatArray
     ask: FloatArray
@@ -122,6 +132,7 @@ def _float_column(frame: pd.DataFrame, col: str, *, positive: bool) -> FloatArra
     values, _ = as_array(
         frame[col],
         f"quotes[{col!r}]",
+        copy=False,
         ndim=1,
         allow_nan=not positive,
         allow_all_nan=not positive,
@@ -131,19 +142,72 @@ def _float_column(frame: pd.DataFrame, col: str, *, positive: bool) -> FloatArra
     return values
 
 
+def _factor(values: pd.Series) -> tuple[IntArray, np.ndarray[Any, Any]]:
+    """Codes (-1: missing) and distinct values of a column.
+
+    A categorical column gives its own codes; any other is hashed once (:func:`pandas.factorize`).
+    """
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        codes = values.cat.codes.to_numpy()  # int8/16/32, as pandas stores them
+        return codes, values.cat.categories.to_numpy(dtype=object)  # type: ignore[return-value]
+    raw, uniques = pd.factorize(values)
+    return np.asarray(raw, dtype=np.int64), np.asarray(uniques, dtype=object)
+
+
+def _order_key(values: pd.Series) -> np.ndarray[Any, Any]:
+    """Numbers in the sorted order of a key column, not necessarily dense.
+
+    A categorical's own codes (category order, as pandas groups it), numbers and datetimes as
+    they are, anything else coded by one hash (:func:`divergence.dispersion._vix._key_codes`).
+    """
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return values.cat.codes.to_numpy()
+    arr = values.to_numpy()
+    if arr.dtype.kind in "iuf":
+        return arr
+    if arr.dtype.kind in "mM":
+        return arr.view(np.int64)
+    return _key_codes(values)[0]
+
+
+def _normalised(uniques: np.ndarray[Any, Any]) -> pd.Series:
+    """Distinct labels as stripped upper-case strings (missing stays missing)."""
+    return pd.Series(uniques, dtype=object).astype("string").str.strip().str.upper()
+
+
 def _option_type(frame: pd.DataFrame) -> BoolArray:
     raw = frame["option_type"]
-    text = raw.astype("string").str.strip().str.upper()
-    is_call = text.isin(["C", "CALL"]).to_numpy(dtype=bool, na_value=False)
-    is_put = text.isin(["P", "PUT"]).to_numpy(dtype=bool, na_value=False)
-    bad = ~(is_call | is_put)
+    codes, uniques = _factor(raw)
+    text = _normalised(uniques)
+    is_call = np.r_[text.isin(["C", "CALL"]).to_numpy(dtype=bool, na_value=False), False]
+    is_put = np.r_[text.isin(["P", "PUT"]).to_numpy(dtype=bool, na_value=False), False]
+    valid = is_call | is_put
+    if valid[:-1].all() and (codes.size == 0 or int(codes.min()) >= 0):
+        out_fast: BoolArray = is_call[codes]
+        return out_fast
+    bad = ~valid[codes]  # code -1 (missing) reads the last entry: False
     if bad.any():
         first = raw.iloc[int(np.flatnonzero(bad)[0])]
         raise InputError(
             f"quotes['option_type'] has {int(bad.sum())} value(s) that are not 'C'/'P' (or "
             f"'call'/'put', any case); first {first!r}"
         )
-    return is_call
+    out: BoolArray = is_call[codes]
+    return out
+
+
+def _roots(frame: pd.DataFrame) -> tuple[IntArray | None, np.ndarray[Any, Any]]:
+    """Root code per row (None without a root column) and the root names.
+
+    Names are sorted, stripped and upper-case ("spx" and "SPX " are one root); "" = no root.
+    """
+    if "root" not in frame.columns:
+        return None, np.array([""], dtype=object)
+    codes, uniques = _factor(frame["root"])
+    names = np.r_[_normalised(uniques).fillna("").to_numpy(dtype=object), [""]]
+    merged, distinct = pd.factorize(names, sort=True)  # "spx" and "SPX " are one root
+    per_row: IntArray = np.asarray(merged, dtype=np.int64)[codes]  # -1 (missing) -> ""
+    return per_row, np.asarray(distinct, dtype=object)
 
 
 def _times(frame: pd.DataFrame, col: str) -> pd.Series:
@@ -160,6 +224,116 @@ def _times(frame: pd.DataFrame, col: str) -> pd.Series:
     if getattr(values.dt, "tz", None) is not None:
         values = values.dt.tz_convert("America/New_York").dt.tz_localize(None)
     return values
+
+
+def _term_codes(term: np.ndarray[Any, Any], has_exp: bool) -> tuple[IntArray, int]:
+    """Codes of the term key, in its sorted order.
+
+    Expiration dates (days since 1970): the day number from the first one (no hashing while
+    they span fewer days than there are rows); ``t`` values: dense codes.
+    """
+    if has_exp and term.size:
+        lo, hi = int(term.min()), int(term.max())
+        if hi - lo < max(term.size, 1 << 16):
+            codes: IntArray = term - lo
+            return codes, hi - lo + 1
+    return _group_codes([pd.Series(term, copy=False)])
+
+
+#: Rows compared at a time by :func:`_scan_sorted`: its temporaries (a few bytes a row) are
+#: reused from block to block instead of being fresh pages of a full-length array.
+_SCAN_ROWS = 1 << 18
+
+
+def _scan_sorted(
+    keys: list[tuple[np.ndarray[Any, Any], int]], strike: FloatArray, is_call: BoolArray
+) -> tuple[BoolArray, bool] | None:
+    """Which rows start a chain, if the rows come ordered by (keys..., strike); else None.
+
+    ``keys``: (values, divisor) pairs, compared as ``values // divisor`` when the divisor is
+    not 0. Row ``i`` is compared with row ``i - 1`` lexicographically, a block of rows at a
+    time. Also says whether a chain may list an option twice (two adjacent rows with equal
+    keys, strike and type, or three with equal keys and strike); :func:`_check_duplicates`
+    then finds and reports it.
+    """
+    n = strike.size
+    chain_new = np.empty(n, dtype=bool)
+    chain_new[0] = True
+    dup = False
+    carry = False  # row r0 - 1 has the keys and strike of row r0 - 2
+    for r0 in range(1, n, _SCAN_ROWS):
+        r1 = min(r0 + _SCAN_ROWS, n)
+        k_cur, k_prev = strike[r0:r1], strike[r0 - 1 : r1 - 1]
+        ordered = k_cur >= k_prev
+        same = k_cur == k_prev  # same keys and strike, once the keys are in
+        chain_same = np.ones(r1 - r0, dtype=bool)
+        for values, div in reversed(keys):
+            cur, prev = values[r0:r1], values[r0 - 1 : r1 - 1]
+            if div:
+                cur, prev = cur // div, prev // div
+            eq = cur == prev
+            ordered &= eq
+            ordered |= cur > prev
+            chain_same &= eq
+        if not ordered.all():
+            return None
+        np.logical_not(chain_same, out=chain_new[r0:r1])
+        same &= chain_same
+        if not dup:
+            twice = same & (is_call[r0:r1] == is_call[r0 - 1 : r1 - 1])
+            dup = bool(twice.any() or (same[1:] & same[:-1]).any() or (carry and same[0]))
+        carry = bool(same[-1])
+    return chain_new, dup
+
+
+def _chain_order(chain_key: IntArray, strike: FloatArray) -> tuple[IntArray | None, BoolArray]:
+    """Row order by (chain, strike), and which rows (in that order) start a chain.
+
+    The order is None when the rows already come so (one O(n) check); otherwise a strike sort
+    then a stable radix sort by dense chain code.
+    """
+    chain_new = np.empty(chain_key.size, dtype=bool)
+    chain_new[0] = True
+    np.not_equal(chain_key[1:], chain_key[:-1], out=chain_new[1:])
+    if bool(np.all(chain_key[1:] >= chain_key[:-1])) and bool(
+        np.all(chain_new[1:] | (strike[1:] >= strike[:-1]))
+    ):
+        return None, chain_new
+    codes, n_chains = _dense(chain_key)
+    by_strike = np.argsort(strike, kind="stable")
+    order: IntArray = by_strike[_stable_argsort_codes(codes[by_strike], n_chains)]
+    g = codes[order]
+    chain_new[1:] = g[1:] != g[:-1]
+    return order, chain_new
+
+
+def _check_duplicates(
+    frame: pd.DataFrame,
+    long_rows: tuple[BoolArray, FloatArray, BoolArray],
+    order: IntArray | None,
+    describe: Callable[[int], str],
+) -> None:
+    """Reject two rows with the same chain, strike and type (rows ordered by chain, strike).
+
+    ``long_rows``: (first row of a chain, strike, is a call) per row. Without duplicates, a
+    run of equal (chain, strike) holds at most one call and one put.
+    """
+    chain_new, k, call = long_rows
+    same = ~chain_new[1:] & (k[1:] == k[:-1])
+    twice = same & (call[1:] == call[:-1])
+    if not (twice.any() or (same[1:] & same[:-1]).any()):
+        return
+    run = np.cumsum(np.r_[True, ~same]) - 1
+    n_call = np.bincount(run, weights=call, minlength=int(run[-1]) + 1)
+    n_put = np.bincount(run, weights=~call, minlength=int(run[-1]) + 1)
+    extra = int(np.maximum(n_call - 1, 0).sum() + np.maximum(n_put - 1, 0).sum())
+    pos = np.flatnonzero(np.r_[False, twice] | np.r_[False, False, same[1:] & same[:-1]])
+    i = int(pos[0]) if order is None else int(order[pos[0]])
+    raise InputError(
+        f"quotes has {extra} duplicated option(s) (same quote time"
+        + (", underlying" if "underlying" in frame.columns else "")
+        + f", expiration, root, strike and type); first: {describe(i)}"
+    )
 
 
 def _long_table(
@@ -198,93 +372,130 @@ def _long_table(
             f"quotes has {int(crossed.sum())} crossed quote(s) (ask < bid); first at row "
             f"{frame.index[i]!r} (strike {strike[i]:g}, bid {bid[i]:g}, ask {ask[i]:g})"
         )
+    del crossed
     is_call = _option_type(frame)
-    has_root = "root" in frame.columns
-    roots = (
-        frame["root"].astype("string").str.strip().str.upper()
-        if has_root
-        else pd.Series(pd.NA, index=frame.index, dtype="string")
-    )
-    if settlement == "am":
-        am_row = np.ones(len(frame), dtype=bool)
-    elif settlement == "pm":
-        am_row = np.zeros(len(frame), dtype=bool)
-    else:
-        wanted = {str(r).strip().upper() for r in am_roots}
-        am_row = roots.isin(wanted).to_numpy(dtype=bool, na_value=False)
-    # Quote time: timestamps when T is computed from an expiration; any label in ``t`` mode.
+    root_code, root_names = _roots(frame)
+    # Keys of a chain: quote time (timestamps when T is computed from an expiration, any label
+    # in ``t`` mode), underlying, term (expiration date or t), root, each as numbers in the
+    # order of its values (datetimes and categorical codes are read in place).
+    term_col: np.ndarray[Any, Any]
     if has_exp:
         qt = _times(frame, "quote_time")
-        exp = _times(frame, "expiration").dt.normalize()
-        settle = exp + pd.to_timedelta(np.where(am_row, _AM_MINUTES, _PM_MINUTES), unit="min")
-        minutes = (settle - qt).dt.total_seconds().to_numpy(dtype=np.float64) / 60.0
-        t_row = minutes / _N365
-        term_key: pd.Series = exp
+        qt_key: np.ndarray[Any, Any] = qt.to_numpy(dtype="datetime64[ns]").view(np.int64)
+        term_col = _times(frame, "expiration").to_numpy(dtype="datetime64[ns]").view(np.int64)
+        term_div = _NS_DAY  # the expiration date: days since 1970
     else:
         qt = frame["quote_time"]
         if qt.isna().any():
             raise InputError(f"quotes['quote_time'] has {int(qt.isna().sum())} missing value(s)")
-        t_row, _ = as_array(frame["t"], "quotes['t']", ndim=1, allow_nan=False)
-        term_key = pd.Series(t_row, index=frame.index)
-    board_keys: list[pd.Series] = [qt.rename("quote_time")]
+        term_col, _ = as_array(frame["t"], "quotes['t']", ndim=1, allow_nan=False, copy=False)
+        term_div = 0
+        qt_key = _order_key(qt)
+    board_cols: list[pd.Series] = [qt.rename("quote_time")]
+    keys: list[tuple[np.ndarray[Any, Any], int]] = [(qt_key, 0)]
     if underlying:
         und = frame["underlying"]
         if und.isna().any():
             raise InputError(f"quotes['underlying'] has {int(und.isna().sum())} missing value(s)")
-        board_keys.append(und.rename("underlying"))
-    root_key = roots.fillna("").rename("root")
-    keys = pd.DataFrame(
-        {
-            **{s.name: s.to_numpy() for s in board_keys},
-            "_term": term_key.to_numpy(),
-            "_root": root_key.to_numpy(),
-            "_strike": strike,
-            "_call": is_call,
-        }
-    )
-    dup = keys.duplicated()
-    if dup.any():
-        i = int(np.flatnonzero(dup.to_numpy())[0])
-        row = keys.iloc[i]
-        raise InputError(
-            f"quotes has {int(dup.sum())} duplicated option(s) (same quote time"
-            + (", underlying" if underlying else "")
-            + ", expiration, root, strike and type); first: "
-            + ", ".join(
-                f"{k.lstrip('_').replace('term', 'expiration')}={row[k]!r}"
-                for k in keys.columns[:-2]
-            )
-            + f", strike={strike[i]:g}, type={'C' if is_call[i] else 'P'}"
-        )
-    board_frame = keys[[s.name for s in board_keys]]
-    board_group = board_frame.groupby(list(board_frame.columns), sort=True)
-    board: IntArray = np.asarray(board_group.ngroup().to_numpy(), dtype=np.int64)
-    board_labels = board_group.size().index
-    chain_group = keys.groupby([*board_frame.columns, "_term", "_root"], sort=True)
-    chain: IntArray = np.asarray(chain_group.ngroup().to_numpy(), dtype=np.int64)
-    n_chains = int(chain.max()) + 1
-    _, first = np.unique(chain, return_index=True)
-    chain_rows: IntArray = np.bincount(chain, minlength=n_chains).astype(np.int64)
-    t_first = np.asarray(t_row, dtype=np.float64)[first]
-    if has_exp:
-        chain_exp: pd.DatetimeIndex | None = pd.DatetimeIndex(exp.to_numpy()[first])
+        board_cols.append(und.rename("underlying"))
+        keys.append((_order_key(und), 0))
+    keys.append((term_col, term_div))
+    if root_code is not None:
+        keys.append((root_code, 0))
+
+    def term(rows: Any) -> Any:
+        return term_col[rows] // term_div if term_div else term_col[rows]
+
+    scan = _scan_sorted(keys, strike, is_call)
+    order: IntArray | None = None
+    maybe_dup = True
+    if scan is not None:
+        chain_new, maybe_dup = scan
     else:
+        # not in (chain, strike) order: code the keys, combine them, sort once
+        board_key, _ = _group_codes(board_cols, dense=False)
+        if has_exp:
+            term_code, n_terms = _term_codes(term_col // _NS_DAY, True)
+        else:
+            term_code, n_terms = _term_codes(term_col, False)
+        chain_key = board_key.astype(np.int64)  # a new array: updated in place
+        chain_key *= n_terms
+        chain_key += term_code
+        del term_code, board_key
+        if root_code is not None:
+            chain_key *= root_names.size
+            chain_key += root_code
+        order, chain_new = _chain_order(chain_key, strike)
+        del chain_key
+    if order is None:
+        k, call, b, a = strike, is_call, bid, ask
+    else:
+        k, call, b, a = strike[order], is_call[order], bid[order], ask[order]
+
+    def describe(i: int) -> str:
+        parts = [f"quote_time={qt.iloc[i]!r}"]
+        if underlying:
+            parts.append(f"underlying={frame['underlying'].iloc[i]!r}")
+        when = pd.Timestamp(int(term(i)) * _NS_DAY) if has_exp else float(term(i))
+        parts.append(f"expiration={when!r}")
+        parts.append(f"root={root_names[0 if root_code is None else root_code[i]]!r}")
+        parts.append(f"strike={strike[i]:g}, type={'C' if is_call[i] else 'P'}")
+        return ", ".join(parts)
+
+    if maybe_dup:
+        _check_duplicates(frame, (chain_new, k, call), order, describe)
+    chain_start: IntArray = np.flatnonzero(chain_new).astype(np.int64)
+    n_chains = chain_start.size
+    first = chain_start if order is None else order[chain_start]
+    chain_rows: IntArray = np.diff(np.r_[chain_start, k.size]).astype(np.int64)
+    # chains come in board order: a board starts where its quote time or underlying changes
+    board_new = np.zeros(n_chains, dtype=bool)
+    board_new[0] = True
+    for key, _ in keys[: len(board_cols)]:
+        at = key[first]
+        board_new[1:] |= at[1:] != at[:-1]
+    chain_board: IntArray = np.cumsum(board_new) - 1
+    n_boards = int(chain_board[-1]) + 1
+    names = root_names[0 if root_code is None else root_code[first]]
+    names = np.broadcast_to(names, (n_chains,))
+    if settlement == "am":
+        chain_am = np.ones(n_chains, dtype=bool)
+    elif settlement == "pm":
+        chain_am = np.zeros(n_chains, dtype=bool)
+    else:
+        wanted = {str(r).strip().upper() for r in am_roots}
+        chain_am = np.isin(names, list(wanted)) & (names != "")
+    if has_exp:
+        day = term(first) * _NS_DAY
+        settle = day + np.where(chain_am, _AM_MINUTES, _PM_MINUTES).astype(np.int64) * _NS_MINUTE
+        seconds = (settle - qt_key[first]).astype(np.float64) / 1e9
+        chain_t = seconds / 60.0 / _N365
+        chain_exp: pd.DatetimeIndex | None = pd.DatetimeIndex(day.view("datetime64[ns]"))
+    else:
+        chain_t = np.asarray(term(first), dtype=np.float64)
         chain_exp = None
-    chain_root = np.asarray(root_key.to_numpy(dtype=object)[first], dtype=object)
-    chain_root[(chain_root == "") | (not has_root)] = None
+    chain_root = np.asarray(names, dtype=object).copy()
+    chain_root[chain_root == ""] = None
+    board_first = first[np.flatnonzero(np.r_[True, chain_board[1:] != chain_board[:-1]])]
+    if underlying:
+        board_labels: pd.Index = pd.MultiIndex.from_arrays(
+            [c.iloc[board_first] for c in board_cols], names=["quote_time", "underlying"]
+        )
+    else:
+        board_labels = pd.Index(board_cols[0].iloc[board_first], name="quote_time")
+    assert len(board_labels) == n_boards
     return _Long(
-        board=board,
         board_labels=board_labels,
-        chain=chain,
-        strike=strike,
-        is_call=is_call,
-        bid=bid,
-        ask=ask,
-        chain_board=board[first],
-        chain_t=t_first,
+        chain_start=chain_start,
+        strike=k,
+        is_call=call,
+        bid=b,
+        ask=a,
+        chain_board=chain_board,
+        chain_t=chain_t,
         chain_expiration=chain_exp,
         chain_root=chain_root,
-        chain_am=am_row[first],
+        chain_am=chain_am,
         chain_rows=chain_rows,
     )
 
@@ -418,6 +629,66 @@ def _rates(rate: object, t: FloatArray) -> FloatArray:
 
 # --------------------------------------------------------------------------- the engine
 @dataclass
+class _Pivot:
+    """Rows of the selected chains as one row per (chain, strike) with four quote columns."""
+
+    starts: IntArray  # first row of each chain
+    chain: IntArray  # chain number of each chain (ascending)
+    strike: FloatArray
+    cb: FloatArray
+    ca: FloatArray
+    pb: FloatArray
+    pa: FloatArray
+
+
+def _pivot(long: _Long, selected: BoolArray) -> _Pivot:
+    """Calls and puts of the selected chains side by side, one row per (chain, strike).
+
+    The rows already come ordered by chain and strike, so a (chain, strike) pair is a run of
+    adjacent rows: no sort. When every run is a call and a put (the usual board), the rows are
+    read two by two with strided views.
+    """
+    n = long.strike.size
+    chain_no = np.flatnonzero(selected)
+    sizes = long.chain_rows[chain_no]
+    if chain_no.size == long.chain_start.size:
+        k, call, bid, ask = long.strike, long.is_call, long.bid, long.ask
+    else:
+        keep = np.repeat(selected, long.chain_rows)
+        k, call, bid, ask = long.strike[keep], long.is_call[keep], long.bid[keep], long.ask[keep]
+        n = k.size
+    chain_first = np.zeros(n, dtype=bool)
+    chain_first[np.cumsum(np.r_[0, sizes[:-1]])] = True
+    even = n % 2 == 0 and not chain_first[1::2].any()
+    if even and bool(np.all((k[0::2] == k[1::2]) & (call[0::2] != call[1::2]))):
+        first_call = call[0::2]
+        k_w = k[0::2]
+        b0, b1, a0, a1 = bid[0::2], bid[1::2], ask[0::2], ask[1::2]
+        if first_call.all():  # the call first at every strike: strided views, no copy
+            cb, ca, pb, pa = b0, a0, b1, a1
+        elif not first_call.any():
+            cb, ca, pb, pa = b1, a1, b0, a0
+        else:
+            cb, ca = np.where(first_call, b0, b1), np.where(first_call, a0, a1)
+            pb, pa = np.where(first_call, b1, b0), np.where(first_call, a1, a0)
+        starts = np.flatnonzero(chain_first[0::2]).astype(np.int64)
+        return _Pivot(starts, chain_no, k_w, cb, ca, pb, pa)
+    new = chain_first.copy()
+    new[1:] |= k[1:] != k[:-1]
+    slot = np.cumsum(new) - 1
+    n_slots = int(slot[-1]) + 1
+    k_w = k[new]
+    cb = np.full(n_slots, np.nan)
+    ca, pb, pa = cb.copy(), cb.copy(), cb.copy()
+    put = ~call
+    slot_c, slot_p = slot[call], slot[put]
+    cb[slot_c], ca[slot_c] = bid[call], ask[call]
+    pb[slot_p], pa[slot_p] = bid[put], ask[put]
+    starts = np.flatnonzero(chain_first[new]).astype(np.int64)
+    return _Pivot(starts, chain_no, k_w, cb, ca, pb, pa)
+
+
+@dataclass
 class _BoardResult:
     labels: pd.Index
     variance: FloatArray  # 30-day variance, NaN where not available
@@ -439,11 +710,13 @@ def _boards(
     terms: object,
     k0_rule: object,
     underlying: bool,
+    engine: object = "auto",
 ) -> _BoardResult:
     sel = check_option(selection, "selection", _SELECTIONS)
     stl = check_option(settlement, "settlement", _SETTLEMENTS)
     exps = check_option(expiries, "expiries", _EXPIRIES)
     rule = check_option(k0_rule, "k0_rule", _K0_RULES)
+    eng = check_option(engine, "engine", _ENGINES)
     if isinstance(am_roots, str) or not isinstance(am_roots, Collection):
         raise TypeError("am_roots must be a collection of root symbols, e.g. ('SPX',)")
     if terms is not None and (not isinstance(terms, tuple | list) or len(terms) != 2):
@@ -462,8 +735,6 @@ def _boards(
     # per selected chain: its dense rank 0..n_sel-1 (near terms first, then next terms)
     rank = np.full(long.chain_t.size, -1, dtype=np.int64)
     rank[chosen] = np.arange(n_sel, dtype=np.int64)
-    row_rank = rank[long.chain]
-    rows = np.flatnonzero(row_rank >= 0)
     var_c = np.full(n_sel, np.nan)
     fwd_c = np.full(n_sel, np.nan)
     k0_c = np.full(n_sel, np.nan)
@@ -472,21 +743,21 @@ def _boards(
     r_c = _rates(rate, t_c) if n_sel else np.zeros(0)
     if n_sel:
         _check_rt(r_c, t_c)
-        g_rows, k_rows = row_rank[rows], long.strike[rows]
-        # rows grouped by chain, strikes ascending (strike sort, then a stable sort by chain)
-        by_strike = np.argsort(k_rows, kind="stable")
-        o = by_strike[_stable_argsort_codes(g_rows[by_strike], n_sel)]
-        g_s, k_s = g_rows[o], k_rows[o]
-        call_s, bid_s, ask_s = long.is_call[rows][o], long.bid[rows][o], long.ask[rows][o]
-        new = np.r_[True, (g_s[1:] != g_s[:-1]) | (k_s[1:] != k_s[:-1])]
-        slot = np.cumsum(new) - 1
-        n_slots = int(slot[-1]) + 1
-        g_w, k_w = g_s[new], k_s[new]
-        cb = np.full(n_slots, np.nan)
-        ca, pb, pa = cb.copy(), cb.copy(), cb.copy()
-        cb[slot[call_s]], ca[slot[call_s]] = bid_s[call_s], ask_s[call_s]
-        pb[slot[~call_s]], pa[slot[~call_s]] = bid_s[~call_s], ask_s[~call_s]
-        var_c, fwd_c, k0_c, cnt_c = _panel_core(g_w, k_w, cb, ca, pb, pa, t_c, r_c, rule)
+        piv = _pivot(long, rank >= 0)
+        grp = rank[piv.chain]  # the rank of each pivoted chain (chains in code order)
+        var_g, fwd_g, k0_g, cnt_g = _panel_core(
+            piv.starts,
+            piv.strike,
+            piv.cb,
+            piv.ca,
+            piv.pb,
+            piv.pa,
+            t_c[grp],
+            r_c[grp],
+            rule,
+            eng,
+        )
+        var_c[grp], fwd_c[grp], k0_c[grp], cnt_c[grp] = var_g, fwd_g, k0_g, cnt_g
     m = int(has.sum())
 
     def per_board(values: Any, fill: Any, dtype: Any, offset: int) -> Any:
@@ -553,6 +824,7 @@ def vix_index(
     expiries: Expiries = "fridays",
     terms: tuple[Any, Any] | None = None,
     k0_rule: K0Rule = "at_or_below",
+    engine: Engine = "auto",
 ) -> Any:
     r"""The Cboe VIX of one or many option boards, from a long table of quotes, in one call.
 
@@ -610,6 +882,11 @@ def vix_index(
     k0_rule : {"below", "at_or_below"}, default "at_or_below"
         :math:`K_0` is the strike at or below the forward (current methodology) or strictly
         below it (2009 white paper), as in :func:`model_free_variance`.
+    engine : {"auto", "numba", "numpy"}, default "auto"
+        The chain kernel's engine, as in :func:`model_free_variance_panel`: ``"numba"`` (one
+        compiled loop over the chains; needs ``pip install "divergence[fast]"``), ``"numpy"``
+        (array passes over cache-sized blocks of whole chains) or ``"auto"`` (numba from
+        10 million strike rows, or once loaded in the session). Identical results.
 
     Returns
     -------
@@ -675,11 +952,15 @@ def vix_index(
     a warning rather than an extrapolation, since Cboe's published index never
     extrapolates: use ``selection="bracket"`` for such chains.
 
-    **Complexity.** The table is checked and its chains factorized once; the terms of every
-    quote time are chosen with segmented minima/maxima over the table of chains, the quotes
-    of the chosen chains are pivoted to (chain, strike) rows by one sort, and all chains go
-    through the white-paper kernel of :func:`model_free_variance_panel` together. O(Q·log Q)
-    time for Q quotes (the sorts), O(Q) memory.
+    **Complexity.** The table is checked and its chains keyed once: rows already ordered by
+    quote time, (underlying,) expiration, root and strike are recognised in one pass over
+    blocks of rows and used in place; other tables are coded (categorical columns by their
+    codes, others by one hash) and sorted once. The terms of every quote time are chosen with
+    segmented minima/maxima over the table of chains, the calls and puts of the chosen chains
+    are set side by side (strided views when each strike lists its call and its put
+    together), and all chains go through the white-paper kernel of
+    :func:`model_free_variance_panel` together. O(Q) time for Q quotes in that order,
+    O(Q·log Q) otherwise; O(Q) memory, read in place when ordered.
 
     References
     ----------
@@ -721,6 +1002,7 @@ def vix_index(
         terms=terms,
         k0_rule=k0_rule,
         underlying=False,
+        engine=engine,
     )
     bad = ~(res.variance >= 0)
     _warn_missing(res.labels, bad, res.reason, "vix_index")
@@ -796,6 +1078,7 @@ def implied_correlation_index(
     expiries: Expiries = "fridays",
     k0_rule: K0Rule = "at_or_below",
     on_out_of_range: OnOutOfRange = "warn",
+    engine: Engine = "auto",
 ) -> Any:
     r"""Implied correlation and dispersion (DSPX-style) from index and member option quotes.
 
@@ -822,6 +1105,8 @@ def implied_correlation_index(
     on_out_of_range : {"warn", "raise", "ignore"}, default "warn"
         As in :func:`implied_correlation` (implied correlation outside
         :math:`[-1/(n-1), 1]`, or a negative dispersion radicand).
+    engine : {"auto", "numba", "numpy"}, default "auto"
+        As in :func:`vix_index` (identical results).
 
     Returns
     -------
@@ -874,9 +1159,10 @@ def implied_correlation_index(
     vol still contains the missing members, so low coverage biases the result.
 
     **Complexity.** All boards (quote time × underlying) go through the engine of
-    :func:`vix_index` at once: the group keys are factorized once and no Python loop runs
-    over underlyings or quote times. O(Q·log Q) time for Q quotes plus O(T·N) for the
-    formulas (T quote times, N members); O(Q + T·N) memory.
+    :func:`vix_index` at once: the group keys are coded once and no Python loop runs over
+    underlyings or quote times. O(Q) time for Q quotes ordered by quote time, underlying,
+    expiration and strike (O(Q·log Q) otherwise) plus O(T·N) for the formulas (T quote times,
+    N members); O(Q + T·N) memory.
 
     References
     ----------
@@ -924,6 +1210,7 @@ def implied_correlation_index(
         terms=None,
         k0_rule=k0_rule,
         underlying=True,
+        engine=engine,
     )
     bad = ~(res.variance >= 0)
     _warn_missing(res.labels, bad, res.reason, "implied_correlation_index")

@@ -3,8 +3,9 @@ r"""Model-free (VIX-style) variance from raw option quotes (private; see the pac
 Two independent implementations of the same Cboe procedure live here:
 
 * :func:`model_free_variance` follows the white paper step by step on one expiry;
-* :func:`model_free_variance_panel` does the same for many expiries at once with group-wise
-  array operations (no Python loop over chains).
+* :func:`model_free_variance_panel` does the same for many expiries at once through the chain
+  kernel of :mod:`divergence.dispersion._kernels` (named steps, block-wise NumPy or one
+  compiled loop; no Python loop over chains).
 
 The tests check that they agree to ~1e-12 on random chains, so each one guards the other.
 """
@@ -17,7 +18,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from divergence._typing import BoolArray, FloatArray, IntArray
+from divergence._typing import FloatArray, IntArray
 from divergence._validation import (
     as_array,
     check_float,
@@ -26,6 +27,7 @@ from divergence._validation import (
     to_caller,
     to_pandas,
 )
+from divergence.dispersion import _kernels
 from divergence.errors import InputError
 
 __all__ = [
@@ -37,7 +39,9 @@ __all__ = [
 ]
 
 K0Rule = Literal["below", "at_or_below"]
+Engine = Literal["auto", "numba", "numpy"]
 _K0_RULES = ("below", "at_or_below")
+_ENGINES = ("auto", "numba", "numpy")
 _QUOTE_COLUMNS = ("strike", "call_bid", "call_ask", "put_bid", "put_ask")
 
 
@@ -69,6 +73,7 @@ def _quotes(
             allow_all_nan=True,
             positive=col == "strike",
             nonnegative=col != "strike",
+            copy=False,
         )
         out.append(values)
     k, cb, ca, pb, pa = out
@@ -344,7 +349,7 @@ def _per_chain_param(
     value: object,
     name: str,
     starts: IntArray,
-    order: IntArray,
+    order: IntArray | None,
     *,
     positive: bool,
 ) -> FloatArray:
@@ -354,9 +359,15 @@ def _per_chain_param(
         if value not in frame.columns:
             raise InputError(f"{name}={value!r} is not a column of chains")
         col, _ = as_array(
-            frame[value], f"chains[{value!r}]", ndim=1, allow_nan=False, positive=positive
+            frame[value],
+            f"chains[{value!r}]",
+            ndim=1,
+            allow_nan=False,
+            positive=positive,
+            copy=False,
         )
-        col = col[order]
+        if order is not None:
+            col = col[order]
         lo = np.minimum.reduceat(col, starts)
         hi = np.maximum.reduceat(col, starts)
         if (lo != hi).any():
@@ -385,20 +396,76 @@ def _stable_argsort_codes(codes: IntArray, n_codes: int) -> IntArray:
     return order
 
 
-def _group_first_true(mask: BoolArray, pos: IntArray, starts: IntArray, fill: int) -> IntArray:
-    """Per group, the smallest position where ``mask`` is True (``fill`` if none)."""
-    out: IntArray = np.minimum.reduceat(np.where(mask, pos, fill), starts)
-    return out
+def _sorted_codes(values: np.ndarray[Any, Any]) -> IntArray | None:
+    """Dense codes of values already in non-decreasing order (one O(n) pass), else None."""
+    if values.size > 1 and not bool(np.all(values[1:] >= values[:-1])):
+        return None
+    new = np.empty(values.size, dtype=np.int64)
+    new[:1] = 0
+    np.not_equal(values[1:], values[:-1], out=new[1:])
+    codes: IntArray = np.cumsum(new)
+    return codes
 
 
-def _group_last_true(mask: BoolArray, pos: IntArray, starts: IntArray) -> IntArray:
-    """Per group, the largest position where ``mask`` is True (-1 if none)."""
-    out: IntArray = np.maximum.reduceat(np.where(mask, pos, -1), starts)
-    return out
+def _key_codes(values: pd.Series) -> tuple[IntArray, int]:
+    """Dense codes of one key column in the sorted order of its values, and how many there are.
+
+    A categorical column gives its codes (in category order, as pandas groups it); a numeric
+    or datetime column already in order is coded in one pass; anything else is hashed once
+    (:func:`pandas.factorize`).
+    """
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        raw = np.asarray(values.cat.codes.to_numpy(), dtype=np.int64)
+        present = np.zeros(len(values.cat.categories), dtype=np.int64)
+        present[raw] = 1
+        if present.all():
+            return raw, present.size
+        remap = np.cumsum(present) - 1
+        return remap[raw], int(present.sum())
+    arr = values.to_numpy()
+    if arr.dtype.kind in "iufmM":
+        codes = _sorted_codes(arr.view(np.int64) if arr.dtype.kind in "mM" else arr)
+        if codes is not None:
+            return codes, int(codes[-1]) + 1 if codes.size else 0
+    raw_codes, uniques = pd.factorize(values, sort=True)
+    return np.asarray(raw_codes, dtype=np.int64), len(uniques)
+
+
+def _dense(codes: IntArray) -> tuple[IntArray, int]:
+    """Non-negative integer codes -> dense codes 0..m-1 in the same order."""
+    sorted_codes = _sorted_codes(codes)
+    if sorted_codes is not None:
+        return sorted_codes, int(sorted_codes[-1]) + 1 if codes.size else 0
+    raw, uniques = pd.factorize(codes, sort=True)
+    return np.asarray(raw, dtype=np.int64), len(uniques)
+
+
+def _group_codes(columns: Sequence[pd.Series], *, dense: bool = True) -> tuple[IntArray, int]:
+    """Dense group codes of rows keyed by several columns, in lexicographic order of the keys.
+
+    Each column is coded once (:func:`_key_codes`); the codes are combined arithmetically,
+    ``code * n_next + next_code`` (re-densified before an int64 overflow), and the combination
+    made dense: one pass when the rows already come in key order, one integer hash otherwise.
+    With ``dense=False`` the combination is returned as is (codes in ``[0, n)``, in key order,
+    not all used).
+    """
+    codes, n = _key_codes(columns[0])
+    for col in columns[1:]:
+        c, m = _key_codes(col)
+        if n * m >= 1 << 62:
+            codes, n = _dense(codes)
+        combined = codes.copy()  # updated in place
+        combined *= m
+        combined += c
+        codes = combined
+        n *= m
+    if dense and len(columns) > 1:
+        codes, n = _dense(codes)
+    return codes, n
 
 
 def _panel_core(
-    g: IntArray,
+    starts: IntArray,
     k: FloatArray,
     cb: FloatArray,
     ca: FloatArray,
@@ -407,80 +474,22 @@ def _panel_core(
     t: FloatArray,
     r: FloatArray,
     k0_rule: str,
+    engine: str,
 ) -> tuple[FloatArray, FloatArray, FloatArray, IntArray]:
-    """Vectorised white-paper steps; rows sorted by (chain, strike); t, r one per chain.
+    """The white-paper steps on rows sorted by (chain, strike); t, r one per chain.
 
-    Returns ``(variance, forward, k0, n_used)``, one value per chain (``n_used`` = strikes
-    that enter the sum, :math:`K_0` included).
+    ``starts`` holds each chain's first row. Returns ``(variance, forward, k0, n_used)``, one
+    value per chain (``n_used`` = strikes that enter the sum, :math:`K_0` included). The steps
+    are those of :mod:`divergence.dispersion._kernels`, compiled or block-wise NumPy.
     """
-    n = k.size
-    pos = np.arange(n, dtype=np.int64)
-    starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]]).astype(np.int64)
-    n_groups = starts.size
-    sizes = np.diff(np.r_[starts, n])
-
-    def expand(per_chain: Any) -> Any:
-        """One value per chain -> one per row (rows are grouped, so a repeat suffices)."""
-        return np.repeat(per_chain, sizes)
-
+    loops = _kernels.select(engine, k.size, "the model-free variance")
     growth = np.exp(r * t)
-    call_mid, put_mid = _mid(cb, ca), _mid(pb, pa)
-    # Step 1: forward at the first strike of each chain with the smallest |C - P|.
-    gap = np.abs(call_mid - put_mid)
-    gap = np.where(np.isfinite(gap), gap, np.inf)
-    best = np.minimum.reduceat(gap, starts)
-    has_pair = np.isfinite(best)
-    j = _group_first_true(gap == expand(best), pos, starts, n)
-    j = np.where(has_pair, j, starts)
-    forward = np.where(
-        has_pair, k[j] + growth * (call_mid[j] - put_mid[j]), np.nan
-    )  # one per chain
-    # Step 2: K0 position = start + (number of strikes below / at-or-below F) - 1.
-    fg = expand(forward)
-    below = (k < fg) if k0_rule == "below" else (k <= fg)
-    n_below = np.add.reduceat(below.astype(np.int64), starts)
-    valid = has_pair & (n_below > 0)
-    i0 = starts + n_below - 1
-    rel = pos - expand(i0)  # < 0: put side, > 0: call side
-    # Step 3: zero-bid truncation. A pair of consecutive zero bids on the put side at
-    # (i, i + 1) ends the put wing at i: every put at or below the highest such i is dropped.
-    same_next = np.r_[g[1:] == g[:-1], False]
-    put_zero = ~(pb > 0)
-    pair_put = put_zero & np.r_[put_zero[1:], False] & same_next & (rel <= -2)
-    put_cut = _group_last_true(pair_put, pos, starts)
-    use_put = (rel < 0) & ~put_zero & (pos > expand(put_cut))
-    same_prev = np.r_[False, g[1:] == g[:-1]]
-    call_zero = ~(cb > 0)
-    pair_call = call_zero & np.r_[False, call_zero[:-1]] & same_prev & (rel >= 2)
-    call_cut = _group_first_true(pair_call, pos, starts, n)
-    use_call = (rel > 0) & ~call_zero & (pos < expand(call_cut))
-    at_k0 = rel == 0
-    used = (use_put | use_call | at_k0) & expand(valid)
-    price = np.where(use_put, put_mid, np.where(use_call, call_mid, 0.5 * (put_mid + call_mid)))
-    # Step 4: Delta K among the strikes used, within each chain.
-    ku, gu, qu = k[used], g[used], price[used]
-    m = ku.size
-    has_prev = np.r_[False, gu[1:] == gu[:-1]] if m else np.zeros(0, dtype=bool)
-    has_next = np.r_[gu[1:] == gu[:-1], False] if m else np.zeros(0, dtype=bool)
-    k_prev = np.r_[np.nan, ku[:-1]] if m else ku
-    k_next = np.r_[ku[1:], np.nan] if m else ku
-    dk = np.where(
-        has_prev & has_next,
-        0.5 * (k_next - k_prev),
-        np.where(has_next, k_next - ku, np.where(has_prev, ku - k_prev, np.nan)),
-    )
-    count = np.bincount(gu, minlength=n_groups)
-    finite_q = np.bincount(gu, weights=np.isfinite(qu).astype(np.float64), minlength=n_groups)
-    contrib = np.where(np.isfinite(qu), dk / ku**2 * qu, 0.0)
-    total = np.bincount(gu, weights=contrib, minlength=n_groups)
-    # Step 5: the variance.
-    k0 = np.where(valid, k[np.clip(i0, 0, n - 1)], np.nan)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        var = 2.0 / t * growth * total - (forward / k0 - 1.0) ** 2 / t
-    ok = valid & (count >= 2) & (finite_q == count)
-    out: FloatArray = np.where(ok, var, np.nan)
-    n_used: IntArray = np.asarray(count, dtype=np.int64)
-    return out, np.asarray(forward, dtype=np.float64), k0, n_used
+    stats = _kernels.chain_stats(starts, k, cb, ca, pb, pa, growth, k0_rule == "at_or_below", loops)
+    has_k0 = stats.i0 >= starts
+    k0 = np.where(has_k0, k[np.clip(stats.i0, 0, max(k.size - 1, 0))], np.nan)
+    var = _kernels.variance(stats.total, stats.forward, k0, t, growth, stats.n_used, stats.n_finite)
+    n_used = np.where(has_k0, stats.n_used, 0).astype(np.int64)
+    return var, stats.forward, k0, n_used
 
 
 def model_free_variance_panel(
@@ -490,6 +499,7 @@ def model_free_variance_panel(
     t: str | float,
     r: str | float,
     k0_rule: K0Rule = "below",
+    engine: Engine = "auto",
 ) -> Any:
     r"""Model-free implied variance of many expiries at once (vectorised white paper).
 
@@ -509,6 +519,15 @@ def model_free_variance_panel(
         or one value for every chain.
     k0_rule : {"below", "at_or_below"}, default "below"
         As in :func:`model_free_variance`.
+    engine : {"auto", "numba", "numpy"}, default "auto"
+        ``"numba"`` runs the per-chain steps (forward and :math:`K_0`, wing cuts, strike
+        sums) as one compiled loop over the chains; it needs numba
+        (``pip install "divergence[fast]"``). ``"numpy"`` runs them as array passes over
+        cache-sized blocks of whole chains. Both do the same floating-point operations in the
+        same order and give identical results. ``"auto"`` takes numba when it is installed and
+        the call has at least 10 million strike rows, or once the loops are loaded in the
+        session (importing numba costs about 0.3 s a process, compiling the loops a
+        few seconds the first time, cached on disk afterwards).
 
     Returns
     -------
@@ -523,6 +542,14 @@ def model_free_variance_panel(
         not constant within a chain, and every check of :func:`model_free_variance`.
     TypeError
         ``chains`` is not a DataFrame; non-numeric quotes.
+    ImportError
+        ``engine="numba"`` without numba.
+
+    Warns
+    -----
+    DivergenceWarning
+        ``engine="auto"`` on a large call when numba is installed but fails to import: the
+        NumPy engine is used instead (once a session).
 
     See Also
     --------
@@ -537,20 +564,22 @@ def model_free_variance_panel(
         \sigma^2 = \frac{2}{T} \sum_i \frac{\Delta K_i}{K_i^2} e^{RT} Q(K_i)
                    - \frac{1}{T} \left(\frac{F}{K_0} - 1\right)^2
 
-    Rows are sorted once by (chain, strike); every step is then a group-wise array operation
-    over all chains together: the forward strike is a segmented minimum
-    (``np.minimum.reduceat``), :math:`K_0` a segmented count of strikes below the forward,
-    the end of each wing (two consecutive zero bids) a segmented maximum / minimum of the
-    positions where such pairs occur, :math:`\Delta K` a shift within chains of the strikes
-    kept, and the sum a ``bincount``.
+    The ``by`` columns are coded once (a categorical column by its codes, a sorted numeric or
+    datetime column in one pass, any other by one hash) and the codes combined arithmetically.
+    Rows already grouped by chain with strikes ascending (checked in one pass) are used in
+    place; others are sorted once by (chain, strike). The steps then run chain by chain: the
+    forward at the strike where the call and put mids are closest, :math:`K_0`, the end of each
+    wing (two consecutive zero bids), and the sum over the strikes used, with
+    :math:`\Delta K` from the neighbouring strikes used. The NumPy engine runs each step as
+    segmented array operations (:func:`numpy.minimum.reduceat`, :func:`numpy.bincount`) over
+    blocks of whole chains of about 65,000 rows, so its temporaries stay in the CPU caches; the
+    compiled engine makes one pass over the rows.
 
     **Complexity.** For Q = C·S quotes (C chains, S strikes each): O(Q) time when the rows already
-    come grouped by chain with strikes ascending (checked in one pass), otherwise O(Q·log Q) for
-    one sort by strike followed by a linear-time radix sort by chain; plus pandas' hash-based
-    grouping of the ``by`` columns, O(Q + C·log C). Every step after the sort is a vectorised pass
-    over all quotes (segment reductions with :func:`numpy.minimum.reduceat` and
-    :func:`numpy.bincount`), with no loop over chains. O(Q) memory: about fifteen float64 or int64
-    arrays of one value per quote.
+    come grouped by chain with strikes ascending, otherwise O(Q·log Q) for one sort by strike
+    followed by a linear-time radix sort by chain; an unsorted non-numeric ``by`` column adds one
+    hash pass. O(Q) memory for the inputs (read in place when sorted) plus O(block) for the
+    NumPy engine's temporaries.
 
     References
     ----------
@@ -582,38 +611,48 @@ def model_free_variance_panel(
     missing = [c for c in keys if c not in frame.columns]
     if missing:
         raise InputError(f"by names column(s) {missing} that are not in chains")
-    if frame[keys].isna().to_numpy().any():
+    key_cols = [frame[c] for c in keys]
+    if any(col.isna().to_numpy().any() for col in key_cols):
         raise InputError("chains has missing (NaN) values in the by column(s)")
     rule = check_option(k0_rule, "k0_rule", _K0_RULES)
+    eng = check_option(engine, "engine", _ENGINES)
     k, cb, ca, pb, pa = _quotes(frame, "chains")
-    grouped = frame.groupby(keys if len(keys) > 1 else keys[0], sort=True)  # type: ignore[arg-type]
-    codes: IntArray = np.asarray(grouped.ngroup().to_numpy(), dtype=np.int64)
-    labels = grouped.size().index
+    codes, n_codes = _group_codes(key_cols)
     step_g = codes[1:] - codes[:-1]
-    if np.all((step_g > 0) | ((step_g == 0) & (k[1:] > k[:-1]))):
-        # already sorted by (chain, strike): skip the sort and the gathers
-        order: IntArray = np.arange(k.size, dtype=np.int64)
-        g, ks = codes, k
+    new = step_g != 0
+    order: IntArray | None
+    if bool(np.all(step_g >= 0)) and bool(np.all(new | (k[1:] > k[:-1]))):
+        # already grouped by chain with strikes strictly ascending (so no duplicates): no
+        # sort, no gathers, no duplicate check
+        order, g, ks = None, codes, k
     else:
         # sort by strike, then a stable radix sort by chain: rows grouped by chain with
         # strikes ascending inside each (ties across chains do not matter; within a chain
         # duplicated strikes are rejected below). About three times as fast as np.lexsort.
         by_strike = np.argsort(k)
-        order = by_strike[_stable_argsort_codes(codes[by_strike], len(labels))]
+        order = by_strike[_stable_argsort_codes(codes[by_strike], n_codes)]
         g, ks = codes[order], k[order]
         cb, ca, pb, pa = cb[order], ca[order], pb[order], pa[order]
-    dup = (ks[1:] == ks[:-1]) & (g[1:] == g[:-1])
-    if dup.any():
-        i = int(np.flatnonzero(dup)[0]) + 1
-        raise InputError(
-            f"chains has {int(dup.sum())} duplicated strike(s) within a chain; first strike "
-            f"{ks[i]:g} in chain {labels[g[i]]!r}"
-        )
-    starts: IntArray = np.flatnonzero(np.r_[True, g[1:] != g[:-1]]).astype(np.int64)
+        new = g[1:] != g[:-1]
+    del step_g
+    starts: IntArray = np.flatnonzero(np.r_[True, new]).astype(np.int64)
+    first = starts if order is None else order[starts]
+    if len(keys) == 1:
+        labels: pd.Index = pd.Index(key_cols[0].iloc[first], name=keys[0])
+    else:
+        labels = pd.MultiIndex.from_arrays([c.iloc[first] for c in key_cols], names=keys)
+    if order is not None:
+        dup = (ks[1:] == ks[:-1]) & ~new
+        if dup.any():
+            i = int(np.flatnonzero(dup)[0]) + 1
+            raise InputError(
+                f"chains has {int(dup.sum())} duplicated strike(s) within a chain; first strike "
+                f"{ks[i]:g} in chain {labels[g[i]]!r}"
+            )
     tt = _per_chain_param(frame, t, "t", starts, order, positive=True)
     rr = _per_chain_param(frame, r, "r", starts, order, positive=False)
     _check_rt(rr, tt)
-    var = _panel_core(g, ks, cb, ca, pb, pa, tt, rr, rule)[0]
+    var = _panel_core(starts, ks, cb, ca, pb, pa, tt, rr, rule, eng)[0]
     return to_caller(pd.Series(var, index=labels, name="variance"), chains)
 
 
