@@ -65,7 +65,7 @@ def loop_over_chains(chains: pd.DataFrame) -> pd.Series:
     """What a user writes: one call of the single-chain function per chain."""
     out = {}
     for key, g in chains.groupby("chain"):
-        out[key] = dp.model_free_variance(g, t=float(g["t"].iloc[0]), r=0.02)
+        out[key] = dp.model_free_variance(g, t=float(g["t"].iloc[0]), rate=0.02)
     return pd.Series(out)
 
 
@@ -167,19 +167,19 @@ def run(scale: float = 1.0) -> list[Row]:
     n_quotes = 4 * len(chains)
     keys = chains["chain"].to_numpy()
     strikes = chains["strike"].to_numpy()
-    check = dp.model_free_variance_panel(lean_sub, by="chain", t="t", r=0.02, engine="numpy")
+    check = dp.model_free_variance_panel(lean_sub, by="chain", t="t", rate=0.02, engine="numpy")
     gap = np.nanmax(np.abs(lean_loop(lean_sub, 0.02) / check.to_numpy() - 1.0))
     for engine in ("numpy", "numba"):
         if engine == "numba" and not kn.AVAILABLE:
             continue
         t0 = time.perf_counter()
-        dp.model_free_variance_panel(chains, by="chain", t="t", r=0.02, engine=engine)
+        dp.model_free_variance_panel(chains, by="chain", t="t", rate=0.02, engine=engine)
         first = time.perf_counter() - t0
         row = compare(
             f"model_free_variance_panel (engine={engine})",
             f"{n_chains} chains x 200 strikes",
             lambda engine=engine: dp.model_free_variance_panel(  # type: ignore[misc]
-                chains, by="chain", t="t", r=0.02, engine=engine
+                chains, by="chain", t="t", rate=0.02, engine=engine
             ),
             {
                 f"lean per-chain NumPy loop [1/{lean_factor:.0f}, scaled]": Timed(
@@ -207,7 +207,7 @@ def run(scale: float = 1.0) -> list[Row]:
     row = compare(
         "model_free_variance_panel (rows shuffled)",
         f"{n_chains} chains x 200 strikes",
-        lambda: dp.model_free_variance_panel(shuffled, by="chain", t="t", r=0.02),
+        lambda: dp.model_free_variance_panel(shuffled, by="chain", t="t", rate=0.02),
         {
             f"loop of model_free_variance [1/{factor:.0f} chains, scaled]": Timed(
                 lambda: loop_over_chains(sub), scale_factor=factor, repeat=1

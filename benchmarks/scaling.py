@@ -286,11 +286,11 @@ def chain_curves(scale: float, points: int, repeat: int) -> list[Curve]:
 
     def on_chains(c: int) -> Callable[[], Any]:
         ch = make_chains(c, s_fixed)
-        return lambda: dp.model_free_variance_panel(ch, by="chain", t="t", r=0.02)
+        return lambda: dp.model_free_variance_panel(ch, by="chain", t="t", rate=0.02)
 
     def on_strikes(s: int) -> Callable[[], Any]:
         ch = make_chains(c_fixed, s)
-        return lambda: dp.model_free_variance_panel(ch, by="chain", t="t", r=0.02)
+        return lambda: dp.model_free_variance_panel(ch, by="chain", t="t", rate=0.02)
 
     return [
         time_curve(

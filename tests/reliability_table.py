@@ -1079,17 +1079,17 @@ ENTRIES: dict[str, Entry] = {
     "dispersion.DispersionTradePnL.summary": _summarised(lambda: _PNL.summary()),
     "dispersion.DispersionTradePnL.plot": _plotted(lambda: _PNL.plot()),
     "dispersion.model_free_variance": Entry(
-        lambda **kw: disp.model_free_variance(**kw, t=30 / 365, r=0.01),
+        lambda **kw: disp.model_free_variance(**kw, t=30 / 365, rate=0.01),
         lambda: {"chain": chain()},
         {"chain": Arg("nonneg", frame_only=True)},
     ),
     "dispersion.implied_forward": Entry(
-        lambda **kw: disp.implied_forward(**kw, t=30 / 365, r=0.01),
+        lambda **kw: disp.implied_forward(**kw, t=30 / 365, rate=0.01),
         lambda: {"chain": chain()},
         {"chain": Arg("nonneg", frame_only=True)},
     ),
     "dispersion.model_free_variance_panel": Entry(
-        lambda **kw: disp.model_free_variance_panel(**kw, by="expiry", t="t", r=0.01),
+        lambda **kw: disp.model_free_variance_panel(**kw, by="expiry", t="t", rate=0.01),
         lambda: {"chains": chains()},
         {"chains": Arg("nonneg", frame_only=True)},
         fuzz=False,

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from divergence import breadth, concentration, flows, lags
+from divergence import breadth, concentration, dispersion, flows, lags
 from divergence.errors import DivergenceDeprecationWarning, DivergenceWarning
 
 CAPS = pd.DataFrame(
@@ -26,6 +26,15 @@ RETS = CAPS.pct_change()
 RNG = np.random.default_rng(0)
 SHOCK = RNG.standard_normal(80)
 Y = np.cumsum(0.5 * SHOCK + RNG.standard_normal(80))
+CHAIN = pd.DataFrame(
+    {
+        "strike": [90.0, 95.0, 100.0, 105.0, 110.0],
+        "call_bid": [10.0, 6.0, 3.0, 1.0, 0.2],
+        "call_ask": [10.4, 6.3, 3.2, 1.2, 0.3],
+        "put_bid": [0.2, 0.9, 2.8, 5.8, 9.8],
+        "put_ask": [0.3, 1.1, 3.0, 6.1, 10.3],
+    }
+)
 
 #: name -> (call with the new name, call with the old name)
 CASES: dict[str, tuple[Callable[[], Any], Callable[[], Any], str]] = {
@@ -48,6 +57,21 @@ CASES: dict[str, tuple[Callable[[], Any], Callable[[], Any], str]] = {
         lambda: lags.local_projection(Y, SHOCK, horizons=3, confidence=0.9),
         lambda: lags.local_projection(Y, SHOCK, horizons=3, alpha=0.1),
         "confidence",
+    ),
+    "model_free_variance": (
+        lambda: dispersion.model_free_variance(CHAIN, t=0.1, rate=0.01),
+        lambda: dispersion.model_free_variance(CHAIN, t=0.1, r=0.01),
+        "rate",
+    ),
+    "implied_forward": (
+        lambda: dispersion.implied_forward(CHAIN, t=0.1, rate=0.01),
+        lambda: dispersion.implied_forward(CHAIN, t=0.1, r=0.01),
+        "rate",
+    ),
+    "model_free_variance_panel": (
+        lambda: dispersion.model_free_variance_panel(CHAIN.assign(c=1), by="c", t=0.1, rate=0.01),
+        lambda: dispersion.model_free_variance_panel(CHAIN.assign(c=1), by="c", t=0.1, r=0.01),
+        "rate",
     ),
     "simulate_flows": (
         lambda: flows.simulate_flows(CAPS.iloc[-1], n_steps=3, passive_flows=0.01, max_iter=3),

@@ -340,7 +340,7 @@ GOOD = bs_board(NOW, FRIDAYS, 0.2, step=0.05, width=3.0)
         (GOOD, {"rate": np.nan}, InputError, "rate must be a finite"),
         (GOOD, {"rate": lambda t: np.nan * t}, InputError, "rate\\(t\\)"),
         (GOOD, {"rate": lambda t: float(t)}, InputError, "rate\\(t\\) failed"),
-        (GOOD, {"rate": 200.0}, InputError, "r \\* t"),
+        (GOOD, {"rate": 200.0}, InputError, "rate \\* t"),
         (GOOD, {"selection": "2014"}, InputError, "selection"),
         (GOOD, {"settlement": "noon"}, InputError, "settlement"),
         (GOOD, {"expiries": "mondays"}, InputError, "expiries"),

@@ -245,13 +245,13 @@ def test_panel_engines_equal_one_chain_function(
         frame = frame.sample(frac=1.0, random_state=1)
     engines = ["numpy", "numba"] if kn.AVAILABLE else ["numpy"]
     out = {
-        e: model_free_variance_panel(frame, by="c", t="t", r=0.01, k0_rule=rule, engine=e)
+        e: model_free_variance_panel(frame, by="c", t="t", rate=0.01, k0_rule=rule, engine=e)
         for e in engines
     }
     for e in engines[1:]:
         np.testing.assert_array_equal(out[e].to_numpy(), out["numpy"].to_numpy())
     for c, g in frame.groupby("c"):
-        one = model_free_variance(g, t=float(g["t"].iloc[0]), r=0.01, k0_rule=rule)
+        one = model_free_variance(g, t=float(g["t"].iloc[0]), rate=0.01, k0_rule=rule)
         got = out["numpy"].loc[c]
         if math.isnan(one):
             assert math.isnan(got)
@@ -272,18 +272,18 @@ def test_engine_option_errors(monkeypatch: pytest.MonkeyPatch) -> None:
         }
     )
     with pytest.raises(InputError, match="engine"):
-        model_free_variance_panel(one, by="c", t=0.1, r=0.0, engine="fortran")  # type: ignore[arg-type]
+        model_free_variance_panel(one, by="c", t=0.1, rate=0.0, engine="fortran")  # type: ignore[arg-type]
     with pytest.raises(InputError, match="engine"):
         vix_index(
             bs_board(pd.Timestamp("2026-05-06 10:00"), [("2026-05-22", False)], 0.2), engine="gpu"
         )  # type: ignore[arg-type]
     monkeypatch.setattr(kn, "AVAILABLE", False)
     with pytest.raises(ImportError, match="fast"):
-        model_free_variance_panel(one, by="c", t=0.1, r=0.0, engine="numba")
+        model_free_variance_panel(one, by="c", t=0.1, rate=0.0, engine="numba")
     # auto without numba: the NumPy engine, silently
-    ref = model_free_variance_panel(one, by="c", t=0.1, r=0.0, engine="numpy")
+    ref = model_free_variance_panel(one, by="c", t=0.1, rate=0.0, engine="numpy")
     np.testing.assert_array_equal(
-        model_free_variance_panel(one, by="c", t=0.1, r=0.0, engine="auto").to_numpy(),
+        model_free_variance_panel(one, by="c", t=0.1, rate=0.0, engine="auto").to_numpy(),
         ref.to_numpy(),
     )
 
@@ -492,13 +492,15 @@ def test_panel_categorical_and_multi_column_keys() -> None:
     frame = pd.concat(parts, ignore_index=True)
     frame = frame.iloc[rng.permutation(len(frame))]
     cat = frame.assign(name=pd.Categorical(frame["name"], categories=["c", "b", "a", "zz"]))
-    var = model_free_variance_panel(cat, by=["name", "expiry"], t="t", r=0.0)
+    var = model_free_variance_panel(cat, by=["name", "expiry"], t="t", rate=0.0)
     assert list(var.index) == [("c", 1), ("b", 1), ("b", 2), ("a", 2)]
     for (name, expiry), v in var.items():
         g = frame[(frame["name"] == name) & (frame["expiry"] == expiry)]
-        assert v == pytest.approx(model_free_variance(g, t=float(g["t"].iloc[0]), r=0.0), rel=1e-13)
+        assert v == pytest.approx(
+            model_free_variance(g, t=float(g["t"].iloc[0]), rate=0.0), rel=1e-13
+        )
     by_cat = model_free_variance_panel(
-        cat[cat["expiry"] == 1], by="name", t="t", r=0.0, engine="numpy"
+        cat[cat["expiry"] == 1], by="name", t="t", rate=0.0, engine="numpy"
     )
     assert list(by_cat.index) == ["c", "b"]
     np.testing.assert_array_equal(by_cat.to_numpy(), var.loc[[("c", 1), ("b", 1)]].to_numpy())

@@ -72,8 +72,8 @@ def test_white_paper_2009_near_and_next_term_variance(white_paper: pd.DataFrame)
     # independent pandas notebook of github.com/khrapovs/vix (Replicate_VIXwite.ipynb):
     # sigma^2(near, 9 days) = 0.472767, sigma^2(next, 37 days) = 0.366818 (6 decimals shown),
     # with T = days / 365 and R = 0.38%. Tolerance: half a unit of the 6th decimal.
-    near = model_free_variance(_term(white_paper, 9), t=9 / 365, r=0.0038)
-    nxt = model_free_variance(_term(white_paper, 37), t=37 / 365, r=0.0038)
+    near = model_free_variance(_term(white_paper, 9), t=9 / 365, rate=0.0038)
+    nxt = model_free_variance(_term(white_paper, 37), t=37 / 365, rate=0.0038)
     assert near == pytest.approx(0.472767, abs=5e-7)
     assert nxt == pytest.approx(0.366818, abs=5e-7)
     # The same notebook's VIX: 61.217999 (shown to 6 decimals).
@@ -85,8 +85,8 @@ def test_white_paper_forward_by_hand(white_paper: pd.DataFrame) -> None:
     # Step 1 by hand from the table rows at strike 920 (where |C - P| is smallest):
     # near: call mid (35.2 + 39.1)/2 = 37.15, put mid (35.2 + 38.1)/2 = 36.65
     #   F = 920 + exp(0.0038 * 9/365) * 0.50; next: 61.55 - 60.55 = 1.00.
-    f_near, k0_near = implied_forward(_term(white_paper, 9), t=9 / 365, r=0.0038)
-    f_next, k0_next = implied_forward(_term(white_paper, 37), t=37 / 365, r=0.0038)
+    f_near, k0_near = implied_forward(_term(white_paper, 9), t=9 / 365, rate=0.0038)
+    f_next, k0_next = implied_forward(_term(white_paper, 37), t=37 / 365, rate=0.0038)
     assert f_near == pytest.approx(920 + np.exp(0.0038 * 9 / 365) * 0.50, rel=1e-13)
     assert f_next == pytest.approx(920 + np.exp(0.0038 * 37 / 365) * 1.00, rel=1e-13)
     assert k0_near == 920.0
@@ -95,7 +95,7 @@ def test_white_paper_forward_by_hand(white_paper: pd.DataFrame) -> None:
 
 def test_white_paper_panel_matches(white_paper: pd.DataFrame) -> None:
     chains = white_paper.assign(t=white_paper["Days"] / 365)
-    var = model_free_variance_panel(chains, by="Days", t="t", r=0.0038)
+    var = model_free_variance_panel(chains, by="Days", t="t", rate=0.0038)
     assert list(var.index) == [9, 37]
     assert var.loc[9] == pytest.approx(0.472767, abs=5e-7)
     assert var.loc[37] == pytest.approx(0.366818, abs=5e-7)
@@ -117,22 +117,22 @@ def test_current_white_paper_worked_example() -> None:
     t2 = (854 + 900 + 44_640) / 525_600
     assert t1 == pytest.approx(0.0683486, abs=5e-8)
     assert t2 == pytest.approx(0.0882686, abs=5e-8)
-    f1, k0_1 = implied_forward(near, t=t1, r=0.000305, k0_rule="at_or_below")
-    f2, k0_2 = implied_forward(nxt, t=t2, r=0.000286, k0_rule="at_or_below")
+    f1, k0_1 = implied_forward(near, t=t1, rate=0.000305, k0_rule="at_or_below")
+    f2, k0_2 = implied_forward(nxt, t=t2, rate=0.000286, k0_rule="at_or_below")
     assert f1 == pytest.approx(1962.89996, abs=5e-6)
     assert k0_1 == 1960.0
     # next term by hand from the rows at 1960: call mid 27.30, put mid 24.90
     assert f2 == pytest.approx(1960 + np.exp(0.000286 * t2) * 2.40, rel=1e-13)
     assert k0_2 == 1960.0
-    v1 = model_free_variance(near, t=t1, r=0.000305, k0_rule="at_or_below")
-    v2 = model_free_variance(nxt, t=t2, r=0.000286, k0_rule="at_or_below")
+    v1 = model_free_variance(near, t=t1, rate=0.000305, k0_rule="at_or_below")
+    v2 = model_free_variance(nxt, t=t2, rate=0.000286, k0_rule="at_or_below")
     assert v1 == pytest.approx(0.01846292, abs=5e-9)
     vix = 100 * np.sqrt(constant_maturity_variance(v1, t1, v2, t2, target=30 / 365))
     assert vix == pytest.approx(13.69, abs=0.005)  # published to 2 decimals
     chains = pd.concat(
         [near.assign(term=1, t=t1, r=0.000305), nxt.assign(term=2, t=t2, r=0.000286)]
     )
-    panel = model_free_variance_panel(chains, by="term", t="t", r="r", k0_rule="at_or_below")
+    panel = model_free_variance_panel(chains, by="term", t="t", rate="r", k0_rule="at_or_below")
     np.testing.assert_allclose(panel.to_numpy(), [v1, v2], rtol=1e-12)
 
 
@@ -147,12 +147,12 @@ def test_2019_white_paper_edition_worked_example() -> None:
     near, nxt = _current_term("nearterm"), _current_term("nextterm")
     t1, t2 = 34_484 / 525_600, 44_954 / 525_600
     r1, r2 = 0.00031664, 0.00028797
-    f1, _ = implied_forward(near, t=t1, r=r1, k0_rule="at_or_below")
-    f2, _ = implied_forward(nxt, t=t2, r=r2, k0_rule="at_or_below")
+    f1, _ = implied_forward(near, t=t1, rate=r1, k0_rule="at_or_below")
+    f2, _ = implied_forward(nxt, t=t2, rate=r2, k0_rule="at_or_below")
     assert f1 == pytest.approx(1962.89996, abs=5e-6)
     assert f2 == pytest.approx(1962.40006, abs=5e-6)
-    v1 = model_free_variance(near, t=t1, r=r1, k0_rule="at_or_below")
-    v2 = model_free_variance(nxt, t=t2, r=r2, k0_rule="at_or_below")
+    v1 = model_free_variance(near, t=t1, rate=r1, k0_rule="at_or_below")
+    v2 = model_free_variance(nxt, t=t2, rate=r2, k0_rule="at_or_below")
     assert v1 == pytest.approx(0.019233906, abs=5e-9)
     assert v2 == pytest.approx(0.019423884, abs=5e-9)
 
@@ -180,7 +180,7 @@ def test_black_scholes_flat_smile_converges_to_sigma_squared(sigma: float) -> No
     errs = []
     for step in (1.0, 0.5, 0.25):
         strikes = np.arange(20.0, 300.0 + step / 2, step)
-        var = model_free_variance(_bs_chain(sigma, t, r, strikes), t=t, r=r)
+        var = model_free_variance(_bs_chain(sigma, t, r, strikes), t=t, rate=r)
         errs.append(var / sigma**2 - 1)
     assert abs(errs[-1]) < 2e-3
     assert 3.0 < errs[0] / errs[1] < 5.0
@@ -206,13 +206,13 @@ def test_small_chain_by_hand() -> None:
     )
     s = 5 / 100**2 * 2.5 + 5 / 105**2 * 1.0 + 5 / 110**2 * 0.2
     expected = 2 / 0.1 * s - 1 / 0.1 * (101 / 100 - 1) ** 2
-    assert model_free_variance(chain, t=0.1, r=0.0) == pytest.approx(expected, rel=1e-13)
+    assert model_free_variance(chain, t=0.1, rate=0.0) == pytest.approx(expected, rel=1e-13)
     # A single zero bid is skipped, not a stop: give the 90 put a bid.
     chain2 = chain.assign(put_bid=[0.05, 0.0, 1.9, 6.3, 11.0])
     # Used: 90 (put mid 0.075), 100, 105, 110. Delta K: 90 -> 10, 100 -> (105-90)/2 = 7.5.
     s2 = 10 / 90**2 * 0.075 + 7.5 / 100**2 * 2.5 + 5 / 105**2 * 1.0 + 5 / 110**2 * 0.2
     expected2 = 2 / 0.1 * s2 - 1 / 0.1 * 0.01**2
-    assert model_free_variance(chain2, t=0.1, r=0.0) == pytest.approx(expected2, rel=1e-13)
+    assert model_free_variance(chain2, t=0.1, rate=0.0) == pytest.approx(expected2, rel=1e-13)
 
 
 def test_k0_rules_differ_only_when_forward_is_a_strike() -> None:
@@ -226,16 +226,16 @@ def test_k0_rules_differ_only_when_forward_is_a_strike() -> None:
             "put_ask": [0.8, 2.6, 6.1],
         }
     )
-    assert implied_forward(chain, t=0.1, r=0.0) == (100.0, 95.0)
-    assert implied_forward(chain, t=0.1, r=0.0, k0_rule="at_or_below") == (100.0, 100.0)
+    assert implied_forward(chain, t=0.1, rate=0.0) == (100.0, 95.0)
+    assert implied_forward(chain, t=0.1, rate=0.0, k0_rule="at_or_below") == (100.0, 100.0)
 
 
 def test_row_order_does_not_matter_and_input_not_mutated(white_paper: pd.DataFrame) -> None:
     near = _term(white_paper, 9)
     shuffled = near.sample(frac=1.0, random_state=3)
     before = shuffled.copy()
-    a = model_free_variance(near, t=9 / 365, r=0.0038)
-    b = model_free_variance(shuffled, t=9 / 365, r=0.0038)
+    a = model_free_variance(near, t=9 / 365, rate=0.0038)
+    b = model_free_variance(shuffled, t=9 / 365, rate=0.0038)
     assert a == pytest.approx(b, rel=1e-14)
     pd.testing.assert_frame_equal(shuffled, before)
 
@@ -276,12 +276,12 @@ def _chains(draw: st.DrawFn) -> pd.DataFrame:
 
 @given(chains=_chains(), rule=st.sampled_from(["below", "at_or_below"]))
 def test_panel_equals_single_chain(chains: pd.DataFrame, rule: str) -> None:
-    panel = model_free_variance_panel(chains, by="chain", t="t", r="r", k0_rule=rule)  # type: ignore[arg-type]
+    panel = model_free_variance_panel(chains, by="chain", t="t", rate="r", k0_rule=rule)  # type: ignore[arg-type]
     for key, g in chains.groupby("chain"):
         single = model_free_variance(
             g,
             t=float(g["t"].iloc[0]),
-            r=float(g["r"].iloc[0]),
+            rate=float(g["r"].iloc[0]),
             k0_rule=rule,  # type: ignore[arg-type]
         )
         if np.isnan(single):
@@ -292,10 +292,10 @@ def test_panel_equals_single_chain(chains: pd.DataFrame, rule: str) -> None:
 
 def test_panel_multi_column_by_and_scalar_t(white_paper: pd.DataFrame) -> None:
     chains = white_paper.assign(root="SPX")
-    var = model_free_variance_panel(chains, by=["Expiration", "root"], t=0.1, r=0.0)
+    var = model_free_variance_panel(chains, by=["Expiration", "root"], t=0.1, rate=0.0)
     assert isinstance(var.index, pd.MultiIndex)
     assert var.loc[(20090110, "SPX")] == pytest.approx(
-        model_free_variance(_term(white_paper, 9), t=0.1, r=0.0), rel=1e-12
+        model_free_variance(_term(white_paper, 9), t=0.1, rate=0.0), rel=1e-12
     )
 
 
@@ -326,7 +326,7 @@ def test_spx_2020_03_20_vix_replication(spx_2020: pd.DataFrame) -> None:
     near_t, next_t = bracketing_expiries(usable["t"], target=30 / 365, min_near=23 / 365)
     assert near_t * 365 == pytest.approx(27 + (480 + 570) / 1440)  # 2020-04-17 SPX (AM)
     assert next_t * 365 == pytest.approx(35.0)  # 2020-04-24 SPXW (PM)
-    var = model_free_variance_panel(usable, by=["expiration", "root"], t="t", r=0.0005)
+    var = model_free_variance_panel(usable, by=["expiration", "root"], t="t", rate=0.0005)
     v_near = var.loc[("2020-04-17", "SPX")]
     v_next = var.loc[("2020-04-24", "SPXW")]
     vix = 100 * np.sqrt(constant_maturity_variance(v_near, near_t, v_next, next_t))
@@ -392,12 +392,12 @@ GOOD = pd.DataFrame(
         (GOOD.assign(put_bid=["a", "b", "c"]), {}, TypeError, "put_bid"),
         (GOOD, {"t": 0.0}, InputError, "t must be"),
         (GOOD, {"t": "x"}, TypeError, "t must be"),
-        (GOOD, {"r": np.nan}, InputError, "r must be"),
+        (GOOD, {"rate": np.nan}, InputError, "rate must be"),
         (GOOD, {"k0_rule": "above"}, InputError, "k0_rule"),
     ],
 )
 def test_bad_inputs_single(chain: object, kwargs: dict[str, object], exc: type, match: str) -> None:
-    args: dict[str, object] = {"t": 0.1, "r": 0.01, **kwargs}
+    args: dict[str, object] = {"t": 0.1, "rate": 0.01, **kwargs}
     with pytest.raises(exc, match=match):
         model_free_variance(chain, **args)  # type: ignore[arg-type]
 
@@ -413,25 +413,25 @@ def test_bad_inputs_single(chain: object, kwargs: dict[str, object], exc: type, 
 )
 def test_bad_inputs_panel(kwargs: dict[str, object], match: str) -> None:
     chains = pd.concat([GOOD.assign(c=1), GOOD.assign(c=2)]).assign(tvar=np.arange(6) + 1.0)
-    args: dict[str, object] = {"by": "c", "t": 0.1, "r": 0.0, **kwargs}
+    args: dict[str, object] = {"by": "c", "t": 0.1, "rate": 0.0, **kwargs}
     with pytest.raises(InputError, match=match):
         model_free_variance_panel(chains, **args)  # type: ignore[arg-type]
     dup = pd.concat([GOOD.assign(c=1), GOOD.assign(c=1)])
     with pytest.raises(InputError, match="duplicated strike"):
-        model_free_variance_panel(dup, by="c", t=0.1, r=0.0)
+        model_free_variance_panel(dup, by="c", t=0.1, rate=0.0)
     with pytest.raises(InputError, match="NaN"):
-        model_free_variance_panel(GOOD.assign(c=[1, np.nan, 1]), by="c", t=0.1, r=0.0)
+        model_free_variance_panel(GOOD.assign(c=[1, np.nan, 1]), by="c", t=0.1, rate=0.0)
 
 
 def test_degenerate_chains_give_nan() -> None:
     # No strike below the forward.
     one = GOOD.iloc[[1]]
-    assert np.isnan(model_free_variance(one, t=0.1, r=0.0))
+    assert np.isnan(model_free_variance(one, t=0.1, rate=0.0))
     # No strike with both mids.
     nan_quotes = GOOD.assign(put_bid=np.nan, put_ask=np.nan)
-    assert np.isnan(model_free_variance(nan_quotes, t=0.1, r=0.0))
+    assert np.isnan(model_free_variance(nan_quotes, t=0.1, rate=0.0))
     chains = pd.concat([one.assign(c=1), GOOD.assign(c=2), nan_quotes.assign(c=3)])
-    var = model_free_variance_panel(chains, by="c", t=0.1, r=0.0)
+    var = model_free_variance_panel(chains, by="c", t=0.1, rate=0.0)
     assert np.isnan(var.loc[1])
     assert np.isnan(var.loc[3])
     assert np.isfinite(var.loc[2])
@@ -473,21 +473,21 @@ FLAT = pd.DataFrame(
 @pytest.mark.parametrize("rule", ["below", "at_or_below"])
 def test_panel_k0_rule_when_forward_is_a_strike(rule: str) -> None:
     # the vectorised panel must follow the same K0 rule as the one-chain path
-    single = model_free_variance(FLAT, t=0.1, r=0.0, k0_rule=rule)  # type: ignore[arg-type]
+    single = model_free_variance(FLAT, t=0.1, rate=0.0, k0_rule=rule)  # type: ignore[arg-type]
     chains = pd.concat([FLAT.assign(c="x"), GOOD.assign(c="y")])
-    panel = model_free_variance_panel(chains, by="c", t=0.1, r=0.0, k0_rule=rule)  # type: ignore[arg-type]
+    panel = model_free_variance_panel(chains, by="c", t=0.1, rate=0.0, k0_rule=rule)  # type: ignore[arg-type]
     assert panel.loc["x"] == pytest.approx(single, rel=1e-12)
     assert panel.name == "variance"
     other = "below" if rule == "at_or_below" else "at_or_below"
-    assert single != pytest.approx(model_free_variance(FLAT, t=0.1, r=0.0, k0_rule=other))  # type: ignore[arg-type]
+    assert single != pytest.approx(model_free_variance(FLAT, t=0.1, rate=0.0, k0_rule=other))  # type: ignore[arg-type]
 
 
 def test_panel_per_chain_t_and_r_columns() -> None:
     # t and r given as columns: each chain uses its own (the one-chain results)
     chains = pd.concat([GOOD.assign(c=1, tt=0.1, rr=0.01), GOOD.assign(c=2, tt=0.2, rr=-0.005)])
-    var = model_free_variance_panel(chains, by="c", t="tt", r="rr")
-    assert var.loc[1] == pytest.approx(model_free_variance(GOOD, t=0.1, r=0.01), rel=1e-12)
-    assert var.loc[2] == pytest.approx(model_free_variance(GOOD, t=0.2, r=-0.005), rel=1e-12)
+    var = model_free_variance_panel(chains, by="c", t="tt", rate="rr")
+    assert var.loc[1] == pytest.approx(model_free_variance(GOOD, t=0.1, rate=0.01), rel=1e-12)
+    assert var.loc[2] == pytest.approx(model_free_variance(GOOD, t=0.2, rate=-0.005), rel=1e-12)
 
 
 @pytest.mark.parametrize(
@@ -495,9 +495,9 @@ def test_panel_per_chain_t_and_r_columns() -> None:
     [
         ({"t": 0.0}, InputError, r"^t must be > 0"),
         ({"t": -0.1}, InputError, r"^t must be > 0"),
-        ({"r": np.nan}, InputError, r"^r must be a finite number"),
+        ({"rate": np.nan}, InputError, r"^rate must be a finite number"),
         ({"t": "tneg"}, InputError, r"^chains\['tneg'\] "),
-        ({"r": "rnan"}, InputError, r"^chains\['rnan'\] "),
+        ({"rate": "rnan"}, InputError, r"^chains\['rnan'\] "),
         ({"k0_rule": "above"}, InputError, r"^k0_rule must be one of"),
         ({"by": []}, InputError, r"^by must name at least one column$"),
     ],
@@ -506,20 +506,20 @@ def test_panel_parameter_messages(kwargs: dict[str, object], exc: type, pattern:
     chains = pd.concat([GOOD.assign(c=1), GOOD.assign(c=2)]).assign(
         tneg=-0.1, rnan=[0.0, np.nan, 0.0, 0.0, 0.0, 0.0]
     )
-    args: dict[str, object] = {"by": "c", "t": 0.1, "r": 0.0, **kwargs}
+    args: dict[str, object] = {"by": "c", "t": 0.1, "rate": 0.0, **kwargs}
     with pytest.raises(exc, match=pattern):
         model_free_variance_panel(chains, **args)  # type: ignore[arg-type]
     with pytest.raises(InputError, match=r"^chains has missing \(NaN\) values in the by"):
-        model_free_variance_panel(GOOD.assign(c=[1, np.nan, 1]), by="c", t=0.1, r=0.0)
+        model_free_variance_panel(GOOD.assign(c=[1, np.nan, 1]), by="c", t=0.1, rate=0.0)
 
 
 def test_single_chain_messages() -> None:
     with pytest.raises(InputError, match=r"^k0_rule must be one of"):
-        model_free_variance(GOOD, t=0.1, r=0.0, k0_rule="above")  # type: ignore[arg-type]
+        model_free_variance(GOOD, t=0.1, rate=0.0, k0_rule="above")  # type: ignore[arg-type]
     with pytest.raises(TypeError, match=r"^chain must be a pandas DataFrame, got ndarray$"):
-        model_free_variance(GOOD.to_numpy(), t=0.1, r=0.0)  # type: ignore[arg-type]
+        model_free_variance(GOOD.to_numpy(), t=0.1, rate=0.0)  # type: ignore[arg-type]
     with pytest.raises(InputError, match=r"pass one expiry \(and one root, e\.g\. SPX or SPXW\)"):
-        model_free_variance(GOOD.assign(strike=[95.0, 95.0, 105.0]), t=0.1, r=0.0)
+        model_free_variance(GOOD.assign(strike=[95.0, 95.0, 105.0]), t=0.1, rate=0.0)
 
 
 def test_constant_maturity_variance_validation_and_types() -> None:
@@ -597,23 +597,23 @@ def test_panel_row_order_and_duplicates_in_a_later_chain() -> None:
     # the boundary: each chain still equals its one-chain variance
     high = GOOD.assign(strike=GOOD["strike"] + 100.0)
     chains = pd.concat([GOOD.assign(c=2), high.assign(c=1)])
-    var = model_free_variance_panel(chains, by="c", t=0.1, r=0.0)
-    assert var.loc[2] == pytest.approx(model_free_variance(GOOD, t=0.1, r=0.0), rel=1e-12)
-    assert var.loc[1] == pytest.approx(model_free_variance(high, t=0.1, r=0.0), rel=1e-12)
+    var = model_free_variance_panel(chains, by="c", t=0.1, rate=0.0)
+    assert var.loc[2] == pytest.approx(model_free_variance(GOOD, t=0.1, rate=0.0), rel=1e-12)
+    assert var.loc[1] == pytest.approx(model_free_variance(high, t=0.1, rate=0.0), rel=1e-12)
     assert list(var.index) == [1, 2]
     # a duplicated strike in the second chain is found and located
     dup = pd.concat([GOOD.assign(c=1), GOOD.assign(c=2), GOOD.iloc[[2]].assign(c=2)])
     with pytest.raises(
         InputError, match=r"^chains has 1 duplicated strike\(s\) within a chain; first strike 105 "
     ):
-        model_free_variance_panel(dup, by="c", t=0.1, r=0.0)
+        model_free_variance_panel(dup, by="c", t=0.1, rate=0.0)
 
 
 def test_panel_degenerate_chains_only() -> None:
     # no chain has a strike below its forward: all NaN (and no error on the empty selection)
     one = GOOD.iloc[[1]]
     var = model_free_variance_panel(
-        pd.concat([one.assign(c=1), one.assign(c=2)]), by="c", t=0.1, r=0.0
+        pd.concat([one.assign(c=1), one.assign(c=2)]), by="c", t=0.1, rate=0.0
     )
     assert var.isna().all() and len(var) == 2
 
@@ -632,17 +632,17 @@ def test_panel_needs_two_strikes_and_finite_quotes() -> None:
     )
     # a used strike with a missing ask: its mid is unknown -> NaN, not a smaller variance
     no_ask = GOOD.assign(put_ask=[np.nan, 2.5, 6.1])
-    assert np.isnan(model_free_variance(only_k0, t=0.1, r=0.0))
-    assert np.isnan(model_free_variance(no_ask, t=0.1, r=0.0))
+    assert np.isnan(model_free_variance(only_k0, t=0.1, rate=0.0))
+    assert np.isnan(model_free_variance(no_ask, t=0.1, rate=0.0))
     chains = pd.concat([only_k0.assign(c=1), no_ask.assign(c=2), GOOD.assign(c=3)])
-    var = model_free_variance_panel(chains, by="c", t=0.1, r=0.0)
+    var = model_free_variance_panel(chains, by="c", t=0.1, rate=0.0)
     assert np.isnan(var.loc[1]) and np.isnan(var.loc[2])
-    assert var.loc[3] == pytest.approx(model_free_variance(GOOD, t=0.1, r=0.0), rel=1e-12)
+    assert var.loc[3] == pytest.approx(model_free_variance(GOOD, t=0.1, rate=0.0), rel=1e-12)
 
 
 def test_duplicate_strike_anywhere_in_a_single_chain() -> None:
     with pytest.raises(InputError, match=r"duplicated strike"):
-        model_free_variance(GOOD.assign(strike=[95.0, 105.0, 105.0]), t=0.1, r=0.0)
+        model_free_variance(GOOD.assign(strike=[95.0, 105.0, 105.0]), t=0.1, rate=0.0)
     # a zero variance for the next expiry is a valid input (closed form: T1 s1^2 w1 / tau)
     v = constant_maturity_variance(0.04, 0.05, 0.0, 0.1, target=0.075)
     assert v == pytest.approx(0.05 * 0.04 * 0.5 / 0.075, rel=1e-14)

@@ -204,14 +204,16 @@ def _chains() -> pd.DataFrame:
 def test_model_free_variance_panel_equals_local(client: Any) -> None:
     chains = _chains()
     by = ["date", "expiration"]
-    ref = dispersion.model_free_variance_panel(chains, by=by, t="t", r="r")
+    ref = dispersion.model_free_variance_panel(chains, by=by, t="t", rate="r")
     lazy = dd.from_pandas(chains.set_index("date", drop=False).rename_axis("day"), npartitions=3)
     with dask.config.set(scheduler=SYNC):
-        got = model_free_variance_panel(lazy, by=by, t="t", r="r")
+        got = model_free_variance_panel(lazy, by=by, t="t", rate="r")
     pd.testing.assert_series_equal(got, ref)
     with client.as_current():
-        got2 = model_free_variance_panel(lazy, by=by, t="t", r="r", k0_rule="at_or_below")
-    ref2 = dispersion.model_free_variance_panel(chains, by=by, t="t", r="r", k0_rule="at_or_below")
+        got2 = model_free_variance_panel(lazy, by=by, t="t", rate="r", k0_rule="at_or_below")
+    ref2 = dispersion.model_free_variance_panel(
+        chains, by=by, t="t", rate="r", k0_rule="at_or_below"
+    )
     pd.testing.assert_series_equal(got2, ref2)
 
 
@@ -222,7 +224,7 @@ def test_model_free_variance_panel_chain_split_across_partitions() -> None:
         dask.config.set(scheduler=SYNC),
         pytest.raises(InputError, match="lie in several partitions"),
     ):
-        model_free_variance_panel(lazy, by=["date", "expiration"], t="t", r="r")
+        model_free_variance_panel(lazy, by=["date", "expiration"], t="t", rate="r")
 
 
 # --------------------------------------------------------------------------- Monte Carlo
@@ -368,7 +370,7 @@ def test_results_do_not_depend_on_the_partitioning(cuts: list[int], n_chunks: in
         (lambda: cross_sectional("hhi", dd.from_pandas(_caps(), npartitions=2)), "func must"),
         (lambda: rolling(risk.rolling_correlation, _returns(), window=5), "panel must be a dask"),
         (
-            lambda: model_free_variance_panel(_chains(), by="date", t="t", r="r"),
+            lambda: model_free_variance_panel(_chains(), by="date", t="t", rate="r"),
             "chains must be a dask DataFrame",
         ),
     ],

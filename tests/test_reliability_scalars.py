@@ -203,15 +203,15 @@ BASE: dict[str, Base] = {
         dispersion.dispersion_trade_pnl, _good("dispersion.dispersion_trade_pnl")
     ),
     "dispersion.implied_forward": Base(
-        dispersion.implied_forward, _good("dispersion.implied_forward", t=30 / 365, r=0.01)
+        dispersion.implied_forward, _good("dispersion.implied_forward", t=30 / 365, rate=0.01)
     ),
     "dispersion.model_free_variance": Base(
         dispersion.model_free_variance,
-        _good("dispersion.model_free_variance", t=30 / 365, r=0.01),
+        _good("dispersion.model_free_variance", t=30 / 365, rate=0.01),
     ),
     "dispersion.model_free_variance_panel": Base(
         dispersion.model_free_variance_panel,
-        _good("dispersion.model_free_variance_panel", by="expiry", t="t", r=0.01),
+        _good("dispersion.model_free_variance_panel", by="expiry", t="t", rate=0.01),
     ),
     "dispersion.realized_correlation": Base(
         dispersion.realized_correlation, _good("dispersion.realized_correlation", window=4)
@@ -405,7 +405,7 @@ NOT_APPLICABLE: dict[str, str] = {
     "lags.LeadLag": _CONTAINER,
     "risk.CVaRAllocation": _CONTAINER,
     "cost.ForecastSkill": _CONTAINER,
-    "distributed.model_free_variance_panel": "takes Dask collections; t and r are passed to "
+    "distributed.model_free_variance_panel": "takes Dask collections; t and rate are passed to "
     "dispersion.model_free_variance_panel, fuzzed here",
     "distributed.rolling": "takes Dask collections; window is checked as in the local "
     "function (tests/test_distributed.py::test_rolling_bad_window)",

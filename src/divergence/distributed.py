@@ -36,6 +36,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from divergence._compat import renamed_arguments
 from divergence._typing import SeedLike
 from divergence._validation import as_array, check_int
 from divergence.errors import InputError
@@ -387,12 +388,13 @@ def _variance_part(part: pd.DataFrame, kwargs: dict[str, Any]) -> pd.Series:
     return out
 
 
+@renamed_arguments(removed_in="0.3", r="rate")
 def model_free_variance_panel(
     chains: Any,
     *,
     by: Hashable | Sequence[Hashable],
     t: str | float,
-    r: str | float,
+    rate: str | float,
     **kwargs: Any,
 ) -> pd.Series:
     r"""Model-free implied variance of many option chains, partition by partition on Dask.
@@ -407,8 +409,9 @@ def model_free_variance_panel(
         Column(s) identifying a chain, e.g. ``["date", "expiration"]``.
     t : str or float
         Column of times to expiration (years), or one value.
-    r : str or float
-        Column of continuously compounded rates (decimal per year), or one value.
+    rate : str or float
+        Column of continuously compounded rates (decimal per year), or one value (renamed
+        from ``r``; the old name works until 0.3 with a deprecation warning).
     **kwargs
         Further options of :func:`divergence.dispersion.model_free_variance_panel`
         (``k0_rule``).
@@ -464,7 +467,7 @@ def model_free_variance_panel(
     >>> lazy = dd.from_pandas(chains, npartitions=2)  # dates 0-1 and 2-3 (whole chains)
     >>> import dask
     >>> with dask.config.set(scheduler="synchronous"):
-    ...     var = model_free_variance_panel(lazy, by="date", t="t", r=0.01)
+    ...     var = model_free_variance_panel(lazy, by="date", t="t", rate=0.01)
     >>> print(var.round(4).to_string())
     date
     0    0.0448
@@ -479,7 +482,7 @@ def model_free_variance_panel(
             "chains must be a dask DataFrame (e.g. dask.dataframe.from_pandas), got "
             f"{type(chains).__name__}"
         )
-    options = {"by": by, "t": t, "r": r, **kwargs}
+    options = {"by": by, "t": t, "rate": rate, **kwargs}
     tasks = [dask.delayed(_variance_part)(p, options) for p in chains.to_delayed()]
     pieces = [s for s in dask.compute(*tasks) if len(s)]
     if not pieces:

@@ -18,6 +18,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from divergence._compat import renamed_arguments
 from divergence._typing import FloatArray, IntArray
 from divergence._validation import (
     as_array,
@@ -161,7 +162,7 @@ def _check_rt(r: Any, t: Any) -> None:
     if (rt > _MAX_RT).any():
         worst = float(rt.max())
         raise InputError(
-            f"|r * t| = {worst:.4g} exceeds {_MAX_RT:g}: r is an annual decimal rate "
+            f"|rate * t| = {worst:.4g} exceeds {_MAX_RT:g}: rate is an annual decimal rate "
             "(0.05 = 5%) and t a time in years, so exp(r t) would be out of any plausible range"
         )
 
@@ -171,7 +172,7 @@ def _prepare_one(
 ) -> tuple[_Quotes, float, float, str]:
     frame = _check_frame(chain, "chain")
     tt = check_float(t, "t", minimum=0.0, inclusive=(False, True))
-    rr = check_float(r, "r")
+    rr = check_float(r, "rate")
     _check_rt(rr, tt)
     rule = check_option(k0_rule, "k0_rule", _K0_RULES)
     k, cb, ca, pb, pa = _quotes(frame, "chain")
@@ -187,8 +188,9 @@ def _prepare_one(
     return arrays, tt, rr, rule
 
 
+@renamed_arguments(removed_in="0.3", r="rate")
 def model_free_variance(
-    chain: pd.DataFrame, *, t: float, r: float, k0_rule: K0Rule = "below"
+    chain: pd.DataFrame, *, t: float, rate: float, k0_rule: K0Rule = "below"
 ) -> float:
     r"""Model-free implied variance of one expiry, following the Cboe VIX white paper.
 
@@ -201,8 +203,9 @@ def model_free_variance(
         does not matter.
     t : float
         Time to expiration in years (> 0), e.g. minutes to settlement / 525,600.
-    r : float
-        Risk-free rate to expiration, continuously compounded, decimal per year.
+    rate : float
+        Risk-free rate to expiration, continuously compounded, decimal per year (renamed from
+        ``r``; the old name works until 0.3 with a deprecation warning).
     k0_rule : {"below", "at_or_below"}, default "below"
         ``"below"``: :math:`K_0` is the first listed strike strictly below the forward (2009
         white paper); ``"at_or_below"``: the first strike at or below it (current Cboe
@@ -219,7 +222,7 @@ def model_free_variance(
     ------
     InputError
         Missing columns, empty chain, non-positive or duplicated strikes, negative quotes,
-        ask below bid, ``t <= 0``, non-finite ``t`` or ``r``, ``|r t| > 10``, unknown
+        ask below bid, ``t <= 0``, non-finite ``t`` or ``rate``, ``|rate t| > 10``, unknown
         ``k0_rule``.
     TypeError
         ``chain`` is not a DataFrame; non-numeric quotes or parameters.
@@ -280,16 +283,17 @@ def model_free_variance(
     ...     "call_ask": [20.12, 15.12, 10.19, 5.68, 2.38, 0.71, 0.17, 0.07, 0.05],
     ...     "put_bid": [0.0, 0.0, 0.02, 0.5, 2.2, 5.53, 9.98, 14.87, 19.85],
     ...     "put_ask": [0.05, 0.05, 0.12, 0.6, 2.3, 5.63, 10.08, 14.97, 19.95]})
-    >>> var = model_free_variance(chain, t=30 / 365, r=0.01)
+    >>> var = model_free_variance(chain, t=30 / 365, rate=0.01)
     >>> print(f"{var:.4f}  VIX-style {100 * var ** 0.5:.2f}")
     0.0448  VIX-style 21.18
     """
-    arrays, tt, rr, rule = _prepare_one(chain, t, r, k0_rule)
+    arrays, tt, rr, rule = _prepare_one(chain, t, rate, k0_rule)
     return _one_chain(*arrays, tt, rr, rule)[0]
 
 
+@renamed_arguments(removed_in="0.3", r="rate")
 def implied_forward(
-    chain: pd.DataFrame, *, t: float, r: float, k0_rule: K0Rule = "below"
+    chain: pd.DataFrame, *, t: float, rate: float, k0_rule: K0Rule = "below"
 ) -> tuple[float, float]:
     r"""Forward level and :math:`K_0` of one expiry (steps 1 and 2 of the white paper).
 
@@ -299,8 +303,8 @@ def implied_forward(
         As in :func:`model_free_variance`.
     t : float
         Time to expiration in years (> 0).
-    r : float
-        Continuously compounded risk-free rate, decimal per year.
+    rate : float
+        Continuously compounded risk-free rate, decimal per year (renamed from ``r``).
     k0_rule : {"below", "at_or_below"}, default "below"
         Which strike is :math:`K_0` (see :func:`model_free_variance`).
 
@@ -334,11 +338,11 @@ def implied_forward(
     >>> chain = pd.DataFrame({"strike": [95, 100, 105], "call_bid": [6.0, 2.9, 0.9],
     ...                       "call_ask": [6.2, 3.1, 1.1], "put_bid": [0.9, 2.6, 5.8],
     ...                       "put_ask": [1.1, 2.8, 6.2]})
-    >>> f, k0 = implied_forward(chain, t=0.1, r=0.0)
+    >>> f, k0 = implied_forward(chain, t=0.1, rate=0.0)
     >>> print(f"{f:.2f} {k0:.0f}")
     100.30 100
     """
-    arrays, tt, rr, rule = _prepare_one(chain, t, r, k0_rule)
+    arrays, tt, rr, rule = _prepare_one(chain, t, rate, k0_rule)
     _, forward, k0 = _one_chain(*arrays, tt, rr, rule)
     return forward, k0
 
@@ -492,12 +496,13 @@ def _panel_core(
     return var, stats.forward, k0, n_used
 
 
+@renamed_arguments(removed_in="0.3", r="rate")
 def model_free_variance_panel(
     chains: pd.DataFrame,
     *,
     by: Hashable | Sequence[Hashable],
     t: str | float,
-    r: str | float,
+    rate: str | float,
     k0_rule: K0Rule = "below",
     engine: Engine = "auto",
 ) -> Any:
@@ -514,9 +519,9 @@ def model_free_variance_panel(
     t : str or float
         Name of a column holding each chain's time to expiration in years (constant within a
         chain), or one value for every chain.
-    r : str or float
+    rate : str or float
         Name of a column holding each chain's continuously compounded rate (decimal per year),
-        or one value for every chain.
+        or one value for every chain (renamed from ``r``).
     k0_rule : {"below", "at_or_below"}, default "below"
         As in :func:`model_free_variance`.
     engine : {"auto", "numba", "numpy"}, default "auto"
@@ -538,7 +543,7 @@ def model_free_variance_panel(
     Raises
     ------
     InputError
-        Missing columns, NaN in ``by``, duplicated strikes within a chain, ``t``/``r`` columns
+        Missing columns, NaN in ``by``, duplicated strikes within a chain, ``t``/``rate`` columns
         not constant within a chain, and every check of :func:`model_free_variance`.
     TypeError
         ``chains`` is not a DataFrame; non-numeric quotes.
@@ -598,7 +603,7 @@ def model_free_variance_panel(
     ...     "put_ask": [0.05, 0.05, 0.12, 0.6, 2.3, 5.63, 10.08, 14.97, 19.95]})
     >>> chains = pd.concat([one.assign(expiry="A", t=30 / 365),
     ...                     one.assign(expiry="B", t=60 / 365)])
-    >>> var = model_free_variance_panel(chains, by="expiry", t="t", r=0.01)
+    >>> var = model_free_variance_panel(chains, by="expiry", t="t", rate=0.01)
     >>> print(var.round(4).to_string())
     expiry
     A    0.0448
@@ -650,7 +655,7 @@ def model_free_variance_panel(
                 f"{ks[i]:g} in chain {labels[g[i]]!r}"
             )
     tt = _per_chain_param(frame, t, "t", starts, order, positive=True)
-    rr = _per_chain_param(frame, r, "r", starts, order, positive=False)
+    rr = _per_chain_param(frame, rate, "rate", starts, order, positive=False)
     _check_rt(rr, tt)
     var = _panel_core(starts, ks, cb, ca, pb, pa, tt, rr, rule, eng)[0]
     return to_caller(pd.Series(var, index=labels, name="variance"), chains)
