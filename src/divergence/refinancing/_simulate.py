@@ -6,6 +6,13 @@ floating debt re-fixing at its reset dates and from maturing debt refinanced at 
 rate plus a spread that depends on the borrower's coverage at that time. Nothing in the engine
 is a lag: how fast interest expense responds follows from the reset frequencies and the
 maturity ladder of the book.
+
+Layout: :func:`_simulate` validates the inputs and builds a :class:`_Plan` (what every path
+shares: tranche grid, event schedule, firm constants); :func:`_run_chunks` hands chunks of
+paths to one or more threads; :func:`_run_chunk` is the monthly loop of one chunk, a sequence
+of named steps on its :class:`_Chunk` state — :func:`_ebit`, :func:`_events`,
+:func:`_refinancing_spreads`, :func:`_interest`, :func:`_coverage_bands`, :func:`_aggregates`
+— whose per-firm-month passes have compiled twins of the same names in ``_kernels``.
 """
 
 from __future__ import annotations
