@@ -344,7 +344,8 @@ def simulate(
     max_spread_iter : int, default 20
         Cap on the coverage → spread → coupon iteration.
     chunk_size : int, optional
-        Paths simulated together (memory knob; results do not depend on it).
+        Paths simulated together, the unit of work of a thread (memory knob; results do not
+        depend on it). Default: about 400,000 firms x paths a chunk, see ``n_threads``.
     progress : bool, default False
         Show a progress bar over chunks (needs ``tqdm``: ``pip install "divergence[progress]"``).
     prefetch : bool, default True
