@@ -350,7 +350,14 @@ def test_prefetch_on_a_helper_thread_changes_no_number(
     rates = policy_path(0.01, np.r_[0.05, np.zeros(months - 1)])
     threads = _record_draw_threads(monkeypatch)
     monkeypatch.setattr(engine, "_PREFETCH_MIN", 0)
-    kw: dict[str, Any] = {"n_paths": 7, "seed": 11, "keep": "full", "chunk_size": chunk}
+    # (one worker thread: with several, each worker draws its own shocks, no helper thread)
+    kw: dict[str, Any] = {
+        "n_paths": 7,
+        "seed": 11,
+        "keep": "full",
+        "chunk_size": chunk,
+        "n_threads": 1,
+    }
     on = simulate(book, firms, rates, **kw)  # prefetch is on by default
     on_threads, threads[:] = threads[:], []
     off = simulate(book, firms, rates, prefetch=False, **kw)
@@ -379,7 +386,7 @@ def test_prefetch_error_on_the_helper_thread_reaches_the_caller(
     book, firms = example_book(2, 2, seed=4)
     before = threading.active_count()
     with pytest.raises(RuntimeError, match="draw failed"):
-        simulate(book, firms, np.full(6, 0.02), n_paths=3, seed=1)
+        simulate(book, firms, np.full(6, 0.02), n_paths=3, seed=1, n_threads=1)
     assert threading.active_count() == before
     assert not any(t.name.startswith("divergence-shocks") for t in threading.enumerate())
 

@@ -193,7 +193,9 @@ def _classify_by_formula(x: dict[str, Any], weak_band: int, weak_threshold: floa
     return run, counts, debt, sums
 
 
-def _run_classify(fn: Any, x: dict[str, Any], weak_band: int, weak_threshold: float) -> Any:
+def _run_classify(fns: Any, x: dict[str, Any], weak_band: int, weak_threshold: float) -> Any:
+    """The coverage_bands then aggregates loops on fresh outputs (filled with garbage)."""
+    bands, aggregates = fns
     counter = x["counter"].copy()
     counts = np.full(x["n_bins"], -7, dtype=np.int64)  # garbage: the loop must zero it
     debt = np.full(x["n_bins"], np.nan)
@@ -201,7 +203,7 @@ def _run_classify(fn: Any, x: dict[str, Any], weak_band: int, weak_threshold: fl
     first = np.zeros(len(x["cohort"]), dtype=bool)
     first[[0, 3]] = True
     with np.errstate(divide="ignore"):  # the Python source divides by zero interest too
-        fn(
+        bands(
             x["ebit"],
             x["interest"],
             x["thresholds"],
@@ -213,23 +215,24 @@ def _run_classify(fn: Any, x: dict[str, Any], weak_band: int, weak_threshold: fl
             x["debt"],
             counts,
             debt,
-            first,
-            x["cohort"],
-            *sums,
         )
+    aggregates(x["interest"], x["ebit"], first, x["cohort"], *sums)
     return counter, counts, debt, sums
 
 
 @pytest.mark.parametrize(("weak_band", "weak_threshold"), [(2, 1.5), (-1, 1.25)])
 @pytest.mark.parametrize("compiled", [False, True])
-def test_classify_equals_the_whole_array_formula(
+def test_coverage_bands_and_aggregates_equal_the_whole_array_formula(
     compiled: bool, weak_band: int, weak_threshold: float
 ) -> None:
     if compiled and not _kernels.AVAILABLE:
         pytest.skip("numba is not installed")
-    fn = _kernels.compiled().classify if compiled else _kernels._classify
+    if compiled:
+        fns = (_kernels.compiled().coverage_bands, _kernels.compiled().aggregates)
+    else:
+        fns = (_kernels._coverage_bands, _kernels._aggregates)
     x = _classify_inputs(5)
-    counter, counts, debt, sums = _run_classify(fn, x, weak_band, weak_threshold)
+    counter, counts, debt, sums = _run_classify(fns, x, weak_band, weak_threshold)
     run, exp_counts, exp_debt, exp_sums = _classify_by_formula(x, weak_band, weak_threshold)
     np.testing.assert_array_equal(counter, run)
     key0_bins = np.unique(x["key0"])  # key 0 (band 0, not flagged) feeds no output
@@ -243,10 +246,10 @@ def test_classify_equals_the_whole_array_formula(
 
 @pytest.mark.parametrize("compiled", [False, True])
 @pytest.mark.parametrize("common_only", [False, True])
-def test_log_ebit_step_equals_the_array_formula(compiled: bool, common_only: bool) -> None:
+def test_ebit_step_equals_the_array_formula(compiled: bool, common_only: bool) -> None:
     if compiled and not _kernels.AVAILABLE:
         pytest.skip("numba is not installed")
-    fn = _kernels.compiled().log_ebit_step if compiled else _kernels._log_ebit_step
+    fn = _kernels.compiled().ebit if compiled else _kernels._ebit
     rng = np.random.default_rng(2)
     n_f, n_p = 6, 4
     draws = rng.standard_normal((n_p, n_f + 1))
@@ -274,7 +277,7 @@ def test_refinancing_spread_equals_the_public_fixed_point(
     """Against :meth:`SpreadTable.refinancing_spread` (independent code, same definition)."""
     if compiled and not _kernels.AVAILABLE:
         pytest.skip("numba is not installed")
-    fn = _kernels.compiled().refinancing_spread if compiled else _kernels._refinancing_spread
+    fn = _kernels.compiled().refinancing_spreads if compiled else _kernels._refinancing_spreads
     rng = np.random.default_rng(9)
     n_f, n_p = 8, 6
     e = rng.uniform(-2.0, 30.0, (n_f, n_p))
@@ -347,7 +350,7 @@ def test_compiles_without_a_disk_cache_when_numba_cannot_cache(
         assert calls == [True, False]
         rng = np.random.default_rng(0)
         draws, log_e = rng.standard_normal((2, 3)), np.zeros((2, 2))
-        kern.log_ebit_step(draws, 0.5, np.ones(2), np.ones(2), np.zeros(2), log_e, False)
+        kern.ebit(draws, 0.5, np.ones(2), np.ones(2), np.zeros(2), log_e, False)
         np.testing.assert_array_equal(log_e, (draws[:, 1:] + draws[:, :1] * 0.5).T)
     finally:
         _kernels.compiled.cache_clear()  # later tests get the cached kernels back
@@ -359,7 +362,7 @@ def test_refinancing_spread_nan_coverage_is_the_top_band(compiled: bool, n_iter:
     """inf / inf coverage (NaN) counts as above every edge, as ``_band`` does for NumPy."""
     if compiled and not _kernels.AVAILABLE:
         pytest.skip("numba is not installed")
-    fn = _kernels.compiled().refinancing_spread if compiled else _kernels._refinancing_spread
+    fn = _kernels.compiled().refinancing_spreads if compiled else _kernels._refinancing_spreads
     inf = np.inf
     # path 0: NaN at the start (inf / inf); path 1: NaN at the first step (inf other interest);
     # path 2: an ordinary element

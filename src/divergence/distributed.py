@@ -552,9 +552,11 @@ def simulate_refinancing(
     **kwargs
         Other options of :func:`divergence.refinancing.simulate` (``horizon``, ``keep``,
         ``thresholds``, ``distress``, ``spread_table``, ``ebit_correlation``,
-        ``max_spread_iter``, ``chunk_size``, ``prefetch``, ``engine``). ``prefetch`` defaults to
-        ``False`` here: the chunks already keep every worker thread busy, so a helper thread
-        per chunk would only compete with them (the results are the same either way).
+        ``max_spread_iter``, ``chunk_size``, ``prefetch``, ``engine``, ``n_threads``).
+        ``prefetch`` defaults to ``False`` and ``n_threads`` to 1 here: the chunks already
+        keep every worker thread busy, so a helper thread or a pool of threads per chunk
+        would only compete with them (the results are the same either way). Pass
+        ``n_threads`` to give each task more threads, e.g. one task per multi-core worker.
 
     Returns
     -------
@@ -624,7 +626,7 @@ def simulate_refinancing(
         k = check_int(n_chunks, "n_chunks", minimum=1)
     k = min(k, p)
     seq = _seed_sequence(seed)
-    options = {"prefetch": False, **kwargs}
+    options = {"prefetch": False, "n_threads": 1, **kwargs}
     cuts = np.linspace(0, p, k + 1).round().astype(int)
     book_d = dask.delayed(book, pure=True)
     firms_d = dask.delayed(firms, pure=True)

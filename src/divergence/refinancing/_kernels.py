@@ -1,22 +1,30 @@
 """Compiled per-firm-month loops of the refinancing engine (private; needs the ``fast`` extra).
 
-The NumPy engine makes about fifteen passes over a (firms, paths) array each month. With
-numba installed, three groups of them run as one compiled loop each (``compiled()`` returns
-them):
+The engine's month (``_simulate._run_chunk``) is a sequence of named steps: ``_ebit``,
+``_events``, ``_refinancing_spreads``, ``_interest``, ``_coverage_bands``, ``_aggregates``.
+With numba installed, the steps that pass over every (firm, path) of a month run as one
+compiled loop each, under the step's name (``compiled()`` returns them):
 
-* ``log_ebit_step`` — the EBIT shock of a month (common and idiosyncratic loadings plus
-  drift) added to log EBIT;
-* ``classify`` — coverage, its band among the thresholds, the run of weak months, the
-  distress flag, the counts and debt of each (path, cohort, band, flag) bin, and the cohort
-  sums of interest and EBIT;
-* ``refinancing_spread`` — the coverage -> spread fixed point of the firms refinancing.
+* ``ebit`` — the month's EBIT shock (common and idiosyncratic loadings plus drift) added to
+  log EBIT (step ``_ebit``; the ``exp`` after it stays with NumPy);
+* ``refinancing_spreads`` — the coverage -> spread fixed point of the firms refinancing
+  (step ``_refinancing_spreads``);
+* ``coverage_bands`` — coverage, its band among the thresholds, the run of weak months, the
+  distress flag, and the counts and debt of each (path, cohort, band, flag) bin (step
+  ``_coverage_bands``);
+* ``aggregates`` — the cohort sums of interest and EBIT (step ``_aggregates``).
+
+``_events`` and ``_interest`` touch only the few firms with an event (row gathers), and stay
+NumPy in both engines.
 
 Each loop does the same floating-point operations, in the same order, as the NumPy passes it
 replaces (no fused multiply-add: numba compiles without ``fastmath``; no reassociation), so
 both engines give the same bits; the test suite checks it output by output. ``exp`` stays
 with NumPy, whose implementation can differ from the C library's in the last bit on some
-CPUs. The Python functions below are the source that numba compiles; the tests also run them
-as plain Python.
+CPUs. The loops are compiled with ``nogil=True``: they release the GIL, so chunks of paths
+run them on several threads at once (``simulate(n_threads=...)``); each call writes only the
+arrays it is given. The Python functions below are the source that numba compiles; the tests
+also run them as plain Python.
 """
 
 from __future__ import annotations
@@ -45,7 +53,7 @@ _IMPORT_ERROR: ImportError | None = None  # set when engine="auto" found numba b
 AUTO_MIN_FIRM_MONTHS = 20_000_000
 
 
-def _log_ebit_step(
+def _ebit(
     draws: Any, ratio: float, a_f: Any, b_f: Any, drift: Any, log_e: Any, common_only: bool
 ) -> None:
     """log_e[i, j] += shock of firm i on path j (draws: (paths, 1 + firms), common first).
@@ -65,7 +73,7 @@ def _log_ebit_step(
                 log_e[i, j] += (draws[j, i + 1] + zc) * a_f[i] + drift[i]
 
 
-def _classify(
+def _coverage_bands(
     ebit: Any,
     interest: Any,
     thresholds: Any,
@@ -77,10 +85,6 @@ def _classify(
     debt: Any,
     counts: Any,
     debt_sums: Any,
-    first_of_cohort: Any,
-    firm_cohort: Any,
-    interest_sums: Any,
-    ebit_sums: Any,
 ) -> None:
     """Bin every firm-month of one month; ``counts``/``debt_sums`` are zeroed and filled.
 
@@ -93,29 +97,14 @@ def _classify(
     coverage, not flagged) feeds no output: a firm whose paths are all in key 0 adds nothing,
     the others add to it anyway, which avoids a branch per element.
     Each firm is done a row at a time so that the loops over paths vectorise.
-
-    ``interest_sums``/``ebit_sums`` (cohorts, paths) receive each cohort's sum over its firms,
-    added row after row in firm order from the cohort's first firm (``first_of_cohort``), as
-    NumPy sums the leading axis of a (firms, paths) block; a cohort without firms sums to 0.
     """
     n_f, n_p = ebit.shape
     k_thr = thresholds.shape[0]
     counts[:] = 0
     debt_sums[:] = 0.0
-    interest_sums[:] = 0.0
-    ebit_sums[:] = 0.0
     cov = np.empty(n_p)
     key = np.empty(n_p, np.int64)
     for i in range(n_f):
-        c = firm_cohort[i]
-        if first_of_cohort[i]:
-            for j in range(n_p):
-                interest_sums[c, j] = interest[i, j]
-                ebit_sums[c, j] = ebit[i, j]
-        else:
-            for j in range(n_p):
-                interest_sums[c, j] += interest[i, j]
-                ebit_sums[c, j] += ebit[i, j]
         for j in range(n_p):
             it = interest[i, j]
             x = ebit[i, j] / it  # computed either way: a select, not a branch
@@ -148,7 +137,36 @@ def _classify(
             debt_sums[b] += d
 
 
-def _refinancing_spread(
+def _aggregates(
+    interest: Any,
+    ebit: Any,
+    first_of_cohort: Any,
+    firm_cohort: Any,
+    interest_sums: Any,
+    ebit_sums: Any,
+) -> None:
+    """Cohort sums of interest and EBIT of one month into (cohorts, paths) arrays.
+
+    Each cohort's sum over its firms is added row after row in firm order from the cohort's
+    first firm (``first_of_cohort``), as NumPy sums the leading axis of a (firms, paths)
+    block; a cohort without firms sums to 0.
+    """
+    n_f, n_p = ebit.shape
+    interest_sums[:] = 0.0
+    ebit_sums[:] = 0.0
+    for i in range(n_f):
+        c = firm_cohort[i]
+        if first_of_cohort[i]:
+            for j in range(n_p):
+                interest_sums[c, j] = interest[i, j]
+                ebit_sums[c, j] = ebit[i, j]
+        else:
+            for j in range(n_p):
+                interest_sums[c, j] += interest[i, j]
+                ebit_sums[c, j] += ebit[i, j]
+
+
+def _refinancing_spreads(
     e: Any,
     other: Any,
     p: Any,
@@ -224,12 +242,13 @@ def _refinancing_spread(
 class Kernels(NamedTuple):
     """The compiled loops (numba dispatchers; each compiles once per argument types)."""
 
-    log_ebit_step: Callable[..., None]
-    classify: Callable[..., None]
-    refinancing_spread: Callable[..., None]
+    ebit: Callable[..., None]
+    refinancing_spreads: Callable[..., None]
+    coverage_bands: Callable[..., None]
+    aggregates: Callable[..., None]
 
 
-_LOOPS = (_log_ebit_step, _classify, _refinancing_spread)
+_LOOPS = (_ebit, _refinancing_spreads, _coverage_bands, _aggregates)
 
 
 @functools.cache
