@@ -731,7 +731,7 @@ def test_bad_firms(firms: pd.DataFrame, match: str) -> None:
         ({"keep": "all"}, r"\bkeep\b"),
         ({"ebit_correlation": 1.5}, r"\bebit_correlation\b"),
         ({"ebit_correlation": -0.1}, r"\bebit_correlation\b"),
-        ({"max_spread_iter": 0}, r"\bmax_spread_iter\b"),
+        ({"max_iter": 0}, r"\bmax_iter\b"),
         ({"chunk_size": 0}, r"\bchunk_size\b"),
         ({"thresholds": [np.nan]}, r"\bthresholds\b"),
         ({"thresholds": [[1.0, 2.0]]}, r"\bthresholds\b"),
@@ -1373,8 +1373,8 @@ def test_simulate_argument_types(kwargs: dict[str, Any], exc: type[Exception], m
 
 
 def test_smallest_valid_horizon_and_spread_iterations() -> None:
-    # horizon=1 and max_spread_iter=1 are valid (minimum 1); 1.0 is always a kept threshold
-    res = simulate(bullet(), one_firm(), np.full(6, 0.02), horizon=1, max_spread_iter=1)
+    # horizon=1 and max_iter=1 are valid (minimum 1); 1.0 is always a kept threshold
+    res = simulate(bullet(), one_firm(), np.full(6, 0.02), horizon=1, max_iter=1)
     assert res.horizon == 1
     assert simulate(bullet(), one_firm(), np.full(3, 0.02), thresholds=(1.5,)).thresholds == (
         1.0,
@@ -1592,7 +1592,7 @@ def test_only_the_second_cohort_refinances_in_a_month() -> None:
 
 
 def test_unconverged_spreads_are_counted_over_months() -> None:
-    # max_spread_iter=1: a refinancing whose starting band is not the fixed point counts as
+    # max_iter=1: a refinancing whose starting band is not the fixed point counts as
     # unconverged. Hand count on one path, EBIT 20, two 50 bullets, table HY 6% / IG 1% from
     # coverage 2.2: month 3 (base 2%): 20 / (15 + 2.5) = 1.1 starts HY, at 2% + 6% it is
     # 20 / (2.5 + 4) = 3.1 (IG); month 7 (base 20%): 20 / (1.5 + 2.5) = 5 starts IG, at
@@ -1609,7 +1609,7 @@ def test_unconverged_spreads_are_counted_over_months() -> None:
         ]
     )
     rates = np.r_[np.full(7, 0.02), np.full(3, 0.20)]
-    res = simulate(book, one_firm(), rates, spread_table=t, max_spread_iter=1)
+    res = simulate(book, one_firm(), rates, spread_table=t, max_iter=1)
     assert res.spread_unconverged == 2
     assert simulate(book, one_firm(), rates, spread_table=t).spread_unconverged == 0
 

@@ -86,7 +86,7 @@ def _odd_book() -> tuple[pd.DataFrame, pd.DataFrame]:
         {"keep": "full", "chunk_size": 2},
         {"thresholds": (0.5, 3.0), "distress": Distress(threshold=1.25, months=2)},
         {"distress": Distress(threshold=1.5, months=1), "thresholds": (1.5,)},
-        {"max_spread_iter": 1},
+        {"max_iter": 1},
         {"prefetch": False},
     ],
     ids=lambda o: ",".join(f"{k}={v}" for k, v in o.items()) or "defaults",

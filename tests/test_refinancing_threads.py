@@ -91,7 +91,7 @@ OPTIONS: list[dict[str, Any]] = [
         "chunk_size": 3,
         "thresholds": (0.5, 3.0),
         "distress": Distress(threshold=1.25, months=2),
-        "max_spread_iter": 1,
+        "max_iter": 1,
         "ebit_correlation": 0.0,
     },
     {"chunk_size": 2, "rate_paths": True, "keep": "full"},

@@ -1111,12 +1111,33 @@ YEARS_UNIT_LIMIT: float = 5.0
 UNIT_SAMPLE: int = 65_536
 
 
+def user_stacklevel() -> int:
+    """``stacklevel`` that makes ``warnings.warn`` point at the user's line.
+
+    Call it as ``warnings.warn(..., stacklevel=user_stacklevel())`` from any function of the
+    package: it counts the frames of the package between that call and the first frame outside
+    it (the user's code), whatever the depth of private helpers or the deprecation wrapper of
+    :mod:`divergence._compat` in between (pandas' ``find_stack_level`` idea).
+    """
+    import inspect
+    import os
+
+    package = os.path.dirname(os.path.abspath(__file__)) + os.sep
+    frame = inspect.currentframe()
+    level = 0
+    try:
+        while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(package):
+            frame = frame.f_back
+            level += 1
+    finally:
+        del frame
+    return max(level, 1)
+
+
 def warn_units(
     values: object,
     name: str,
     kind: Literal["rate", "return", "years"],
-    *,
-    stacklevel: int = 3,
 ) -> None:
     """Warn (:class:`~divergence.errors.UnitWarning`) when ``values`` look like the wrong unit.
 
@@ -1127,8 +1148,8 @@ def warn_units(
     percent returns otherwise. ``kind="years"``: times to expiration in years; warns when the
     median exceeds :data:`YEARS_UNIT_LIMIT` (days passed for years). NaN and infinite values
     are ignored; the values are never changed. An input of more than :data:`UNIT_SAMPLE` values
-    is judged on that many evenly spaced values. ``stacklevel`` counts from the caller of this
-    helper (3: the caller of a public function that calls it directly).
+    is judged on that many evenly spaced values. The warning points at the user's line
+    (:func:`user_stacklevel`).
     """
     import warnings
 
@@ -1172,5 +1193,5 @@ def warn_units(
     warnings.warn(
         message + " If the magnitude is intended, silence divergence.errors.UnitWarning.",
         UnitWarning,
-        stacklevel=stacklevel,
+        stacklevel=user_stacklevel(),
     )

@@ -83,7 +83,7 @@ class _Inputs:
         self.nan_rows: BoolArray | None = rows
         self.weights: FloatArray = self._weights()
         if check_units:  # after every check: a refused input does not warn first
-            warn_units(r, "returns", "return", stacklevel=4)  # the caller of the public function
+            warn_units(r, "returns", "return")
 
     def _weights(self) -> FloatArray:
         """Start-of-period weights over the names present (NaN where absent)."""

@@ -552,7 +552,7 @@ def simulate_refinancing(
     **kwargs
         Other options of :func:`divergence.refinancing.simulate` (``horizon``, ``keep``,
         ``thresholds``, ``distress``, ``spread_table``, ``ebit_correlation``,
-        ``max_spread_iter``, ``chunk_size``, ``prefetch``, ``engine``, ``n_threads``).
+        ``max_iter``, ``chunk_size``, ``prefetch``, ``engine``, ``n_threads``).
         ``prefetch`` defaults to ``False`` and ``n_threads`` to 1 here: the chunks already
         keep every worker thread busy, so a helper thread or a pool of threads per chunk
         would only compete with them (the results are the same either way). Pass

@@ -84,7 +84,7 @@ class _Columns:
         )
         self.values: FloatArray = arr
         self.meta: Meta = meta
-        warn_units(values, name, "return", stacklevel=5)  # the caller of value_at_risk
+        warn_units(values, name, "return")
 
     def wrap(self, out: FloatArray, name: str) -> Any:
         if self.nan_cols is not None:

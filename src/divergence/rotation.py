@@ -157,7 +157,7 @@ def _sector_sums(
     t_len, n = r.shape
     ind, labels = _sector_indicator(meta, n, sectors, unmapped)
     n_sec = ind.shape[1]
-    warn_units(r, "returns", "return", stacklevel=4)  # the caller of the public function
+    warn_units(r, "returns", "return")
     num = np.zeros((t_len, n_sec))
     den = np.zeros((t_len, n_sec))
     bad = np.ones((t_len, n_sec), dtype=bool)  # the first period has no start-of-period caps

@@ -26,6 +26,7 @@ from divergence._validation import (
     is_polars,
     to_caller,
     to_pandas,
+    warn_units,
 )
 from divergence.dispersion._implied import dispersion_index, implied_correlation
 from divergence.dispersion._vix import (
@@ -743,6 +744,7 @@ def _boards(
     r_c = _rates(rate, t_c) if n_sel else np.zeros(0)
     if n_sel:
         _check_rt(r_c, t_c)
+        warn_units(r_c, "rate(t)" if callable(rate) else "rate", "rate")
         piv = _pivot(long, rank >= 0)
         grp = rank[piv.chain]  # the rank of each pivoted chain (chains in code order)
         var_g, fwd_g, k0_g, cnt_g = _panel_core(

@@ -27,6 +27,7 @@ from divergence._validation import (
     check_same_rows,
     to_caller,
     to_pandas,
+    warn_units,
 )
 from divergence.dispersion import _kernels
 from divergence.errors import InputError
@@ -176,6 +177,8 @@ def _prepare_one(
     _check_rt(rr, tt)
     rule = check_option(k0_rule, "k0_rule", _K0_RULES)
     k, cb, ca, pb, pa = _quotes(frame, "chain")
+    warn_units(tt, "t", "years")
+    warn_units(rr, "rate", "rate")
     order = np.argsort(k, kind="stable")
     ks = k[order]
     dup = ks[1:] == ks[:-1]
@@ -657,6 +660,8 @@ def model_free_variance_panel(
     tt = _per_chain_param(frame, t, "t", starts, order, positive=True)
     rr = _per_chain_param(frame, rate, "rate", starts, order, positive=False)
     _check_rt(rr, tt)
+    warn_units(tt, "t", "years")
+    warn_units(rr, "rate", "rate")
     var = _panel_core(starts, ks, cb, ca, pb, pa, tt, rr, rule, eng)[0]
     return to_caller(pd.Series(var, index=labels, name="variance"), chains)
 
@@ -757,6 +762,9 @@ def constant_maturity_variance(
     bad = t1 >= t2 if t1.size == t2.size else np.broadcast_to(t1, size) >= t2
     if np.any(bad):
         raise InputError("t_near must be smaller than t_next")
+    warn_units(t1, "t_near", "years")
+    warn_units(t2, "t_next", "years")
+    warn_units(tau, "target", "years")
     w1 = (t2 - tau) / (t2 - t1)
     w2 = (tau - t1) / (t2 - t1)
     out = (t1 * v1 * w1 + t2 * v2 * w2) / tau
@@ -824,6 +832,8 @@ def bracketing_expiries(
     tau = check_float(target, "target", minimum=0.0, inclusive=(False, True))
     floor = check_float(min_near, "min_near", minimum=0.0)
     arr, _ = as_array(times, "times", ndim=1, allow_nan=False, positive=True)
+    warn_units(arr, "times", "years")
+    warn_units(tau, "target", "years")
     uniq = np.unique(arr[arr > floor])
     if uniq.size < 2:
         raise InputError(

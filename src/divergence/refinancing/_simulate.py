@@ -27,6 +27,7 @@ from typing import Any, Literal, NamedTuple
 import numpy as np
 import pandas as pd
 
+from divergence._compat import renamed_arguments
 from divergence._typing import BoolArray, FloatArray, IntArray, SeedLike
 from divergence._validation import (
     as_array,
@@ -35,6 +36,7 @@ from divergence._validation import (
     check_int,
     check_option,
     spawn_generators,
+    warn_units,
 )
 from divergence.errors import InputError
 from divergence.refinancing import _kernels
@@ -273,6 +275,7 @@ def _chunks(n_paths: int, size: int) -> Iterable[tuple[int, int]]:
         yield start, min(start + size, n_paths)
 
 
+@renamed_arguments(removed_in="0.3", max_spread_iter="max_iter")
 def simulate(
     book: DebtBook | pd.DataFrame,
     firms: pd.DataFrame,
@@ -286,7 +289,7 @@ def simulate(
     keep: Literal["aggregate", "full"] = "aggregate",
     thresholds: Sequence[float] = (1.0, 1.5, 2.0, 2.5),
     ebit_correlation: float = 0.5,
-    max_spread_iter: int = 20,
+    max_iter: int = 20,
     chunk_size: int | None = None,
     progress: bool = False,
     prefetch: bool = True,
@@ -308,9 +311,11 @@ def simulate(
         One row per tranche (see :meth:`DebtBook.from_frame`); principal in money units.
     firms : DataFrame
         One row per firm: ``firm`` (unique label, every ``book`` firm must appear), ``ebit``
-        (annual, money), ``growth`` (expected annual log growth of EBIT, decimal,
-        :math:`|g| \le 5`), ``volatility`` (annual volatility of log EBIT, decimal, in
-        [0, 5]), ``cohort`` (label, e.g. ``"mega-cap"``), optional ``rate_beta``
+        (annual, money), ``growth`` (:math:`g`, continuously compounded annual growth rate of
+        *expected* EBIT, decimal, :math:`|g| \le 5`: :math:`\mathbb{E}[E_t] = E_0 e^{g t/12}`
+        after :math:`t` months before any rate effect; log EBIT, and so the median EBIT, drifts
+        at :math:`g - \sigma^2/2` a year), ``volatility`` (annual volatility of log EBIT,
+        decimal, in [0, 5]), ``cohort`` (label, e.g. ``"mega-cap"``), optional ``rate_beta``
         (semi-elasticity of EBIT to the base rate: EBIT is multiplied by
         :math:`e^{-\beta (r_t - r_0)}`, :math:`|\beta| \le 100`; default 0). The bounds are far
         beyond any firm and keep every EBIT path finite.
@@ -341,8 +346,9 @@ def simulate(
         always added: it defines debt-at-risk).
     ebit_correlation : float, default 0.5
         Correlation in [0, 1] of monthly EBIT shocks across firms (one common factor).
-    max_spread_iter : int, default 20
-        Cap on the coverage → spread → coupon iteration.
+    max_iter : int, default 20
+        Cap on the coverage → spread → coupon iteration (renamed from ``max_spread_iter``;
+        the old name works until 0.3 with a deprecation warning).
     chunk_size : int, optional
         Paths simulated together, the unit of work of a thread (memory knob; results do not
         depend on it). Default: about 400,000 firms x paths a chunk, see ``n_threads``.
@@ -490,7 +496,7 @@ def simulate(
         keep=keep,
         thresholds=thresholds,
         ebit_correlation=ebit_correlation,
-        max_spread_iter=max_spread_iter,
+        max_iter=max_iter,
         chunk_size=chunk_size,
         progress=progress,
         prefetch=prefetch,
@@ -524,7 +530,7 @@ def _simulate(
     keep: Literal["aggregate", "full"] = "aggregate",
     thresholds: Sequence[float] = (1.0, 1.5, 2.0, 2.5),
     ebit_correlation: float = 0.5,
-    max_spread_iter: int = 20,
+    max_iter: int = 20,
     chunk_size: int | None = None,
     progress: bool = False,
     prefetch: bool = True,
@@ -553,7 +559,7 @@ def _simulate(
     p = _resolve_paths(r_arr, n_paths)
     keep_opt = check_option(keep, "keep", ("aggregate", "full"))
     rho = check_float(ebit_correlation, "ebit_correlation", minimum=0.0, maximum=1.0)
-    n_iter = check_int(max_spread_iter, "max_spread_iter", minimum=1)
+    n_iter = check_int(max_iter, "max_iter", minimum=1)
     show = check_bool(progress, "progress")
     use_pool = check_bool(prefetch, "prefetch") and h > 1
     engine_opt = check_option(engine, "engine", ("auto", "numba", "numpy"))
@@ -571,6 +577,8 @@ def _simulate(
             f"keep='full' would store {p * h * len(f.labels):,} values per array (limit "
             f"{_FULL_LIMIT:,}); use keep='aggregate' or fewer paths"
         )
+    warn_units(r_arr, "rates", "rate")
+    warn_units(f.growth, "firms['growth']", "rate")
 
     plan, fixed = _prepare(
         b,
