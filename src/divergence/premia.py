@@ -47,6 +47,7 @@ from divergence._validation import (
     check_option,
     check_same_layout,
 )
+from divergence._windows import trailing_sums
 from divergence.errors import InputError
 
 __all__ = [
@@ -362,14 +363,12 @@ def cape(
     real_e = ev / iv
     ok = ~np.isnan(real_e)
     filled = np.where(ok, real_e, 0.0)
-    zeros = np.zeros((1, *pv.shape[1:]))
-    csum = np.concatenate([zeros, np.cumsum(filled, axis=0)])
-    ccnt = np.concatenate([zeros, np.cumsum(ok, axis=0, dtype=np.float64)])
-    # rows t >= w: window t-w .. t-1 -> csum[t] - csum[t-w]
+    # rows t >= w: window t-w .. t-1, i.e. the trailing window ending at row t-1; window-local
+    # sums (divergence._windows), so a huge earnings figure before the window cannot leak in
     wsum = np.full(pv.shape, np.nan)
     wcnt = np.zeros(pv.shape)
-    wsum[w:] = csum[w:n] - csum[: n - w]
-    wcnt[w:] = ccnt[w:n] - ccnt[: n - w]
+    wsum[w:] = trailing_sums(filled, w)[w - 1 : n - 1]
+    wcnt[w:] = trailing_sums(ok.astype(np.float64), w)[w - 1 : n - 1]
     mean_e = safe_divide(wsum, wcnt, wcnt >= mp)
     real_p = pv / iv
     out = safe_divide(real_p, mean_e, ~np.isnan(mean_e) & (mean_e != 0))

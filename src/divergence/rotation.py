@@ -45,6 +45,7 @@ from divergence._validation import (
     nan_row_mask,
     to_caller,
 )
+from divergence._windows import window_moments
 from divergence.breadth import index_return
 from divergence.errors import InputError
 
@@ -713,9 +714,12 @@ def rotation_diagnostic(
        R^2_t = \frac{\hat\beta_t^\top S_{xy,t}}{S_{yy,t}} = \sum_k
        \frac{\hat\beta_{k,t} S_{xy,k,t}}{S_{yy,t}}
 
-    The window sums are built from cumulative sums over time (data shifted by the first
-    complete row, which does not depend on later data), so the whole series costs one pass
-    plus a batched :math:`k \times k` solve per period.
+    The window sums are built from cumulative sums over time restarted every ``window`` rows
+    (each taken around a value inside the window and combined by the pairwise update of Chan,
+    Golub and LeVeque), so the whole series costs one pass plus a batched :math:`k \times k`
+    solve per period, and the value at :math:`t` is computed from the window's rows alone: a
+    huge value before the window does not perturb it, and a regressor constant in the window
+    (judged against its own values there) is detected as such whatever came before.
 
     *Assumptions and limits.* The rule measures co-movement, not cause: a large
     ``contribution_dispersion`` says the spread was wide when the dispersion signal was high,
@@ -769,28 +773,29 @@ def rotation_diagnostic(
             within = "the data" if w is None else f"the window (window={w})"
             raise InputError(f"min_periods={mp} is longer than {within}: {limit} observations")
     valid = ~np.isnan(y) & ~np.isnan(x).any(axis=1)
-    # data shifted by the first complete row (causal) for numerically stable moment sums
-    first = int(np.argmax(valid)) if valid.any() else 0
-    z = np.column_stack([np.ones(t_len), x - x[first], y - y[first]])
-    z = np.where(valid[:, None], z, 0.0)
-    prods = z[:, :, None] * z[:, None, :]  # (T, p+2, p+2)
-    csum = np.cumsum(prods, axis=0)
-    if w is not None:
-        lagged = np.zeros_like(csum)
-        lagged[w:] = csum[:-w]
-        sums = csum - lagged
-    else:
-        sums = csum
-    n_obs = sums[:, 0, 0]
+    # window-local moments (divergence._windows): the value at t comes from the window's rows
+    # alone, rounding included; an expanding window is one block from the first row
+    k = p + 1
+    mom = window_moments(
+        [*(x[:, i] for i in range(p)), y],
+        valid,
+        t_len if w is None else w,
+        [(i, j) for i in range(k) for j in range(i, k)],
+    )
+    n_obs = mom.n
     ok = valid & (n_obs >= mp)
     nn = np.where(ok, n_obs, 1.0)
-    mean = sums[:, 0, 1:] / nn[:, None]  # (T, p+1): regressor means then spread mean
-    cross = sums[:, 1:, 1:] - nn[:, None, None] * mean[:, :, None] * mean[:, None, :]
+    mean = np.column_stack(mom.mean)  # (T, p+1): regressor means then spread mean
+    cross = np.empty((t_len, k, k))
+    for i in range(k):
+        for j in range(i, k):
+            cross[:, i, j] = cross[:, j, i] = mom.cross[i, j]
+    flat = np.column_stack([mom.degenerate(i) for i in range(k)])
     sxx, sxy, syy = cross[:, :p, :p], cross[:, :p, p], cross[:, p, p]
-    diag = np.einsum("tii->ti", sxx)
+    diag = np.where(flat[:, :p], 0.0, np.einsum("tii->ti", sxx))
     scale = np.sqrt(np.where(diag > 0, diag, 1.0))
     corr = sxx / (scale[:, :, None] * scale[:, None, :])
-    well = ok & (diag > 0).all(axis=1) & (syy > 0)
+    well = ok & ~flat.any(axis=1)
     eig_min = np.full(t_len, 0.0)
     if well.any():
         eig_min[well] = np.linalg.eigvalsh(corr[well])[:, 0]
@@ -798,9 +803,9 @@ def rotation_diagnostic(
     beta = np.full((t_len, p), np.nan)
     if well.any():
         beta[well] = np.linalg.solve(sxx[well], sxy[well][:, :, None])[:, :, 0]
-    xdev = (x - x[first]) - mean[:, :p]
+    xdev = x - mean[:, :p]
     contrib = np.where(well[:, None], beta * xdev, np.nan)
-    ybar = np.where(well, mean[:, p] + y[first], np.nan)
+    ybar = np.where(well, mean[:, p], np.nan)
     resid = np.where(well, y - ybar - contrib.sum(axis=1), np.nan)
     r2_parts = safe_divide(beta * sxy, syy[:, None], well[:, None])
     absc = np.abs(contrib)
@@ -1070,27 +1075,19 @@ def size_style_gaps(
 
 
 def _rolling_std(x: FloatArray, window: int, min_periods: int) -> FloatArray:
-    """Trailing sample std (ddof=1) of each column, from cumulative sums.
+    """Trailing sample std (ddof=1) of each column, from window-local cumulative sums.
 
     Uses the valid values of the last ``window`` rows; NaN where fewer than ``min_periods``
     (or 2) values are present.
     """
     valid = ~np.isnan(x)
-    has = valid.any(axis=0)
-    first = np.where(has, x[np.argmax(valid, axis=0), np.arange(x.shape[1])], 0.0)
-    z = np.where(valid, x - first, 0.0)  # a shift does not change the std; limits cancellation
-    zeros = np.zeros((1, x.shape[1]))
-    c = np.vstack([zeros, np.cumsum(valid, axis=0, dtype=np.float64)])
-    s1 = np.vstack([zeros, np.cumsum(z, axis=0)])
-    s2 = np.vstack([zeros, np.cumsum(z * z, axis=0)])
-    hi = np.arange(1, x.shape[0] + 1)
-    lo = np.maximum(hi - window, 0)
-    n = c[hi] - c[lo]
-    sx = s1[hi] - s1[lo]
-    sxx = s2[hi] - s2[lo]
+    # window-local moments: nothing before the window reaches its value, not even rounding
+    mom = window_moments([x], valid, window, [(0, 0)])
+    n = mom.n
     ok = n >= max(min_periods, 2)
+    ss = np.where(mom.degenerate(0), 0.0, mom.cross[0, 0])
     with np.errstate(invalid="ignore", divide="ignore"):
-        var = (sxx - sx * sx / n) / (n - 1.0)
+        var = ss / (n - 1.0)
     return np.where(ok, np.sqrt(np.maximum(var, 0.0)), np.nan)
 
 
