@@ -178,6 +178,14 @@ def _sector_sums(
     return num, den, bad, meta, labels
 
 
+def _absent_rows(returns: object, market_caps: object) -> BoolArray:
+    """Rows t >= 1 with a missing return at t or a missing start-of-period cap (row t - 1)."""
+    r, _ = as_array(returns, "returns", ndim=2, copy=False)
+    m, _ = as_array(market_caps, "market_caps", ndim=2, copy=False)
+    out: BoolArray = np.asarray((np.isnan(r[1:]) | np.isnan(m[:-1])).any(axis=1))
+    return out
+
+
 def _positions(meta: Meta, n: int, labels: object, name: str) -> np.ndarray:
     """Column positions of ``labels`` (column labels for a DataFrame, integers for an array)."""
     if labels is None:
@@ -352,7 +360,8 @@ def sector_weights(
         See :func:`sector_returns`. Under ``"drop"`` the weights renormalise over the names
         that have a sector.
     nan_policy : {"omit", "propagate", "raise"}, default "omit"
-        See :func:`sector_returns`.
+        See :func:`sector_returns`; under ``"propagate"`` a missing return or start-of-period
+        cap makes the whole row NaN (every weight divides by the total cap, then unknown).
 
     Returns
     -------
@@ -389,6 +398,9 @@ def sector_weights(
     [0.8 0.2]
     """
     _num, den, bad, meta, labels = _sector_sums(returns, market_caps, sectors, unmapped, nan_policy)
+    if nan_policy == "propagate":
+        # every weight divides by the total cap, which a missing return or cap leaves unknown
+        bad[1:] |= _absent_rows(returns, market_caps)[:, None]
     total = np.where(bad, 0.0, den).sum(axis=1)
     out = safe_divide(den, total[:, None], ~bad & (total[:, None] > 0))
     return meta.wrap_panel(out, labels)

@@ -180,8 +180,10 @@ def cross_sectional_dispersion(
         same layout as ``returns``, or one per column. Non-negative; renormalised over the
         names present. Default: equal weights.
     nan_policy : {"omit", "propagate", "raise"}, default "omit"
-        ``"omit"``: absent names drop out; ``"propagate"``: a row with any NaN return gives
-        NaN; ``"raise"``: NaN raises.
+        Applies to ``returns`` and ``weights`` alike. ``"omit"``: names without a return or a
+        weight drop out; ``"propagate"``: a row with any NaN return or weight gives NaN;
+        ``"raise"``: a NaN in either raises an :class:`~divergence.errors.InputError` naming
+        that argument.
 
     Returns
     -------
@@ -219,8 +221,14 @@ def cross_sectional_dispersion(
     """
     x, meta = as_array(returns, "returns", ndim=(1, 2))
     x2 = np.atleast_2d(x)
-    rows = nan_row_mask(x2, meta, nan_policy)
-    wts = np.ones_like(x2) if weights is None else cross_weights(weights, meta, x2.shape)
+    rows = nan_row_mask(x2, meta, nan_policy)  # also checks the policy's name
+    wts = (
+        np.ones_like(x2)
+        if weights is None
+        else cross_weights(weights, meta, x2.shape, nan_policy=nan_policy)
+    )
+    if rows is not None:  # "propagate": a NaN weight, like a NaN return, makes its row NaN
+        rows = rows | np.isnan(wts).any(axis=1)
     present = ~np.isnan(x2) & ~np.isnan(wts)
     wn = renormalize(wts, present)
     ok = np.isfinite(wn).any(axis=1)
