@@ -18,7 +18,7 @@ matplotlib is imported when a function runs, never at ``import divergence``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from typing import Any, Literal
 
 import numpy as np
@@ -524,7 +524,7 @@ def maturity_wall(
 def coverage_fan(
     result: Any,
     *,
-    cohorts: Sequence[str] | None = None,
+    cohorts: Sequence[Hashable] | None = None,
     statistic: str = "coverage",
     quantiles: Sequence[float] = (0.05, 0.5, 0.95),
     threshold: float | None = None,
@@ -537,7 +537,7 @@ def coverage_fan(
     ----------
     result : RefinancingResult
         Output of :func:`divergence.refinancing.simulate`.
-    cohorts : sequence of str, optional
+    cohorts : sequence of labels, optional
         Cohorts to draw (default: every cohort except ``"all"``).
     statistic : str, default "coverage"
         A statistic of :meth:`~divergence.refinancing.RefinancingResult.path_values`; the
@@ -775,7 +775,7 @@ def _plot_refinancing_result(
     result: Any,
     kind: str,
     *,
-    cohorts: Sequence[str] | None,
+    cohorts: Sequence[Hashable] | None,
     threshold: float | None,
     freq: Literal["month", "quarter", "year"],
     ax: Any,

@@ -121,6 +121,13 @@ def _sector_indicator(
                 f"{UNMAPPED_LABEL!r}) or unmapped='drop' (leave them out)."
             )
         if mode == "group":
+            if (labels_s[~missing] == UNMAPPED_LABEL).any():
+                # the library's own group would silently merge with the user's sector
+                raise InputError(
+                    f"sectors already uses the label {UNMAPPED_LABEL!r}, which "
+                    f"unmapped='group' gives the names without a sector; rename that sector "
+                    "or pass unmapped='drop'"
+                )
             labels_s = labels_s.astype(object).where(~missing, UNMAPPED_LABEL)
         elif missing.all():
             raise InputError("sectors maps no column of returns to a sector")
@@ -273,7 +280,9 @@ def sector_returns(
     unmapped : {"raise", "group", "drop"}, default "raise"
         What to do with names without a sector (absent from the mapping, or NaN/None):
         ``"raise"`` an :class:`~divergence.errors.InputError` naming the first; ``"group"`` them
-        in their own sector labelled ``"unmapped"``; ``"drop"`` them from every sector.
+        in their own sector labelled ``"unmapped"`` (refused with an ``InputError`` if a sector
+        of ``sectors`` is already called so: the two would merge); ``"drop"`` them from every
+        sector.
     nan_policy : {"omit", "propagate", "raise"}, default "omit"
         ``"omit"``: absent names drop out and weights renormalise within the sector;
         ``"propagate"``: a sector is NaN in a period where any of its names lacks a return or a
