@@ -296,3 +296,16 @@ def test_distributed_rolling_agrees_on_constant_windows_after_a_spike() -> None:
     got = lazy.compute(scheduler="synchronous")
     pd.testing.assert_frame_equal(got, local, rtol=1e-12, atol=1e-15)
     assert (got["b"].iloc[55:60] == 0.0).all()
+
+
+def test_a_spread_too_small_for_float64_counts_as_constant() -> None:
+    # found by hypothesis: a window [0, 2.9e-162, 0] has a sum of squares below the smallest
+    # normal float64, so 1/sd overflowed (a RuntimeWarning, then inf); it is now "constant"
+    x = np.zeros((4, 3))
+    x[1, 0] = 2.91086581e-162
+    x[:, 1] = [0.01, -0.02, 0.03, 0.01]
+    x[:, 2] = [0.02, 0.01, -0.01, 0.0]
+    got = realized_correlation(x, window=3, method="mean")
+    want = realized_correlation(x[:, 1:], window=3, method="mean")
+    np.testing.assert_allclose(got, want, equal_nan=True)
+    assert np.isnan(rolling_correlation(x[:, 0], x[:, 1], window=3)[2])

@@ -36,7 +36,10 @@ import numpy as np
 
 from divergence._typing import BoolArray, FloatArray
 
-__all__ = ["WindowMoments", "trailing_sums", "window_moments"]
+__all__ = ["TINY_SPREAD", "WindowMoments", "trailing_sums", "window_moments"]
+
+#: Sums of squared deviations below this count as zero (see :meth:`WindowMoments.degenerate`).
+TINY_SPREAD: float = 1e-290
 
 
 def _blocks(v: FloatArray, w: int) -> FloatArray:
@@ -123,8 +126,14 @@ class WindowMoments:
     scale: dict[int, FloatArray]
 
     def degenerate(self, i: int, rtol: float = 1e-12) -> BoolArray:
-        """Whether variable ``i`` is constant in the window, up to rounding of its own values."""
-        out: BoolArray = self.cross[i, i] <= rtol * self.scale[i]
+        """Whether variable ``i`` is constant in the window, up to rounding of its own values.
+
+        Also when its sum of squared deviations is below :data:`TINY_SPREAD` (a spread under
+        about 1e-145: squares of such numbers lose their precision in float64, and a standard
+        deviation that small cannot be divided by without overflow).
+        """
+        cross = self.cross[i, i]
+        out: BoolArray = (cross <= rtol * self.scale[i]) | (cross < TINY_SPREAD)
         return out
 
 
