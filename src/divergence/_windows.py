@@ -67,11 +67,19 @@ def _suffix(v: FloatArray, w: int) -> FloatArray:
     return out
 
 
-def _tail_rows(t_len: int, w: int) -> tuple[BoolArray, np.ndarray]:
-    """For each row t: whether its window has a suffix piece, and that piece's first row."""
-    start = np.arange(t_len) - (w - 1)
-    has = (start >= 0) & (start % w != 0)
-    return has, np.where(has, start, 0)
+def _tail(suffix: FloatArray, w: int) -> FloatArray:
+    """Per row t: the suffix piece of its window, ``suffix[t - w + 1]``, or 0 if there is none.
+
+    The window of row t >= w - 1 starts at s = t - w + 1; it has a suffix piece (rows s .. end
+    of s's block) unless s starts a block (then the window is exactly one block, the prefix of
+    row t). Rows t < w - 1 (short windows from row 0) have none. Slices only, no gather.
+    """
+    out = np.zeros_like(suffix)
+    t_len = suffix.shape[0]
+    if t_len >= w:
+        out[w - 1 :] = suffix[: t_len - w + 1]
+        out[w - 1 :: w] = 0.0  # s = t - w + 1 is a multiple of w: no suffix piece
+    return out
 
 
 def trailing_sums(v: FloatArray, w: int) -> FloatArray:
@@ -82,10 +90,7 @@ def trailing_sums(v: FloatArray, w: int) -> FloatArray:
     """
     v = np.asarray(v, dtype=np.float64)
     out = _prefix(v, w)
-    has, start = _tail_rows(v.shape[0], w)
-    tail = _suffix(v, w)[start]
-    mask = has.reshape(-1, *([1] * (v.ndim - 1)))
-    out += np.where(mask, tail, 0.0)
+    out += _tail(_suffix(v, w), w)
     return out
 
 
@@ -148,12 +153,9 @@ def window_moments(
     Every variable has the shape of ``valid`` (T, ...); the window of row t is rows
     ``max(0, t-w+1) .. t``. See the module docstring for the method.
     """
-    t_len = valid.shape[0]
-    has, start = _tail_rows(t_len, w)
-    has_b = has.reshape(-1, *([1] * (valid.ndim - 1)))
     vf = valid.astype(np.float64)
     n_b = _prefix(vf, w)
-    n_a = np.where(has_b, _suffix(vf, w)[start], 0.0)
+    n_a = _tail(_suffix(vf, w), w)
     n = n_a + n_b
     pos_a, pos_b = n_a > 0, n_b > 0
     safe_na, safe_nb = np.where(pos_a, n_a, 1.0), np.where(pos_b, n_b, 1.0)
@@ -171,9 +173,9 @@ def window_moments(
         ref_s = _block_ref(x, valid, w, last=True)  # tail piece: last valid of its block
         p = np.where(valid, x - ref_p, 0.0)
         s = np.where(valid, x - ref_s, 0.0)
-        a1 = np.where(has_b, _suffix(s, w)[start], 0.0)
+        a1 = _tail(_suffix(s, w), w)
         b1 = _prefix(p, w)
-        mean_a = ref_s[start] + a1 / safe_na
+        mean_a = _tail(ref_s, w) + a1 / safe_na  # the tail piece's reference (its block's)
         mean_b = ref_p + b1 / safe_nb
         delta = np.where(pos_a & pos_b, mean_b - mean_a, 0.0)
         mean = np.where(pos_b, mean_b - delta * n_a / safe_n, mean_a)
@@ -186,7 +188,7 @@ def window_moments(
     cross: dict[tuple[int, int], FloatArray] = {}
     scale: dict[int, FloatArray] = {}
     for i, j in pairs:
-        a2 = np.where(has_b, _suffix(zs[i] * zs[j], w)[start], 0.0)
+        a2 = _tail(_suffix(zs[i] * zs[j], w), w)
         b2 = _prefix(zp[i] * zp[j], w)
         ca = a2 - s1a[i] * s1a[j] / safe_na
         cb = b2 - s1b[i] * s1b[j] / safe_nb
