@@ -314,8 +314,10 @@ def rolling(
 
     so a window longer than a partition takes its history from several earlier partitions.
     The carry rows' outputs are dropped. Each value therefore sees exactly the rows it sees
-    locally; functions that use running (cumulative) sums restart them at the carry, which
-    changes the last bits (about 1e-15 relative on returns-like data), not the value.
+    locally. The library's rolling measures compute each window from its own rows alone
+    (cumulative sums restarted every ``window`` rows, see :doc:`/reliability`), so starting at
+    the carry changes only the order of the additions: the last bits (about 1e-15 relative on
+    returns-like data), never which windows count as constant.
 
     **Complexity.** Time is that of ``func`` on the panel plus W − 1 rows carried over each of the
     P − 1 partition boundaries: O((T + P·W)·N) for the cumulative-sum rolling measures, times

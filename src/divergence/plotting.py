@@ -18,7 +18,7 @@ matplotlib is imported when a function runs, never at ``import divergence``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from typing import Any, Literal
 
 import numpy as np
@@ -553,7 +553,7 @@ def _polars_wall(wall: Any) -> Any:
 def coverage_fan(
     result: Any,
     *,
-    cohorts: Sequence[str] | None = None,
+    cohorts: Sequence[Hashable] | None = None,
     statistic: str = "coverage",
     quantiles: Sequence[float] = (0.05, 0.5, 0.95),
     threshold: float | None = None,
@@ -566,7 +566,7 @@ def coverage_fan(
     ----------
     result : RefinancingResult
         Output of :func:`divergence.refinancing.simulate`.
-    cohorts : sequence of str, optional
+    cohorts : sequence of labels, optional
         Cohorts to draw (default: every cohort except ``"all"``).
     statistic : str, default "coverage"
         A statistic of :meth:`~divergence.refinancing.RefinancingResult.path_values`; the
@@ -804,7 +804,7 @@ def _plot_refinancing_result(
     result: Any,
     kind: str,
     *,
-    cohorts: Sequence[str] | None,
+    cohorts: Sequence[Hashable] | None,
     threshold: float | None,
     freq: Literal["month", "quarter", "year"],
     ax: Any,

@@ -49,6 +49,7 @@ from divergence._validation import (
     check_same_layout,
     warn_units,
 )
+from divergence._windows import trailing_sums
 from divergence.errors import InputError
 
 __all__ = [
@@ -375,20 +376,18 @@ def cape(
     real_e = ev / iv
     ok = ~np.isnan(real_e)
     filled = np.where(ok, real_e, 0.0)
-    zeros = np.zeros((1, *pv.shape[1:]))
-    csum = np.concatenate([zeros, np.cumsum(filled, axis=0)])
-    ccnt = np.concatenate([zeros, np.cumsum(ok, axis=0, dtype=np.float64)])
-    # rows t >= w: window t-w .. t-1 -> csum[t] - csum[t-w]
+    # rows t >= w: window t-w .. t-1, i.e. the trailing window ending at row t-1; window-local
+    # sums (divergence._windows), so a huge earnings figure before the window cannot leak in
     wsum = np.full(pv.shape, np.nan)
     wcnt = np.zeros(pv.shape)
-    wsum[w:] = csum[w:n] - csum[: n - w]
-    wcnt[w:] = ccnt[w:n] - ccnt[: n - w]
-    # A window sum within the rounding error of the running sums (n ulps of the running sum
-    # of magnitudes) is an exact zero lost to cancellation, e.g. earnings +1, -1, +1, -1: like
-    # a zero mean, and like a mean below MIN_POSITIVE (the ratio would overflow), it gives NaN.
-    cabs = np.cumsum(np.abs(filled), axis=0)
+    wsum[w:] = trailing_sums(filled, w)[w - 1 : n - 1]
+    wcnt[w:] = trailing_sums(ok.astype(np.float64), w)[w - 1 : n - 1]
+    # A window sum within the rounding error of its own terms (w ulps of the window's sum of
+    # magnitudes) is an exact zero lost to cancellation, e.g. earnings +1, -1, +1, -1: like a
+    # zero mean, and like a mean below MIN_POSITIVE (the ratio would overflow), it gives NaN.
+    # The tolerance is the window's own: rows before the window cannot change it.
     noise = np.full(pv.shape, np.inf)
-    noise[w:] = n * np.finfo(np.float64).eps * cabs[w - 1 : n - 1]
+    noise[w:] = w * np.finfo(np.float64).eps * trailing_sums(np.abs(filled), w)[w - 1 : n - 1]
     mean_e = safe_divide(wsum, wcnt, wcnt >= mp)
     usable = ~np.isnan(mean_e) & (np.abs(wsum) > noise) & (np.abs(mean_e) >= MIN_POSITIVE)
     real_p = pv / iv

@@ -42,6 +42,7 @@ from divergence._validation import (
     to_caller,
     warn_units,
 )
+from divergence._windows import window_moments
 from divergence.errors import DomainWarning, InputError, UnitWarning
 
 if TYPE_CHECKING:
@@ -918,22 +919,26 @@ def rolling_correlation(a: PanelLike, b: PanelLike, *, window: int) -> Any:
         \rho = \frac{w S_{xy} - S_x S_y}
                     {\sqrt{(w S_{xx} - S_x^2)(w S_{yy} - S_y^2)}} .
 
-    The windowed sums are differences of cumulative sums, so the cost is O(rows x columns)
-    whatever the window. To limit cancellation each column is first shifted by its first
-    valid value (correlation does not change under a shift, and the shift uses no future
-    data). The result matches ``a.rolling(window).corr(b)`` of pandas to about 1e-10 on
-    returns-like data.
+    The windowed sums come from cumulative sums restarted every ``window`` rows, each taken
+    around a value inside the window, and the pieces of a window are combined by the pairwise
+    update of Chan, Golub and LeVeque [3]_; so the value at row ``t`` is computed from rows
+    ``t - window + 1 .. t`` alone (a huge value earlier in the series does not perturb it, not
+    even by rounding), and a window in which either input is constant (judged against the
+    window's own values) gives NaN whatever came before. The result matches
+    ``a.rolling(window).corr(b)`` of pandas to about 1e-10 on returns-like data.
 
-    **Complexity.** O(T·N) time whatever the window: five cumulative sums and their window
-    differences, no per-window loop; O(T·N) extra memory (about six float64 arrays of the panel's
-    size at peak: demeaned copies, window sums, output); a 1-D ``b`` against a panel shares its
-    sums across columns when no column has NaN. T = rows, N = columns.
+    **Complexity.** O(T·N) time whatever the window: block-restarted cumulative sums, no
+    per-window loop; O(T·N) extra memory (about fifteen float64 arrays of the panel's size at
+    peak). T = rows, N = columns.
 
     References
     ----------
     .. [1] pandas, ``Rolling.corr``, https://pandas.pydata.org/docs/ (the reference
        implementation this function matches).
     .. [2] Ilmanen, A. (2003), "Stock-Bond Correlations", Journal of Fixed Income 13(2), 55–66.
+    .. [3] Chan, T. F., Golub, G. H. and LeVeque, R. J. (1983), "Algorithms for computing the
+       sample variance: analysis and recommendations", The American Statistician 37(3),
+       242–247.
 
     Examples
     --------
@@ -958,88 +963,25 @@ def rolling_correlation(a: PanelLike, b: PanelLike, *, window: int) -> Any:
     return am.wrap_like(out.reshape(av.shape))
 
 
-def _first_valid(v: FloatArray) -> FloatArray:
-    valid = ~np.isnan(v)
-    idx = np.argmax(valid, axis=0)
-    first = v[idx, np.arange(v.shape[1])]
-    return np.where(valid.any(axis=0), first, 0.0)
-
-
-def _window_sum(v: FloatArray, w: int, buf: FloatArray | None = None) -> FloatArray:
-    """Sums over rows ``t-w+1 .. t`` (for t >= w-1) as differences of one cumulative sum.
-
-    ``buf`` (rows + 1 x columns, first row zero) is reused as the cumulative-sum buffer.
-    """
-    if buf is None or buf.shape[1] != v.shape[1]:
-        buf = np.empty((v.shape[0] + 1, v.shape[1]))
-        buf[0] = 0.0
-    np.cumsum(v, axis=0, out=buf[1:])
-    out: FloatArray = buf[w:] - buf[:-w]
-    return out
-
-
 def _rolling_corr(x: FloatArray, y: FloatArray, w: int) -> FloatArray:
     """Rolling correlation of the columns of ``x`` with those of ``y`` (same width, or one).
 
-    Written with in-place operations: the result is identical to the textbook expression
-    ``(w Sxy - Sx Sy) / sqrt((w Sxx - Sx^2)(w Syy - Sy^2))`` evaluated in that order.
+    Window-local moments (:mod:`divergence._windows`): every number in the value at row t comes
+    from rows t-w+1 .. t, and "constant in the window" is judged against the window's own
+    values, so nothing earlier in the series (a huge value, a long history) changes it.
     """
-    n_rows, n_cols = x.shape
-    nan = np.isnan(x) | np.isnan(y)
-    has_nan = bool(nan.any())
-    if has_nan and y.shape[1] != n_cols:
-        # the valid pairs differ by column: y's sums can no longer be shared
-        y = np.broadcast_to(y, x.shape)
-    xs = x - _first_valid(x)[None, :]
-    ys = y - _first_valid(y)[None, :]
-    if has_nan:
-        xs[nan] = 0.0
-        ys[nan] = 0.0
-    buf = np.empty((n_rows + 1, n_cols))
-    buf[0] = 0.0
-    sx = _window_sum(xs, w, buf)
-    sy = _window_sum(ys, w, buf)
-    tmp = xs * xs
-    sxx = _window_sum(tmp, w, buf)
-    np.multiply(xs, ys, out=tmp)
-    sxy = _window_sum(tmp, w, buf)
-    del tmp, xs
-    np.multiply(ys, ys, out=ys)
-    syy = _window_sum(ys, w, buf)
-    del ys, buf
-    tol = 1e-12
-    # vx = w Sxx - Sx^2, and "not constant" means vx > tol * w Sxx (rounding residue)
-    sxx *= w
-    vx = sx * sx
-    np.subtract(sxx, vx, out=vx)
-    sxx *= tol
-    ok = vx > sxx
-    del sxx
-    syy *= w
-    vy = sy * sy
-    np.subtract(syy, vy, out=vy)
-    syy *= tol
-    ok &= vy > syy
-    del syy
-    # covariance term w Sxy - Sx Sy
-    sxy *= w
-    sx *= sy
-    sxy -= sx
-    del sx, sy
-    if has_nan:
-        ok &= _window_sum(nan.astype(np.float64), w) == 0.0
-    # sqrt of each variance term before the product (the product of the terms could overflow);
-    # a rounding-negative term is clamped (its rows are not ok and end NaN)
-    np.maximum(vx, 0.0, out=vx)
-    np.sqrt(vx, out=vx)
-    np.maximum(vy, 0.0, out=vy)
-    np.sqrt(vy, out=vy)
-    vx *= vy
-    out = np.full((n_rows, n_cols), np.nan)
-    rho = out[w - 1 :]
-    np.divide(sxy, vx, out=rho, where=ok)
+    n_cols = x.shape[1]
+    y = np.broadcast_to(y, (y.shape[0], n_cols))
+    valid = ~np.isnan(x) & ~np.isnan(y)
+    mom = window_moments([x, y], valid, w, [(0, 0), (1, 1), (0, 1)])
+    ok = (mom.n == w) & ~mom.degenerate(0) & ~mom.degenerate(1)
+    # sqrt of each variance before the product (the product of the two could overflow)
+    den = np.sqrt(np.maximum(mom.cross[0, 0], 0.0)) * np.sqrt(np.maximum(mom.cross[1, 1], 0.0))
+    rho = np.full(x.shape, np.nan)
+    np.divide(mom.cross[0, 1], den, out=rho, where=ok)
     np.clip(rho, -1.0, 1.0, out=rho, where=ok)
-    return out
+    rho[: w - 1] = np.nan
+    return rho
 
 
 # --------------------------------------------------------------------------- bond returns

@@ -47,6 +47,7 @@ from divergence._validation import (
     to_caller,
     warn_units,
 )
+from divergence._windows import window_moments
 from divergence.breadth import index_return
 from divergence.errors import InputError, UnitWarning
 
@@ -122,6 +123,13 @@ def _sector_indicator(
                 f"{UNMAPPED_LABEL!r}) or unmapped='drop' (leave them out)."
             )
         if mode == "group":
+            if (labels_s[~missing] == UNMAPPED_LABEL).any():
+                # the library's own group would silently merge with the user's sector
+                raise InputError(
+                    f"sectors already uses the label {UNMAPPED_LABEL!r}, which "
+                    f"unmapped='group' gives the names without a sector; rename that sector "
+                    "or pass unmapped='drop'"
+                )
             labels_s = labels_s.astype(object).where(~missing, UNMAPPED_LABEL)
         elif missing.all():
             raise InputError("sectors maps no column of returns to a sector")
@@ -178,6 +186,14 @@ def _sector_sums(
         if policy == "propagate":
             bad[1:] |= (absent @ ind) > 0
     return num, den, bad, meta, labels
+
+
+def _absent_rows(returns: object, market_caps: object) -> BoolArray:
+    """Rows t >= 1 with a missing return at t or a missing start-of-period cap (row t - 1)."""
+    r, _ = as_array(returns, "returns", ndim=2, copy=False)
+    m, _ = as_array(market_caps, "market_caps", ndim=2, copy=False)
+    out: BoolArray = np.asarray((np.isnan(r[1:]) | np.isnan(m[:-1])).any(axis=1))
+    return out
 
 
 def _positions(meta: Meta, n: int, labels: object, name: str) -> np.ndarray:
@@ -267,7 +283,9 @@ def sector_returns(
     unmapped : {"raise", "group", "drop"}, default "raise"
         What to do with names without a sector (absent from the mapping, or NaN/None):
         ``"raise"`` an :class:`~divergence.errors.InputError` naming the first; ``"group"`` them
-        in their own sector labelled ``"unmapped"``; ``"drop"`` them from every sector.
+        in their own sector labelled ``"unmapped"`` (refused with an ``InputError`` if a sector
+        of ``sectors`` is already called so: the two would merge); ``"drop"`` them from every
+        sector.
     nan_policy : {"omit", "propagate", "raise"}, default "omit"
         ``"omit"``: absent names drop out and weights renormalise within the sector;
         ``"propagate"``: a sector is NaN in a period where any of its names lacks a return or a
@@ -361,7 +379,8 @@ def sector_weights(
         See :func:`sector_returns`. Under ``"drop"`` the weights renormalise over the names
         that have a sector.
     nan_policy : {"omit", "propagate", "raise"}, default "omit"
-        See :func:`sector_returns`.
+        See :func:`sector_returns`; under ``"propagate"`` a missing return or start-of-period
+        cap makes the whole row NaN (every weight divides by the total cap, then unknown).
 
     Returns
     -------
@@ -405,6 +424,9 @@ def sector_weights(
     [0.8 0.2]
     """
     _num, den, bad, meta, labels = _sector_sums(returns, market_caps, sectors, unmapped, nan_policy)
+    if nan_policy == "propagate":
+        # every weight divides by the total cap, which a missing return or cap leaves unknown
+        bad[1:] |= _absent_rows(returns, market_caps)[:, None]
     total = np.where(bad, 0.0, den).sum(axis=1)
     out = safe_divide(den, total[:, None], ~bad & (total[:, None] > 0))
     return meta.wrap_panel(out, labels)
@@ -747,9 +769,12 @@ def rotation_diagnostic(
        R^2_t = \frac{\hat\beta_t^\top S_{xy,t}}{S_{yy,t}} = \sum_k
        \frac{\hat\beta_{k,t} S_{xy,k,t}}{S_{yy,t}}
 
-    The window sums are built from cumulative sums over time (data shifted by the first
-    complete row, which does not depend on later data), so the whole series costs one pass
-    plus a batched :math:`k \times k` solve per period.
+    The window sums are built from cumulative sums over time restarted every ``window`` rows
+    (each taken around a value inside the window and combined by the pairwise update of Chan,
+    Golub and LeVeque), so the whole series costs one pass plus a batched :math:`k \times k`
+    solve per period, and the value at :math:`t` is computed from the window's rows alone: a
+    huge value before the window does not perturb it, and a regressor constant in the window
+    (judged against its own values there) is detected as such whatever came before.
 
     *Assumptions and limits.* The rule measures co-movement, not cause: a large
     ``contribution_dispersion`` says the spread was wide when the dispersion signal was high,
@@ -803,28 +828,29 @@ def rotation_diagnostic(
             within = "the data" if w is None else f"the window (window={w})"
             raise InputError(f"min_periods={mp} is longer than {within}: {limit} observations")
     valid = ~np.isnan(y) & ~np.isnan(x).any(axis=1)
-    # data shifted by the first complete row (causal) for numerically stable moment sums
-    first = int(np.argmax(valid)) if valid.any() else 0
-    z = np.column_stack([np.ones(t_len), x - x[first], y - y[first]])
-    z = np.where(valid[:, None], z, 0.0)
-    prods = z[:, :, None] * z[:, None, :]  # (T, p+2, p+2)
-    csum = np.cumsum(prods, axis=0)
-    if w is not None:
-        lagged = np.zeros_like(csum)
-        lagged[w:] = csum[:-w]
-        sums = csum - lagged
-    else:
-        sums = csum
-    n_obs = sums[:, 0, 0]
+    # window-local moments (divergence._windows): the value at t comes from the window's rows
+    # alone, rounding included; an expanding window is one block from the first row
+    k = p + 1
+    mom = window_moments(
+        [*(x[:, i] for i in range(p)), y],
+        valid,
+        t_len if w is None else w,
+        [(i, j) for i in range(k) for j in range(i, k)],
+    )
+    n_obs = mom.n
     ok = valid & (n_obs >= mp)
     nn = np.where(ok, n_obs, 1.0)
-    mean = sums[:, 0, 1:] / nn[:, None]  # (T, p+1): regressor means then spread mean
-    cross = sums[:, 1:, 1:] - nn[:, None, None] * mean[:, :, None] * mean[:, None, :]
+    mean = np.column_stack(mom.mean)  # (T, p+1): regressor means then spread mean
+    cross = np.empty((t_len, k, k))
+    for i in range(k):
+        for j in range(i, k):
+            cross[:, i, j] = cross[:, j, i] = mom.cross[i, j]
+    flat = np.column_stack([mom.degenerate(i) for i in range(k)])
     sxx, sxy, syy = cross[:, :p, :p], cross[:, :p, p], cross[:, p, p]
-    diag = np.einsum("tii->ti", sxx)
+    diag = np.where(flat[:, :p], 0.0, np.einsum("tii->ti", sxx))
     scale = np.sqrt(np.where(diag > 0, diag, 1.0))
     corr = sxx / (scale[:, :, None] * scale[:, None, :])
-    well = ok & (diag > 0).all(axis=1) & (syy > 0)
+    well = ok & ~flat.any(axis=1)
     eig_min = np.full(t_len, 0.0)
     if well.any():
         eig_min[well] = np.linalg.eigvalsh(corr[well])[:, 0]
@@ -832,9 +858,9 @@ def rotation_diagnostic(
     beta = np.full((t_len, p), np.nan)
     if well.any():
         beta[well] = np.linalg.solve(sxx[well], sxy[well][:, :, None])[:, :, 0]
-    xdev = (x - x[first]) - mean[:, :p]
+    xdev = x - mean[:, :p]
     contrib = np.where(well[:, None], beta * xdev, np.nan)
-    ybar = np.where(well, mean[:, p] + y[first], np.nan)
+    ybar = np.where(well, mean[:, p], np.nan)
     resid = np.where(well, y - ybar - contrib.sum(axis=1), np.nan)
     r2_parts = safe_divide(beta * sxy, syy[:, None], well[:, None])
     absc = np.abs(contrib)
@@ -1112,27 +1138,19 @@ def size_style_gaps(
 
 
 def _rolling_std(x: FloatArray, window: int, min_periods: int) -> FloatArray:
-    """Trailing sample std (ddof=1) of each column, from cumulative sums.
+    """Trailing sample std (ddof=1) of each column, from window-local cumulative sums.
 
     Uses the valid values of the last ``window`` rows; NaN where fewer than ``min_periods``
     (or 2) values are present.
     """
     valid = ~np.isnan(x)
-    has = valid.any(axis=0)
-    first = np.where(has, x[np.argmax(valid, axis=0), np.arange(x.shape[1])], 0.0)
-    z = np.where(valid, x - first, 0.0)  # a shift does not change the std; limits cancellation
-    zeros = np.zeros((1, x.shape[1]))
-    c = np.vstack([zeros, np.cumsum(valid, axis=0, dtype=np.float64)])
-    s1 = np.vstack([zeros, np.cumsum(z, axis=0)])
-    s2 = np.vstack([zeros, np.cumsum(z * z, axis=0)])
-    hi = np.arange(1, x.shape[0] + 1)
-    lo = np.maximum(hi - window, 0)
-    n = c[hi] - c[lo]
-    sx = s1[hi] - s1[lo]
-    sxx = s2[hi] - s2[lo]
+    # window-local moments: nothing before the window reaches its value, not even rounding
+    mom = window_moments([x], valid, window, [(0, 0)])
+    n = mom.n
     ok = n >= max(min_periods, 2)
+    ss = np.where(mom.degenerate(0), 0.0, mom.cross[0, 0])
     with np.errstate(invalid="ignore", divide="ignore"):
-        var = (sxx - sx * sx / n) / (n - 1.0)
+        var = ss / (n - 1.0)
     return np.where(ok, np.sqrt(np.maximum(var, 0.0)), np.nan)
 
 

@@ -6,19 +6,30 @@ import numpy as np
 
 from divergence._numeric import row_sum, safe_divide
 from divergence._typing import BoolArray, FloatArray
-from divergence._validation import Meta, as_array, check_same_layout
+from divergence._validation import Meta, as_array, check_same_layout, nan_row_mask
 from divergence.errors import InputError
 
 __all__ = ["cross_weights", "per_row_values", "renormalize"]
 
 
-def cross_weights(weights: object, meta: Meta, shape2d: tuple[int, int]) -> FloatArray:
+def cross_weights(
+    weights: object,
+    meta: Meta,
+    shape2d: tuple[int, int],
+    *,
+    nan_policy: str = "omit",
+) -> FloatArray:
     """Weights on the (rows x names) layout of ``meta``.
 
     ``weights`` may have the layout of the panel itself, or be one weight per name (1-D, used
-    for every row) when the panel is 2-D. Non-negative; NaN = name absent.
+    for every row) when the panel is 2-D. Non-negative; NaN = name absent. Under
+    ``nan_policy="raise"`` a NaN weight raises an :class:`InputError` naming ``weights`` and
+    the first place it occurs (the other policies are applied by the caller: a NaN weight
+    drops the name under ``"omit"``, and gives its row NaN under ``"propagate"``).
     """
     w, wmeta = as_array(weights, "weights", ndim=(1, 2), nonnegative=True)
+    if nan_policy == "raise":
+        nan_row_mask(np.atleast_2d(w), wmeta, "raise")
     n_rows, n_names = shape2d
     if wmeta.ndim == meta.ndim:
         check_same_layout(meta, wmeta)
@@ -48,11 +59,17 @@ def per_row_values(
     *,
     nonnegative: bool = True,
     positive: bool = False,
+    nan_policy: str = "omit",
 ) -> FloatArray:
-    """A scalar (one cross-section) or a 1-D series with one value per row of ``meta``."""
+    """A scalar (one cross-section) or a 1-D series with one value per row of ``meta``.
+
+    Under ``nan_policy="raise"`` a NaN raises an :class:`InputError` naming ``name``.
+    """
     if isinstance(x, int | float | np.integer | np.floating) and not isinstance(x, bool | np.bool_):
         x = [x]
     v, vmeta = as_array(x, name, ndim=1, nonnegative=nonnegative, positive=positive)
+    if nan_policy == "raise":
+        nan_row_mask(v[:, None], vmeta, "raise")
     if v.size != n_rows:
         want = "a single value" if meta.ndim == 1 else f"{n_rows} values (one per row)"
         raise InputError(f"{name} must hold {want} to match {meta.name}, got {v.size}")

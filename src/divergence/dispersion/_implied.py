@@ -35,12 +35,11 @@ class _Moments:
         vols, meta = as_array(constituent_vols, "constituent_vols", nonnegative=True)
         v2 = np.atleast_2d(vols)
         n_rows = v2.shape[0]
-        w = cross_weights(weights, meta, v2.shape)
-        sig_i = per_row_values(index_vol, "index_vol", meta, n_rows)
-        rows = nan_row_mask(v2, meta, nan_policy)
-        if nan_policy == "raise":
-            wmeta = Meta("weights", "ndarray", 2, w.shape)
-            nan_row_mask(w, wmeta, nan_policy)
+        rows = nan_row_mask(v2, meta, nan_policy)  # also checks the policy's name
+        w = cross_weights(weights, meta, v2.shape, nan_policy=nan_policy)
+        sig_i = per_row_values(index_vol, "index_vol", meta, n_rows, nan_policy=nan_policy)
+        if rows is not None:  # "propagate": a NaN weight, like a NaN vol, makes its row NaN
+            rows = rows | np.isnan(w).any(axis=1)
         present = ~np.isnan(v2) & ~np.isnan(w)
         wn = renormalize(w, present)
         wv = np.where(present, wn * v2, 0.0)
@@ -120,8 +119,10 @@ def implied_correlation(
         :class:`~divergence.errors.InputError`, or say nothing. Values are never clipped; use
         :func:`implied_correlation_out_of_range` for the flags.
     nan_policy : {"omit", "propagate", "raise"}, default "omit"
-        ``"omit"``: names without a vol drop out; ``"propagate"``: a row with any NaN vol gives
-        NaN; ``"raise"``: NaN raises.
+        Applies to every array argument. ``"omit"``: names without a vol or a weight drop out
+        (a row without ``index_vol`` is NaN); ``"propagate"``: a row with any NaN vol, index
+        vol or weight gives NaN; ``"raise"``: a NaN in ``index_vol``, ``constituent_vols`` or
+        ``weights`` raises an :class:`~divergence.errors.InputError` naming that argument.
 
     Returns
     -------

@@ -5,11 +5,10 @@ from __future__ import annotations
 from typing import Any, Literal
 
 import numpy as np
-import pandas as pd
 from numpy.lib.stride_tricks import sliding_window_view
 
 from divergence._numeric import row_sum, safe_divide
-from divergence._typing import FloatArray, NanPolicy, PanelLike
+from divergence._typing import NanPolicy, PanelLike
 from divergence._validation import (
     as_array,
     check_bool,
@@ -18,20 +17,13 @@ from divergence._validation import (
     check_window,
     nan_row_mask,
 )
+from divergence._windows import trailing_sums, window_moments
 from divergence.dispersion._common import cross_weights, renormalize
 
 __all__ = ["cross_sectional_dispersion", "realized_correlation", "realized_volatility"]
 
 _METHODS = ("weighted", "mean")
 _ALIGNS = ("trailing", "forward")
-
-
-def _window_sums(x: FloatArray, window: int) -> FloatArray:
-    """Sums over trailing windows (rows ``e - window + 1 .. e``) for ``e >= window - 1``."""
-    c = np.cumsum(x, axis=0)
-    out = c[window - 1 :].copy()
-    out[1:] -= c[: c.shape[0] - window]
-    return out
 
 
 def realized_correlation(
@@ -102,15 +94,18 @@ def realized_correlation(
 
     a weighted average of the pairwise correlations.
 
-    **Complexity.** Per-name window sums come from cumulative sums (O(T·N)); the only
+    **Complexity.** Per-name window moments come from cumulative sums restarted every
+    ``window`` rows (O(T·N)); the only
     cross-name quantity is the series :math:`\sum_i a_i r_{it}` inside each window, one weighted
     sum per (window, row) pair: O(T·N·W) multiply-adds (W = ``window``) in one batched
     matrix-vector product over a strided view (no copy). O(T·N + T·W) extra memory (the
     validated copy, the window sums and the T×W combinations), no N×N matrix: pandas'
     ``rolling().corr()`` computes every pair, O(T·N²) time and memory.
 
-    No look-ahead: the value at row :math:`t` uses rows :math:`t-\text{window}+1 \dots t`
-    only.
+    No look-ahead, and nothing from before the window: the value at row :math:`t` is computed
+    from rows :math:`t-\text{window}+1 \dots t` alone (rounding included: a huge return years
+    earlier does not perturb it), and a name is "constant in the window" relative to its own
+    values in that window (exactly equal values always are).
 
     References
     ----------
@@ -134,18 +129,14 @@ def realized_correlation(
     n_rows = x.shape[0]
     w_len = check_window(window, n_rows, minimum=3)
     valid = ~np.isnan(x)
-    # Shift each column by its first observed value before the cumulative sums (fewer
-    # cancellation errors; correlations do not depend on the shift). The first value is never
-    # later than any window in which the name takes part, so nothing looks ahead.
-    first = np.argmax(valid, axis=0)
-    shift = np.where(valid.any(axis=0), x[first, np.arange(x.shape[1])], 0.0)
-    x0 = np.where(valid, x - shift, 0.0)
-    full = _window_sums(valid.astype(np.int64), w_len) == w_len
-    s1 = _window_sums(x0, w_len)
-    s2 = _window_sums(x0**2, w_len)
-    ss = s2 - s1**2 / w_len
-    include = full & (ss > 1e-10 * s2)
+    # window-local moments (see divergence._windows): nothing outside a window, not even its
+    # rounding, reaches the window's value or its "no variance" test
+    mom = window_moments([x], valid, w_len, [(0, 0)])
+    full = mom.n[w_len - 1 :] == w_len
+    ss = mom.cross[0, 0][w_len - 1 :]
+    include = full & ~mom.degenerate(0)[w_len - 1 :]
     sd = np.sqrt(np.where(include, ss, 1.0) / (w_len - 1))
+    x0 = np.where(valid, x, 0.0)
     if how == "mean":
         a = np.where(include, 1.0 / sd, 0.0)
     else:
@@ -189,8 +180,10 @@ def cross_sectional_dispersion(
         same layout as ``returns``, or one per column. Non-negative; renormalised over the
         names present. Default: equal weights.
     nan_policy : {"omit", "propagate", "raise"}, default "omit"
-        ``"omit"``: absent names drop out; ``"propagate"``: a row with any NaN return gives
-        NaN; ``"raise"``: NaN raises.
+        Applies to ``returns`` and ``weights`` alike. ``"omit"``: names without a return or a
+        weight drop out; ``"propagate"``: a row with any NaN return or weight gives NaN;
+        ``"raise"``: a NaN in either raises an :class:`~divergence.errors.InputError` naming
+        that argument.
 
     Returns
     -------
@@ -228,8 +221,14 @@ def cross_sectional_dispersion(
     """
     x, meta = as_array(returns, "returns", ndim=(1, 2))
     x2 = np.atleast_2d(x)
-    rows = nan_row_mask(x2, meta, nan_policy)
-    wts = np.ones_like(x2) if weights is None else cross_weights(weights, meta, x2.shape)
+    rows = nan_row_mask(x2, meta, nan_policy)  # also checks the policy's name
+    wts = (
+        np.ones_like(x2)
+        if weights is None
+        else cross_weights(weights, meta, x2.shape, nan_policy=nan_policy)
+    )
+    if rows is not None:  # "propagate": a NaN weight, like a NaN return, makes its row NaN
+        rows = rows | np.isnan(wts).any(axis=1)
     present = ~np.isnan(x2) & ~np.isnan(wts)
     wn = renormalize(wts, present)
     ok = np.isfinite(wn).any(axis=1)
@@ -302,8 +301,10 @@ def realized_volatility(
     with :math:`s` over the window's rows. Annualisation is by the square root of time
     (returns assumed serially uncorrelated).
 
-    **Complexity.** O(T·N) time and memory for T rows and N names (pandas' rolling
-    moments, one pass per column).
+    **Complexity.** O(T·N) time and memory for T rows and N names: window sums from cumulative
+    sums restarted every ``window`` rows, so the value at a row is computed from its window's
+    returns alone (a huge return before the window does not perturb it, and a window of equal
+    returns gives exactly 0).
 
     References
     ----------
@@ -326,10 +327,18 @@ def realized_volatility(
     centre = check_bool(demean, "demean")
     how = check_option(align, "align", _ALIGNS)
     n = check_window(window, x.shape[0], minimum=2 if centre else 1)
-    frame = pd.DataFrame(x.reshape(x.shape[0], -1))
-    roll = frame.rolling(n)
-    var = roll.var(ddof=1) if centre else (frame**2).rolling(n).mean()
-    out: pd.DataFrame = (m * var) ** 0.5
+    x2 = x.reshape(x.shape[0], -1)
+    valid = ~np.isnan(x2)
+    # window-local moments (divergence._windows): the value at a row is computed from its
+    # window's returns alone, and a window of equal returns has a volatility of exactly 0
+    mom = window_moments([x2], valid, n, [(0, 0)] if centre else [])
+    if centre:
+        ss = np.where(mom.degenerate(0), 0.0, np.maximum(mom.cross[0, 0], 0.0))
+        var = ss / (n - 1)
+    else:
+        var = trailing_sums(np.where(valid, x2 * x2, 0.0), n) / n
+    out = np.where(mom.n == n, np.sqrt(m * var), np.nan)
+    out[: n - 1] = np.nan
     if how == "forward":
-        out = out.shift(-n)
-    return meta.wrap_like(out.to_numpy(dtype=np.float64))
+        out = np.concatenate([out[n:], np.full((n, out.shape[1]), np.nan)])
+    return meta.wrap_like(out)

@@ -10,14 +10,75 @@ import numpy as np
 import pandas as pd
 
 from divergence._typing import BoolArray, FloatArray, IntArray
-from divergence._validation import as_array, check_float, check_option
+from divergence._validation import as_array, check_float, check_option, to_pandas
 from divergence.errors import InputError
 from divergence.refinancing._spreads import _coverage
 
 if TYPE_CHECKING:
     from divergence._summary import Summary
 
-__all__ = ["Distress", "RefinancingResult"]
+__all__ = [
+    "ALL_COHORTS",
+    "Distress",
+    "RefinancingResult",
+    "cohort_labels",
+    "spread_tables_by_label",
+]
+
+#: Label of the all-firms total that :class:`RefinancingResult` appends to the user's cohorts.
+#: A user cohort with this label is refused (:func:`cohort_labels`), so the two never collide.
+ALL_COHORTS: str = "all"
+
+
+def cohort_labels(firms: object, as_text: Sequence[str]) -> tuple[Hashable, ...]:
+    """The cohort labels of a (validated) firms frame, first-appearance order, types kept.
+
+    ``as_text`` are the same labels as text, in the same order (the simulator's internal codes
+    are built on them). Refuses, with an :class:`InputError` naming ``firms['cohort']``, a
+    cohort labelled :data:`ALL_COHORTS` (it would collide with the all-firms total) and two
+    distinct labels that print alike (``1`` and ``"1"``: the simulator would merge them).
+    """
+    frame = to_pandas(firms, date_index=False)
+    column = frame["cohort"].reset_index(drop=True)
+    _codes, uniques = pd.factorize(column, sort=False)
+    labels: list[Hashable] = list(uniques.tolist())
+    if len(labels) != len(as_text):
+        seen: dict[str, Hashable] = {}
+        for lab in labels:
+            text = str(lab)
+            if text in seen:
+                raise InputError(
+                    f"firms['cohort'] has two labels that print alike, {seen[text]!r} and "
+                    f"{lab!r}; the simulator tells cohorts apart by their text: make them "
+                    "distinct"
+                )
+            seen[text] = lab
+    for lab in labels:
+        if isinstance(lab, str) and lab == ALL_COHORTS:
+            raise InputError(
+                f"firms['cohort'] uses the label {ALL_COHORTS!r}, which refinancing results "
+                "reserve for the all-firms total (the last entry of RefinancingResult.cohorts); "
+                "rename that cohort"
+            )
+    return tuple(labels)
+
+
+def spread_tables_by_label(
+    spread_table: Any, labels: Sequence[Hashable], as_text: Sequence[str]
+) -> Any:
+    """A dict cohort -> table keyed by the cohorts' text too, so a key keeps its own type.
+
+    A dict keyed by the user's labels (``{1: table}`` for an integer cohort) is given the text
+    keys the simulator looks up; anything else is returned unchanged.
+    """
+    if not isinstance(spread_table, dict):
+        return spread_table
+    out = dict(spread_table)
+    for lab, text in zip(labels, as_text, strict=True):
+        if lab in spread_table:
+            out[text] = spread_table[lab]
+    return out
+
 
 STATISTICS: tuple[str, ...] = (
     "interest",
@@ -125,8 +186,10 @@ class RefinancingResult:
 
     Attributes
     ----------
-    cohorts : tuple of str
-        Cohort labels, then ``"all"``.
+    cohorts : tuple
+        Cohort labels as given in the firms frame (an integer cohort stays an integer), then
+        ``"all"``, the all-firms total. :func:`~divergence.refinancing.simulate` refuses a user
+        cohort called ``"all"``, so the last entry is always the total.
     n_paths, horizon : int
         Paths and months simulated.
     thresholds : tuple of float
@@ -187,7 +250,7 @@ class RefinancingResult:
     ('large', 'all') 1 24
     """
 
-    cohorts: tuple[str, ...]
+    cohorts: tuple[Hashable, ...]
     n_paths: int
     horizon: int
     thresholds: tuple[float, ...]
@@ -504,12 +567,14 @@ class RefinancingResult:
         width = _FREQ_MONTHS[f]
         bucket = (self.tranche_maturity - 1) // width + 1
         if b == "cohort":
-            labels = np.asarray(self.cohorts[:-1], dtype=object)[self.tranche_cohort]
+            users = np.empty(len(self.cohorts) - 1, dtype=object)  # labels may be tuples
+            users[:] = list(self.cohorts[:-1])
+            labels = users[self.tranche_cohort]
         else:
             labels = np.where(self.tranche_floating, "floating", "fixed").astype(object)
         frame = pd.DataFrame({f: bucket, "col": labels, "principal": self.tranche_principal})
         wall = frame.pivot_table(
-            index=f, columns="col", values="principal", aggfunc="sum", fill_value=0.0
+            index=f, columns="col", values="principal", aggfunc="sum", fill_value=0.0, sort=False
         )
         full = pd.RangeIndex(1, int(bucket.max()) + 1, name=f)
         order = list(self.cohorts[:-1]) if b == "cohort" else ["fixed", "floating"]
@@ -643,7 +708,7 @@ class RefinancingResult:
         self,
         kind: Literal["coverage", "maturity_wall"] = "coverage",
         *,
-        cohorts: Sequence[str] | None = None,
+        cohorts: Sequence[Hashable] | None = None,
         threshold: float | None = None,
         freq: Literal["month", "quarter", "year"] = "year",
         ax: Any = None,
@@ -657,7 +722,7 @@ class RefinancingResult:
             interest coverage by month (:func:`divergence.plotting.coverage_fan`);
             ``"maturity_wall"``: principal falling due per bucket by cohort
             (:func:`divergence.plotting.maturity_wall`).
-        cohorts : sequence of str, optional
+        cohorts : sequence of labels, optional
             Cohorts to draw (default: every cohort, without ``"all"``).
         threshold : float, optional
             ``"coverage"`` only: a dashed line at this coverage (e.g. 1.5).

@@ -41,7 +41,13 @@ from divergence._validation import (
 from divergence.errors import InputError
 from divergence.refinancing import _kernels
 from divergence.refinancing._book import DebtBook, Firms, as_book, as_firms
-from divergence.refinancing._result import Distress, RefinancingResult
+from divergence.refinancing._result import (
+    ALL_COHORTS,
+    Distress,
+    RefinancingResult,
+    cohort_labels,
+    spread_tables_by_label,
+)
 from divergence.refinancing._spreads import SpreadTable, _coverage, tables_for_cohorts
 
 __all__ = ["simulate"]
@@ -551,6 +557,8 @@ def _simulate(
     start = check_int(first_path, "first_path", minimum=0)
     b = as_book(book)
     f = as_firms(firms)
+    labels = cohort_labels(firms, f.cohorts)  # types kept; "all" and look-alikes refused
+    spread_table = spread_tables_by_label(spread_table, labels, f.cohorts)
     r_arr, _ = as_array(rates, "rates", ndim=(1, 2), allow_nan=False)
     n_cols = r_arr.shape[-1]
     h = n_cols if horizon is None else check_int(horizon, "horizon", minimum=1)
@@ -609,7 +617,7 @@ def _simulate(
     if out.interest is not None and out.ebit is not None:  # keep="full"
         out_cov = _coverage(out.ebit, out.interest)
     return RefinancingResult(
-        cohorts=(*f.cohorts, "all"),
+        cohorts=(*labels, ALL_COHORTS),
         n_paths=p,
         horizon=h,
         thresholds=thr,
