@@ -671,7 +671,8 @@ def test_dispersion_section_matches_the_documented_calls(dispersion_section: Any
         f"{rho_w.mean():.2f} (cap-weighted), {rho_m.mean():.2f}",
         f"{rho_w.max():.2f} on {rho_w.idxmax().date()}",
         f"{csd.median():.2%}, {csd.quantile(0.95):.2%}",
-        f"{len(vv)} days, {(premium > 0).mean():.0%}, {premium.mean() * 100:.1f} vol points",
+        f"{len(vv)} days, VIX higher on {(premium > 0).mean():.0%}",
+        f"{premium.mean():.3f}, {vv['vix'].mean():.3f}, {vv['fwd_rv'].mean():.3f}",
         f"{len(gap)} days, {rho_i.median():.2f}",
         f"{int((rho_i > 1).sum())} days above 1",
     )
