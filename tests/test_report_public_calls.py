@@ -1,4 +1,4 @@
-"""Public functions behind the report's concentration, breadth, rotation, flows and risk sections.
+"""Public functions behind the report's sections, and the page that shows how to reproduce them.
 
 Reference values are closed forms or hand computations (written next to each number), or an
 independent plain-pandas implementation of the same definition.
@@ -6,6 +6,8 @@ independent plain-pandas implementation of the same definition.
 
 from __future__ import annotations
 
+import textwrap
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -515,3 +517,225 @@ def test_concentration_and_breadth_sections_match_the_documented_calls() -> None
     for key in ("cumulative_cap_weighted", "mean_share_up", "top_k_contribution_share"):
         assert sec.numbers[f"breadth.{key}".replace("top_k", "top10")] == s[key]
     assert sec.numbers["breadth.mean_gap_bp"] == pytest.approx(s["mean_gap"] * 1e4)
+
+
+# --------------------------------------------------------------------------- the documented recipe
+RECIPE = Path(__file__).resolve().parents[1] / "docs" / "reproducing_report.rst"
+
+
+def _recipe_sections() -> dict[str, list[str]]:
+    """Code blocks of docs/reproducing_report.rst by section title ("" = before the first)."""
+    lines = RECIPE.read_text(encoding="utf-8").splitlines()
+    blocks: dict[str, list[str]] = {"": []}
+    title, i = "", 0
+    while i < len(lines):
+        line = lines[i]
+        if i + 1 < len(lines) and line and set(lines[i + 1]) == {"-"}:
+            title = line.strip()
+            blocks[title] = []
+        elif line.startswith(".. code-block:: python"):
+            body = []
+            i += 1
+            while i < len(lines) and (not lines[i].strip() or lines[i].startswith("   ")):
+                body.append(lines[i][3:])
+                i += 1
+            blocks[title].append(textwrap.dedent("\n".join(body)))
+            continue
+        i += 1
+    return blocks
+
+
+def _run_recipe(title: str) -> tuple[dict[str, Any], str]:
+    """Execute the shared imports and the code blocks of one section; its namespace and text."""
+    blocks = _recipe_sections()
+    namespace: dict[str, Any] = {}
+    for code in [*blocks[""], *blocks[title]]:
+        exec(compile(code, f"{RECIPE.name}: {title}", "exec"), namespace)
+    text = RECIPE.read_text(encoding="utf-8")
+    start = text.index(f"{title}\n---")
+    end = text.find("\n---", start + len(title) + 5)
+    return namespace, text[start : text.rfind("\n", 0, end) if end > 0 else len(text)]
+
+
+def _quoted(text: str, *values: str) -> None:
+    """The rounded numbers the page quotes are the ones the calls give today."""
+    missing = [v for v in values if v not in text]
+    assert not missing, f"docs/reproducing_report.rst does not quote {missing}"
+
+
+@pytest.fixture(scope="module")
+def refinancing_section() -> Any:
+    from divergence._sections import refinancing as section
+
+    return section.build()
+
+
+@pytest.fixture(scope="module")
+def dispersion_section() -> Any:
+    from divergence._sections import dispersion as section
+
+    return section.build()
+
+
+@pytest.fixture(scope="module")
+def cost_section() -> Any:
+    from divergence._sections import cost as section
+
+    return section.build()
+
+
+def test_refinancing_section_matches_the_documented_calls(refinancing_section: Any) -> None:
+    from divergence.errors import DataWarning
+
+    n = refinancing_section.numbers
+    # the page says Apple's missing FY2024 interest expense gives a DataWarning
+    with pytest.warns(DataWarning, match="Apple Inc"):
+        ns, text = _run_recipe("Refinancing wall")
+    rep, half = ns["repriced"], ns["refinancing"].pass_through_month(ns["extra"][:, ns["cols"]])
+    dar_hike = ns["hike"].path_values("debt_at_risk_share")[:, 36, ns["cols"]].mean(axis=0)
+    dar_flat = ns["flat"].path_values("debt_at_risk_share")[:, 36, ns["cols"]].mean(axis=0)
+    for j, key in enumerate(("mega_cap", "sme")):
+        for month in (3, 12, 36):
+            assert n[f"refinancing.{key}.repriced_share_{month}m"] == rep[month, j]
+        assert n[f"refinancing.{key}.half_interest_rise_month"] == half[j]
+        assert n[f"refinancing.{key}.debt_at_risk_share_36m"] == pytest.approx(dar_hike[j])
+        assert n[f"refinancing.{key}.debt_at_risk_share_36m_no_hike"] == pytest.approx(dar_flat[j])
+    crossed = ns["cross"].notna().mean()
+    assert n["refinancing.sme.coverage_below_1_5_share_of_paths"] == crossed["SME"]
+    assert n["refinancing.mega_cap.coverage_below_1_5_share_of_paths"] == crossed["mega-cap"]
+    assert n["refinancing.sme.coverage_below_1_5_median_month"] == ns["cross"]["SME"].median()
+    assert n["refinancing.firms"] == len(ns["firms"])
+    corr, ahead = ns["corr"], ns["ahead"]
+    assert n["refinancing.fred.corr_k0"] == corr.loc[0]
+    assert n["refinancing.fred.corr_k36"] == corr.loc[36]
+    assert n["refinancing.fred.first_positive_lag_months"] == ahead[ahead > 0].index[0]
+    filers, buckets, debt = ns["filers"], ns["buckets"], ns["debt"]
+    for ticker, name in (("AAPL", "Apple Inc."), ("TSLA", "Tesla, Inc.")):
+        key = f"refinancing.wall.{ticker}"
+        assert n[f"{key}.period_end"] == str(filers.loc[name, "period_end"].date())
+        assert n[f"{key}.debt_usd_bn"] == pytest.approx(debt[name] / 1e9, abs=5e-4)
+        assert n[f"{key}.due_1y_share"] == pytest.approx(buckets.loc[name, "y1"] / debt[name])
+        assert n[f"{key}.due_5y_share"] == pytest.approx(
+            (debt[name] - buckets.loc[name, "after5"]) / debt[name]
+        )
+    _quoted(
+        text,
+        f"{rep[3, 1]:.0%}",
+        f"{half[0]} and {half[1]} months",
+        f"{dar_hike[1]:.1%}",
+        f"{dar_flat[1]:.1%}",
+        f"SME {crossed['SME']:.0%} of paths",
+        f"{corr.loc[0]:+.2f}, {corr.loc[36]:+.2f}",
+        f"USD {debt['Apple Inc.'] / 1e9:.1f} bn",
+    )
+
+
+def test_dispersion_section_matches_the_documented_calls(dispersion_section: Any) -> None:
+    n = dispersion_section.numbers
+    ns, text = _run_recipe("Dispersion")
+    rho_w, rho_m, rho_i, gap = ns["rho_w"], ns["rho_m"], ns["rho_i"], ns["gap"]
+    vv, premium, csd = ns["vv"], ns["premium"], ns["csd"]
+    expected = {
+        "dispersion.members": ns["rets"].shape[1],
+        "dispersion.artefacts_masked": ns["artefacts"],
+        "dispersion.realized_corr_mean": rho_w.mean(),
+        "dispersion.realized_corr_max": rho_w.max(),
+        "dispersion.realized_corr_max_date": str(rho_w.idxmax().date()),
+        "dispersion.realized_corr_min": rho_w.min(),
+        "dispersion.realized_corr_min_date": str(rho_w.idxmin().date()),
+        "dispersion.realized_corr_pairs_mean": rho_m.mean(),
+        "dispersion.realized_dispersion_median": ns["disp"].median(),
+        "dispersion.index_vol_median": ns["index_vol"].median(),
+        "dispersion.cross_sectional_median": csd.median(),
+        "dispersion.cross_sectional_p95": csd.quantile(0.95),
+        "dispersion.vix_days": len(vv),
+        "dispersion.vix_above_realized_share": (premium > 0).mean(),
+        "dispersion.vix_minus_realized_vol_mean": premium.mean(),
+        "dispersion.vix_mean": vv["vix"].mean(),
+        "dispersion.forward_realized_vol_mean": vv["fwd_rv"].mean(),
+        "dispersion.implied_corr_proxy_days": len(gap),
+        "dispersion.implied_corr_proxy_median": rho_i.median(),
+        "dispersion.realized_corr_median_same_days": rho_w.reindex(gap.index).median(),
+        "dispersion.implied_above_realized_share": (gap > 0).mean(),
+        "dispersion.implied_corr_proxy_days_above_1": int((rho_i > 1).sum()),
+    }
+    for year, value in rho_w.groupby(rho_w.index.year).mean().items():
+        expected[f"dispersion.realized_corr_{year}"] = value
+    for key, value in expected.items():
+        if isinstance(value, str):
+            assert n[key] == value, key
+        else:
+            assert n[key] == pytest.approx(value, rel=1e-12, abs=1e-15), key
+    _quoted(
+        text,
+        f"{rho_w.mean():.2f} (cap-weighted), {rho_m.mean():.2f}",
+        f"{rho_w.max():.2f} on {rho_w.idxmax().date()}",
+        f"{csd.median():.2%}, {csd.quantile(0.95):.2%}",
+        f"{len(vv)} days, VIX higher on {(premium > 0).mean():.0%}",
+        f"{premium.mean():.3f}, {vv['vix'].mean():.3f}, {vv['fwd_rv'].mean():.3f}",
+        f"{len(gap)} days, {rho_i.median():.2f}",
+        f"{int((rho_i > 1).sum())} days above 1",
+    )
+
+
+def test_cost_section_matches_the_documented_calls(cost_section: Any) -> None:
+    n = cost_section.numbers
+    ns, text = _run_recipe("Divergence cost")
+    gap, ls, ic, cd = ns["gap"], ns["ls"], ns["ic"], ns["cd"]
+    g_real, g_infl = ns["g_real"], ns["g_infl"]
+    last = ns["model"].contributions(ns["frame"]).dropna().iloc[-1]
+    expected: dict[str, Any] = {
+        "cost.premium_gap_latest": gap.iloc[-1],
+        "cost.premium_gap_latest_month": f"{gap.index[-1]:%Y-%m}",
+        "cost.premium_gap_share_at_or_below": (gap <= gap.iloc[-1]).mean(),
+        "cost.delta_r_latest": ns["frame"]["delta_r"].dropna().iloc[-1],
+        "cost.l_s_latest": ls.iloc[-1],
+        "cost.l_s_latest_month": f"{ls.index[-1]:%Y-%m}",
+        "cost.l_s_min": ls.min(),
+        "cost.l_s_max": ls.max(),
+        "cost.i_c_months_to_2018": ic.loc[:"2018-12"].size,
+        "cost.i_c_months_from_2024": ic.loc["2019":].size,
+        "cost.i_c_first": ic.iloc[0],
+        "cost.i_c_latest": ic.iloc[-1],
+        "cost.eps_growth_nominal": g_real + g_infl,
+        "cost.eps_growth_real": g_real,
+        "cost.eps_inflation_share": g_infl / (g_real + g_infl),
+        "cost.cd_months": cd.size,
+        "cost.cd_mean": cd.mean(),
+        "cost.cd_latest": cd.iloc[-1],
+        "cost.cd_latest_month": f"{cd.index[-1]:%Y-%m}",
+        **{f"cost.contribution_{c}_latest": last[c] for c in ("delta_r", "i_c", "l_s")},
+    }
+    for label, (weights, fit, oos) in ns["results"].items():
+        key = "cost.calibration." + label.replace(" + ", "_").replace(" ", "_")
+        expected.update({f"{key}.weight_{c}": w for c, w in zip("RCL", weights, strict=True)})
+        expected.update(
+            {
+                f"{key}.auc_in": fit.auc,
+                f"{key}.n_in": fit.n,
+                f"{key}.events_in": fit.events,
+                f"{key}.auc_out": oos.auc,
+                f"{key}.n_out": oos.n,
+                f"{key}.brier_out": oos.brier,
+                f"{key}.brier_base_out": oos.brier_base,
+            }
+        )
+    assert set(expected) == set(n)  # every number of the section is on the page
+    for key, value in expected.items():
+        if isinstance(value, str):
+            assert n[key] == value, key
+        else:
+            assert n[key] == pytest.approx(value, rel=1e-12, abs=1e-15), key
+    weights, fit, oos = ns["results"]["delta_r + l_s"]
+    _quoted(
+        text,
+        f"{gap.iloc[-1]:.2%} ({gap.index[-1]:%Y-%m})",
+        f"{ls.min():+.1%}, {ls.max():+.1%}",
+        f"{ic.iloc[0]:.1f} -> {ic.iloc[-1]:.1f}",
+        f"{g_real + g_infl:.2%}/yr, {g_real:.2%}/yr",
+        f"{cd.size} months ({cd.index[0]:%Y-%m}..{cd.index[-1]:%Y-%m}), {cd.mean():.2f}",
+        f"i_c {last['i_c']:+.2f}, l_s {last['l_s']:+.2f}",
+        f"{weights[2]:.2f}; AUC {fit.auc:.2f} ({fit.n} months, {fit.events} in stress), out "
+        f"{oos.auc:.2f}",
+        f"Brier {oos.brier:.3f} vs base rate {oos.brier_base:.3f}",
+    )
