@@ -321,8 +321,9 @@ def simulate(
         *expected* EBIT, decimal, :math:`|g| \le 5`: :math:`\mathbb{E}[E_t] = E_0 e^{g t/12}`
         after :math:`t` months before any rate effect; log EBIT, and so the median EBIT, drifts
         at :math:`g - \sigma^2/2` a year), ``volatility`` (annual volatility of log EBIT,
-        decimal, in [0, 5]), ``cohort`` (label, e.g. ``"mega-cap"``), optional ``rate_beta``
-        (semi-elasticity of EBIT to the base rate: EBIT is multiplied by
+        decimal, in [0, 5]), ``cohort`` (label, e.g. ``"mega-cap"``, kept with its type;
+        ``"all"`` is refused: it labels the total), optional ``rate_beta`` (semi-elasticity
+        of EBIT to the base rate: EBIT is multiplied by
         :math:`e^{-\beta (r_t - r_0)}`, :math:`|\beta| \le 100`; default 0). The bounds are far
         beyond any firm and keep every EBIT path finite.
     rates : array_like
