@@ -134,7 +134,7 @@ def _prefix_le_counts(v: FloatArray) -> IntArray:
 
 
 def _columns(x: object, name: str) -> tuple[FloatArray, Meta]:
-    values, meta = as_array(x, name, ndim=(1, 2))
+    values, meta = as_array(x, name, ndim=(1, 2), time_ordered=True)
     return values, meta
 
 
@@ -490,7 +490,12 @@ class DivergenceCost:
                         "or set its weight to 0"
                     )
                 continue
-            v, m = as_array(x, name if container is None else f"{container}[{name!r}]", ndim=1)
+            v, m = as_array(
+                x,
+                name if container is None else f"{container}[{name!r}]",
+                ndim=1,
+                time_ordered=True,
+            )
             metas.append(m)
             cols[name] = v
         if not metas:
@@ -1609,7 +1614,7 @@ def drawdown_event(price: SeriesLike, *, horizon: int = 12, threshold: float = 0
     >>> print(drawdown_event([100.0, 90.0, 80.0, 95.0, 100.0, 100.0], horizon=2))
     [ 1.  0. 0. 0. nan nan]
     """
-    p, meta = as_array(price, "price", ndim=1, positive=True)
+    p, meta = as_array(price, "price", ndim=1, positive=True, time_ordered=True)
     h = check_int(horizon, "horizon", minimum=1)
     c = check_float(threshold, "threshold", minimum=0.0)
     if not 0.0 < c < 1.0:
