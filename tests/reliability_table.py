@@ -855,6 +855,8 @@ ENTRIES: dict[str, Entry] = {
             ("book", "mismatched_index"): "rows of a debt book are tranches: its index "
             "carries no meaning",
             ("firms", "mismatched_index"): "firms are matched by the firm column, not the index",
+            ("firms", "objects"): "the text lands in the label column cohort, and object "
+            "columns holding only numbers are read as numbers (docs/reliability.rst, class 7)",
         },
     ),
     "refinancing.DebtBook": Entry(

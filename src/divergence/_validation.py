@@ -336,8 +336,8 @@ _REAL_OBJECTS = frozenset({"floating", "integer", "mixed-integer-float", "decima
 
 
 def _real_objects(values: Any) -> bool:
-    """Whether an object array holds only real numbers (float, int, Decimal) and missing values."""
-    return pd.api.types.infer_dtype(values, skipna=True) in _REAL_OBJECTS
+    """Whether an object array holds only real numbers (float, int, Decimal; NaN, not None)."""
+    return pd.api.types.infer_dtype(values, skipna=False) in _REAL_OBJECTS
 
 
 @overload

@@ -694,7 +694,8 @@ class DivergenceCost:
         **outer join** (the sorted union of the indexes); a row missing from an input is NaN
         in that input, and a row where any input with a non-zero weight is NaN gives NaN (a
         NaN is "no observation": it is skipped by the scoring, so it does not shift the other
-        rows' scores). Inputs with identical indexes keep that index and its order. Arrays
+        rows' scores). Inputs with identical indexes keep that index. Dated inputs must have
+        increasing dates without duplicates (else InputError: rows are never reordered). Arrays
         (and lists) have no labels: they are taken by position and must have the length of
         the other arrays, or of the pandas inputs' joined index. The same rules hold for
         :meth:`scores`, :meth:`linear_predictor`, :meth:`contributions` and
