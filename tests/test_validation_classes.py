@@ -100,7 +100,7 @@ def test_dask_rolling_inherits_the_rule() -> None:
         window=3,
         meta=pd.Series(dtype=float, name="x"),
     )
-    with pytest.raises(InputError, match="not in increasing order.*sort_index"):
+    with pytest.raises(InputError, match=r"not in increasing order.*sort_index"):
         lazy.compute(scheduler="synchronous")
 
 

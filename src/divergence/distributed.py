@@ -105,7 +105,7 @@ def _sample(obj: Any, n_rows: int) -> Any:
     """``n_rows`` rows of positive, varying synthetic values with the layout of ``obj``."""
     base = obj._meta_nonempty
     rng = np.random.default_rng(0)
-    index = pd.Index(np.resize(base.index.to_numpy(), n_rows), name=base.index.name)
+    index: pd.Index = pd.Index(np.resize(base.index.to_numpy(), n_rows), name=base.index.name)
     if isinstance(base.index, pd.DatetimeIndex):  # increasing dates: time-ordered functions
         index = pd.date_range(base.index[0], periods=n_rows, freq="D", name=base.index.name)
     elif isinstance(base.index, pd.PeriodIndex):
