@@ -190,3 +190,14 @@ def test_lead_meta_prefers_polars_then_pandas() -> None:
     assert lead_meta(nd, pdm, plm) is plm
     assert lead_meta(pdm, Meta("d", "series", 1, (2,), pd.RangeIndex(2))) is pdm
     assert lead_meta(nd) is nd
+
+
+def test_polars_date_column_obeys_the_time_order_rule() -> None:
+    pl = pytest.importorskip("polars")
+    dates = [d.date() for d in MONTHS[[0, 2, 1, 3, 4]]]
+    frame = pl.DataFrame({"date": dates, "cpi": [100.0, 101.0, 103.0, 102.0, 105.0]})
+    with pytest.raises(InputError, match=r"price_index dates are not in increasing order"):
+        premia.annualized_inflation(frame, 1, periods_per_year=12)
+    ok = frame.sort("date")
+    out = premia.annualized_inflation(ok, 1, periods_per_year=12)
+    assert isinstance(out, pl.DataFrame) and out["date"].to_list() == sorted(dates)
