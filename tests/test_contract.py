@@ -294,6 +294,28 @@ def _duplicate_columns(g: Any) -> Variant:
     return Variant(out, None, "refuse", match="duplicate column|missing the column")
 
 
+#: variants of a table read by column name (option chains, debt books, firms): its float
+#: columns in another dtype
+TABLE_VARIANTS = ("Float64", "float64[pyarrow]", "float32", "object", "Decimal")
+
+
+def _table_variant(variant: str, g: Any) -> Variant:
+    if not isinstance(g, pd.DataFrame):
+        raise NotApplicableError("not a DataFrame")
+    floats = [c for c, dt in g.dtypes.items() if pd.api.types.is_float_dtype(dt)]
+    if not floats:
+        raise NotApplicableError("no float column")
+    if variant == "float32":
+        out = g.astype(dict.fromkeys(floats, np.float32))
+        return Variant(out, out.astype(dict.fromkeys(floats, np.float64)))
+    if variant == "Decimal":
+        out = g.copy()
+        for c in floats:
+            out[c] = g[c].map(lambda v: Decimal(repr(float(v)))).astype(object)
+        return Variant(out, g)
+    return Variant(g.astype(dict.fromkeys(floats, variant)), g)
+
+
 #: argument variant -> builder (good value -> Variant, or NotApplicableError)
 ARG_VARIANTS: dict[str, Callable[[Any], Variant]] = {
     "Float64": _pandas_dtype("Float64"),
@@ -397,7 +419,13 @@ def _arg_skip(entry: Entry, arg: str, variant: str, good: Any) -> str | None:
     if not spec.numeric:
         return "label argument (sectors, groups): its label rules are tested in class 7 tests"
     if spec.frame_only:
-        return "a table read by column name (option chains, debt books): module tests"
+        if variant not in TABLE_VARIANTS:
+            return "a table read by column name (option chains, debt books): dtype variants only"
+        try:
+            _table_variant(variant, good)
+        except NotApplicableError as why:
+            return str(why)
+        return None
     if not _numeric_panel(good):
         return "not a float array or panel"
     try:
@@ -567,7 +595,10 @@ def test_contract(name: str, arg: str, variant: str) -> None:
             expect = "refuse"
             match = "sort" if variant == "unsorted_dates" else "duplicat|more than one row"
     else:
-        v = ARG_VARIANTS[variant](kwargs[arg])
+        if entry.arrays[arg].frame_only:
+            v = _table_variant(variant, kwargs[arg])
+        else:
+            v = ARG_VARIANTS[variant](kwargs[arg])
         changed = [arg]
         if v.canonical is not None:
             canonical_kwargs = {**kwargs, arg: v.canonical}
