@@ -124,6 +124,14 @@ class Meta:
         without such a column, has ``index=None`` (rows are matched by position, as in polars).
     polars_index : polars.Series or None
         That leading Date/Datetime column, carried back unchanged into DataFrame results.
+
+    Notes
+    -----
+    Frozen for the functions that use it. The one exception is made while it is being
+    checked against the other inputs of the same call: :func:`check_same_layout` and
+    :func:`check_same_rows` give the first input's Meta the labels (and polars flag) of a
+    leading later input (:func:`lead_meta`), so that results follow any pandas or polars
+    input.
     """
 
     name: str
