@@ -1213,6 +1213,9 @@ TIME_ORDERED: frozenset[str] = frozenset(
         "dispersion.realized_volatility",
         "lags.local_projection",
         "lags.lead_lag",
+        "refinancing.pass_through_month",
+        "refinancing.policy_path",
+        "refinancing.simulate",
     }
 )
 

@@ -201,3 +201,14 @@ def test_polars_date_column_obeys_the_time_order_rule() -> None:
     ok = frame.sort("date")
     out = premia.annualized_inflation(ok, 1, periods_per_year=12)
     assert isinstance(out, pl.DataFrame) and out["date"].to_list() == sorted(dates)
+
+
+def test_month_axis_of_refinancing_inputs_obeys_the_rule() -> None:
+    from divergence import refinancing
+
+    shocks = pd.Series([0.01, 0.0, -0.01], index=MONTHS[[0, 2, 1]])
+    with pytest.raises(InputError, match=r"shocks dates are not in increasing order"):
+        refinancing.policy_path(0.02, shocks)
+    response = pd.Series([0.0, 1.0, 1.0, 2.0], index=MONTHS[[0, 1, 1, 2]])
+    with pytest.raises(InputError, match=r"response has duplicate dates"):
+        refinancing.pass_through_month(response)

@@ -500,7 +500,7 @@ def _simulate(
     start = check_int(first_path, "first_path", minimum=0)
     b = as_book(book)
     f = as_firms(firms)
-    r_arr, _ = as_array(rates, "rates", ndim=(1, 2), allow_nan=False)
+    r_arr, _ = as_array(rates, "rates", ndim=(1, 2), allow_nan=False, time_ordered=True)
     n_cols = r_arr.shape[-1]
     h = n_cols if horizon is None else check_int(horizon, "horizon", minimum=1)
     if h > n_cols:
