@@ -361,9 +361,10 @@ def _objects_as_float(x: pd.DataFrame | pd.Series) -> pd.DataFrame | pd.Series:
         if pd.api.types.is_object_dtype(x.dtype) and len(x) and _real_objects(x):
             return x.astype(np.float64)
         return x
-    objects = [c for c, dt in x.dtypes.items() if pd.api.types.is_object_dtype(dt)]
-    if not objects:
+    # look at each distinct dtype once (a wide panel has thousands of columns, one dtype)
+    if not any(pd.api.types.is_object_dtype(dt) for dt in dict.fromkeys(x.dtypes)):
         return x
+    objects = [c for c, dt in x.dtypes.items() if pd.api.types.is_object_dtype(dt)]
     convert = [c for c in objects if len(x) and _real_objects(x[c])]
     if not convert:
         return x
