@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -240,6 +240,12 @@ class Entry:
     check: Callable[[Any, dict[str, Any]], None] | None = None
     #: include in the hypothesis fuzz test.
     fuzz: bool = True
+    #: the callable lags, differences, rolls or compounds over rows: dated inputs must have
+    #: strictly increasing dates (unsorted or duplicate dates raise InputError; contract suite).
+    time_ordered: bool = False
+    #: contract-suite variant (or "argument:variant") -> reason it does not apply to this
+    #: entry (see test_contract.py).
+    contract_skip: dict[str, str] = field(default_factory=dict)
 
 
 def _x(fn: Callable[..., Any], **extra: Any) -> Entry:
@@ -618,6 +624,14 @@ ENTRIES: dict[str, Entry] = {
             for a in ("shiller", "balance_sheet", "base", "i_c", "long_rate")
         },
         fuzz=False,
+        contract_skip={
+            "tz_aware_index": "documented: every source is put on a naive month-start calendar "
+            "(time zones dropped), so the dates are not kept as sent",
+            "one_row": "sources are resampled to months and combined: one row leaves a derived "
+            "series (real_yield) empty, reported under that name (tests/test_cost.py)",
+            "i_c:series_as_frame": "documented: a DataFrame i_c is a caps panel (I_C is "
+            "computed from it), a Series is I_C itself: not the same numbers",
+        },
     ),
     "cost.drawdown_event": Entry(
         lambda **kw: cost.drawdown_event(**kw, horizon=2, threshold=0.01),
@@ -847,6 +861,8 @@ ENTRIES: dict[str, Entry] = {
             ("book", "mismatched_index"): "rows of a debt book are tranches: its index "
             "carries no meaning",
             ("firms", "mismatched_index"): "firms are matched by the firm column, not the index",
+            ("firms", "objects"): "the text lands in the label column cohort, and object "
+            "columns holding only numbers are read as numbers (docs/reliability.rst, class 7)",
         },
     ),
     "refinancing.DebtBook": Entry(
@@ -1146,6 +1162,72 @@ ENTRIES: dict[str, Entry] = {
         {"times": Arg("positive")},
     ),
 }
+
+
+#: Entries whose callable treats row order as time (lags, differences, rolling windows,
+#: compounding, expanding scores): the contract suite requires them to refuse unsorted and
+#: duplicate dates (docs/reliability.rst, "Time order").
+TIME_ORDERED: frozenset[str] = frozenset(
+    {
+        *(
+            f"breadth.{n}"
+            for n in (
+                "index_return",
+                "weighting_gap",
+                "return_contributions",
+                "top_k_contribution_share",
+                "breadth",
+                "breadth_summary",
+                "cap_change_breadth",
+            )
+        ),
+        "premia.annualized_inflation",
+        "premia.cape",
+        "premia.risk_premium_shift",
+        "real.deflate",
+        "real.real_growth",
+        "real.nominal_illusion",
+        "liquidity.sterilization_rate",
+        "cost.expanding_percentile",
+        "cost.expanding_robust_z",
+        "cost.divergence_cost",
+        "cost.drawdown_event",
+        "cost.inputs",
+        "cost.DivergenceCost.calibrate",
+        *(
+            f"cost.DivergenceCost.{n}"
+            for n in ("scores", "linear_predictor", "evaluate", "contributions", "sensitivities")
+        ),
+        "concentration.chain_link",
+        "risk.rolling_correlation",
+        "risk.stock_bond_returns",
+        "risk.positive_spells",
+        "risk.bond_returns_from_yields",
+        *(
+            f"rotation.{n}"
+            for n in (
+                "sector_returns",
+                "sector_weights",
+                "relative_performance",
+                "rotation_diagnostic",
+                "return_decomposition",
+                "size_style_gaps",
+                "dispersion_signal",
+            )
+        ),
+        "dispersion.realized_correlation",
+        "dispersion.realized_volatility",
+        "lags.local_projection",
+        "lags.lead_lag",
+        "refinancing.pass_through_month",
+        "refinancing.policy_path",
+        "refinancing.simulate",
+    }
+)
+
+for _name in TIME_ORDERED:
+    ENTRIES[_name] = replace(ENTRIES[_name], time_ordered=True)
+del _name
 
 
 def resolve(entry: Entry) -> Callable[..., Any]:

@@ -290,7 +290,7 @@ def _three() -> tuple[pd.Series, pd.Series, pd.Series]:
     rng = np.random.default_rng(3)
     idx = pd.date_range("2020-01-01", periods=40, freq="MS")
     dr = pd.Series(rng.normal(size=30), index=idx[:30])
-    ic = pd.Series(rng.normal(size=30) + 20.0, index=idx[8:38])[::-1]  # unsorted, shifted
+    ic = pd.Series(rng.normal(size=30) + 20.0, index=idx[8:38])  # shifted
     ls = pd.Series(rng.normal(size=36), index=idx[4:40]).drop(idx[[10, 20]])
     return dr, ic, ls
 
@@ -306,6 +306,9 @@ def test_different_indexes_are_outer_joined() -> None:
     pd.testing.assert_frame_equal(m.scores(dr, ic, ls), m.scores(*manual))
     cd = m.evaluate(dr, ic, ls)
     assert cd.index.equals(union) and cd.index.is_monotonic_increasing
+    # rows are time: unsorted dates are refused, never reordered (docs/reliability.rst)
+    with pytest.raises(InputError, match=r"i_c dates are not in increasing order.*sort_index"):
+        m.evaluate(dr, ic[::-1], ls)
     # months missing any used input give NaN
     missing = ~(union.isin(dr.index) & union.isin(ic.index) & union.isin(ls.index))
     assert cd[missing].isna().all() and cd[~missing].notna().any()

@@ -535,9 +535,10 @@ def test_constant_maturity_variance_validation_and_types() -> None:
     assert isinstance(arr, np.ndarray) and arr.shape == (2,)
     expected = (0.05 * 0.04 * 0.02 + 0.1 * 0.09 * 0.03) / 0.05 / 0.08
     assert arr[0] == pytest.approx(expected, rel=1e-14)
-    # a Series of times only: the result is an array (the type follows var_near)
+    # a Series of times only: the result follows that pandas input (a Series on its index)
     t_s = pd.Series([0.05, 0.06], index=["a", "b"])
-    assert isinstance(constant_maturity_variance(0.04, t_s, 0.09, 0.1), np.ndarray)
+    got = constant_maturity_variance(0.04, t_s, 0.09, 0.1)
+    assert isinstance(got, pd.Series) and got.index.equals(t_s.index)
     # one-element Series var_near with array times: an array of the broadcast size
     one = constant_maturity_variance(pd.Series([0.04]), np.array([0.05, 0.06]), 0.09, 0.1)
     assert isinstance(one, np.ndarray) and one.shape == (2,)

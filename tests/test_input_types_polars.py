@@ -380,15 +380,17 @@ def test_contract_suite_polars(name: str) -> None:
             )
 
 
-def test_mixed_inputs_follow_the_first_array_argument() -> None:
-    """Documented: the result takes the type of the argument whose layout it carries."""
+def test_mixed_inputs_follow_the_polars_input() -> None:
+    """Documented: the result follows the first polars input, else the first pandas one."""
     r = pd.DataFrame(base.RETS, base.DATES, base.TICKERS)
     m = _pl_frame(base.CAPS, base.DATES, base.TICKERS)
     m_pd = pd.DataFrame(base.CAPS, base.DATES, base.TICKERS)
     assert isinstance(base.br.index_return(_to_polars_input(r), m_pd), pl.Series)
-    assert isinstance(base.br.index_return(r, m), pd.Series)
+    assert isinstance(base.br.index_return(r, m), pl.Series)
+    assert isinstance(base.br.index_return(r.to_numpy(), m_pd), pd.Series)
+    shifted = base.DATES + pd.Timedelta(days=1)
     with pytest.raises(InputError, match="different indexes"):
-        base.br.index_return(_pl_frame(base.RETS, base.DATES[::-1], base.TICKERS), m)
+        base.br.index_return(_pl_frame(base.RETS, shifted, base.TICKERS), m)
 
 
 def test_dates_as_datetime_with_time_zone() -> None:

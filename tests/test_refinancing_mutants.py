@@ -175,12 +175,12 @@ def _frame(**cols: list[Any]) -> pd.DataFrame:
         (
             pd.concat([TWO_BANDS, TWO_BANDS[["lower"]]], axis=1),
             InputError,
-            r"^frame\['lower'\] must be 1-D, got a 2-D input",
+            r"^frame\['lower'\] has duplicate column labels; first 'lower'",
         ),
         (
             pd.concat([TWO_BANDS, TWO_BANDS[["spread"]]], axis=1),
             InputError,
-            r"^frame\['spread'\] must be 1-D, got a 2-D input",
+            r"^frame\['spread'\] has duplicate column labels; first 'spread'",
         ),
         (
             pd.DataFrame(
@@ -635,7 +635,7 @@ def test_book_does_not_alias_the_frame() -> None:
         (
             pd.concat([book_frame(), book_frame()[["principal"]]], axis=1),
             InputError,
-            r"^frame\['principal'\] must be 1-D, got a 2-D input",
+            r"^frame\['principal'\] has duplicate column labels; first 'principal'",
         ),
     ],
 )

@@ -497,7 +497,7 @@ BAD = [
     ),
     (rot.return_decomposition, ([1.0, 2.0], [1.0, 1.0]), {"window": 2}, InputError, "window"),
     (rot.return_decomposition, (["a", "b"], [1.0, 1.0]), {}, TypeError, "price"),
-    (rot.size_style_gaps, (_R,), {}, InputError, "array input"),
+    (rot.size_style_gaps, (_R,), {}, InputError, "returns is an array"),
     (rot.size_style_gaps, (pd.DataFrame(_R, columns=["S1V1", "x"]),), {}, InputError, "small"),
     (
         rot.size_style_gaps,

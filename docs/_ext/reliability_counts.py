@@ -52,6 +52,7 @@ def _import_tests() -> dict[str, Any]:
         "test_reliability_scalars",
         "test_input_types",
         "test_input_types_modules",
+        "test_contract",
     )
     mods = {name: importlib.import_module(name) for name in names}
     # without dask the module raises pytest's Skipped, which derives from BaseException
@@ -89,6 +90,7 @@ def reliability_rows() -> list[tuple[str, str, str]]:
     bad = m["test_reliability_bad_inputs"]
     fuzz = m["test_reliability_fuzz"]
     scalars = m["test_reliability_scalars"]
+    contract = m["test_contract"]
 
     public = inventory.PUBLIC
     methods = [n for n in table.ENTRIES if n.count(".") == 2]
@@ -148,6 +150,18 @@ def reliability_rows() -> list[tuple[str, str, str]]:
             _fmt(n_options * scalars.MAX_EXAMPLES),
         ),
         ("Input types", "functions run on every container type", _fmt(input_types)),
+        (
+            "Contract suite",
+            "input variants (per argument, and on the dates of all arguments)",
+            _fmt(len(contract.ARG_VARIANTS) + len(contract.INDEX_VARIANTS)),
+        ),
+        ("Contract suite", "time-ordered callables", _fmt(len(table.TIME_ORDERED))),
+        ("Contract suite", "cells run (callable × argument × variant)", _fmt(len(contract.CELLS))),
+        (
+            "Contract suite",
+            "cells not applicable, each with its reason",
+            _fmt(len(contract.SKIPPED)),
+        ),
     ]
     det = m.get("test_determinism")
     if det is not None:

@@ -12,7 +12,18 @@ behaviour everywhere:
 * a cross-sectional reduction of a 1-D input returns a Python ``float``;
 * bad input raises :class:`~divergence.errors.InputError` or :class:`TypeError`, and the
   message names the argument, the problem and the first place it occurs;
-* the caller's objects are never modified (a copy is always made).
+* the caller's objects are never modified (a copy is always made);
+* a NumPy masked array has its mask honoured: masked entries are read as NaN (missing), and
+  then follow the function's NaN rules (``nan_policy``, or refused where NaN is not allowed);
+* a DataFrame with duplicate column labels is refused (labels identify the names);
+* time-ordered inputs (``as_array(..., time_ordered=True)``: functions that lag, difference,
+  roll or compound over rows) with a DatetimeIndex or PeriodIndex must have strictly
+  increasing dates; unsorted or duplicate dates are refused, never silently reordered
+  (:func:`check_time_order`);
+* when several inputs must share a layout (:func:`check_same_layout`) or rows
+  (:func:`check_same_rows`), their labels must match (else the message shows the mismatch,
+  including index dtypes that print alike), and the result follows the first pandas or polars
+  input among them, polars winning over pandas (:func:`lead_meta`).
 
 NaN handling follows scipy's ``nan_policy`` names (see :func:`nan_row_mask`).
 """
@@ -44,6 +55,7 @@ __all__ = [
     "as_seed_sequence",
     "check_bool",
     "check_float",
+    "check_hashable_labels",
     "check_int",
     "check_lag",
     "check_lower_bound",
@@ -51,8 +63,10 @@ __all__ = [
     "check_same_layout",
     "check_same_rows",
     "check_simple_returns",
+    "check_time_order",
     "check_window",
     "is_polars",
+    "lead_meta",
     "merge_groups",
     "nan_row_mask",
     "spawn_generators",
@@ -110,6 +124,14 @@ class Meta:
         without such a column, has ``index=None`` (rows are matched by position, as in polars).
     polars_index : polars.Series or None
         That leading Date/Datetime column, carried back unchanged into DataFrame results.
+
+    Notes
+    -----
+    Frozen for the functions that use it. The one exception is made while it is being
+    checked against the other inputs of the same call: :func:`check_same_layout` and
+    :func:`check_same_rows` give the first input's Meta the labels (and polars flag) of a
+    leading later input (:func:`lead_meta`), so that results follow any pandas or polars
+    input.
     """
 
     name: str
@@ -223,6 +245,15 @@ def _to_float(x: object, name: str, copy: bool = True, order: str = "C") -> tupl
     if isinstance(x, str | bytes):
         raise TypeError(f"{name} must be array-like of numbers, got a string")
     if isinstance(x, pd.DataFrame):
+        if not x.columns.is_unique:
+            dup = x.columns[x.columns.duplicated()][0]
+            pos = int(np.flatnonzero(x.columns.duplicated())[0])
+            raise InputError(
+                f"{name} has duplicate column labels; first {_fmt_label(dup)} (column position "
+                f"{pos}). Each column must be one name: rename or aggregate the duplicates "
+                f"(e.g. x.T.groupby(level=0).sum().T) first"
+            )
+        x = _objects_as_float(x)
         # check each distinct dtype once (a wide panel has thousands of columns, one dtype)
         distinct = list(dict.fromkeys(x.dtypes))
         bad_types = [dt for dt in distinct if not _numeric_dtype(dt)]
@@ -251,6 +282,7 @@ def _to_float(x: object, name: str, copy: bool = True, order: str = "C") -> tupl
             frame_arr = _readonly(frame_arr)
         return frame_arr, Meta(name, "frame", 2, frame_arr.shape, x.index.copy(), x.columns.copy())
     if isinstance(x, pd.Series):
+        x = _objects_as_float(x)
         if not _numeric_dtype(x.dtype):
             raise TypeError(f"{name} must hold numbers, got dtype {x.dtype}")
         arr = x.to_numpy(dtype=np.float64, na_value=np.nan, copy=copy)
@@ -261,10 +293,14 @@ def _to_float(x: object, name: str, copy: bool = True, order: str = "C") -> tupl
         return _to_float(x.to_series(index=pd.RangeIndex(len(x))), name, copy, order)
     if is_polars(x):
         return _polars_to_float(x, name, copy, order)
+    if isinstance(x, np.ma.MaskedArray):
+        return _masked_to_float(x, name, order)
     try:
         raw = np.asarray(x)
     except (ValueError, TypeError) as exc:  # ragged nested sequences
         raise TypeError(f"{name} could not be read as a numeric array: {exc}") from None
+    if raw.dtype.kind == "O" and raw.size and _real_objects(raw.ravel()):
+        raw = raw.astype(np.float64)
     if raw.dtype.kind not in "iuf":
         what = {
             "b": "booleans",
@@ -281,6 +317,58 @@ def _to_float(x: object, name: str, copy: bool = True, order: str = "C") -> tupl
     else:
         arr = _readonly(raw)
     return arr, Meta(name, "ndarray", arr.ndim, arr.shape)
+
+
+def _masked_to_float(
+    x: np.ma.MaskedArray[Any, Any], name: str, order: str
+) -> tuple[FloatArray, Meta]:
+    """A NumPy masked array: a float64 copy with the masked entries as NaN (missing).
+
+    The data under the mask are never read (they are often garbage or a fill value), so a
+    masked entry is missing whatever it holds, and then follows the function's NaN rules.
+    """
+    data = np.ma.getdata(x)
+    if data.dtype.kind not in "iuf":
+        raise TypeError(f"{name} must hold real numbers, got a masked array of dtype {data.dtype}")
+    arr: FloatArray = np.array(
+        data, dtype=np.float64, copy=True, order="K" if order == "K" else "C"
+    )
+    mask = np.ma.getmaskarray(x)
+    if mask.any():
+        arr[mask] = np.nan
+    return arr, Meta(name, "ndarray", arr.ndim, arr.shape)
+
+
+#: what :func:`pandas.api.types.infer_dtype` says of objects that are all real numbers
+_REAL_OBJECTS = frozenset({"floating", "integer", "mixed-integer-float", "decimal"})
+
+
+def _real_objects(values: Any) -> bool:
+    """Whether an object array holds only real numbers (float, int, Decimal; NaN, not None)."""
+    return pd.api.types.infer_dtype(values, skipna=False) in _REAL_OBJECTS
+
+
+@overload
+def _objects_as_float(x: pd.DataFrame) -> pd.DataFrame: ...
+@overload
+def _objects_as_float(x: pd.Series) -> pd.Series: ...
+def _objects_as_float(x: pd.DataFrame | pd.Series) -> pd.DataFrame | pd.Series:
+    """Object columns that hold only real numbers (e.g. ``Decimal`` from a database) as float64.
+
+    Anything else (strings, booleans, mixed) is left for the dtype check to refuse.
+    """
+    if isinstance(x, pd.Series):
+        if pd.api.types.is_object_dtype(x.dtype) and len(x) and _real_objects(x):
+            return x.astype(np.float64)
+        return x
+    # look at each distinct dtype once (a wide panel has thousands of columns, one dtype)
+    if not any(pd.api.types.is_object_dtype(dt) for dt in dict.fromkeys(x.dtypes)):
+        return x
+    objects = [c for c, dt in x.dtypes.items() if pd.api.types.is_object_dtype(dt)]
+    convert = [c for c in objects if len(x) and _real_objects(x[c])]
+    if not convert:
+        return x
+    return x.astype(dict.fromkeys(convert, np.float64))
 
 
 def _numeric_dtype(dtype: object) -> bool:
@@ -570,6 +658,7 @@ def as_array(
     copy: bool = True,
     order: Literal["C", "K"] = "C",
     max_abs: float | None = MAX_ABS,
+    time_ordered: bool = False,
 ) -> tuple[FloatArray, Meta]:
     """Coerce ``x`` to a float64 copy (or read-only view) and check it.
 
@@ -600,6 +689,11 @@ def as_array(
         element-wise and matrix-product work).
     max_abs : float or None, default :data:`MAX_ABS` (1e100)
         Largest accepted ``abs(x)`` (finite values); None for no bound.
+    time_ordered : bool, default False
+        The function lags, differences, rolls or compounds over rows, so row order is time
+        order: a DatetimeIndex or PeriodIndex (of a pandas input, or the leading date column
+        of a polars one) must be strictly increasing (:func:`check_time_order`). Inputs
+        without dates are taken in row order.
 
     Returns
     -------
@@ -613,9 +707,12 @@ def as_array(
     TypeError
         ``x`` is None, a string, or holds non-numeric, boolean or complex values.
     InputError
-        Wrong dimension, empty, NaN/inf where not allowed, or out-of-range values.
+        Wrong dimension, empty, NaN/inf where not allowed, out-of-range values, duplicate
+        column labels, or (``time_ordered``) unsorted or duplicate dates.
     """
     values, meta = _to_float(x, name, copy, check_option(order, "order", ("C", "K")))
+    if time_ordered:
+        check_time_order(meta)
     dims = (ndim,) if isinstance(ndim, int) else ndim
     if values.ndim not in dims:
         want = " or ".join(f"{d}-D" for d in dims)
@@ -639,6 +736,129 @@ def as_array(
         max_abs=max_abs,
     )
     return values, meta
+
+
+def check_time_order(meta: Meta) -> None:
+    """Require strictly increasing dates when the input is indexed by DatetimeIndex/PeriodIndex.
+
+    The one rule for time-ordered inputs: rows are never reordered for the caller. Unsorted
+    dates raise an :class:`InputError` that says to sort (``x.sort_index()``), duplicate dates
+    one that says to de-duplicate (``x[~x.index.duplicated(keep="last")]``) or aggregate; both
+    name the argument and the first offending position. A missing date (NaT) is refused too.
+    Inputs without a date index (arrays, integer or string indexes) are taken in row order.
+    """
+    idx = meta.index
+    if not isinstance(idx, pd.DatetimeIndex | pd.PeriodIndex) or len(idx) < 2:
+        return
+    if idx.hasnans:
+        pos = int(np.argmax(np.asarray(idx.isna())))
+        raise InputError(f"{meta.name} has a missing (NaT) date at position {pos}")
+    if idx.is_monotonic_increasing and idx.is_unique:
+        return
+    step = np.diff(idx.asi8)
+    pos = int(np.argmax(step <= 0)) + 1
+    if step[pos - 1] == 0:
+        raise InputError(
+            f"{meta.name} has duplicate dates: {_fmt_label(idx[pos])} (position {pos}) repeats "
+            f"the previous row; rows are periods in time order, so de-duplicate "
+            f"(x[~x.index.duplicated(keep='last')]) or aggregate them first"
+        )
+    raise InputError(
+        f"{meta.name} dates are not in increasing order: {_fmt_label(idx[pos])} (position "
+        f"{pos}) comes after {_fmt_label(idx[pos - 1])}; rows are read as periods in time "
+        f"order and are never reordered for you: sort them first (x.sort_index())"
+    )
+
+
+def check_hashable_labels(labels: Iterable[object], name: str) -> list[Hashable]:
+    """Require every label (of groups, sectors, legs, cohorts) to be hashable; return them.
+
+    A list, dict or set used as a label would fail deep inside pandas with a bare
+    ``TypeError: unhashable type``; here the message names the argument and the position.
+    """
+    out: list[Any] = list(labels)
+    for i, lab in enumerate(out):
+        try:
+            hash(lab)
+        except TypeError:
+            raise InputError(
+                f"{name} holds an unhashable label of type {type(lab).__name__} at position "
+                f"{i} ({lab!r}); labels must be hashable (str, int, tuple, ...)"
+            ) from None
+    return out
+
+
+_RANK = {"ndarray": 0, "pandas": 1, "polars": 2}
+
+
+def _rank(meta: Meta) -> int:
+    if meta.polars:
+        return _RANK["polars"]
+    return _RANK["pandas"] if meta.is_pandas else _RANK["ndarray"]
+
+
+def lead_meta(*metas: Meta) -> Meta:
+    """The Meta a result follows: the first polars input, else the first pandas one, else the first.
+
+    The rule of the library for functions of several array inputs ("output type follows any
+    pandas input"): ``real_rate(ndarray, Series)`` returns a Series on that Series' index.
+    """
+    best = metas[0]
+    for m in metas[1:]:
+        if _rank(m) > _rank(best):
+            best = m
+    return best
+
+
+def _adopt(a: Meta, b: Meta, *, same_shape: bool) -> None:
+    """Give ``a`` the labels of ``b`` when ``b`` leads (see :func:`lead_meta`).
+
+    ``a`` is the Meta a function wraps its result with (its first array argument), so every
+    function that checks its inputs' layout gains the rule without a change of its own. Only
+    labels move; shape and name stay ``a``'s. Metas are built per call, so nothing is shared.
+    """
+    if _rank(b) <= _rank(a):
+        return
+    fields: dict[str, Any] = {}
+    if b.polars:
+        fields["polars"] = True
+        fields["polars_index"] = b.polars_index
+    if not a.is_pandas:
+        fields["kind"] = "frame" if a.ndim == 2 else "series"
+        fields["index"] = b.index
+        if same_shape:
+            fields["columns"] = b.columns
+            fields["label"] = b.label
+    elif b.polars and b.index is not None:
+        fields["index"] = b.index
+    for key, value in fields.items():
+        object.__setattr__(a, key, value)  # frozen for users of a Meta, not for its builder
+
+
+def _index_mismatch(a: Meta, b: Meta, what: str, ia: pd.Index, ib: pd.Index) -> InputError:
+    plural = {"index": "indexes", "column": "columns"}[what]
+    if ia.dtype != ib.dtype:
+        shown = f"{what} dtypes differ: {ia.dtype} vs {ib.dtype}"
+        return InputError(
+            f"{a.name} and {b.name} have different {plural} ({shown}; e.g. "
+            f"{_fmt_label(ia[0]) if len(ia) else '-'} vs {_fmt_label(ib[0]) if len(ib) else '-'}"
+            f"). Convert one (e.g. pd.to_datetime) so that the labels match"
+        )
+    only_a = ia.difference(ib)
+    only_b = ib.difference(ia)
+    if len(only_a) or len(only_b):
+        parts = []
+        if len(only_a):
+            parts.append(f"{_fmt_label(only_a[0])} only in {a.name}")
+        if len(only_b):
+            parts.append(f"{_fmt_label(only_b[0])} only in {b.name}")
+        where = "; e.g. " + ", ".join(parts)
+    else:
+        where = " (same labels, other order)"
+    return InputError(
+        f"{a.name} and {b.name} have different {plural}{where}; align them first "
+        f"(e.g. {a.name}, {b.name} = {a.name}.align({b.name}, join='inner'))"
+    )
 
 
 def _check_values(
@@ -816,27 +1036,30 @@ def nan_row_mask(values: FloatArray, meta: Meta, nan_policy: str) -> BoolArray |
 
 # --------------------------------------------------------------------------- layouts
 def check_same_layout(a: Meta, b: Meta) -> None:
-    """Require two inputs to have the same shape and, when both are pandas, the same labels."""
+    """Require two inputs to have the same shape and, when both are pandas, the same labels.
+
+    Then the result follows the leading input (:func:`lead_meta`): when ``b`` is pandas (or
+    polars) and ``a`` is not, ``a`` takes ``b``'s labels, so wrapping with ``a`` gives ``b``'s
+    type. A mismatch of labels is refused with a message that shows it (first label only in
+    each, or the index dtypes when they differ, e.g. strings vs datetimes that print alike).
+    """
     if a.shape != b.shape:
         raise InputError(
             f"{a.name} and {b.name} must have the same shape, got {a.shape} and {b.shape}"
         )
     if a.is_pandas and b.is_pandas:
         if a.index is not None and b.index is not None and not a.index.equals(b.index):
-            diff = a.index.symmetric_difference(b.index)
-            where = f"; e.g. {_fmt_label(diff[0])}" if len(diff) else " (same labels, other order)"
-            raise InputError(f"{a.name} and {b.name} have different indexes{where}")
+            raise _index_mismatch(a, b, "index", a.index, b.index)
         if a.columns is not None and b.columns is not None and not a.columns.equals(b.columns):
-            diff = a.columns.symmetric_difference(b.columns)
-            where = f"; e.g. {_fmt_label(diff[0])}" if len(diff) else " (same labels, other order)"
-            raise InputError(f"{a.name} and {b.name} have different columns{where}")
+            raise _index_mismatch(a, b, "column", a.columns, b.columns)
+    _adopt(a, b, same_shape=True)
 
 
 def check_same_rows(a: Meta, b: Meta) -> None:
     """Require two inputs to have the same number of rows and, when both are pandas, the same index.
 
     Unlike :func:`check_same_layout` the column counts may differ (a panel and a time series
-    observed on the same dates).
+    observed on the same dates). The result follows the leading input's index, as there.
     """
     if a.shape[0] != b.shape[0]:
         raise InputError(
@@ -845,9 +1068,8 @@ def check_same_rows(a: Meta, b: Meta) -> None:
         )
     both = a.is_pandas and b.is_pandas and a.index is not None and b.index is not None
     if both and a.index is not None and b.index is not None and not a.index.equals(b.index):
-        diff = a.index.symmetric_difference(b.index)
-        where = f"; e.g. {_fmt_label(diff[0])}" if len(diff) else " (same labels, other order)"
-        raise InputError(f"{a.name} and {b.name} have different indexes{where}")
+        raise _index_mismatch(a, b, "index", a.index, b.index)
+    _adopt(a, b, same_shape=a.shape == b.shape)
 
 
 # --------------------------------------------------------------------------- share classes
@@ -887,7 +1109,8 @@ def merge_groups(
             )
     else:
         raise TypeError(f"{name} must be a mapping, a Series or a sequence of labels")
-    if any(pd.isna(c) for c in company if not isinstance(c, list | tuple | dict)):
+    check_hashable_labels(company, name)
+    if any(pd.isna(c) for c in company if not isinstance(c, tuple)):
         raise InputError(f"{name} contains a missing (NaN/None) company label")
     codes, uniques = pd.factorize(pd.Index(company, tupleize_cols=False), sort=False)
     if len(uniques) == n:

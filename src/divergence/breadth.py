@@ -63,14 +63,16 @@ class _Inputs:
     ) -> None:
         if market_caps is None and caps_required:
             raise TypeError("market_caps is required, got None")
-        r, meta = as_array(returns, "returns", ndim=2)
+        r, meta = as_array(returns, "returns", ndim=2, time_ordered=True)
         check_simple_returns(r, meta)
         self.returns: FloatArray = r
         self.meta: Meta = meta
         rows = nan_row_mask(r, meta, nan_policy)
         self.caps_lag: FloatArray | None = None
         if market_caps is not None:
-            m, mmeta = as_array(market_caps, "market_caps", ndim=2, nonnegative=True)
+            m, mmeta = as_array(
+                market_caps, "market_caps", ndim=2, nonnegative=True, time_ordered=True
+            )
             check_same_layout(meta, mmeta)
             mrows = nan_row_mask(m, mmeta, nan_policy)
             lag = np.full_like(m, np.nan)
@@ -746,7 +748,7 @@ def cap_change_breadth(
     share_up              0.3333
     """
     kk = check_int(top_k, "top_k", minimum=1)
-    m, meta = as_array(market_caps, "market_caps", ndim=2, nonnegative=True)
+    m, meta = as_array(market_caps, "market_caps", ndim=2, nonnegative=True, time_ordered=True)
     rows = nan_row_mask(m, meta, nan_policy)
     prev = np.full_like(m, np.nan)
     prev[1:] = m[:-1]

@@ -136,7 +136,7 @@ def _prefix_le_counts(v: FloatArray) -> IntArray:
 
 
 def _columns(x: object, name: str) -> tuple[FloatArray, Meta]:
-    values, meta = as_array(x, name, ndim=(1, 2))
+    values, meta = as_array(x, name, ndim=(1, 2), time_ordered=True)
     return values, meta
 
 
@@ -504,7 +504,12 @@ class DivergenceCost:
                         "or set its weight to 0"
                     )
                 continue
-            v, m = as_array(x, name if container is None else f"{container}[{name!r}]", ndim=1)
+            v, m = as_array(
+                x,
+                name if container is None else f"{container}[{name!r}]",
+                ndim=1,
+                time_ordered=True,
+            )
             metas.append(m)
             cols[name] = v
         if not metas:
@@ -704,7 +709,8 @@ class DivergenceCost:
         **outer join** (the sorted union of the indexes); a row missing from an input is NaN
         in that input, and a row where any input with a non-zero weight is NaN gives NaN (a
         NaN is "no observation": it is skipped by the scoring, so it does not shift the other
-        rows' scores). Inputs with identical indexes keep that index and its order. Arrays
+        rows' scores). Inputs with identical indexes keep that index. Dated inputs must have
+        increasing dates without duplicates (else InputError: rows are never reordered). Arrays
         (and lists) have no labels: they are taken by position and must have the length of
         the other arrays, or of the pandas inputs' joined index. The same rules hold for
         :meth:`scores`, :meth:`linear_predictor`, :meth:`contributions` and
@@ -1647,7 +1653,7 @@ def drawdown_event(price: SeriesLike, *, horizon: int = 12, threshold: float = 0
     >>> print(drawdown_event([100.0, 90.0, 80.0, 95.0, 100.0, 100.0], horizon=2))
     [ 1.  0. 0. 0. nan nan]
     """
-    p, meta = as_array(price, "price", ndim=1, positive=True)
+    p, meta = as_array(price, "price", ndim=1, positive=True, time_ordered=True)
     h = check_int(horizon, "horizon", minimum=1)
     c = check_float(threshold, "threshold", minimum=0.0)
     if not 0.0 < c < 1.0:

@@ -110,7 +110,11 @@ def _sample(obj: Any, n_rows: int) -> Any:
     """``n_rows`` rows of positive, varying synthetic values with the layout of ``obj``."""
     base = obj._meta_nonempty
     rng = np.random.default_rng(0)
-    index = pd.Index(np.resize(base.index.to_numpy(), n_rows), name=base.index.name)
+    index: pd.Index = pd.Index(np.resize(base.index.to_numpy(), n_rows), name=base.index.name)
+    if isinstance(base.index, pd.DatetimeIndex):  # increasing dates: time-ordered functions
+        index = pd.date_range(base.index[0], periods=n_rows, freq="D", name=base.index.name)
+    elif isinstance(base.index, pd.PeriodIndex):
+        index = pd.period_range(base.index[0], periods=n_rows, name=base.index.name)
     if isinstance(base, pd.Series):
         return pd.Series(1.0 + rng.random(n_rows), index=index, name=base.name)
     values = 1.0 + rng.random((n_rows, base.shape[1]))

@@ -133,8 +133,8 @@ def local_projection(
     >>> print(lp["coef"].round(1).tolist())
     [-0.0, 0.0, 2.0, 0.0]
     """
-    yv, ymeta = as_array(y, "y", ndim=1, min_size=4, allow_nan=True)
-    sv, smeta = as_array(shock, "shock", ndim=1, min_size=4, allow_nan=True)
+    yv, ymeta = as_array(y, "y", ndim=1, min_size=4, allow_nan=True, time_ordered=True)
+    sv, smeta = as_array(shock, "shock", ndim=1, min_size=4, allow_nan=True, time_ordered=True)
     check_same_layout(ymeta, smeta)
     n = yv.shape[0]
     diff = check_bool(difference, "difference")
@@ -144,7 +144,7 @@ def local_projection(
     if controls is None:
         xv = np.empty((n, 0))
     else:
-        xv, xmeta = as_array(controls, "controls", ndim=(1, 2), allow_nan=True)
+        xv, xmeta = as_array(controls, "controls", ndim=(1, 2), allow_nan=True, time_ordered=True)
         if xv.ndim == 1:
             xv = xv[:, None]
         if xv.shape[0] != n:
@@ -379,8 +379,8 @@ def lead_lag(x: SeriesLike, y: SeriesLike, max_lag: int) -> LeadLag:
     >>> print(lead_lag(x, y, 6).best_lag)
     3
     """
-    xv, xmeta = as_array(x, "x", ndim=1, min_size=3)
-    yv, ymeta = as_array(y, "y", ndim=1, min_size=3)
+    xv, xmeta = as_array(x, "x", ndim=1, min_size=3, time_ordered=True)
+    yv, ymeta = as_array(y, "y", ndim=1, min_size=3, time_ordered=True)
     check_same_layout(xmeta, ymeta)
     n = xv.shape[0]
     k_max = check_int(max_lag, "max_lag", minimum=0)

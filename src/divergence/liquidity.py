@@ -95,11 +95,13 @@ def sterilization_rate(
     >>> print(sterilization_rate(assets, periods=1, periods_per_year=12).round(4))
     [   nan 0.0667 0.067 ]
     """
-    bv, bm = as_array(balance_sheet, "balance_sheet", ndim=(1, 2), nonnegative=True)
+    bv, bm = as_array(
+        balance_sheet, "balance_sheet", ndim=(1, 2), nonnegative=True, time_ordered=True
+    )
     if base is None:
         dv = bv
     else:
-        dv, dm = as_array(base, "base", ndim=(1, 2), positive=True)
+        dv, dm = as_array(base, "base", ndim=(1, 2), positive=True, time_ordered=True)
         check_same_layout(bm, dm)
     k = check_lag(periods, bv.shape[0], "periods")
     m = check_int(periods_per_year, "periods_per_year", minimum=1)

@@ -256,6 +256,8 @@ def concentration_over_time(
         as_array(data, "data", ndim=2, nonnegative=True)  # errors name the argument
         prof = _conc.concentration_profile(data, top_k=kk)
     series = prof[measure].astype(np.float64)
+    if isinstance(series.index, pd.PeriodIndex):  # drawn at each period's start
+        series.index = series.index.to_timestamp()
     if isinstance(series.index, pd.DatetimeIndex) and len(series) > 1:
         days = series.index.to_series().diff().dt.days.to_numpy()[1:]
         breaks = series.index[:-1][days > gap] + pd.Timedelta(days=1)
@@ -743,6 +745,8 @@ def implied_vs_realized_correlation(
         raise TypeError("implied and realized must both be Series or both be arrays")
     if isinstance(implied, pd.Series):
         both = pd.concat([implied, realized], axis=1, sort=True)
+        if isinstance(both.index, pd.PeriodIndex):  # drawn at each period's start
+            both.index = both.index.to_timestamp()
         x: Any = both.index
         imp, _ = as_array(both.iloc[:, 0], "implied", ndim=1)
         real, _ = as_array(both.iloc[:, 1], "realized", ndim=1)

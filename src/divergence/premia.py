@@ -224,7 +224,9 @@ def annualized_inflation(price_index: PanelLike, periods: int, *, periods_per_ye
     >>> print(annualized_inflation(cpi, 2, periods_per_year=2).round(4))
     [  nan   nan 0.0201]
     """
-    values, meta = as_array(price_index, "price_index", ndim=(1, 2), positive=True)
+    values, meta = as_array(
+        price_index, "price_index", ndim=(1, 2), positive=True, time_ordered=True
+    )
     k = check_lag(periods, values.shape[0], "periods")
     m = check_int(periods_per_year, "periods_per_year", minimum=1)
     ratio = safe_divide(values, lag_rows(values, k))
@@ -361,9 +363,9 @@ def cape(
     >>> print(cape(price, eps, cpi, window=2).round(3))
     [nan nan 10.  8.]
     """
-    pv, pm = as_array(price, "price", ndim=(1, 2), positive=True)
-    ev, em = as_array(earnings, "earnings", ndim=(1, 2), allow_all_nan=False)
-    iv, im = as_array(price_index, "price_index", ndim=(1, 2), positive=True)
+    pv, pm = as_array(price, "price", ndim=(1, 2), positive=True, time_ordered=True)
+    ev, em = as_array(earnings, "earnings", ndim=(1, 2), allow_all_nan=False, time_ordered=True)
+    iv, im = as_array(price_index, "price_index", ndim=(1, 2), positive=True, time_ordered=True)
     check_same_layout(pm, em)
     check_same_layout(pm, im)
     n = pv.shape[0]
@@ -558,7 +560,7 @@ def risk_premium_shift(gap: PanelLike, periods: int) -> Any:
     >>> print(risk_premium_shift([0.04, 0.035, 0.03], 1).round(4))
     [   nan -0.005 -0.005]
     """
-    values, meta = as_array(gap, "gap", ndim=(1, 2))
+    values, meta = as_array(gap, "gap", ndim=(1, 2), time_ordered=True)
     k = check_lag(periods, values.shape[0], "periods")
     warn_units(values, "gap", "rate")
     return meta.wrap_like(values - lag_rows(values, k))

@@ -39,8 +39,8 @@ __all__ = ["deflate", "nominal_illusion", "real_cost_of_capital", "real_growth"]
 def _series_pair(
     nominal: object, price_index: object, *, positive_nominal: bool
 ) -> tuple[FloatArray, FloatArray, Meta]:
-    nv, nm = as_array(nominal, "nominal", ndim=(1, 2), positive=positive_nominal)
-    pv, pm = as_array(price_index, "price_index", ndim=(1, 2), positive=True)
+    nv, nm = as_array(nominal, "nominal", ndim=(1, 2), positive=positive_nominal, time_ordered=True)
+    pv, pm = as_array(price_index, "price_index", ndim=(1, 2), positive=True, time_ordered=True)
     check_same_layout(nm, pm)
     return nv, pv, nm
 

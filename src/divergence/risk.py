@@ -949,8 +949,8 @@ def rolling_correlation(a: PanelLike, b: PanelLike, *, window: int) -> Any:
     [  nan   nan 0.982 0.    0.   ]
     """
     # read-only views: the inputs are only read
-    av, am = as_array(a, "a", ndim=(1, 2), copy=False)
-    bv, bm = as_array(b, "b", ndim=(1, 2), copy=False)
+    av, am = as_array(a, "a", ndim=(1, 2), copy=False, time_ordered=True)
+    bv, bm = as_array(b, "b", ndim=(1, 2), copy=False, time_ordered=True)
     if am.ndim == 2 and bm.ndim == 1:
         check_same_rows(am, bm)
         y = bv[:, None]
@@ -1072,7 +1072,7 @@ def bond_returns_from_yields(
     >>> print(f"{r[1]:.5f}")
     -0.07448
     """
-    y, meta = as_array(yields, "yields", ndim=1)
+    y, meta = as_array(yields, "yields", ndim=1, time_ordered=True)
     check_lower_bound(y, meta, -1.0, strict=True, note=" (-100%, not a decimal yield)")
     warn_units(y, "yields", "rate")
     f = check_float(periods_per_year, "periods_per_year", minimum=0.0, inclusive=(False, True))
@@ -1185,8 +1185,8 @@ def stock_bond_returns(
     1   0.02 -0.07448
     2  -0.02  0.00417
     """
-    s, smeta = as_array(stock_index, "stock_index", ndim=1, positive=True)
-    y, ymeta = as_array(bond_yields, "bond_yields", ndim=1)
+    s, smeta = as_array(stock_index, "stock_index", ndim=1, positive=True, time_ordered=True)
+    y, ymeta = as_array(bond_yields, "bond_yields", ndim=1, time_ordered=True)
     check_lower_bound(y, ymeta, -1.0, strict=True, note=" (-100%, not a decimal yield)")
     warn_units(y, "bond_yields", "rate")
     with warnings.catch_warnings():  # said once above, under the caller's argument name
@@ -1273,7 +1273,7 @@ def positive_spells(x: SeriesLike, *, min_length: int = 1) -> Any:
     0      0    1       2
     1      3    5       3
     """
-    v, meta = as_array(x, "x", ndim=1)
+    v, meta = as_array(x, "x", ndim=1, time_ordered=True)
     k = check_int(min_length, "min_length", minimum=1)
     with np.errstate(invalid="ignore"):
         pos = np.where(np.isnan(v), False, v > 0)

@@ -36,6 +36,7 @@ from divergence._validation import (
     as_array,
     check_bool,
     check_float,
+    check_hashable_labels,
     check_int,
     check_option,
     check_same_layout,
@@ -112,6 +113,7 @@ def _sector_indicator(
             "sectors must be a mapping, a Series or a sequence of labels, "
             f"got {type(sectors).__name__}"
         )
+    check_hashable_labels(labels_s, "sectors")
     missing = labels_s.isna().to_numpy(dtype=bool)
     if missing.any():
         if mode == "raise":
@@ -155,8 +157,10 @@ def _sector_sums(
     """
     policy = check_option(nan_policy, "nan_policy", NAN_POLICIES)
     # order="K": element-wise work and matrix products do not need row-major copies
-    r, meta = as_array(returns, "returns", ndim=2, order="K")
-    m, mmeta = as_array(market_caps, "market_caps", ndim=2, nonnegative=True, order="K")
+    r, meta = as_array(returns, "returns", ndim=2, order="K", time_ordered=True)
+    m, mmeta = as_array(
+        market_caps, "market_caps", ndim=2, nonnegative=True, order="K", time_ordered=True
+    )
     check_same_layout(meta, mmeta)
     check_simple_returns(r, meta)
     if policy == "raise":
@@ -205,7 +209,7 @@ def _positions(meta: Meta, n: int, labels: object, name: str) -> np.ndarray:
             f"{name} must be a sequence (list, tuple, Index) of column labels, "
             f"got {type(labels).__name__}"
         )
-    wanted = list(labels)
+    wanted = check_hashable_labels(labels, name)
     if not wanted:
         raise InputError(f"{name} must name at least one column")
     if meta.columns is not None:
@@ -496,8 +500,8 @@ def relative_performance(
     [0.1 0.1]
     """
     cum = check_bool(cumulative, "cumulative")
-    r, meta = as_array(returns, "returns", ndim=(1, 2))
-    b, bmeta = as_array(benchmark, "benchmark", ndim=1)
+    r, meta = as_array(returns, "returns", ndim=(1, 2), time_ordered=True)
+    b, bmeta = as_array(benchmark, "benchmark", ndim=1, time_ordered=True)
     check_same_rows(meta, bmeta)
     for arr, m in ((r, meta), (b, bmeta)):
         below = arr < -1.0
@@ -649,13 +653,13 @@ def sector_spread(
 def _series_inputs(
     spread: object, dispersion_signal: object, fundamentals: object
 ) -> tuple[FloatArray, FloatArray, Meta, list[str]]:
-    y, ymeta = as_array(spread, "spread", ndim=1, min_size=3)
-    d, dmeta = as_array(dispersion_signal, "dispersion_signal", ndim=1)
+    y, ymeta = as_array(spread, "spread", ndim=1, min_size=3, time_ordered=True)
+    d, dmeta = as_array(dispersion_signal, "dispersion_signal", ndim=1, time_ordered=True)
     check_same_rows(ymeta, dmeta)
     cols = [d[:, None]]
     names: list[str] = []
     if fundamentals is not None:
-        f, fmeta = as_array(fundamentals, "fundamentals", ndim=(1, 2))
+        f, fmeta = as_array(fundamentals, "fundamentals", ndim=(1, 2), time_ordered=True)
         check_same_rows(ymeta, fmeta)
         if f.ndim == 1:
             label = fmeta.label if fmeta.label is not None else "fundamental"
@@ -979,8 +983,8 @@ def return_decomposition(
     earnings_growth    0.4700
     multiple_change    0.2231
     """
-    p, pmeta = as_array(price, "price", ndim=1, positive=True, min_size=2)
-    e, emeta = as_array(earnings, "earnings", ndim=1, positive=True)
+    p, pmeta = as_array(price, "price", ndim=1, positive=True, min_size=2, time_ordered=True)
+    e, emeta = as_array(earnings, "earnings", ndim=1, positive=True, time_ordered=True)
     check_same_layout(pmeta, emeta)
     w = check_window(window, p.shape[0] - 1)
     lp, le = np.log(p), np.log(e)
@@ -1000,7 +1004,7 @@ def return_decomposition(
         if periods_per_year is not None:
             raise InputError("periods_per_year is only used with dividends")
     else:
-        d, dmeta = as_array(dividends, "dividends", ndim=1, nonnegative=True)
+        d, dmeta = as_array(dividends, "dividends", ndim=1, nonnegative=True, time_ordered=True)
         check_same_layout(pmeta, dmeta)
         k = 1.0
         if periods_per_year is not None:
@@ -1103,7 +1107,7 @@ def size_style_gaps(
     small_minus_large     0.0200
     value_minus_growth    0.0133
     """
-    r, meta = as_array(returns, "returns", ndim=2)
+    r, meta = as_array(returns, "returns", ndim=2, time_ordered=True)
     below = r < -1.0
     if below.any():
         raise InputError(
@@ -1120,8 +1124,8 @@ def size_style_gaps(
     legs: dict[str, object] = {"small": small, "large": large, "value": value, "growth": growth}
     if meta.columns is None and any(v is None for v in legs.values()):
         raise InputError(
-            "an array input needs small, large, value and growth (column positions); the "
-            "Fama-French defaults need DataFrame columns"
+            "returns is an array: pass small, large, value and growth (column positions); "
+            "the Fama-French defaults need DataFrame columns"
         )
     positions = {
         name: _positions(meta, n, labels if labels is not None else FAMA_FRENCH_3X3[name], name)
@@ -1245,9 +1249,9 @@ def dispersion_signal(
     >>> print(np.round(s, 5))
     [    nan     nan     nan     nan     nan 0.01155 0.01155 0.01155]
     """
-    r, meta = as_array(returns, "returns", ndim=2)
+    r, meta = as_array(returns, "returns", ndim=2, time_ordered=True)
     check_simple_returns(r, meta)
-    m, mmeta = as_array(market_caps, "market_caps", ndim=2, nonnegative=True)
+    m, mmeta = as_array(market_caps, "market_caps", ndim=2, nonnegative=True, time_ordered=True)
     check_same_layout(meta, mmeta)
     w = check_window(window, r.shape[0], minimum=2)
     mp = w if min_periods is None else check_int(min_periods, "min_periods", minimum=2, maximum=w)

@@ -125,7 +125,7 @@ def realized_correlation(
     0.52
     """
     how = check_option(method, "method", _METHODS)
-    x, meta = as_array(returns, "returns", ndim=2)
+    x, meta = as_array(returns, "returns", ndim=2, time_ordered=True)
     n_rows = x.shape[0]
     w_len = check_window(window, n_rows, minimum=3)
     valid = ~np.isnan(x)
@@ -322,7 +322,7 @@ def realized_volatility(
     >>> print(round(float(vol[-1]), 4), round(float(vol[0]), 4))
     0.1587 nan
     """
-    x, meta = as_array(returns, "returns", ndim=(1, 2))
+    x, meta = as_array(returns, "returns", ndim=(1, 2), time_ordered=True)
     m = check_int(periods_per_year, "periods_per_year", minimum=1)
     centre = check_bool(demean, "demean")
     how = check_option(align, "align", _ALIGNS)

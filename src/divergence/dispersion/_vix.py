@@ -25,6 +25,7 @@ from divergence._validation import (
     check_float,
     check_option,
     check_same_rows,
+    lead_meta,
     to_caller,
     to_pandas,
     warn_units,
@@ -768,11 +769,11 @@ def constant_maturity_variance(
     w1 = (t2 - tau) / (t2 - t1)
     w2 = (tau - t1) / (t2 - t1)
     out = (t1 * v1 * w1 + t2 * v2 * w2) / tau
-    meta0, scalar0 = metas[0]
-    if scalar0 and all(s for _, s in metas):
+    if all(s for _, s in metas):
         return float(out[0])
-    if meta0.kind == "series" and out.size == meta0.shape[0]:
-        return meta0.wrap_like(out)
+    lead = lead_meta(*(m for m, _ in metas))  # the result follows any pandas (polars) input
+    if lead.kind == "series" and out.size == lead.shape[0]:
+        return lead.wrap_like(out)
     return np.asarray(out, dtype=np.float64)
 
 

@@ -70,7 +70,7 @@ def policy_path(r0: float, shocks: Any) -> Any:
     [0.05 0.05 0.04]
     """
     r = check_float(r0, "r0")
-    d, meta = as_array(shocks, "shocks", ndim=(1, 2), allow_nan=False)
+    d, meta = as_array(shocks, "shocks", ndim=(1, 2), allow_nan=False, time_ordered=True)
     return meta.wrap_like(r + np.cumsum(d, axis=-1))
 
 

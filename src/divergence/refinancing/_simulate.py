@@ -560,7 +560,7 @@ def _simulate(
     f = as_firms(firms)
     labels = cohort_labels(firms, f.cohorts)  # types kept; "all" and look-alikes refused
     spread_table = spread_tables_by_label(spread_table, labels, f.cohorts)
-    r_arr, _ = as_array(rates, "rates", ndim=(1, 2), allow_nan=False)
+    r_arr, _ = as_array(rates, "rates", ndim=(1, 2), allow_nan=False, time_ordered=True)
     n_cols = r_arr.shape[-1]
     h = n_cols if horizon is None else check_int(horizon, "horizon", minimum=1)
     if h > n_cols:

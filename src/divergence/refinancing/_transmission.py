@@ -78,7 +78,7 @@ def pass_through_month(response: Any, *, share: float = 0.5) -> Any:
     {'fast': 0, 'slow': 2}
     """
     s = check_float(share, "share", minimum=0.0, maximum=1.0, inclusive=(False, True))
-    x, _ = as_array(response, "response", ndim=(1, 2), allow_nan=False)
+    x, _ = as_array(response, "response", ndim=(1, 2), allow_nan=False, time_ordered=True)
     x2 = x.reshape(x.shape[0], -1)
     last = x2[-1]
     zero = last == 0
