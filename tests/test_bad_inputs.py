@@ -98,9 +98,9 @@ def test_lorenz_rejects_2d_and_zero_total() -> None:
 @pytest.mark.parametrize(
     ("call", "exc", "arg"),
     [
-        (lambda: conc.top_k_share(GOOD, 0), InputError, "k"),
-        (lambda: conc.top_k_share(GOOD, 2.5), TypeError, "k"),
-        (lambda: conc.top_k_share(GOOD, True), TypeError, "k"),
+        (lambda: conc.top_k_share(GOOD, 0), InputError, "top_k"),
+        (lambda: conc.top_k_share(GOOD, 2.5), TypeError, "top_k"),
+        (lambda: conc.top_k_share(GOOD, True), TypeError, "top_k"),
         (lambda: conc.concentration_coefficient(GOOD, top_k=-1), InputError, "top_k"),
         (lambda: conc.hill_number(GOOD, -1.0), InputError, "order"),
         (lambda: conc.hill_number(GOOD, np.nan), InputError, "order"),
@@ -111,7 +111,7 @@ def test_lorenz_rejects_2d_and_zero_total() -> None:
         (lambda: conc.hhi(GOOD, nan_policy=None), TypeError, "nan_policy"),
         (lambda: conc.hhi(GOOD, groups=5), TypeError, "groups"),
         (lambda: conc.hhi(GOOD, groups=["a", None, "b"]), InputError, "groups"),
-        (lambda: conc.concentration_profile(GOOD, top_k=0), InputError, "k"),
+        (lambda: conc.concentration_profile(GOOD, top_k=0), InputError, "top_k"),
     ],
 )
 def test_option_errors(call: Callable[[], Any], exc: type[Exception], arg: str) -> None:
