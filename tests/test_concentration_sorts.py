@@ -11,8 +11,10 @@ worst case about 1.3e-15 relative), hence the tolerance of 1e-14 relative.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Sequence
 from fractions import Fraction
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -494,3 +496,68 @@ def test_property_lorenz_area_is_gini(x: np.ndarray) -> None:
         for p0, p1, c0, c1 in zip(pop[:-1], pop[1:], cum[:-1], cum[1:], strict=True)
     )
     assert float(1 - 2 * area) == pytest.approx(gini_ref(row), rel=1e-12, abs=1e-15)
+
+
+# ------------------------------------------------------------------ blocks on worker threads
+def _panel_for_threads(seed: int = 4) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    x = np.exp(rng.normal(0.0, 1.5, size=(1200, 300)))
+    x[rng.random(x.shape) < 0.05] = np.nan
+    x[7] = np.nan  # a row with no member
+    return x
+
+
+@pytest.mark.parametrize(
+    "fn",
+    [
+        conc.gini,
+        conc.hall_tideman,
+        lambda v: conc.top_k_share(v, top_k=10),
+        lambda v: conc.concentration_coefficient(v, top_k=10),
+        lambda v: conc.concentration_profile(v, top_k=10).to_numpy(),
+    ],
+)
+def test_threads_give_the_same_bits_as_one_thread(
+    fn: Callable[[np.ndarray], Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    x = _panel_for_threads()
+    assert x.size >= conc._THREAD_MIN_VALUES  # large enough for the threaded path
+    monkeypatch.setattr(conc, "_sort_threads", lambda n: 1)
+    one = np.asarray(fn(x))
+    monkeypatch.setattr(conc, "_sort_threads", lambda n: 3)
+    three = np.asarray(fn(x))
+    assert np.array_equal(one, three, equal_nan=True)
+
+
+def test_row_blocks_are_balanced_across_threads() -> None:
+    for n_rows, n_cols, threads in [(2520, 500, 2), (7, 3, 4), (10_000, 3000, 2), (1, 5, 2)]:
+        blocks = conc._row_blocks(n_rows, n_cols, threads)
+        assert blocks[0][0] == 0 and blocks[-1][1] == n_rows
+        assert all(a[1] == b[0] for a, b in itertools.pairwise(blocks))
+        sizes = [stop - start for start, stop in blocks]
+        assert max(sizes) * 8 * n_cols <= max(conc._BLOCK_BYTES, 8 * n_cols)  # cache-sized
+        if n_rows >= threads:
+            assert len(blocks) % threads == 0 or len(blocks) == n_rows
+
+
+def test_worker_threads_and_small_panels_use_one_thread() -> None:
+    import threading
+
+    big = conc._THREAD_MIN_VALUES
+    assert conc._sort_threads(big - 1) == 1
+    seen: list[int] = []
+    t = threading.Thread(target=lambda: seen.append(conc._sort_threads(10 * big)))
+    t.start()
+    t.join()
+    assert seen == [1]  # e.g. inside a Dask task: no nested pool
+
+
+def test_an_error_in_a_block_reaches_the_caller(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(conc, "_sort_threads", lambda n: 2)
+
+    def boom(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        raise MemoryError("block failed")
+
+    monkeypatch.setattr(conc, "_sort_rows", boom)
+    with pytest.raises(MemoryError, match="block failed"):
+        conc.gini(_panel_for_threads())

@@ -17,10 +17,17 @@ Share classes of one company (GOOG/GOOGL, FOX/FOXA, ...) can be summed before we
 ``groups=``: a mapping (or Series) from column label to company, or one company label per column.
 
 The number of names ``n`` in a row is the number of present (non-NaN) entries, zeros included.
+
+The sort-based measures (:func:`gini`, :func:`hall_tideman`, :func:`top_k_share`,
+:func:`concentration_coefficient`, :func:`concentration_profile`) sort each row once, in
+cache-sized blocks of rows; on a panel of at least 262,144 values, called from the main thread,
+the blocks run on every core (worker threads; the same bits as one thread). A call made from a
+worker thread, such as a Dask task, stays on that thread.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -29,6 +36,7 @@ import pandas as pd
 
 from divergence._compat import renamed_arguments
 from divergence._numeric import row_count, safe_divide
+from divergence._threads import run_blocks, threads_for
 from divergence._typing import BoolArray, FloatArray, GroupsLike, IntArray, NanPolicy, PanelLike
 from divergence._validation import (
     NAN_POLICIES,
@@ -137,10 +145,38 @@ def _hhi_core(values: FloatArray, need_n: bool) -> tuple[FloatArray, FloatArray,
 _BLOCK_BYTES = 1 << 22
 
 
-def _row_blocks(n_rows: int, n_cols: int) -> list[tuple[int, int]]:
-    """``(start, stop)`` of consecutive blocks of whole rows, about ``_BLOCK_BYTES`` each."""
+#: Panels of at least this many values are sorted on every core (blocks on worker threads).
+_THREAD_MIN_VALUES = 1 << 18
+
+
+def _row_blocks(n_rows: int, n_cols: int, n_threads: int = 1) -> list[tuple[int, int]]:
+    """``(start, stop)`` of consecutive blocks of whole rows, at most ``_BLOCK_BYTES`` each.
+
+    With ``n_threads > 1`` the number of blocks is a multiple of ``n_threads`` (equal shares
+    of rows for the threads).
+    """
     step = max(1, _BLOCK_BYTES // (8 * max(n_cols, 1)))
+    if n_threads > 1:
+        n_blocks = -(-max(-(-n_rows // step), n_threads) // n_threads) * n_threads
+        step = max(1, -(-n_rows // n_blocks))
     return [(start, min(start + step, n_rows)) for start in range(0, n_rows, step)]
+
+
+def _sort_threads(n_values: int) -> int:
+    """Worker threads for a panel of ``n_values`` values (see :mod:`divergence._threads`)."""
+    return threads_for(n_values, _THREAD_MIN_VALUES)
+
+
+def _for_row_blocks(n_rows: int, n_cols: int, work: Callable[[int, int], None]) -> None:
+    """Run ``work(start, stop)`` on every block of rows, on worker threads when it pays.
+
+    The blocks write disjoint rows and each row's arithmetic does not depend on the block it
+    is in, so the result is the same bits whatever the number of threads. NumPy's sorts,
+    partitions and reductions release the GIL, so the blocks run on every core.
+    """
+    threads = _sort_threads(n_rows * n_cols)
+    blocks = _row_blocks(n_rows, n_cols, threads)
+    run_blocks([functools.partial(work, start, stop) for start, stop in blocks], threads)
 
 
 class _SortedBlock:
@@ -222,11 +258,14 @@ def _rank_measures(
     n_rows, n_cols = values.shape
     out = {name: np.empty(n_rows) for name, _ in measures}
     n_absent = np.empty(n_rows, dtype=np.int64)
-    for start, stop in _row_blocks(n_rows, n_cols):
+
+    def work(start: int, stop: int) -> None:
         block = _SortedBlock(values[start:stop])
         n_absent[start:stop] = block.n_absent
         for name, fn in measures:
             out[name][start:stop] = fn(block)
+
+    _for_row_blocks(n_rows, n_cols, work)
     return out, n_absent
 
 
@@ -606,12 +645,15 @@ def top_k_share(
     merged, mmeta = merge_groups(raw, meta, groups)
     values = np.atleast_2d(merged)
     out = np.empty(values.shape[0])
-    for start, stop in _row_blocks(*values.shape):
+
+    def work(start: int, stop: int) -> None:
         # the block's work buffer: NaN -> 0 (sizes are non-negative) in the pass that creates
         # it, row-major so that the in-place row partition is fast
         filled = np.fmax(values[start:stop], 0.0, order="C")
         total = filled.sum(axis=1)
         out[start:stop] = _safe_div(_top_k_sum(filled, kk), total, total > 0)
+
+    _for_row_blocks(values.shape[0], values.shape[1], work)
     if nan_rows is not None:
         out = np.where(nan_rows, np.nan, out)
     return mmeta.wrap_reduction(out, "top_k_share")
