@@ -64,8 +64,12 @@ def _user(caps: pd.DataFrame) -> Section:
     def _fig(ax: Any) -> None:
         ax.plot(share_up.index, share_up, lw=1, color="k")
         ax.axhline(0.5, color="grey", lw=0.5, ls=":")
-        ax.set_ylabel("share of names whose cap rose")
+        from divergence import plotting
+
+        ax.set_ylabel("share of names whose cap rose (fraction)")
+        ax.set_xlabel("date")
         ax.set_title("User caps: breadth of cap changes")
+        plotting._date_axis(ax)
 
     return Section("Breadth", lines, [("cap_change_breadth", _fig)], numbers=numbers, about=about)
 
@@ -122,13 +126,17 @@ def build(inputs: ReportInputs | None = None) -> Section:
     def _fig(ax: Any) -> None:
         ax.plot(growth.index, growth["cap"], lw=1, label="cap-weighted")
         ax.plot(growth.index, growth["equal"], lw=1, label="equal-weighted")
-        ax.set_ylabel("growth of 1 (price return)")
+        from divergence import plotting
+
+        ax.set_ylabel("growth of 1 (price return, USD per USD)")
+        ax.set_xlabel("date")
         ax.set_title("S&P 500 members (2018 list): cap- vs equal-weighted, and breadth")
+        plotting._date_axis(ax)
         ax.legend(fontsize=8, loc="upper left")
         right = ax.twinx()
         right.plot(share_beat.index, share_beat, lw=0.8, color="grey", label="beating the index")
         right.axhline(0.5, color="grey", lw=0.5, ls=":")
-        right.set_ylabel("share beating the index, 63-day mean", fontsize=8)
+        right.set_ylabel("share beating the index, 63-day mean (fraction)", fontsize=8)
         right.legend(fontsize=8, loc="lower right")
 
     return Section(

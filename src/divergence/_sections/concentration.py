@@ -76,7 +76,7 @@ def build(inputs: ReportInputs | None = None) -> Section:
         from divergence import plotting
 
         plotting.concentration_over_time(prof, "top_k_share", ax=ax)
-        ax.set_ylabel("share of total cap")
+        ax.set_ylabel("share of total cap (fraction)")
         ax.set_title(
             "User caps: share of the ten largest companies"
             if user

@@ -91,15 +91,23 @@ def build(inputs: ReportInputs | None = None) -> Section:
     def _fig_corr(ax: Any) -> None:
         ax.plot(rho_w.index, rho_w, lw=1, label="cap-weighted")
         ax.plot(rho_m.index, rho_m, lw=1, label="mean of all pairs")
-        ax.set_ylabel("average correlation")
+        from divergence import plotting
+
+        ax.set_ylabel("average correlation (dimensionless)")
+        ax.set_xlabel("date")
         ax.set_title(f"S&P 500 members: realised correlation, {WINDOW}-day windows")
+        plotting._date_axis(ax)
         ax.legend(fontsize=8)
 
     def _fig_vix(ax: Any) -> None:
         ax.plot(vv.index, vv["vix"] * 100, lw=1, label="VIX")
         ax.plot(vv.index, vv["fwd_rv"] * 100, lw=1, label="realised, next 21 days")
-        ax.set_ylabel("annualised vol (points)")
+        from divergence import plotting
+
+        ax.set_ylabel("annualised volatility (percentage points)")
+        ax.set_xlabel("date")
         ax.set_title("Implied (VIX) vs subsequent realised S&P 500 volatility")
+        plotting._date_axis(ax)
         ax.legend(fontsize=8)
 
     def _fig_implied(ax: Any) -> None:

@@ -163,8 +163,12 @@ def build(inputs: ReportInputs | None = None) -> Section:
         ax.axhline(0.0, color="grey", lw=0.6)
         for a, b in spans:
             ax.axvspan(a, b, color="tab:red", alpha=0.15, lw=0)
-        ax.set_ylabel(f"{WINDOW_MONTHS}-month correlation")
+        from divergence import plotting
+
+        ax.set_ylabel(f"{WINDOW_MONTHS}-month correlation (dimensionless)")
+        ax.set_xlabel("date")
         ax.set_title("Stock-bond correlation (shaded: positive for 2+ years)")
+        plotting._date_axis(ax)
 
     return Section(
         "Stock-bond correlation and tail risk",

@@ -147,7 +147,8 @@ def build(inputs: ReportInputs | None = None) -> Section:
             bottom_pos += np.where(v >= 0, v, 0.0)
             bottom_neg += np.where(v < 0, v, 0.0)
         ax.set_xticks(x, [str(d) for d in parts.index], rotation=45)
-        ax.set_ylabel("log return per decade")
+        ax.set_ylabel("log return per decade (log points)")
+        ax.set_xlabel("decade")
         ax.set_title("S&P composite: earnings, multiple and dividends by decade")
         ax.legend(fontsize=8)
 
@@ -163,6 +164,7 @@ def build(inputs: ReportInputs | None = None) -> Section:
         ax.axhline(0.0, color="k", lw=0.5)
         ax.set_ylabel("cumulative return relative to index (decimal)")
         ax.set_title("S&P 500 sectors: cumulative return relative to the index")
+        ax.set_xlabel("date")
         plotting._date_axis(ax)
         ax.legend(fontsize=6, ncol=2)
 
