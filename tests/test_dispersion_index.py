@@ -1,13 +1,11 @@
 """vix_index and implied_correlation_index: published boards, a real chain, closed forms.
 
-Every test here runs twice: with the NumPy engine of the chain kernel and with the compiled
-(numba) one (see the module fixture ``engine``); ``tests/test_dispersion_kernels.py`` checks
-that the two give the same bits.
+Every test here runs twice, with the NumPy engine of the chain kernel and with the compiled
+(numba) one: the ``engine`` fixture of ``tests/_chain_engines.py``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -17,8 +15,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from _bs_boards import bs_board
+from _chain_engines import engine  # noqa: F401  (autouse: both engines)
 from divergence.dispersion import (
-    _kernels,
     dispersion_index,
     implied_correlation,
     implied_correlation_index,
@@ -27,22 +25,6 @@ from divergence.dispersion import (
 from divergence.errors import DataWarning, InputError
 
 DATA = Path(__file__).parent / "data"
-
-
-@pytest.fixture(autouse=True, scope="module", params=["numpy", "numba"])
-def engine(request: pytest.FixtureRequest) -> Iterator[str]:
-    """Run the module with ``engine="auto"`` meaning NumPy, then meaning numba."""
-    name: str = request.param
-    if name == "numba" and not _kernels.AVAILABLE:
-        pytest.skip("numba is not installed (the fast extra)")
-    real = _kernels.select
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(
-            _kernels,
-            "select",
-            lambda opt, rows, caller: real(name if opt == "auto" else opt, rows, caller),
-        )
-        yield name
 
 
 def _long(wide: pd.DataFrame, **extra: object) -> pd.DataFrame:
