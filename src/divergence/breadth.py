@@ -144,6 +144,8 @@ def index_return(
     InputError
         Non-2-D or empty input, returns below -1, negative caps, infinite values, layouts
         (shape, index or columns) that differ.
+        ``returns`` or ``market_caps`` with unsorted, duplicate or missing (NaT) dates: sort with
+        ``sort_index()`` or de-duplicate first (rows are never reordered).
     TypeError
         Non-numeric input.
 
@@ -209,6 +211,8 @@ def weighting_gap(
     ------
     InputError
         As :func:`index_return`.
+        ``returns`` or ``market_caps`` with unsorted, duplicate or missing (NaT) dates: sort with
+        ``sort_index()`` or de-duplicate first (rows are never reordered).
     TypeError
         Non-numeric input, or ``market_caps`` is None.
 
@@ -281,6 +285,8 @@ def return_contributions(
     ------
     InputError
         As :func:`index_return`.
+        ``returns`` or ``market_caps`` with unsorted, duplicate or missing (NaT) dates: sort with
+        ``sort_index()`` or de-duplicate first (rows are never reordered).
     TypeError
         Non-numeric input, or ``market_caps`` is None.
 
@@ -348,6 +354,8 @@ def top_k_contribution_share(
     ------
     InputError
         ``k < 1``, or as :func:`index_return`.
+        ``returns`` or ``market_caps`` with unsorted, duplicate or missing (NaT) dates: sort with
+        ``sort_index()`` or de-duplicate first (rows are never reordered).
     TypeError
         ``top_k`` not an integer; non-numeric input; ``market_caps`` is None.
 
@@ -440,6 +448,8 @@ def breadth(
     ------
     InputError
         As :func:`index_return`.
+        ``returns`` or ``market_caps`` with unsorted, duplicate or missing (NaT) dates: sort with
+        ``sort_index()`` or de-duplicate first (rows are never reordered).
     TypeError
         Non-numeric input.
 
@@ -570,6 +580,8 @@ def breadth_summary(
     ------
     InputError
         ``k < 1``, or as :func:`index_return`.
+        ``returns`` or ``market_caps`` with unsorted, duplicate or missing (NaT) dates: sort with
+        ``sort_index()`` or de-duplicate first (rows are never reordered).
     TypeError
         ``top_k`` not an integer; non-numeric input.
 
@@ -707,6 +719,8 @@ def cap_change_breadth(
     ------
     InputError
         ``k < 1``; non-2-D or empty input; negative or infinite caps.
+        ``market_caps`` with unsorted, duplicate or missing (NaT) dates: sort with ``sort_index()``
+        or de-duplicate first (rows are never reordered).
     TypeError
         ``top_k`` not an integer; non-numeric input.
 

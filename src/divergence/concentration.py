@@ -1337,6 +1337,8 @@ def chain_link(
     InputError
         Unsorted or duplicate dates; non-positive, infinite or all-NaN values; an unknown
         ``freq``; ``carry`` < 0 or given without ``freq``; inputs with different time zones.
+        Sort unsorted ``snapshots`` or ``daily`` with ``sort_index()`` and de-duplicate repeated
+        dates first (rows are never reordered).
 
     Notes
     -----

@@ -160,6 +160,8 @@ def expanding_percentile(x: PanelLike, *, min_periods: int = 1) -> Any:
     ------
     InputError
         ``min_periods`` < 1 or longer than the data; infinite values; empty or 3-D input.
+        ``x`` with unsorted, duplicate or missing (NaT) dates: sort with ``sort_index()`` or
+        de-duplicate first (rows are never reordered).
     TypeError
         Non-numeric input or non-integer ``min_periods``.
 
@@ -226,6 +228,8 @@ def expanding_robust_z(x: PanelLike, *, min_periods: int = 24) -> Any:
     ------
     InputError
         ``min_periods`` < 2 or not shorter than the data; infinite values.
+        ``x`` with unsorted, duplicate or missing (NaT) dates: sort with ``sort_index()`` or
+        de-duplicate first (rows are never reordered).
     TypeError
         Non-numeric input or non-integer ``min_periods``.
 
@@ -597,6 +601,8 @@ class DivergenceCost:
         ------
         InputError
             As :meth:`evaluate` (but ``None`` is accepted for any input).
+            ``delta_r``, ``i_c`` or ``l_s`` with unsorted, duplicate or missing (NaT) dates: sort
+            with ``sort_index()`` or de-duplicate first (rows are never reordered).
         TypeError
             Non-numeric input.
 
@@ -641,6 +647,8 @@ class DivergenceCost:
         ------
         InputError
             As :meth:`evaluate`.
+            ``delta_r``, ``i_c`` or ``l_s`` with unsorted, duplicate or missing (NaT) dates: sort
+            with ``sort_index()`` or de-duplicate first (rows are never reordered).
         TypeError
             Non-numeric input.
 
@@ -698,6 +706,8 @@ class DivergenceCost:
             lengths); a pandas input with duplicate labels when the indexes differ; a 2-D
             input; infinite values; an input with a non-zero weight passed as None;
             ``min_periods`` longer than the data; a DataFrame with none of the three columns.
+            ``delta_r``, ``i_c`` or ``l_s`` with unsorted, duplicate or missing (NaT) dates: sort
+            with ``sort_index()`` or de-duplicate first (rows are never reordered).
         TypeError
             Non-numeric input; a DataFrame together with ``i_c`` or ``l_s``.
 
@@ -780,6 +790,8 @@ class DivergenceCost:
         ------
         InputError
             As :meth:`evaluate`.
+            ``delta_r``, ``i_c`` or ``l_s`` with unsorted, duplicate or missing (NaT) dates: sort
+            with ``sort_index()`` or de-duplicate first (rows are never reordered).
         TypeError
             Non-numeric input.
 
@@ -835,6 +847,8 @@ class DivergenceCost:
         ------
         InputError
             As :meth:`evaluate`.
+            ``delta_r``, ``i_c`` or ``l_s`` with unsorted, duplicate or missing (NaT) dates: sort
+            with ``sort_index()`` or de-duplicate first (rows are never reordered).
         TypeError
             Non-numeric input.
 
@@ -915,6 +929,8 @@ class DivergenceCost:
             target under the logistic link; fewer usable rows than regressors + 2; under the
             logistic link, scores that separate the target perfectly (the likelihood has no
             finite maximum) or a fit that does not converge.
+            ``components`` with unsorted, duplicate or missing (NaT) dates: sort with
+            ``sort_index()`` or de-duplicate first (rows are never reordered).
         TypeError
             ``components`` not a DataFrame or mapping.
 
@@ -1216,6 +1232,8 @@ def divergence_cost(
     ------
     InputError
         As :class:`DivergenceCost` and :meth:`DivergenceCost.evaluate`.
+        ``delta_r``, ``i_c`` or ``l_s`` with unsorted, duplicate or missing (NaT) dates: sort with
+        ``sort_index()`` or de-duplicate first (rows are never reordered).
     TypeError
         An unknown option or non-numeric input.
 
@@ -1397,6 +1415,8 @@ def inputs(
         infinite or all-NaN values; option values out of range (as the building blocks
         raise them); windows that leave no month with both a CAPE and a real yield;
         ``balance_sheet`` and ``base`` without a common month.
+        Sort unsorted inputs with ``sort_index()`` and de-duplicate repeated dates first (rows
+        are never reordered).
 
     Notes
     -----
@@ -1630,6 +1650,8 @@ def drawdown_event(price: SeriesLike, *, horizon: int = 12, threshold: float = 0
     InputError
         Non-positive or infinite prices; ``horizon`` < 1; ``threshold`` outside (0, 1); 2-D
         input.
+        ``price`` with unsorted, duplicate or missing (NaT) dates: sort with ``sort_index()`` or
+        de-duplicate first (rows are never reordered).
     TypeError
         Non-numeric input; non-integer ``horizon``.
 

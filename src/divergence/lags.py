@@ -101,6 +101,8 @@ def local_projection(
         Mismatched lengths or indexes, horizons too long for the data, bad ``confidence``,
         ``hac_lags`` not shorter than the data, collinear regressors (a constant shock or
         control).
+        ``y``, ``shock`` or ``controls`` with unsorted, duplicate or missing (NaT) dates: sort with
+        ``sort_index()`` or de-duplicate first (rows are never reordered).
     TypeError
         Non-numeric inputs.
 
@@ -353,6 +355,8 @@ def lead_lag(x: SeriesLike, y: SeriesLike, max_lag: int) -> LeadLag:
     ------
     InputError
         Mismatched lengths or indexes, ``max_lag`` too long.
+        ``x`` or ``y`` with unsorted, duplicate or missing (NaT) dates: sort with ``sort_index()``
+        or de-duplicate first (rows are never reordered).
     TypeError
         Non-numeric input.
 

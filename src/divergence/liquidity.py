@@ -59,6 +59,8 @@ def sterilization_rate(
     InputError
         Negative balance sheet, non-positive base, layouts differ, ``periods`` < 1 or longer
         than the data, ``periods_per_year`` < 1.
+        ``balance_sheet`` or ``base`` with unsorted, duplicate or missing (NaT) dates: sort with
+        ``sort_index()`` or de-duplicate first (rows are never reordered).
     TypeError
         Non-integer ``periods`` / ``periods_per_year``; non-numeric input.
 

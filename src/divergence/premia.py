@@ -197,6 +197,8 @@ def annualized_inflation(price_index: PanelLike, periods: int, *, periods_per_ye
     InputError
         Non-positive or infinite price levels; price changes so extreme that the annualised
         rate overflows; ``periods`` < 1 or longer than the data; ``periods_per_year`` < 1.
+        ``price_index`` with unsorted, duplicate or missing (NaT) dates: sort with ``sort_index()``
+        or de-duplicate first (rows are never reordered).
     TypeError
         Non-integer ``periods`` or ``periods_per_year``; non-numeric input.
 
@@ -330,6 +332,8 @@ def cape(
     InputError
         Non-positive prices or price levels; layouts differ; ``window`` < 1 or not shorter than
         the data; ``min_periods`` outside ``[1, window]``.
+        ``price``, ``earnings`` or ``price_index`` with unsorted, duplicate or missing (NaT) dates:
+        sort with ``sort_index()`` or de-duplicate first (rows are never reordered).
     TypeError
         Non-integer ``window`` / ``min_periods``; non-numeric input.
 
@@ -534,6 +538,8 @@ def risk_premium_shift(gap: PanelLike, periods: int) -> Any:
     ------
     InputError
         ``periods`` < 1 or longer than the data; infinite values.
+        ``gap`` with unsorted, duplicate or missing (NaT) dates: sort with ``sort_index()`` or
+        de-duplicate first (rows are never reordered).
     TypeError
         Non-integer ``periods``; non-numeric input.
 

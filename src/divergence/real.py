@@ -91,6 +91,8 @@ def deflate(nominal: PanelLike, price_index: PanelLike, *, base: float | None = 
     ------
     InputError
         Non-positive price levels or ``base``; layouts differ; infinite values.
+        ``nominal`` or ``price_index`` with unsorted, duplicate or missing (NaT) dates: sort with
+        ``sort_index()`` or de-duplicate first (rows are never reordered).
     TypeError
         Non-numeric input or ``base``.
 
@@ -154,6 +156,8 @@ def real_growth(
     InputError
         Non-positive levels; layouts differ; ``periods`` < 1 or longer than the data; growth
         so extreme that the annualised rate overflows.
+        ``nominal`` or ``price_index`` with unsorted, duplicate or missing (NaT) dates: sort with
+        ``sort_index()`` or de-duplicate first (rows are never reordered).
     TypeError
         Non-integer ``periods`` / ``periods_per_year``; non-numeric input.
 
@@ -212,6 +216,8 @@ def nominal_illusion(
     ------
     InputError
         As :func:`real_growth`.
+        ``nominal`` or ``price_index`` with unsorted, duplicate or missing (NaT) dates: sort with
+        ``sort_index()`` or de-duplicate first (rows are never reordered).
     TypeError
         As :func:`real_growth`.
 

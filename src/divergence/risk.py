@@ -907,6 +907,8 @@ def rolling_correlation(a: PanelLike, b: PanelLike, *, window: int) -> Any:
     InputError
         ``window`` longer than the data or below 2; shapes or indexes that do not match;
         infinite values; empty or 3-D input.
+        ``a`` or ``b`` with unsorted, duplicate or missing (NaT) dates: sort with ``sort_index()``
+        or de-duplicate first (rows are never reordered).
     TypeError
         Non-numeric input or a non-integer ``window``.
 
@@ -1021,6 +1023,8 @@ def bond_returns_from_yields(
         Non-positive ``periods_per_year`` or ``maturity``, infinite values, yields at or below
         -1 (-100%), empty input, more than 3,000 coupon payments (``maturity`` ×
         ``coupons_per_year``).
+        ``yields`` with unsorted, duplicate or missing (NaT) dates: sort with ``sort_index()`` or
+        de-duplicate first (rows are never reordered).
     TypeError
         Non-numeric input.
 
@@ -1148,6 +1152,8 @@ def stock_bond_returns(
     InputError
         Non-positive stock levels; yields at or below -1; arrays of different lengths; bad
         ``periods_per_year`` or ``maturity``; empty or non-1-D input.
+        ``stock_index`` or ``bond_yields`` with unsorted, duplicate or missing (NaT) dates: sort
+        with ``sort_index()`` or de-duplicate first (rows are never reordered).
     TypeError
         Non-numeric input; one Series and one array.
 
@@ -1247,6 +1253,8 @@ def positive_spells(x: SeriesLike, *, min_length: int = 1) -> Any:
     ------
     InputError
         ``min_length < 1``; empty, non-1-D or infinite input.
+        ``x`` with unsorted, duplicate or missing (NaT) dates: sort with ``sort_index()`` or
+        de-duplicate first (rows are never reordered).
     TypeError
         Non-numeric input; ``min_length`` not an integer.
 

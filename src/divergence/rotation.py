@@ -307,6 +307,8 @@ def sector_returns(
     InputError
         Layout mismatch, returns below -1, negative caps, infinite values, names without a
         sector under ``unmapped="raise"``, a ``sectors`` sequence of the wrong length.
+        ``returns`` or ``market_caps`` with unsorted, duplicate or missing (NaT) dates: sort with
+        ``sort_index()`` or de-duplicate first (rows are never reordered).
     TypeError
         Non-numeric input; ``sectors`` not a mapping, Series or sequence.
 
@@ -396,6 +398,8 @@ def sector_weights(
     ------
     InputError
         As :func:`sector_returns`.
+        ``returns`` or ``market_caps`` with unsorted, duplicate or missing (NaT) dates: sort with
+        ``sort_index()`` or de-duplicate first (rows are never reordered).
     TypeError
         As :func:`sector_returns`.
 
@@ -464,6 +468,8 @@ def relative_performance(
     InputError
         Returns below -1 (or a benchmark of -1 with ``cumulative``), row counts or indexes that
         differ, infinite values, cumulative wealth beyond float range.
+        ``returns`` or ``benchmark`` with unsorted, duplicate or missing (NaT) dates: sort with
+        ``sort_index()`` or de-duplicate first (rows are never reordered).
     TypeError
         Non-numeric input or non-boolean ``cumulative``.
 
@@ -752,6 +758,8 @@ def rotation_diagnostic(
         Non-1-D ``spread`` or ``dispersion_signal``, lengths or indexes that differ, infinite
         values, ``window`` longer than the data, ``min_periods`` too small or too large,
         duplicate fundamental names.
+        ``spread``, ``dispersion_signal`` or ``fundamentals`` with unsorted, duplicate or missing
+        (NaT) dates: sort with ``sort_index()`` or de-duplicate first (rows are never reordered).
     TypeError
         Non-numeric input, non-integer ``window`` or ``min_periods``.
 
@@ -936,6 +944,8 @@ def return_decomposition(
         Non-positive prices or earnings (the logarithm is undefined: use a positive earnings
         measure such as a trailing average), negative dividends, layouts that differ,
         ``window`` longer than the data, ``periods_per_year`` without ``dividends``.
+        ``price``, ``earnings`` or ``dividends`` with unsorted, duplicate or missing (NaT) dates:
+        sort with ``sort_index()`` or de-duplicate first (rows are never reordered).
     TypeError
         Non-numeric input; non-integer ``window`` or ``periods_per_year``.
 
@@ -1059,6 +1069,8 @@ def size_style_gaps(
     InputError
         Unknown labels, returns below -1, ``window`` missing, superfluous or longer than the
         data, an array input without explicit legs.
+        ``returns`` with unsorted, duplicate or missing (NaT) dates: sort with ``sort_index()`` or
+        de-duplicate first (rows are never reordered).
     TypeError
         Non-numeric input.
 
@@ -1198,6 +1210,8 @@ def dispersion_signal(
     InputError
         Bad ``window``/``min_periods``/``periods_per_year``; as
         :func:`divergence.breadth.index_return` for the panels.
+        ``returns`` or ``market_caps`` with unsorted, duplicate or missing (NaT) dates: sort with
+        ``sort_index()`` or de-duplicate first (rows are never reordered).
     TypeError
         Non-numeric input or non-integer window.
 

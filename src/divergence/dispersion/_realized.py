@@ -64,6 +64,8 @@ def realized_correlation(
     InputError
         Not 2-D, infinite values, window longer than the data or below 3, negative weights,
         mismatched layouts.
+        ``returns`` with unsorted, duplicate or missing (NaT) dates: sort with ``sort_index()`` or
+        de-duplicate first (rows are never reordered).
     TypeError
         Non-numeric input, non-integer window.
 
@@ -281,6 +283,8 @@ def realized_volatility(
     InputError
         Infinite returns, more than 2 dimensions, ``window`` out of range,
         ``periods_per_year < 1``, unknown ``align``.
+        ``returns`` with unsorted, duplicate or missing (NaT) dates: sort with ``sort_index()`` or
+        de-duplicate first (rows are never reordered).
     TypeError
         Non-numeric input or options of the wrong type.
 

@@ -51,6 +51,8 @@ def policy_path(r0: float, shocks: Any) -> Any:
     ------
     InputError
         Non-finite ``r0`` or shocks, empty or 3-D shocks.
+        ``shocks`` with unsorted, duplicate or missing (NaT) dates: sort with ``sort_index()`` or
+        de-duplicate first (rows are never reordered).
     TypeError
         Non-numeric input.
 

@@ -407,6 +407,8 @@ def simulate(
         ``firms``, non-finite rates, ``horizon`` longer than ``rates``, ``n_paths``
         inconsistent with a 2-D ``rates``, ``keep="full"`` too large, bad options (e.g.
         ``n_threads < 1``).
+        ``rates`` with unsorted, duplicate or missing (NaT) dates: sort with ``sort_index()`` or
+        de-duplicate first (rows are never reordered).
     TypeError
         Wrong argument types (e.g. a non-integer ``n_threads``).
     ImportError

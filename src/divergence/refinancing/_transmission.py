@@ -56,6 +56,8 @@ def pass_through_month(response: Any, *, share: float = 0.5) -> Any:
     InputError
         NaN or infinite values, fewer than one row, ``share`` outside (0, 1], or a zero
         value at the horizon (no response to measure), naming the column.
+        ``response`` with unsorted, duplicate or missing (NaT) dates: sort with ``sort_index()`` or
+        de-duplicate first (rows are never reordered).
 
     Notes
     -----
