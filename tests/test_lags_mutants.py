@@ -170,3 +170,115 @@ def test_lead_lag_plot_draws_on_given_axes() -> None:
         assert len(ax.patches) == 4  # three lags and the highlighted best one
     finally:
         plt.close(fig)
+
+
+# --------------------------------------------------------------------------- local_projection
+# z quantiles: upper 2.5% and 5% points of the standard normal (tables; scipy-independent)
+Z_975 = 1.959963984540054
+Z_95 = 1.6448536269514722
+
+
+def _hc0_se(dep: Any, x: Any) -> float:
+    """White (HC0) standard error of the second coefficient, written out by hand."""
+    beta = np.linalg.lstsq(x, dep, rcond=None)[0]
+    xu = x * (dep - x @ beta)[:, None]
+    bread = np.linalg.inv(x.T @ x)
+    return float(np.sqrt((bread @ (xu.T @ xu) @ bread)[1, 1]))
+
+
+def test_local_projection_band_is_coef_plus_minus_z_se() -> None:
+    y, s = _pair(80, 5)
+    for conf, z in ((0.95, Z_975), (0.90, Z_95)):
+        lp = local_projection(y, s, horizons=2, confidence=conf)
+        np.testing.assert_allclose(lp["lower"], lp["coef"] - z * lp["se"], rtol=1e-12)
+        np.testing.assert_allclose(lp["upper"], lp["coef"] + z * lp["se"], rtol=1e-12)
+
+
+def test_local_projection_hac_lags_zero_is_white() -> None:
+    # hac_lags=0: no autocovariance terms, the sandwich is White's (HC0)
+    y, s = _pair(120, 6)
+    lp = local_projection(y, s, horizons=[0], difference=False, hac_lags=0)
+    x = np.column_stack([np.ones(120), s])
+    assert lp.loc[0, "se"] == pytest.approx(_hc0_se(y, x), rel=1e-8)
+    assert lp.loc[0, "coef"] == pytest.approx(np.linalg.lstsq(x, y, rcond=None)[0][1], rel=1e-10)
+    # n - 1 lags is the longest allowed
+    assert len(local_projection(y, s, horizons=0, hac_lags=119)) == 1
+
+
+def test_local_projection_argument_checks() -> None:
+    y, s = _pair(50, 7)
+    with pytest.raises(InputError, match=r"^hac_lags must be >= 0, got -1"):
+        local_projection(y, s, horizons=1, hac_lags=-1)
+    with pytest.raises(InputError, match=r"^hac_lags must be <= 49, got 50"):
+        local_projection(y, s, horizons=1, hac_lags=50)
+    for bad in (0.0, 1.0):
+        with pytest.raises(InputError, match=r"^confidence must be"):
+            local_projection(y, s, horizons=1, confidence=bad)
+    with pytest.raises(TypeError, match=r"^difference must be True or False, got str"):
+        local_projection(y, s, horizons=1, difference="yes")  # type: ignore[arg-type]
+    with pytest.raises(InputError, match=r"^y must be 1-D"):
+        local_projection(np.ones((50, 2)), s, horizons=1)
+    with pytest.raises(InputError, match=r"^shock must be 1-D"):
+        local_projection(y, np.ones((50, 2)), horizons=1)
+    with pytest.raises(InputError, match=r"^y needs at least 4 entries"):
+        local_projection(y[:3], s[:3], horizons=0)
+    with pytest.raises(InputError, match=r"^shock needs at least 4 entries"):
+        local_projection(y[:4], s[:3], horizons=0)
+    with pytest.raises(InputError) as info:
+        local_projection(y, s, horizons=1, controls=np.ones(7))
+    assert str(info.value) == "controls must have 50 rows like y, got 7"
+    with pytest.raises(InputError) as info:
+        local_projection(y, np.ones(50), horizons=[0], difference=False)
+    assert str(info.value) == (
+        "at horizon 0 the regressors (intercept, shock, controls) are collinear: the design has "
+        "rank 1 < 2 columns; a constant shock or control, or a control repeating another, "
+        "leaves the response unidentified"
+    )
+
+
+def test_local_projection_four_rows_is_enough() -> None:
+    # smallest sample (min_size=4): OLS slope of 4 points, sum(ds * dy) / sum(ds^2), by hand
+    y = np.array([1.0, 3.0, 2.0, 5.0])
+    s = np.array([0.0, 1.0, 2.0, 3.0])
+    lp = local_projection(y, s, horizons=0, difference=False)
+    # ds = [-1.5, -0.5, 0.5, 1.5], dy = [-1.75, 0.25, -0.75, 2.25]: 5.5 / 5 = 1.1
+    assert lp.loc[0, "coef"] == pytest.approx(1.1, rel=1e-12)
+
+
+def test_local_projection_refuses_unsorted_dates() -> None:
+    idx = pd.DatetimeIndex(["2024-01-31", "2024-03-31", "2024-02-29", "2024-04-30", "2024-05-31"])
+    v = np.array([1.0, 3.0, 2.0, 5.0, 4.0])
+    w = np.array([0.0, 2.0, 1.0, 3.0, 5.0])
+    with pytest.raises(InputError, match=r"^y dates are not in increasing order"):
+        local_projection(pd.Series(v, index=idx), w, horizons=0)
+    with pytest.raises(InputError, match=r"^shock dates are not in increasing order"):
+        local_projection(v, pd.Series(w, index=idx), horizons=0)
+    with pytest.raises(InputError, match=r"^controls dates are not in increasing order"):
+        local_projection(v, w, horizons=0, controls=pd.Series(w[::-1], index=idx))
+
+
+def test_local_projection_nan_and_two_controls_match_lstsq() -> None:
+    rng = np.random.default_rng(8)
+    n = 90
+    y, s = rng.standard_normal(n), rng.standard_normal(n)
+    ctrl = rng.standard_normal((n, 2))
+    s[10] = np.nan
+    ctrl[20, 1] = np.nan
+    lp = local_projection(y, s, horizons=[0], controls=ctrl, difference=False)
+    x = np.column_stack([np.ones(n), s, ctrl])
+    ok = ~np.isnan(x).any(axis=1)
+    beta = np.linalg.lstsq(x[ok], y[ok], rcond=None)[0][1]
+    assert lp.loc[0, "coef"] == pytest.approx(beta, rel=1e-10)
+    assert lp.loc[0, "nobs"] == n - 2
+
+
+def test_local_projection_polars_in_polars_out() -> None:
+    pl = pytest.importorskip("polars")
+    y, s = _pair(40, 9)
+    out = local_projection(pl.Series("y", y), pl.Series("s", s), horizons=[0], difference=False)
+    assert isinstance(out, pl.DataFrame)
+    assert out.columns == ["horizon", "coef", "se", "lower", "upper", "nobs"]
+    x = np.column_stack([np.ones(40), s])
+    beta = np.linalg.lstsq(x, y, rcond=None)[0][1]
+    assert out["horizon"].to_list() == [0]
+    assert out["coef"][0] == pytest.approx(beta, rel=1e-10)
