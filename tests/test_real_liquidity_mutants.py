@@ -158,3 +158,15 @@ def test_real_cost_of_capital_unit_warning_once_under_its_own_name(which: str) -
     assert [w.category for w in caught] == [UnitWarning], messages
     assert messages[0].startswith(f"{which} has a median magnitude of ")
     assert "it looks like percent, not decimals" in messages[0]
+
+
+def test_period_growth_beyond_float_range_is_refused_not_warned() -> None:
+    # found by mutation testing: a deflated ratio 1e200 / 1e-200 overflowed inside the division
+    # (a RuntimeWarning, then inf); it is now the documented InputError, as for annualised growth
+    import pytest
+
+    from divergence import real
+    from divergence.errors import InputError
+
+    with pytest.raises(InputError, match="growth beyond float range"):
+        real.real_growth([1e-100, 1e100], [1e100, 1e-100])

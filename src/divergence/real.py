@@ -46,15 +46,19 @@ def _series_pair(
 
 
 def _growth(values: FloatArray, k: int, ppy: int | None, meta: Meta, what: str) -> FloatArray:
-    ratio = safe_divide(values, lag_rows(values, k))
+    with np.errstate(over="ignore"):  # a ratio beyond 1e308 becomes inf, refused below
+        ratio = safe_divide(values, lag_rows(values, k))
+    out: FloatArray
     if ppy is None:
-        return ratio - 1.0
-    with np.errstate(invalid="ignore", over="ignore"):
-        out: FloatArray = np.power(ratio, ppy / k) - 1.0
+        out = ratio - 1.0
+    else:
+        with np.errstate(invalid="ignore", over="ignore"):
+            out = np.power(ratio, ppy / k) - 1.0
     beyond = np.isinf(out)
     if beyond.any():
+        growth = "growth" if ppy is None else "annualised growth"
         raise InputError(
-            f"{what} implies annualised growth beyond float range (above 1e308) with "
+            f"{what} implies {growth} beyond float range (above 1e308) with "
             f"periods={k} and periods_per_year={ppy} in {int(beyond.sum())} value(s); first "
             f"{meta.locate(beyond)}. Check the units and periods_per_year."
         )
