@@ -17,7 +17,6 @@ of named steps on its :class:`_Chunk` state — :func:`_ebit`, :func:`_events`,
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
@@ -28,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from divergence._compat import renamed_arguments
+from divergence._threads import cores as _cpu_count
 from divergence._typing import BoolArray, FloatArray, IntArray, SeedLike
 from divergence._validation import (
     as_array,
@@ -791,14 +791,6 @@ def _prepare(
         internal_of_frame=internal_of_frame,
     )
     return plan, _Fixed(debt_c, count_c, repriced_debt, pos_in_frame)
-
-
-def _cpu_count() -> int:
-    """CPU cores this process may run on (its affinity mask where the OS has one)."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - macOS and Windows have no affinity call
-        return os.cpu_count() or 1
 
 
 def _default_chunks(
