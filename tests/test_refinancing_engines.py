@@ -9,7 +9,6 @@ checked one by one against independent NumPy formulas and against their own Pyth
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import warnings
 from typing import Any
@@ -20,6 +19,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from _refinancing_cases import assert_same_result, odd_book
 from divergence.errors import DivergenceWarning, InputError
 from divergence.refinancing import (
     Distress,
@@ -38,41 +38,7 @@ def _both(book: pd.DataFrame, firms: pd.DataFrame, rates: Any, **kw: Any) -> Non
     """Every field of the two engines' results equal (arrays bit for bit, None as None)."""
     a = simulate(book, firms, rates, engine="numpy", **kw)
     b = simulate(book, firms, rates, engine="numba", **kw)
-    for field in dataclasses.fields(a):
-        x, y = getattr(a, field.name), getattr(b, field.name)
-        if isinstance(x, np.ndarray):
-            np.testing.assert_array_equal(y, x, err_msg=field.name)
-        else:
-            assert y == x, field.name
-
-
-def _odd_book() -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Example book plus firms with negative EBIT, zero EBIT and negative-rate floating debt."""
-    book, firms = example_book(3, 8, seed=4)
-    extra_firms = pd.DataFrame(
-        {
-            "firm": ["neg", "zero", "negrate"],
-            "ebit": [-5.0, 0.0, 3.0],
-            "growth": [0.0, 0.01, 0.02],
-            "volatility": [0.2, 0.3, 0.1],
-            "cohort": ["odd", "odd", "odd"],
-        }
-    )
-    extra_book = pd.DataFrame(
-        {
-            "firm": ["neg", "zero", "negrate"],
-            "principal": [50.0, 20.0, 40.0],
-            "kind": ["fixed", "floating", "floating"],
-            "coupon": [0.04, 0.03, -0.01],
-            "maturity": [6, 30, 40],
-            "tenor": [24, 36, 12],
-            "spread": [np.nan, 0.01, -0.02],
-            "reset_months": [np.nan, 3, 1],
-        }
-    )
-    book = pd.concat([book, extra_book], ignore_index=True)
-    firms = pd.concat([firms, extra_firms], ignore_index=True)
-    return book, firms
+    assert_same_result(a, b)
 
 
 @needs_numba
@@ -92,7 +58,7 @@ def _odd_book() -> tuple[pd.DataFrame, pd.DataFrame]:
     ids=lambda o: ",".join(f"{k}={v}" for k, v in o.items()) or "defaults",
 )
 def test_engines_identical_over_the_options(options: dict[str, Any]) -> None:
-    book, firms = _odd_book()
+    book, firms = odd_book(8, 40)
     rates = policy_path(0.01, np.r_[0.05, np.zeros(23), -0.07, np.zeros(15)])
     kw: dict[str, Any] = {"n_paths": 5, "seed": 3, **options}
     _both(book, firms, rates, **kw)
@@ -100,7 +66,7 @@ def test_engines_identical_over_the_options(options: dict[str, Any]) -> None:
 
 @needs_numba
 def test_engines_identical_with_rate_paths_betas_and_cohort_tables() -> None:
-    book, firms = _odd_book()
+    book, firms = odd_book(8, 40)
     firms = firms.assign(rate_beta=np.linspace(-2.0, 4.0, len(firms)))
     rates = cir_paths(0.03, 0.4, 0.05, 0.08, months=36, n_paths=6, seed=1)
     tight = SpreadTable((1.0, 3.0), (0.09, 0.04, 0.01), ("C", "B", "A"), source="t", as_of="t")

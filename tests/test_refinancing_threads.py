@@ -9,7 +9,6 @@ which threads do the work, how the default chunks are cut, errors raised in a wo
 
 from __future__ import annotations
 
-import dataclasses
 import itertools
 import os
 import re
@@ -17,15 +16,14 @@ import threading
 from typing import Any
 
 import numpy as np
-import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from _refinancing_cases import assert_same_result, odd_book
 from divergence.errors import InputError
 from divergence.refinancing import (
     Distress,
-    RefinancingResult,
     SpreadTable,
     _kernels,
     cir_paths,
@@ -44,42 +42,6 @@ ENGINES = [
         marks=pytest.mark.skipif(not _kernels.AVAILABLE, reason="numba is not installed"),
     ),
 ]
-
-
-def _assert_same(a: RefinancingResult, b: RefinancingResult, label: str) -> None:
-    for field in dataclasses.fields(a):
-        x, y = getattr(a, field.name), getattr(b, field.name)
-        if isinstance(x, np.ndarray):
-            np.testing.assert_array_equal(y, x, err_msg=f"{label}: {field.name}")
-        else:
-            assert y == x, f"{label}: {field.name}"
-
-
-def _book() -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Example book, plus firms with negative and zero EBIT and negative-rate floating debt."""
-    book, firms = example_book(3, 6, seed=4)
-    odd_firms = pd.DataFrame(
-        {
-            "firm": ["neg", "zero", "negrate"],
-            "ebit": [-5.0, 0.0, 3.0],
-            "growth": [0.0, 0.01, 0.02],
-            "volatility": [0.2, 0.3, 0.1],
-            "cohort": ["odd", "odd", "odd"],
-        }
-    )
-    odd_book = pd.DataFrame(
-        {
-            "firm": ["neg", "zero", "negrate"],
-            "principal": [50.0, 20.0, 40.0],
-            "kind": ["fixed", "floating", "floating"],
-            "coupon": [0.04, 0.03, -0.01],
-            "maturity": [6, 30, 20],
-            "tenor": [24, 36, 12],
-            "spread": [np.nan, 0.01, -0.02],
-            "reset_months": [np.nan, 3, 1],
-        }
-    )
-    return pd.concat([book, odd_book], ignore_index=True), pd.concat([firms, odd_firms])
 
 
 TIGHT = SpreadTable((1.0, 3.0), (0.09, 0.04, 0.01), ("C", "B", "A"), source="t", as_of="t")
@@ -101,7 +63,7 @@ OPTIONS: list[dict[str, Any]] = [
 @pytest.mark.parametrize("eng", ENGINES)
 @pytest.mark.parametrize("options", OPTIONS, ids=["chunk1", "chunk2-full-rho1", "bands", "paths"])
 def test_any_number_of_threads_gives_the_one_thread_bits(eng: str, options: dict[str, Any]) -> None:
-    book, firms = _book()
+    book, firms = odd_book(6, 20)
     kw = dict(options)
     if kw.pop("rate_paths", False):  # per-path rates, rate betas and per-cohort tables
         firms = firms.assign(rate_beta=np.linspace(-2.0, 4.0, len(firms)))
@@ -114,7 +76,7 @@ def test_any_number_of_threads_gives_the_one_thread_bits(eng: str, options: dict
     ref = simulate(book, firms, rates, seed=3, engine="numpy", n_threads=1, **kw)
     for n in (1, 2, 3):
         got = simulate(book, firms, rates, seed=3, engine=eng, n_threads=n, chunk_size=chunk, **kw)
-        _assert_same(ref, got, f"n_threads={n}")
+        assert_same_result(ref, got, f"n_threads={n}")
 
 
 def _spy_chunks(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, str]]:
@@ -194,14 +156,14 @@ def test_default_chunks_on_threads_change_no_number(
     monkeypatch: pytest.MonkeyPatch, eng: str
 ) -> None:
     # with a lower split threshold the default cut gives 2 or 3 chunks; same bits as 1 chunk
-    book, firms = _book()
+    book, firms = odd_book(6, 20)
     rates = policy_path(0.01, np.r_[0.05, np.zeros(19)])
     ref = simulate(book, firms, rates, n_paths=7, seed=9, keep="full", n_threads=1, engine=eng)
     monkeypatch.setattr(engine, "_THREAD_MIN", 10)
     seen = _spy_chunks(monkeypatch)
     for n in (2, 3):
         got = simulate(book, firms, rates, n_paths=7, seed=9, keep="full", n_threads=n, engine=eng)
-        _assert_same(ref, got, f"n_threads={n}")
+        assert_same_result(ref, got, f"n_threads={n}")
     assert len(seen) == 2 + 3
 
 
@@ -318,7 +280,7 @@ def test_dask_tasks_run_one_thread_each_unless_asked(monkeypatch: pytest.MonkeyP
         one = simulate_refinancing(book, firms, rates, n_paths=4, seed=2, n_chunks=2)
         two = simulate_refinancing(book, firms, rates, n_paths=4, seed=2, n_chunks=2, n_threads=2)
     assert asked == [1, 1, 2, 2]
-    _assert_same(one, two, "dask n_threads")
+    assert_same_result(one, two, "dask n_threads")
 
 
 _SMALL = example_book(2, 3, seed=7)
@@ -338,4 +300,4 @@ def test_chunks_and_threads_never_matter(chunk: int, n_threads: int) -> None:
         chunk_size=chunk,
         n_threads=n_threads,
     )
-    _assert_same(_SMALL_REF, got, f"chunk_size={chunk}, n_threads={n_threads}")
+    assert_same_result(_SMALL_REF, got, f"chunk_size={chunk}, n_threads={n_threads}")
