@@ -9,9 +9,12 @@ Two directives, so that no number on the page is typed by hand:
     definitions takes a second or two; collecting the suite with pytest would take minutes.
 
 ``.. mutation-scores::``
-    A table rendered from ``docs/_data/mutation.json`` (a list of records ``module, mutants,
-    killed, survived, timeout, no_tests, score_first, score_final, mutmut_version, date``);
-    every walked public module without a record is listed as "not yet measured".
+    A table rendered from ``docs/_data/mutation.json`` and ``docs/_data/mutation/*.json`` (lists
+    of records ``module, mutants, killed, survived, timeout, no_tests, score_first, score_final,
+    mutmut_version, date``; a later file's record for a module replaces an earlier one); every
+    walked public module without a record is listed as "not yet measured". A record's optional
+    ``equivalent`` list (``{"mutant": name, "why": reason}``) names the surviving mutants that
+    cannot be killed because they do not change behaviour; they are listed under the table.
 
 If the test modules cannot be imported (a docs-only environment without pytest or
 hypothesis), the table says so instead of failing the build.
@@ -38,6 +41,18 @@ DOCS = Path(__file__).resolve().parents[1]
 ROOT = DOCS.parent
 TESTS = ROOT / "tests"
 MUTATION_JSON = DOCS / "_data" / "mutation.json"
+MUTATION_DIR = DOCS / "_data" / "mutation"
+
+
+def mutation_records() -> list[dict[str, Any]]:
+    """All mutation records, one per module; ``mutation/*.json`` replaces ``mutation.json``."""
+    files = [MUTATION_JSON] if MUTATION_JSON.exists() else []
+    files += sorted(MUTATION_DIR.glob("*.json")) if MUTATION_DIR.is_dir() else []
+    by_module: dict[str, dict[str, Any]] = {}
+    for path in files:
+        for record in json.loads(path.read_text(encoding="utf-8")):
+            by_module[str(record["module"])] = record
+    return list(by_module.values())
 
 
 def _import_tests() -> dict[str, Any]:
@@ -223,9 +238,7 @@ class MutationScores(_Table):
             modules = list(importlib.import_module("reliability_table").MODULES)
         except Exception:
             modules = []
-        records: list[dict[str, Any]] = []
-        if MUTATION_JSON.exists():
-            records = json.loads(MUTATION_JSON.read_text(encoding="utf-8"))
+        records = mutation_records()
         keys = ("mutants", "killed", "survived", "timeout", "no_tests")
         rows = [
             (
@@ -249,6 +262,14 @@ class MutationScores(_Table):
         if notes:  # partial runs and how a score was counted must be visible with the numbers
             out += ["", "Notes:", ""]
             out += [f"* ``{r['module']}``: {r['note']}" for r in notes]
+        equivalent = [r for r in records if r.get("equivalent")]
+        if equivalent:  # survivors that no test can kill, each with the reason
+            out += ["", "Equivalent survivors (the edit does not change behaviour):", ""]
+            for r in equivalent:
+                out.append(f"* ``{r['module']}``:")
+                out.append("")
+                out += [f"  * ``{e['mutant']}``: {e['why']}" for e in r["equivalent"]]
+                out.append("")
         measured = {w for r in records for w in re.findall(r"\w+", str(r["module"]))}
         missing = [m for m in modules if m not in measured]
         if missing:
