@@ -28,7 +28,7 @@ from divergence.dispersion import (
     model_free_variance_panel,
     vix_index,
 )
-from divergence.dispersion._vix import _group_codes
+from divergence.dispersion._vix import _group_codes, _presorted_starts
 from divergence.errors import DivergenceWarning, InputError
 
 NUMBA = pytest.mark.skipif(not kn.AVAILABLE, reason="numba is not installed (the fast extra)")
@@ -206,6 +206,23 @@ def test_blocks_and_loops_give_the_same_bits(d: dict[str, Any], rule: bool, bloc
         _same(_stats(d, rule, kn.compiled(), block), ref)
 
 
+@settings(max_examples=60, deadline=None)
+@given(d=chain_arrays(), rule=st.booleans())
+def test_block_steps_equal_the_loop_steps_chain_by_chain(d: dict[str, Any], rule: bool) -> None:
+    """Forward, K0 row and both wing cuts of the block steps = the one-chain steps, per chain."""
+    starts, k, cb, pb = d["starts"], d["k"], d["cb"], d["pb"]
+    sizes = np.diff(np.r_[starts, k.size])
+    cm, pm = 0.5 * (cb + d["ca"]), 0.5 * (pb + d["pa"])
+    fwd, i0 = kn.forward_k0_block(k, cm, pm, starts, sizes, d["growth"], rule)
+    put_cut, call_cut = kn.wing_cuts_block(cb, pb, starts, sizes, i0)
+    for c, (lo, hi) in enumerate(zip(starts, starts + sizes, strict=True)):
+        f, j0 = kn.forward_k0(k, cb, d["ca"], pb, d["pa"], lo, hi, d["growth"][c], rule)
+        np.testing.assert_array_equal(fwd[c], f)
+        assert i0[c] == j0
+        if j0 >= lo:
+            assert (put_cut[c], call_cut[c]) == kn.wing_cuts(cb, pb, lo, hi, j0)
+
+
 @settings(max_examples=40, deadline=None)
 @given(d=chain_arrays(), block=st.sampled_from([1, 3, 64]))
 def test_blocks_never_split_a_chain(d: dict[str, Any], block: int) -> None:
@@ -354,6 +371,48 @@ def test_group_codes_equal_pandas_ngroup(
     codes, n_codes = _group_codes([frame[c] for c in keys])
     np.testing.assert_array_equal(codes, expected)
     assert n_codes == expected.max() + 1
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    n=st.integers(1, 200),
+    kinds=st.lists(st.sampled_from(["int", "float", "date"]), min_size=1, max_size=3),
+    presort=st.booleans(),
+)
+def test_presorted_starts_equal_pandas_grouping(
+    seed: int, n: int, kinds: list[str], presort: bool
+) -> None:
+    """The comparison-only path: in order iff pandas' sort leaves the rows where they are."""
+    rng = np.random.default_rng(seed)
+    cols: dict[str, Any] = {}
+    for j, kind in enumerate(kinds):
+        v = rng.integers(0, 3, n)
+        if kind == "int":
+            cols[f"k{j}"] = v * 7 - 10
+        elif kind == "float":
+            cols[f"k{j}"] = v / 4.0
+        else:
+            cols[f"k{j}"] = pd.Timestamp("2026-01-01") + pd.to_timedelta(v, unit="D")
+    cols["strike"] = rng.integers(0, 40, n).astype(float)  # repeats possible
+    frame = pd.DataFrame(cols)
+    keys = [c for c in frame.columns if c != "strike"]
+    if presort:
+        frame = frame.sort_values([*keys, "strike"], kind="stable").reset_index(drop=True)
+    starts = _presorted_starts([frame[c] for c in keys], frame["strike"].to_numpy())
+    # independent rule: rows in lexicographic (keys, strike) order, strictly (no repeats)
+    rows = list(frame.itertuples(index=False, name=None))
+    want_sorted = all(rows[i] < rows[i + 1] for i in range(len(rows) - 1))
+    assert (starts is not None) == want_sorted
+    if starts is not None:
+        group = frame.groupby(keys, sort=True).ngroup().to_numpy()
+        np.testing.assert_array_equal(starts, np.flatnonzero(np.r_[True, np.diff(group) != 0]))
+
+
+def test_presorted_starts_leave_other_key_types_to_the_codes() -> None:
+    strike = np.array([1.0, 2.0])
+    for col in (pd.Series(["a", "a"]), pd.Series(pd.Categorical(["a", "a"]))):
+        assert _presorted_starts([col], strike) is None
 
 
 # --------------------------------------------------------------------------- vix_index layouts

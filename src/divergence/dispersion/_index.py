@@ -262,28 +262,45 @@ def _scan_sorted(
     chain_new[0] = True
     dup = False
     carry = False  # row r0 - 1 has the keys and strike of row r0 - 2
+    # block buffers, allocated once and written with out=: fresh temporaries in every block
+    # would be returned to the system and faulted in again (system time, not work)
+    m = min(_SCAN_ROWS, max(n - 1, 0))
+    ordered, same, chain_same, eq, gt = (np.empty(m, dtype=bool) for _ in range(5))
+    quotient = {  # values // divisor of the current and the previous rows, per key
+        j: (np.empty(m, dtype=values.dtype), np.empty(m, dtype=values.dtype))
+        for j, (values, div) in enumerate(keys)
+        if div
+    }
     for r0 in range(1, n, _SCAN_ROWS):
         r1 = min(r0 + _SCAN_ROWS, n)
+        size = r1 - r0
+        o, s, cs, e, g = ordered[:size], same[:size], chain_same[:size], eq[:size], gt[:size]
         k_cur, k_prev = strike[r0:r1], strike[r0 - 1 : r1 - 1]
-        ordered = k_cur >= k_prev
-        same = k_cur == k_prev  # same keys and strike, once the keys are in
-        chain_same = np.ones(r1 - r0, dtype=bool)
-        for values, div in reversed(keys):
+        np.greater_equal(k_cur, k_prev, out=o)
+        np.equal(k_cur, k_prev, out=s)  # same keys and strike, once the keys are in
+        cs.fill(True)
+        for j in reversed(range(len(keys))):
+            values, div = keys[j]
             cur, prev = values[r0:r1], values[r0 - 1 : r1 - 1]
             if div:
-                cur, prev = cur // div, prev // div
-            eq = cur == prev
-            ordered &= eq
-            ordered |= cur > prev
-            chain_same &= eq
-        if not ordered.all():
+                q_cur, q_prev = quotient[j]
+                cur = np.floor_divide(cur, div, out=q_cur[:size])
+                prev = np.floor_divide(prev, div, out=q_prev[:size])
+            np.equal(cur, prev, out=e)
+            o &= e
+            np.greater(cur, prev, out=g)
+            o |= g
+            cs &= e
+        if not o.all():
             return None
-        np.logical_not(chain_same, out=chain_new[r0:r1])
-        same &= chain_same
+        np.logical_not(cs, out=chain_new[r0:r1])
+        s &= cs
         if not dup:
-            twice = same & (is_call[r0:r1] == is_call[r0 - 1 : r1 - 1])
-            dup = bool(twice.any() or (same[1:] & same[:-1]).any() or (carry and same[0]))
-        carry = bool(same[-1])
+            np.equal(is_call[r0:r1], is_call[r0 - 1 : r1 - 1], out=e)
+            e &= s  # the same option twice in a row
+            np.logical_and(s[1:], s[:-1], out=g[: size - 1])  # three rows of one strike
+            dup = bool(e.any() or g[: size - 1].any() or (carry and s[0]))
+        carry = bool(s[-1])
     return chain_new, dup
 
 

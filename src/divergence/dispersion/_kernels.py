@@ -35,7 +35,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from divergence._typing import FloatArray, IntArray
+from divergence._typing import BoolArray, FloatArray, IntArray
 from divergence.errors import DivergenceWarning
 
 __all__ = [
@@ -44,6 +44,7 @@ __all__ = [
     "BLOCK_ROWS",
     "ChainStats",
     "Loops",
+    "RowMasks",
     "chain_loop",
     "chain_stats",
     "chain_sums",
@@ -51,6 +52,7 @@ __all__ = [
     "compiled",
     "forward_k0",
     "forward_k0_block",
+    "row_masks",
     "select",
     "variance",
     "wing_cuts",
@@ -246,13 +248,17 @@ def forward_k0_block(
     without any pair of mids), the first row reaching it, the forward there, and K0 as the
     count of strikes below the forward, minus one.
     """
-    n = k.size
-    pos = _positions(n)
     gap = np.abs(call_mid - put_mid)  # quotes are finite or NaN, so gaps too
     best = np.fmin.reduceat(gap, starts)
     has_pair = ~np.isnan(best)
-    j = np.minimum.reduceat(np.where(gap == np.repeat(best, sizes), pos, n), starts)
-    j = np.where(has_pair, j, starts)
+    # the first row of each chain where the gap reaches its minimum: the first hit at or
+    # after the chain's start (a chain with a pair has one; a chain without takes its start)
+    hits = np.flatnonzero(gap == np.repeat(best, sizes))
+    if hits.size:
+        j = hits[np.minimum(np.searchsorted(hits, starts), hits.size - 1)]
+        j = np.where(has_pair, j, starts)
+    else:
+        j = starts
     forward: FloatArray = np.where(has_pair, k[j] + growth * (call_mid[j] - put_mid[j]), np.nan)
     fg = np.repeat(forward, sizes)
     below = (k <= fg) if at_or_below else (k < fg)
@@ -261,27 +267,66 @@ def forward_k0_block(
     return forward, i0
 
 
+class RowMasks(NamedTuple):
+    """Per row of a block: below / above its chain's K0 row, positive put / call bid."""
+
+    below: BoolArray
+    above: BoolArray
+    put_bid: BoolArray
+    call_bid: BoolArray
+
+
+def row_masks(i0: IntArray, sizes: IntArray, cb: FloatArray, pb: FloatArray) -> RowMasks:
+    """The masks the wing cuts and the sums share, for a block (``i0``: block-local K0 rows).
+
+    A chain without K0 has ``i0 = start - 1``: none of its rows is below, all are above. A
+    missing (NaN) bid is not positive.
+    """
+    at = np.repeat(i0, sizes)
+    pos = _positions(at.size)
+    return RowMasks(pos < at, pos > at, pb > 0.0, cb > 0.0)
+
+
 def wing_cuts_block(
-    cb: FloatArray, pb: FloatArray, starts: IntArray, sizes: IntArray, i0: IntArray
+    cb: FloatArray,
+    pb: FloatArray,
+    starts: IntArray,
+    sizes: IntArray,
+    i0: IntArray,
+    masks: RowMasks | None = None,
 ) -> tuple[IntArray, IntArray]:
-    """:func:`wing_cuts` for every chain of a block: segmented max / min of the pair rows."""
+    """:func:`wing_cuts` for every chain of a block: the last / first pair row of each chain.
+
+    ``masks`` is :func:`row_masks` of the block when the caller has it already.
+    """
     n = cb.size
-    pos = _positions(n)
-    rel = pos - np.repeat(i0, sizes)
-    put_zero = ~(pb > 0.0)
-    pair_put = np.zeros(n, dtype=bool)
-    pair_put[:-1] = put_zero[:-1] & put_zero[1:]
-    pair_put &= rel <= -2  # rows i and i + 1 both below K0, so in the same chain
-    put_cut: IntArray = np.maximum(
-        np.maximum.reduceat(np.where(pair_put, pos, -1), starts), starts - 1
-    )
-    call_zero = ~(cb > 0.0)
-    pair_call = np.zeros(n, dtype=bool)
-    pair_call[1:] = call_zero[1:] & call_zero[:-1]
-    pair_call &= rel >= 2  # rows i - 1 and i both above K0, so in the same chain
-    call_cut: IntArray = np.minimum(
-        np.minimum.reduceat(np.where(pair_call, pos, n), starts), starts + sizes
-    )
+    below, above, put_bid, call_bid = row_masks(i0, sizes, cb, pb) if masks is None else masks
+    later = np.ones(n, dtype=bool)  # False on a chain's first row
+    later[starts] = False
+    ends = starts + sizes
+    # rows i and i + 1 with zero put bids, both below K0 in the same chain (i + 1 below K0 and
+    # not a chain's first row, so i is in its chain and below K0 too)
+    put_zero = ~put_bid
+    pair_put = put_zero[:-1] & put_zero[1:]
+    pair_put &= below[1:]
+    pair_put &= later[1:]
+    hits = np.flatnonzero(pair_put)  # ascending; the last one before each chain's end
+    put_cut: IntArray = starts - 1
+    if hits.size:
+        last = np.searchsorted(hits, ends - 1) - 1  # the last i with i + 1 < end, if any
+        cand = hits[np.maximum(last, 0)]
+        put_cut = np.where((last >= 0) & (cand >= starts), cand, put_cut)
+    # rows i - 1 and i with zero call bids, both above K0 in the same chain
+    call_zero = ~call_bid
+    pair_call = call_zero[1:] & call_zero[:-1]
+    pair_call &= above[:-1]
+    pair_call &= later[1:]
+    hits = np.flatnonzero(pair_call) + 1  # row i of the pair; the first one in each chain
+    call_cut: IntArray = ends
+    if hits.size:
+        first = np.searchsorted(hits, starts)
+        cand = hits[np.minimum(first, hits.size - 1)]
+        call_cut = np.where((first < hits.size) & (cand < ends), cand, ends)
     return put_cut, call_cut
 
 
@@ -296,31 +341,39 @@ def chain_sums_block(
     i0: IntArray,
     put_cut: IntArray,
     call_cut: IntArray,
+    masks: RowMasks | None = None,
 ) -> tuple[FloatArray, IntArray, IntArray]:
     r""":func:`chain_sums` for every chain of a block (chains without K0 give 0, 0, 0).
 
     The strikes used are compressed out (each chain's stay contiguous), :math:`\Delta K` is
     the centred difference with each chain's two ends set one-sided, and the sums are
     :func:`numpy.bincount` over block-local chain numbers (in row order, as the loop adds).
+    ``masks`` is :func:`row_masks` of the block when the caller has it already.
     """
     n = k.size
     n_chains = starts.size
     pos = _positions(n)
     valid = i0 >= starts
-    at = np.repeat(np.where(valid, i0, -1), sizes)  # the K0 row (-1: no K0, matches no row)
-    below = pos < at
-    # a put below K0 or a call above it with a positive bid, or K0 itself, strictly between
-    # the cuts (a chain without K0: an empty window)
-    used = np.where(below, pb, cb) > 0.0
-    used |= pos == at
+    below, above, put_bid, call_bid = row_masks(i0, sizes, cb, pb) if masks is None else masks
+    # a put below K0 or a call above it with a positive bid, or K0 itself (neither below nor
+    # above; a chain without K0 has no such row), strictly between the cuts (a chain without
+    # K0: an empty window)
+    used = below & put_bid
+    used |= above & call_bid
+    used |= ~(below | above)
     used &= pos > np.repeat(np.where(valid, put_cut, n), sizes)
     used &= pos < np.repeat(call_cut, sizes)
     idx = np.flatnonzero(used)
+    # the quote of each row used: the put mid below K0, the call mid above, the average of the
+    # two at K0
+    qu = call_mid[idx]
     is_put = below[idx]
-    qu = np.where(is_put, put_mid[idx], call_mid[idx])
-    k0_rows = idx[idx == at[idx]]
+    put_rows = idx[is_put]
+    qu[is_put] = put_mid[put_rows]
+    k0_rows = i0[valid]
     qu[np.searchsorted(idx, k0_rows)] = 0.5 * (put_mid[k0_rows] + call_mid[k0_rows])
-    n_used: IntArray = np.add.reduceat(used, starts, dtype=np.int64)
+    # strikes used per chain (they are contiguous in idx)
+    n_used: IntArray = np.searchsorted(idx, starts + sizes) - np.searchsorted(idx, starts)
     gu = np.repeat(np.arange(n_chains, dtype=np.int64), n_used)  # block-local chain numbers
     ku = k[idx]
     m = ku.size
@@ -335,10 +388,15 @@ def chain_sums_block(
     dk[f2] = ku[f2 + 1] - ku[f2]
     dk[l2] = ku[l2] - ku[l2 - 1]
     dk[first_u[n_used == 1]] = np.nan
+    contrib = dk / (ku * ku) * qu
     finite = np.isfinite(qu)
-    contrib = np.where(finite, dk / (ku * ku) * qu, 0.0)
+    n_finite: IntArray
+    if finite.all():  # the usual case: every mid used is quoted
+        n_finite = n_used.copy()
+    else:
+        contrib[~finite] = 0.0
+        n_finite = np.bincount(gu[finite], minlength=n_chains).astype(np.int64)
     total = np.asarray(np.bincount(gu, weights=contrib, minlength=n_chains), dtype=np.float64)
-    n_finite: IntArray = np.bincount(gu[finite], minlength=n_chains).astype(np.int64)
     return total, n_used, n_finite
 
 
@@ -427,8 +485,9 @@ def chain_stats(
         call_mid = 0.5 * (cbb + ca[r0:r1])
         put_mid = 0.5 * (pbb + pa[r0:r1])
         f, j0 = forward_k0_block(kb, call_mid, put_mid, st, sz, growth[c0:c1], at_or_below)
-        pc, cc = wing_cuts_block(cbb, pbb, st, sz, j0)
-        s, m, m_fin = chain_sums_block(kb, cbb, pbb, call_mid, put_mid, st, sz, j0, pc, cc)
+        masks = row_masks(j0, sz, cbb, pbb)  # shared by the wing cuts and the sums
+        pc, cc = wing_cuts_block(cbb, pbb, st, sz, j0, masks)
+        s, m, m_fin = chain_sums_block(kb, cbb, pbb, call_mid, put_mid, st, sz, j0, pc, cc, masks)
         forward[c0:c1] = f
         i0[c0:c1] = j0 + r0
         total[c0:c1] = s
