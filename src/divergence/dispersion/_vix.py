@@ -615,7 +615,8 @@ def model_free_variance_panel(
     forward at the strike where the call and put mids are closest, :math:`K_0`, the end of each
     wing (two consecutive zero bids), and the sum over the strikes used, with
     :math:`\Delta K` from the neighbouring strikes used. The NumPy engine runs each step as
-    segmented array operations (:func:`numpy.minimum.reduceat`, :func:`numpy.bincount`) over
+    segmented array operations (:func:`numpy.fmin.reduceat`, :func:`numpy.searchsorted`,
+    :func:`numpy.bincount`) over
     blocks of whole chains of about 65,000 rows, so its temporaries stay in the CPU caches; the
     compiled engine makes one pass over the rows.
 
