@@ -616,9 +616,8 @@ def model_free_variance_panel(
     wing (two consecutive zero bids), and the sum over the strikes used, with
     :math:`\Delta K` from the neighbouring strikes used. The NumPy engine runs each step as
     segmented array operations (:func:`numpy.fmin.reduceat`, :func:`numpy.searchsorted`,
-    :func:`numpy.bincount`) over
-    blocks of whole chains of about 65,000 rows, so its temporaries stay in the CPU caches; the
-    compiled engine makes one pass over the rows.
+    :func:`numpy.bincount`) over blocks of whole chains of about 65,000 rows, so its
+    temporaries stay in the CPU caches; the compiled engine makes one pass over the rows.
 
     **Complexity.** For Q = C·S quotes (C chains, S strikes each): O(Q) time when the rows already
     come grouped by chain with strikes ascending, otherwise O(Q·log Q) for one sort by strike
