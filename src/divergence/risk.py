@@ -16,6 +16,7 @@ Conventions used throughout:
 
 from __future__ import annotations
 
+import math
 import warnings
 from collections.abc import Hashable
 from dataclasses import dataclass
@@ -1022,7 +1023,12 @@ def bond_returns_from_yields(
     InputError
         Non-positive ``periods_per_year`` or ``maturity``, infinite values, yields at or below
         -1 (-100%), empty input, more than 3,000 coupon payments (``maturity`` ×
-        ``coupons_per_year``).
+        ``coupons_per_year``). Negative yields so low that the principal's discount factor
+        :math:`(1 + y/m)^{-N}` exceeds :math:`10^6`, i.e. below
+        :math:`m\,(e^{-\ln(10^6)/N} - 1)`: -99.8% for the default 10-year semiannual bond,
+        -45% for a 30-year monthly one, -0.92% for a 1,500-year semiannual one. There the
+        price, duration and convexity sums cancel terms up to that size and lose their
+        accuracy (and overflow further down).
         ``yields`` with unsorted, duplicate or missing (NaT) dates: sort with ``sort_index()`` or
         de-duplicate first (rows are never reordered).
     TypeError
@@ -1079,6 +1085,29 @@ def bond_returns_from_yields(
     y, meta = as_array(yields, "yields", ndim=1, time_ordered=True)
     check_lower_bound(y, meta, -1.0, strict=True, note=" (-100%, not a decimal yield)")
     warn_units(y, "yields", "rate")
+    r = _bond_returns(y, meta, periods_per_year, maturity, coupons_per_year, convexity)
+    return meta.wrap_rows(r, name="bond_return")
+
+
+#: Most coupon payments a bond of bond_returns_from_yields may have (memory: rows x payments).
+_MAX_PAYMENTS = 3_000
+
+#: Largest discount factor (1 + y/m)^-N accepted for a negative yield: the par bond's price,
+#: duration and convexity are sums of terms up to this size that cancel to O(1), so their
+#: relative rounding error grows in proportion to it (about 1e-8 at the floor of a bond with
+#: 3,000 payments, against the closed-form duration).
+_MAX_DISCOUNT = 1e6
+
+
+def _bond_returns(
+    y: FloatArray,
+    meta: Meta,
+    periods_per_year: float,
+    maturity: float,
+    coupons_per_year: int,
+    convexity: bool,
+) -> FloatArray:
+    """:func:`bond_returns_from_yields` on checked yields ``y`` (``meta`` names the argument)."""
     f = check_float(periods_per_year, "periods_per_year", minimum=0.0, inclusive=(False, True))
     mat = check_float(maturity, "maturity", minimum=0.0, inclusive=(False, True))
     m = check_int(coupons_per_year, "coupons_per_year", minimum=1)
@@ -1090,17 +1119,26 @@ def bond_returns_from_yields(
             "monthly has 1,200)"
         )
     n_pay = max(round(mat * m), 1)
-    y_lag = np.r_[np.nan, y[:-1]]
+    # (1 + y/m)^-N <= _MAX_DISCOUNT  <=>  y >= m (exp(-ln(_MAX_DISCOUNT) / N) - 1)
+    floor = m * math.expm1(-math.log(_MAX_DISCOUNT) / n_pay)
+    check_lower_bound(
+        y,
+        meta,
+        floor,
+        strict=False,
+        note=(
+            f" (for a {mat:g}-year bond with {m} coupon(s) a year, a lower yield discounts "
+            f"the principal by a factor above {_MAX_DISCOUNT:.0e}, where its "
+            "duration and convexity lose their accuracy to cancellation)"
+        ),
+    )
+    y_lag: FloatArray = np.r_[np.nan, y[:-1]]
     dy = y - y_lag
     dur, cvx = _par_duration_convexity(y_lag, m, n_pay)
-    r = y_lag / f - dur * dy
+    r: FloatArray = y_lag / f - dur * dy
     if conv:
         r = r + 0.5 * cvx * dy * dy
-    return meta.wrap_rows(r, name="bond_return")
-
-
-#: Most coupon payments a bond of bond_returns_from_yields may have (memory: rows x payments).
-_MAX_PAYMENTS = 3_000
+    return r
 
 
 def _par_duration_convexity(y: FloatArray, m: int, n_pay: int) -> tuple[FloatArray, FloatArray]:
@@ -1150,7 +1188,8 @@ def stock_bond_returns(
     Raises
     ------
     InputError
-        Non-positive stock levels; yields at or below -1; arrays of different lengths; bad
+        Non-positive stock levels; yields at or below -1, or below the negative-yield floor
+        of the bond (see :func:`bond_returns_from_yields`); arrays of different lengths; bad
         ``periods_per_year`` or ``maturity``; empty or non-1-D input.
         ``stock_index`` or ``bond_yields`` with unsorted, duplicate or missing (NaT) dates: sort
         with ``sort_index()`` or de-duplicate first (rows are never reordered).
@@ -1195,15 +1234,7 @@ def stock_bond_returns(
     y, ymeta = as_array(bond_yields, "bond_yields", ndim=1, time_ordered=True)
     check_lower_bound(y, ymeta, -1.0, strict=True, note=" (-100%, not a decimal yield)")
     warn_units(y, "bond_yields", "rate")
-    with warnings.catch_warnings():  # said once above, under the caller's argument name
-        warnings.simplefilter("ignore", UnitWarning)
-        bond_of_yields = bond_returns_from_yields(
-            y, periods_per_year=periods_per_year, maturity=maturity
-        )
-    bond = np.asarray(
-        bond_of_yields,
-        dtype=np.float64,
-    )
+    bond = _bond_returns(y, ymeta, periods_per_year, maturity, 2, True)
     stock = np.r_[np.nan, s[1:] / s[:-1] - 1.0]
     if smeta.kind == "series" and ymeta.kind == "series":
         frame = pd.concat(
