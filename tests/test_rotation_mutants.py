@@ -9,6 +9,7 @@ no code with the library.
 
 from __future__ import annotations
 
+import datetime
 import math
 import warnings
 
@@ -32,6 +33,18 @@ def test_sector_columns_are_sorted_labels() -> None:
     # closed form: a = 0.04; b = (1 * 0.02 + 1 * 0.01) / 2 = 0.015
     np.testing.assert_allclose(out.iloc[1].to_numpy(), [0.04, 0.015], rtol=1e-14)
     assert out.iloc[0].isna().all()
+
+
+def test_incomparable_sector_labels_keep_first_appearance_order() -> None:
+    # the except-TypeError branch (factorize sort=False): a date, a str and an int cannot be
+    # sorted together, so the sectors come out in order of first appearance
+    caps = np.ones((2, 4))
+    rets = np.array([[np.nan] * 4, [0.01, 0.02, 0.03, 0.05]])
+    day = datetime.date(2020, 1, 1)
+    out = rot.sector_returns(pd.DataFrame(rets), pd.DataFrame(caps), [day, "b", 1, "b"])
+    assert list(out.columns) == [day, "b", 1]
+    # closed form: equal caps, so b = (0.02 + 0.05) / 2
+    np.testing.assert_allclose(out.iloc[1].to_numpy(), [0.01, 0.035, 0.03], rtol=1e-14)
 
 
 def test_caps_below_one_and_zero_caps() -> None:
@@ -779,6 +792,20 @@ def test_dispersion_signal_against_loop() -> None:
     )
 
 
+def test_dispersion_signal_default_window_and_two_point_vols() -> None:
+    # the default window is 63 periods; min_periods may be 2 (a vol from two returns)
+    rng = np.random.default_rng(10)
+    r = rng.normal(0.0, 0.02, size=(68, 2))
+    m = np.exp(rng.normal(2.0, 0.5, size=(68, 2)))
+    got = rot.dispersion_signal(r, m)
+    np.testing.assert_allclose(got, _signal_loop(r, m, 63, 63, 252.0), rtol=1e-9, atol=1e-14)
+    assert np.isfinite(got[64:]).all()
+    r[5, 0] = np.nan
+    two = rot.dispersion_signal(r[:12], m[:12], window=3, min_periods=2, periods_per_year=1.0)
+    np.testing.assert_allclose(two, _signal_loop(r[:12], m[:12], 3, 2, 1.0), rtol=1e-9, atol=1e-14)
+    assert np.isfinite(two[3:]).all()  # name 0 has two returns in the windows around row 5
+
+
 def test_dispersion_signal_zero_vol_is_exact() -> None:
     # constant returns in a window: the degenerate-window branch gives exactly 0, and the index
     # of two equal constant names is constant too, so the gap is exactly 0
@@ -818,3 +845,45 @@ def test_dispersion_signal_messages() -> None:
     units = [w for w in caught if issubclass(w.category, UnitWarning)]
     assert len(units) == 1
     assert str(units[0].message).startswith("returns has a median magnitude")
+
+
+# --------------------------------------------------------------------------- second round
+def test_relative_performance_benchmark_must_be_1d() -> None:
+    # ndim=1 of the benchmark: a 2-D benchmark is refused, not broadcast
+    with pytest.raises(InputError, match=r"^benchmark must be 1-D"):
+        rot.relative_performance(np.zeros((3, 2)), np.zeros((3, 2)))
+
+
+def test_sector_spread_total_loss_small_and_missing_weights() -> None:
+    # a sector return of exactly -1 is a valid return (only values below -1 are refused);
+    # closed form: std of -1 and 0 is 0.5
+    np.testing.assert_allclose(rot.sector_spread([[-1.0, 0.0]]), [0.5], rtol=1e-14)
+    # weights summing to less than 1 are fine (weights 0.2 and 0.3: mean 0.022, closed form)
+    r = np.array([[0.01, 0.03], [0.01, 0.03]])
+    w = np.array([[0.2, 0.3], [0.5, np.nan]])
+    out = rot.sector_spread(r, w)
+    mu = (0.2 * 0.01 + 0.3 * 0.03) / 0.5
+    ref = math.sqrt((0.2 * (0.01 - mu) ** 2 + 0.3 * (0.03 - mu) ** 2) / 0.5)
+    np.testing.assert_allclose(out[0], ref, rtol=1e-12)
+    assert np.isnan(out[1])  # one sector has no weight: a single weighted sector has no spread
+
+
+def test_dispersion_signal_single_name_small_and_zero_caps() -> None:
+    # one name (one vol per row), caps below 1, and a row of zero caps (no weights: NaN),
+    # all against the loop reference
+    rng = np.random.default_rng(11)
+    r = rng.normal(0.0, 0.02, size=(14, 1))
+    m = rng.uniform(0.01, 0.1, size=(14, 1))
+    got = rot.dispersion_signal(r, m, window=4, periods_per_year=1.0)
+    np.testing.assert_allclose(got, _signal_loop(r, m, 4, 4, 1.0), rtol=1e-9, atol=1e-14)
+    assert np.isfinite(got[5:]).all()
+    r2 = rng.normal(0.0, 0.02, size=(14, 2))
+    m2 = rng.uniform(0.01, 0.1, size=(14, 2))
+    m2[8] = 0.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got2 = rot.dispersion_signal(r2, m2, window=4, periods_per_year=1.0)
+    ref2 = _signal_loop(r2, m2, 4, 4, 1.0)
+    np.testing.assert_allclose(got2, ref2, rtol=1e-9, atol=1e-14)
+    assert np.isnan(got2[10])  # the vols at row 9 weigh with the caps of row 8: all zero
+    assert np.isfinite(got2[5:10]).all()
