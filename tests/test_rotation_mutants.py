@@ -887,3 +887,71 @@ def test_dispersion_signal_single_name_small_and_zero_caps() -> None:
     np.testing.assert_allclose(got2, ref2, rtol=1e-9, atol=1e-14)
     assert np.isnan(got2[10])  # the vols at row 9 weigh with the caps of row 8: all zero
     assert np.isfinite(got2[5:10]).all()
+
+
+# --------------------------------------------------------------------------- third round
+def test_integer_sector_labels_stay_integers() -> None:
+    # dtype=object of the sector table: integer sector codes are not turned into floats by
+    # the NaN of an unmapped name (the caller's labels come back unchanged)
+    caps = np.ones((2, 3))
+    rets = np.array([[np.nan] * 3, [0.01, 0.02, 0.03]])
+    frames = (pd.DataFrame(rets), pd.DataFrame(caps))
+    for sectors in ({0: 10, 1: 20}, [10, 20, None]):
+        out = rot.sector_returns(*frames, sectors, unmapped="drop")
+        assert [(c, type(c)) for c in out.columns] == [(10, int), (20, int)]
+        np.testing.assert_allclose(out.iloc[1].to_numpy(), [0.01, 0.02], rtol=1e-14)
+
+
+def test_unhashable_labels_name_the_argument() -> None:
+    r = np.array([[np.nan] * 3, [0.01, 0.02, 0.03]])
+    with pytest.raises(InputError, match=r"^sectors holds an unhashable label of type list at"):
+        rot.sector_returns(r, np.ones((2, 3)), [["a"], "b", "c"])
+    with pytest.raises(InputError, match=r"^long holds an unhashable label of type list at"):
+        rot.sector_spread(r, method="long_short", long=[["a"]], short=[0])  # type: ignore[list-item]
+
+
+def test_non_string_labels_shown_plainly() -> None:
+    # repr only for strings: an int64 column label prints as 10, a Timestamp as its str
+    r = np.array([[np.nan] * 3, [0.01, 0.02, 0.03]])
+    cols = [10, 20, 30]
+    with pytest.raises(InputError, match=r"^sectors has no sector for 1 column\(s\) of returns; "
+                       r"first 10\. Complete"):  # fmt: skip
+        rot.sector_returns(
+            pd.DataFrame(r, columns=cols), pd.DataFrame(np.ones((2, 3)), columns=cols),
+            {20: "a", 30: "b"},
+        )  # fmt: skip
+    dates = pd.date_range("2024-01-31", periods=3, freq="ME")
+    with pytest.raises(
+        InputError,
+        match=r"^short names 2020-01-01 00:00:00, which is not a column of sector_returns$",
+    ):
+        rot.sector_spread(
+            pd.DataFrame(r, columns=dates), method="long_short", long=[dates[0]],
+            short=[pd.Timestamp("2020-01-01")],
+        )  # fmt: skip
+
+
+def test_sector_weights_propagate_keeps_zero_cap_sector_nan() -> None:
+    # propagate ORs the absent rows into the per-sector flags: a sector whose caps are all zero
+    # stays NaN in a row where nothing is missing (closed form: the other sector holds it all)
+    caps = np.array([[2.0, 0.0], [2.0, 0.0]])
+    rets = np.array([[np.nan, np.nan], [0.01, 0.02]])
+    w = rot.sector_weights(rets, caps, ["a", "b"], nan_policy="propagate")
+    np.testing.assert_allclose(w[1, 0], 1.0, rtol=1e-15)
+    assert np.isnan(w[1, 1])
+
+
+def test_return_decomposition_keeps_dates() -> None:
+    dates = pd.date_range("2024-01-31", periods=3, freq="ME")
+    out = rot.return_decomposition(pd.Series([1.0, 2.0, 4.0], index=dates), [1.0, 1.0, 2.0])
+    assert out.index.equals(dates)
+    np.testing.assert_allclose(out["price_return"].iloc[1:], math.log(2.0), rtol=1e-14)
+
+
+def test_size_style_gaps_total_loss_and_1d() -> None:
+    # a portfolio return of exactly -1 is valid (closed form: -1 - 0 = -1)
+    legs = {"small": [0], "large": [1], "value": [0], "growth": [1]}
+    out = rot.size_style_gaps(np.array([[-1.0, 0.0], [0.0, 0.0]]), **legs)
+    np.testing.assert_allclose(out[0], [-1.0, -1.0], rtol=1e-15)
+    with pytest.raises(InputError, match=r"^returns must be 2-D, got a 1-D input"):
+        rot.size_style_gaps(np.zeros(3), **legs)
