@@ -955,3 +955,41 @@ def test_size_style_gaps_total_loss_and_1d() -> None:
     np.testing.assert_allclose(out[0], [-1.0, -1.0], rtol=1e-15)
     with pytest.raises(InputError, match=r"^returns must be 2-D, got a 1-D input"):
         rot.size_style_gaps(np.zeros(3), **legs)
+
+
+# --------------------------------------------------------------------------- fourth round
+def test_rotation_diagnostic_smallest_window_at_the_mean() -> None:
+    # the smallest default window: min_periods = window = 3 = regressors + 2 is allowed.
+    # Closed form for x = y = [0, 2, 1]: slope 1, so R^2 = 1; the last signal equals its
+    # window mean (1), so the regime flag is 0 ("above" is strict), the contribution and the
+    # residual are exactly 0, and the shares of a zero deviation are undefined (NaN, no warning)
+    x = np.array([0.0, 2.0, 1.0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = rot.rotation_diagnostic(x.copy(), x, window=3)
+    row = out.iloc[2]
+    assert row["r2"] == pytest.approx(1.0, rel=1e-14)
+    assert row["regime"] == 0.0
+    assert row["contribution_dispersion"] == 0.0
+    assert row["residual"] == 0.0
+    assert np.isnan(row[["share_dispersion", "share_fundamental", "share_residual"]]).all()
+    assert out["r2"].iloc[:2].isna().all()
+
+
+def test_rotation_diagnostic_tiny_regressors() -> None:
+    # the collinearity test runs on the correlation matrix, so regressors of magnitude 1e-6
+    # (variances ~1e-12) are fitted like any other: against the lstsq loop, and the same
+    # contributions and standardised betas as the unscaled regressors (OLS scale equivariance)
+    y, d, f = _diag_inputs()
+    small = rot.rotation_diagnostic(y, d * 1e-6, f * 1e-6, window=12, min_periods=6)
+    ref = _diagnostic_loop(y, np.column_stack([d, f]) * 1e-6, 12, 6)
+    np.testing.assert_allclose(small["r2"].to_numpy(), ref["r2"], rtol=1e-8, atol=1e-12)
+    np.testing.assert_allclose(
+        small["contribution_dispersion"].to_numpy(), ref["contribution"][:, 0], rtol=1e-8,
+        atol=1e-12,
+    )  # fmt: skip
+    base = rot.rotation_diagnostic(y, d, f, window=12, min_periods=6)
+    cols = ["contribution_dispersion", "beta_fundamental_0", "r2", "share_residual"]
+    np.testing.assert_allclose(small[cols].to_numpy(), base[cols].to_numpy(), rtol=1e-8,
+                               atol=1e-12)  # fmt: skip
+    assert small["r2"].notna().sum() > 5
