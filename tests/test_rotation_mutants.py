@@ -993,3 +993,14 @@ def test_rotation_diagnostic_tiny_regressors() -> None:
     np.testing.assert_allclose(small[cols].to_numpy(), base[cols].to_numpy(), rtol=1e-8,
                                atol=1e-12)  # fmt: skip
     assert small["r2"].notna().sum() > 5
+
+
+def test_polars_series_of_sectors() -> None:
+    # is_polars(sectors): a polars Series is a sequence of labels, one per column. (Polars is
+    # kept out of the mutmut selection, which forks; this mutant was checked by hand.)
+    pl = pytest.importorskip("polars")
+    caps = np.ones((2, 3))
+    rets = np.array([[np.nan] * 3, [0.01, 0.02, 0.04]])
+    out = rot.sector_returns(rets, caps, pl.Series(["b", "a", "b"]))
+    # closed form: a = 0.02; b = (0.01 + 0.04) / 2 (equal caps), columns sorted
+    np.testing.assert_allclose(out[1], [0.02, 0.025], rtol=1e-14)
