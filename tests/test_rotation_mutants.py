@@ -1004,3 +1004,14 @@ def test_polars_series_of_sectors() -> None:
     out = rot.sector_returns(rets, caps, pl.Series(["b", "a", "b"]))
     # closed form: a = 0.02; b = (0.01 + 0.04) / 2 (equal caps), columns sorted
     np.testing.assert_allclose(out[1], [0.02, 0.025], rtol=1e-14)
+
+
+def test_dimension_checks_name_the_argument() -> None:
+    # ndim of earnings, dividends (1-D) and of the caps of dispersion_signal (2-D): the input
+    # is refused under its own name, not later by the layout comparison
+    with pytest.raises(InputError, match=r"^earnings must be 1-D, got a 2-D input"):
+        rot.return_decomposition([1.0, 2.0], [[1.0], [1.0]])
+    with pytest.raises(InputError, match=r"^dividends must be 1-D, got a 2-D input"):
+        rot.return_decomposition([1.0, 2.0], [1.0, 1.0], [[0.1], [0.1]])
+    with pytest.raises(InputError, match=r"^market_caps must be 2-D, got a 1-D input"):
+        rot.dispersion_signal(np.zeros((4, 1)), np.ones(4), window=2)
