@@ -1015,3 +1015,18 @@ def test_dimension_checks_name_the_argument() -> None:
         rot.return_decomposition([1.0, 2.0], [1.0, 1.0], [[0.1], [0.1]])
     with pytest.raises(InputError, match=r"^market_caps must be 2-D, got a 1-D input"):
         rot.dispersion_signal(np.zeros((4, 1)), np.ones(4), window=2)
+
+
+def test_polars_inputs_give_polars_tables() -> None:
+    # to_caller(..., meta): a polars input gets a polars table back (values by closed form:
+    # price 100 -> 200 is ln 2, earnings 5 -> 8 is ln 1.6)
+    pl = pytest.importorskip("polars")
+    dec = rot.return_decomposition(pl.Series("p", [100.0, 200.0]), pl.Series("e", [5.0, 8.0]))
+    assert isinstance(dec, pl.DataFrame)
+    assert dec["price_return"][1] == pytest.approx(math.log(2.0), rel=1e-14)
+    assert dec["earnings_growth"][1] == pytest.approx(math.log(1.6), rel=1e-14)
+    y, d, _ = _diag_inputs(t=30, seed=12)
+    y[4] = 0.0
+    diag = rot.rotation_diagnostic(pl.Series("y", y), pl.Series("d", d), window=8)
+    assert isinstance(diag, pl.DataFrame)
+    assert diag.shape == (30, 13)
