@@ -52,7 +52,7 @@ def _cover_cost(q: float, c: float, m: float, impact: str) -> float:
         return f - 0.5 * q * c * (1.0 + math.exp(m * f / c))
 
     top = c / m * math.log(2.0 / (q * m)) if m > 0 else 10.0 * q * c
-    return float(brentq(g, 0.0, top, xtol=1e-15, rtol=1e-15))
+    return float(brentq(g, 0.0, top, xtol=1e-16 * q * c, rtol=1e-15))
 
 
 def _reference(
@@ -501,18 +501,28 @@ def test_multiplier_turning_negative_names_asset_step_and_cap() -> None:
     with pytest.raises(
         InputError,
         match=r"^the price-impact multiplier M0 \+ size_slope\*ln\(cap/reference_cap\) became "
-        r"negative for asset 'X' at step 2 \(cap 30\); reduce",
+        r"negative for asset 'X' at step 2 \(cap 30\); reduce \|size_slope\| or choose "
+        r"reference_cap so that the multiplier stays non-negative over the caps the run reaches$",
     ):
         simulate_flows(caps, n_steps=2, passive_flows=20.0, multiplier=1.0, size_slope=-1.0)
-    # negative at the start: M = 0.5 + ln(10/20) < 0 for the first asset, step 0
-    with pytest.raises(InputError, match=r"negative for asset 0 at step 0 \(cap 10\)"):
-        simulate_flows([10.0, 20.0], n_steps=1, multiplier=0.5, size_slope=1.0, reference_cap=20.0)
+    # negative at the start: M = 0.5 + ln(10/20) < 0 for the second asset, step 0
+    with pytest.raises(InputError, match=r"negative for asset 1 at step 0 \(cap 10\)"):
+        simulate_flows([20.0, 10.0], n_steps=1, multiplier=0.5, size_slope=1.0, reference_cap=20.0)
+    # a step without any trade does not re-price: flows [20, 0] end at cap 30 although
+    # M = 1 - ln 3 < 0 by then (kills the flows[t - 2] gate mutant)
+    quiet = simulate_flows(
+        caps, n_steps=2, passive_flows=[20.0, 0.0], multiplier=1.0, size_slope=-1.0
+    )
+    np.testing.assert_allclose(quiet.caps[:, 0], [10.0, 30.0, 30.0], rtol=1e-15)
 
 
 def test_sale_to_zero_cap_is_refused_with_asset_and_amount() -> None:
     # linear: 100 + 5 * (-20) = 0 exactly, which is not a positive cap
     with pytest.raises(
-        InputError, match=r"^a sale of 20 pushes the cap of asset 0 to 0 at step 1 \(linear"
+        InputError,
+        match=r"^a sale of 20 pushes the cap of asset 0 to 0 at step 1 \(linear impact needs "
+        r"M\*flow > -cap\); use smaller passive_flows or active_aum, a smaller multiplier or "
+        r"size_slope, or impact='log'$",
     ):
         simulate_flows([100.0], n_steps=1, passive_flows=-20.0)
     # the second asset is the bad one: M = [0, ln 100], sale of 25 * 100/101 on the large name
@@ -529,22 +539,98 @@ def test_sale_to_zero_cap_is_refused_with_asset_and_amount() -> None:
 @pytest.mark.parametrize(
     ("impact", "match"),
     [
-        ("linear", r"^covering 0.4 of the shares of asset 0 with multiplier 5 has no finite cost"),
-        ("log", r"^covering 0.4 of the shares of asset 0 has no finite cost under log impact"),
+        (
+            "linear",
+            r"^covering 0.4 of the shares of asset 'B' with multiplier 5 has no finite cost "
+            r"\(needs shares\*M < 2\); lower short_interest, the multiplier or size_slope$",
+        ),
+        (
+            "log",
+            r"^covering 0.4 of the shares of asset 'B' has no finite cost under log impact; "
+            r"lower short_interest, the multiplier or size_slope$",
+        ),
     ],
 )
 def test_covering_without_finite_cost_is_refused(impact: str, match: str) -> None:
-    # linear: q M / 2 = 0.4 * 5 / 2 = 1 exactly, the cost q C / (1 - q M / 2) is infinite;
-    # log: the Newton slope 1 - q M e^{M q} / 2 is negative from the start
+    # asset 'B' covers q = 0.4 at M = 5 ('A' has no short interest and covers nothing).
+    # linear: q M / 2 = 1 exactly, the cost q C / (1 - q M / 2) is infinite; log: the Newton
+    # slope 1 - q M e^{M q} / 2 is negative from the start
+    caps = pd.Series([100.0, 100.0], index=["A", "B"])
     with pytest.raises(InputError, match=match):
+        simulate_flows(
+            caps,
+            n_steps=1,
+            passive_flows=4.0,
+            impact=impact,  # type: ignore[arg-type]
+            short_interest=[0.0, 0.4],
+            short_loss_limits=[0.01],
+        )
+
+
+def test_log_covering_without_root_is_refused() -> None:
+    # q M = 0.2 * 5 = 1: the cost equation F = q C (1 + e^{M F / C}) / 2 has no root
+    # (ln(2 / (q M)) < 1 + q M / 2, worked by hand), and at F = q C the slope
+    # 1 - q M e^{q M} / 2 = 1 - e / 2 < 0
+    with pytest.raises(InputError, match=r"has no finite cost under log impact"):
         simulate_flows(
             [100.0],
             n_steps=1,
             passive_flows=2.0,
-            impact=impact,  # type: ignore[arg-type]
-            short_interest=0.4,
+            impact="log",
+            short_interest=0.2,
             short_loss_limits=[0.01],
         )
+
+
+@pytest.mark.parametrize("scale", [1.0, 1e-12])
+def test_log_covering_cost_solves_the_midpoint_equation(scale: float) -> None:
+    # q M = 0.5 (a root exists: ln 4 > 1.25): the money paid for one tranche against brentq,
+    # at an ordinary scale and with every cap and flow scaled by 1e-12 (the model is
+    # scale-free, so the money scales too)
+    caps = [100.0 * scale]
+    ref = _reference(caps, n_steps=1, flows=2.0 * scale, impact="log", s0=[0.1], stops=[0.01])
+    res = simulate_flows(
+        caps,
+        n_steps=1,
+        passive_flows=2.0 * scale,
+        impact="log",
+        short_interest=0.1,
+        short_loss_limits=[0.01],
+    )
+    assert ref["iters"][1] == 1
+    np.testing.assert_allclose(res.short_covering_flow, ref["short"], rtol=1e-12, atol=0.0)
+    np.testing.assert_allclose(res.caps, ref["caps"], rtol=1e-12)
+
+
+def test_loss_exactly_at_the_stop_covers() -> None:
+    # "covered when the loss reaches its stop": 100 + 5 * 5 = 125, loss 0.25 exactly (binary
+    # exact), stop 0.25; the cover of q = 0.1 costs 0.1 * 125 / (1 - 0.25) (linear, by hand)
+    res = simulate_flows(
+        [100.0], n_steps=1, passive_flows=5.0, short_interest=0.1, short_loss_limits=[0.25]
+    )
+    assert res.cascade_iterations[1] == 1
+    assert res.short_covering_flow[1, 0] == pytest.approx(12.5 / 0.75, rel=1e-14)
+
+
+def test_short_interest_without_stops_never_covers() -> None:
+    # short_loss_limits=None: shorts stay open whatever the price does
+    res = simulate_flows([100.0, 50.0], n_steps=2, passive_flows=30.0, short_interest=[0.05, 0.02])
+    np.testing.assert_array_equal(res.short_interest, [[0.05, 0.02]] * 3)
+    assert not res.short_covering_flow.any()
+    np.testing.assert_allclose(res.caps[1], np.array([100.0, 50.0]) * (1 + 5 * 30 / 150))
+
+
+def test_cascade_iterations_are_integers() -> None:
+    # documented as "ndarray of int"
+    res = simulate_flows([100.0], n_steps=1)
+    assert res.cascade_iterations.dtype.kind == "i"
+
+
+def test_no_news_leaves_a_passed_generator_untouched() -> None:
+    # volatility 0 draws nothing: the caller's Generator gives the same next draw as a fresh one
+    rng = np.random.default_rng(5)
+    simulate_flows([100.0, 50.0], n_steps=3, passive_flows=1.0, seed=rng)
+    assert rng.standard_normal() == np.random.default_rng(5).standard_normal()
 
 
 def test_holdings_above_shares_available() -> None:
@@ -636,6 +722,12 @@ BAD: list[tuple[dict[str, Any], type[Exception], str]] = [
     ({"short_loss_limits": [0.1, 0.0]}, InputError, r"^short_loss_limits must be strictly pos"),
     ({"short_loss_limits": [0.1, np.nan]}, InputError, r"^short_loss_limits has 1 NaN"),
     ({"short_loss_limits": [[0.1]]}, InputError, r"^short_loss_limits must be 1-D"),
+    ({"passive_flows": [[1.0, 2.0]]}, InputError, r"^passive_flows must be 1-D"),
+    (
+        {"active_weights": [[1.0, 1.0]], "active_aum": 1.0},
+        InputError,
+        r"^active_weights must be 1-D",
+    ),
     ({"market_caps": [1.0, np.nan]}, InputError, r"^market_caps has 1 NaN"),
     ({"market_caps": [[1.0, 2.0]]}, InputError, r"^market_caps must be 1-D"),
 ]
