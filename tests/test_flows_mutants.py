@@ -582,19 +582,21 @@ def test_log_covering_without_root_is_refused() -> None:
         )
 
 
-@pytest.mark.parametrize("scale", [1.0, 1e-12])
-def test_log_covering_cost_solves_the_midpoint_equation(scale: float) -> None:
-    # q M = 0.5 (a root exists: ln 4 > 1.25): the money paid for one tranche against brentq,
-    # at an ordinary scale and with every cap and flow scaled by 1e-12 (the model is
-    # scale-free, so the money scales too)
+@pytest.mark.parametrize(("q", "scale"), [(0.1, 1.0), (0.1, 1e-12), (0.11, 1.0)])
+def test_log_covering_cost_solves_the_midpoint_equation(q: float, scale: float) -> None:
+    # one tranche of q at M = 5, log impact; the money paid against brentq. q M = 0.5: a root
+    # exists (ln 4 > 1 + 0.25), checked at an ordinary scale and with every cap and flow
+    # scaled by 1e-12 (the model is scale-free, so the money scales too). q M = 0.55 is close
+    # to the largest q M with a root (ln(2/0.55) = 1.291 > 1.275), where the cost equation is
+    # nearly tangent: a wrong Newton slope no longer converges within the iteration cap.
     caps = [100.0 * scale]
-    ref = _reference(caps, n_steps=1, flows=2.0 * scale, impact="log", s0=[0.1], stops=[0.01])
+    ref = _reference(caps, n_steps=1, flows=2.0 * scale, impact="log", s0=[q], stops=[0.01])
     res = simulate_flows(
         caps,
         n_steps=1,
         passive_flows=2.0 * scale,
         impact="log",
-        short_interest=0.1,
+        short_interest=q,
         short_loss_limits=[0.01],
     )
     assert ref["iters"][1] == 1
@@ -656,6 +658,13 @@ BAD: list[tuple[dict[str, Any], type[Exception], str]] = [
     ({"passive_flows": [1.0, 2.0, 3.0]}, InputError, r"^passive_flows must be a scalar or "),
     ({"passive_flows": [1.0, np.nan]}, InputError, r"^passive_flows has 1 NaN"),
     ({"passive_flows": np.nan}, InputError, r"^passive_flows has 1 NaN"),
+    (
+        # a Series of flows keeps its labels for the message (the per-step label, then position)
+        {"passive_flows": pd.Series([1.0, np.nan], index=["q1", "q2"])},
+        InputError,
+        r"^passive_flows has 1 NaN value\(s\) where none are allowed; "
+        r"first at 'q2' \(position 1\)$",
+    ),
     ({"multiplier": -1.0}, InputError, r"^multiplier must be >= 0.0, got -1.0$"),
     ({"size_slope": "1"}, TypeError, r"^size_slope must be a real number, got str$"),
     ({"reference_cap": 0.0}, InputError, r"^reference_cap must be > 0.0, got 0.0$"),
@@ -892,3 +901,6 @@ def test_scenario_effective_n_bad_inputs() -> None:
         scenario_effective_n(caps, {"a": {"n_steps": 1}, "b": {"n_steps": 1, "seed": 3}})
     with pytest.raises(InputError, match=r"^n_steps must be >= 1, got 0$"):
         scenario_effective_n(caps, {"a": {"n_steps": 0}})
+    # n_steps is checked up front, before any simulation looks at the caps
+    with pytest.raises(InputError, match=r"^n_steps must be >= 1, got 0$"):
+        scenario_effective_n([-1.0, 1.0], {"a": {"n_steps": 0}})
