@@ -854,7 +854,7 @@ def test_scenario_effective_n_is_the_mean_over_seeds() -> None:
     def eff(seed: int) -> np.ndarray:
         c = simulate_flows(caps, seed=seed, **kw).caps
         w = c / c.sum(axis=1, keepdims=True)
-        return 1.0 / (w**2).sum(axis=1)
+        return np.asarray(1.0 / (w**2).sum(axis=1), dtype=np.float64)
 
     out = scenario_effective_n(caps, sc)
     assert list(out.columns) == ["news", "calm"]
