@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 
 from divergence.concentration import hill_number
 from divergence.errors import InputError, UnitWarning
+from divergence.flows import simulate_flows
 from divergence.liquidity import sterilization_rate
 from divergence.premia import cape
 from divergence.risk import (
@@ -249,3 +250,15 @@ def test_bond_returns_finite_everywhere_above_the_floor(
     yields = [lo + (0.2 - lo) * x for x in u]
     r = bond_returns_from_yields(yields, periods_per_year=12, maturity=maturity, coupons_per_year=m)
     assert np.isfinite(r[1:]).all()
+
+
+def test_log_impact_overflow_is_the_documented_error_not_a_runtime_warning() -> None:
+    """Log impact: cap * exp(M * flow / cap) with M = 1, flow 200, cap 1 is e^200 * ... = inf.
+
+    Before the fix numpy's overflow RuntimeWarning escaped ahead of the InputError.
+    """
+    with pytest.raises(
+        InputError,
+        match=r"^a purchase of 200 pushes the cap of asset 0 to inf at step 1 \(log impact: ",
+    ):
+        simulate_flows([1.0], n_steps=1, passive_flows=200.0, impact="log")

@@ -459,15 +459,24 @@ class _Market:
         if self.impact == "linear":
             new: FloatArray = self.caps + m * money
         else:
-            new = self.caps * np.exp(m * money / self.caps)
+            with np.errstate(over="ignore"):  # an overflow to inf is refused just below
+                new = self.caps * np.exp(m * money / self.caps)
         bad = ~(new > 0.0) | ~np.isfinite(new)
         if bad.any():
             j = int(np.argmax(bad))
+            trade = (
+                f"a sale of {-money[j]:.6g}" if money[j] < 0 else f"a purchase of {money[j]:.6g}"
+            )
+            why = (
+                "linear impact needs M*flow > -cap"
+                if self.impact == "linear"
+                else "log impact: exp(M*flow/cap) leaves the float range"
+            )
+            advice = "" if self.impact == "log" else ", or impact='log'"
             raise InputError(
-                f"a sale of {-money[j]:.6g} pushes the cap of asset {self.labels[j]!r} to "
-                f"{new[j]:.6g} at step {self.step} (linear impact needs M*flow > -cap); use "
-                "smaller passive_flows or active_aum, a smaller multiplier or size_slope, or "
-                "impact='log'"
+                f"{trade} pushes the cap of asset {self.labels[j]!r} to {new[j]:.6g} at step "
+                f"{self.step} ({why}); use smaller passive_flows or active_aum, a smaller "
+                f"multiplier or size_slope{advice}"
             )
         return new
 
@@ -639,7 +648,8 @@ def simulate_flows(
     ------
     InputError
         Non-positive or non-finite caps; negative multiplier (at the start or during the run);
-        a sale that would push a cap to zero under linear impact; shapes that do not match the
+        a sale that would push a cap to zero under linear impact, or a trade whose log impact
+        would push a cap beyond the float range; shapes that do not match the
         number of assets or steps; active holdings above the shares available; out-of-range
         scalars.
     TypeError
