@@ -1,0 +1,370 @@
+"""Assertions the mutation run of divergence.risk showed missing.
+
+Each test pins a behaviour that surviving mutants changed (see
+``docs/_data/mutation/risk.json``); the mutant family is named in each test's comment.
+References are independent of the library: the Acerbi–Tasche tail mean written out with exact
+fractions, hand-worked small samples, numpy / scipy moments of the cleaned columns, and the
+messages as documented.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from divergence.errors import DomainWarning, InputError, UnitWarning
+from divergence.risk import conditional_value_at_risk, value_at_risk
+
+CF = "cornish_fisher"
+
+
+# --------------------------------------------------------------------------- references
+def _tail_reference(r: np.ndarray, p: Fraction) -> tuple[float, float]:
+    """Historical VaR and CVaR of the valid values of ``r`` with an exact tail probability.
+
+    VaR = -r_(k), k = max(ceil(n p), 1) (the lower empirical p-quantile); CVaR = minus the mean
+    of the empirical quantile function over (0, p]: each sorted value r_(i) weighs
+    |((i-1)/n, i/n] intersect (0, p]| / p (Acerbi and Tasche 2002). Exact fractions, so an
+    integer n p is never pushed one rank too far by the binary 1 - confidence.
+    """
+    s = sorted(float(v) for v in r if not math.isnan(v))
+    n = len(s)
+    if n == 0:
+        return math.nan, math.nan
+    k = max(math.ceil(n * p), 1)
+    total = Fraction(0)
+    for i, v in enumerate(s, start=1):
+        w = min(Fraction(i, n), p) - Fraction(i - 1, n)
+        if w > 0:
+            total += w * Fraction(v)
+    return -s[k - 1], float(-total / p)
+
+
+def _panel_with_gaps() -> np.ndarray:
+    """Four columns, NaN gaps of different sizes: 20, 40, 3 and 0 valid values."""
+    rng = np.random.default_rng(7)
+    x = 0.01 * rng.standard_t(4, size=(40, 4))
+    x[20:, 0] = np.nan  # 20 valid: n p = 1 at 95% (binary 1 - 0.95 gives 1.0000000000000009)
+    x[3:, 2] = np.nan  # 3 valid: n p < 1 at every confidence used here
+    x[:, 3] = np.nan  # none valid
+    return x
+
+
+# --------------------------------------------------------------------------- historical, NaN path
+@pytest.mark.parametrize(
+    ("alpha", "p"),
+    [
+        (0.95, Fraction(1, 20)),
+        (0.75, Fraction(1, 4)),
+        (0.9375, Fraction(1, 16)),
+        (0.6, Fraction(2, 5)),
+    ],
+)
+def test_historical_with_nan_gaps_against_exact_tail_mean(alpha: float, p: Fraction) -> None:
+    # kills the _sorted_tail / NaN-path _historical families: the ceil guard (1e-9), the clip of
+    # k to [1, n], the rank mask of the k - 1 smallest values, the tail-weight term and the
+    # "no valid value" mask (the existing tests only compared the VaR of this path)
+    x = _panel_with_gaps()
+    var = value_at_risk(x, confidence=alpha)
+    es = conditional_value_at_risk(x, confidence=alpha)
+    for j in range(3):
+        v_ref, e_ref = _tail_reference(x[:, j], p)
+        assert var[j] == pytest.approx(v_ref, rel=1e-14), j
+        assert es[j] == pytest.approx(e_ref, rel=1e-12), j
+    assert np.isnan(var[3])
+    assert np.isnan(es[3])
+
+
+def test_historical_small_samples_by_hand() -> None:
+    # kills the k >= 1 floor (max(..., 1.0) / clip lower bound) and the partial-sum slice of the
+    # NaN-free path: four returns at 87.5% (n p = 0.5): the tail is the worst return alone
+    r = np.array([0.02, -0.03, 0.01, -0.01])
+    assert value_at_risk(r, confidence=0.875) == pytest.approx(0.03, rel=1e-15)
+    assert conditional_value_at_risk(r, confidence=0.875) == pytest.approx(0.03, rel=1e-15)
+    # at 50% (n p = 2): VaR = -(-0.01), CVaR = (0.03 + 0.01) / 2
+    assert value_at_risk(r, confidence=0.5) == pytest.approx(0.01, rel=1e-15)
+    assert conditional_value_at_risk(r, confidence=0.5) == pytest.approx(0.02, rel=1e-15)
+    # at 62.5% (n p = 1.5, k = 2): CVaR = (0.03 + 0.5 * 0.01) / 1.5
+    assert value_at_risk(r, confidence=0.625) == pytest.approx(0.01, rel=1e-15)
+    assert conditional_value_at_risk(r, confidence=0.625) == pytest.approx(0.035 / 1.5, rel=1e-14)
+    # the same column next to one with a NaN takes the NaN path: the same numbers
+    panel = np.column_stack([r, [0.01, np.nan, 0.02, 0.03]])
+    for alpha, v_ref, e_ref in [(0.875, 0.03, 0.03), (0.5, 0.01, 0.02), (0.625, 0.01, 0.035 / 1.5)]:
+        assert value_at_risk(panel, confidence=alpha)[0] == pytest.approx(v_ref, rel=1e-15)
+        assert conditional_value_at_risk(panel, confidence=alpha)[0] == pytest.approx(
+            e_ref, rel=1e-14
+        )
+    # second column: 3 valid values [0.01, 0.02, 0.03]; at 50% n p = 1.5, k = 2:
+    # VaR = -0.02, CVaR = -(0.01 + 0.5 * 0.02) / 1.5
+    assert value_at_risk(panel, confidence=0.5)[1] == pytest.approx(-0.02, rel=1e-15)
+    assert conditional_value_at_risk(panel, confidence=0.5)[1] == pytest.approx(
+        -0.02 / 1.5, rel=1e-14
+    )
+
+
+@pytest.mark.parametrize(("alpha", "p"), [(0.95, Fraction(1, 20)), (0.75, Fraction(1, 4))])
+def test_historical_panel_without_nan_per_column_cvar(alpha: float, p: Fraction) -> None:
+    # kills the NaN-free path's per-column sums (sum(axis=None) over every column's k - 1
+    # smallest values): three columns, k = 2 and k = 10 of 40
+    x = 0.01 * np.random.default_rng(8).standard_t(4, size=(40, 3))
+    var = value_at_risk(x, confidence=alpha)
+    es = conditional_value_at_risk(x, confidence=alpha)
+    for j in range(3):
+        v_ref, e_ref = _tail_reference(x[:, j], p)
+        assert var[j] == pytest.approx(v_ref, rel=1e-14), j
+        assert es[j] == pytest.approx(e_ref, rel=1e-12), j
+
+
+def test_tail_probability_below_the_ceil_guard() -> None:
+    # kills the removed k >= 1 floor: at 1 - 1e-10, n p = 4e-10 is below the 1e-9 guard, so
+    # ceil(n p - 1e-9) = 0 and only the floor keeps k = 1: VaR = CVaR = minus the worst return
+    r = np.array([0.02, -0.03, 0.01, -0.01])
+    alpha = 1.0 - 1e-10
+    assert value_at_risk(r, confidence=alpha) == pytest.approx(0.03, rel=1e-15)
+    assert conditional_value_at_risk(r, confidence=alpha) == pytest.approx(0.03, rel=1e-12)
+    panel = np.column_stack([r, [0.01, np.nan, 0.02, 0.03]])  # the NaN path
+    np.testing.assert_allclose(value_at_risk(panel, confidence=alpha), [0.03, -0.01], rtol=1e-15)
+    np.testing.assert_allclose(
+        conditional_value_at_risk(panel, confidence=alpha), [0.03, -0.01], rtol=1e-12
+    )
+
+
+def test_single_valid_value_is_its_own_tail() -> None:
+    # kills "ok = n > 1" in the NaN path: one valid value is the whole empirical distribution
+    x = np.array([[np.nan, 0.01], [-0.04, 0.02], [np.nan, -0.03]])
+    np.testing.assert_allclose(value_at_risk(x), [0.04, 0.03], rtol=1e-15)
+    np.testing.assert_allclose(conditional_value_at_risk(x), [0.04, 0.03], rtol=1e-15)
+
+
+def test_all_nan_column_is_nan_without_warnings() -> None:
+    # kills the "ok = n > 0" mask families: a column with no valid value is NaN, silently
+    x = np.array([[0.01, np.nan], [-0.02, np.nan], [0.03, np.nan]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        warnings.simplefilter("ignore", DomainWarning)  # three values: outside the CF domain
+        for method in ("historical", "gaussian", CF):
+            for fn in (value_at_risk, conditional_value_at_risk):
+                out = fn(x, method=method)  # type: ignore[operator]
+                assert np.isnan(out[1]), (method, fn)
+                assert np.isfinite(out[0]), (method, fn)
+
+
+# --------------------------------------------------------------------------- NaN policies
+def test_propagate_and_omit_per_column() -> None:
+    # kills the nan_cols / wrap families: "propagate" gives NaN exactly where a column has a NaN
+    # and the clean columns keep their values; a 1-D series with a NaN is a float NaN
+    x = _panel_with_gaps()
+    for fn in (value_at_risk, conditional_value_at_risk):
+        prop = fn(x, nan_policy="propagate")
+        omit = fn(x, nan_policy="omit")
+        clean = fn(x[:, 1])
+        assert np.isnan(prop[[0, 2, 3]]).all()
+        assert prop[1] == clean
+        assert omit[1] == clean
+        assert np.isfinite(omit[[0, 2]]).all()
+        one = fn(x[:, 0], nan_policy="propagate")
+        assert isinstance(one, float)
+        assert math.isnan(one)
+        v_ref = _tail_reference(x[:, 0], Fraction(1, 20))[0 if fn is value_at_risk else 1]
+        assert fn(x[:, 0]) == pytest.approx(v_ref, rel=1e-12)
+
+
+def test_nan_policy_raise_message() -> None:
+    # kills the mutants of the nan_policy="raise" message and of its NaN count
+    x = np.array([[0.01, np.nan], [np.nan, 0.02], [0.03, 0.01]])
+    with pytest.raises(
+        InputError,
+        match=r"^returns has 2 NaN value\(s\) and nan_policy='raise'; first at row 0, column 1$",
+    ):
+        value_at_risk(x, nan_policy="raise")
+    with pytest.raises(
+        InputError,
+        match=r"^returns has 1 NaN value\(s\) and nan_policy='raise'; first at position 1$",
+    ):
+        conditional_value_at_risk([0.01, np.nan, 0.02], nan_policy="raise")
+    # no NaN: "raise" computes as usual (the 3 values, n p < 1: the worst one)
+    assert value_at_risk([0.01, -0.04, 0.02], nan_policy="raise") == pytest.approx(0.04)
+
+
+def test_option_messages() -> None:
+    # kills the mutants of the option names passed to the checks (the existing tests matched a
+    # substring that the "XX...XX" mutants keep)
+    with pytest.raises(
+        InputError, match=r"^nan_policy must be one of \['omit', 'propagate', 'raise'\], got 'x'$"
+    ):
+        value_at_risk([0.01, 0.02], nan_policy="x")  # type: ignore[arg-type]
+    with pytest.raises(
+        InputError,
+        match=r"^method must be one of \['historical', 'gaussian', 'cornish_fisher'\], got 'x'$",
+    ):
+        conditional_value_at_risk([0.01, 0.02], method="x")  # type: ignore[arg-type]
+    with pytest.raises(InputError, match=r"^confidence must be < 1\.0, got 1\.0$"):
+        value_at_risk([0.01, 0.02], confidence=1.0)
+    with pytest.raises(InputError, match=r"^confidence must be > 0\.0, got 0\.0$"):
+        value_at_risk([0.01, 0.02], confidence=0.0)
+    with pytest.raises(
+        InputError,
+        match=(
+            r"^confidence must be at least 1\.11e-16 \(1 - confidence rounds to 1 below it\), "
+            r"got 1e-20$"
+        ),
+    ):
+        value_at_risk([0.01, 0.02], confidence=1e-20)
+
+
+def test_tiny_confidence_is_accepted_down_to_the_rounding_limit() -> None:
+    # kills "p >= 1.0" -> "p > 1.0" (2**-54 gives p = 1 exactly: refused, not an infinite
+    # normal quantile) and a stricter bound; 2**-52 gives p < 1: the historical VaR is then
+    # minus the largest return (k = n), by hand
+    r = [0.01, -0.02, 0.03]
+    with pytest.raises(InputError, match=r"^confidence must be at least"):
+        value_at_risk(r, confidence=2.0**-54, method="gaussian")
+    assert value_at_risk(r, confidence=2.0**-52) == pytest.approx(-0.03, rel=1e-15)
+
+
+# --------------------------------------------------------------------------- output types
+def test_frame_result_is_a_series_named_after_the_function() -> None:
+    # kills the name strings of wrap() and the frame branch
+    df = pd.DataFrame({"a": [0.01, -0.02, 0.03, -0.01], "b": [0.0, 0.01, -0.05, 0.02]})
+    var = value_at_risk(df, confidence=0.75)
+    es = conditional_value_at_risk(df, confidence=0.75)
+    assert isinstance(var, pd.Series)
+    assert var.name == "value_at_risk"
+    assert es.name == "conditional_value_at_risk"
+    assert list(var.index) == ["a", "b"]
+    # n p = 1: VaR = CVaR = minus the worst return of each column
+    np.testing.assert_allclose(var.to_numpy(), [0.02, 0.05], rtol=1e-15)
+    np.testing.assert_allclose(es.to_numpy(), [0.02, 0.05], rtol=1e-15)
+    arr = value_at_risk(df.to_numpy(), confidence=0.75)
+    assert type(arr) is np.ndarray
+    assert arr.shape == (2,)
+
+
+def test_unit_warning_names_returns() -> None:
+    # kills the name / kind mutants of warn_units in _Columns: percent returns are flagged
+    r = np.array([1.5, -2.0, 3.0, -1.0, 0.5])
+    with pytest.warns(UnitWarning, match=r"^returns has a median magnitude of 1\.5, above 0\.5"):
+        value_at_risk(r)
+
+
+# --------------------------------------------------------------------------- parametric
+def test_parametric_with_nan_gaps_against_scipy_moments() -> None:
+    # kills the _moments families on columns of different valid counts: mean, ddof=1 standard
+    # deviation, moment skewness and excess kurtosis of each column's valid values (numpy and
+    # scipy.stats as the reference); fewer than two values give NaN
+    x = _panel_with_gaps()
+    x[::5, 1] = np.nan
+    p = 0.05
+    z = stats.norm.ppf(p)
+    phi = stats.norm.pdf(z)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DomainWarning)  # tested on its own below
+        g_var = value_at_risk(x, method="gaussian")
+        g_es = conditional_value_at_risk(x, method="gaussian")
+        c_var = value_at_risk(x, method=CF)
+    for j in range(3):
+        v = x[~np.isnan(x[:, j]), j]
+        mu, sd = v.mean(), v.std(ddof=1)
+        s, k = stats.skew(v), stats.kurtosis(v)
+        zcf = z + (z**2 - 1) * s / 6 + (z**3 - 3 * z) * k / 24 - (2 * z**3 - 5 * z) * s**2 / 36
+        assert g_var[j] == pytest.approx(-mu - sd * z, rel=1e-12), j
+        assert g_es[j] == pytest.approx(-mu + sd * phi / p, rel=1e-12), j
+        assert c_var[j] == pytest.approx(-mu - sd * zcf, rel=1e-12), j
+    assert np.isnan(g_var[3]) and np.isnan(c_var[3])
+    one = np.array([[0.01, 0.02], [np.nan, -0.01]])  # one value in column 0
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        warnings.simplefilter("ignore", DomainWarning)  # two values: outside the CF domain
+        for method in ("gaussian", CF):
+            out = value_at_risk(one, method=method)  # type: ignore[arg-type]
+            assert np.isnan(out[0])
+            assert np.isfinite(out[1])
+
+
+def test_constant_column_next_to_a_varying_one() -> None:
+    # kills the spread / constant-column families of _moments: a constant column has no spread
+    # (VaR = CVaR = -mean exactly) while its neighbour keeps its own moments
+    x = np.column_stack([np.full(6, 0.02), [0.01, -0.02, 0.03, -0.01, 0.0, 0.02]])
+    for method in ("gaussian", CF):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DomainWarning)
+            var = value_at_risk(x, method=method)  # type: ignore[arg-type]
+            es = conditional_value_at_risk(x, method=method)  # type: ignore[arg-type]
+        assert var[0] == -0.02
+        assert es[0] == -0.02
+        v = x[:, 1]
+        z = stats.norm.ppf(0.05)
+        if method == "gaussian":
+            assert var[1] == pytest.approx(-v.mean() - v.std(ddof=1) * z, rel=1e-12)
+
+
+def test_moments_of_tiny_and_huge_returns() -> None:
+    # kills the scale / size (initial=0.0) mutants: returns near the smallest normal float and
+    # near 1e100 give the same VaR per unit of scale as ordinary ones (closed form: gaussian VaR
+    # -mu - sd z with numpy's mean and ddof=1 std on the unscaled values)
+    base = np.array([0.01, -0.02, 0.03, -0.01, 0.005, 0.0])
+    z = stats.norm.ppf(0.05)
+    ref = -base.mean() - base.std(ddof=1) * z
+    for scale in (1e-300, 1e-200, 1e-12, 1e90):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UnitWarning)
+            got = value_at_risk(base * scale, method="gaussian")
+        assert got / scale == pytest.approx(ref, rel=1e-12), scale
+
+
+# --------------------------------------------------------------------------- Cornish-Fisher warning
+def _skewed_right(seed: int, n: int = 2000) -> np.ndarray:
+    """Lognormal-like returns: sample skewness near 3 (outside the Cornish–Fisher domain)."""
+    rng = np.random.default_rng(seed)
+    return np.exp(rng.normal(0.0, 0.8, n)) * 0.01 - 0.013
+
+
+def _expected_cf_message(v: np.ndarray, where: str, alpha: str) -> str:
+    s, k = stats.skew(v), stats.kurtosis(v)
+    return (
+        f"method='cornish_fisher' is outside its domain of validity{where} (sample skewness "
+        f"{s:.3g}, excess kurtosis {k:.3g}): the Cornish–Fisher quantile is not "
+        f"increasing over the tail at confidence {alpha}, so the VaR can fall as confidence "
+        "rises and the CVaR can fall below the VaR. Use method='historical' (or "
+        "'gaussian'), or silence DomainWarning if that is understood."
+    )
+
+
+def test_cornish_fisher_warning_text() -> None:
+    # kills the message mutants of _warn_cf_domain: the sample moments quoted (scipy's skew and
+    # kurtosis of the offending column), the column count and label, the confidence
+    calm = 0.01 * np.random.default_rng(3).standard_t(6, 2000)
+    a, b = _skewed_right(5), _skewed_right(7)
+    with pytest.warns(DomainWarning) as rec:
+        value_at_risk(a, method=CF)
+    assert [str(w.message) for w in rec] == [_expected_cf_message(a, "", "0.95")]
+    # ndarray: the label is the position of the first bad column
+    with pytest.warns(DomainWarning) as rec:
+        conditional_value_at_risk(np.column_stack([calm, b, a]), confidence=0.9, method=CF)
+    assert [str(w.message) for w in rec] == [
+        _expected_cf_message(b, " in 2 column(s), first 1", "0.9")
+    ]
+    with pytest.warns(DomainWarning) as rec:
+        value_at_risk(pd.DataFrame({"calm": calm, "x": a}), method=CF)
+    assert [str(w.message) for w in rec] == [
+        _expected_cf_message(a, " in 1 column(s), first 'x'", "0.95")
+    ]
+
+
+def test_cornish_fisher_inside_domain_is_silent_and_matches_closed_form() -> None:
+    # kills "< 0.0" -> "<= 0.0"-style flips of the bad mask that would warn on every column
+    calm = 0.01 * np.random.default_rng(3).standard_t(6, 2000)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out: Any = value_at_risk(calm, confidence=0.99, method=CF)
+    s, k = stats.skew(calm), stats.kurtosis(calm)
+    z = stats.norm.ppf(0.01)
+    zcf = z + (z**2 - 1) * s / 6 + (z**3 - 3 * z) * k / 24 - (2 * z**3 - 5 * z) * s**2 / 36
+    assert out == pytest.approx(-calm.mean() - calm.std(ddof=1) * zcf, rel=1e-12)
