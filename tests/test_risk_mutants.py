@@ -291,14 +291,18 @@ def test_parametric_with_nan_gaps_against_scipy_moments() -> None:
 def test_constant_column_next_to_a_varying_one() -> None:
     # kills the spread / constant-column families of _moments: a constant column has no spread
     # (VaR = CVaR = -mean exactly) while its neighbour keeps its own moments
-    x = np.column_stack([np.full(6, 0.02), [0.01, -0.02, 0.03, -0.01, 0.0, 0.02]])
+    # (a per-column spread scale: with one scale for the whole panel, the rounding error of the
+    # constant column's mean would count as spread)
+    x = np.column_stack([np.full(6, 0.1), [0.01, -0.02, 0.03, -0.01, 0.0, 0.02]])
+    mean0 = x[:, 0].mean()
+    assert mean0 != 0.1  # the rounding this test is about
     for method in ("gaussian", CF):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", DomainWarning)
             var = value_at_risk(x, method=method)  # type: ignore[arg-type]
             es = conditional_value_at_risk(x, method=method)  # type: ignore[arg-type]
-        assert var[0] == -0.02
-        assert es[0] == -0.02
+        assert var[0] == -mean0
+        assert es[0] == -mean0
         v = x[:, 1]
         z = stats.norm.ppf(0.05)
         if method == "gaussian":
@@ -317,6 +321,34 @@ def test_moments_of_tiny_and_huge_returns() -> None:
             warnings.simplefilter("ignore", UnitWarning)
             got = value_at_risk(base * scale, method="gaussian")
         assert got / scale == pytest.approx(ref, rel=1e-12), scale
+
+
+def test_columns_of_very_different_magnitudes() -> None:
+    # kills the per-column size / scale mutants (axis=None): a column of returns near 1e-15
+    # next to one near 1e-2 keeps its own spread instead of counting as constant against the
+    # other column's magnitude; closed form -mu - sd z per column (numpy mean and ddof=1 std)
+    base = np.array([0.01, -0.02, 0.03, -0.01, 0.005, 0.0])
+    x = np.column_stack([base * 1e-13, base, base * 1e-13 + 0.05])
+    z = stats.norm.ppf(0.05)
+    got = value_at_risk(x, method="gaussian")
+    for j in range(3):
+        v = x[:, j]
+        assert got[j] == pytest.approx(-v.mean() - v.std(ddof=1) * z, rel=1e-9), j
+
+
+def test_two_observations_are_enough_for_the_parametric_methods() -> None:
+    # kills "ok2 = n > 2": two values have a standard deviation |a - b| / sqrt(2) (by hand),
+    # mean (a + b) / 2; skewness 0 and excess kurtosis -2 (outside the Cornish-Fisher domain)
+    x = np.array([[0.01, 0.03], [np.nan, 0.01], [-0.03, -0.02]])
+    z = stats.norm.ppf(0.05)
+    got = value_at_risk(x, method="gaussian")
+    assert got[0] == pytest.approx(0.01 - (0.04 / math.sqrt(2.0)) * z, rel=1e-12)
+    assert np.isfinite(got[1])
+    with pytest.warns(DomainWarning):
+        cf = value_at_risk(x, method=CF)
+    # S = 0, K = -2: z_cf = z + (z^3 - 3 z)(-2)/24
+    zcf = z - (z**3 - 3 * z) / 12
+    assert cf[0] == pytest.approx(0.01 - (0.04 / math.sqrt(2.0)) * zcf, rel=1e-12)
 
 
 # --------------------------------------------------------------------------- Cornish-Fisher warning
@@ -368,3 +400,21 @@ def test_cornish_fisher_inside_domain_is_silent_and_matches_closed_form() -> Non
     z = stats.norm.ppf(0.01)
     zcf = z + (z**2 - 1) * s / 6 + (z**3 - 3 * z) * k / 24 - (2 * z**3 - 5 * z) * s**2 / 36
     assert out == pytest.approx(-calm.mean() - calm.std(ddof=1) * zcf, rel=1e-12)
+
+
+def test_cornish_fisher_slope_exactly_zero_is_inside_the_domain() -> None:
+    # kills "slope < 0" -> "slope <= 0": 22 returns [a, -a, 0 x 20] have S = 0 and excess
+    # kurtosis K = m4 / m2^2 - 3 = (2 a^4 / 22) / (2 a^2 / 22)^2 - 3 = 8 exactly (by hand), so
+    # the Cornish-Fisher quantile is z + (z^3 - 3 z) 8 / 24 = z^3 / 3, with slope z^2 >= 0: it
+    # increases (weakly, flat at z = 0), and at confidence 0.5 (z_p = 0) it must not warn
+    a = 0.02
+    r = np.array([a, -a] + [0.0] * 20)
+    sd = math.sqrt(2 * a * a / 21)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        var = value_at_risk(r, confidence=0.5, method=CF)
+        es = conditional_value_at_risk(r, confidence=0.5, method=CF)
+    assert var == 0.0  # z_cf(0) = 0 and the mean is 0
+    # CVaR = -(1/p) * sd * E[Z^3 / 3; Z < 0] = sd * (2 phi(0) / 3) / 0.5 (E[Z^3; Z < 0] = -2 phi(0))
+    phi0 = 1.0 / math.sqrt(2.0 * math.pi)
+    assert es == pytest.approx(sd * 4.0 * phi0 / 3.0, rel=1e-12)
