@@ -418,3 +418,20 @@ def test_cornish_fisher_slope_exactly_zero_is_inside_the_domain() -> None:
     # CVaR = -(1/p) * sd * E[Z^3 / 3; Z < 0] = sd * (2 phi(0) / 3) / 0.5 (E[Z^3; Z < 0] = -2 phi(0))
     phi0 = 1.0 / math.sqrt(2.0 * math.pi)
     assert es == pytest.approx(sd * 4.0 * phi0 / 3.0, rel=1e-12)
+
+
+@pytest.mark.parametrize(("s", "k"), [(2.0, 6.5), (1.0, 1.9), (0.0, 8.0), (-1.0, 0.5)])
+def test_cf_slope_minimum_against_a_grid(s: float, k: float) -> None:
+    # kills the vertex mutants of _cf_slope_min ("a > 0" -> "a > 1" and the like): the smallest
+    # slope of the expansion over [z_lo, z_p] at 95%, against finite differences of the expansion
+    # itself on a fine grid (independent of the closed-form vertex). (2, 6.5) has its minimum
+    # -0.0188 at the vertex z = -2.29 with a = K/8 - S^2/6 = 0.146 and positive slopes at both ends
+    from divergence.risk import _cf_lower_end, _cf_slope_min
+
+    z_p = float(stats.norm.ppf(0.05))
+    z_lo = _cf_lower_end(0.05)
+    z = np.linspace(z_lo, z_p, 100001)
+    zcf = z + (z**2 - 1) * s / 6 + (z**3 - 3 * z) * k / 24 - (2 * z**3 - 5 * z) * s**2 / 36
+    grid_min = float((np.diff(zcf) / np.diff(z)).min())
+    got = float(_cf_slope_min(z_p, np.array([s]), np.array([k]), z_lo)[0])
+    assert got == pytest.approx(grid_min, abs=1e-4)  # midpoint slopes: O(h) off at the ends
