@@ -20,7 +20,12 @@ import pytest
 from scipy import stats
 
 from divergence.errors import DomainWarning, InputError, UnitWarning
-from divergence.risk import conditional_value_at_risk, value_at_risk
+from divergence.risk import (
+    conditional_value_at_risk,
+    cvar_position_limits,
+    stock_bond_returns,
+    value_at_risk,
+)
 
 CF = "cornish_fisher"
 
@@ -438,3 +443,122 @@ def test_cf_slope_minimum_against_a_grid(s: float, k: float) -> None:
     grid_min = float((np.diff(zcf) / np.diff(z)).min())
     got = float(_cf_slope_min(z_p, np.array([s]), np.array([k]), z_lo)[0])
     assert got == pytest.approx(grid_min, abs=1e-4)  # midpoint slopes: O(h) off at the ends
+
+
+# --------------------------------------------------------------------------- CVaR budgets
+SMALL = np.array([[-0.04, -0.01], [0.01, 0.02], [-0.02, 0.00], [0.03, -0.01]])
+# 50/50 portfolio: -0.025, 0.015, -0.01, 0.01; at 75% (n p = 1) the tail is row 0 alone:
+# VaR = CVaR = 0.025, contributions 0.5 * 0.04 = 0.02 and 0.5 * 0.01 = 0.005 (by hand)
+
+
+def test_position_limits_argument_messages() -> None:
+    # kills the name / allow_nan / ndim mutants of the returns, weights and budget checks
+    with pytest.raises(
+        InputError,
+        match=r"^returns has 1 NaN value\(s\) where none are allowed; first at row 3, column 0$",
+    ):
+        cvar_position_limits(np.where(SMALL > 0.02, np.nan, SMALL), 0.01)
+    with pytest.raises(
+        InputError,
+        match=r"^weights has 1 NaN value\(s\) where none are allowed; first at position 0$",
+    ):
+        cvar_position_limits(SMALL, 0.01, weights=[np.nan, 0.5])
+    with pytest.raises(
+        InputError, match=r"^weights must be 1-D, got a 2-D input of shape \(1, 2\)$"
+    ):
+        cvar_position_limits(SMALL, 0.01, weights=[[0.5, 0.5]])
+    with pytest.raises(
+        InputError, match=r"^weights's index does not match the columns of returns; reindex it"
+    ):
+        cvar_position_limits(
+            pd.DataFrame(SMALL, columns=["a", "b"]),
+            0.01,
+            weights=pd.Series([0.5, 0.5], index=["b", "a"]),
+        )
+    with pytest.raises(
+        InputError, match=r"^budget has 1 negative value\(s\); first at position 0$"
+    ):
+        cvar_position_limits(SMALL, -0.01)
+    with pytest.raises(
+        InputError,
+        match=(
+            r"^budget has 2 value\(s\) between 0 and 1e-100 \(a divisor\): pass 0 for no budget "
+            r"or a meaningful loss$"
+        ),
+    ):
+        cvar_position_limits(SMALL, 1e-320)
+    with pytest.warns(UnitWarning, match=r"^returns has a median magnitude of 1\.5, above 0\.5"):
+        cvar_position_limits(SMALL * 100.0, 1.0)
+
+
+def test_position_limits_zero_and_smallest_budgets() -> None:
+    # kills the "tiny budget" bounds (b >= 0, b <= MIN_POSITIVE) and the utilisation mask: a zero
+    # budget means "no budget" (utilisation NaN, no warning, limit w * 0 / c = 0), and the
+    # smallest accepted budget 1e-100 is a divisor like any other (by hand on SMALL)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        res = cvar_position_limits(SMALL, [0.0, 0.01], weights=[0.5, 0.5], confidence=0.75)
+    np.testing.assert_allclose(res.contributions, [0.02, 0.005], rtol=1e-14)
+    assert np.isnan(res.utilisation[0])
+    assert res.utilisation[1] == pytest.approx(0.5, rel=1e-14)
+    np.testing.assert_allclose(res.limits, [0.0, 1.0], rtol=1e-14)
+    smallest = cvar_position_limits(SMALL, 1e-100, weights=[0.5, 0.5], confidence=0.75)
+    np.testing.assert_allclose(smallest.utilisation, [0.02e100, 0.005e100], rtol=1e-14)
+
+
+def test_position_limits_zero_and_vanishing_contributions() -> None:
+    # kills "contrib > 0" -> ">= 0" and the dropped overflow guard: an asset flat in the tail
+    # contributes 0 (no limit: +inf, not a division by zero), and one losing 1e-320 there gives
+    # a limit beyond float range (+inf, silently)
+    r = np.array([[-0.05, 0.0, -1e-320], [0.01, 0.02, 0.01], [0.02, -0.01, 0.0], [0.03, 0.01, 0.0]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        res = cvar_position_limits(r, 0.01, weights=[1.0, 1.0, 1.0], confidence=0.75)
+    # portfolio: -0.05, 0.03, 0.01, 0.04 -> the tail is row 0: contributions 0.05, 0, 1e-320
+    assert res.contributions[0] == pytest.approx(0.05, rel=1e-14)
+    assert res.contributions[1] == 0.0
+    assert res.contributions[2] == pytest.approx(1e-320, rel=1e-3, abs=0.0)  # subnormal
+    assert res.limits[0] == pytest.approx(1.0 * 0.01 / 0.05, rel=1e-14)
+    assert np.isinf(res.limits[1]) and np.isinf(res.limits[2])
+
+
+def test_to_frame_labels_and_zero_cvar_share() -> None:
+    # kills the to_frame mutants: the index is named "asset" with the column labels, and a
+    # portfolio CVaR of 0 (all returns 0) gives NaN shares, not 0 / 0
+    df = pd.DataFrame(SMALL, columns=["x", "y"])
+    frame = cvar_position_limits(df, 0.01, weights=[0.5, 0.5], confidence=0.75).to_frame()
+    assert frame.index.name == "asset"
+    assert list(frame.index) == ["x", "y"]
+    np.testing.assert_allclose(frame["share"].to_numpy(), [0.8, 0.2], rtol=1e-14)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        flat = cvar_position_limits(np.zeros((4, 2)), 0.01)
+        assert flat.portfolio_cvar == 0.0
+        share = flat.to_frame()["share"].to_numpy()
+    assert share.dtype == np.float64
+    assert np.isnan(share).all()
+
+
+# --------------------------------------------------------------------------- stock-bond returns
+def test_stock_bond_returns_argument_checks() -> None:
+    # kills the name / ndim / time_ordered mutants of both inputs
+    idx = pd.DatetimeIndex(["2024-03-31", "2024-01-31", "2024-02-29"])
+    good = pd.date_range("2024-01-31", periods=3, freq="ME")
+    with pytest.raises(InputError, match=r"^stock_index dates are not in increasing order"):
+        stock_bond_returns(
+            pd.Series([100.0, 101, 102], index=idx),
+            pd.Series([0.04, 0.04, 0.04], index=good),
+            periods_per_year=12,
+        )
+    with pytest.raises(InputError, match=r"^bond_yields dates are not in increasing order"):
+        stock_bond_returns(
+            pd.Series([100.0, 101, 102], index=good),
+            pd.Series([0.04, 0.04, 0.04], index=idx),
+            periods_per_year=12,
+        )
+    with pytest.raises(InputError, match=r"^stock_index must be 1-D, got a 2-D input"):
+        stock_bond_returns(np.ones((3, 2)), [0.04, 0.04, 0.04], periods_per_year=12)
+    with pytest.raises(InputError, match=r"^bond_yields must be 1-D, got a 2-D input"):
+        stock_bond_returns([100.0, 101, 102], np.full((3, 2), 0.04), periods_per_year=12)
+    with pytest.warns(UnitWarning, match=r"^bond_yields has a median magnitude of 4, above 1"):
+        stock_bond_returns([100.0, 101, 102], [4.0, 4.0, 4.0], periods_per_year=12)
