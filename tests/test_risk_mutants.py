@@ -562,3 +562,77 @@ def test_stock_bond_returns_argument_checks() -> None:
         stock_bond_returns([100.0, 101, 102], np.full((3, 2), 0.04), periods_per_year=12)
     with pytest.warns(UnitWarning, match=r"^bond_yields has a median magnitude of 4, above 1"):
         stock_bond_returns([100.0, 101, 102], [4.0, 4.0, 4.0], periods_per_year=12)
+
+
+# --------------------------------------------------------------------------- CVaRAllocation views
+def _many_assets(n: int = 20) -> Any:
+    """n assets, asset i losing 0.001 * (i + 1) in the one tail row (by hand: contributions
+    w_i * 0.001 * (i + 1) with equal weights 1 / n), budgets 1."""
+    r = np.full((4, n), 0.01)
+    r[0] = -0.001 * np.arange(1, n + 1)
+    return cvar_position_limits(r, 1.0, confidence=0.75)
+
+
+def test_summary_settings_title_notes_and_top() -> None:
+    # kills the label / title / note strings of summary(), its top default (10) and bound (>= 1),
+    # and the "> budget" comparison (a contribution equal to its budget is within it)
+    res = cvar_position_limits(SMALL, [0.02, 0.01], weights=[0.5, 0.5], confidence=0.75)
+    s = res.summary()
+    assert s.title == "CVaR allocation (historical, Euler contributions)"
+    assert list(s.settings.index) == [
+        "Assets",
+        "Tail scenarios",
+        "Portfolio VaR",
+        "Portfolio CVaR",
+        "Within budget",
+        "Positions over budget",
+        "Gross weight",
+    ]
+    # contributions 0.5 * 0.04 = 0.02 (exactly the budget) and 0.005: none over budget
+    assert s.settings["Positions over budget"] == "0"
+    assert s.settings["Within budget"] == "yes"
+    assert s.settings["Portfolio VaR"] == "0.025"
+    assert s.settings["Gross weight"] == "1"
+    assert s.notes == (
+        "Losses are positive decimals per period; utilisation = contribution / budget.",
+    )
+    assert repr(res).endswith(", 0 over budget)")
+    many = _many_assets()
+    assert len(many.summary().tables["Largest contributors"]) == 10
+    assert list(many.summary(top=1).tables["Largest contributors"].index) == [19]
+    with pytest.raises(InputError, match=r"^top must be >= 1, got 0$"):
+        many.summary(top=0)
+
+
+def test_summary_ties_keep_column_order() -> None:
+    # kills kind="stable" -> default sort: 40 contributions of three distinct sizes; ties are
+    # listed in column order (reference: Python's sorted, which is stable)
+    losses = [0.01 * (1 + (7 * i) % 3) for i in range(40)]
+    r = np.full((4, 40), 0.01)
+    r[0] = -np.array(losses)
+    res = cvar_position_limits(r, 1.0, confidence=0.75)
+    top = res.summary(top=40).tables["Largest contributors"]
+    assert list(top.index) == sorted(range(40), key=lambda i: -losses[i])
+
+
+def test_plot_top_default_bound_and_axes() -> None:
+    # kills the plot mutants: 15 positions by default (two bars each), top=1 allowed, the
+    # argument named in the error, and the caller's Axes used
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    many = _many_assets()
+    ax = many.plot()
+    assert len(ax.patches) == 30
+    plt.close("all")
+    one = many.plot(top=1)
+    assert len(one.patches) == 2
+    plt.close("all")
+    with pytest.raises(InputError, match=r"^top must be >= 1, got 0$"):
+        many.plot(top=0)
+    fig, mine = plt.subplots()
+    assert many.plot(top=3, ax=mine) is mine
+    assert len(mine.patches) == 6
+    plt.close(fig)
