@@ -21,8 +21,12 @@ from scipy import stats
 
 from divergence.errors import DomainWarning, InputError, UnitWarning
 from divergence.risk import (
+    bond_returns_from_yields,
     conditional_value_at_risk,
+    cvar_diversification,
     cvar_position_limits,
+    positive_spells,
+    rolling_correlation,
     stock_bond_returns,
     value_at_risk,
 )
@@ -636,3 +640,227 @@ def test_plot_top_default_bound_and_axes() -> None:
     assert many.plot(top=3, ax=mine) is mine
     assert len(mine.patches) == 6
     plt.close(fig)
+
+
+# --------------------------------------------------------------------------- argument checks
+UNSORTED = pd.DatetimeIndex(["2024-03-31", "2024-01-31", "2024-02-29"])
+UNSORTED_TAIL = r" dates are not in increasing order: 2024-01-31 \(position 1\) comes after"
+
+
+def test_other_functions_name_their_arguments() -> None:
+    # kills the argument-name, ndim, time_ordered, bound and message mutants of
+    # bond_returns_from_yields, rolling_correlation, positive_spells, cvar_diversification and
+    # stock_bond_returns (messages as documented in their Raises sections)
+    s3 = pd.Series([0.04, 0.04, 0.04], index=UNSORTED)
+    with pytest.raises(InputError, match="^yields" + UNSORTED_TAIL):
+        bond_returns_from_yields(s3, periods_per_year=12)
+    with pytest.raises(
+        InputError,
+        match=r"^yields has 1 value\(s\) at or below -1 \(-100%, not a decimal yield\); first",
+    ):
+        bond_returns_from_yields([0.04, -1.0], periods_per_year=12)
+    with pytest.warns(UnitWarning, match=r"^yields has a median magnitude of 4\.5, above 1"):
+        bond_returns_from_yields([4.0, 5.0], periods_per_year=12)
+    with pytest.raises(InputError, match=r"^periods_per_year must be > 0\.0, got 0\.0$"):
+        bond_returns_from_yields([0.04, 0.05], periods_per_year=0.0)
+    with pytest.raises(InputError, match=r"^maturity must be > 0\.0, got 0\.0$"):
+        bond_returns_from_yields([0.04, 0.05], periods_per_year=12, maturity=0.0)
+    with pytest.raises(InputError, match=r"^coupons_per_year must be >= 1, got 0$"):
+        bond_returns_from_yields([0.04, 0.05], periods_per_year=12, coupons_per_year=0)
+    with pytest.raises(TypeError, match=r"^convexity must be True or False, got int$"):
+        bond_returns_from_yields([0.04, 0.05], periods_per_year=12, convexity=1)  # type: ignore[arg-type]
+    with pytest.raises(
+        InputError,
+        match=(
+            r"^maturity=1500\.5 years with coupons_per_year=2 gives 3e\+03 coupon payments; at "
+            r"most 3,000 are supported \(a 100-year bond paying monthly has 1,200\)$"
+        ),
+    ):
+        bond_returns_from_yields([0.04, 0.05], periods_per_year=12, maturity=1500.5)
+    with pytest.raises(InputError, match="^a" + UNSORTED_TAIL):
+        rolling_correlation(pd.Series([1.0, 2, 3], index=UNSORTED), [1.0, 2, 4], window=2)
+    with pytest.raises(InputError, match="^b" + UNSORTED_TAIL):
+        rolling_correlation(
+            pd.Series([1.0, 2, 3], index=UNSORTED.sort_values()),
+            pd.Series([1.0, 2, 4], index=UNSORTED),
+            window=2,
+        )
+    with pytest.raises(InputError, match=r"^a must be 1-D or 2-D, got a 3-D input"):
+        rolling_correlation(np.ones((3, 2, 2)), np.ones((3, 2, 2)), window=2)
+    with pytest.raises(InputError, match=r"^b must be 1-D or 2-D, got a 3-D input"):
+        rolling_correlation(np.ones((3, 2)), np.ones((3, 2, 2)), window=2)
+    with pytest.raises(InputError, match="^x" + UNSORTED_TAIL):
+        positive_spells(pd.Series([1.0, 2, 3], index=UNSORTED))
+    with pytest.raises(InputError, match=r"^x must be 1-D, got a 2-D input"):
+        positive_spells(np.ones((3, 2)))
+    with pytest.raises(InputError, match=r"^min_length must be >= 1, got 0$"):
+        positive_spells([1.0, 2.0], min_length=0)
+    with pytest.raises(InputError, match=r"^returns must be 2-D, got a 1-D input"):
+        cvar_diversification([0.01, 0.02], [1.0])
+    with pytest.raises(InputError, match=r"^returns has no row without NaN$"):
+        cvar_diversification(np.array([[np.nan, 0.01], [0.02, np.nan]]), [0.5, 0.5])
+    with pytest.raises(
+        InputError, match=r"^weights has 1 negative value\(s\); first at position 1"
+    ):
+        cvar_diversification(np.zeros((3, 2)), [0.5, -0.5])
+    with pytest.raises(
+        InputError,
+        match=r"^weights must be a scalar or have one value per column of returns \(2\), got 3$",
+    ):
+        cvar_diversification(np.zeros((3, 2)), [0.5, 0.2, 0.3])
+    with pytest.warns(UnitWarning, match=r"^returns has a median magnitude of 1\.75, above 0\.5"):
+        cvar_diversification(np.array([[1.5, -2.0], [3.0, -1.0]]), [0.5, 0.5])
+
+
+def test_stock_bond_returns_pairing_messages() -> None:
+    # kills the message and Series/array pairing mutants of stock_bond_returns
+    with pytest.raises(
+        TypeError,
+        match=(
+            r"^stock_index and bond_yields must both be Series \(joined on their index\) or both "
+            r"arrays, got Series and list$"
+        ),
+    ):
+        stock_bond_returns(pd.Series([1.0, 2.0]), [0.01, 0.02], periods_per_year=12)
+    with pytest.raises(TypeError, match=r"both arrays, got list and Series$"):
+        stock_bond_returns([1.0, 2.0], pd.Series([0.01, 0.02]), periods_per_year=12)
+    with pytest.raises(
+        InputError,
+        match=(
+            r"^stock_index has 3 values but bond_yields has 2; arrays must have the same length "
+            r"\(pass Series to join on dates\)$"
+        ),
+    ):
+        stock_bond_returns([1.0, 2.0, 3.0], [0.01, 0.02], periods_per_year=12)
+    with pytest.raises(
+        InputError, match=r"^stock_index and bond_yields have no index label in common$"
+    ):
+        stock_bond_returns(
+            pd.Series([1.0, 2.0], index=[0, 1]),
+            pd.Series([0.01, 0.02], index=[5, 6]),
+            periods_per_year=12,
+        )
+    with pytest.raises(
+        InputError, match=r"^bond_yields has 1 value\(s\) at or below -1 \(-100%, not a decimal"
+    ):
+        stock_bond_returns([1.0, 2.0], [0.01, -1.0], periods_per_year=12)
+
+
+def test_labelled_weights_must_match_the_columns() -> None:
+    # kills the _check_asset_labels / _vector(check_labels) mutants: a Series of weights or
+    # budgets labelled differently from the DataFrame's columns is refused; matching labels, an
+    # unlabelled returns array and a plain list are accepted (values by hand on SMALL)
+    df = pd.DataFrame(SMALL, columns=["a", "b"])
+    msg = (
+        r"^weights's index does not match the columns of returns; reindex it to the same names "
+        r"in the same order$"
+    )
+    with pytest.raises(InputError, match=msg):
+        cvar_diversification(df, pd.Series([0.5, 0.5], index=["b", "a"]))
+    with pytest.raises(InputError, match=msg.replace("weights", "budget")):
+        cvar_position_limits(df, pd.Series([0.01, 0.01], index=["b", "a"]))
+    ok = pd.Series([0.5, 0.5], index=["a", "b"])
+    res = cvar_position_limits(df, ok, weights=ok, confidence=0.75)
+    np.testing.assert_allclose(res.contributions, [0.02, 0.005], rtol=1e-14)
+    res = cvar_position_limits(SMALL, 0.01, weights=pd.Series([0.5, 0.5]), confidence=0.75)
+    np.testing.assert_allclose(res.contributions, [0.02, 0.005], rtol=1e-14)
+    res = cvar_position_limits(df, 0.01, weights=[0.5, 0.5], confidence=0.75)
+    np.testing.assert_allclose(res.contributions, [0.02, 0.005], rtol=1e-14)
+    assert cvar_diversification(SMALL, pd.Series([0.5, 0.5]), confidence=0.75) == pytest.approx(
+        0.0, abs=1e-15
+    )
+
+
+# --------------------------------------------------------------------------- closed forms
+def test_cvar_diversification_uses_the_confidence_everywhere() -> None:
+    # kills the dropped confidence= of the stand-alone and portfolio CVaRs: 20 months, asset 0
+    # loses 10% once, asset 1 loses 6% once (other months 0); 50/50 portfolio -5% and -3%.
+    # At 90% (two worst months): stand-alone 0.05 and 0.03, weighted 0.04; portfolio
+    # (0.05 + 0.03) / 2 = 0.04: D = 0. At 95% (worst month): 0.08 vs 0.05: D = 0.375 (by hand)
+    r = np.zeros((20, 2))
+    r[0, 0], r[1, 1] = -0.10, -0.06
+    assert cvar_diversification(r, [0.5, 0.5], confidence=0.9) == pytest.approx(0.0, abs=1e-14)
+    assert cvar_diversification(r, [0.5, 0.5], confidence=0.95) == pytest.approx(0.375, rel=1e-12)
+
+
+def test_bond_returns_small_bonds_and_slow_periods() -> None:
+    # kills the maturity / coupon / periods bounds and the one-payment floor: closed form of a
+    # par bond's modified duration D = (1 - v^N) / y, v = 1 / (1 + y/m) (no carry with
+    # periods_per_year = 1e12, no convexity): r = -D dy
+    y, dy = 0.04, 1e-4
+    # maturity 0.2 with 2 coupons: round(0.4) = 0 payments -> one payment, D = (1 - v) / y
+    r = bond_returns_from_yields([y, y + dy], periods_per_year=1e12, maturity=0.2, convexity=False)
+    assert -r[1] / dy == pytest.approx((1 - 1 / (1 + y / 2)) / y, rel=1e-9)
+    r = bond_returns_from_yields([y, y + dy], periods_per_year=1e12, maturity=0.5, convexity=False)
+    assert -r[1] / dy == pytest.approx((1 - 1 / (1 + y / 2)) / y, rel=1e-9)
+    # annual coupons, 10 years
+    r = bond_returns_from_yields(
+        [y, y + dy], periods_per_year=1e12, coupons_per_year=1, convexity=False
+    )
+    assert -r[1] / dy == pytest.approx((1 - (1 + y) ** -10) / y, rel=1e-9)
+    # half a period a year: the carry is y / 0.5 = 0.08 on top of the same price change
+    slow = bond_returns_from_yields([y, y + dy], periods_per_year=0.5)
+    fast = bond_returns_from_yields([y, y + dy], periods_per_year=1e12)
+    assert slow[1] - fast[1] == pytest.approx(y / 0.5, rel=1e-9)
+    # the largest supported bond: 3,000 payments exactly
+    big = bond_returns_from_yields([y, y + dy], periods_per_year=1e12, maturity=1500.0)
+    assert np.isfinite(big[1])
+    named = bond_returns_from_yields(pd.Series([y, y + dy]), periods_per_year=12)
+    assert named.name == "bond_return"
+
+
+def test_bond_convexity_against_the_second_derivative_of_the_price() -> None:
+    # kills the v**(k + 3) convexity mutant: (r with convexity - r without) / (dy^2 / 2) is the
+    # convexity C = P''(y) / P(y), here from a central second difference of the exact price of
+    # the par bond (20 semi-annual payments), independent of the closed form
+    y0, dy = 0.04, 0.003
+    k = np.arange(1, 21)
+    cf = np.full(20, y0 / 2)
+    cf[-1] += 1
+
+    def price(y: float) -> float:
+        return float((cf / (1 + y / 2) ** k).sum())
+
+    h = 1e-4
+    conv = (price(y0 + h) - 2 * price(y0) + price(y0 - h)) / h**2 / price(y0)
+    with_c = bond_returns_from_yields([y0, y0 + dy], periods_per_year=1e12)
+    without = bond_returns_from_yields([y0, y0 + dy], periods_per_year=1e12, convexity=False)
+    assert (with_c[1] - without[1]) / (0.5 * dy * dy) == pytest.approx(conv, rel=1e-5)
+
+
+def test_stock_bond_returns_arrays_by_hand() -> None:
+    # kills the array branch (frame, column names) and the dropped maturity: stock returns
+    # 102 / 100 - 1 = 0.02 and 99.96 / 102 - 1 = -0.02; bond row 2 has no yield change, so its
+    # return is the carry 0.05 / 12; a 2-year bond moves like 2-year exact repricing
+    out = stock_bond_returns([100.0, 102.0, 99.96], [0.04, 0.05, 0.05], periods_per_year=12)
+    assert list(out.columns) == ["stock", "bond"]
+    assert list(out.index) == [1, 2]
+    np.testing.assert_allclose(out["stock"].to_numpy(), [0.02, -0.02], rtol=1e-12)
+    assert out["bond"].iloc[1] == pytest.approx(0.05 / 12, rel=1e-12)
+    y0, dy = 0.04, 0.0005
+    two = stock_bond_returns([100.0, 101.0], [y0, y0 + dy], periods_per_year=1e12, maturity=2.0)
+    k = np.arange(1, 5)
+    cf = np.full(4, y0 / 2)
+    cf[-1] += 1
+    exact = (cf / (1 + (y0 + dy) / 2) ** k).sum() - 1.0
+    assert two["bond"].iloc[0] == pytest.approx(exact, abs=1e-8)
+
+
+def test_positive_spells_lengths_are_integers() -> None:
+    # kills length.astype(None) (float lengths); the runs by hand: [0], [2, 3]
+    out = positive_spells([1.0, -1.0, 2.0, 3.0])
+    assert out["length"].dtype == np.int64
+    assert out["length"].tolist() == [1, 2]
+    assert out["start"].tolist() == [0, 2]
+    assert out["end"].tolist() == [0, 3]
+
+
+def test_rolling_correlation_shapes_and_dtype() -> None:
+    # kills the reshape(None) of the result and a non-float fill: 1-D inputs give a 1-D float
+    # result, NaN for the first window - 1 rows; y = 2 x + 1 is perfectly correlated (rho = 1)
+    x = np.array([0.01, -0.02, 0.03, 0.0, 0.02])
+    out = rolling_correlation(x, 2 * x + 1, window=3)
+    assert out.shape == (5,)
+    assert out.dtype == np.float64
+    assert np.isnan(out[:2]).all()
+    np.testing.assert_allclose(out[2:], 1.0, rtol=1e-12)
