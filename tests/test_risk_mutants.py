@@ -864,3 +864,14 @@ def test_rolling_correlation_shapes_and_dtype() -> None:
     assert out.dtype == np.float64
     assert np.isnan(out[:2]).all()
     np.testing.assert_allclose(out[2:], 1.0, rtol=1e-12)
+
+
+def test_rolling_correlation_never_leaves_the_unit_interval() -> None:
+    # kills the clip mutants (bounds, out, where): |rho| <= 1 (Cauchy-Schwarz) even where
+    # rounding of perfectly (anti-)correlated windows would give 1 + a few ulps
+    x = 0.01 * np.random.default_rng(1).standard_normal(400)
+    up = rolling_correlation(x, 2 * x + 1, window=5)[4:]
+    down = rolling_correlation(x, -2 * x + 1, window=5)[4:]
+    assert up.max() <= 1.0 and down.min() >= -1.0
+    np.testing.assert_allclose(up, 1.0, rtol=1e-12)
+    np.testing.assert_allclose(down, -1.0, rtol=1e-12)
