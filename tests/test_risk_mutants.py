@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import warnings
 from fractions import Fraction
-from typing import Any
+from typing import Any, Final
 
 import numpy as np
 import pandas as pd
@@ -31,7 +31,7 @@ from divergence.risk import (
     value_at_risk,
 )
 
-CF = "cornish_fisher"
+CF: Final = "cornish_fisher"
 
 
 # --------------------------------------------------------------------------- references
@@ -160,7 +160,7 @@ def test_all_nan_column_is_nan_without_warnings() -> None:
         warnings.simplefilter("ignore", DomainWarning)  # three values: outside the CF domain
         for method in ("historical", "gaussian", CF):
             for fn in (value_at_risk, conditional_value_at_risk):
-                out = fn(x, method=method)  # type: ignore[operator]
+                out = fn(x, method=method)
                 assert np.isnan(out[1]), (method, fn)
                 assert np.isfinite(out[0]), (method, fn)
 
@@ -292,7 +292,7 @@ def test_parametric_with_nan_gaps_against_scipy_moments() -> None:
         warnings.simplefilter("error")
         warnings.simplefilter("ignore", DomainWarning)  # two values: outside the CF domain
         for method in ("gaussian", CF):
-            out = value_at_risk(one, method=method)  # type: ignore[arg-type]
+            out = value_at_risk(one, method=method)
             assert np.isnan(out[0])
             assert np.isfinite(out[1])
 
@@ -308,8 +308,8 @@ def test_constant_column_next_to_a_varying_one() -> None:
     for method in ("gaussian", CF):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", DomainWarning)
-            var = value_at_risk(x, method=method)  # type: ignore[arg-type]
-            es = conditional_value_at_risk(x, method=method)  # type: ignore[arg-type]
+            var = value_at_risk(x, method=method)
+            es = conditional_value_at_risk(x, method=method)
         assert var[0] == -mean0
         assert es[0] == -mean0
         v = x[:, 1]
