@@ -437,3 +437,79 @@ def test_pandas_output_keeps_labels() -> None:
     contrib = br.return_contributions(_frame(RETS), _frame(CAPS))
     assert isinstance(contrib, pd.DataFrame)
     assert contrib.index.name == "date"
+
+
+# --------------------------------------------------------------------------- second pass
+def test_default_top_k_is_ten() -> None:
+    """Kills ``top_k: int = 10`` -> ``11`` in the three functions that rank names."""
+    # 11 names with caps 11, 10, ..., 1: the default top 10 leaves out the smallest name,
+    # the only one that moves (+10%); the index return is 0.1 * 1 / 66
+    caps = np.tile(np.arange(11.0, 0.0, -1.0), (2, 1))
+    rets = np.zeros((2, 11))
+    rets[1, -1] = 0.10
+    share = br.top_k_contribution_share(rets, caps)
+    assert share[1] == 0.0
+    assert br.breadth_summary(rets, caps)["top_k_contribution_share"] == 0.0
+    moved = caps.copy()
+    moved[1, -1] = 1.1  # the smallest name's cap grows by 10%
+    out = br.cap_change_breadth(moved)
+    assert out["top_k_contribution"].iloc[1] == 0.0
+    assert out["cap_growth"].iloc[1] == pytest.approx(0.1 / 66)
+
+
+@pytest.mark.parametrize(("seed", "k"), [(35, 250), (206, 50)])
+def test_top_k_among_many_names(seed: int, k: int) -> None:
+    """Kills ``argpartition(..., k - 1)`` -> ``k - 2`` (visible only on some large rows).
+
+    The caps 1..500 in a shuffled order: the top ``k`` names are those with a cap above
+    ``500 - k``, picked here by that threshold (independent of any partial sort).
+    """
+    caps0 = np.random.default_rng(seed).permutation(500) + 1.0
+    r = np.random.default_rng(seed + 1).uniform(-0.05, 0.05, 500)
+    top = caps0 > 500 - k
+    rets = np.vstack([np.zeros(500), r])
+    caps = np.vstack([caps0, caps0 * (1 + r)])
+    w = caps0 / caps0.sum()
+    expected_share = (w[top] * r[top]).sum() / (w * r).sum()
+    got = br.top_k_contribution_share(rets, caps, top_k=k)[1]
+    assert got == pytest.approx(expected_share, rel=1e-9)
+    summary = br.breadth_summary(rets, caps, top_k=k)["top_k_contribution_share"]
+    assert summary == pytest.approx(expected_share, rel=1e-9)
+    change = br.cap_change_breadth(caps, top_k=k)["top_k_contribution"].iloc[1]
+    assert change == pytest.approx((caps0[top] * r[top]).sum() / caps0.sum(), rel=1e-9)
+
+
+def test_one_name_periods_in_the_summary_and_cap_changes() -> None:
+    """Kills ``has = n > 0`` -> ``n > 1`` (breadth_summary) and ``n > 0`` -> ``n > 1``
+    (share_up of cap_change_breadth): a period with a single name is still defined."""
+    rets = np.array([[0.0, 0.0], [0.02, NAN], [-0.01, 0.03]])
+    caps = np.array([[1.0, 3.0], [1.0, 3.0], [1.0, 3.0]])
+    s = br.breadth_summary(rets, caps, top_k=1)
+    # period 1: only name 0 (+2%): up 1, beating the index 0, gap 0
+    # period 2: weights 1/4 and 3/4: R = 0.02, E = 0.01, up 1/2, beating 1/2
+    assert s["mean_share_up"] == pytest.approx((1.0 + 0.5) / 2)
+    assert s["mean_share_beating_index"] == pytest.approx((0.0 + 0.5) / 2)
+    assert s["mean_gap"] == pytest.approx((0.0 + 0.01) / 2)
+    assert s["share_gap_positive"] == pytest.approx(0.5)
+    one = br.cap_change_breadth(np.array([[1.0, NAN], [2.0, NAN], [2.0, 5.0]]))
+    np.testing.assert_allclose(one["share_up"], [NAN, 1.0, 0.0])
+    np.testing.assert_allclose(one["cap_growth"], [NAN, 1.0, 0.0])
+
+
+def test_polars_in_polars_out() -> None:
+    """Kills ``to_caller(out, meta)`` -> ``to_caller(out, None)``: polars input gives polars."""
+    pl = pytest.importorskip("polars")
+    r = pl.DataFrame({"a": [0.0, 0.01, 0.02], "b": [0.0, -0.01, 0.03]})
+    c = pl.DataFrame({"a": [1.0, 2.0, 3.0], "b": [2.0, 2.0, 2.0]})
+    out = br.breadth(r, c)
+    assert isinstance(out, pl.DataFrame)
+    # period 2: weights 2/4 and 2/4: R = 0.025; period 1: weights 1/3, 2/3: R = -1/300
+    np.testing.assert_allclose(out["index_return"].to_numpy(), [NAN, -1 / 300, 0.025])
+    summary = br.breadth_summary(r, c)
+    assert isinstance(summary, pl.DataFrame)
+    assert summary.columns == ["index", "breadth_summary"]
+    assert summary["index"].to_list()[0] == "periods" and summary["breadth_summary"][0] == 2.0
+    changes = br.cap_change_breadth(c)
+    assert isinstance(changes, pl.DataFrame)
+    # period 1: 3 -> 4; period 2: 4 -> 5
+    np.testing.assert_allclose(changes["cap_growth"].to_numpy(), [NAN, 1 / 3, 0.25])
