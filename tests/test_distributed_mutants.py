@@ -35,7 +35,7 @@ from divergence.refinancing import example_book, simulate  # noqa: E402
 
 SYNC = "synchronous"
 IDX = pd.date_range("2024-01-01", periods=10, name="date")
-SERIES = pd.Series(np.arange(10.0), index=IDX, name="x")
+SERIES = pd.Series(np.arange(1.0, 11.0), index=IDX, name="x")  # no zero: every row counts
 
 
 def _cuts(frame: pd.Series | pd.DataFrame, rows: list[int]) -> Any:
@@ -49,12 +49,15 @@ def _cumsum(x: pd.Series) -> pd.Series:
 
 
 def _carried_cumsum(starts: list[int], window: int, n: int = 10) -> list[float]:
-    """By hand: row t of the partition starting at s sums rows max(s - window + 1, 0) .. t."""
+    """By hand: row t of the partition starting at s sums rows max(s - window + 1, 0) .. t.
+
+    Row ``t`` of ``SERIES`` holds ``t + 1``.
+    """
     out = []
     bounds = [*starts, n]
     for s, e in itertools.pairwise(bounds):
         first = max(s - window + 1, 0)
-        out += [float(sum(range(first, t + 1))) for t in range(s, e)]
+        out += [float(sum(range(first + 1, t + 2))) for t in range(s, e)]  # row t holds t + 1
     return out
 
 
@@ -69,6 +72,20 @@ def test_rolling_carries_exactly_window_minus_one_rows(starts: list[int], window
     # the carry crosses several partitions when they are shorter than window - 1
     got = rolling(_cumsum, _cuts(SERIES, [0, 5, 6, 7]), window=5).compute(scheduler=SYNC)
     assert got.tolist() == _carried_cumsum([0, 5, 6, 7], 5)
+
+
+def test_rolling_carry_through_an_empty_partition() -> None:
+    """Kills ``max(len(joined) - keep, 0)`` -> ``max(..., 1)`` in _carry.
+
+    An empty partition in the middle passes the whole carry on: the partition after it still
+    sees the ``window - 1`` rows before the gap (here rows 2 and 3 for rows 6 .. 9).
+    """
+    lazy = _cuts(SERIES, [0, 4, 6])
+    gap = lazy[(lazy != 5.0) & (lazy != 6.0)]  # rows 4 and 5 (values 5, 6) removed
+    assert gap.npartitions == 3 and len(gap.get_partition(1).compute(scheduler=SYNC)) == 0
+    got = rolling(_cumsum, gap, window=3).compute(scheduler=SYNC)
+    # rows 0..3: 1, 3, 6, 10; rows 6..9 with carried values 3 and 4: 14, 22, 31, 41
+    assert got.tolist() == [1.0, 3.0, 6.0, 10.0, 14.0, 22.0, 31.0, 41.0]
 
 
 def test_rolling_first_partition_of_exactly_window_rows() -> None:
@@ -426,10 +443,13 @@ def test_simulate_refinancing_default_chunks(
     class Client:
         """Stand-in for dask.distributed.Client: 2 + 1 worker threads, computes locally."""
 
+        used = 0
+
         def nthreads(self) -> dict[str, int]:
             return {"w0": 2, "w1": 1}
 
         def compute(self, tasks: list[Any]) -> list[Any]:
+            Client.used += 1
             return list(dask.compute(*tasks, scheduler=SYNC))
 
         def gather(self, futures: list[Any]) -> list[Any]:
@@ -437,6 +457,7 @@ def test_simulate_refinancing_default_chunks(
 
     calls.clear()
     got = simulate_refinancing(BOOK, FIRMS, RATES, seed=5, client=Client())
+    assert Client.used == 1  # the tasks went to the client, not to the default scheduler
     assert _chunks(calls) == [(0, 3), (3, 4), (7, 3)]
     np.testing.assert_array_equal(
         got.interest_sum, simulate(BOOK, FIRMS, RATES, seed=5).interest_sum
