@@ -476,3 +476,22 @@ def test_simulate_refinancing_argument_checks() -> None:
         simulate_refinancing(BOOK, FIRMS, RATES, seed=0, n_chunks=0)
     with pytest.raises(TypeError, match="n_chunks"):
         simulate_refinancing(BOOK, FIRMS, RATES, seed=0, n_chunks=2.0)  # type: ignore[arg-type]
+
+
+def test_inference_keeps_index_labels_and_ignores_the_callers_error_state() -> None:
+    """Kills _sample's index mutants (name, resized labels) and ``errstate(all=None)`` and the
+    ``"func"`` fallback name of _infer_meta."""
+    rows = pd.Series(np.arange(1.0, 7.0), index=pd.Index([10, 20, 30, 40, 50, 60], name="row"))
+    keys = pd.Series(np.arange(1.0, 7.0), index=pd.Index(list("abcdef"), name="key"))
+    for panel in (rows, keys):
+        lazy = cross_sectional(_cumsum, dd.from_pandas(panel, npartitions=2))
+        assert lazy.index.name == panel.index.name
+        assert lazy.index.dtype == panel.index.dtype  # labels of the input's kind
+    # a caller's np.errstate(all="raise") does not break the sample run (NaN from log)
+    with np.errstate(all="raise"):
+        lazy = cross_sectional(lambda x: np.log(x - 1.5), dd.from_pandas(rows + 2.0, npartitions=2))
+    np.testing.assert_allclose(lazy.compute(scheduler=SYNC), np.log(rows + 0.5))
+    with pytest.raises(TypeError, match=r"to describe the output of func$"):
+        cross_sectional(
+            functools.partial(lambda x, k: x.to_numpy(), k=1), dd.from_pandas(rows, npartitions=2)
+        )
