@@ -495,3 +495,31 @@ def test_inference_keeps_index_labels_and_ignores_the_callers_error_state() -> N
         cross_sectional(
             functools.partial(lambda x, k: x.to_numpy(), k=1), dd.from_pandas(rows, npartitions=2)
         )
+
+
+def test_inference_sample_varies() -> None:
+    """Kills ``rng.random(shape)`` -> ``rng.random(None)`` in _sample: the synthetic sample is
+    documented as varying, so a function that refuses constant input can still be inferred."""
+
+    def needs_variation(x: Any) -> Any:
+        if (x.nunique() < 2).any() if isinstance(x, pd.DataFrame) else x.nunique() < 2:
+            raise ValueError("constant input")
+        return x
+
+    for panel in (SERIES, SERIES.to_frame().assign(y=SERIES[::-1].to_numpy())):
+        lazy = cross_sectional(needs_variation, dd.from_pandas(panel, npartitions=2))
+        assert len(lazy._meta) == 0
+
+
+def test_missing_dask_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Kills the message mutants of _dask and _dask_dataframe (dask made unimportable)."""
+    import sys
+
+    panel = dd.from_pandas(SERIES, npartitions=2)
+    for name in ("dask", "dask.dataframe"):
+        monkeypatch.setitem(sys.modules, name, None)  # import now raises ImportError
+    expected = r'^divergence.distributed needs dask: pip install "divergence\[dask\]"$'
+    with pytest.raises(ImportError, match=expected):
+        rolling(_cumsum, panel, window=2)  # _dask() first
+    with pytest.raises(ImportError, match=expected):
+        cross_sectional(_cumsum, panel)  # _dask_dataframe()
