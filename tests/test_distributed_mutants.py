@@ -362,7 +362,7 @@ def test_variance_panel_split_chain_message() -> None:
         pytest.raises(
             InputError,
             match=(
-                r"^1 chain\(s\) of chains lie in several partitions; first (np\.int64\(1\)|1): "
+                r"^1 chain\(s\) of chains lie in several partitions; first 1: "
                 r"partition chains "
                 r"by date so that each chain is inside one partition "
                 r"\(e\.g\. chains\.set_index\('date'\)\)$"

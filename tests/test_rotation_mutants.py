@@ -151,6 +151,9 @@ def test_sector_messages() -> None:
         rot.sector_returns(r, c, 3.0)  # type: ignore[arg-type]
     with pytest.raises(InputError, match=r"^sectors lists 'q' more than once$"):
         rot.sector_returns(r, c, pd.Series(["a", "b", "c", "d"], index=[0, "q", "q", 1]))
+    # an integer key repeated in an int64 index reads as a plain number, not np.int64(1)
+    with pytest.raises(InputError, match=r"^sectors lists 1 more than once$"):
+        rot.sector_returns(r, c, pd.Series(["a", "b", "c"], index=np.array([0, 1, 1])))
     with pytest.raises(InputError, match=r"^unmapped must be one of \['raise', 'group', 'drop'\]"):
         rot.sector_returns(r, c, ["a", "b", "c"], unmapped="x")  # type: ignore[arg-type]
     with pytest.raises(

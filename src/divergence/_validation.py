@@ -65,6 +65,7 @@ __all__ = [
     "check_simple_returns",
     "check_time_order",
     "check_window",
+    "fmt_label",
     "is_polars",
     "lead_meta",
     "merge_groups",
@@ -96,6 +97,11 @@ def _fmt_label(label: object) -> str:
     if isinstance(label, str):
         return repr(label)
     return str(label)
+
+
+#: How error messages show a label: strings quoted, dates without a zero time, numbers
+#: (NumPy scalars included) as plain numbers.
+fmt_label = _fmt_label
 
 
 @dataclass(frozen=True, slots=True)

@@ -38,7 +38,7 @@ import pandas as pd
 
 from divergence._compat import renamed_arguments
 from divergence._typing import SeedLike
-from divergence._validation import as_array, check_int
+from divergence._validation import as_array, check_int, fmt_label
 from divergence.errors import InputError
 
 __all__ = [
@@ -498,8 +498,8 @@ def model_free_variance_panel(
     if dup.any():
         raise InputError(
             f"{int(dup.sum())} chain(s) of chains lie in several partitions; first "
-            f"{out.index[dup][0]!r}: partition chains by date so that each chain is inside "
-            "one partition (e.g. chains.set_index('date'))"
+            f"{fmt_label(out.index[dup][0])}: partition chains by date so that each chain is "
+            "inside one partition (e.g. chains.set_index('date'))"
         )
     result: pd.Series = out.sort_index()
     return result

@@ -43,6 +43,7 @@ from divergence._validation import (
     check_same_rows,
     check_simple_returns,
     check_window,
+    fmt_label,
     is_polars,
     nan_row_mask,
     to_caller,
@@ -98,7 +99,7 @@ def _sector_indicator(
         )
         if table.index.has_duplicates:
             dup = table.index[table.index.duplicated()][0]
-            raise InputError(f"sectors lists {dup!r} more than once")
+            raise InputError(f"sectors lists {fmt_label(dup)} more than once")
         labels_s = table.reindex(cols)  # names not in the mapping -> NaN; extra keys ignored
     elif isinstance(sectors, str | bytes):
         raise TypeError("sectors must be a mapping, a Series or a sequence of labels, got a string")
