@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import warnings
+from collections.abc import Callable
 
 import pytest
 
@@ -17,13 +18,19 @@ from divergence._compat import renamed_arguments
 from divergence.errors import DivergenceDeprecationWarning
 
 
-@renamed_arguments(removed_in="0.9", k="top_k", alpha=("confidence", lambda a: 1 - a))
-def _f(x: int, *, top_k: int = 10, confidence: float = 0.95) -> tuple[int, int, float]:
-    """Doc of f."""
-    return x, top_k, confidence
+def _make() -> Callable[..., tuple[int, int, float]]:
+    """Decorate a fresh function (at call time, so that a mutated decorator is the one used)."""
+
+    @renamed_arguments(removed_in="0.9", k="top_k", alpha=("confidence", lambda a: 1 - a))
+    def _f(x: int, *, top_k: int = 10, confidence: float = 0.95) -> tuple[int, int, float]:
+        """Doc of f."""
+        return x, top_k, confidence
+
+    return _f
 
 
 def test_new_names_pass_through_quietly() -> None:
+    _f = _make()
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert _f(1, top_k=3, confidence=0.5) == (1, 3, 0.5)
@@ -32,18 +39,23 @@ def test_new_names_pass_through_quietly() -> None:
 
 
 def test_old_name_warns_with_the_exact_message() -> None:
+    _f = _make()
     with pytest.warns(DivergenceDeprecationWarning) as rec:
         assert _f(1, k=4) == (1, 4, 0.95)
     assert len(rec) == 1
     assert str(rec[0].message) == (
-        "_f(k=...) is deprecated and will be removed in divergence 0.9; use _f(top_k=...) instead."
+        "_make.<locals>._f(k=...) is deprecated and will be removed in divergence 0.9; use "
+        "_make.<locals>._f(top_k=...) instead."
     )
     assert rec[0].filename == __file__  # points at the caller's line
 
 
 def test_old_name_is_converted() -> None:
+    _f = _make()
     # alpha = 0.1 means confidence = 1 - 0.1 = 0.9
-    with pytest.warns(DivergenceDeprecationWarning, match=r"^_f\(alpha=\.\.\.\) is deprecated"):
+    with pytest.warns(
+        DivergenceDeprecationWarning, match=r"^_make\.<locals>\._f\(alpha=\.\.\.\) is deprecated"
+    ):
         assert _f(1, alpha=0.25) == (1, 10, 0.75)
     # both old names in one call: both converted, two warnings
     with pytest.warns(DivergenceDeprecationWarning) as rec:
@@ -52,17 +64,20 @@ def test_old_name_is_converted() -> None:
 
 
 def test_both_names_are_refused() -> None:
+    _f = _make()
     with pytest.raises(
         TypeError,
         match="^"
-        + re.escape("_f() got both 'k' (deprecated) and 'top_k'; pass only 'top_k'")
+        + re.escape("_make.<locals>._f() got both 'k' (deprecated) and 'top_k'; pass only 'top_k'")
         + "$",
     ):
         _f(1, k=2, top_k=3)
 
 
 def test_rename_table_and_names() -> None:
-    assert _f.__renamed_arguments__ == {"k": "top_k", "alpha": "confidence"}  # type: ignore[attr-defined]
+    _f = _make()
+    table = _f.__renamed_arguments__  # type: ignore[attr-defined]
+    assert table == {"k": "top_k", "alpha": "confidence"}
 
     class Holder:
         @renamed_arguments(removed_in="1.0", old="new")
@@ -86,3 +101,19 @@ def test_rename_table_and_names() -> None:
     with pytest.warns(DivergenceDeprecationWarning) as rec2:
         assert wrapped(old=6) == 6
     assert str(rec2[0].message).startswith("function(old=...) is deprecated")
+
+
+def test_name_falls_back_to_dunder_name() -> None:
+    class Named:
+        def __call__(self, *, new: int = 0) -> int:
+            return new
+
+    obj = Named()
+    obj.__name__ = "named"  # type: ignore[attr-defined]
+    wrapped = renamed_arguments(removed_in="1.0", old="new")(obj)
+    with pytest.warns(DivergenceDeprecationWarning) as rec:
+        assert wrapped(old=7) == 7
+    assert str(rec[0].message) == (
+        "named(old=...) is deprecated and will be removed in divergence 1.0; use "
+        "named(new=...) instead."
+    )

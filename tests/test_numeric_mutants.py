@@ -61,6 +61,8 @@ def test_row_median_against_nanmedian() -> None:
     assert row_median(even)[0] == 2.5
     single = np.array([[7.0]])
     assert row_median(single)[0] == 7.0
+    # two columns, both valid: the mean of the two (the upper index reaches the last column)
+    np.testing.assert_array_equal(row_median(np.array([[3.0, 1.0], [np.nan, 2.0]])), [2.0, 2.0])
 
 
 def test_lag_rows() -> None:

@@ -1013,3 +1013,34 @@ def test_default_index_and_to_pandas() -> None:
     assert list(dated.columns) == ["a"] and dated.index.name == "date"
     expr = pl.col("a")
     assert v.to_pandas(expr) is expr
+
+
+def test_as_panel() -> None:
+    row, meta = v.as_panel([1.0, 2.0], "x")
+    np.testing.assert_array_equal(row, [[1.0, 2.0]])
+    assert meta.ndim == 1 and meta.name == "x"
+    panel, _ = v.as_panel(np.ones((2, 3)), "x")
+    assert panel.shape == (2, 3)
+    with pytest.raises(
+        InputError, match=_exact("x must be 1-D or 2-D, got a 3-D input of shape (1, 1, 1)")
+    ):
+        v.as_panel(np.ones((1, 1, 1)), "x")
+    with pytest.raises(InputError, match=r"^x has 1 NaN value"):
+        v.as_panel([1.0, np.nan], "x", allow_nan=False)
+
+
+def test_merge_groups_order_blocks_and_tuple_labels() -> None:
+    # companies in order of first appearance (B before A), each a block of adjacent sums
+    values = np.array([[1.0, 2.0, 4.0, 8.0, 16.0]])
+    meta = v.Meta("caps", "frame", 2, (1, 5), pd.Index([0]), pd.Index(list("pqrst")))
+    merged, m = v.merge_groups(values, meta, ["B", "A", "B", "A", "C"])
+    np.testing.assert_array_equal(merged, [[1.0 + 4.0, 2.0 + 8.0, 16.0]])
+    assert list(m.columns) == ["B", "A", "C"] and m.ndim == 2 and m.shape == (1, 3)
+    pairs, pm = v.merge_groups(values, meta, ["A", "A", "B", "B", "B"])
+    np.testing.assert_array_equal(pairs, [[3.0, 28.0]])
+    assert list(pm.columns) == ["A", "B"]
+    # tuple company labels stay tuples in a flat Index (not a MultiIndex)
+    tup, tm = v.merge_groups(values, meta, [("X", 1), ("Y", 2), ("X", 1), ("Y", 2), ("Z", 3)])
+    np.testing.assert_array_equal(tup, [[5.0, 10.0, 16.0]])
+    assert tm.columns is not None and tm.columns.nlevels == 1
+    assert list(tm.columns) == [("X", 1), ("Y", 2), ("Z", 3)]
