@@ -84,3 +84,12 @@ def test_pool_is_kept_per_process_and_thread_count() -> None:
     c = _threads._pool(3)
     assert c is not b and not b._shutdown
     b.shutdown()
+
+
+def test_cores_without_an_affinity_call(monkeypatch: pytest.MonkeyPatch) -> None:
+    # macOS and Windows have no sched_getaffinity: the CPU count, or 1 when it is unknown
+    monkeypatch.delattr(os, "sched_getaffinity", raising=False)
+    monkeypatch.setattr(os, "cpu_count", lambda: 3)
+    assert _threads.cores() == 3
+    monkeypatch.setattr(os, "cpu_count", lambda: None)
+    assert _threads.cores() == 1

@@ -1044,3 +1044,43 @@ def test_merge_groups_order_blocks_and_tuple_labels() -> None:
     np.testing.assert_array_equal(tup, [[5.0, 10.0, 16.0]])
     assert tm.columns is not None and tm.columns.nlevels == 1
     assert list(tm.columns) == [("X", 1), ("Y", 2), ("Z", 3)]
+
+
+def test_layouts_adopt_polars_labels() -> None:
+    pl = _pl()
+    frame = pl.DataFrame({"date": DAYS, "A": [1.0, 2.0, 3.0], "B": [4.0, 5.0, 6.0]})
+    _, b = v.as_array(frame, "b")
+    a = v.Meta("a", "ndarray", 2, (3, 2))
+    v.check_same_layout(a, b)
+    assert a.polars and a.polars_index is b.polars_index and a.kind == "frame"
+    assert a.index is b.index and list(a.columns) == ["A", "B"]
+    # a pandas input of the same dates under another name takes the polars input's index
+    when = pd.DatetimeIndex(pd.to_datetime(DAYS), name="when")
+    s = v.Meta("s", "series", 1, (3,), when, None, "s")
+    v.check_same_rows(s, b)
+    assert s.polars and s.index is not None and s.index.name == "date" and s.label == "s"
+    # a polars input without dates: a pandas input keeps its own index
+    _, nb = v.as_array(pl.DataFrame({"A": [1.0, 2.0, 3.0]}), "nb")
+    labelled = v.Meta("p", "frame", 2, (3, 1), when, pd.Index(["A"]))
+    v.check_same_layout(labelled, nb)
+    assert labelled.polars and labelled.index is when
+
+
+def test_to_caller_keeps_nan_and_needs_dates_for_a_date_column() -> None:
+    pl = _pl()
+    _, meta = v.as_array(pl.DataFrame({"date": DAYS, "A": [1.0, 2.0, 3.0]}), "x")
+    on_rows = v.to_caller(pd.Series([1.0, np.nan, 3.0], index=meta.index, name="r"), meta)
+    assert on_rows.null_count() == 0 and on_rows.is_nan().to_list() == [False, True, False]
+    over_cols = v.to_caller(pd.Series([np.nan], index=meta.columns, name="c"), meta)
+    assert over_cols.null_count().row(0) == (0,) and np.isnan(over_cols.row(0)[0])
+    labelled = v.to_caller(pd.Series([np.nan], index=pd.Index([5], name="lag"), name="c"), meta)
+    assert labelled["c"].null_count() == 0 and labelled["c"].is_nan().to_list() == [True]
+    table = pd.DataFrame({"c": [np.nan]}, index=pd.Index([5], name="lag"))
+    got = v.to_caller(table, meta)
+    assert got.columns == ["lag", "c"] and got["c"].is_nan().to_list() == [True]
+    rows = v.to_caller(pd.DataFrame({"n": [np.nan, 1.0, 2.0]}, index=meta.index), meta)
+    assert rows["n"].null_count() == 0 and rows["n"].is_nan().to_list() == [True, False, False]
+    # no date column in the polars input: a positional frame of its length stays as it is
+    _, plain = v.as_array(pl.DataFrame({"A": [1.0, 2.0, 3.0]}), "x")
+    same_length = v.to_caller(pd.DataFrame({"n": [1.0, 2.0, 3.0]}), plain)
+    assert same_length.columns == ["n"] and same_length["n"].to_list() == [1.0, 2.0, 3.0]
