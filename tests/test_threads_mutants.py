@@ -93,3 +93,12 @@ def test_cores_without_an_affinity_call(monkeypatch: pytest.MonkeyPatch) -> None
     assert _threads.cores() == 3
     monkeypatch.setattr(os, "cpu_count", lambda: None)
     assert _threads.cores() == 1
+
+
+def test_two_tasks_on_two_threads_use_a_pool_of_two() -> None:
+    names: list[str] = []
+    order: list[int] = []
+    _threads.run_blocks([_recorder(names, order, i) for i in range(2)], 2)
+    assert sorted(order) == [0, 1]
+    assert all(n.startswith("divergence") for n in names)
+    assert _threads._POOL is not None and _threads._POOL[1] == 2
