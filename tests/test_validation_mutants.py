@@ -1096,3 +1096,94 @@ def test_to_caller_keeps_nan_and_needs_dates_for_a_date_column() -> None:
     _, plain = v.as_array(pl.DataFrame({"A": [1.0, 2.0, 3.0]}), "x")
     same_length = v.to_caller(pd.DataFrame({"n": [1.0, 2.0, 3.0]}), plain)
     assert same_length.columns == ["n"] and same_length["n"].to_list() == [1.0, 2.0, 3.0]
+
+
+# --------------------------------------------------------------------------- final survivors
+def test_wrappers_keep_the_values() -> None:
+    idx = pd.Index(["d1", "d2"])
+    rows = v.Meta("x", "series", 1, (2,), idx, None, "p").wrap_rows(np.array([1.5, 2.5]))
+    np.testing.assert_array_equal(rows.to_numpy(), [1.5, 2.5])
+    masked = np.ma.MaskedArray(np.arange(4.0).reshape(2, 2), mask=[[0, 1], [0, 0]])
+    assert v.as_array(masked, "x")[1].shape == (2, 2)
+
+
+def test_polars_series_meta_and_copies() -> None:
+    pl = _pl()
+    ints = pl.Series("i", [1, 2, 3])
+    owned, meta = v.as_array(ints, "x")
+    assert owned.flags.writeable and meta.ndim == 1 and meta.name == "x"
+    view, _ = v.as_array(ints, "x", copy=False)
+    assert not view.flags.writeable
+    like = meta.wrap_like(np.array([4.0, 5.0, 6.0]))
+    assert like.to_list() == [4.0, 5.0, 6.0] and like.name == "i"
+    with pytest.raises(InputError, match=r"^x has 1 NaN value\(s\) where none are allowed"):
+        v.as_array(pl.Series("i", [1.0, None]), "x", allow_nan=False)
+    all_ints, _ = v.as_array(pl.DataFrame({"a": [1, 2], "b": [3, 4]}), "x")
+    assert all_ints.dtype == np.float64
+    bad = pl.DataFrame({c: ["s"] for c in "abcdefg"})
+    with pytest.raises(TypeError, match=r"7 column\(s\) .*: 'a', 'b', 'c', 'd', 'e' \(a leading"):
+        v.as_array(bad, "x")
+
+
+def test_two_unsorted_dates_and_daily_periods() -> None:
+    two = pd.Series([1.0, 2.0], index=pd.DatetimeIndex(["2024-01-02", "2024-01-01"]))
+    with pytest.raises(InputError, match=r"^x dates are not in increasing order: 2024-01-01"):
+        v.as_array(two, "x", time_ordered=True)
+    days = pd.PeriodIndex(["2024-01-01", "2024-01-02", "2024-01-04", "2024-01-03"], freq="D")
+    with pytest.raises(InputError, match=r"\(position 3\) comes after 2024-01-04"):
+        v.as_array(pd.Series([1.0, 2.0, 3.0, 4.0], index=days), "x", time_ordered=True)
+
+
+def test_range_counts_at_the_bounds() -> None:
+    with pytest.raises(InputError, match=r"^x has 1 value\(s\) below 1e-100"):
+        v.as_array([1e-100, 1e-101], "x", positive=True)
+    with pytest.raises(InputError, match=r"^x has 1 value\(s\) larger than 1e\+100"):
+        v.as_array([1e100, 2e100], "x")
+    assert v.check_int(int(1e100), "k") == int(1e100)
+    with pytest.raises(InputError, match=_exact("start must be >= 0, got -1")):
+        v.spawn_generators(1, 1, start=-1)
+
+
+def test_lower_bound_locates_on_the_input_shape() -> None:
+    meta = v.Meta("r", "ndarray", 1, (3,))
+    with pytest.raises(InputError, match=r"first at position 2\.$"):
+        v.check_lower_bound(np.array([[1.0, 1.0, -1.0]]), meta, 0.0, strict=True)
+
+
+def test_as_per_item_shapes_and_labels() -> None:
+    np.testing.assert_array_equal(v.as_per_item(2.0, "c", 2, of="asset"), [2.0, 2.0])
+    kinds: list[str] = []
+    v.as_per_item(pd.Series([1.0]), "c", 1, of="asset", check_labels=lambda m: kinds.append(m.kind))
+    assert kinds == ["series"]
+    with pytest.raises(InputError, match=r"^c must be 1-D, got a 2-D input"):
+        v.as_per_item([[1.0, 2.0]], "c", 2, of="asset")
+
+
+def test_same_rows_message_counts_rows() -> None:
+    p = v.Meta("p", "ndarray", 2, (2, 3))
+    q = v.Meta("q", "ndarray", 2, (4, 3))
+    with pytest.raises(
+        InputError, match=_exact("p and q must have the same number of rows, got 2 and 4")
+    ):
+        v.check_same_rows(p, q)
+
+
+def test_warn_units_sampling_parity_and_signs() -> None:
+    # UNIT_SAMPLE + 2 values: step 2 from the first value (even positions, all 10)
+    n = v.UNIT_SAMPLE + 2
+    big = np.where(np.arange(n) % 2 == 0, 10.0, 0.1)
+    with pytest.warns(UnitWarning, match=r"^x has a median magnitude of 10,"):
+        v.warn_units(big, "x", "rate")
+    # a zero is not positive: percent returns, not prices
+    with pytest.warns(UnitWarning, match=r"these look like percent returns"):
+        v.warn_units([0.0, 2.0, 3.0], "r", "return")
+    # every value positive (some below 1): prices
+    with pytest.warns(UnitWarning, match=r"every value is positive"):
+        v.warn_units([0.8, 0.9, 2.0], "r", "return")
+
+
+def test_to_caller_non_date_index_named_like_the_dates() -> None:
+    pl = _pl()
+    _, meta = v.as_array(pl.DataFrame({"date": DAYS, "A": [1.0, 2.0, 3.0]}), "x")
+    out = v.to_caller(pd.Series([1.0], index=pd.Index(["a"], name="date"), name="q"), meta)
+    assert out.columns == ["date", "q"] and out.row(0) == ("a", 1.0)
