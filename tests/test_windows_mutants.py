@@ -140,3 +140,16 @@ def test_degenerate_thresholds() -> None:
     at_tiny = WindowMoments(n[:1], [n[:1]], {(0, 0): np.array([TINY_SPREAD])}, {0: np.zeros(1)})
     assert not at_tiny.degenerate(0)[0]
     assert TINY_SPREAD == 1e-290
+
+
+def test_window_moments_scale_with_one_sided_gaps() -> None:
+    # blocks whose valid rows are not placed symmetrically: the tail piece's reference is the
+    # last valid value of its block (first and mirrored positions differ)
+    x = np.array([2.0, 5.0, 7.0, 1.0, 4.0, 6.0, 3.0, 8.0, 9.0, 2.5])
+    valid = np.array([True, False, False, False, True, True, False, True, False, False])
+    mom = window_moments([x], valid, 4, [(0, 0)])
+    n, mean, _, cross, scale = _naive_moments([x], valid, 4, 0, 0)
+    np.testing.assert_array_equal(mom.n, n)
+    np.testing.assert_allclose(mom.mean[0], mean, rtol=1e-12)
+    np.testing.assert_allclose(mom.cross[0, 0], cross, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(mom.scale[0][n > 0], scale[n > 0], rtol=1e-12, atol=1e-12)
