@@ -146,7 +146,7 @@ def test_window_moments_scale_with_one_sided_gaps() -> None:
     # blocks whose valid rows are not placed symmetrically: the tail piece's reference is the
     # last valid value of its block (first and mirrored positions differ)
     x = np.array([2.0, 5.0, 7.0, 1.0, 4.0, 6.0, 3.0, 8.0, 9.0, 2.5])
-    valid = np.array([True, False, False, False, True, True, False, True, False, False])
+    valid = np.array([True, True, False, False, True, True, False, False, True, False])
     mom = window_moments([x], valid, 4, [(0, 0)])
     n, mean, _, cross, scale = _naive_moments([x], valid, 4, 0, 0)
     np.testing.assert_array_equal(mom.n, n)
