@@ -1187,3 +1187,13 @@ def test_to_caller_non_date_index_named_like_the_dates() -> None:
     _, meta = v.as_array(pl.DataFrame({"date": DAYS, "A": [1.0, 2.0, 3.0]}), "x")
     out = v.to_caller(pd.Series([1.0], index=pd.Index(["a"], name="date"), name="q"), meta)
     assert out.columns == ["date", "q"] and out.row(0) == ("a", 1.0)
+
+
+def test_polars_series_with_nulls_read_only_without_copy() -> None:
+    pl = _pl()
+    # a series with nulls is converted (a writable buffer): copy=False still hands it back
+    # read-only, and copy=True writable
+    view, _ = v.as_array(pl.Series("v", [1.0, None]), "x", copy=False)
+    assert not view.flags.writeable and np.isnan(view[1])
+    owned, _ = v.as_array(pl.Series("v", [1.0, None]), "x")
+    assert owned.flags.writeable
