@@ -208,3 +208,43 @@ def test_summary_settings_and_tables() -> None:
     assert s.tables["7"].iloc[0, 0] == 0.5
     empty = pd.DataFrame(index=["a"])
     assert Summary._formatted(empty) is empty
+
+
+def test_format_value_non_finite() -> None:
+    assert format_value(float("nan")) == "nan"
+    assert format_value(-float("inf")) == "-inf"
+    assert format_value(float("inf")) == "inf"
+
+
+def test_short_repr_five_items() -> None:
+    assert short_repr("R", {"t": (1, 2, 3, 4, 5)}) == "R(t=(1, 2, 3, 4, … 1 more))"
+
+
+def test_long_settings_wrap_at_62_and_all_kept() -> None:
+    first = " ".join(["alpha"] * 20)  # 119 characters
+    second = " ".join(["beta"] * 20)
+    lines = Summary("T", [("First", first), ("Second", second)], [], notes=[first]).as_text()
+    out = lines.splitlines()
+    assert out[1] == "=" * 62
+    assert all(len(ln) <= 62 for ln in out)
+    body = " ".join(out)
+    assert "First: alpha" in body and "Second: beta" in body
+    # the note is wrapped at the width (62), not at textwrap's default of 70
+    assert len(out[-1]) <= 62 and len([ln for ln in out if ln.startswith("alpha")]) >= 2
+    # a value of exactly 24 characters is short: shown once, in the pair lines
+    t = Summary("T", [("a", "y" * 24)], []).as_text().splitlines()
+    assert sum("y" * 24 in ln for ln in t) == 1
+
+
+def test_long_setting_keeps_hyphenated_words_whole() -> None:
+    word = "-".join(["ab"] * 10)  # 29 characters
+    value = "x" * 50 + " " + word
+    out = Summary("T", [("K", value)], []).as_text().splitlines()
+    assert out[2] == "K: " + "x" * 50
+    assert out[3] == "    " + word
+
+
+def test_html_escapes_table_cells() -> None:
+    table = pd.DataFrame({"v": ["<b>"]}, index=["r"])
+    html = Summary("T", [], [("Tab", table)]).as_html()
+    assert "<td>&lt;b&gt;</td>" in html and "<b>" not in html
