@@ -1197,3 +1197,35 @@ def test_polars_series_with_nulls_read_only_without_copy() -> None:
     assert not view.flags.writeable and np.isnan(view[1])
     owned, _ = v.as_array(pl.Series("v", [1.0, None]), "x")
     assert owned.flags.writeable
+
+
+def test_coercion_metas_views_and_layouts() -> None:
+    base = np.arange(6.0).reshape(2, 3)
+    view, meta = v.as_array(base, "x", copy=False)
+    assert np.shares_memory(view, base) and not view.flags.writeable
+    assert meta.kind == "ndarray" and not meta.is_pandas and meta.shape == (2, 3)
+    owned, _ = v.as_array(base, "x")
+    assert not np.shares_memory(owned, base)
+    frame = pd.DataFrame(base, index=["r0", "r1"], columns=list("abc"))
+    kept, fmeta = v.as_array(frame, "x", order="K")
+    assert kept.flags.f_contiguous and not kept.flags.c_contiguous
+    assert fmeta.name == "x" and fmeta.ndim == 2 and fmeta.shape == (2, 3)
+    assert list(fmeta.index) == ["r0", "r1"]
+    with pytest.raises(
+        InputError,
+        match=r"^x has 1 NaN value\(s\) where none are allowed; first at row 'r1', column 'b'$",
+    ):
+        v.as_array(frame.where(frame != 4.0), "x", allow_nan=False)
+    nullable = pd.DataFrame(
+        {"a": pd.array([1, None], dtype="Int64"), "b": pd.array([2, 3], dtype="Int64")}
+    )
+    nv, _ = v.as_array(nullable, "x")
+    assert nv.dtype == np.float64 and np.isnan(nv[1, 0]) and nv[1, 1] == 3.0
+    series = pd.Series([1, None], dtype="Int64")
+    sv, smeta = v.as_array(series, "x")
+    assert sv.dtype == np.float64 and np.isnan(sv[1])
+    assert smeta.ndim == 1 and smeta.shape == (2,)
+    idx_values, imeta = v.as_array(pd.Index([1.0, 2.0]), "x", copy=False)
+    assert not idx_values.flags.writeable and imeta.name == "x"
+    with pytest.raises(InputError, match=r"^x has 1 NaN value"):
+        v.as_array(pd.Index([1.0, np.nan]), "x", allow_nan=False)
