@@ -261,20 +261,29 @@ class MutationScores(_Table):
         notes = [r for r in records if r.get("note")]
         if notes:  # partial runs and how a score was counted must be visible with the numbers
             out += ["", "Notes:", ""]
-            out += [f"* ``{r['module']}``: {r['note']}" for r in notes]
+            out += [f"* ``{r['module']}``: {_plain(r['note'])}" for r in notes]
         equivalent = [r for r in records if r.get("equivalent")]
         if equivalent:  # survivors that no test can kill, each with the reason
             out += ["", "Equivalent survivors (the edit does not change behaviour):", ""]
             for r in equivalent:
                 out.append(f"* ``{r['module']}``:")
                 out.append("")
-                out += [f"  * ``{e['mutant']}``: {e['why']}" for e in r["equivalent"]]
+                out += [f"  * ``{e['mutant']}``: {_plain(e['why'])}" for e in r["equivalent"]]
                 out.append("")
         measured = {w for r in records for w in re.findall(r"\w+", str(r["module"]))}
         missing = [m for m in modules if m not in measured]
         if missing:
             out += ["", "Not yet measured: " + ", ".join(f"``{m}``" for m in missing) + "."]
         return out
+
+
+def _plain(text: str) -> str:
+    """Free text from a record, with reStructuredText markup characters escaped.
+
+    Notes quote code and formulas (``|x|``, ``a*b``, ``name_``), which rST would otherwise
+    read as substitutions, emphasis or references.
+    """
+    return re.sub(r"([\\*`|_])", r"\\\1", str(text))
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
