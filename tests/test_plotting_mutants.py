@@ -343,6 +343,21 @@ def test_polars_wall_conversion_of_a_frame() -> None:
     assert plotting._polars_wall(pd.DataFrame()).shape == (0, 0)
 
 
+def test_maturity_wall_from_polars() -> None:
+    """A polars wall: a leading year/quarter/month column gives the buckets, otherwise the rows
+    are buckets 1, 2, ... (as the docstring says); bars match the values by hand."""
+    pl = pytest.importorskip("polars")
+    ax = plotting.maturity_wall(pl.DataFrame({"month": [2, 4], "a": [3.0, 5.0]}), stacked=True)
+    assert [p.get_x() + p.get_width() / 2 for p in ax.patches] == pytest.approx([2.0, 4.0])
+    assert [p.get_height() for p in ax.patches] == pytest.approx([3.0, 5.0])
+    assert ax.get_xlabel() == "months to maturity" and _legend(ax) == ["a"]
+    ax2 = plotting.maturity_wall(pl.DataFrame({"a": [3.0, 5.0, 1.0]}), stacked=True)
+    assert [p.get_x() + p.get_width() / 2 for p in ax2.patches] == pytest.approx([1, 2, 3])
+    assert ax2.get_xlabel() == "buckets to maturity"
+    with pytest.raises(TypeError, match=r"^wall must be the DataFrame"):
+        plotting.maturity_wall(pl.Series([1.0, 2.0]))
+
+
 # --------------------------------------------------------------------------- coverage_fan
 @pytest.fixture(scope="module")
 def sim() -> Any:
