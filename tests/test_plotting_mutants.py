@@ -502,6 +502,52 @@ def test_plot_refinancing_result_texts(sim: Any) -> None:
         )
 
 
+def test_plot_refinancing_result_passes_cohorts_threshold_and_axes(sim: Any) -> None:
+    """The coverage kind forwards cohorts, threshold and ax; the wall kind forwards ax."""
+    _fig, given = plt.subplots()
+    ax = plotting._plot_refinancing_result(
+        sim, "coverage", cohorts=["SME"], threshold=1.5, freq="year", ax=given
+    )
+    assert ax is given and len(ax.lines) == 2  # the SME median and the threshold
+    assert ax.lines[0].get_label().startswith("SME (") and list(ax.lines[1].get_ydata()) == [
+        1.5,
+        1.5,
+    ]
+    _fig2, given2 = plt.subplots()
+    ax2 = plotting._plot_refinancing_result(
+        sim, "maturity_wall", cohorts=None, threshold=None, freq="year", ax=given2
+    )
+    assert ax2 is given2
+
+
+def test_every_result_plot_draws_on_the_given_axes(sim: Any) -> None:
+    """ax is passed through to _axes by every drawing function."""
+    calls = [
+        lambda a: plotting.lorenz_curve([1.0, 2.0], ax=a),
+        lambda a: plotting.concentration_over_time(_caps(), "n", ax=a),
+        lambda a: plotting.cost_contributions(_parts(), ax=a),
+        lambda a: plotting.maturity_wall(_wall(), ax=a),
+        lambda a: plotting.coverage_fan(sim, ax=a),
+        lambda a: plotting.implied_vs_realized_correlation([0.1], [0.2], ax=a),
+        lambda a: plotting._plot_flow_simulation(_flow_sim(), "caps", top=1, ax=a),
+        lambda a: plotting._plot_flow_simulation(_flow_sim(), "flows", top=1, ax=a),
+        lambda a: plotting._plot_dispersion_pnl(_pnl_frame(3, dated=False), ax=a),
+        lambda a: plotting._plot_dispersion_pnl(_pnl_frame(1, dated=False), ax=a),
+        lambda a: plotting._plot_cvar_allocation(
+            pd.DataFrame({"contribution": [0.1], "budget": [0.2]}, index=["a"]), top=1, ax=a
+        ),
+        lambda a: plotting._plot_lead_lag(
+            SimpleNamespace(
+                correlations=pd.Series([0.1], index=[0]), best_lag=0, best_correlation=0.1
+            ),
+            ax=a,
+        ),
+    ]
+    for call in calls:
+        _fig, given = plt.subplots()
+        assert call(given) is given
+
+
 def _flow_sim() -> SimpleNamespace:
     caps = np.array([[1.0, 5.0, 3.0], [2.0, 6.0, 2.0], [4.0, 7.0, 1.0]])
     return SimpleNamespace(
