@@ -38,6 +38,14 @@ def _legend(ax: Any) -> list[str]:
     return [t.get_text() for t in ax.get_legend().get_texts()]
 
 
+SMALL = matplotlib.font_manager.FontProperties(size="small").get_size_in_points()
+
+
+def _small_legend(ax: Any) -> bool:
+    """Every legend text is drawn at the "small" font size."""
+    return all(t.get_fontsize() == pytest.approx(SMALL) for t in ax.get_legend().get_texts())
+
+
 # --------------------------------------------------------------------------- colours, styles
 def test_distinct_colors_palettes() -> None:
     """_distinct_colors: tab10 up to 10, tab20 dark-then-light up to 20, turbo beyond."""
@@ -354,6 +362,10 @@ def test_maturity_wall_from_polars() -> None:
     ax2 = plotting.maturity_wall(pl.DataFrame({"a": [3.0, 5.0, 1.0]}), stacked=True)
     assert [p.get_x() + p.get_width() / 2 for p in ax2.patches] == pytest.approx([1, 2, 3])
     assert ax2.get_xlabel() == "buckets to maturity"
+    for unit in ("year", "quarter"):
+        ax3 = plotting.maturity_wall(pl.DataFrame({unit: [3], "a": [1.0]}), stacked=True)
+        assert ax3.get_xlabel() == f"{unit}s to maturity"
+        assert ax3.patches[0].get_x() + ax3.patches[0].get_width() / 2 == pytest.approx(3.0)
     with pytest.raises(TypeError, match=r"^wall must be the DataFrame"):
         plotting.maturity_wall(pl.Series([1.0, 2.0]))
 
@@ -572,6 +584,7 @@ def test_plot_flow_simulation_kinds() -> None:
     assert ax.get_ylabel() == "market cap (units of the input caps, log scale)"
     assert ax.get_title() == "Market caps of the 2 largest names at the start"
     assert ax.get_legend()._ncols == 2 and ax.get_xlabel() == "step (0 = start)"
+    assert _small_legend(ax)
     ax5 = plotting._plot_flow_simulation(_flow_sim(), "caps", top=5, ax=None)
     assert ax5.get_title() == "Market caps of the 3 largest names at the start"
     ax2 = plotting._plot_flow_simulation(_flow_sim(), "flows", top=2, ax=None)
@@ -585,7 +598,7 @@ def test_plot_flow_simulation_kinds() -> None:
     np.testing.assert_allclose(ax2.lines[2].get_ydata(), [1.0, 2.0, 3.0])
     assert all(ln.get_linewidth() == 1.2 for ln in ax2.lines)
     assert ax2.get_ylabel() == "cumulative money bought (units of the input caps)"
-    assert ax2.get_title() == "Cumulative flows by source" and ax2.get_legend() is not None
+    assert ax2.get_title() == "Cumulative flows by source" and _small_legend(ax2)
     ax3 = plotting._plot_flow_simulation(_flow_sim(), "concentration", top=2, ax=None)
     np.testing.assert_allclose(ax3.lines[0].get_ydata(), [2.5, 2.2, 1.9])
     assert to_rgba(ax3.lines[0].get_color()) == to_rgba("C0")
@@ -625,12 +638,14 @@ def test_plot_dispersion_pnl_cumulative_and_single() -> None:
     assert to_rgba(ax.lines[2].get_color()) == to_rgba("k")
     zero = ax.lines[3]
     assert list(zero.get_ydata()) == [0.0, 0.0] and zero.get_linewidth() == 0.5
+    assert to_rgba(zero.get_color()) == to_rgba("k") and _small_legend(ax)
+    assert list(ax.lines[0].get_xdata()) == list(_pnl_frame(4, dated=True).index)
     assert ax.get_xlabel() == "trade date"
     assert isinstance(ax.xaxis.get_major_formatter(), mdates.ConciseDateFormatter)
     assert ax.get_ylabel() == "cumulative P&L (units of the notional)"
     assert ax.get_title() == "Dispersion trade: cumulative P&L over 4 trades"
     assert _legend(ax) == ["index leg (short)", "member legs (long)", "total"]
-    ax2 = plotting._plot_dispersion_pnl(_pnl_frame(2, dated=False), ax=None)
+    ax2 = plotting._plot_dispersion_pnl(_pnl_frame(2, dated=False).set_axis([10, 20]), ax=None)
     assert ax2.get_xlabel() == "trade number"
     np.testing.assert_allclose(ax2.lines[0].get_xdata(), [0, 1])
     one = plotting._plot_dispersion_pnl(_pnl_frame(1, dated=True), ax=None)
@@ -646,6 +661,7 @@ def test_plot_dispersion_pnl_cumulative_and_single() -> None:
         to_rgba("k"),
     ]
     assert one.lines[0].get_linewidth() == 0.5 and list(one.lines[0].get_ydata()) == [0.0, 0.0]
+    assert to_rgba(one.lines[0].get_color()) == to_rgba("k")
     assert one.get_xlabel() == "leg" and one.get_ylabel() == "P&L (units of the notional)"
     assert one.get_title() == "Dispersion trade P&L by leg"
 
@@ -687,6 +703,7 @@ def test_plot_lead_lag_bars() -> None:
     assert to_rgba(bars[0].get_facecolor()) == to_rgba("C0")
     assert to_rgba(bars[3].get_facecolor()) == to_rgba("C3")
     assert ax.lines[0].get_linewidth() == 0.5 and to_rgba(ax.lines[0].get_color()) == to_rgba("k")
+    assert list(ax.lines[0].get_ydata()) == [0.0, 0.0] and _small_legend(ax)
     assert ax.get_xlabel() == "lag k in periods (k > 0: x leads y)"
     assert ax.get_ylabel() == "correlation of x(t) and y(t+k)"
     assert ax.get_title() == "Cross-correlation by lag (best lag 1)"
