@@ -720,3 +720,105 @@ def test_result_date_axis_is_concise() -> None:
     _fig2, ax2 = plt.subplots()
     plotting._date_axis(ax2)
     assert ax2.xaxis.get_major_formatter()._locator is ax2.xaxis.get_major_locator()
+
+
+# --------------------------------------------------------------------------- second pass
+def test_every_legend_is_small(sim: Any) -> None:
+    """legend(fontsize="small") in every function that draws a legend."""
+    axes = [
+        plotting.lorenz_curve([1.0, 2.0]),
+        plotting.cost_contributions(_parts()),
+        plotting.maturity_wall(_wall()),
+        plotting.coverage_fan(sim),
+        plotting.implied_vs_realized_correlation([0.1, 0.3], [0.2, 0.1]),
+        plotting._plot_cvar_allocation(
+            pd.DataFrame({"contribution": [0.1], "budget": [0.2]}, index=["a"]), top=1, ax=None
+        ),
+    ]
+    assert all(_small_legend(ax) for ax in axes)
+    cvar = axes[-1]
+    assert to_rgba(cvar.lines[0].get_color()) == to_rgba("k")  # the zero line
+
+
+def test_concentration_over_time_default_gap_and_two_dates() -> None:
+    """Default gap 365 days: 2020-01-01 to 2021-01-01 is 366 days, so it breaks; two rows
+    are enough for a break."""
+    caps = pd.DataFrame(
+        [[1.0, 1.0], [3.0, 1.0]], index=pd.to_datetime(["2020-01-01", "2021-01-01"])
+    )
+    ys = plotting.concentration_over_time(caps, "n").lines[0].get_ydata()
+    assert len(ys) == 3 and np.isnan(ys[1])
+
+
+def test_cost_contributions_second_pass() -> None:
+    """delta_r alone is a valid component; two dated rows use their own step (10 days -> 8);
+    two negative parts stack downwards (-2 from 0, then -1 from -2); the break point sits one
+    day after the earlier date; ticks every n // 8 slots for 16 rows (2)."""
+    ax = plotting.cost_contributions(_parts(), components=["delta_r"])
+    assert _legend(ax) == ["total (sum)", "delta_r"]
+    two = plotting.cost_contributions(_parts(2))
+    assert two.patches[0].get_width() == pytest.approx(8.0)
+    p = _parts(1)
+    p.loc[:, "l_s"] = -1.0
+    neg = plotting.cost_contributions(p, total=False)
+    assert [r.get_y() for r in neg.patches] == pytest.approx([0.0, 0.0, -2.0])
+    idx = pd.to_datetime(["2020-01-01", "2020-01-11", "2020-01-21", "2020-03-21"])
+    gap = plotting.cost_contributions(pd.DataFrame(np.ones((4, 5)), index=idx, columns=COLS))
+    xs = gap.lines[0].get_xdata()
+    assert pd.Timestamp(xs[3]) == pd.Timestamp("2020-01-22")
+    even = plotting.cost_contributions(
+        pd.DataFrame(np.ones((4, 5)), index=idx, columns=COLS), spacing="even"
+    )
+    assert len(even.lines[0].get_ydata()) == 4  # even slots: the total is never broken
+    sixteen = plotting.cost_contributions(_parts(16), spacing="even")
+    np.testing.assert_allclose(sixteen.get_xticks(), np.arange(0, 16, 2))
+    with pytest.raises(TypeError, match=r"^parts"):
+        plotting.cost_contributions(_parts().assign(i_c="x"))
+
+
+def test_maturity_wall_second_pass() -> None:
+    """Stacked bars sit on the bucket (no side offset); a column summing to 0.5 normalises;
+    argument names in errors."""
+    ax = plotting.maturity_wall(_wall(2), stacked=True)
+    centres = [p.get_x() + p.get_width() / 2 for p in ax.patches]
+    assert centres == pytest.approx([1, 2, 3, 1, 2, 3])
+    half = pd.DataFrame({"a": [0.25, 0.25]})
+    hx = plotting.maturity_wall(half, normalize=True)
+    assert [p.get_height() for p in hx.patches] == pytest.approx([0.5, 0.5])
+    with pytest.raises(InputError, match=r"^wall"):
+        plotting.maturity_wall(pd.DataFrame({"a": [1.0, -1.0]}))
+    with pytest.raises(TypeError, match=r"^stacked must be True or False"):
+        plotting.maturity_wall(_wall(), stacked="yes")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("quantiles", [(0.05, np.nan, 0.95), (-0.1, 0.5, 0.9), [[0.05, 0.5, 0.95]]])
+def test_coverage_fan_quantile_checks_name_the_argument(sim: Any, quantiles: Any) -> None:
+    with pytest.raises(InputError, match=r"^quantiles"):
+        plotting.coverage_fan(sim, quantiles=quantiles)
+
+
+def test_coverage_fan_threshold_name(sim: Any) -> None:
+    with pytest.raises(TypeError, match=r"^threshold must be a real number"):
+        plotting.coverage_fan(sim, threshold="low")  # type: ignore[arg-type]
+
+
+def test_implied_vs_realized_second_pass() -> None:
+    """Dated Series: both lines at the dates of the union (realised starts a day earlier, so the
+    union is sorted, not appended); argument names in errors."""
+    idx = pd.date_range("2021-01-02", periods=3, freq="D")
+    imp = pd.Series([0.5, 0.6, 0.4], index=idx)
+    real = pd.Series([0.3, 0.2], index=pd.to_datetime(["2021-01-01", "2021-01-02"]))
+    ax = plotting.implied_vs_realized_correlation(imp, real)
+    expect = list(pd.date_range("2021-01-01", periods=4, freq="D"))
+    assert [pd.Timestamp(v) for v in ax.lines[1].get_xdata()] == expect
+    np.testing.assert_allclose(ax.lines[0].get_ydata(), [np.nan, 0.5, 0.6, 0.4])
+    with pytest.raises(InputError, match=r"^implied"):
+        plotting.implied_vs_realized_correlation(pd.Series([np.inf]), pd.Series([0.1]))
+    with pytest.raises(InputError, match=r"^realized"):
+        plotting.implied_vs_realized_correlation([0.1, 0.2], [[0.1, 0.2]])
+    with pytest.raises(InputError, match=r"^implied"):
+        plotting.implied_vs_realized_correlation([np.inf, 0.2], [0.1, 0.2])
+    with pytest.raises(InputError, match=r"^realized"):
+        plotting.implied_vs_realized_correlation([0.1, 0.2], [0.1, np.inf])
+    with pytest.raises(TypeError, match=r"^shade must be True or False"):
+        plotting.implied_vs_realized_correlation([0.1], [0.1], shade=1)  # type: ignore[arg-type]
