@@ -822,3 +822,39 @@ def test_implied_vs_realized_second_pass() -> None:
         plotting.implied_vs_realized_correlation([0.1, 0.2], [0.1, np.inf])
     with pytest.raises(TypeError, match=r"^shade must be True or False"):
         plotting.implied_vs_realized_correlation([0.1], [0.1], shade=1)  # type: ignore[arg-type]
+
+
+def test_explicit_colours_hold_on_a_used_axes(sim: Any) -> None:
+    """Colours are set explicitly, not taken from the Axes' colour cycle: on an Axes that has
+    already drawn two lines and a bar (cycle advanced), the documented colours still hold."""
+
+    def used() -> Any:
+        _fig, ax = plt.subplots()
+        ax.plot([0, 1], [0, 1])
+        ax.plot([0, 1], [1, 0])
+        ax.bar([5], [1])
+        ax.fill_between([5, 6], [0, 0], [1, 1])
+        n_lines, n_patches, n_coll = len(ax.lines), len(ax.patches), len(ax.collections)
+        return ax, n_lines, n_patches, n_coll
+
+    ax, nl, _np, nc = used()
+    plotting.implied_vs_realized_correlation([0.5, 0.6], [0.3, 0.2], ax=ax)
+    assert to_rgba(ax.lines[nl].get_color()) == to_rgba("C0")
+    assert tuple(ax.collections[nc].get_facecolor()[0][:3]) == pytest.approx(to_rgba("C0")[:3])
+    ax, nl, npch, nc = used()
+    plotting.cost_contributions(_parts(), ax=ax)
+    assert to_rgba(ax.patches[npch].get_facecolor()) == colormaps["tab10"](0)
+    ax, nl, npch, nc = used()
+    plotting._plot_lead_lag(
+        SimpleNamespace(correlations=pd.Series([0.1], index=[0]), best_lag=0, best_correlation=0.1),
+        ax=ax,
+    )
+    assert to_rgba(ax.patches[npch].get_facecolor()) == to_rgba("C0")
+    ax, nl, npch, nc = used()
+    plotting._plot_flow_simulation(_flow_sim(), "concentration", top=1, ax=ax)
+    assert to_rgba(ax.lines[nl].get_color()) == to_rgba("C0")
+    ax, nl, npch, nc = used()
+    plotting.coverage_fan(sim, cohorts=["SME"], ax=ax)
+    line_rgba = to_rgba(ax.lines[nl].get_color())
+    assert line_rgba == colormaps["tab10"](0)
+    assert tuple(ax.collections[nc].get_facecolor()[0][:3]) == pytest.approx(line_rgba[:3])
