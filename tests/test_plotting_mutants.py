@@ -752,7 +752,7 @@ def test_concentration_over_time_default_gap_and_two_dates() -> None:
 
 def test_cost_contributions_second_pass() -> None:
     """delta_r alone is a valid component; two dated rows use their own step (10 days -> 8);
-    two negative parts stack downwards (-2 from 0, then -1 from -2); the break point sits one
+    negative parts stack downwards (-2 from 0, -1 from -2, -0.5 from -3); the break point sits one
     day after the earlier date; ticks every n // 8 slots for 16 rows (2)."""
     ax = plotting.cost_contributions(_parts(), components=["delta_r"])
     assert _legend(ax) == ["total (sum)", "delta_r"]
@@ -760,8 +760,10 @@ def test_cost_contributions_second_pass() -> None:
     assert two.patches[0].get_width() == pytest.approx(8.0)
     p = _parts(1)
     p.loc[:, "l_s"] = -1.0
+    p.loc[:, "interaction"] = -0.5
     neg = plotting.cost_contributions(p, total=False)
-    assert [r.get_y() for r in neg.patches] == pytest.approx([0.0, 0.0, -2.0])
+    # bottoms: delta_r 0; i_c 0 (downwards); l_s -2; interaction -3 (= -2 - 1)
+    assert [r.get_y() for r in neg.patches] == pytest.approx([0.0, 0.0, -2.0, -3.0])
     idx = pd.to_datetime(["2020-01-01", "2020-01-11", "2020-01-21", "2020-03-21"])
     gap = plotting.cost_contributions(pd.DataFrame(np.ones((4, 5)), index=idx, columns=COLS))
     xs = gap.lines[0].get_xdata()
