@@ -639,7 +639,8 @@ def test_plot_dispersion_pnl_cumulative_and_single() -> None:
     zero = ax.lines[3]
     assert list(zero.get_ydata()) == [0.0, 0.0] and zero.get_linewidth() == 0.5
     assert to_rgba(zero.get_color()) == to_rgba("k") and _small_legend(ax)
-    assert list(ax.lines[0].get_xdata()) == list(_pnl_frame(4, dated=True).index)
+    dates = list(_pnl_frame(4, dated=True).index)
+    assert list(ax.lines[0].get_xdata()) == dates and list(ax.lines[2].get_xdata()) == dates
     assert ax.get_xlabel() == "trade date"
     assert isinstance(ax.xaxis.get_major_formatter(), mdates.ConciseDateFormatter)
     assert ax.get_ylabel() == "cumulative P&L (units of the notional)"
