@@ -861,3 +861,14 @@ def test_explicit_colours_hold_on_a_used_axes(sim: Any) -> None:
     line_rgba = to_rgba(ax.lines[nl].get_color())
     assert line_rgba == colormaps["tab10"](0)
     assert tuple(ax.collections[nc].get_facecolor()[0][:3]) == pytest.approx(line_rgba[:3])
+
+
+def test_coverage_fan_eleventh_cohort_is_dashed() -> None:
+    """_line_style: cohorts beyond the tenth (light tab20 shades) are dashed, the first solid."""
+    from divergence import refinancing as rf
+
+    book, firms = rf.example_book(n_mega=11, n_sme=11, seed=0)
+    firms = firms.assign(cohort=[f"g{i % 11:02d}" for i in range(len(firms))])
+    res = rf.simulate(book, firms, np.full(3, 0.05), n_paths=3, seed=1)
+    ax = plotting.coverage_fan(res, cohorts=[f"g{i:02d}" for i in range(11)])
+    assert [ln.get_linestyle() for ln in ax.lines] == ["-"] * 10 + ["--"]
