@@ -126,9 +126,10 @@ def test_cost_contributions_even_spacing_and_arrays() -> None:
     ],
 )
 def test_cost_contributions_bad_inputs(kwargs: dict, exc: type, match: str) -> None:
-    parts = kwargs.pop("parts")
+    rest = dict(kwargs)  # the parametrize dict is shared: a second run must see it whole
+    parts = rest.pop("parts")
     with pytest.raises(exc, match=match):
-        plotting.cost_contributions(parts, **kwargs)
+        plotting.cost_contributions(parts, **rest)
     plt.close("all")
 
 

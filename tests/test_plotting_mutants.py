@@ -423,7 +423,8 @@ def test_coverage_fan_other_quantiles_and_scales(sim: Any) -> None:
 def test_coverage_fan_errors(sim: Any) -> None:
     with pytest.raises(
         InputError,
-        match=r"^quantiles must be three strictly increasing values in \[0, 1\], got \[",
+        match=r"^quantiles must be three strictly increasing values in \[0, 1\], got "
+        r"\[0\.5, 0\.5, 0\.9\]$",
     ):
         plotting.coverage_fan(sim, quantiles=(0.5, 0.5, 0.9))
     with pytest.raises(InputError, match=r"^cohorts must be among \["):
@@ -872,3 +873,24 @@ def test_coverage_fan_eleventh_cohort_is_dashed() -> None:
     res = rf.simulate(book, firms, np.full(3, 0.05), n_paths=3, seed=1)
     ax = plotting.coverage_fan(res, cohorts=[f"g{i:02d}" for i in range(11)])
     assert [ln.get_linestyle() for ln in ax.lines] == ["-"] * 10 + ["--"]
+
+
+def test_coverage_fan_of_debt_without_interest_is_quiet() -> None:
+    """A zero-coupon fixed loan maturing after the horizon pays no interest: coverage is
+    EBIT / 0 = +inf on every path (closed form), and the quantiles of +inf (inf - inf in the
+    interpolation) must not leak an 'invalid value' RuntimeWarning (pytest: errors)."""
+    from divergence.refinancing import policy_path
+    from divergence.refinancing import simulate as rf_simulate
+
+    book = pd.DataFrame(
+        {"firm": ["a"], "principal": [100.0], "kind": ["fixed"], "coupon": [0.0],
+         "maturity": [600], "tenor": [60]}
+    )  # fmt: skip
+    firms = pd.DataFrame(
+        {"firm": ["a"], "ebit": [20.0], "growth": [0.0], "volatility": [0.2], "cohort": ["z"]}
+    )
+    res = rf_simulate(book, firms, policy_path(0.02, [0.0] * 12), n_paths=5, seed=0)
+    assert np.isposinf(res.path_values("coverage")).all()
+    ax = plotting.coverage_fan(res, cohorts=["z"], log=False)
+    median = np.asarray(ax.lines[0].get_ydata(), dtype=float)
+    assert median.shape == (12,) and not np.isfinite(median).any()  # +inf or NaN, never finite

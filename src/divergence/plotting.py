@@ -628,7 +628,7 @@ def coverage_fan(
     q, _ = as_array(quantiles, "quantiles", ndim=1, allow_nan=False, nonnegative=True)
     if q.size != 3 or (q > 1).any() or (np.diff(q) <= 0).any():
         raise InputError(
-            f"quantiles must be three strictly increasing values in [0, 1], got {list(q)}"
+            f"quantiles must be three strictly increasing values in [0, 1], got {q.tolist()}"
         )
     names = list(result.cohorts[:-1]) if cohorts is None else list(cohorts)
     unknown = [c for c in names if c not in result.cohorts]
