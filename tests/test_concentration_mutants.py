@@ -9,6 +9,7 @@ argument names and messages the functions document.
 from __future__ import annotations
 
 import math
+from decimal import Decimal, localcontext
 
 import numpy as np
 import pandas as pd
@@ -36,6 +37,12 @@ def test_argument_checks_name_the_argument() -> None:
             f([1.0, -1.0])
         with pytest.raises(InputError, match=r"^x must be 1-D or 2-D, got a 3-D input"):
             f(np.ones((2, 2, 2)))
+    with pytest.raises(InputError, match=r"^top_k must be >= 1, got 0"):
+        conc.concentration_coefficient([1.0, 2.0], top_k=0)
+    with pytest.raises(TypeError, match=r"^bias_corrected must be True or False, got str"):
+        conc.gini([1.0, 2.0], bias_corrected="yes")  # type: ignore[arg-type]
+    with pytest.raises(InputError, match=r"^order must be >= 0\.0, got -1\.0"):
+        conc.hill_number([1.0, 2.0], -1.0)
     with pytest.raises(TypeError, match=r"^normalized must be True or False, got str"):
         conc.hhi([1.0, 2.0], normalized="yes")  # type: ignore[arg-type]
     with pytest.raises(InputError, match=r"^nan_policy must be one of"):
@@ -163,3 +170,38 @@ def test_chain_link_carry_messages() -> None:
         InputError, match=r"^carry applies to periods; give freq \(e\.g\. freq='MS'\) with it$"
     ):
         chain_link(DAILY, DAILY, carry=1)
+
+
+# --------------------------------------------------------------------------- tiny totals, hill
+def test_hhi_of_tiny_totals() -> None:
+    """Kills the mutants of the tiny-total branch (total**2 would underflow below 1e-140)."""
+    # shares 1/4, 3/4 whatever the scale: HHI 1/16 + 9/16 = 0.625; normalized 0.25
+    tiny = np.array([[1e-150, 3e-150]])
+    assert conc.hhi(tiny)[0] == pytest.approx(0.625, rel=1e-14)
+    assert conc.hhi(tiny, normalized=True)[0] == pytest.approx(0.25, rel=1e-13)
+    assert conc.effective_n(tiny)[0] == pytest.approx(1.6, rel=1e-14)
+
+
+def _hill_decimal(sizes: list[int], q: str) -> float:
+    """Independent reference: D_q = (sum p_i^q)^(1 / (1 - q)) in 50-digit decimals."""
+    with localcontext() as ctx:
+        ctx.prec = 50
+        total = sum(Decimal(v) for v in sizes)
+        qd = Decimal(q)
+        s = sum(((Decimal(v) / total).ln() * qd).exp() for v in sizes)
+        return float((s.ln() / (1 - qd)).exp())
+
+
+@pytest.mark.parametrize("q", ["1.0001", "0.9", "1.3"])
+def test_hill_number_near_order_one_unequal_sizes(q: str) -> None:
+    """Kills ``u * big_u`` for the weights of the near-one branch (unequal sizes)."""
+    sizes = [1, 2, 3, 4]
+    got = conc.hill_number(np.array(sizes, dtype=float), float(q))
+    assert got == pytest.approx(_hill_decimal(sizes, q), rel=1e-12)
+
+
+def test_hill_number_at_order_one_unequal_sizes() -> None:
+    """Shannon limit: exp(-sum p log p) for p = (1, 2, 3, 4) / 10, computed here."""
+    p = np.array([0.1, 0.2, 0.3, 0.4])
+    expected = math.exp(-sum(v * math.log(v) for v in p))
+    assert conc.hill_number([1.0, 2.0, 3.0, 4.0], 1.0) == pytest.approx(expected, rel=1e-13)
