@@ -9,7 +9,9 @@ argument names and messages the functions document.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from decimal import Decimal, localcontext
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -205,3 +207,23 @@ def test_hill_number_at_order_one_unequal_sizes() -> None:
     p = np.array([0.1, 0.2, 0.3, 0.4])
     expected = math.exp(-sum(v * math.log(v) for v in p))
     assert conc.hill_number([1.0, 2.0, 3.0, 4.0], 1.0) == pytest.approx(expected, rel=1e-13)
+
+
+@pytest.mark.parametrize(
+    "f",
+    [
+        conc.hhi,
+        conc.effective_n,
+        conc.weights,
+        conc.theil,
+        conc.gini,
+        conc.concentration_coefficient,
+        conc.hall_tideman,
+    ],
+)
+def test_panel_validation_names_x(f: Callable[..., Any]) -> None:
+    """Kills the name/ndim/nonnegative mutants of the shared panel validation."""
+    with pytest.raises(InputError, match=r"^x has 1 negative value"):
+        f([1.0, -1.0])
+    with pytest.raises(InputError, match=r"^x must be 1-D or 2-D, got a 3-D input"):
+        f(np.ones((2, 2, 2)))
