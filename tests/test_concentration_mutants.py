@@ -227,3 +227,19 @@ def test_panel_validation_names_x(f: Callable[..., Any]) -> None:
         f([1.0, -1.0])
     with pytest.raises(InputError, match=r"^x must be 1-D or 2-D, got a 3-D input"):
         f(np.ones((2, 2, 2)))
+
+
+def test_rank_measures_of_zero_rows_are_float_nan() -> None:
+    """Kills ``np.full(..., None)`` / ``np.where(..., None, ...)`` (object results) of the rank
+    measures and Hill numbers; equal shares give the closed forms HT = 1/n, Gini 0, D_q = n."""
+    z = np.array([[0.0, 0.0], [1.0, 1.0]])
+    ht = conc.hall_tideman(z)
+    g = conc.gini(z)
+    d2 = conc.hill_number(z, 2.0)
+    d0 = conc.hill_number(z, 0.0)
+    cc = conc.concentration_coefficient(z, top_k=1)
+    for v in (ht, g, d2, d0, cc):
+        assert v.dtype == np.float64 and math.isnan(v[0])
+    assert ht[1] == pytest.approx(0.5)
+    assert g[1] == pytest.approx(0.0, abs=1e-15)
+    assert d2[1] == pytest.approx(2.0) and d0[1] == 2.0
