@@ -243,3 +243,15 @@ def test_rank_measures_of_zero_rows_are_float_nan() -> None:
     assert ht[1] == pytest.approx(0.5)
     assert g[1] == pytest.approx(0.0, abs=1e-15)
     assert d2[1] == pytest.approx(2.0) and d0[1] == 2.0
+
+
+def test_single_column_with_absent_name() -> None:
+    """Kills ``n_cols == 1`` for the no-absent fast path of the row sort: a one-column panel
+    with a NaN row. By hand: one present name has Gini 0, HT 1, CR1 1; an empty row is NaN."""
+    x = np.array([[2.0], [np.nan]])
+    buf, n_absent = conc._sort_rows(x)
+    assert buf.tolist() == [[2.0], [0.0]] and n_absent.tolist() == [0, 1]
+    prof = conc.concentration_profile(x, top_k=1)
+    assert prof["n"].tolist() == [1.0, 0.0]
+    for col, first in (("gini", 0.0), ("hall_tideman", 1.0), ("concentration_coefficient", 1.0)):
+        assert prof[col].iloc[0] == first and math.isnan(prof[col].iloc[1])
