@@ -255,3 +255,15 @@ def test_single_column_with_absent_name() -> None:
     assert prof["n"].tolist() == [1.0, 0.0]
     for col, first in (("gini", 0.0), ("hall_tideman", 1.0), ("concentration_coefficient", 1.0)):
         assert prof[col].iloc[0] == first and math.isnan(prof[col].iloc[1])
+
+
+def test_profile_raise_policy_sees_nan_merged_away_by_groups() -> None:
+    """Kills ``_policy_rows(..., None)`` in the profile: with groups the NaN of share class b
+    is summed away (a + b = 1), so only the check on the raw input can see it (as hhi does)."""
+    df = pd.DataFrame({"a": [1.0], "b": [np.nan], "c": [2.0]})
+    groups = {"a": "A", "b": "A", "c": "C"}
+    msg = r"^x has 1 NaN value\(s\) and nan_policy='raise'; first at row 0, column 'b'"
+    with pytest.raises(InputError, match=msg):
+        conc.concentration_profile(df, groups=groups, nan_policy="raise")
+    with pytest.raises(InputError, match=msg):
+        conc.hhi(df, groups=groups, nan_policy="raise")
