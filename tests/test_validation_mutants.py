@@ -39,11 +39,11 @@ def _exact(text: str) -> str:
 # --------------------------------------------------------------------------- labels, locate
 def test_fmt_label_forms() -> None:
     # dates at midnight print as the date, other times in full; strings quoted; else str()
-    assert v._fmt_label(pd.Timestamp("2024-01-31")) == "2024-01-31"
-    assert v._fmt_label(pd.Timestamp("2024-01-31 15:30")) == "2024-01-31 15:30:00"
-    assert v._fmt_label("a") == "'a'"
-    assert v._fmt_label(7) == "7"
-    assert v._fmt_label(("a", 1)) == "('a', 1)"
+    assert v.fmt_label(pd.Timestamp("2024-01-31")) == "2024-01-31"
+    assert v.fmt_label(pd.Timestamp("2024-01-31 15:30")) == "2024-01-31 15:30:00"
+    assert v.fmt_label("a") == "'a'"
+    assert v.fmt_label(7) == "7"
+    assert v.fmt_label(("a", 1)) == "('a', 1)"
 
 
 def test_locate_every_layout() -> None:

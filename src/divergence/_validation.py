@@ -89,7 +89,8 @@ MIN_POSITIVE: float = 1e-100
 Kind = Literal["ndarray", "series", "frame"]
 
 
-def _fmt_label(label: object) -> str:
+def fmt_label(label: object) -> str:
+    """How messages show a label: strings quoted, midnight dates as dates, numbers plain."""
     if isinstance(label, pd.Timestamp):
         if label == label.normalize():
             return str(label.date())
@@ -97,11 +98,6 @@ def _fmt_label(label: object) -> str:
     if isinstance(label, str):
         return repr(label)
     return str(label)
-
-
-#: How error messages show a label: strings quoted, dates without a zero time, numbers
-#: (NumPy scalars included) as plain numbers.
-fmt_label = _fmt_label
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,11 +156,11 @@ class Meta:
         if self.ndim == 1:
             i = int(first[0])
             if self.index is not None:
-                return f"at {_fmt_label(self.index[i])} (position {i})"
+                return f"at {fmt_label(self.index[i])} (position {i})"
             return f"at position {i}"
         i, j = int(first[0]), int(first[1])
-        row = _fmt_label(self.index[i]) if self.index is not None else str(i)
-        col = _fmt_label(self.columns[j]) if self.columns is not None else str(j)
+        row = fmt_label(self.index[i]) if self.index is not None else str(i)
+        col = fmt_label(self.columns[j]) if self.columns is not None else str(j)
         return f"at row {row}, column {col}"
 
     @property
@@ -255,7 +251,7 @@ def _to_float(x: object, name: str, copy: bool = True, order: str = "C") -> tupl
             dup = x.columns[x.columns.duplicated()][0]
             pos = int(np.flatnonzero(x.columns.duplicated())[0])
             raise InputError(
-                f"{name} has duplicate column labels; first {_fmt_label(dup)} (column position "
+                f"{name} has duplicate column labels; first {fmt_label(dup)} (column position "
                 f"{pos}). Each column must be one name: rename or aggregate the duplicates "
                 f"(e.g. x.T.groupby(level=0).sum().T) first"
             )
@@ -265,7 +261,7 @@ def _to_float(x: object, name: str, copy: bool = True, order: str = "C") -> tupl
         bad_types = [dt for dt in distinct if not _numeric_dtype(dt)]
         bad = [c for c, dt in x.dtypes.items() if dt in bad_types] if bad_types else []
         if bad:
-            shown = ", ".join(_fmt_label(c) for c in bad[:5])
+            shown = ", ".join(fmt_label(c) for c in bad[:5])
             raise TypeError(
                 f"{name} must hold numbers only; {len(bad)} column(s) have a non-numeric "
                 f"(or boolean) dtype: {shown}"
@@ -765,13 +761,13 @@ def check_time_order(meta: Meta) -> None:
     pos = int(np.argmax(step <= 0)) + 1
     if step[pos - 1] == 0:
         raise InputError(
-            f"{meta.name} has duplicate dates: {_fmt_label(idx[pos])} (position {pos}) repeats "
+            f"{meta.name} has duplicate dates: {fmt_label(idx[pos])} (position {pos}) repeats "
             f"the previous row; rows are periods in time order, so de-duplicate "
             f"(x[~x.index.duplicated(keep='last')]) or aggregate them first"
         )
     raise InputError(
-        f"{meta.name} dates are not in increasing order: {_fmt_label(idx[pos])} (position "
-        f"{pos}) comes after {_fmt_label(idx[pos - 1])}; rows are read as periods in time "
+        f"{meta.name} dates are not in increasing order: {fmt_label(idx[pos])} (position "
+        f"{pos}) comes after {fmt_label(idx[pos - 1])}; rows are read as periods in time "
         f"order and are never reordered for you: sort them first (x.sort_index())"
     )
 
@@ -847,7 +843,7 @@ def _index_mismatch(a: Meta, b: Meta, what: str, ia: pd.Index, ib: pd.Index) -> 
         shown = f"{what} dtypes differ: {ia.dtype} vs {ib.dtype}"
         return InputError(
             f"{a.name} and {b.name} have different {plural} ({shown}; e.g. "
-            f"{_fmt_label(ia[0]) if len(ia) else '-'} vs {_fmt_label(ib[0]) if len(ib) else '-'}"
+            f"{fmt_label(ia[0]) if len(ia) else '-'} vs {fmt_label(ib[0]) if len(ib) else '-'}"
             f"). Convert one (e.g. pd.to_datetime) so that the labels match"
         )
     only_a = ia.difference(ib)
@@ -855,9 +851,9 @@ def _index_mismatch(a: Meta, b: Meta, what: str, ia: pd.Index, ib: pd.Index) -> 
     if len(only_a) or len(only_b):
         parts = []
         if len(only_a):
-            parts.append(f"{_fmt_label(only_a[0])} only in {a.name}")
+            parts.append(f"{fmt_label(only_a[0])} only in {a.name}")
         if len(only_b):
-            parts.append(f"{_fmt_label(only_b[0])} only in {b.name}")
+            parts.append(f"{fmt_label(only_b[0])} only in {b.name}")
         where = "; e.g. " + ", ".join(parts)
     else:
         where = " (same labels, other order)"
@@ -1104,7 +1100,7 @@ def merge_groups(
         if unknown:
             raise InputError(
                 f"{name} mentions {len(unknown)} label(s) that are not columns of "
-                f"{meta.name}; first {_fmt_label(unknown[0])}"
+                f"{meta.name}; first {fmt_label(unknown[0])}"
             )
         company = [mapping.get(c, c) for c in col_labels]
     elif isinstance(groups, Iterable) and not isinstance(groups, str | bytes):

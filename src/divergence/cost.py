@@ -58,6 +58,7 @@ from divergence._validation import (
     check_option,
     check_same_layout,
     check_window,
+    fmt_label,
     is_polars,
     to_caller,
     to_pandas,
@@ -364,8 +365,8 @@ def _align(cols: dict[str, FloatArray], metas: list[Meta]) -> tuple[dict[str, Fl
             if m.index.has_duplicates:
                 dup = m.index[m.index.duplicated()][0]
                 raise InputError(
-                    f"{m.name} has duplicate index labels (e.g. {dup!r}); inputs with different "
-                    "indexes are aligned on their labels, which must then be unique"
+                    f"{m.name} has duplicate index labels (e.g. {fmt_label(dup)}); inputs with "
+                    "different indexes are aligned on their labels, which must then be unique"
                 )
         for m in pandas[1:]:
             assert m.index is not None

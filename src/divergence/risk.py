@@ -40,6 +40,7 @@ from divergence._validation import (
     check_same_layout,
     check_same_rows,
     check_window,
+    fmt_label,
     to_caller,
     warn_units,
 )
@@ -240,7 +241,7 @@ def _warn_cf_domain(
         where = ""
     else:
         label = meta.columns[j] if meta.columns is not None else j
-        where = f" in {idx.size} column(s), first {label!r}"
+        where = f" in {idx.size} column(s), first {fmt_label(label)}"
     warnings.warn(
         f"method='cornish_fisher' is outside its domain of validity{where} (sample skewness "
         f"{skew[j]:.3g}, excess kurtosis {kurt[j]:.3g}): the Cornish–Fisher quantile is not "

@@ -9,7 +9,7 @@ import numpy as np
 
 from divergence._numeric import row_sum, safe_divide
 from divergence._typing import BoolArray, FloatArray, NanPolicy, PanelLike
-from divergence._validation import Meta, _fmt_label, as_array, check_option, nan_row_mask, to_caller
+from divergence._validation import Meta, as_array, check_option, fmt_label, nan_row_mask, to_caller
 from divergence.dispersion._common import cross_weights, per_row_values, renormalize
 from divergence.errors import InputError, OutOfRangeWarning
 
@@ -66,7 +66,7 @@ def _report(
         return
     first = int(np.flatnonzero(out_mask)[0])
     if meta.ndim == 2 and meta.index is not None:
-        where = f"row {_fmt_label(meta.index[first])}"
+        where = f"row {fmt_label(meta.index[first])}"
     elif meta.ndim == 2:
         where = f"row {first}"
     else:
