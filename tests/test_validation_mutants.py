@@ -1229,3 +1229,34 @@ def test_coercion_metas_views_and_layouts() -> None:
     assert not idx_values.flags.writeable and imeta.name == "x"
     with pytest.raises(InputError, match=r"^x has 1 NaN value"):
         v.as_array(pd.Index([1.0, np.nan]), "x", allow_nan=False)
+
+
+# --------------------------------------------------------------------------- _to_float paths
+def test_float32_pandas_inputs_are_read_as_float64() -> None:
+    # float32 is a plain NumPy float dtype, so a float32 frame takes the fast to_numpy path;
+    # the result must still be float64 with the same values (float32 1.5 and 2.25 are exact)
+    frame = pd.DataFrame({"a": np.array([1.5, 2.25], dtype=np.float32)})
+    arr, _ = v._to_float(frame, "x")
+    assert arr.dtype == np.float64
+    np.testing.assert_array_equal(arr, [[1.5], [2.25]])
+    series = pd.Series(np.array([1.5, 2.25], dtype=np.float32))
+    s_arr, _ = v._to_float(series, "x")
+    assert s_arr.dtype == np.float64
+    np.testing.assert_array_equal(s_arr, [1.5, 2.25])
+
+
+def test_float64_frame_without_copy_is_a_read_only_view() -> None:
+    # copy=False promises no copy of a one-block float64 frame: the array is the frame's block
+    frame = pd.DataFrame({"a": [1.0, 2.0, 3.0], "b": [4.0, 5.0, 6.0]})
+    arr, _ = v._to_float(frame, "x", copy=False)
+    assert np.shares_memory(arr, frame.to_numpy())
+    assert not arr.flags.writeable
+
+
+def test_index_input_gives_a_writeable_copy() -> None:
+    # the default copy=True holds for a pd.Index too (read through a Series of its values)
+    idx = pd.Index([1.0, 2.0])
+    arr, meta = v._to_float(idx, "x")
+    assert arr.flags.writeable and meta.kind == "series"
+    arr[0] = 9.0
+    assert idx[0] == 1.0
