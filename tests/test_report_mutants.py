@@ -236,11 +236,11 @@ def test_integer_bool_date_and_object_columns() -> None:
     assert _cells([1, None, 12345], dtype="Int64") == ["1", "–", "12,345"]
     assert _cells([True, False]) == ["True", "False"]
     assert _cells([True, None, False], dtype="boolean") == ["True", "–", "False"]
-    days = pd.to_datetime(["2024-01-31", None, "2024-02-29"])
+    days = pd.to_datetime(pd.Series(["2024-01-31", None, "2024-02-29"]))
     assert _cells(days) == ["2024-01-31", "–", "2024-02-29"]
     times = pd.to_datetime(["2024-01-31", "2024-02-29 15:30"], format="ISO8601")
     assert _cells(times) == ["2024-01-31 00:00:00", "2024-02-29 15:30:00"]
-    assert _cells(pd.to_datetime([None, None])) == ["–", "–"]
+    assert _cells([pd.NaT, pd.NaT], dtype="datetime64[ns]") == ["–", "–"]
     mixed = pd.Series(["a", None, pd.NA, pd.NaT, float("nan"), 3], dtype=object)
     f = report._column_formatter(mixed)
     assert [f(x) for x in mixed] == ["a", "–", "–", "–", "–", "3"]
@@ -666,7 +666,7 @@ def test_bundled_sources() -> None:
 def _subparser() -> Any:
     parser = report._parser()
     sub = next(a for a in parser._actions if a.dest == "command")
-    return parser, sub.choices["report"]
+    return parser, sub.choices["report"]  # type: ignore[index]
 
 
 def test_parser_options() -> None:
