@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import io
+import itertools
 import json
 import os
 import re
@@ -79,6 +80,19 @@ def test_read_caps_values_index_and_columns(tmp_path: Path) -> None:
     # the caller may write to the frame: it is not a read-only view
     got.iloc[0, 0] = 1.0
     assert got.iloc[0, 0] == 1.0
+
+
+def test_read_caps_keeps_line_breaks_inside_quoted_cells(tmp_path: Path) -> None:
+    # the csv module reads the file untranslated (newline=""): a quoted header cell keeps its
+    # CR LF, and the physical line numbers count both lines of it
+    got = report.read_caps(_caps(tmp_path, 'date,"A\r\nB"\r\n2024-01-31,1\r\n'))
+    assert list(got.columns) == ["A\r\nB"]
+    path = _caps(tmp_path, 'date,"A\r\nB"\r\n2024-01-31,x\r\n', name="x.csv")
+    _refused(
+        path,
+        "line 3, column 'A\\r\\nB': 'x' is not a number (give market caps in USD, e.g. "
+        "2.5e12, without thousands separators)",
+    )
 
 
 def test_read_caps_unnamed_date_column_is_date(tmp_path: Path) -> None:
@@ -222,6 +236,9 @@ def test_float_columns_keep_about_four_significant_digits() -> None:
     assert _cells([0.0, -0.0]) == ["0.00", "-0.00"]  # all zero: two decimals
     assert _cells([np.nan, np.nan]) == ["–", "–"]  # nothing finite: two decimals
     assert _cells([np.inf, 2.0, np.nan]) == ["inf", "2.000", "–"]  # inf left out of the scale
+    # a nullable float column: its NA is a dash, the scale comes from the finite values
+    assert _cells([1.5, None, 22.25], dtype="Float64") == ["1.50", "–", "22.25"]
+    assert _cells([0.5, 0.25], dtype=np.float32) == ["0.5000", "0.2500"]
 
 
 def test_float_columns_switch_to_scientific() -> None:
@@ -240,6 +257,8 @@ def test_integer_bool_date_and_object_columns() -> None:
     assert _cells(days) == ["2024-01-31", "–", "2024-02-29"]
     times = pd.to_datetime(["2024-01-31", "2024-02-29 15:30"], format="ISO8601")
     assert _cells(times) == ["2024-01-31 00:00:00", "2024-02-29 15:30:00"]
+    one = pd.to_datetime(pd.Series(["2024-02-29 15:30"]))  # a single time of day: not a date
+    assert _cells(one) == ["2024-02-29 15:30:00"]
     assert _cells([pd.NaT, pd.NaT], dtype="datetime64[ns]") == ["–", "–"]
     mixed = pd.Series(["a", None, pd.NA, pd.NaT, float("nan"), 3], dtype=object)
     f = report._column_formatter(mixed)
@@ -443,6 +462,30 @@ def test_figure_is_closed_when_drawing_fails() -> None:
     assert plt.get_fignums() == []
 
 
+def test_figures_are_png_at_100_dpi_whatever_the_settings() -> None:
+    import matplotlib as mpl
+
+    settings = {"savefig.format": "svg", "savefig.dpi": 50.0, "figure.dpi": 72.0}
+    with mpl.rc_context(settings):
+        png = report._figure_png(lambda ax: ax.plot([0, 1], [1, 0]))
+    assert png is not None
+    assert _png_size(base64.b64decode(png, validate=True)) == (750, 360)
+
+
+def test_the_reports_own_figure_is_the_one_closed() -> None:
+    import matplotlib.pyplot as plt
+
+    def draw(ax: Any) -> None:  # a drawing function that opens a figure of its own
+        plt.figure(num=4242)
+        ax.plot([0, 1], [0, 1])
+
+    try:
+        assert report._figure_png(draw) is not None
+        assert plt.get_fignums() == [4242]  # the report's figure closed, not the caller's
+    finally:
+        plt.close("all")
+
+
 def test_figures_are_left_out_without_matplotlib(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "matplotlib", None)
     called: list[int] = []
@@ -458,6 +501,22 @@ def test_iso() -> None:
     assert report._iso(dt.datetime(2026, 1, 2, 1, 0, tzinfo=plus2)) == "2026-01-01T23:00:00Z"
     assert report._iso(dt.datetime(2026, 1, 2, tzinfo=dt.UTC)) == "2026-01-02T00:00:00Z"
     assert report._iso(dt.date(2026, 1, 2)) == "2026-01-02"
+
+
+def test_iso_converts_to_utc_in_any_local_zone(monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    if not hasattr(time, "tzset"):
+        pytest.skip("time.tzset is not available on this platform")
+    monkeypatch.setenv("TZ", "Asia/Tokyo")  # UTC+9, no daylight saving time
+    time.tzset()
+    try:
+        plus2 = dt.timezone(dt.timedelta(hours=2))
+        when = dt.datetime(2026, 1, 2, 1, 0, tzinfo=plus2)
+        assert report._iso(when) == "2026-01-01T23:00:00Z"
+    finally:
+        monkeypatch.undo()
+        time.tzset()
 
 
 def test_jsonable_every_kind() -> None:
@@ -642,10 +701,10 @@ def test_parse_sections() -> None:
 
 def test_data_note() -> None:
     assert report._data_note(None, "x.csv") == "bundled data"
-    index = pd.DatetimeIndex(["2024-01-31", "2024-03-28 12:00"])
-    caps = pd.DataFrame(np.ones((2, 3)), index=index)
+    index = pd.DatetimeIndex(["2024-01-31", "2024-02-29", "2024-03-28 12:00"])
+    caps = pd.DataFrame(np.ones((3, 2)), index=index)
     assert report._data_note(caps, "c.csv") == (
-        "bundled data; market caps from c.csv (2 dates × 3 tickers, 2024-01-31 to 2024-03-28) "
+        "bundled data; market caps from c.csv (3 dates × 2 tickers, 2024-01-31 to 2024-03-28) "
         "for the concentration and breadth sections"
     )
 
@@ -728,9 +787,60 @@ def test_parser_version_and_help(
     assert "Sections, in order: " + ", ".join(SECTION_MODULES) + "." in flat
     assert "your own market caps for the concentration and breadth sections" in flat
     assert report._EPILOG in rtext
-    # descriptions are filled at 78 columns, whatever the terminal width
-    desc = text.split("\n\n")[1].splitlines()
-    assert max(len(line) for line in desc) <= 78 < sum(len(line) + 1 for line in desc)
+    # descriptions are filled at 78 columns, whatever the terminal width: greedy filling puts
+    # on each line every word that fits, so the next line's first word would not fit
+    for page in (text, rtext):
+        desc = page.split("\n\n")[1].splitlines()
+        assert len(desc) >= 2
+        for line, following in itertools.pairwise(desc):
+            assert len(line) <= 78 < len(line) + 1 + len(following.split()[0]), line
+    flat_main = " ".join(text.split())
+    assert (
+        "Measure how a headline equity index can diverge from the economy beneath it. "
+        "'python -m divergence' is the same command. Run a command with -h for its options."
+    ) in flat_main
+
+
+# the help of each option of ``divergence report`` (what ``divergence report -h`` prints)
+OPTION_HELP = [
+    (
+        "--out PATH",
+        "write the report: PATH ending in .html, .txt or .json is one file in that format; "
+        "any other PATH is a directory that gets report.txt and report.html",
+    ),
+    (
+        "--format {text,html,json}",
+        "format of --out PATH, which is then always one file (overrides the suffix); without "
+        "--out, the format printed on standard output (default text)",
+    ),
+    (
+        "--force",
+        "overwrite an existing --out file or report (checked before anything is computed)",
+    ),
+    ("--json", "print every headline number as JSON on standard output instead of the text"),
+    (
+        "--caps FILE",
+        "your own market caps for the concentration and breadth sections: a CSV with ISO dates "
+        "(YYYY-MM-DD) in the first column, one column per ticker, caps in USD; an empty cell "
+        "means not in the universe on that date",
+    ),
+    (
+        "--sections NAMES",
+        "compute only these sections, comma-separated (e.g. concentration,breadth)",
+    ),
+    ("-q, --quiet", "print nothing on standard output (unless --json); use with --out"),
+]
+
+
+@pytest.mark.parametrize(("option", "words"), OPTION_HELP, ids=[o for o, _ in OPTION_HELP])
+def test_report_help_explains_every_option(
+    option: str, words: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "100")
+    _parser, rep = _subparser()
+    options = rep.format_help().split("options:\n")[1].split("\n\n")[0]
+    flat = " ".join(options.split())
+    assert f" {option} {words} " in f" {flat} "
 
 
 # --------------------------------------------------------------------------- main and _report
@@ -926,6 +1036,47 @@ def test_section_errors(
     assert capsys.readouterr() == ("", f"divergence report: error: --caps {caps}: needs 20 names\n")
     with pytest.raises(InputError, match=r"^needs 20 names$"):
         report.main(["report", "--sections", "breadth"])
+
+
+def test_the_report_is_stamped_once(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _Fake(monkeypatch)
+    stamps = iter([dt.datetime(2001, 1, 1, tzinfo=dt.UTC), dt.datetime(2002, 2, 2, tzinfo=dt.UTC)])
+    monkeypatch.setattr(report, "_now", lambda: next(stamps))
+    assert report.main(["report", "--sections", "risk", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["generated"] == "2001-01-01T00:00:00Z"
+
+
+def test_html_report_names_the_caps(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _Fake(monkeypatch)
+    caps = _caps(tmp_path, "date,A\n2024-01-31,1\n")
+    assert (
+        report.main(["report", "--caps", str(caps), "--sections", "breadth", "--format", "html"])
+        == 0
+    )
+    note = (
+        f"Data: bundled data; market caps from {caps} (1 dates × 1 tickers, 2024-01-31 to "
+        "2024-01-31) for the concentration and breadth sections · generated 1970-01-02T00:00:00Z"
+    )
+    assert f'<p class="meta">{note}</p>' in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("last", ["ends in X", "ends in spaces  ", "ends\n\n"])
+def test_stdout_ends_in_one_newline(
+    last: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    mod = types.ModuleType("divergence._sections.risk")
+    mod.build = lambda inputs=None: Section("R", [last])  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "divergence._sections.risk", mod)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")
+    assert report.main(["report", "--sections", "risk"]) == 0
+    out = capsys.readouterr().out
+    # render_text ends every section with an empty line; stdout drops the trailing newlines
+    # and ends in exactly one
+    assert out.endswith("R\n=\n" + last.rstrip("\n") + "\n")
 
 
 def test_no_command_prints_help(
