@@ -465,8 +465,8 @@ def test_figure_is_closed_when_drawing_fails() -> None:
 def test_figures_are_png_at_100_dpi_whatever_the_settings() -> None:
     import matplotlib as mpl
 
-    settings = {"savefig.format": "svg", "savefig.dpi": 50.0, "figure.dpi": 72.0}
-    with mpl.rc_context(settings):
+    settings: dict[str, Any] = {"savefig.format": "svg", "savefig.dpi": 50.0, "figure.dpi": 72.0}
+    with mpl.rc_context(settings):  # type: ignore[arg-type]
         png = report._figure_png(lambda ax: ax.plot([0, 1], [1, 0]))
     assert png is not None
     assert _png_size(base64.b64decode(png, validate=True)) == (750, 360)
