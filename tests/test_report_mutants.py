@@ -316,7 +316,9 @@ def test_render_text_layout() -> None:
     ]
     when = dt.datetime(2026, 1, 2, 3, 4, 5)
     text = report.render_text(secs, note="n & m", generated=when)
-    table = report._table_text(_frame())
+    # the table as pandas prints it with the display rule written by hand (largest 22.25:
+    # 3 - floor(log10(22.25)) = 2 decimals)
+    table = _frame().to_string(formatters=[lambda v: f"{v:,.2f}"])
     words = "About: " + about
     # textwrap at 100 columns, by hand: 'About: ' (7) + 18 words of 5 = 97 characters, etc.
     first = "About: " + " ".join(["word"] * 18)
@@ -373,7 +375,12 @@ def test_render_html_page() -> None:
     assert page.startswith(head)
     css, body = page[len(head) :].split("</style></head><body>\n")
     assert css == report._CSS
-    table = report._table_html(_frame())
+    # pandas' table with the rule by hand (2 decimals) and the index name in the header row
+    table = (
+        _frame()
+        .rename_axis(index=None, columns="k")
+        .to_html(formatters=[lambda v: f"{v:,.2f}"], border=0, classes="report-table")
+    )
     expected = "\n".join(
         [
             f"<h1>divergence {V} report</h1>",
@@ -862,16 +869,38 @@ class _Fake:
 
         return build
 
-    def sections(self, names: Sequence[str]) -> list[Section]:
-        return [
-            Section(f"Fake {n}", [f"line {SECTION_MODULES.index(n)}"],
-                    numbers={"k": SECTION_MODULES.index(n)},
-                    about=f"about {SECTION_MODULES.index(n)}")
-            for n in names
-        ]  # fmt: skip
+
+def _expected_text(names: Sequence[str]) -> str:
+    """The text report of the made-up sections, by the documented layout."""
+    parts = [f"divergence {V} report (bundled data)", "generated 1970-01-02T00:00:00Z", ""]
+    for name in names:
+        k = SECTION_MODULES.index(name)
+        title = f"Fake {name}"
+        parts += [title, "=" * len(title), f"About: about {k}", "", f"line {k}", ""]
+    return "\n".join(parts)
 
 
-WHEN = dt.datetime(1970, 1, 2, tzinfo=dt.UTC)
+def _expected_html(name: str) -> str:
+    """The HTML report of one made-up section, written out."""
+    k = SECTION_MODULES.index(name)
+    body = [
+        f"<h1>divergence {V} report</h1>",
+        '<p class="meta">Data: bundled data · generated 1970-01-02T00:00:00Z</p>',
+        '<nav id="contents" aria-label="Contents"><strong>Contents</strong><ol>',
+        f'<li><a href="#fake-{name}">Fake {name}</a></li>',
+        "</ol></nav>",
+        f'<section id="fake-{name}">',
+        f"<h2>Fake {name}</h2>",
+        f'<p class="about">about {k}</p>',
+        f"<pre>line {k}</pre>",
+        "</section>",
+    ]
+    return (
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+        f"<title>divergence {V} report</title><style>{report._CSS}</style></head><body>\n"
+        + "\n".join(body)
+        + "\n</body></html>\n"
+    )
 
 
 def test_build_sections_in_order(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -891,8 +920,7 @@ def test_main_text_on_stdout(
     fake = _Fake(monkeypatch)
     assert report.main(["report", "--sections", "risk,breadth"]) == 0
     out, err = capsys.readouterr()
-    secs = fake.sections(["breadth", "risk"])
-    assert out == report.render_text(secs, note="bundled data", generated=WHEN).rstrip("\n") + "\n"
+    assert out == _expected_text(["breadth", "risk"])
     assert out.startswith(f"divergence {V} report (bundled data)\ngenerated 1970-01-02T00:00:00Z\n")
     assert err == ""
     assert [name for name, _ in fake.calls] == ["breadth", "risk"]
@@ -902,11 +930,9 @@ def test_main_text_on_stdout(
 def test_main_formats_on_stdout(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    fake = _Fake(monkeypatch)
-    secs = fake.sections(["risk"])
+    _Fake(monkeypatch)
     assert report.main(["report", "--sections", "risk", "--format", "html"]) == 0
-    html_page = report.render_html(secs, note="bundled data", generated=WHEN)
-    assert capsys.readouterr().out == html_page
+    assert capsys.readouterr().out == _expected_html("risk")
     assert report.main(["report", "--sections", "risk", "--json"]) == 0
     doc = json.loads(capsys.readouterr().out)
     assert list(doc["sections"]) == ["risk"] and doc["generated"] == "1970-01-02T00:00:00Z"
@@ -926,16 +952,16 @@ def test_main_formats_on_stdout(
 def test_main_writes_files(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    fake = _Fake(monkeypatch)
-    secs = fake.sections(["risk"])
-    text = report.render_text(secs, note="bundled data", generated=WHEN)
+    _Fake(monkeypatch)
+    text = _expected_text(["risk"])
+    assert text.endswith("line 7\n")  # one newline at the end: stdout prints it unchanged
     out = tmp_path / "new" / "deeper"
     assert report.main(["report", "--sections", "risk", "--out", str(out)]) == 0
     o, e = capsys.readouterr()
-    assert o == text.rstrip("\n") + "\n"
+    assert o == text
     assert e == f"wrote {out / 'report.txt'} and {out / 'report.html'}\n"
     assert (out / "report.txt").read_text(encoding="utf-8") == text
-    html_page = report.render_html(secs, note="bundled data", generated=WHEN)
+    html_page = _expected_html("risk")
     assert (out / "report.html").read_text(encoding="utf-8") == html_page
     # one JSON file, nothing on stdout with -q; --json still prints while --out writes text
     target = tmp_path / "a" / "n.json"
@@ -955,7 +981,7 @@ def test_main_writes_files(
         report.main(["report", "--sections", "risk", "--out", str(data), "--format", "html"]) == 0
     )
     o, e = capsys.readouterr()
-    assert o == text.rstrip("\n") + "\n"
+    assert o == text
     assert data.read_text(encoding="utf-8") == html_page
     # --force overwrites
     force = ["report", "--sections", "risk", "--out", str(data), "--format", "text"]
