@@ -429,7 +429,7 @@ def test_css_is_well_formed_and_targets_the_page() -> None:
         for decl in decls.split(";"):
             prop, value = decl.split(":", 1)
             assert prop in _PROPERTIES, decl
-            assert value and value == value.strip() and "XX" not in value.upper()[:2]
+            assert value and value == value.strip(), decl
 
 
 def _png_size(data: bytes) -> tuple[int, int]:
