@@ -10,6 +10,7 @@ messages as documented.
 from __future__ import annotations
 
 import math
+import re
 import warnings
 from fractions import Fraction
 from typing import Any, Final
@@ -875,3 +876,43 @@ def test_rolling_correlation_never_leaves_the_unit_interval() -> None:
     assert up.max() <= 1.0 and down.min() >= -1.0
     np.testing.assert_allclose(up, 1.0, rtol=1e-12)
     np.testing.assert_allclose(down, -1.0, rtol=1e-12)
+
+
+# --------------------------------------------------------------------------- session 10
+def test_stock_bond_returns_series_join_by_hand() -> None:
+    # kills the pd.Series(stock/bond, index=..., name=...) mutants of the Series path.
+    # Constant yields make the bond return its carry alone, y / f = 0.06 / 12 = 0.005
+    # (dy = 0, so the duration and convexity terms vanish); stock returns by hand.
+    dates = pd.date_range("2020-01-31", periods=5, freq="ME")
+    stock = pd.Series([100.0, 110.0, 99.0, 108.9], index=dates[:4])
+    yields = pd.Series([0.06, 0.06, 0.06, 0.06], index=dates[1:])
+    out = stock_bond_returns(stock, yields, periods_per_year=12)
+    # stock returns: Feb 0.10, Mar -0.10, Apr 0.10; bond returns: Mar, Apr, May 0.005;
+    # the inner join on Feb..Apr, less the rows with a first-period NaN, leaves Mar and Apr
+    expected = pd.DataFrame({"stock": [-0.10, 0.10], "bond": [0.005, 0.005]}, index=dates[2:4])
+    assert list(out.columns) == ["stock", "bond"]
+    pd.testing.assert_frame_equal(out, expected, check_freq=False, rtol=1e-12)
+
+
+def test_stock_bond_returns_refuse_a_non_positive_stock_level() -> None:
+    # kills positive=True -> None / False / dropped for stock_index
+    for level in (0.0, -5.0):
+        with pytest.raises(
+            InputError,
+            match=r"^stock_index must be strictly positive; 1 value\(s\) are not; "
+            r"first at position 1$",
+        ):
+            stock_bond_returns([100.0, level, 50.0], [0.04, 0.04, 0.04], periods_per_year=12)
+
+
+def test_bond_floor_message_in_full() -> None:
+    # the floor of a 1,500-year semiannual bond is 2 (10^(-6/3000) - 1) = -0.00918917
+    floor = 2.0 * math.expm1(-6.0 * math.log(10.0) / 3000.0)
+    assert f"{floor:g}" == "-0.00918917"
+    expected = (
+        "yields has 2 value(s) below -0.00918917 (for a 1500-year bond with 2 coupon(s) a "
+        "year, a lower yield discounts the principal by a factor above 1e+06, where its "
+        "duration and convexity lose their accuracy to cancellation); first at position 0."
+    )
+    with pytest.raises(InputError, match="^" + re.escape(expected) + "$"):
+        bond_returns_from_yields([-0.9, -0.8], periods_per_year=12, maturity=1500)
