@@ -10,6 +10,7 @@ form and the log-impact cost with scipy's ``brentq`` instead of the library's Ne
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 import matplotlib.pyplot as plt
@@ -904,3 +905,28 @@ def test_scenario_effective_n_bad_inputs() -> None:
     # n_steps is checked up front, before any simulation looks at the caps
     with pytest.raises(InputError, match=r"^n_steps must be >= 1, got 0$"):
         scenario_effective_n([-1.0, 1.0], {"a": {"n_steps": 0}})
+
+
+@pytest.mark.parametrize(
+    ("caps", "flow", "trade", "after"),
+    [
+        # M = 5 (the default multiplier): 1e-50 * exp(5 * 0.5 / 1e-50) and 1 * exp(5 * 200)
+        # overflow to inf; 1 * exp(5 * -1e6) underflows to 0
+        (1e-50, 0.5, "a purchase of 0.5", "inf"),
+        (1.0, 200.0, "a purchase of 200", "inf"),
+        (1.0, -1e6, "a sale of 1e+06", "0"),
+    ],
+)
+def test_log_impact_out_of_float_range_message(
+    caps: float, flow: float, trade: str, after: str
+) -> None:
+    # session 10: kills the trade/why/advice wording mutants of _Market._new_caps and the
+    # errstate of its exp (an overflow RuntimeWarning would fail the test before the error)
+    assert math.exp(-5.0 * 1e6) == 0.0 and math.log(np.finfo(float).max) < 5.0 * 200.0
+    expected = (
+        f"{trade} pushes the cap of asset 0 to {after} at step 1 (log impact: exp(M*flow/cap) "
+        "leaves the float range); use smaller passive_flows or active_aum, a smaller "
+        "multiplier or size_slope"
+    )
+    with pytest.raises(InputError, match="^" + re.escape(expected) + "$"):
+        simulate_flows([caps], n_steps=1, passive_flows=flow, impact="log")
