@@ -1,0 +1,579 @@
+"""Assertions the mutation run of dispersion._index and dispersion._common showed missing.
+
+Each test pins a behaviour a surviving mutant changed (see
+``docs/_data/mutation/dispersion_index.json``). Expected values are closed forms worked by
+hand in the comments (times to settlement in minutes, weights renormalised by hand, the
+30-day interpolation of two terms) or the argument names and messages the functions
+document.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from _bs_boards import bs_board
+from divergence.dispersion import (
+    dispersion_trade_pnl,
+    implied_correlation,
+    implied_correlation_index,
+    realized_correlation,
+    vix_index,
+)
+from divergence.errors import DataWarning, InputError
+
+NOW = pd.Timestamp("2026-05-13 10:00")  # a Wednesday
+FRIDAYS = [("2026-06-05", True), ("2026-06-12", True)]  # 23.25 and 30.25 days at 10:00
+GOOD = bs_board(NOW, FRIDAYS, 0.2, step=0.05, width=3.0)
+STANDARD = [
+    "quote_time",
+    "expiration",
+    "t",
+    "strike",
+    "option_type",
+    "bid",
+    "ask",
+    "root",
+    "underlying",
+]
+
+
+def _full(message: str) -> str:
+    """A regex matching exactly ``message``."""
+    return "^" + re.escape(message) + "$"
+
+
+def _members() -> tuple[pd.DataFrame, pd.Series]:
+    quotes = pd.concat(
+        [
+            bs_board(NOW, FRIDAYS, vol, step=0.05, width=3.0).assign(underlying=name)
+            for name, vol in (("IDX", 0.2), ("A", 0.3), ("B", 0.25))
+        ],
+        ignore_index=True,
+    )
+    return quotes, pd.Series({"A": 0.6, "B": 0.4})
+
+
+# --------------------------------------------------------------------------- messages: vix_index
+@pytest.mark.parametrize(
+    ("quotes", "kwargs", "exc", "message"),
+    [
+        (GOOD.to_numpy(), {}, TypeError, "quotes must be a pandas DataFrame, got ndarray"),
+        (
+            GOOD,
+            {"columns": ["bid"]},
+            TypeError,
+            "columns must be a mapping {your column name: standard name}, got list",
+        ),
+        (
+            GOOD,
+            {"columns": {"bid": "price"}},
+            InputError,
+            f"columns maps to unknown name(s) ['price']; the standard names are {STANDARD}",
+        ),
+        (
+            GOOD,
+            {"columns": {"nope": "bid"}},
+            InputError,
+            "columns renames ['nope'], which quotes does not have",
+        ),
+        (
+            GOOD.drop(columns="ask"),
+            {},
+            InputError,
+            "quotes is missing column 'ask'; rename your columns to the standard names or map "
+            "them with columns={'your_name': 'ask'}",
+        ),
+        (
+            GOOD.drop(columns="quote_time"),
+            {},
+            InputError,
+            "quotes is missing column 'quote_time'; rename your columns to the standard names "
+            "or map them with columns={'your_name': 'quote_time'}",
+        ),
+        (
+            GOOD.drop(columns="strike"),
+            {},
+            InputError,
+            "quotes is missing column 'strike'; rename your columns to the standard names or "
+            "map them with columns={'your_name': 'strike'}",
+        ),
+        (
+            GOOD.drop(columns="option_type"),
+            {},
+            InputError,
+            "quotes is missing column 'option_type'; rename your columns to the standard names "
+            "or map them with columns={'your_name': 'option_type'}",
+        ),
+        (
+            GOOD.drop(columns="bid"),
+            {},
+            InputError,
+            "quotes is missing column 'bid'; rename your columns to the standard names or map "
+            "them with columns={'your_name': 'bid'}",
+        ),
+        (
+            GOOD.assign(t=0.1),
+            {},
+            InputError,
+            "quotes has both an 'expiration' and a 't' column; pass one of them (drop the other "
+            "or leave it out of columns=)",
+        ),
+        (
+            GOOD.drop(columns="expiration"),
+            {},
+            InputError,
+            "quotes is missing column 'expiration' (or 't', years to expiration); map yours "
+            "with columns={'your_name': 'expiration'}",
+        ),
+        (GOOD.iloc[:0], {}, InputError, "quotes is empty"),
+        (
+            GOOD.assign(option_type=["X"] + ["C"] * (len(GOOD) - 1)),
+            {},
+            InputError,
+            "quotes['option_type'] has 1 value(s) that are not 'C'/'P' (or 'call'/'put', any "
+            "case); first 'X'",
+        ),
+        (
+            GOOD.assign(expiration=np.array([None, *GOOD["expiration"].iloc[1:]], dtype=object)),
+            {},
+            InputError,
+            "quotes['expiration'] has 1 missing value(s)",
+        ),
+        (
+            GOOD.drop(columns="expiration").assign(
+                t=0.1, quote_time=np.array([None, None, *["a"] * (len(GOOD) - 2)], dtype=object)
+            ),
+            {},
+            InputError,
+            "quotes['quote_time'] has 2 missing value(s)",
+        ),
+        (
+            GOOD,
+            {"rate": "x"},
+            TypeError,
+            "rate must be a number or a callable of t (years), got str",
+        ),
+        (
+            GOOD,
+            {"am_roots": "SPX"},
+            TypeError,
+            "am_roots must be a collection of root symbols, e.g. ('SPX',)",
+        ),
+        (
+            GOOD,
+            {"am_roots": 3},
+            TypeError,
+            "am_roots must be a collection of root symbols, e.g. ('SPX',)",
+        ),
+        (
+            GOOD,
+            {"terms": ("2026-06-05",)},
+            TypeError,
+            "terms must be None or a pair (near, next) of expirations (or t values)",
+        ),
+        (
+            GOOD,
+            {"terms": "ab"},
+            TypeError,
+            "terms must be None or a pair (near, next) of expirations (or t values)",
+        ),
+    ],
+)
+def test_vix_index_messages(
+    quotes: object, kwargs: dict[str, object], exc: type, message: str
+) -> None:
+    """Kills the string mutants of the checks of _rename, _need, _long_table and _boards."""
+    with pytest.raises(exc, match=_full(message)):
+        vix_index(quotes, **kwargs)  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------- _common
+def _rho(index_vol: float, vols: list[float], weights: list[float]) -> float:
+    """Implied correlation by hand, weights renormalised over the names given."""
+    w = [x / sum(weights) for x in weights]
+    sq = sum((wi * si) ** 2 for wi, si in zip(w, vols, strict=True))
+    lin = sum(wi * si for wi, si in zip(w, vols, strict=True))
+    return (index_vol**2 - sq) / (lin**2 - sq)
+
+
+def _ic(*args: object, **kwargs: object) -> Any:
+    """implied_correlation without the out-of-range warning (hand values may lie outside)."""
+    return implied_correlation(*args, on_out_of_range="ignore", **kwargs)  # type: ignore[arg-type]
+
+
+def test_common_weight_messages() -> None:
+    """Kills the string and condition mutants of cross_weights' checks."""
+    with pytest.raises(
+        InputError,
+        match=_full(
+            "weights has 3 values but constituent_vols has 2 columns; pass one weight per "
+            "column or a panel with the same layout"
+        ),
+    ):
+        implied_correlation(0.2, [[0.3, 0.2]], [1.0, 1.0, 1.0])
+    with pytest.raises(
+        InputError,
+        match=_full("weights must be 1-D when constituent_vols is 1-D, got a 2-D input"),
+    ):
+        implied_correlation(0.2, [0.3, 0.2], [[1.0, 1.0]])
+    panel = pd.DataFrame({"a": [0.3], "b": [0.2]})
+    with pytest.raises(
+        InputError, match=_full("weights' index does not match the columns of constituent_vols")
+    ):
+        implied_correlation(0.2, panel, pd.Series({"a": 1.0, "c": 1.0}))
+    with pytest.raises(
+        InputError,
+        match=_full("constituent_vols and weights must have the same shape, got (1, 2) and (2, 2)"),
+    ):
+        implied_correlation(0.2, [[0.3, 0.2]], [[1.0, 1.0], [1.0, 1.0]])
+    with pytest.raises(
+        InputError, match=_full("weights has 1 negative value(s); first at position 0")
+    ):
+        implied_correlation(0.2, [[0.3, 0.2]], [-1.0, 1.0])
+    # NaN weights under "raise": named with their place, 1-D and 2-D
+    with pytest.raises(
+        InputError,
+        match=_full("weights has 1 NaN value(s) and nan_policy='raise'; first at position 1"),
+    ):
+        implied_correlation(0.2, [[0.3, 0.2]], [1.0, np.nan], nan_policy="raise")
+    with pytest.raises(
+        InputError,
+        match=_full("weights has 1 NaN value(s) and nan_policy='raise'; first at row 1, column 1"),
+    ):
+        implied_correlation(
+            [0.2, 0.2], [[0.3, 0.2], [0.3, 0.2]], [[1.0, 1.0], [1.0, np.nan]], nan_policy="raise"
+        )
+
+
+def test_common_weight_layouts_give_the_hand_values() -> None:
+    """One weight per name used on every row; pandas and NumPy weights mixed with panels."""
+    vols = [[0.3, 0.2], [0.4, 0.1]]
+    idx = [0.22, 0.25]
+    w = [3.0, 1.0]
+    want = [_rho(idx[0], vols[0], w), _rho(idx[1], vols[1], w)]
+    np.testing.assert_allclose(_ic(idx, vols, w), want, rtol=1e-12)
+    # the same as a 2-D weight panel with the layout of the vols
+    np.testing.assert_allclose(_ic(idx, vols, [w, w]), want, rtol=1e-12)
+    # labelled weights matching the columns, NumPy weights with a frame, a Series with arrays
+    frame = pd.DataFrame(vols, columns=["a", "b"])
+    s = pd.Series(w, index=["a", "b"])
+    np.testing.assert_allclose(_ic(idx, frame, s), want, rtol=1e-12)
+    np.testing.assert_allclose(_ic(idx, frame, np.array(w)), want, rtol=1e-12)
+    np.testing.assert_allclose(_ic(idx, vols, s), want, rtol=1e-12)
+    # a NaN weight drops its name under "omit" (the other is renormalised: one name, no pair)
+    out = _ic(idx, [[0.3, 0.2, 0.5], [0.4, 0.1, 0.5]], [3.0, 1.0, np.nan])
+    np.testing.assert_allclose(out, want, rtol=1e-12)
+    # and gives its row NaN under "propagate"
+    out = _ic(idx, vols, [[3.0, 1.0], [np.nan, 1.0]], nan_policy="propagate")
+    assert out[0] == pytest.approx(want[0], rel=1e-12) and np.isnan(out[1])
+    # a row whose weights are all zero has no renormalised weights: NaN
+    out = _ic(idx, vols, [[3.0, 1.0], [0.0, 0.0]])
+    assert out[0] == pytest.approx(want[0], rel=1e-12) and np.isnan(out[1])
+
+
+def test_common_per_row_values() -> None:
+    """Kills the mutants of per_row_values: scalars, sizes, indexes, signs, NaN policy."""
+    vols, w = [0.3, 0.2], [3.0, 1.0]
+    want = _rho(0.22, vols, w)
+    for scalar in (0.22, np.float64(0.22), np.float32(0.22)):
+        assert _ic(scalar, vols, w) == pytest.approx(want, rel=1e-6)
+    # an integer index vol (1) is read as a number: closed form with 1.0
+    assert _ic(1, vols, w) == pytest.approx(_rho(1.0, vols, w), rel=1e-12)
+    assert _ic(np.int64(1), vols, w) == pytest.approx(_rho(1.0, vols, w), rel=1e-12)
+    for flag in (True, np.bool_(True)):
+        with pytest.raises(
+            TypeError, match=_full("index_vol must hold real numbers, got booleans")
+        ):
+            _ic(flag, vols, w)
+    with pytest.raises(
+        InputError,
+        match=_full("index_vol must hold a single value to match constituent_vols, got 2"),
+    ):
+        _ic([0.2, 0.3], vols, w)
+    with pytest.raises(
+        InputError,
+        match=_full("index_vol must hold 2 values (one per row) to match constituent_vols, got 3"),
+    ):
+        _ic([0.2, 0.3, 0.1], [vols, vols], w)
+    with pytest.raises(
+        InputError, match=_full("index_vol has 1 negative value(s); first at position 0")
+    ):
+        _ic(-0.2, vols, w)
+    with pytest.raises(
+        InputError,
+        match=_full("index_vol has 1 NaN value(s) and nan_policy='raise'; first at position 1"),
+    ):
+        _ic([0.2, np.nan], [vols, vols], w, nan_policy="raise")
+    # a zero index vol is allowed (non-negative, not positive): rho = -sum w^2 s^2 / den
+    assert _ic(0.0, vols, w) == pytest.approx(_rho(0.0, vols, w), rel=1e-12)
+    frame = pd.DataFrame([vols, vols], index=[10, 11])
+    with pytest.raises(
+        InputError, match=_full("index_vol and constituent_vols have different indexes")
+    ):
+        _ic(pd.Series([0.2, 0.3], index=[1, 2]), frame, w)
+    both = [_rho(0.2, vols, w), _rho(0.3, vols, w)]
+    ok = _ic(pd.Series([0.2, 0.3], index=[10, 11]), frame, w)
+    np.testing.assert_allclose(np.asarray(ok), both, rtol=1e-12)
+    # a Series index vol with a NumPy panel, a NumPy one with a frame: no index to compare
+    np.testing.assert_allclose(
+        _ic(pd.Series([0.2, 0.3], index=[1, 2]), [vols, vols], w),
+        both,
+        rtol=1e-12,
+    )
+    np.testing.assert_allclose(np.asarray(_ic([0.2, 0.3], frame, w)), both)
+    # one cross-section as labelled Series: the index vol's label is not compared
+    one = _ic(pd.Series([0.22], index=["idx"]), pd.Series(vols, index=["a", "b"]), w)
+    assert float(np.asarray(one)) == pytest.approx(want, rel=1e-12)
+
+
+def test_common_positive_index_implied_vol_in_trade() -> None:
+    """per_row_values(positive=True) for the trade's implied index vol; non-negative realized."""
+    args = ([[0.3, 0.2]], 0.2, [[0.3, 0.2]], [1.0, 1.0])
+    with pytest.raises(InputError, match=r"^index_implied_vol must be strictly positive"):
+        dispersion_trade_pnl(0.0, *args)
+    with pytest.raises(InputError, match=r"^index_realized_vol has 1 negative value"):
+        dispersion_trade_pnl(0.25, [[0.3, 0.2]], -0.2, [[0.3, 0.2]], [1.0, 1.0])
+    # a zero realized index vol is allowed
+    dispersion_trade_pnl(0.25, [[0.3, 0.2]], 0.0, [[0.3, 0.2]], [1.0, 1.0])
+
+
+def test_common_realized_correlation_weights() -> None:
+    """cross_weights without a NaN policy argument: a NaN weight drops the name."""
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(30, 3))
+    full = realized_correlation(x[:, :2], weights=[2.0, 1.0], window=10)
+    dropped = realized_correlation(x, weights=[2.0, 1.0, np.nan], window=10)
+    np.testing.assert_allclose(np.asarray(dropped), np.asarray(full), rtol=1e-12)
+
+
+# --------------------------------------------------------------------------- _index: messages
+def test_crossed_and_duplicated_quotes_are_named() -> None:
+    """Kills the count, row and format mutants of the crossed and duplicate messages."""
+    bid = GOOD["bid"].to_numpy()
+    ask = bid.copy()
+    ask[[5, 9]] = bid[[5, 9]] * 0.5
+    g = GOOD.assign(ask=ask)
+    k, b, a = float(GOOD["strike"].iloc[5]), float(bid[5]), float(ask[5])
+    with pytest.raises(
+        InputError,
+        match=_full(
+            f"quotes has 2 crossed quote(s) (ask < bid); first at row 5 (strike {k:g}, bid "
+            f"{b:g}, ask {a:g})"
+        ),
+    ):
+        vix_index(g)
+    # rows 3 twice more (2 extra) and row 20 once more (1 extra): 3 duplicated options
+    d = pd.concat([GOOD, GOOD.iloc[[3, 3, 20]]], ignore_index=True)
+    first = (
+        f"quote_time={NOW!r}, expiration={pd.Timestamp('2026-06-05')!r}, root='SPXW', "
+        f"strike={float(GOOD['strike'].iloc[3]):g}, type={GOOD['option_type'].iloc[3]!s}"
+    )
+    with pytest.raises(
+        InputError,
+        match=_full(
+            "quotes has 3 duplicated option(s) (same quote time, expiration, root, strike and "
+            f"type); first: {first}"
+        ),
+    ):
+        vix_index(d)
+    # with an underlying column the message names it too
+    q = pd.concat([GOOD.assign(underlying="IDX"), GOOD.assign(underlying="A")], ignore_index=True)
+    q = pd.concat([q, q.iloc[[40]]], ignore_index=True)
+    row = q.iloc[40]
+    first = (
+        f"quote_time={NOW!r}, underlying='A', expiration={pd.Timestamp(row['expiration'])!r}, "
+        f"root='SPXW', strike={float(row['strike']):g}, type={row['option_type']!s}"
+    )
+    with pytest.raises(
+        InputError,
+        match=_full(
+            "quotes has 1 duplicated option(s) (same quote time, underlying, expiration, root, "
+            f"strike and type); first: {first}"
+        ),
+    ):
+        implied_correlation_index(q, pd.Series({"A": 1.0}), index="IDX")
+
+
+def test_duplicate_in_t_mode_and_without_root() -> None:
+    """The duplicate message in t mode (the t value) and without a root column (root '')."""
+    t = GOOD.drop(columns=["expiration", "root"]).assign(
+        t=np.where(GOOD["expiration"] == "2026-06-05", 0.0625, 0.0825), quote_time="close"
+    )
+    d = pd.concat([t, t.iloc[[2]]], ignore_index=True)
+    first = (
+        f"quote_time='close', expiration=0.0625, root='', strike={float(t['strike'].iloc[2]):g}, "
+        f"type={t['option_type'].iloc[2]!s}"
+    )
+    with pytest.raises(
+        InputError,
+        match=_full(
+            "quotes has 1 duplicated option(s) (same quote time, expiration, root, strike and "
+            f"type); first: {first}"
+        ),
+    ):
+        vix_index(d)
+
+
+def test_rate_messages() -> None:
+    """The rate checks name rate(t) for a callable and rate for a number."""
+    with pytest.raises(
+        InputError, match=_full("rate(t) has 2 NaN value(s) where none are allowed")
+    ):
+        vix_index(GOOD, rate=lambda t: np.nan * t)
+    with pytest.raises(InputError, match=_full("rate must be a finite number, got nan")):
+        vix_index(GOOD, rate=np.nan)
+    with pytest.raises(
+        InputError,
+        match=r"^rate\(t\) failed when called with a NumPy array of times to expiration "
+        r"\(years\): TypeError\(.*\); a callable rate must accept an array$",
+    ):
+        vix_index(GOOD, rate=lambda t: float(t))
+
+
+def test_warning_message_names_the_first_board() -> None:
+    """Kills the string mutants of _warn_missing (vix_index and implied_correlation_index)."""
+    monthly = bs_board(NOW, [("2026-05-22", False), ("2026-06-19", False)], 0.25)
+    tail = (
+        ". See selection= (e.g. 'bracket' for chains without weeklies) or pass terms=; silence "
+        "with warnings.simplefilter('ignore', DataWarning)."
+    )
+    with pytest.warns(DataWarning) as rec:
+        vix_index(monthly)
+    assert [str(w.message) for w in rec] == [
+        f"vix_index: 1 of 1 board(s) have no 30-day variance and are NaN; first {NOW!r}: no "
+        "eligible expiry with more than 23 and at most 30 days to go" + tail
+    ]
+    q = pd.concat([GOOD.assign(underlying=n) for n in ("IDX", "A")], ignore_index=True)
+    q = q[~((q["underlying"] == "A") & (q["expiration"] == "2026-06-12"))]
+    with pytest.warns(DataWarning) as rec:
+        out = implied_correlation_index(q, pd.Series({"A": 1.0}), index="IDX")
+    assert [str(w.message) for w in rec] == [
+        "implied_correlation_index: 1 of 2 board(s) have no 30-day variance and are NaN; first "
+        f"({NOW!r}, 'A'): no eligible expiry with more than 30 and fewer than 37 days" + tail
+    ]
+    row = out.iloc[0]
+    assert np.isnan(row["implied_correlation"]) and np.isnan(row["member_vol"])
+    assert (row["n_members"], row["n_weighted"], row["weight_coverage"]) == (0, 1, 0.0)
+
+
+# --------------------------------------------------------------------------- _index: times
+# Quoted Wednesday 2026-05-13 10:00; expiry Friday 2026-06-05: 840 minutes to midnight, 22
+# whole days (31,680 minutes), then 570 (9:30 AM) or 960 (4:00 PM) minutes; the next
+# Friday 7 days (10,080 minutes) later.
+AM_NEAR = (840 + 31_680 + 570) / 525_600
+PM_NEAR = (840 + 31_680 + 960) / 525_600
+WEEK = 10_080 / 525_600
+TERMS = ("2026-06-05", "2026-06-12")
+
+
+def _var30(row: pd.Series) -> float:
+    """White paper step 3 from the row's own terms: total variance linear in minutes."""
+    t1, t2, v1, v2 = row["t_near"], row["t_next"], row["variance_near"], row["variance_next"]
+    n1, n2, n30 = t1 * 525_600, t2 * 525_600, 43_200
+    return float((t1 * v1 * (n2 - n30) / (n2 - n1) + t2 * v2 * (n30 - n1) / (n2 - n1)) * 365 / 30)
+
+
+@pytest.mark.parametrize(
+    ("quotes", "kwargs", "t_near"),
+    [
+        (GOOD, {"settlement": "pm"}, PM_NEAR),
+        (GOOD, {"settlement": "am"}, AM_NEAR),
+        (GOOD, {}, PM_NEAR),  # root SPXW is not in am_roots
+        (GOOD, {"am_roots": (" spxw",)}, AM_NEAR),  # compared stripped and case-blind
+        (GOOD.assign(root="SPX"), {}, AM_NEAR),
+        (GOOD.assign(root="spx "), {}, AM_NEAR),
+        (GOOD.drop(columns="root"), {"am_roots": ("",)}, PM_NEAR),  # no root: PM
+        (GOOD.assign(root=None), {"am_roots": ("", "SPX")}, PM_NEAR),
+        # tz-aware quote times are read on the exchange clock: 14:00 UTC = 10:00 EDT
+        (GOOD.assign(quote_time=pd.Timestamp("2026-05-13 14:00", tz="UTC")), {}, PM_NEAR),
+        # quote times as text are parsed
+        (GOOD.assign(quote_time="2026-05-13 10:00"), {}, PM_NEAR),
+    ],
+)
+def test_time_to_settlement_in_minutes(
+    quotes: pd.DataFrame, kwargs: dict[str, object], t_near: float
+) -> None:
+    """Kills the settlement, am_roots, minute and tz mutants of _long_table and _times."""
+    out = vix_index(quotes, terms=TERMS, **kwargs)  # type: ignore[arg-type]
+    row = out.iloc[0]
+    assert out.index[0] == NOW and out.index.name == "quote_time"
+    assert row["t_near"] == pytest.approx(t_near, rel=1e-13)
+    assert row["t_next"] == pytest.approx(t_near + WEEK, rel=1e-13)
+    assert row["expiration_near"] == pd.Timestamp(TERMS[0])
+    assert row["expiration_next"] == pd.Timestamp(TERMS[1])
+    assert row["variance"] == pytest.approx(_var30(row), rel=1e-12)
+    assert row["vix"] == pytest.approx(100 * np.sqrt(_var30(row)), rel=1e-12)
+    assert row["n_strikes_near"] > 0 and row["n_strikes_next"] > 0
+    assert out["n_strikes_near"].dtype == np.int64
+    assert out["t_near"].dtype == np.float64
+
+
+def test_roots_are_merged_case_blind_and_missing_root_is_none() -> None:
+    """'spxw' and ' SPXW' are one root (one chain); a missing root reads as no root."""
+    base = vix_index(GOOD)
+    mixed = GOOD.assign(root=np.where(GOOD["option_type"] == "C", "spxw", " SPXW"))
+    out = vix_index(mixed)
+    assert out["root_near"].iloc[0] == "SPXW" and out["root_next"].iloc[0] == "SPXW"
+    assert out["vix"].iloc[0] == base["vix"].iloc[0]
+    none = vix_index(GOOD.assign(root=None))
+    assert none["root_near"].iloc[0] is None and none["root_next"].iloc[0] is None
+    assert none["vix"].iloc[0] == base["vix"].iloc[0]
+    cat = vix_index(GOOD.assign(root=pd.Categorical(GOOD["root"])))
+    assert cat["vix"].iloc[0] == base["vix"].iloc[0] and cat["root_near"].iloc[0] == "SPXW"
+
+
+def test_option_type_spellings() -> None:
+    """C/P, call/put in any case and with spaces; missing or other values are refused."""
+    base = vix_index(GOOD)["vix"].iloc[0]
+    for c, p in (("call", "put"), (" Call ", "PUT"), ("c", "p")):
+        spelled = GOOD.assign(option_type=np.where(GOOD["option_type"] == "C", c, p))
+        assert vix_index(spelled)["vix"].iloc[0] == base
+        cat = spelled.assign(option_type=pd.Categorical(spelled["option_type"]))
+        assert vix_index(cat)["vix"].iloc[0] == base
+    types = GOOD["option_type"].astype(object).copy()
+    types.iloc[[4, 7]] = None
+    with pytest.raises(
+        InputError,
+        match=_full(
+            "quotes['option_type'] has 2 value(s) that are not 'C'/'P' (or 'call'/'put', any "
+            "case); first None"
+        ),
+    ):
+        vix_index(GOOD.assign(option_type=types))
+    cat_types = pd.Categorical(types, categories=["C", "P"])
+    with pytest.raises(InputError, match=r"^quotes\['option_type'\] has 2 value\(s\)"):
+        vix_index(GOOD.assign(option_type=cat_types))
+    with pytest.raises(InputError, match=r"^quotes\['option_type'\] has 15 value\(s\).*'Q'$"):
+        vix_index(GOOD.assign(option_type=np.where(GOOD["option_type"] == "C", "C", "Q")))
+
+
+def test_rate_callable_gets_the_term_times_and_a_copy() -> None:
+    """rate(t) is called with the terms' times (years); writing into t changes nothing."""
+    seen: list[np.ndarray] = []
+
+    def curve(t: np.ndarray) -> np.ndarray:
+        seen.append(t.copy())
+        out = np.where(t < 0.07, 0.01, 0.03)
+        t *= 0.0  # a careless callable: must not change the terms' times
+        return out
+
+    out = vix_index(GOOD, rate=curve, terms=TERMS)
+    row = out.iloc[0]
+    assert len(seen) == 1
+    np.testing.assert_allclose(seen[0], [PM_NEAR, PM_NEAR + WEEK], rtol=1e-13)
+    assert (row["rate_near"], row["rate_next"]) == (0.01, 0.03)
+    assert row["t_near"] == pytest.approx(PM_NEAR, rel=1e-13)
+    # a callable returning one number is used for every term
+    board = bs_board(NOW, FRIDAYS, 0.2, rate=0.02, step=0.05, width=3.0)
+    flat = vix_index(board, rate=lambda t: 0.02, terms=TERMS).iloc[0]
+    assert (flat["rate_near"], flat["rate_next"]) == (0.02, 0.02)
+    # the forward of a Black-Scholes board priced at rate r, read at rate r: 100 e^{rT}
+    assert flat["forward_near"] == pytest.approx(100 * np.exp(0.02 * PM_NEAR), rel=1e-9)
+    num = vix_index(GOOD, rate=np.float64(0.02), terms=TERMS).iloc[0]
+    assert (num["rate_near"], num["rate_next"]) == (0.02, 0.02)
+    assert vix_index(GOOD, rate=0, terms=TERMS)["rate_near"].iloc[0] == 0.0
