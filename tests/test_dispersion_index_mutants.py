@@ -235,6 +235,10 @@ def test_common_weight_messages() -> None:
         InputError, match=_full("weights has 1 negative value(s); first at position 0")
     ):
         implied_correlation(0.2, [[0.3, 0.2]], [-1.0, 1.0])
+    with pytest.raises(
+        InputError, match=_full("weights must be 1-D or 2-D, got a 3-D input of shape (1, 1, 2)")
+    ):
+        implied_correlation(0.2, [[0.3, 0.2]], [[[1.0, 1.0]]])
     # NaN weights under "raise": named with their place, 1-D and 2-D
     with pytest.raises(
         InputError,
@@ -300,6 +304,10 @@ def test_common_per_row_values() -> None:
         match=_full("index_vol must hold 2 values (one per row) to match constituent_vols, got 3"),
     ):
         _ic([0.2, 0.3, 0.1], [vols, vols], w)
+    with pytest.raises(
+        InputError, match=_full("index_vol must be 1-D, got a 2-D input of shape (2, 1)")
+    ):
+        _ic([[0.2], [0.3]], [vols, vols], w)
     with pytest.raises(
         InputError, match=_full("index_vol has 1 negative value(s); first at position 0")
     ):
@@ -577,3 +585,257 @@ def test_rate_callable_gets_the_term_times_and_a_copy() -> None:
     num = vix_index(GOOD, rate=np.float64(0.02), terms=TERMS).iloc[0]
     assert (num["rate_near"], num["rate_next"]) == (0.02, 0.02)
     assert vix_index(GOOD, rate=0, terms=TERMS)["rate_near"].iloc[0] == 0.0
+
+
+# --------------------------------------------------------------------------- _index: selection
+# Quoted at 16:00 with PM (4:00 PM) expiries: every term is a whole number of days.
+Q16 = pd.Timestamp("2026-05-13 16:00")
+
+
+def _days_board(days: list[int], *, am: tuple[int, ...] = ()) -> pd.DataFrame:
+    """A Black-Scholes board with expiries the given numbers of days after Q16's date."""
+    dates = [
+        ((Q16.normalize() + pd.Timedelta(days=n)).strftime("%Y-%m-%d"), n not in am) for n in days
+    ]
+    return bs_board(Q16, dates, 0.2, step=0.05, width=3.0)
+
+
+def _terms_days(out: pd.DataFrame) -> tuple[int | None, int | None]:
+    row = out.iloc[0]
+
+    def days(e: object) -> int | None:
+        return None if pd.isna(e) else int((pd.Timestamp(e) - Q16.normalize()).days)  # type: ignore[arg-type]
+
+    return days(row["expiration_near"]), days(row["expiration_next"])
+
+
+@pytest.mark.parametrize(
+    ("days", "selection", "want", "reason"),
+    [
+        # current: near in (23, 30] days, next in (30, 37)
+        ([23, 24, 30, 31, 37], "current", (30, 31), None),
+        ([24, 36], "current", (24, 36), None),
+        ([23, 31, 36], "current", (None, None), "more than 23 and at most 30 days to go"),
+        ([24, 30, 37], "current", (None, None), "more than 30 and fewer than 37 days"),
+        # bracket: near in (7, 30], next the first beyond 30; else the two shortest beyond
+        ([7, 8, 31, 32], "bracket", (8, 31), None),
+        ([7, 30, 60], "bracket", (30, 60), None),
+        ([31, 38, 45], "bracket", (31, 38), None),
+        ([31], "bracket", (None, None), "no two eligible expiries around 30 days"),
+        ([8, 20], "bracket", (None, None), "no two eligible expiries around 30 days"),
+        ([7, 31], "bracket", (None, None), "no two eligible expiries around 30 days"),
+    ],
+)
+def test_term_windows(
+    days: list[int], selection: str, want: tuple[int | None, int | None], reason: str | None
+) -> None:
+    """Kills the day bounds, tolerances and fallbacks of _select (expiries='all')."""
+    quotes = _days_board(days)
+    if reason is None:
+        out = vix_index(quotes, selection=selection, expiries="all")  # type: ignore[arg-type]
+        assert _terms_days(out) == want
+        row = out.iloc[0]
+        assert row["vix"] == pytest.approx(100 * np.sqrt(_var30(row)), rel=1e-12)
+        t1, t2 = want[0] / 365, want[1] / 365  # type: ignore[operator]
+        assert (row["t_near"], row["t_next"]) == (pytest.approx(t1), pytest.approx(t2))
+        assert row["extrapolated"] == (t1 > 30 / 365)
+    else:
+        with pytest.warns(DataWarning, match=re.escape(reason)):
+            out = vix_index(quotes, selection=selection, expiries="all")  # type: ignore[arg-type]
+        assert _terms_days(out) == (None, None)
+        assert np.isnan(out["vix"].iloc[0]) and np.isnan(out["t_near"].iloc[0])
+        assert out["n_strikes_near"].iloc[0] == 0 and out["root_near"].iloc[0] is None
+        assert not out["extrapolated"].iloc[0]
+
+
+def test_2009_selection_uses_standard_series_with_a_week_to_go() -> None:
+    """'2009': AM series only, the nearest with more than 7 days and the one after it."""
+    # AM at 9:30 quoted at 16:00: 8 days on -> 7.73 days (> 7), 7 days on -> 6.73 (no);
+    # the PM series of day 9 is not standard
+    quotes = _days_board([7, 8, 9, 15, 40], am=(7, 8, 15, 40))
+    out = vix_index(quotes, selection="2009", expiries="all")
+    assert _terms_days(out) == (8, 15)
+    assert out["t_near"].iloc[0] == pytest.approx((8 * 1440 - 390) / 525_600, rel=1e-13)
+    with pytest.warns(DataWarning, match="fewer than two standard expiries with more than 7"):
+        one = vix_index(_days_board([8, 9], am=(8,)), selection="2009")
+    assert _terms_days(one) == (None, None)
+
+
+def test_fridays_rule_and_terms_in_t_mode() -> None:
+    """expiries='fridays' skips other weekdays; terms= in t mode matches t values."""
+    # from Wednesday 2026-05-13: day 23 and 30 are Fridays, 24 a Saturday, 29 a Thursday
+    quotes = _days_board([23, 24, 29, 30, 36, 37])
+    assert _terms_days(vix_index(quotes, expiries="all")) == (30, 36)
+    # Fridays: 30 and 37 (not < 37): no next term; Thursday 29 and 36 are not eligible
+    # (Friday 30 is listed after 29, and day 37 after 36)
+    with pytest.warns(DataWarning, match="more than 30 and fewer than 37"):
+        out = vix_index(quotes)
+    assert _terms_days(out) == (None, None)
+    # t mode: terms given as t values, matched to 1e-12
+    tq = GOOD.drop(columns=["expiration", "root"]).assign(
+        t=np.where(GOOD["expiration"] == "2026-06-05", 0.0625, 0.0825)
+    )
+    row = vix_index(tq, terms=(0.0625, 0.0825)).iloc[0]
+    assert (row["t_near"], row["t_next"]) == (0.0625, 0.0825)
+    assert pd.isna(row["expiration_near"]) and row["root_near"] is None
+    assert row["vix"] == pytest.approx(100 * np.sqrt(_var30(row)), rel=1e-12)
+    with pytest.warns(DataWarning, match="one of the terms passed in terms= is not listed"):
+        miss = vix_index(tq, terms=(0.0625, 0.09))
+    assert np.isnan(miss["vix"].iloc[0])
+    with pytest.warns(DataWarning, match="one of the terms passed in terms= is not listed"):
+        miss = vix_index(GOOD, terms=("2026-06-05", "2026-06-19"))
+    assert np.isnan(miss["vix"].iloc[0])
+
+
+def test_one_series_per_date_preference() -> None:
+    """Same date: the AM series first, then the one with more quotes, then the root name."""
+    near = GOOD[GOOD["expiration"] == "2026-06-05"]
+    nxt = GOOD[GOOD["expiration"] == "2026-06-12"]
+    wide = bs_board(NOW, FRIDAYS[:1], 0.3, step=0.05, width=4.0)  # more strikes
+    assert len(wide) > len(near)
+    # more quotes wins over the root name
+    quotes = pd.concat([near.assign(root="AAA"), wide.assign(root="BBB"), nxt], ignore_index=True)
+    row = vix_index(quotes, terms=TERMS).iloc[0]
+    assert row["root_near"] == "BBB" and row["n_strikes_near"] > 0
+    # equal quotes: the first root name
+    quotes = pd.concat([near.assign(root="BBB"), near.assign(root="AAA"), nxt], ignore_index=True)
+    assert vix_index(quotes, terms=TERMS)["root_near"].iloc[0] == "AAA"
+    # the AM series wins over more quotes
+    quotes = pd.concat([near.assign(root="SPX"), wide.assign(root="ZZZ"), nxt], ignore_index=True)
+    assert vix_index(quotes, terms=TERMS)["root_near"].iloc[0] == "SPX"
+
+
+# --------------------------------------------------------------------------- _index: COR
+def test_weights_panel_messages() -> None:
+    """Kills the string mutants of _weights_panel and implied_correlation_index's checks."""
+    quotes, w = _members()
+    cases: list[tuple[object, str, type, str]] = [
+        (
+            w,
+            "ZZ",
+            InputError,
+            "index='ZZ' is not among quotes['underlying'] (first labels: ['A', 'B', 'IDX'])",
+        ),
+        (
+            pd.Series({"X": 1.0}),
+            "IDX",
+            InputError,
+            "weights' labels match no underlying in "
+            "quotes (weights: ['X'], quotes: ['A', 'B', 'IDX'])",
+        ),
+        (
+            pd.Series([1.0, 1.0], index=["A", "A"]),
+            "IDX",
+            InputError,
+            "weights has duplicated member labels",
+        ),
+        (
+            pd.Series({"IDX": 1.0, "A": 1.0}),
+            "IDX",
+            InputError,
+            "weights has an entry for the index 'IDX'; give members only",
+        ),
+        (
+            pd.DataFrame({"IDX": [1.0], "A": [1.0]}, index=[NOW]),
+            "IDX",
+            InputError,
+            "weights has a column for the index 'IDX'; give members only",
+        ),
+        (
+            pd.DataFrame({"A": [1.0, 1.0]}, index=[NOW, NOW - pd.Timedelta(days=1)]),
+            "IDX",
+            InputError,
+            "weights' index (quote times or dates) must be sorted and unique; use "
+            "weights.sort_index() and drop duplicated rows",
+        ),
+        (
+            pd.DataFrame({"A": [1.0, 1.0]}, index=[NOW, NOW]),
+            "IDX",
+            InputError,
+            "weights' index (quote times or dates) must be sorted and unique; use "
+            "weights.sort_index() and drop duplicated rows",
+        ),
+        (
+            pd.DataFrame({"A": [1.0]}, index=[NOW + pd.Timedelta(days=1)]),
+            "IDX",
+            InputError,
+            f"weights has no row at or before quote time {NOW!r} (its first row is "
+            f"{NOW + pd.Timedelta(days=1)!r}); every quote time uses the latest weights row at or "
+            "before it",
+        ),
+        (
+            {"A": 1.0},
+            "IDX",
+            TypeError,
+            "weights must be a Series (one weight per member) or a "
+            "DataFrame (quote time × member), got dict",
+        ),
+        (
+            pd.Series({"A": -1.0}),
+            "IDX",
+            InputError,
+            "weights has 1 negative value(s); first at 'A' (position 0)",
+        ),
+    ]
+    for weights, index, exc, message in cases:
+        with pytest.raises(exc, match=_full(message)):
+            implied_correlation_index(quotes, weights, index=index)  # type: ignore[arg-type]
+    with pytest.raises(
+        InputError,
+        match=r"^weights' index cannot be compared with the quote times: index it by "
+        r"timestamps \(or the same labels as quotes\['quote_time'\]\); .+",
+    ):
+        implied_correlation_index(quotes, pd.DataFrame({"A": [1.0]}, index=["x"]), index="IDX")
+    with pytest.raises(InputError, match=_full("quotes['underlying'] has 1 missing value(s)")):
+        implied_correlation_index(
+            quotes.assign(
+                underlying=np.array([None, *quotes["underlying"].iloc[1:]], dtype=object)
+            ),
+            w,
+            index="IDX",
+        )
+    with pytest.raises(
+        InputError, match=r"^on_out_of_range must be one of \['warn', 'raise', 'ignore'\]"
+    ):
+        implied_correlation_index(quotes, w, index="IDX", on_out_of_range="x")  # type: ignore[arg-type]
+
+
+def test_member_vol_and_coverage_by_hand() -> None:
+    """n_members, n_weighted, member_vol and coverage from the members' own vix_index."""
+    quotes, _ = _members()
+    vols = {}
+    for name in ("IDX", "A", "B"):
+        q = quotes[quotes["underlying"] == name].drop(columns="underlying")
+        vols[name] = float(vix_index(q)["vix"].iloc[0]) / 100
+    # C has a weight but no quotes, D a zero weight, E a NaN weight
+    w = pd.Series({"A": 0.5, "B": 0.3, "C": 0.2, "D": 0.0, "E": np.nan})
+    row = implied_correlation_index(quotes, w, index="IDX").iloc[0]
+    assert (row["n_members"], row["n_weighted"]) == (2, 3)
+    assert row["weight_coverage"] == pytest.approx(0.8 / 1.0, rel=1e-12)
+    wa, wb = 0.5 / 0.8, 0.3 / 0.8
+    sa, sb, si = vols["A"], vols["B"], vols["IDX"]
+    assert row["member_vol"] == pytest.approx(wa * sa + wb * sb, rel=1e-12)
+    assert row["index_vol"] == pytest.approx(si, rel=1e-12)
+    sq = (wa * sa) ** 2 + (wb * sb) ** 2
+    rho = (si**2 - sq) / ((wa * sa + wb * sb) ** 2 - sq)
+    assert row["implied_correlation"] == pytest.approx(rho, rel=1e-9)
+    disp = np.sqrt(wa * sa**2 + wb * sb**2 - si**2)
+    assert row["dispersion"] == pytest.approx(disp, rel=1e-9)
+    # weights over time as of each quote time: the second quote time uses the second row
+    later = quotes.assign(quote_time=NOW + pd.Timedelta(hours=1))
+    frame = pd.DataFrame(
+        {"A": [1.0, 0.0], "B": [0.0, 1.0]}, index=[NOW - pd.Timedelta(days=1), NOW]
+    )
+    b_later = later[later["underlying"] == "B"].drop(columns="underlying")
+    sb_later = float(vix_index(b_later)["vix"].iloc[0]) / 100  # one hour less to go
+    out = implied_correlation_index(pd.concat([quotes, later]), frame, index="IDX")
+    assert list(out.index) == [NOW, NOW + pd.Timedelta(hours=1)]
+    assert out["member_vol"].iloc[0] == pytest.approx(sb, rel=1e-12)
+    assert out["member_vol"].iloc[1] == pytest.approx(sb_later, rel=1e-12)
+    frame2 = frame.set_axis([NOW - pd.Timedelta(days=1), NOW + pd.Timedelta(minutes=30)])
+    out = implied_correlation_index(pd.concat([quotes, later]), frame2, index="IDX")
+    assert out["member_vol"].iloc[0] == pytest.approx(sa, rel=1e-12)
+    assert out["member_vol"].iloc[1] == pytest.approx(sb_later, rel=1e-12)
+    assert (out["n_members"].iloc[0], out["n_weighted"].iloc[0]) == (1, 1)
+    # one member only: implied correlation is NaN (no pair), the rest is defined
+    assert out["n_members"].dtype == np.int64 and out["n_weighted"].dtype == np.int64
