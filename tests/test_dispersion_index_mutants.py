@@ -839,3 +839,115 @@ def test_member_vol_and_coverage_by_hand() -> None:
     assert (out["n_members"].iloc[0], out["n_weighted"].iloc[0]) == (1, 1)
     # one member only: implied correlation is NaN (no pair), the rest is defined
     assert out["n_members"].dtype == np.int64 and out["n_weighted"].dtype == np.int64
+
+
+# --------------------------------------------------------------------------- options passed on
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"settlement": "am"},
+        {"am_roots": ("SPXW",)},
+        {"rate": 0.05},
+        {"rate": lambda t: 0.05 + 0 * t},
+        {"k0_rule": "below"},
+        {"expiries": "all"},
+        {"selection": "bracket", "expiries": "all"},
+        {"engine": "numpy"},
+    ],
+)
+def test_options_reach_every_board(kwargs: dict[str, object]) -> None:
+    """implied_correlation_index passes its options on: its index vol is vix_index's."""
+    # a Saturday (24.25 days) and the Friday after the next term (37.25 days; 36.98 when
+    # AM-settled, the next term once the 30.25-day expiry becomes 29.98 days)
+    more = [("2026-06-06", True), ("2026-06-19", True)]
+    quotes, w = _members()
+    extra = [
+        bs_board(NOW, more, vol, step=0.05, width=3.0).assign(underlying=name)
+        for name, vol in (("IDX", 0.2), ("A", 0.3), ("B", 0.25))
+    ]
+    quotes = pd.concat([quotes, *extra], ignore_index=True)
+    alone = quotes[quotes["underlying"] == "IDX"].drop(columns="underlying")
+    base = vix_index(alone)
+    ref = vix_index(alone, **kwargs)  # type: ignore[arg-type]
+    if "engine" not in kwargs:
+        assert ref["vix"].iloc[0] != base["vix"].iloc[0]  # the option matters here
+    out = implied_correlation_index(quotes, w, index="IDX", **kwargs)  # type: ignore[arg-type]
+    assert out["index_vol"].iloc[0] == pytest.approx(ref["vix"].iloc[0] / 100, rel=1e-14)
+    # and vix_index passes them to the engine: the columns say what was used
+    row = ref.iloc[0]
+    if kwargs.get("k0_rule") == "below":
+        assert (row["k0_near"], base["k0_near"].iloc[0]) == (95.0, 100.0)
+    if kwargs.get("expiries") == "all":
+        assert row["expiration_near"] == pd.Timestamp("2026-06-06")
+    if "settlement" in kwargs or "am_roots" in kwargs:
+        assert row["t_near"] == pytest.approx(AM_NEAR + WEEK, rel=1e-13)
+
+
+def test_columns_mapping_reaches_every_board() -> None:
+    quotes, w = _members()
+    ref = implied_correlation_index(quotes, w, index="IDX")
+    out = implied_correlation_index(
+        quotes.rename(columns={"bid": "b", "underlying": "name"}),
+        w,
+        index="IDX",
+        columns={"b": "bid", "name": "underlying"},
+    )
+    pd.testing.assert_frame_equal(out, ref)
+
+
+def test_monthly_boards_need_bracket() -> None:
+    """The current rule finds no terms on monthly boards; 'bracket' does (both functions)."""
+    monthly = bs_board(NOW, [("2026-05-22", False), ("2026-06-19", False)], 0.25)
+    quotes = pd.concat([monthly.assign(underlying=n) for n in ("IDX", "A", "B")], ignore_index=True)
+    w = pd.Series({"A": 0.5, "B": 0.5})
+    with pytest.warns(DataWarning, match="^implied_correlation_index: 3 of 3 board"):
+        nan = implied_correlation_index(quotes, w, index="IDX")
+    assert np.isnan(nan["index_vol"].iloc[0]) and np.isnan(nan["implied_correlation"].iloc[0])
+    assert nan["n_members"].iloc[0] == 0 and nan["n_weighted"].iloc[0] == 2
+    out = implied_correlation_index(quotes, w, index="IDX", selection="bracket")
+    ref = vix_index(monthly, selection="bracket")["vix"].iloc[0] / 100
+    # the same board for all three: every vol equal, rho = 1 (sigma_I^2 = (sum w s)^2)
+    assert out["index_vol"].iloc[0] == pytest.approx(ref, rel=1e-14)
+    assert out["member_vol"].iloc[0] == pytest.approx(ref, rel=1e-14)
+    assert out["implied_correlation"].iloc[0] == pytest.approx(1.0, abs=1e-12)
+    assert out["dispersion"].iloc[0] == pytest.approx(0.0, abs=1e-7)
+
+
+def test_out_of_range_policy_is_passed_on() -> None:
+    """An index vol above every member's: rho > 1, warned, raised or ignored as asked."""
+    quotes = pd.concat(
+        [
+            bs_board(NOW, FRIDAYS, vol, step=0.05, width=3.0).assign(underlying=name)
+            for name, vol in (("IDX", 0.4), ("A", 0.2), ("B", 0.2))
+        ],
+        ignore_index=True,
+    )
+    w = pd.Series({"A": 0.5, "B": 0.5})
+    with pytest.warns(Warning, match="outside"):
+        implied_correlation_index(quotes, w, index="IDX")
+    with pytest.raises(InputError, match="outside"):
+        implied_correlation_index(quotes, w, index="IDX", on_out_of_range="raise")
+    out = implied_correlation_index(quotes, w, index="IDX", on_out_of_range="ignore")
+    assert out["implied_correlation"].iloc[0] > 1.0
+    assert np.isnan(out["dispersion"].iloc[0])  # negative radicand
+
+
+def test_boards_without_a_usable_variance_give_their_reason() -> None:
+    """Too few strikes in a term, and a negative extrapolated variance, are NaN with reasons."""
+    # next term with one strike only: no variance
+    near = GOOD[GOOD["expiration"] == "2026-06-05"]
+    one = GOOD[(GOOD["expiration"] == "2026-06-12") & (GOOD["strike"] == 100.0)]
+    with pytest.warns(DataWarning, match="a term has no usable variance \\(too few quoted"):
+        out = vix_index(pd.concat([near, one], ignore_index=True))
+    assert np.isnan(out["vix"].iloc[0]) and np.isnan(out["variance"].iloc[0])
+    # both terms beyond 30 days (31.25 and 38.25), the far one much more volatile: the
+    # extrapolated total variance is negative, 31.25*v1*8/7 - 38.25*v2/7 < 0 for v2 > 6.6 v1
+    low = bs_board(NOW, [("2026-06-13", True)], 0.1, step=0.05, width=3.0)
+    high = bs_board(NOW, [("2026-06-20", True)], 0.5, step=0.05, width=3.0)
+    with pytest.warns(DataWarning, match="the 30-day variance is negative \\(inconsistent"):
+        out = vix_index(
+            pd.concat([low, high], ignore_index=True), selection="bracket", expiries="all"
+        )
+    row = out.iloc[0]
+    assert row["extrapolated"] and np.isnan(row["vix"])
+    assert row["variance"] == pytest.approx(_var30(row), rel=1e-12) and row["variance"] < 0
