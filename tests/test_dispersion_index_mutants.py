@@ -951,3 +951,94 @@ def test_boards_without_a_usable_variance_give_their_reason() -> None:
     row = out.iloc[0]
     assert row["extrapolated"] and np.isnan(row["vix"])
     assert row["variance"] == pytest.approx(_var30(row), rel=1e-12) and row["variance"] < 0
+
+
+# --------------------------------------------------------------------------- _index: layouts
+def test_unordered_tables_equal_each_board_alone() -> None:
+    """Two quote times, two underlyings and two roots, shuffled: each board as if alone."""
+    later = NOW + pd.Timedelta(hours=1)
+    parts = []
+    for when in (NOW, later):
+        for name, vol in (("IDX", 0.2), ("A", 0.3)):
+            b = bs_board(when, FRIDAYS, vol, step=0.05, width=3.0)
+            # the near term listed twice: a PM weekly and an 'AAA' series of the same day
+            # with fewer strikes (so SPXW is the one used)
+            dup = b[(b["expiration"] == "2026-06-05") & (b["strike"] >= 95.0)]
+            parts.append(pd.concat([b, dup.assign(root="AAA")]).assign(underlying=name))
+    table = pd.concat(parts, ignore_index=True)
+    shuffled = table.sample(frac=1.0, random_state=7)
+    w = pd.Series({"A": 1.0})
+    out = implied_correlation_index(shuffled, w, index="IDX")
+    ref = implied_correlation_index(table, w, index="IDX")
+    pd.testing.assert_frame_equal(out, ref, check_exact=True)
+    for i, when in enumerate((NOW, later)):
+        for name, col in (("IDX", "index_vol"), ("A", "member_vol")):
+            alone = bs_board(when, FRIDAYS, 0.2 if name == "IDX" else 0.3, step=0.05, width=3.0)
+            want = vix_index(alone)["vix"].iloc[0] / 100
+            assert out[col].iloc[i] == pytest.approx(want, rel=1e-14)
+    # vix_index on the shuffled single-underlying table: one row per quote time, sorted
+    idx_rows = shuffled[shuffled["underlying"] == "IDX"].drop(columns="underlying")
+    v = vix_index(idx_rows)
+    assert list(v.index) == [NOW, later]
+    assert (v["root_near"] == "SPXW").all()
+    assert v["vix"].iloc[1] == pytest.approx(out["index_vol"].iloc[1] * 100, rel=1e-14)
+
+
+@pytest.mark.parametrize(
+    "labels",
+    [
+        ["b", "a"],
+        [20, 10],
+        [2.5, 1.5],
+        [pd.Timestamp("2026-01-02"), pd.Timestamp("2026-01-01")],
+    ],
+)
+def test_t_mode_quote_time_labels(labels: list[object]) -> None:
+    """In t mode quote_time may be any label: boards come back sorted by it."""
+    tq = GOOD.drop(columns=["expiration", "root"]).assign(
+        t=np.where(GOOD["expiration"] == "2026-06-05", PM_NEAR, PM_NEAR + WEEK)
+    )
+    fast = bs_board(NOW, FRIDAYS, 0.3, step=0.05, width=3.0)
+    slow = fast.drop(columns=["expiration", "root"]).assign(
+        t=np.where(fast["expiration"] == "2026-06-05", PM_NEAR, PM_NEAR + WEEK)
+    )
+    table = pd.concat(
+        [
+            tq.assign(quote_time=[labels[0]] * len(tq)),
+            slow.assign(quote_time=[labels[1]] * len(slow)),
+        ],
+        ignore_index=True,
+    )
+    out = vix_index(table)
+    assert list(out.index) == sorted(labels)  # type: ignore[type-var]
+    ref = vix_index(GOOD)["vix"].iloc[0]
+    ref_slow = vix_index(bs_board(NOW, FRIDAYS, 0.3, step=0.05, width=3.0))["vix"].iloc[0]
+    assert out.loc[labels[0], "vix"] == pytest.approx(ref, rel=1e-13)
+    assert out.loc[labels[1], "vix"] == pytest.approx(ref_slow, rel=1e-13)
+    cat = table.assign(quote_time=pd.Categorical(table["quote_time"], categories=labels))
+    out = vix_index(cat)
+    assert list(out.index) == labels  # category order
+    assert out["vix"].iloc[0] == pytest.approx(ref, rel=1e-13)
+
+
+def test_duplicates_found_whatever_the_row_order() -> None:
+    """The same duplicate named in any row order; a call, put, call run is one duplicate."""
+    ordered = GOOD.sort_values(["expiration", "strike", "option_type"], ignore_index=True)
+    k = float(ordered["strike"].iloc[6])
+    exp = pd.Timestamp(ordered["expiration"].iloc[6])
+    message = _full(
+        "quotes has 1 duplicated option(s) (same quote time, expiration, root, strike and "
+        f"type); first: quote_time={NOW!r}, expiration={exp!r}, root='SPXW', strike={k:g}, "
+        f"type={ordered['option_type'].iloc[6]!s}"
+    )
+    twice = pd.concat([ordered.iloc[:7], ordered.iloc[[6]], ordered.iloc[7:]], ignore_index=True)
+    for quotes in (twice, twice.sample(frac=1.0, random_state=1), twice.iloc[::-1]):
+        with pytest.raises(InputError, match=message):
+            vix_index(quotes)
+    # call, put, call at one strike (rows 6, 7 are the call and put of strike k)
+    assert ordered["option_type"].iloc[6] == "C" and ordered["strike"].iloc[7] == k
+    triple = pd.concat([ordered.iloc[:8], ordered.iloc[[6]], ordered.iloc[8:]], ignore_index=True)
+    with pytest.raises(InputError, match=r"^quotes has 1 duplicated option\(s\)"):
+        vix_index(triple)
+    # a put and a call at every strike, nothing else: no duplicate
+    assert vix_index(ordered)["vix"].iloc[0] == vix_index(GOOD)["vix"].iloc[0]
