@@ -1042,3 +1042,112 @@ def test_duplicates_found_whatever_the_row_order() -> None:
         vix_index(triple)
     # a put and a call at every strike, nothing else: no duplicate
     assert vix_index(ordered)["vix"].iloc[0] == vix_index(GOOD)["vix"].iloc[0]
+
+
+# --------------------------------------------------------------------------- _index: columns
+def test_quote_columns_nan_and_sign_rules() -> None:
+    """NaN bids/asks are allowed (no quote), NaN or zero strikes are not; text dates parse."""
+    base = vix_index(GOOD, terms=TERMS)
+    # a NaN ask on a deep wing quote that does not enter the sum; an all-NaN bid column
+    ask = GOOD["ask"].to_numpy().copy()
+    ask[0] = np.nan
+    assert np.isfinite(vix_index(GOOD.assign(ask=ask), terms=TERMS)["vix"].iloc[0])
+    with pytest.warns(DataWarning, match="a term has no usable variance"):
+        none = vix_index(GOOD.assign(bid=np.nan, ask=np.nan), terms=TERMS)
+    assert np.isnan(none["vix"].iloc[0])
+    strike = GOOD["strike"].to_numpy().copy()
+    strike[[2, 3]] = np.nan
+    with pytest.raises(
+        InputError,
+        match=_full(
+            "quotes['strike'] has 2 NaN value(s) where none are allowed; first at 2 (position 2)"
+        ),
+    ):
+        vix_index(GOOD.assign(strike=strike))
+    with pytest.raises(InputError, match=r"^quotes\['strike'\] must be strictly positive"):
+        vix_index(GOOD.assign(strike=0.0))
+    with pytest.raises(InputError, match=r"^quotes\['bid'\] has 30 negative value\(s\)"):
+        vix_index(GOOD.assign(bid=-1.0))
+    with pytest.raises(InputError, match=r"^quotes\['expiration'\] must hold dates/timestamps: .+"):
+        vix_index(GOOD.assign(expiration="never"))
+    # day-first text: pandas' format notice is not leaked (filterwarnings = error)
+    text = vix_index(GOOD.assign(quote_time="13/05/2026 10:00"), terms=TERMS)
+    assert text["vix"].iloc[0] == base["vix"].iloc[0] and text.index[0] == NOW
+    # an expired chain is never a term
+    expired = bs_board(
+        NOW - pd.Timedelta(days=5), [("2026-05-12", True)], 0.2, step=0.05, width=3.0
+    )
+    both = pd.concat([GOOD, expired.assign(quote_time=NOW)], ignore_index=True)
+    assert (
+        vix_index(both, selection="bracket")["vix"].iloc[0]
+        == vix_index(GOOD, selection="bracket")["vix"].iloc[0]
+    )
+    with pytest.warns(DataWarning, match="one of the terms passed in terms= is not listed"):
+        out = vix_index(both, terms=("2026-05-12", "2026-06-12"))
+    assert np.isnan(out["vix"].iloc[0])
+
+
+def test_rate_is_not_read_without_terms_and_its_units_are_checked() -> None:
+    """No board with terms: the rate callable is not called; a percent rate is warned."""
+    calls: list[int] = []
+
+    def curve(t: np.ndarray) -> np.ndarray:
+        calls.append(t.size)
+        return 0.01 + 0 * t
+
+    monthly = bs_board(NOW, [("2026-05-22", False), ("2026-06-19", False)], 0.25)
+    with pytest.warns(DataWarning):
+        out = vix_index(monthly, rate=curve)
+    assert calls == [] and np.isnan(out["rate_near"].iloc[0])
+    assert np.isnan(out["forward_near"].iloc[0]) and np.isnan(out["k0_near"].iloc[0])
+    assert np.isnan(out["variance_near"].iloc[0]) and np.isnan(out["variance"].iloc[0])
+    with pytest.warns(Warning, match=r"^rate has a median magnitude of 5"):
+        vix_index(GOOD, rate=5.0)
+    with pytest.warns(Warning, match=r"^rate\(t\) has a median magnitude of 5"):
+        vix_index(GOOD, rate=lambda t: 5.0 + 0 * t)
+
+
+def test_messages_list_the_first_five_labels() -> None:
+    """The index and weight-label messages list at most five labels."""
+    names = ["A", "B", "C", "D", "E", "F"]
+    quotes = pd.concat([GOOD.assign(underlying=n) for n in names], ignore_index=True)
+    with pytest.raises(
+        InputError,
+        match=_full(
+            "index='IDX' is not among quotes['underlying'] (first labels: ['A', 'B', 'C', 'D', "
+            "'E'])"
+        ),
+    ):
+        implied_correlation_index(quotes, pd.Series({"A": 1.0}), index="IDX")
+    w = pd.Series(1.0, index=["P", "Q", "R", "S", "T", "U"])
+    with pytest.raises(
+        InputError,
+        match=_full(
+            "weights' labels match no underlying in quotes (weights: ['P', 'Q', 'R', 'S', 'T'], "
+            "quotes: ['A', 'B', 'C', 'D', 'E'])"
+        ),
+    ):
+        implied_correlation_index(quotes, w, index="A")
+
+
+def test_one_member_and_zero_weights_over_time() -> None:
+    """One member used: dispersion defined, rho NaN; a row of zero weights: coverage NaN."""
+    quotes, _ = _members()
+    vols = {}
+    for name in ("IDX", "B"):
+        q = quotes[quotes["underlying"] == name].drop(columns="underlying")
+        vols[name] = float(vix_index(q)["vix"].iloc[0]) / 100
+    later = quotes.assign(quote_time=NOW + pd.Timedelta(hours=1))
+    frame = pd.DataFrame(
+        {"A": [0.0, 0.0], "B": [2.0, 0.0]}, index=[NOW, NOW + pd.Timedelta(minutes=30)]
+    )
+    out = implied_correlation_index(pd.concat([quotes, later]), frame, index="IDX")
+    first, second = out.iloc[0], out.iloc[1]
+    assert np.isnan(first["implied_correlation"])
+    assert first["dispersion"] == pytest.approx(
+        np.sqrt(vols["B"] ** 2 - vols["IDX"] ** 2), rel=1e-9
+    )
+    assert (first["n_members"], first["n_weighted"], first["weight_coverage"]) == (1, 1, 1.0)
+    assert (second["n_members"], second["n_weighted"]) == (0, 0)
+    assert np.isnan(second["weight_coverage"]) and np.isnan(second["member_vol"])
+    assert np.isnan(second["dispersion"]) and np.isfinite(second["index_vol"])
