@@ -777,6 +777,17 @@ def test_weights_panel_messages() -> None:
             "weights has 1 negative value(s); first at 'A' (position 0)",
         ),
     ]
+    negative = pd.DataFrame(
+        {"A": [1.0, -1.0], "B": [1.0, 1.0]}, index=[NOW - pd.Timedelta(days=1), NOW]
+    )
+    cases.append(
+        (
+            negative,
+            "IDX",
+            InputError,
+            f"weights has 1 negative value(s); first at row {NOW}, column 'A'",
+        )
+    )
     for weights, index, exc, message in cases:
         with pytest.raises(exc, match=_full(message)):
             implied_correlation_index(quotes, weights, index=index)  # type: ignore[arg-type]
