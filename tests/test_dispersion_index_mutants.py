@@ -841,6 +841,7 @@ def test_member_vol_and_coverage_by_hand() -> None:
     sb_later = float(vix_index(b_later)["vix"].iloc[0]) / 100  # one hour less to go
     out = implied_correlation_index(pd.concat([quotes, later]), frame, index="IDX")
     assert list(out.index) == [NOW, NOW + pd.Timedelta(hours=1)]
+    assert out.index.name == "quote_time"
     assert out["member_vol"].iloc[0] == pytest.approx(sb, rel=1e-12)
     assert out["member_vol"].iloc[1] == pytest.approx(sb_later, rel=1e-12)
     frame2 = frame.set_axis([NOW - pd.Timedelta(days=1), NOW + pd.Timedelta(minutes=30)])
