@@ -916,6 +916,8 @@ def test_monthly_boards_need_bracket() -> None:
         nan = implied_correlation_index(quotes, w, index="IDX")
     assert np.isnan(nan["index_vol"].iloc[0]) and np.isnan(nan["implied_correlation"].iloc[0])
     assert nan["n_members"].iloc[0] == 0 and nan["n_weighted"].iloc[0] == 2
+    assert nan["implied_correlation"].dtype == np.float64
+    assert nan["dispersion"].dtype == np.float64
     out = implied_correlation_index(quotes, w, index="IDX", selection="bracket")
     ref = vix_index(monthly, selection="bracket")["vix"].iloc[0] / 100
     # the same board for all three: every vol equal, rho = 1 (sigma_I^2 = (sum w s)^2)
@@ -1163,3 +1165,5 @@ def test_one_member_and_zero_weights_over_time() -> None:
     assert (second["n_members"], second["n_weighted"]) == (0, 0)
     assert np.isnan(second["weight_coverage"]) and np.isnan(second["member_vol"])
     assert np.isnan(second["dispersion"]) and np.isfinite(second["index_vol"])
+    for col in ("implied_correlation", "dispersion", "member_vol", "weight_coverage"):
+        assert out[col].dtype == np.float64
