@@ -1167,3 +1167,25 @@ def test_one_member_and_zero_weights_over_time() -> None:
     assert np.isnan(second["dispersion"]) and np.isfinite(second["index_vol"])
     for col in ("implied_correlation", "dispersion", "member_vol", "weight_coverage"):
         assert out[col].dtype == np.float64
+
+
+def test_pivot_with_an_odd_number_of_rows() -> None:
+    """A missing call in the last chain (27 rows, no chain starting at an odd row) equals the
+    same call quoted as NaN (28 rows, read two by two): a missing quote is no quote."""
+    ordered = GOOD.sort_values(["expiration", "strike", "option_type"], ignore_index=True)
+    nxt = ordered["expiration"] == "2026-06-12"
+    # drop the next term's 115 strike (both types) in both tables: 28 rows, 14 + 14
+    base = ordered[~(nxt & (ordered["strike"] == 115.0))].reset_index(drop=True)
+    assert len(base) == 28
+    deep = (base["expiration"] == "2026-06-12") & (base["strike"] == 80.0)
+    deep_call = deep & (base["option_type"] == "C")  # deep in the money: not in the sum
+    odd = base[~deep_call]
+    assert len(odd) == 27
+    nan_quoted = base.assign(
+        bid=np.where(deep_call, np.nan, base["bid"]), ask=np.where(deep_call, np.nan, base["ask"])
+    )
+    want = vix_index(nan_quoted, terms=TERMS)
+    got = vix_index(odd, terms=TERMS)
+    assert got["vix"].iloc[0] == want["vix"].iloc[0]
+    assert got["n_strikes_next"].iloc[0] == want["n_strikes_next"].iloc[0]
+    assert got["variance"].iloc[0] == pytest.approx(_var30(got.iloc[0]), rel=1e-12)
