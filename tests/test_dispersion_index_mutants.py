@@ -1189,3 +1189,48 @@ def test_pivot_with_an_odd_number_of_rows() -> None:
     assert got["vix"].iloc[0] == want["vix"].iloc[0]
     assert got["n_strikes_next"].iloc[0] == want["n_strikes_next"].iloc[0]
     assert got["variance"].iloc[0] == pytest.approx(_var30(got.iloc[0]), rel=1e-12)
+
+
+def _missing_equals_nan_quoted(base: pd.DataFrame, drop: pd.Series) -> None:
+    """Dropping rows gives the result of quoting them as NaN (a missing quote is no quote)."""
+    nan_quoted = base.assign(
+        bid=np.where(drop, np.nan, base["bid"]), ask=np.where(drop, np.nan, base["ask"])
+    )
+    want = vix_index(nan_quoted, terms=TERMS)
+    got = vix_index(base[~drop], terms=TERMS)
+    for col in ("vix", "variance_near", "variance_next", "forward_near", "forward_next"):
+        np.testing.assert_array_equal(got[col].to_numpy(), want[col].to_numpy())
+
+
+def test_pivot_runs_that_are_not_call_put_pairs() -> None:
+    """Two single-type strikes in one chain (rows misaligned in pairs, but an even count)."""
+    base = GOOD.sort_values(["expiration", "strike", "option_type"], ignore_index=True)
+    near = base["expiration"] == "2026-06-05"
+    # the 85 call and the 110 put of the near term: both deep in the money, not in the sum
+    drop = near & (
+        ((base["strike"] == 85.0) & (base["option_type"] == "C"))
+        | ((base["strike"] == 110.0) & (base["option_type"] == "P"))
+    )
+    assert int(drop.sum()) == 2
+    _missing_equals_nan_quoted(base, drop)
+
+
+def test_pivot_chain_starting_at_an_odd_row() -> None:
+    """The near chain ends with a lone call and the next starts with a lone put at the same
+    strike: the pair across the two chains must not be read as one strike."""
+    near = GOOD[GOOD["expiration"] == "2026-06-05"]
+    near = near[near["strike"] >= 90.0]  # strikes 90..115
+    nxt = bs_board(NOW, FRIDAYS[1:], 0.2, step=5.0 / 130.0, width=3.0, spot=130.0)
+    nxt = nxt[nxt["strike"] >= 115.0]  # strikes 115 and up; forward 130
+    base = pd.concat([near, nxt], ignore_index=True).sort_values(
+        ["expiration", "strike", "option_type"], ignore_index=True
+    )
+    at115 = base["strike"] == 115.0
+    first = base["expiration"] == "2026-06-05"
+    # near: no 115 put (an odd row count, 11); next: no 115 call (it starts with its put)
+    drop = (at115 & first & (base["option_type"] == "P")) | (
+        at115 & ~first & (base["option_type"] == "C")
+    )
+    assert int((first & ~drop).sum()) % 2 == 1
+    assert int((~drop).sum()) % 2 == 0
+    _missing_equals_nan_quoted(base, drop)
