@@ -1234,3 +1234,18 @@ def test_pivot_chain_starting_at_an_odd_row() -> None:
     assert int((first & ~drop).sum()) % 2 == 1
     assert int((~drop).sum()) % 2 == 0
     _missing_equals_nan_quoted(base, drop)
+
+
+def test_pivot_every_pair_misaligned() -> None:
+    """Each chain starts with a lone put and ends with a lone call: no two adjacent rows are
+    one strike, yet every row pair is a put and a call."""
+    base = GOOD.sort_values(["expiration", "strike", "option_type"], ignore_index=True)
+    drop = pd.Series(False, index=base.index)
+    for exp in TERMS:
+        chain = base["expiration"] == exp
+        lo, hi = base.loc[chain, "strike"].min(), base.loc[chain, "strike"].max()
+        # the lowest call and the highest put: deep in the money, not in the sum
+        drop |= chain & (base["strike"] == lo) & (base["option_type"] == "C")
+        drop |= chain & (base["strike"] == hi) & (base["option_type"] == "P")
+    assert int(drop.sum()) == 4
+    _missing_equals_nan_quoted(base, drop)
