@@ -1249,3 +1249,14 @@ def test_pivot_every_pair_misaligned() -> None:
         drop |= chain & (base["strike"] == hi) & (base["option_type"] == "P")
     assert int(drop.sum()) == 4
     _missing_equals_nan_quoted(base, drop)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="_rates (src/divergence/dispersion/_index.py, np.broadcast_to in _rates) lets "
+    "NumPy's ValueError through when rate(t) returns the wrong number of values",
+)
+def test_rate_callable_of_the_wrong_length_is_an_input_error() -> None:
+    """A rate callable must return one rate per term (documented: InputError otherwise)."""
+    with pytest.raises(InputError, match=r"^rate\(t\)"):
+        vix_index(GOOD, rate=lambda t: [0.01, 0.02, 0.03])
