@@ -777,15 +777,16 @@ def test_weights_panel_messages() -> None:
             "weights has 1 negative value(s); first at 'A' (position 0)",
         ),
     ]
-    negative = pd.DataFrame(
-        {"A": [1.0, -1.0], "B": [1.0, 1.0]}, index=[NOW - pd.Timedelta(days=1), NOW]
-    )
+    # the negative weight is in a row no quote time uses (superseded by the row at NOW):
+    # refused all the same
+    before = NOW - pd.Timedelta(days=1)
+    negative = pd.DataFrame({"A": [-1.0, 1.0], "B": [1.0, 1.0]}, index=[before, NOW])
     cases.append(
         (
             negative,
             "IDX",
             InputError,
-            f"weights has 1 negative value(s); first at row {NOW}, column 'A'",
+            f"weights has 1 negative value(s); first at row {before}, column 'A'",
         )
     )
     for weights, index, exc, message in cases:
