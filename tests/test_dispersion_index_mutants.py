@@ -603,8 +603,8 @@ def _days_board(days: list[int], *, am: tuple[int, ...] = ()) -> pd.DataFrame:
 def _terms_days(out: pd.DataFrame) -> tuple[int | None, int | None]:
     row = out.iloc[0]
 
-    def days(e: object) -> int | None:
-        return None if pd.isna(e) else int((pd.Timestamp(e) - Q16.normalize()).days)  # type: ignore[arg-type]
+    def days(e: Any) -> int | None:
+        return None if pd.isna(e) else int((pd.Timestamp(e) - Q16.normalize()).days)
 
     return days(row["expiration_near"]), days(row["expiration_next"])
 
@@ -1008,7 +1008,7 @@ def test_unordered_tables_equal_each_board_alone() -> None:
         [pd.Timestamp("2026-01-02"), pd.Timestamp("2026-01-01")],
     ],
 )
-def test_t_mode_quote_time_labels(labels: list[object]) -> None:
+def test_t_mode_quote_time_labels(labels: list[Any]) -> None:
     """In t mode quote_time may be any label: boards come back sorted by it."""
     tq = GOOD.drop(columns=["expiration", "root"]).assign(
         t=np.where(GOOD["expiration"] == "2026-06-05", PM_NEAR, PM_NEAR + WEEK)
@@ -1019,13 +1019,13 @@ def test_t_mode_quote_time_labels(labels: list[object]) -> None:
     )
     table = pd.concat(
         [
-            tq.assign(quote_time=[labels[0]] * len(tq)),
-            slow.assign(quote_time=[labels[1]] * len(slow)),
+            tq.assign(quote_time=np.array([labels[0]] * len(tq), dtype=object)),
+            slow.assign(quote_time=np.array([labels[1]] * len(slow), dtype=object)),
         ],
         ignore_index=True,
     )
     out = vix_index(table)
-    assert list(out.index) == sorted(labels)  # type: ignore[type-var]
+    assert list(out.index) == sorted(labels)
     ref = vix_index(GOOD)["vix"].iloc[0]
     ref_slow = vix_index(bs_board(NOW, FRIDAYS, 0.3, step=0.05, width=3.0))["vix"].iloc[0]
     assert out.loc[labels[0], "vix"] == pytest.approx(ref, rel=1e-13)
