@@ -1252,12 +1252,23 @@ def test_pivot_every_pair_misaligned() -> None:
     _missing_equals_nan_quoted(base, drop)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="_rates (src/divergence/dispersion/_index.py, np.broadcast_to in _rates) lets "
-    "NumPy's ValueError through when rate(t) returns the wrong number of values",
-)
 def test_rate_callable_of_the_wrong_length_is_an_input_error() -> None:
-    """A rate callable must return one rate per term (documented: InputError otherwise)."""
-    with pytest.raises(InputError, match=r"^rate\(t\)"):
-        vix_index(GOOD, rate=lambda t: [0.01, 0.02, 0.03])
+    """A rate callable must return one rate per time or one number (documented: InputError).
+
+    GOOD is one board, so the 30-day mix calls rate(t) with the two terms' times. Before the
+    fix NumPy's broadcast ValueError came through instead.
+    """
+    for rate, size, shape in (
+        (lambda t: [0.01, 0.02, 0.03], 3, "(3,)"),
+        (lambda t: np.full((2, 2), 0.01), 4, "(2, 2)"),
+    ):
+        expected = (
+            f"rate(t) returned {size} value(s) of shape {shape} for 2 time(s) to expiration; "
+            "it must return one rate per time, or one number"
+        )
+        with pytest.raises(InputError, match="^" + re.escape(expected) + "$"):
+            vix_index(GOOD, rate=rate)
+    # one number, a length-1 list and one rate per time are all accepted, and agree
+    flat = vix_index(GOOD, rate=0.01)
+    for rate in (lambda t: 0.01, lambda t: [0.01], lambda t: np.full(t.shape, 0.01)):
+        pd.testing.assert_frame_equal(vix_index(GOOD, rate=rate), flat)

@@ -634,13 +634,13 @@ def _rates(rate: object, t: FloatArray) -> FloatArray:
                 "rate(t) failed when called with a NumPy array of times to expiration (years): "
                 f"{exc!r}; a callable rate must accept an array"
             ) from exc
-        r, _ = as_array(
-            np.broadcast_to(np.asarray(raw, dtype=np.float64), t.shape).copy(),
-            "rate(t)",
-            ndim=1,
-            allow_nan=False,
-        )
-        return r
+        vals, _ = as_array(np.atleast_1d(raw), "rate(t)", allow_nan=False)
+        if vals.ndim > 1 or vals.size not in (1, t.size):
+            raise InputError(
+                f"rate(t) returned {vals.size} value(s) of shape {vals.shape} for {t.size} "
+                "time(s) to expiration; it must return one rate per time, or one number"
+            )
+        return np.broadcast_to(vals, t.shape).copy()
     value = check_float(rate, "rate")
     return np.full(t.size, value)
 
