@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from divergence.errors import InputError
-from divergence.refinancing import cir_bond_price, vasicek_bond_price, vasicek_paths
+from divergence.refinancing import cir_bond_price, cir_paths, vasicek_bond_price, vasicek_paths
 
 # ------------------------------------------------------------------ rates: bond prices
 VASICEK_NAMES = "r, kappa, theta, sigma and tau"
@@ -85,3 +85,25 @@ def test_vasicek_kappa_at_the_switch_uses_the_exact_variance() -> None:
     # r_1 = 0 x decay + 0 + sd z
     assert got[0, 1] == pytest.approx(sd * z, rel=1e-12)
     assert abs(got[0, 1] - math.sqrt(dt) * z) > 1e-10 * abs(z)
+
+
+# ------------------------------------------------------------------ rates: CIR with b = 0
+def test_cir_without_long_run_mean_keeps_zero_absorbing() -> None:
+    # b = 0: d = 0 degrees of freedom, the transition is c chi2(2N) with N ~ Poisson(lambda/2)
+    # and lambda = r e^{-a dt} / c; from r = 0, lambda = 0, N = 0 and the rate stays exactly 0
+    out = cir_paths(0.0, 0.5, 0.0, 0.1, months=6, n_paths=50, seed=2)
+    np.testing.assert_array_equal(out, 0.0)
+
+
+def test_cir_without_long_run_mean_one_step_law() -> None:
+    # one step from r0 with b = 0 (the Poisson mixture of chi-square(2N), 2N degrees of
+    # freedom): P(r1 = 0) = P(N = 0) = e^{-lambda/2}, E[r1] = c E[2N] = c lambda = r0 e^{-a dt},
+    # Var[r1] = c^2 (E[4N] + Var[2N]) = 4 c^2 lambda
+    r0, a, sigma, dt, n = 0.0005, 0.5, 0.1, 1.0 / 12.0, 40_000
+    c = sigma * sigma * (1.0 - math.exp(-a * dt)) / (4.0 * a)
+    lam = r0 * math.exp(-a * dt) / c  # about 2.4: N = 1 is the likeliest count
+    r1 = cir_paths(r0, a, 0.0, sigma, months=2, n_paths=n, seed=9)[:, 1]
+    p0 = math.exp(-lam / 2.0)
+    assert abs(float(np.mean(r1 == 0.0)) - p0) <= 4.5 * math.sqrt(p0 * (1.0 - p0) / n)
+    se = math.sqrt(4.0 * c * c * lam / n)
+    assert abs(float(r1.mean()) - r0 * math.exp(-a * dt)) <= 4.5 * se
