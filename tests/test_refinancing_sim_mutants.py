@@ -15,7 +15,13 @@ import numpy as np
 import pytest
 
 from divergence.errors import InputError
-from divergence.refinancing import cir_bond_price, cir_paths, vasicek_bond_price, vasicek_paths
+from divergence.refinancing import (
+    _kernels,
+    cir_bond_price,
+    cir_paths,
+    vasicek_bond_price,
+    vasicek_paths,
+)
 
 # ------------------------------------------------------------------ rates: bond prices
 VASICEK_NAMES = "r, kappa, theta, sigma and tau"
@@ -107,3 +113,76 @@ def test_cir_without_long_run_mean_one_step_law() -> None:
     assert abs(float(np.mean(r1 == 0.0)) - p0) <= 4.5 * math.sqrt(p0 * (1.0 - p0) / n)
     se = math.sqrt(4.0 * c * c * lam / n)
     assert abs(float(r1.mean()) - r0 * math.exp(-a * dt)) <= 4.5 * se
+
+
+# ------------------------------------------------------------------ kernels: spread fixed point
+def _band(x: float, edges: list[float]) -> int:
+    """Number of edges <= x; NaN is above every edge."""
+    return len(edges) if x != x else sum(1 for edge in edges if edge <= x)
+
+
+def _cov(e: float, interest: float) -> float:
+    return e / interest if interest > 0.0 else math.inf
+
+
+def _fixed_point_loop(
+    e: float, other: float, p: float, r: float, total: float, edges: list[float],
+    spreads: list[float], n_iter: int,
+) -> tuple[float, bool]:  # fmt: skip
+    """Scalar coverage -> spread iteration, written for these tests: (spread, converged)."""
+    b = _band(_cov(e, total), edges)
+    for _ in range(n_iter):
+        nb = _band(_cov(e, (p * r + other) + p * spreads[b]), edges)
+        if nb == b:
+            return spreads[b], True
+        b = nb
+    return spreads[b], False
+
+
+# (e, other, p, r, total, edges, spreads): one refinancing firm on one path
+SPREAD_CASES = {
+    # no interest before refinancing (total 0) and negative EBIT: the start is the top band
+    # (+inf coverage), not the bottom one (-inf)
+    "zero-total-negative-ebit": (-1.0, 0.5, 1.0, 0.05, 0.0, [1.0], [0.10, 0.01]),
+    # first step with interest exactly 0 (-0.10 + 0.10) and negative EBIT: +inf coverage, so
+    # the top band; then -0.10 + 0.01 < 0 keeps it there
+    "first-step-zero-interest": (-1.0, 0.0, 1.0, -0.10, 1.0, [1.0], [0.10, 0.01]),
+    # start 0.1 (band 0), first step 0.1 / 0.05 = 2 (band 1), then interest -0.05 + 0.01 < 0:
+    # +inf coverage stays in band 1 (a ratio of a negative interest would fall back to band 0)
+    "negative-interest-in-the-loop": (0.1, 0.0, 1.0, -0.05, 1.0, [1.0], [0.10, 0.01]),
+    # start -1 (band 0), first step interest -0.02 (band 1), then interest exactly 0
+    # (-0.05 + 0.05) with negative EBIT: +inf coverage, band 1 is the fixed point
+    "zero-interest-in-the-loop": (-1.0, 0.0, 1.0, -0.05, 1.0, [1.0], [0.03, 0.05]),
+    # -inf EBIT: start band 0, first step band 1 (interest -0.05), then an infinite interest
+    # gives -inf / inf = NaN coverage, which is above every edge: band 1 again
+    "nan-coverage-in-the-loop": (-math.inf, 0.0, 1.0, -0.05, 1.0, [1.0], [0.0, math.inf]),
+}
+
+
+@pytest.mark.parametrize("compiled", [False, True])
+@pytest.mark.parametrize("n_iter", [1, 2, 20])
+@pytest.mark.parametrize("case", list(SPREAD_CASES), ids=list(SPREAD_CASES))
+def test_refinancing_spread_kernel_at_zero_and_negative_interest(
+    case: str, n_iter: int, compiled: bool
+) -> None:
+    if compiled and not _kernels.AVAILABLE:
+        pytest.skip("numba is not installed")
+    fn = _kernels.compiled().refinancing_spreads if compiled else _kernels._refinancing_spreads
+    e, other, p, r, total, edges, spreads = SPREAD_CASES[case]
+    out = np.full((1, 1), np.nan)
+    ok = np.zeros((1, 1), dtype=bool)
+    with np.errstate(all="ignore"):  # the Python source divides by zero and inf by inf too
+        fn(
+            np.array([[e]]),
+            np.array([[other]]),
+            np.array([p]),
+            np.array([r]),
+            np.array([[total]]),
+            np.array(edges),
+            np.array(spreads),
+            n_iter,
+            out,
+            ok,
+        )
+    want, want_ok = _fixed_point_loop(e, other, p, r, total, edges, spreads, n_iter)
+    assert (float(out[0, 0]), bool(ok[0, 0])) == (want, want_ok)
