@@ -10,6 +10,7 @@ NumPy / pure-Python loops written in the test, never from the code under test.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 import pytest
@@ -186,3 +187,75 @@ def test_refinancing_spread_kernel_at_zero_and_negative_interest(
         )
     want, want_ok = _fixed_point_loop(e, other, p, r, total, edges, spreads, n_iter)
     assert (float(out[0, 0]), bool(ok[0, 0])) == (want, want_ok)
+
+
+# ------------------------------------------------------------------ kernels: coverage bands
+BAND_THRESHOLDS = [1.0, 2.0]
+BAND_COHORT = [0, 0, 1]  # firm -> cohort (2 cohorts)
+BAND_DEBT = [3.0, 5.0, 7.0]
+# firm 0: no interest on paths 0 and 1 (coverage +inf, also with EBIT -1), 3 / 2 = 1.5 on
+# path 2 (exactly the weak threshold used below); firm 1: healthy (coverage 5, 6, 7);
+# firm 2: coverage 0.5, -2 and 1 / 0.5 = 2.0 (on a threshold: not below it)
+BAND_EBIT = [[-1.0, 2.0, 3.0], [5.0, 6.0, 7.0], [0.5, -2.0, 1.0]]
+BAND_INTEREST = [[0.0, 0.0, 2.0], [1.0, 1.0, 1.0], [1.0, 1.0, 0.5]]
+BAND_COUNTER = [[0, 1, 2], [2, 0, 1], [1, 1, 0]]
+
+
+def _bands_loop(weak_band: int, weak_threshold: float, flag_months: int) -> Any:
+    """Counter, bin counts and bin debt of the kernel's contract, scalar loops."""
+    n_f, n_p, n_c, k1 = 3, 3, 2, len(BAND_THRESHOLDS) + 1
+    counter = [row[:] for row in BAND_COUNTER]
+    counts = [0] * (n_p * n_c * 2 * k1)
+    debt = [0.0] * len(counts)
+    for i in range(n_f):
+        keys = []
+        for j in range(n_p):
+            it = BAND_INTEREST[i][j]
+            cov = BAND_EBIT[i][j] / it if it > 0.0 else math.inf
+            band = sum(1 for t in BAND_THRESHOLDS if cov < t)
+            weak = band >= weak_band if weak_band >= 0 else cov < weak_threshold
+            counter[i][j] = counter[i][j] + 1 if weak else 0
+            keys.append(2 * band + (1 if counter[i][j] >= flag_months else 0))
+        if not any(keys):  # key 0 everywhere (healthy on every path): nothing is added
+            continue
+        for j in range(n_p):
+            b = (j * n_c + BAND_COHORT[i]) * 2 * k1 + keys[j]
+            counts[b] += 1
+            debt[b] += BAND_DEBT[i]
+    return np.array(counter), np.array(counts), np.array(debt)
+
+
+@pytest.mark.parametrize("compiled", [False, True])
+@pytest.mark.parametrize("weak_band", [-1, 0, 1, 2])
+def test_coverage_bands_kernel_at_zero_interest_and_on_the_weak_threshold(
+    weak_band: int, compiled: bool
+) -> None:
+    # weak_band -1: weak is coverage < 1.5 (strict: firm 0's 1.5 is not weak); 0: every
+    # firm-month is weak (band >= 0); 1, 2: below 2.0, below 1.0
+    if compiled and not _kernels.AVAILABLE:
+        pytest.skip("numba is not installed")
+    fn = _kernels.compiled().coverage_bands if compiled else _kernels._coverage_bands
+    n_c, k1 = 2, len(BAND_THRESHOLDS) + 1
+    cohort = np.array(BAND_COHORT)
+    key0 = ((np.arange(3)[None, :] * n_c + cohort[:, None]) * (2 * k1)).reshape(-1)
+    counter = np.array(BAND_COUNTER, dtype=np.int8)
+    counts = np.full(3 * n_c * 2 * k1, -5, dtype=np.int64)  # garbage: the kernel zeroes it
+    debt = np.full(counts.shape, np.nan)
+    with np.errstate(all="ignore"):  # the Python source divides by zero interest too
+        fn(
+            np.array(BAND_EBIT),
+            np.array(BAND_INTEREST),
+            np.array(BAND_THRESHOLDS),
+            1.5,
+            weak_band,
+            counter,
+            2,
+            key0,
+            np.array(BAND_DEBT),
+            counts,
+            debt,
+        )
+    want_counter, want_counts, want_debt = _bands_loop(weak_band, 1.5, 2)
+    np.testing.assert_array_equal(counter, want_counter)
+    np.testing.assert_array_equal(counts, want_counts)
+    np.testing.assert_array_equal(debt, want_debt)
