@@ -13,6 +13,7 @@ import math
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from divergence.errors import InputError
@@ -20,9 +21,21 @@ from divergence.refinancing import (
     _kernels,
     cir_bond_price,
     cir_paths,
+    policy_path,
     vasicek_bond_price,
     vasicek_paths,
 )
+
+
+# ------------------------------------------------------------------ rates: policy path
+def test_policy_path_refuses_shocks_whose_dates_are_not_in_order() -> None:
+    # changes dated March, January, February: cumulating them in row order would be wrong
+    shocks = pd.Series(
+        [0.0, 0.01, 0.0], index=pd.to_datetime(["2022-03-31", "2022-01-31", "2022-02-28"])
+    )
+    with pytest.raises(InputError, match=r"^shocks dates are not in increasing order"):
+        policy_path(0.0, shocks)
+
 
 # ------------------------------------------------------------------ rates: bond prices
 VASICEK_NAMES = "r, kappa, theta, sigma and tau"
