@@ -25,6 +25,7 @@ from divergence.refinancing import (
     vasicek_bond_price,
     vasicek_paths,
 )
+from divergence.refinancing import _simulate as engine
 
 
 # ------------------------------------------------------------------ rates: policy path
@@ -272,3 +273,20 @@ def test_coverage_bands_kernel_at_zero_interest_and_on_the_weak_threshold(
     np.testing.assert_array_equal(counter, want_counter)
     np.testing.assert_array_equal(counts, want_counts)
     np.testing.assert_array_equal(debt, want_debt)
+
+
+# ------------------------------------------------------------------ engine: default chunks
+@pytest.mark.parametrize(
+    ("args", "bounds"),
+    [
+        # one slot a firm (1,000 firms, 1,000 slots): width max(1000, 1000 // 6 = 166, 1) =
+        # 1000 firms, 400,000 // 1000 = 400 paths a chunk
+        ((1000, 1000, 1000, 1), [(0, 400), (400, 800), (800, 1000)]),
+        # 60 slots a firm (100 firms, 6,000 slots): width max(100, 6000 // 6 = 1000, 1) = 1000
+        ((1000, 100, 6000, 1), [(0, 400), (400, 800), (800, 1000)]),
+    ],
+)
+def test_default_chunks_width_is_the_larger_of_firms_and_slots_over_six(
+    args: tuple[int, int, int, int], bounds: list[tuple[int, int]]
+) -> None:
+    assert engine._default_chunks(*args) == bounds
