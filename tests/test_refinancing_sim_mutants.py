@@ -284,6 +284,10 @@ def test_coverage_bands_kernel_at_zero_interest_and_on_the_weak_threshold(
         ((1000, 1000, 1000, 1), [(0, 400), (400, 800), (800, 1000)]),
         # 60 slots a firm (100 firms, 6,000 slots): width max(100, 6000 // 6 = 1000, 1) = 1000
         ((1000, 100, 6000, 1), [(0, 400), (400, 800), (800, 1000)]),
+        # one firm with one slot: width max(1, 0, 1) = 1, 400,000 paths a chunk at most
+        ((300_000, 1, 1, 1), [(0, 300_000)]),
+        # 300,000 firms: 400,000 // 300,000 = 1 path a chunk
+        ((3, 300_000, 300_000, 1), [(0, 1), (1, 2), (2, 3)]),
     ],
 )
 def test_default_chunks_width_is_the_larger_of_firms_and_slots_over_six(
