@@ -18,10 +18,12 @@ import pytest
 
 from divergence.errors import InputError
 from divergence.refinancing import (
+    SpreadTable,
     _kernels,
     cir_bond_price,
     cir_paths,
     policy_path,
+    simulate,
     vasicek_bond_price,
     vasicek_paths,
 )
@@ -294,3 +296,31 @@ def test_default_chunks_width_is_the_larger_of_firms_and_slots_over_six(
     args: tuple[int, int, int, int], bounds: list[tuple[int, int]]
 ) -> None:
     assert engine._default_chunks(*args) == bounds
+
+
+# ------------------------------------------------------------------ engine: simulate
+def test_default_max_iter_is_twenty_steps_of_an_oscillating_spread() -> None:
+    # a table whose spread rises with coverage (1% below 1.0, 20% from 1.0) makes the fixed
+    # point oscillate: one firm, EBIT 10, one 100 bullet at 5% maturing at month 1, base rate
+    # 0. Start: coverage 10 / 5 = 2 (band H); step 1: 10 / (100 x 20%) = 0.5 (band L); step 2:
+    # 10 / (100 x 1%) = 10 (band H); ... step k ends in H when k is even. The default of 20
+    # steps ends in H (interest 100 x 20% = 20) and counts one unconverged spread; 21 would
+    # end in L (interest 1).
+    table = SpreadTable((1.0,), (0.01, 0.20), ("L", "H"), source="t", as_of="t")
+    book = pd.DataFrame(
+        {
+            "firm": ["a"],
+            "principal": [100.0],
+            "kind": ["fixed"],
+            "coupon": [0.05],
+            "maturity": [1],
+            "tenor": [60],
+        }
+    )
+    firms = pd.DataFrame(
+        {"firm": ["a"], "ebit": [10.0], "growth": [0.0], "volatility": [0.0], "cohort": ["x"]}
+    )
+    res = simulate(book, firms, np.zeros(3), spread_table=table, keep="full", seed=0)
+    assert res.interest is not None
+    np.testing.assert_allclose(res.interest[0, :, 0], [5.0, 20.0, 20.0], rtol=1e-12)
+    assert res.spread_unconverged == 1
