@@ -10,6 +10,8 @@ NumPy / pure-Python loops written in the test, never from the code under test.
 from __future__ import annotations
 
 import math
+import sys
+import types
 from typing import Any
 
 import numpy as np
@@ -22,6 +24,7 @@ from divergence.refinancing import (
     _kernels,
     cir_bond_price,
     cir_paths,
+    example_book,
     policy_path,
     simulate,
     vasicek_bond_price,
@@ -324,3 +327,34 @@ def test_default_max_iter_is_twenty_steps_of_an_oscillating_spread() -> None:
     assert res.interest is not None
     np.testing.assert_allclose(res.interest[0, :, 0], [5.0, 20.0, 20.0], rtol=1e-12)
     assert res.spread_unconverged == 1
+
+
+@pytest.mark.parametrize("n_threads", [1, 2])
+def test_chunk_bar_counts_every_chunk_once(monkeypatch: pytest.MonkeyPatch, n_threads: int) -> None:
+    # 7 paths in chunks of 2: 4 chunks, (0, 2), (2, 4), (4, 6), (6, 7); the bar is made once
+    # with total 4, "refinancing" and unit "chunk", moves by 1 per chunk and is closed once
+    made: list[dict[str, Any]] = []
+    steps: list[int] = []
+    closed: list[bool] = []
+
+    class Bar:  # stands for tqdm.auto.tqdm
+        def __init__(self, **kwargs: Any) -> None:
+            made.append(kwargs)
+
+        def update(self, n: int) -> None:
+            steps.append(n)
+
+        def close(self) -> None:
+            closed.append(True)
+
+    fake = types.ModuleType("tqdm.auto")
+    fake.tqdm = Bar  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "tqdm.auto", fake)
+    book, firms = example_book(1, 2, seed=0)
+    rates = np.full(4, 0.02)
+    simulate(
+        book, firms, rates, n_paths=7, seed=0, chunk_size=2, n_threads=n_threads, progress=True
+    )
+    assert made == [{"total": 4, "desc": "refinancing", "unit": "chunk"}]
+    assert steps == [1, 1, 1, 1]
+    assert closed == [True]
