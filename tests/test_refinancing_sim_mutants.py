@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import sys
 import types
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -358,3 +359,43 @@ def test_chunk_bar_counts_every_chunk_once(monkeypatch: pytest.MonkeyPatch, n_th
     assert made == [{"total": 4, "desc": "refinancing", "unit": "chunk"}]
     assert steps == [1, 1, 1, 1]
     assert closed == [True]
+
+
+@pytest.mark.parametrize(
+    ("n_threads", "prefetch", "pools"),
+    [
+        # 5 chunks of one path on 2 threads: one pool of min(2, 5) = 2 workers
+        (2, True, [((2,), {"thread_name_prefix": "divergence-refinancing"})]),
+        # 8 threads asked, 5 chunks: min(8, 5) = 5 workers
+        (8, True, [((5,), {"thread_name_prefix": "divergence-refinancing"})]),
+        # one thread: the chunks on the calling thread, one helper thread for the draws
+        (1, True, [((1,), {"thread_name_prefix": "divergence-shocks"})]),
+        (1, False, []),
+    ],
+)
+def test_thread_pools_are_sized_by_threads_and_chunks(
+    monkeypatch: pytest.MonkeyPatch,
+    n_threads: int,
+    prefetch: bool,
+    pools: list[tuple[tuple[int, ...], dict[str, str]]],
+) -> None:
+    made: list[tuple[tuple[Any, ...], dict[str, Any]]] = []
+
+    class Pool(ThreadPoolExecutor):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            made.append((args, kwargs))
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(engine, "ThreadPoolExecutor", Pool)
+    book, firms = example_book(2, 3, seed=1)
+    simulate(
+        book,
+        firms,
+        np.full(4, 0.02),
+        n_paths=5,
+        seed=1,
+        chunk_size=1,
+        n_threads=n_threads,
+        prefetch=prefetch,
+    )
+    assert made == pools
