@@ -399,3 +399,29 @@ def test_thread_pools_are_sized_by_threads_and_chunks(
         prefetch=prefetch,
     )
     assert made == pools
+
+
+def test_refixing_on_two_rate_paths_where_only_the_second_moves() -> None:
+    # a floating 100 at spread 3%, re-fixed every 3 months (no current coupon: fixed at month
+    # 0), on two rate paths: path 0 stays at 2%, path 1 moves to 5% at month 3. At the month-3
+    # re-fixing path 0's base part does not change but path 1's does: interest is
+    # 100 x (2% + 3%) = 5 on path 0 throughout, 5 then 100 x (5% + 3%) = 8 on path 1
+    book = pd.DataFrame(
+        {
+            "firm": ["a"],
+            "principal": [100.0],
+            "kind": ["floating"],
+            "spread": [0.03],
+            "maturity": [100],
+            "reset_months": [3],
+            "tenor": [12],
+        }
+    )
+    firms = pd.DataFrame(
+        {"firm": ["a"], "ebit": [20.0], "growth": [0.0], "volatility": [0.0], "cohort": ["c"]}
+    )
+    rates = np.array([[0.02] * 6, [0.02, 0.02, 0.02, 0.05, 0.05, 0.05]])
+    res = simulate(book, firms, rates, keep="full", seed=0, n_threads=1)
+    assert res.interest is not None
+    np.testing.assert_allclose(res.interest[0, :, 0], 5.0, rtol=1e-14)
+    np.testing.assert_allclose(res.interest[1, :, 0], [5.0, 5.0, 5.0, 8.0, 8.0, 8.0], rtol=1e-14)
