@@ -425,3 +425,40 @@ def test_refixing_on_two_rate_paths_where_only_the_second_moves() -> None:
     assert res.interest is not None
     np.testing.assert_allclose(res.interest[0, :, 0], 5.0, rtol=1e-14)
     np.testing.assert_allclose(res.interest[1, :, 0], [5.0, 5.0, 5.0, 8.0, 8.0, 8.0], rtol=1e-14)
+
+
+def test_interest_turning_negative_at_a_refixing_counts_as_infinite_coverage() -> None:
+    # three firms with EBIT 20; a: floating 100 at spread 1%, re-fixed every 3 months; b, c:
+    # fixed 100 at 5% (interest 5, coverage 4). The base rate falls from 2% to -5% at month
+    # 3: a's interest goes from 100 x 3% = 3 (coverage 6.7) to 100 x (-5% + 1%) = -4, whose
+    # coverage is +inf (documented for interest <= 0). Only a moves that month (one firm of
+    # three), and no firm is ever below a threshold or distressed.
+    book = pd.DataFrame(
+        {
+            "firm": ["a", "b", "c"],
+            "principal": [100.0, 100.0, 100.0],
+            "kind": ["floating", "fixed", "fixed"],
+            "spread": [0.01, np.nan, np.nan],
+            "coupon": [np.nan, 0.05, 0.05],
+            "maturity": [100, 100, 100],
+            "reset_months": [3, 0, 0],
+            "tenor": [12, 12, 12],
+        }
+    )
+    firms = pd.DataFrame(
+        {
+            "firm": ["a", "b", "c"],
+            "ebit": [20.0, 20.0, 20.0],
+            "growth": [0.0, 0.0, 0.0],
+            "volatility": [0.0, 0.0, 0.0],
+            "cohort": ["c", "c", "c"],
+        }
+    )
+    rates = np.array([0.02, 0.02, 0.02, -0.05, -0.05, -0.05])
+    # the NumPy engine's coverage pass (the compiled loop finds interest <= 0 by itself)
+    res = simulate(book, firms, rates, keep="full", seed=0, n_threads=1, engine="numpy")
+    assert res.interest is not None and res.coverage is not None
+    np.testing.assert_allclose(res.interest[0, :, 0], [3.0, 3.0, 3.0, -4.0, -4.0, -4.0])
+    assert np.isposinf(res.coverage[0, 3:, 0]).all()
+    np.testing.assert_array_equal(res.below_count, 0.0)
+    np.testing.assert_array_equal(res.distressed_count, 0.0)
