@@ -427,12 +427,11 @@ def test_refixing_on_two_rate_paths_where_only_the_second_moves() -> None:
     np.testing.assert_allclose(res.interest[1, :, 0], [5.0, 5.0, 5.0, 8.0, 8.0, 8.0], rtol=1e-14)
 
 
-def test_interest_turning_negative_at_a_refixing_counts_as_infinite_coverage() -> None:
-    # three firms with EBIT 20; a: floating 100 at spread 1%, re-fixed every 3 months; b, c:
-    # fixed 100 at 5% (interest 5, coverage 4). The base rate falls from 2% to -5% at month
-    # 3: a's interest goes from 100 x 3% = 3 (coverage 6.7) to 100 x (-5% + 1%) = -4, whose
-    # coverage is +inf (documented for interest <= 0). Only a moves that month (one firm of
-    # three), and no firm is ever below a threshold or distressed.
+def _three_firms(ebit_a: float, rate_after: float) -> Any:
+    """Firm a: floating 100 at spread 1% re-fixed every 3 months; b, c: fixed 100 at 5%, EBIT
+    20 (coverage 4: never below a threshold). The base rate moves from 2% to ``rate_after`` at
+    month 3, when only a re-fixes (one firm of three). NumPy engine: its coverage pass is
+    the one told which firms may have interest <= 0 (the compiled loop checks every element)."""
     book = pd.DataFrame(
         {
             "firm": ["a", "b", "c"],
@@ -448,17 +447,37 @@ def test_interest_turning_negative_at_a_refixing_counts_as_infinite_coverage() -
     firms = pd.DataFrame(
         {
             "firm": ["a", "b", "c"],
-            "ebit": [20.0, 20.0, 20.0],
+            "ebit": [ebit_a, 20.0, 20.0],
             "growth": [0.0, 0.0, 0.0],
             "volatility": [0.0, 0.0, 0.0],
             "cohort": ["c", "c", "c"],
         }
     )
-    rates = np.array([0.02, 0.02, 0.02, -0.05, -0.05, -0.05])
-    # the NumPy engine's coverage pass (the compiled loop finds interest <= 0 by itself)
-    res = simulate(book, firms, rates, keep="full", seed=0, n_threads=1, engine="numpy")
+    rates = np.array([0.02, 0.02, 0.02, rate_after, rate_after, rate_after])
+    return simulate(book, firms, rates, keep="full", seed=0, n_threads=1, engine="numpy")
+
+
+def test_interest_turning_negative_at_a_refixing_counts_as_infinite_coverage() -> None:
+    # a (EBIT 20): interest 100 x 3% = 3 (coverage 6.7), then 100 x (-5% + 1%) = -4 from
+    # month 3, whose coverage is +inf (documented for interest <= 0): no firm is ever below
+    # a threshold or distressed
+    res = _three_firms(20.0, -0.05)
     assert res.interest is not None and res.coverage is not None
     np.testing.assert_allclose(res.interest[0, :, 0], [3.0, 3.0, 3.0, -4.0, -4.0, -4.0])
     assert np.isposinf(res.coverage[0, 3:, 0]).all()
     np.testing.assert_array_equal(res.below_count, 0.0)
     np.testing.assert_array_equal(res.distressed_count, 0.0)
+
+
+def test_interest_turning_zero_at_a_refixing_lifts_negative_ebit_above_every_threshold() -> None:
+    # a (EBIT -20): coverage -20 / 3 = -6.7 in months 0-2, below every threshold (and
+    # distressed at month 2, after 3 months below 1.0); from month 3 its interest is
+    # 100 x (-1% + 1%) = 1 - 1 = 0 exactly, coverage +inf: below no threshold, run reset
+    res = _three_firms(-20.0, -0.01)
+    assert res.interest is not None
+    np.testing.assert_array_equal(res.interest[0, 3:, 0], 0.0)
+    below = np.array([1.0, 1.0, 1.0, 0.0, 0.0, 0.0])
+    for k in range(len(res.thresholds)):
+        np.testing.assert_array_equal(res.below_count[k, 0, :, 0], below)
+        np.testing.assert_array_equal(res.below_count[k, 0, :, 1], below)  # the total
+    np.testing.assert_array_equal(res.distressed_count[0, :, 0], [0.0, 0.0, 1.0, 0.0, 0.0, 0.0])
