@@ -9,7 +9,9 @@ NumPy / pure-Python loops written in the test, never from the code under test.
 
 from __future__ import annotations
 
+import functools
 import math
+import re
 import sys
 import types
 from concurrent.futures import ThreadPoolExecutor
@@ -19,7 +21,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from divergence.errors import InputError
+from divergence.errors import DivergenceWarning, InputError
 from divergence.refinancing import (
     SpreadTable,
     _kernels,
@@ -481,3 +483,29 @@ def test_interest_turning_zero_at_a_refixing_lifts_negative_ebit_above_every_thr
         np.testing.assert_array_equal(res.below_count[k, 0, :, 0], below)
         np.testing.assert_array_equal(res.below_count[k, 0, :, 1], below)  # the total
     np.testing.assert_array_equal(res.distressed_count[0, :, 0], [0.0, 0.0, 1.0, 0.0, 0.0, 0.0])
+
+
+# ------------------------------------------------------------------ kernels: engine choice
+def test_engine_numba_without_numba_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_kernels, "AVAILABLE", False)
+    with pytest.raises(
+        ImportError, match=r'^engine="numba" needs numba: pip install "divergence\[fast\]"$'
+    ):
+        _kernels.select("numba", 1)
+
+
+def test_auto_engine_fallback_message(monkeypatch: pytest.MonkeyPatch) -> None:
+    @functools.cache
+    def broken() -> Any:
+        raise ImportError("built for another NumPy")
+
+    monkeypatch.setattr(_kernels, "AVAILABLE", True)
+    monkeypatch.setattr(_kernels, "_IMPORT_ERROR", None)
+    monkeypatch.setattr(_kernels, "compiled", broken)
+    message = (
+        "numba is installed but cannot be imported (built for another NumPy); "
+        "refinancing.simulate uses its NumPy engine (the same results, slower). "
+        'engine="numba" shows the error.'
+    )
+    with pytest.warns(DivergenceWarning, match="^" + re.escape(message) + "$"):
+        assert _kernels.select("auto", _kernels.AUTO_MIN_FIRM_MONTHS) is None
