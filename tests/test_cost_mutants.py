@@ -1,0 +1,378 @@
+"""Assertions the mutation run of divergence.cost showed missing.
+
+Each test pins a behaviour a surviving mutant changed (see ``docs/_data/mutation/cost.json``).
+Expected values are closed forms worked by hand in the comments, small pure-Python loops
+written here (expanding percentiles, medians and quartiles), direct statsmodels fits of the
+same regressors, or the argument names and messages the functions document.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from types import SimpleNamespace
+
+import numpy as np
+import pandas as pd
+import pytest
+import statsmodels.api as sm
+
+from divergence._summary import format_value
+from divergence.cost import DivergenceCost, drawdown_event, forecast_skill, inputs, roc_auc
+from divergence.errors import InputError
+
+
+def _pct_scores(x: list[float]) -> list[float]:
+    """2 p_t - 1 with p_t = #{s <= t: x_s <= x_t} / (t + 1), by a plain double loop."""
+    out = []
+    for t, xt in enumerate(x):
+        le = sum(1 for s in range(t + 1) if x[s] <= xt)
+        out.append(2.0 * le / (t + 1) - 1.0)
+    return out
+
+
+# OLS data: ten rows, the first target missing; enough rows for statsmodels' summary tests
+X_OLS = [3.0, 0.0, 2.0, 1.0, 4.0, 2.5, 5.0, 0.5, 6.0, 1.5]
+Y_OLS = [np.nan, 1.0, 3.0, 2.0, 5.0, 4.0, 6.0, 1.5, 7.0, 3.0]
+
+
+def _ols_reference() -> sm.regression.linear_model.RegressionResultsWrapper:
+    s = np.array(_pct_scores(X_OLS))[1:]
+    return sm.OLS(np.array(Y_OLS[1:]), np.column_stack([np.ones(9), s])).fit()
+
+
+# --------------------------------------------------------------------------- repr and summary
+def test_repr_of_an_uncalibrated_model_lists_every_setting() -> None:
+    m = DivergenceCost(
+        weights=(1.0, 0.5, 0.25),
+        intercept=-0.5,
+        interaction=0.75,
+        scoring="robust_z",
+        min_periods=12,
+        link="identity",
+    )
+    assert repr(m) == (
+        "DivergenceCost(weights=(1, 0.5, 0.25), intercept=-0.5, interaction=0.75, "
+        "scoring='robust_z', min_periods=12, link='identity')"
+    )
+    s = m.summary()
+    assert s.title == "Divergence cost model C_D = g(eta)"
+    assert s.notes == ("Weights apply to signed scores of delta_r, i_c and l_s (see Notes).",)
+    assert s.settings.to_dict() == {
+        "Link": "identity",
+        "Scoring": "robust_z",
+        "Min periods": "12",
+        "Calibrated": "no",
+    }
+    table = s.tables["Weights"]
+    assert list(table.columns) == ["weight"]
+    assert table.index.name == "term"
+    assert table.index.tolist() == ["const", "delta_r", "i_c", "l_s", "interaction"]
+    assert table["weight"].tolist() == [-0.5, 1.0, 0.5, 0.25, 0.75]
+    assert m._repr_html_() == s.as_html()
+
+
+def test_ols_calibration_repr_summary_and_table_match_statsmodels() -> None:
+    ref = _ols_reference()
+    fit = DivergenceCost.calibrate({"i_c": X_OLS}, Y_OLS, link="identity", min_periods=1)
+    assert fit.weights[1] == pytest.approx(float(ref.params[1]), rel=1e-10)
+    assert repr(fit) == (
+        f"DivergenceCost(weights=(0, {format_value(fit.weights[1])}, 0), "
+        f"intercept={format_value(fit.intercept)}, interaction=0, scoring='percentile', "
+        f"min_periods=1, link='identity', calibrated: OLS on 9 rows, "
+        f"R² {format_value(float(ref.rsquared))})"
+    )
+    s = fit.summary()
+    assert s.settings.to_dict() == {
+        "Link": "identity",
+        "Scoring": "percentile",
+        "Min periods": "1",
+        "Calibrated": "yes",
+        "Model": "OLS",
+        "Observations": "9",
+        "Covariance": "nonrobust",
+        "Log-likelihood": format_value(float(ref.llf)),
+        "R²": format_value(float(ref.rsquared)),
+    }
+    table = s.tables["Weights"]
+    assert list(table.columns) == ["weight", "std_err", "t", "p_value"]
+    np.testing.assert_allclose(table.loc[["const", "i_c"], "std_err"], ref.bse, rtol=1e-9)
+    np.testing.assert_allclose(table.loc[["const", "i_c"], "t"], ref.tvalues, rtol=1e-9)
+    np.testing.assert_allclose(table.loc[["const", "i_c"], "p_value"], ref.pvalues, rtol=1e-9)
+    assert (
+        table.loc[["delta_r", "l_s", "interaction"], ["std_err", "t", "p_value"]].isna().all().all()
+    )
+    assert table.index.name == "term"
+
+
+def test_logit_calibration_repr_and_summary() -> None:
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=80)
+    s = np.array(_pct_scores(list(x)))
+    y = (rng.random(80) < 1.0 / (1.0 + np.exp(-2.0 * s))).astype(float)
+    ref = sm.Logit(y, np.column_stack([np.ones(80), s])).fit(disp=0)
+    assert ref.params[1] > 0  # the fit keeps l_s
+    fit = DivergenceCost.calibrate({"l_s": x}, y, min_periods=1, cov_type="HAC", hac_lags=2)
+    text = repr(fit)
+    assert text.endswith(
+        f", calibrated: Logit on 80 rows, pseudo R² {format_value(float(ref.prsquared))})"
+    )
+    settings = fit.summary().settings.to_dict()
+    assert settings["Model"] == "Logit"
+    assert settings["Covariance"] == "HAC"
+    assert settings["Pseudo R² (McFadden)"] == format_value(float(ref.prsquared))
+    assert "R²" not in settings
+    table = fit.summary().tables["Weights"]
+    assert list(table.columns) == ["weight", "std_err", "z", "p_value"]
+    hac = sm.Logit(y, np.column_stack([np.ones(80), s])).fit(
+        disp=0, cov_type="HAC", cov_kwds={"maxlags": 2}
+    )
+    np.testing.assert_allclose(table.loc[["const", "l_s"], "std_err"], hac.bse, rtol=1e-6)
+    np.testing.assert_allclose(table.loc[["const", "l_s"], "z"], hac.tvalues, rtol=1e-6)
+
+
+def test_fit_result_without_statistics_gives_the_weights_only() -> None:
+    # an attached object without nobs: "calibrated" but no model statistics, no headline
+    m = DivergenceCost(weights=(1.0, 0.0, 2.0), fit_result=SimpleNamespace(params=[0.0]))
+    assert repr(m) == (
+        "DivergenceCost(weights=(1, 0, 2), intercept=0, interaction=0, scoring='percentile', "
+        "min_periods=36, link='logistic')"
+    )
+    s = m.summary()
+    assert s.settings.to_dict() == {
+        "Link": "logistic",
+        "Scoring": "percentile",
+        "Min periods": "36",
+        "Calibrated": "yes",
+    }
+    assert list(s.tables["Weights"].columns) == ["weight"]
+
+
+def test_fit_table_with_a_parameter_count_that_does_not_match() -> None:
+    # three non-zero terms (const, delta_r, l_s) but two parameters: terms not identifiable
+    res = SimpleNamespace(
+        params=[1.0, 2.0], bse=[0.1, 0.2], pvalues=[0.5, 0.5], model=SimpleNamespace()
+    )
+    m = DivergenceCost(weights=(1.0, 0.0, 2.0), intercept=1.0, fit_result=res)
+    assert list(m.summary().tables["Weights"].columns) == ["weight"]
+    # with three parameters the extra columns come in; no tvalues -> a NaN statistic column
+    # named "t" (the model is not a Logit)
+    res3 = SimpleNamespace(
+        params=[1.0, 2.0, 3.0],
+        bse=[0.1, 0.2, 0.3],
+        pvalues=[0.5, 0.25, 0.125],
+        model=SimpleNamespace(),
+    )
+    table = DivergenceCost(weights=(1.0, 0.0, 2.0), intercept=1.0, fit_result=res3)._fit_table()
+    assert list(table.columns) == ["weight", "std_err", "t", "p_value"]
+    assert table.loc[["const", "delta_r", "l_s"], "std_err"].tolist() == [0.1, 0.2, 0.3]
+    assert table.loc[["const", "delta_r", "l_s"], "p_value"].tolist() == [0.5, 0.25, 0.125]
+    assert table["t"].isna().all()
+    assert table.loc[["i_c", "interaction"], "std_err"].isna().all()
+    # a zero intercept is still a fitted term (const is always kept)
+    res_zero = SimpleNamespace(
+        params=[0.0, 2.0], bse=[0.1, 0.2], pvalues=[0.5, 0.5], model=SimpleNamespace()
+    )
+    t0 = DivergenceCost(weights=(0.0, 2.0, 0.0), fit_result=res_zero)._fit_table()
+    assert t0.loc[["const", "i_c"], "std_err"].tolist() == [0.1, 0.2]
+    # a result missing bse or pvalues: weights only
+    for drop in ("params", "bse", "pvalues"):
+        kw = {"params": [0.0, 2.0], "bse": [0.1, 0.2], "pvalues": [0.5, 0.5]}
+        del kw[drop]
+        obj = SimpleNamespace(model=SimpleNamespace(), **kw)
+        tab = DivergenceCost(weights=(0.0, 2.0, 0.0), fit_result=obj)._fit_table()
+        assert list(tab.columns) == ["weight"], drop
+    assert math.isfinite(float(t0.loc["i_c", "weight"]))
+
+
+# --------------------------------------------------------------------------- sensitivities
+def test_sensitivities_overflow_without_warnings() -> None:
+    # robust z of 1e100 against [0, 0, 1e-200, 1e-200]: median 5e-201, IQR 1e-200, so each
+    # score is about 1.349e300 (finite); the interaction 1e100 times the sum of the other two
+    # positive scores (2.7e300) overflows to +inf
+    x = np.array([0.0, 0.0, 1e-200, 1e-200, 1e100])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ident = DivergenceCost(
+            scoring="robust_z", min_periods=4, interaction=1e100, link="identity"
+        ).sensitivities(-x, x, x)
+        logi = DivergenceCost(scoring="robust_z", min_periods=4, interaction=1e100).sensitivities(
+            -x, x, x
+        )
+    assert np.isnan(ident[:4]).all() and np.isnan(logi[:4]).all()
+    assert (ident[4] == np.inf).all()
+    # logistic: C_D = 1 exactly, g' = 0, and 0 * inf is NaN (no finite derivative)
+    assert np.isnan(logi[4]).all()
+
+
+# --------------------------------------------------------------------------- forecast checks
+def test_drawdown_event_defaults_and_argument_checks() -> None:
+    # default horizon 12: the last 12 of 14 rows have no complete window; t = 0 sees a
+    # price of 80 within 12 rows (-20% < -15%, the default threshold), t = 1 sees 84
+    # against 90 (-6.7%: no event)
+    p = [100.0, 90.0, *[95.0] * 10, 84.0, 99.0]
+    p[5] = 80.0
+    y = drawdown_event(p)
+    assert y[0] == 1.0 and y[1] == 0.0
+    assert np.isnan(y[2:]).all()
+    with pytest.raises(InputError, match=r"^horizon must be >= 1, got 0$"):
+        drawdown_event(p, horizon=0)
+    with pytest.raises(InputError, match=r"^threshold must be >= 0\.0, got -0\.1$"):
+        drawdown_event(p, threshold=-0.1)
+    with pytest.raises(TypeError, match=r"^threshold must be a real number, got str$"):
+        drawdown_event(p, threshold="x")  # type: ignore[arg-type]
+    with pytest.raises(InputError, match=r"^threshold must be a decline between 0 and 1"):
+        drawdown_event(p, threshold=1.0)
+    unsorted = pd.Series(
+        [100.0, 90.0, 80.0], index=pd.to_datetime(["2020-03-01", "2020-01-01", "2020-02-01"])
+    )
+    with pytest.raises(InputError, match=r"^price dates are not in increasing order"):
+        drawdown_event(unsorted, horizon=1)
+
+
+def test_roc_auc_and_forecast_skill_name_their_arguments() -> None:
+    with pytest.raises(InputError, match=r"^score must be 1-D, got a 2-D input"):
+        roc_auc(np.ones((2, 2)), [0.0, 1.0])
+    with pytest.raises(InputError, match=r"^score has 1 infinite value"):
+        roc_auc([np.inf, 0.2], [0.0, 1.0])
+    with pytest.raises(InputError, match=r"^label must be 1-D, got a 2-D input"):
+        roc_auc([0.1, 0.2], [[0.0, 1.0], [1.0, 0.0]])
+    with pytest.raises(TypeError, match=r"^label must be array-like of numbers, got a string"):
+        roc_auc([0.1, 0.2], "01")  # type: ignore[arg-type]
+    with pytest.raises(
+        InputError, match=r"^label must be 0/1 \(or NaN\); first other value at position 2$"
+    ):
+        roc_auc([0.1, 0.2, 0.3], [0.0, 1.0, 2.0])
+    with pytest.raises(InputError, match=r"^forecast must be 1-D, got a 2-D input"):
+        forecast_skill(np.ones((2, 2)), [0.0, 1.0])
+    with pytest.raises(InputError, match=r"^outcome must be 1-D, got a 2-D input"):
+        forecast_skill([0.1, 0.2], np.ones((2, 2)))
+    # an all-NaN forecast is accepted by the reader: the error is that no row has both values
+    with pytest.raises(
+        InputError, match=r"^forecast and outcome have no row where both are present$"
+    ):
+        forecast_skill([np.nan, np.nan], [0.0, 1.0])
+    with pytest.raises(InputError, match=r"^base_rate must be >= 0\.0, got -0\.5$"):
+        forecast_skill([0.1, 0.2], [0.0, 1.0], base_rate=-0.5)
+    with pytest.raises(TypeError, match=r"^base_rate must be a real number, got str$"):
+        forecast_skill([0.1, 0.2], [0.0, 1.0], base_rate="x")  # type: ignore[arg-type]
+    with pytest.raises(
+        InputError, match=r"^base_rate must be a probability in \[0, 1\], got 1\.5$"
+    ):
+        forecast_skill([0.1, 0.2], [0.0, 1.0], base_rate=1.5)
+
+
+def test_forecast_skill_base_rate_one_is_valid() -> None:
+    # base rate 1: its Brier score is the share of non-events, (1 - 0)^2 on 3 of 4 rows
+    sk = forecast_skill([0.1, 0.3, 0.2, 0.4], [0.0, 0.0, 0.0, 1.0], base_rate=1.0)
+    assert sk.base_rate == 1.0
+    assert sk.brier_base == pytest.approx(0.75, abs=1e-15)
+    sk0 = forecast_skill([0.1, 0.3, 0.2, 0.4], [0.0, 0.0, 0.0, 1.0], base_rate=0.0)
+    assert sk0.brier_base == pytest.approx(0.25, abs=1e-15)
+
+
+# --------------------------------------------------------------------------- inputs: user data
+def _toy() -> dict[str, pd.Series | pd.DataFrame]:
+    """36 months of flat markets (as in test_cost_inputs): CAPE 20, 3% then 4% yields."""
+    months = pd.date_range("2019-01-01", periods=36, freq="MS")
+    gs10 = np.where(months >= pd.Timestamp("2020-07-01"), 4.0, 3.0)
+    shiller = pd.DataFrame(
+        {"sp_price": 200.0, "earnings": 10.0, "cpi": 100.0, "gs10": gs10},
+        index=months + pd.Timedelta(days=14),
+    )
+    month_ends = months + pd.offsets.MonthEnd(0)
+    balance = pd.Series(1000.0 - 2.0 * np.arange(36), index=month_ends)
+    base = pd.Series(500.0, index=months)
+    caps = pd.DataFrame(
+        [[100.0, 50.0, 10.0, 10.0, 5.0], [200.0, 50.0, 10.0, 10.0, 5.0]],
+        index=pd.to_datetime(["2020-01-15", "2020-03-10"]),
+    )
+    return {"shiller": shiller, "balance": balance, "base": base, "caps": caps}
+
+
+TOY_OPTIONS: dict[str, object] = {
+    "cape_window": 12,
+    "cape_min_periods": 12,
+    "inflation_window": 12,
+    "balance_sheet_divisor": 1.0,
+}
+
+
+def _toy_inputs(**changes: object) -> pd.DataFrame:
+    toy = _toy()
+    args: dict[str, object] = {
+        "shiller": toy["shiller"],
+        "balance_sheet": toy["balance"],
+        "base": toy["base"],
+        "i_c": toy["caps"],
+        **TOY_OPTIONS,
+    }
+    args.update(changes)
+    out: pd.DataFrame = inputs(**args)  # type: ignore[arg-type]
+    return out
+
+
+def test_time_zone_aware_dates_are_read_as_wall_clock_months() -> None:
+    toy = _toy()
+    naive = _toy_inputs()
+    sh, bal, base = toy["shiller"], toy["balance"], toy["base"]
+    assert isinstance(sh, pd.DataFrame) and isinstance(bal, pd.Series)
+    assert isinstance(base, pd.Series)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        aware = _toy_inputs(
+            shiller=sh.tz_localize("America/New_York"),
+            balance_sheet=bal.tz_localize("Asia/Tokyo"),
+            base=base.tz_localize("UTC"),
+        )
+    pd.testing.assert_frame_equal(aware, naive)
+    assert aware.index.tz is None
+
+
+def test_dated_inputs_are_checked_before_taking_the_last_of_the_month() -> None:
+    toy = _toy()
+    bal, base = toy["balance"], toy["base"]
+    assert isinstance(bal, pd.Series) and isinstance(base, pd.Series)
+    # a mid-month observation is dropped by "last of month", but it is still checked
+    mid = pd.Timestamp("2019-03-10")
+    base_zero = pd.concat([base, pd.Series([0.0], index=[mid])]).sort_index()
+    with pytest.raises(InputError, match=r"^base must be strictly positive; 1 value"):
+        _toy_inputs(base=base_zero)
+    bal_neg = pd.concat([bal, pd.Series([-5.0], index=[mid])]).sort_index()
+    with pytest.raises(InputError, match=r"^balance_sheet has 1 negative value"):
+        _toy_inputs(balance_sheet=bal_neg)
+    ic_zero = pd.Series(
+        [3.5, 0.0, 5.5], index=pd.to_datetime(["2020-01-15", "2020-02-10", "2020-03-10"])
+    )
+    with pytest.raises(InputError, match=r"^i_c must be strictly positive; 1 value"):
+        _toy_inputs(i_c=ic_zero)
+    # a zero balance sheet is a valid level (non-negative, not strictly positive): a mid-month
+    # zero changes nothing, as only the month's last level is used
+    bal_zero = pd.concat([bal, pd.Series([0.0], index=[mid])]).sort_index()
+    pd.testing.assert_frame_equal(_toy_inputs(balance_sheet=bal_zero), _toy_inputs())
+
+
+def test_long_rate_may_be_negative_and_is_named_in_messages() -> None:
+    toy = _toy()
+    sh = toy["shiller"]
+    assert isinstance(sh, pd.DataFrame)
+    days = pd.bdate_range("2019-01-01", "2021-12-31")
+    # -0.5% before 2020-07, +1% after: gap = 1/20 - rate/100 with zero inflation
+    rate = pd.Series(np.where(days >= pd.Timestamp("2020-07-01"), 1.0, -0.5), index=days)
+    out = _toy_inputs(shiller=sh.drop(columns="gs10"), long_rate=rate)
+    gap = out["premium_gap"]
+    np.testing.assert_allclose(gap.loc["2020-01":"2020-06"], 0.05 + 0.005, rtol=1e-12)
+    np.testing.assert_allclose(gap.loc["2020-07":], 0.05 - 0.01, rtol=1e-12)
+    with pytest.raises(TypeError, match=r"^long_rate must be a pandas Series indexed by date"):
+        _toy_inputs(long_rate=rate.to_numpy())
+    with pytest.raises(InputError, match=r"^long_rate dates must be sorted"):
+        _toy_inputs(long_rate=rate.iloc[::-1])
+
+
+def test_shiller_type_errors_name_the_type() -> None:
+    sh = _toy()["shiller"]
+    assert isinstance(sh, pd.DataFrame)
+    with pytest.raises(TypeError, match=r"^shiller must be a DataFrame, got ndarray$"):
+        _toy_inputs(shiller=sh.to_numpy())
+    with pytest.raises(TypeError, match=r"^shiller must have a DatetimeIndex, got RangeIndex$"):
+        _toy_inputs(shiller=sh.reset_index(drop=True))
