@@ -376,3 +376,188 @@ def test_shiller_type_errors_name_the_type() -> None:
         _toy_inputs(shiller=sh.to_numpy())
     with pytest.raises(TypeError, match=r"^shiller must have a DatetimeIndex, got RangeIndex$"):
         _toy_inputs(shiller=sh.reset_index(drop=True))
+
+
+USER_UNITS = {
+    "premium_gap": "decimal per year",
+    "delta_r": "decimal per year",
+    "i_c": "ratio (top-10 mean cap / median cap)",
+    "l_s": "decimal of base per year (positive = draining)",
+}
+
+
+def test_user_data_sources_units_and_conventions() -> None:
+    out = _toy_inputs(shift_months=3, drain_months=2, carry_months=1)
+    assert out.attrs["sources"] == {
+        "premium_gap": "user shiller frame: sp_price, earnings, cpi, gs10 (percent)",
+        "delta_r": "premium_gap, 3-month change",
+        "l_s": "-2-month change of user balance_sheet (last observation of the month) / 1, "
+        "over user base (last observation of the month) 2 months earlier",
+        "i_c": "user caps panel; last in month, carried <= 1 months",
+    }
+    assert out.attrs["units"] == USER_UNITS
+    assert out.attrs["conventions"] == {
+        "timing": "a row labelled month M uses data dated in M or earlier (month start labels)",
+        "real_rate": "linear Fisher: gs10/100 - trailing annualised CPI inflation",
+        "cape_window": 12,
+        "cape_min_periods": 12,
+        "inflation_window": 12,
+        "shift_months": 3,
+        "drain_months": 2,
+        "balance_sheet_divisor": 1.0,
+        "carry_months": 1,
+    }
+    assert out.index.name == "date"
+    sh = _toy()["shiller"]
+    assert isinstance(sh, pd.DataFrame)
+    days = pd.bdate_range("2019-01-01", "2021-12-31")
+    rate = pd.Series(3.0, index=days)
+    ic = pd.Series([3.5, 5.5], index=pd.to_datetime(["2020-01-15", "2020-03-10"]))
+    alt = _toy_inputs(shiller=sh.drop(columns="gs10"), long_rate=rate, i_c=ic)
+    assert alt.attrs["sources"]["premium_gap"] == (
+        "user shiller frame: sp_price, earnings, cpi; long_rate (percent, monthly mean)"
+    )
+    assert alt.attrs["sources"]["i_c"] == "user I_C series; last in month, carried <= 3 months"
+    assert alt.attrs["sources"]["delta_r"] == "premium_gap, 12-month change"
+
+
+def _long_toy(n: int = 150, growth: float = 1.0) -> pd.DataFrame:
+    """n months from 2010-01; price, earnings and CPI all grow by ``growth`` a month."""
+    months = pd.date_range("2010-01-01", periods=n, freq="MS")
+    g = growth ** np.arange(n)
+    return pd.DataFrame(
+        {"sp_price": 200.0 * g, "earnings": 10.0 * g, "cpi": 100.0 * g, "gs10": 3.0},
+        index=months,
+    )
+
+
+def test_default_options_are_the_documented_ones() -> None:
+    sh = _long_toy()
+    months = sh.index
+    bal = pd.Series(1000.0 - 2.0 * np.arange(150), index=months)
+    base = pd.Series(500.0, index=months)
+    ic = pd.Series(4.0, index=months)
+    out = inputs(sh, bal, base, ic)
+    conv = out.attrs["conventions"]
+    assert {k: conv[k] for k in list(conv)[2:]} == {
+        "cape_window": 120,
+        "cape_min_periods": 119,
+        "inflation_window": 120,
+        "shift_months": 12,
+        "drain_months": 12,
+        "balance_sheet_divisor": 1000.0,
+        "carry_months": 3,
+    }
+    # CAPE (20) from month 120 on (the 120 months before it); zero inflation
+    gap = out["premium_gap"]
+    assert gap.iloc[:119].isna().all()
+    np.testing.assert_allclose(gap.iloc[120:], 0.05 - 0.03, rtol=1e-12)
+    # L_S: a drain of 2 / 1000 a month over a base of 500, annualised: 24 / 1000 / 500
+    np.testing.assert_allclose(out["l_s"].iloc[12:], 0.024 / 500.0, rtol=1e-12)
+    assert out["l_s"].iloc[:12].isna().all()
+
+
+def test_inflation_is_annualised_and_subtracted_linearly() -> None:
+    # everything grows 1% a month: real prices and earnings are flat, CAPE = 20; trailing
+    # 12-month inflation 1.01^12 - 1; the linear real yield is 0.03 - that
+    sh = _long_toy(40, 1.01).loc[:, ["sp_price", "earnings", "cpi", "gs10"]]
+    months = sh.index
+    bal = pd.Series(1000.0, index=months)
+    base = pd.Series(500.0, index=months)
+    ic = pd.Series(4.0, index=months)
+    out = inputs(sh, bal, base, ic, **TOY_OPTIONS)  # type: ignore[arg-type]
+    infl = 1.01**12 - 1.0
+    np.testing.assert_allclose(out["premium_gap"].iloc[12:], 0.05 - (0.03 - infl), rtol=1e-9)
+
+
+def test_cape_min_periods_lets_a_window_miss_earnings() -> None:
+    sh = _long_toy(40)
+    sh.iloc[14, sh.columns.get_loc("earnings")] = np.nan
+    months = sh.index
+    out = inputs(
+        sh,
+        pd.Series(1000.0, index=months),
+        pd.Series(500.0, index=months),
+        pd.Series(4.0, index=months),
+        cape_window=12,
+        cape_min_periods=11,
+        inflation_window=12,
+    )
+    # every window from month 12 on holds at least 11 earnings: CAPE 20 throughout
+    np.testing.assert_allclose(out["premium_gap"].iloc[12:], 0.05 - 0.03, rtol=1e-12)
+
+
+def test_windows_of_one_month_are_valid() -> None:
+    out = _toy_inputs(
+        cape_window=1, cape_min_periods=1, inflation_window=1, shift_months=1, drain_months=1
+    )
+    gap = out["premium_gap"]
+    # CAPE from the month before: defined from the second month; yield 3% then 4% from 2020-07
+    np.testing.assert_allclose(gap.loc["2019-02":"2020-06"], 0.05 - 0.03, rtol=1e-12)
+    np.testing.assert_allclose(gap.loc["2020-07":], 0.05 - 0.04, rtol=1e-12)
+    dr = out["delta_r"]
+    assert dr.loc["2020-07-01"] == pytest.approx(-0.01, rel=1e-12)
+    np.testing.assert_allclose(dr.loc["2020-08":], 0.0, atol=1e-15)
+    # drain of 2 a month over a base of 500, times 12 months a year
+    np.testing.assert_allclose(out["l_s"].iloc[1:], 24.0 / 500.0, rtol=1e-12)
+
+
+OPTION_MESSAGES = [
+    ({"cape_window": 0}, r"^cape_window must be >= 1, got 0$"),
+    ({"cape_min_periods": 0}, r"^cape_min_periods must be >= 1, got 0$"),
+    ({"inflation_window": 0}, r"^inflation_window must be >= 1, got 0$"),
+    ({"shift_months": 0}, r"^shift_months must be >= 1, got 0$"),
+    ({"drain_months": 0}, r"^drain_months must be >= 1, got 0$"),
+    ({"carry_months": -1}, r"^carry_months must be >= 0, got -1$"),
+    ({"balance_sheet_divisor": -1.0}, r"^balance_sheet_divisor must be >= 0\.0, got -1\.0$"),
+    ({"balance_sheet_divisor": 0.0}, r"^balance_sheet_divisor must be > 0, got 0\.0$"),
+    ({"cape_min_periods": 13}, r"^cape_min_periods=13 is larger than cape_window=12$"),
+    (
+        {"cape_window": 37, "cape_min_periods": 1},
+        r"^cape_window=37 is longer than the data \(36 observations\)$",
+    ),
+    (
+        {"cape_window": 36, "cape_min_periods": 1},
+        r"^cape_window=36 needs at least 37 months of shiller data; got 36$",
+    ),
+    (
+        {"inflation_window": 36},
+        r"^inflation_window=36 looks back further than the data allows \(36 rows",
+    ),
+    ({"shift_months": 36}, r"^shift_months=36 looks back further than the data allows \(36 rows"),
+    ({"drain_months": 36}, r"^drain_months=36 looks back further than the data allows \(36 rows"),
+]
+
+
+@pytest.mark.parametrize(("change", "pattern"), OPTION_MESSAGES)
+def test_option_checks_name_the_option(change: dict[str, object], pattern: str) -> None:
+    with pytest.raises(InputError, match=pattern):
+        _toy_inputs(**change)
+
+
+def test_option_type_errors_name_the_option() -> None:
+    for option in (
+        "cape_window",
+        "cape_min_periods",
+        "inflation_window",
+        "shift_months",
+        "drain_months",
+        "carry_months",
+    ):
+        with pytest.raises(TypeError, match=rf"^{option} must be an integer, got float$"):
+            _toy_inputs(**{option: 1.5})
+    with pytest.raises(TypeError, match=r"^balance_sheet_divisor must be a real number, got str$"):
+        _toy_inputs(balance_sheet_divisor="x")
+
+
+def test_no_month_with_a_cape_and_a_real_yield() -> None:
+    sh = _toy()["shiller"]
+    assert isinstance(sh, pd.DataFrame)
+    early = pd.Series(3.0, index=pd.bdate_range("2019-01-01", "2019-06-30"))  # 2019-01..06 only
+    with pytest.raises(
+        InputError,
+        match=r"^no month has both a CAPE \(cape_window=12, cape_min_periods=12\) and a real "
+        r"yield \(inflation_window=12, with gs10 or long_rate\) in the 36 months of shiller: "
+        r"shorten the windows or give longer data$",
+    ):
+        _toy_inputs(shiller=sh.drop(columns="gs10"), long_rate=early)
