@@ -561,3 +561,61 @@ def test_no_month_with_a_cape_and_a_real_yield() -> None:
         r"shorten the windows or give longer data$",
     ):
         _toy_inputs(shiller=sh.drop(columns="gs10"), long_rate=early)
+
+
+def test_bundled_sources_fill_in_for_missing_arguments() -> None:
+    from divergence.datasets import load_fred
+
+    toy = _toy()
+    sh, bal, base = toy["shiller"], toy["balance"], toy["base"]
+    assert isinstance(sh, pd.DataFrame)
+    assert isinstance(bal, pd.Series) and isinstance(base, pd.Series)
+    fred = load_fred(["WALCL", "M2SL"])
+    walcl, m2 = fred["WALCL"].dropna(), fred["M2SL"].dropna()
+    opts = {k: v for k, v in TOY_OPTIONS.items() if k != "balance_sheet_divisor"}
+    # balance sheet from FRED, user base: the same numbers as passing WALCL by hand
+    a = inputs(sh, None, base, toy["caps"], **opts)  # type: ignore[arg-type]
+    a_ref = inputs(sh, walcl, base, toy["caps"], **opts)  # type: ignore[arg-type]
+    pd.testing.assert_frame_equal(a, a_ref)
+    assert a.attrs["sources"]["l_s"] == (
+        "-12-month change of FRED WALCL (USD mn, last weekly level of the month) / 1000, "
+        "over user base (last observation of the month) 12 months earlier"
+    )
+    # user balance sheet, base from FRED
+    b = inputs(sh, bal, None, toy["caps"], **opts)  # type: ignore[arg-type]
+    b_ref = inputs(sh, bal, m2, toy["caps"], **opts)  # type: ignore[arg-type]
+    pd.testing.assert_frame_equal(b, b_ref)
+    assert b.attrs["sources"]["l_s"] == (
+        "-12-month change of user balance_sheet (last observation of the month) / 1000, "
+        "over FRED M2SL (USD bn) 12 months earlier"
+    )
+
+
+def test_shiller_columns_are_checked_one_by_one() -> None:
+    sh = _toy()["shiller"]
+    assert isinstance(sh, pd.DataFrame)
+    for col in ("sp_price", "cpi"):
+        bad = sh.copy()
+        bad.iloc[3, bad.columns.get_loc(col)] = 0.0
+        with pytest.raises(InputError, match=rf"^shiller\['{col}'\] must be strictly positive"):
+            _toy_inputs(shiller=bad)
+    # earnings and gs10 may be zero or negative (losses, negative yields)
+    ok = sh.copy()
+    ok.iloc[3, ok.columns.get_loc("gs10")] = -0.5
+    ok.iloc[0, ok.columns.get_loc("earnings")] = 0.0
+    _toy_inputs(shiller=ok)
+    with pytest.raises(InputError, match=r"^shiller dates must be sorted in increasing order$"):
+        _toy_inputs(shiller=sh.iloc[[0, 2, 1, *range(3, 36)]])
+
+
+def test_a_missing_shiller_month_is_a_nan_month() -> None:
+    sh = _toy()["shiller"]
+    assert isinstance(sh, pd.DataFrame)
+    holey = sh.drop(sh.index[5])  # 2019-06 missing
+    out = _toy_inputs(shiller=holey)
+    assert out.index.equals(pd.date_range("2019-01-01", periods=36, freq="MS"))
+    gap = out["premium_gap"]
+    # CAPE needs all 12 earnings of the months before: windows that hold 2019-06 have 11,
+    # so 2019-07 .. 2020-06 have no CAPE; from 2020-07 on the 4% yield: 0.05 - 0.04
+    assert gap.loc[:"2020-06"].isna().all()
+    np.testing.assert_allclose(gap.loc["2020-07":], 0.05 - 0.04, rtol=1e-12)
