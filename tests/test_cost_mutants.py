@@ -619,3 +619,105 @@ def test_a_missing_shiller_month_is_a_nan_month() -> None:
     # so 2019-07 .. 2020-06 have no CAPE; from 2020-07 on the 4% yield: 0.05 - 0.04
     assert gap.loc[:"2020-06"].isna().all()
     np.testing.assert_allclose(gap.loc["2020-07":], 0.05 - 0.04, rtol=1e-12)
+
+
+# --------------------------------------------------------------------------- model arguments
+def test_weights_are_checked_one_by_one() -> None:
+    for bad in (b"abc", "abc", 5, (1.0, 1.0, 1.0, 1.0)):
+        with pytest.raises(
+            TypeError, match=r"^weights must be a sequence of three numbers \(w_R, w_C, w_L\)$"
+        ):
+            DivergenceCost(weights=bad)  # type: ignore[arg-type]
+    with pytest.raises(InputError, match=r"^weights\[1\] \(i_c\) must be >= 0\.0, got -1\.0$"):
+        DivergenceCost(weights=(1.0, -1.0, 1.0))
+    with pytest.raises(
+        InputError, match=r"^weights\[2\] \(l_s\) must be a finite number, got nan$"
+    ):
+        DivergenceCost(weights=(1.0, 1.0, np.nan))
+    with pytest.raises(
+        TypeError, match=r"^weights\[0\] \(delta_r\) must be a real number, got str$"
+    ):
+        DivergenceCost(weights=("1", 1.0, 1.0))  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"^intercept must be a real number, got str$"):
+        DivergenceCost(intercept="0")  # type: ignore[arg-type]
+    with pytest.raises(InputError, match=r"^interaction must be >= 0\.0, got -0\.5$"):
+        DivergenceCost(interaction=-0.5)
+    with pytest.raises(TypeError, match=r"^min_periods must be an integer, got float$"):
+        DivergenceCost(min_periods=2.0)  # type: ignore[arg-type]
+    # zero weights, a negative intercept and min_periods 1 (percentile) are all valid
+    m = DivergenceCost(weights=[0, 0, 0], intercept=-2, interaction=0, min_periods=1)  # type: ignore[arg-type]
+    assert m.weights == (0.0, 0.0, 0.0) and m.intercept == -2.0 and m.interaction == 0.0
+    assert DivergenceCost(scoring="robust_z", min_periods=2).min_periods == 2
+
+
+# --------------------------------------------------------------------------- alignment
+def test_frame_argument_messages() -> None:
+    m = DivergenceCost(min_periods=1)
+    both = r"^pass either one DataFrame with columns delta_r, i_c, l_s or the three inputs "
+    both += r"separately, not both$"
+    frame = pd.DataFrame({"delta_r": [2.0, 1.0], "i_c": [1.0, 2.0], "l_s": [1.0, 2.0]})
+    with pytest.raises(TypeError, match=both):
+        m.evaluate(frame, None, [1.0, 2.0])
+    with pytest.raises(TypeError, match=both):
+        m.evaluate(frame, [1.0, 2.0], None)
+    wide = pd.DataFrame(np.ones((2, 6)), columns=["a", "b", "c", "d", "e", "f"])
+    with pytest.raises(
+        InputError,
+        match=r"^the inputs frame has none of the columns \['delta_r', 'i_c', 'l_s'\] "
+        r"\(it has 'a', 'b', 'c', 'd', 'e'\)$",
+    ):
+        m.evaluate(wide)
+    # a frame without l_s: that input is None (an error with weight 1, fine with weight 0)
+    two = frame.drop(columns="l_s")
+    with pytest.raises(InputError, match=r"^l_s is None but its weight is 1\.0"):
+        m.evaluate(two)
+    m0 = DivergenceCost(weights=(1.0, 1.0, 0.0), min_periods=1, link="identity")
+    # percentile scores: delta_r [2, 1] -> 2p - 1 = [1, 0], signed -[1, 0]; i_c [1, 2] -> [1, 1]
+    np.testing.assert_allclose(m0.evaluate(two), [0.0, 1.0], atol=1e-15)
+    assert np.isnan(DivergenceCost(min_periods=1).scores(two)["l_s"]).all()
+
+
+def test_alignment_messages() -> None:
+    m = DivergenceCost(min_periods=2)
+    with pytest.raises(
+        InputError,
+        match=r"^arrays without an index cannot be aligned unless they have the same length; "
+        r"got delta_r 10, i_c 12, l_s 10 rows \(pass pandas Series to align them on their "
+        r"dates\)$",
+    ):
+        m.evaluate(np.ones(10), np.ones(12), np.ones(10))
+    for dup_first in (True, False):
+        a = pd.Series(1.0, index=[0, 1, 2])
+        b = pd.Series(1.0, index=[0, 1, 1, 3])
+        args = (b, a) if dup_first else (a, b)
+        name = "delta_r" if dup_first else "i_c"
+        with pytest.raises(
+            InputError,
+            match=rf"^{name} has duplicate index labels \(e\.g\. 1\); inputs with different "
+            r"indexes are aligned on their labels, which must then be unique$",
+        ):
+            DivergenceCost(weights=(1.0, 1.0, 0.0), min_periods=2).evaluate(*args, None)
+    s = pd.Series(np.arange(5.0), index=[0, 1, 2, 3, 4])
+    t = pd.Series(np.arange(5.0), index=[2, 3, 4, 5, 6])
+    with pytest.raises(
+        InputError,
+        match=r"^arrays are taken by position and must have one value per row of the pandas "
+        r"inputs' \(joined\) index, 7 rows; got l_s 5$",
+    ):
+        m.evaluate(s, t, np.ones(5))
+
+
+def test_outer_join_by_hand() -> None:
+    # delta_r on 0..3, i_c on 2..5: the union 0..5; identity link, weights (0, 1, 0) so only
+    # i_c counts: its percentile scores over its own rows [3, 1, 2, 4] -> 2p - 1 with
+    # p = 1, 1/2, 2/3, 1
+    dr = pd.Series([1.0, 2.0, 3.0, 4.0], index=[0, 1, 2, 3])
+    ic = pd.Series([3.0, 1.0, 2.0, 4.0], index=[2, 3, 4, 5])
+    m = DivergenceCost(weights=(0.0, 1.0, 0.0), min_periods=1, link="identity")
+    out = m.evaluate(dr, ic, None)
+    assert out.index.tolist() == [0, 1, 2, 3, 4, 5]
+    np.testing.assert_allclose(out.to_numpy(), [np.nan, np.nan, 1.0, 0.0, 1.0 / 3.0, 1.0])
+    sc = m.scores(dr, ic, None)
+    np.testing.assert_allclose(sc["delta_r"].to_numpy(), [-1.0, -1.0, -1.0, -1.0, np.nan, np.nan])
+    # an array with the joined length (6) is taken by position; its weight is 0
+    np.testing.assert_allclose(m.evaluate(dr, ic, np.arange(6.0)).to_numpy(), out.to_numpy())
