@@ -721,3 +721,92 @@ def test_outer_join_by_hand() -> None:
     np.testing.assert_allclose(sc["delta_r"].to_numpy(), [-1.0, -1.0, -1.0, -1.0, np.nan, np.nan])
     # an array with the joined length (6) is taken by position; its weight is 0
     np.testing.assert_allclose(m.evaluate(dr, ic, np.arange(6.0)).to_numpy(), out.to_numpy())
+
+
+# --------------------------------------------------------------------------- calibrate
+def _separated(seed: int, n: int, cut: float, flip: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Raw l_s and a 0/1 target that its percentile score separates at ``cut``.
+
+    ``flip``: the row whose score is nearest the cut gets the other label (quasi-separation).
+    """
+    x = np.random.default_rng(seed).normal(size=n)
+    s = np.array(_pct_scores(list(x)))
+    y = (s > cut).astype(float)
+    if flip:
+        i = int(np.argmin(np.abs(s - cut)))
+        y[i] = 1.0 - y[i]
+    return x, y
+
+
+def test_calibrate_logit_failures_are_input_errors() -> None:
+    x, y = _separated(1, 60, 0.3, flip=True)
+    with pytest.raises(
+        InputError,
+        match=r"^the logistic fit on the scores \['l_s'\] did not converge on the 60 usable "
+        r"rows \(after min_periods\); use more rows or link=",
+    ):
+        DivergenceCost.calibrate({"l_s": x}, y, min_periods=1)
+    x, y = _separated(4, 60, 0.3, flip=True)
+    with pytest.raises(
+        InputError,
+        match=r"^the scores \['l_s'\] separate target 0 from 1 perfectly on the 60 usable rows "
+        r"\(after min_periods\), so the logistic fit has no finite maximum; use more rows, a "
+        r"smaller min_periods or link=",
+    ):
+        DivergenceCost.calibrate({"l_s": x}, y, min_periods=1)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the advice names link='linear', which calibrate rejects (the option is 'identity')",
+)
+def test_calibrate_logit_failure_advises_a_valid_link() -> None:
+    x, y = _separated(1, 60, 0.3, flip=True)
+    with pytest.raises(InputError, match=r"link='identity'"):
+        DivergenceCost.calibrate({"l_s": x}, y, min_periods=1)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=RuntimeWarning,
+    reason="statsmodels' 'overflow encountered in exp' leaks out of calibrate on separated data",
+)
+def test_calibrate_on_separated_data_leaks_no_warning() -> None:
+    x, y = _separated(0, 40, 0.0, flip=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(InputError):
+            DivergenceCost.calibrate({"l_s": x}, y, min_periods=1)
+
+
+def test_calibrate_component_messages() -> None:
+    x = np.linspace(0.0, 1.0, 20)
+    y = np.r_[np.zeros(10), np.ones(10)]
+    with pytest.raises(
+        InputError,
+        match=r"^components is empty; give at least one of \['delta_r', 'i_c', 'l_s'\]$",
+    ):
+        DivergenceCost.calibrate({}, y)
+    with pytest.raises(
+        InputError,
+        match=r"^components has unknown column 'vix'; expected a subset of "
+        r"\['delta_r', 'i_c', 'l_s'\]$",
+    ):
+        DivergenceCost.calibrate({"delta_r": x, "vix": x}, y)
+    with pytest.raises(InputError, match=r"^components\['i_c'\] has 1 infinite value"):
+        DivergenceCost.calibrate({"i_c": np.r_[x[:-1], np.inf]}, y, min_periods=2)
+    with pytest.raises(InputError, match=r"^components\['delta_r'\] must be 1-D"):
+        DivergenceCost.calibrate({"delta_r": np.ones((20, 2))}, y, min_periods=2)
+    with pytest.raises(InputError, match=r"^target must be 1-D"):
+        DivergenceCost.calibrate({"delta_r": x}, np.ones((20, 2)), min_periods=2)
+    # components are matched row by row (no outer join): different indexes are refused
+    a = pd.Series(x, index=range(20))
+    b = pd.Series(x, index=range(1, 21))
+    with pytest.raises(InputError, match=r"^components\['delta_r'\] and components\['i_c'\]"):
+        DivergenceCost.calibrate({"delta_r": a, "i_c": b}, y, min_periods=2)
+    with pytest.raises(
+        InputError,
+        match=r"^only 2 rows have a target and every score; need at least 3 \(the first "
+        r"min_periods=19 rows have no score\)$",
+    ):
+        DivergenceCost.calibrate({"i_c": x}, y, link="identity", min_periods=19)
