@@ -810,3 +810,20 @@ def test_calibrate_component_messages() -> None:
         r"min_periods=19 rows have no score\)$",
     ):
         DivergenceCost.calibrate({"i_c": x}, y, link="identity", min_periods=19)
+
+
+def test_fit_table_columns_are_float_whatever_the_result_holds() -> None:
+    # every term non-zero, so the join leaves no NaN that would make a column float anyway
+    res = SimpleNamespace(
+        params=[1, 2, 3, 4, 5],
+        bse=[1, 1, 2, 2, 3],
+        tvalues=[1, 2, 1, 2, 1],
+        pvalues=[1, 0, 1, 0, 1],
+        model=SimpleNamespace(),
+    )
+    m = DivergenceCost(weights=(2.0, 3.0, 4.0), intercept=1.0, interaction=5.0, fit_result=res)
+    table = m._fit_table()
+    assert table.index.tolist() == ["const", "delta_r", "i_c", "l_s", "interaction"]
+    assert table["std_err"].tolist() == [1.0, 1.0, 2.0, 2.0, 3.0]
+    assert table["t"].tolist() == [1.0, 2.0, 1.0, 2.0, 1.0]
+    assert (table.dtypes == np.float64).all()
