@@ -827,3 +827,24 @@ def test_fit_table_columns_are_float_whatever_the_result_holds() -> None:
     assert table["std_err"].tolist() == [1.0, 1.0, 2.0, 2.0, 3.0]
     assert table["t"].tolist() == [1.0, 2.0, 1.0, 2.0, 1.0]
     assert (table.dtypes == np.float64).all()
+
+
+def test_summary_of_a_result_without_covariance_type_or_r_squared() -> None:
+    res = SimpleNamespace(nobs=10.0, llf=-3.0, model=SimpleNamespace(), rsquared=0.5)
+    m = DivergenceCost(fit_result=res)
+    assert m.summary().settings.to_dict() == {
+        "Link": "logistic",
+        "Scoring": "percentile",
+        "Min periods": "36",
+        "Calibrated": "yes",
+        "Model": "SimpleNamespace",
+        "Observations": "10",
+        "Covariance": "n/a",
+        "Log-likelihood": "-3",
+        "R²": "0.5",
+    }
+    assert repr(m).endswith(", calibrated: SimpleNamespace on 10 rows, R² 0.5)")
+    bare = DivergenceCost(fit_result=SimpleNamespace(nobs=4, llf=-1.0, model=SimpleNamespace()))
+    settings = bare.summary().settings.to_dict()
+    assert "R²" not in settings and "Pseudo R² (McFadden)" not in settings
+    assert repr(bare).endswith(", calibrated: SimpleNamespace on 4 rows)")
