@@ -848,3 +848,13 @@ def test_summary_of_a_result_without_covariance_type_or_r_squared() -> None:
     settings = bare.summary().settings.to_dict()
     assert "R²" not in settings and "Pseudo R² (McFadden)" not in settings
     assert repr(bare).endswith(", calibrated: SimpleNamespace on 4 rows)")
+
+
+def test_calibrate_turns_only_the_fit_warnings_into_errors() -> None:
+    # with other warnings ignored by the caller, the overflow statsmodels meets on separated
+    # data stays a warning (ignored); only its convergence warning becomes the InputError
+    x, y = _separated(0, 40, 0.0, flip=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with pytest.raises(InputError, match=r"^the logistic fit on the scores \['l_s'\] did"):
+            DivergenceCost.calibrate({"l_s": x}, y, min_periods=1)
