@@ -858,3 +858,49 @@ def test_calibrate_turns_only_the_fit_warnings_into_errors() -> None:
         warnings.simplefilter("ignore")
         with pytest.raises(InputError, match=r"^the logistic fit on the scores \['l_s'\] did"):
             DivergenceCost.calibrate({"l_s": x}, y, min_periods=1)
+
+
+def test_calibrate_picks_the_best_feasible_subset() -> None:
+    # Reference: every subset of {i_c, l_s} fitted by statsmodels OLS on scores computed by
+    # the loop above; fits with a negative weight dropped; the highest log-likelihood kept.
+    # This data set (seed 10): the joint fit gives i_c a negative weight, i_c alone fits
+    # worse than l_s alone by about 0.5 in log-likelihood, so l_s alone is the answer.
+    import itertools
+
+    rng = np.random.default_rng(10)
+    n = 30
+    a = rng.normal(size=n)
+    b = a + 0.3 * rng.normal(size=n)
+    sa, sb = np.array(_pct_scores(list(a))), np.array(_pct_scores(list(b)))
+    y = 1.0 * sb - 0.3 * sa + 0.8 * rng.normal(size=n)
+    regs = {"i_c": sa, "l_s": sb}
+    best: tuple[float, tuple[str, ...], np.ndarray] | None = None
+    for r in (2, 1, 0):
+        for sub in itertools.combinations(["i_c", "l_s"], r):
+            res = sm.OLS(y, np.column_stack([np.ones(n)] + [regs[k] for k in sub])).fit()
+            if (res.params[1:] < 0).any():
+                continue
+            if best is None or res.llf > best[0]:
+                best = (float(res.llf), sub, np.asarray(res.params))
+    assert best is not None and best[1] == ("l_s",)
+    fit = DivergenceCost.calibrate({"i_c": a, "l_s": b}, y, link="identity", min_periods=1)
+    assert fit.weights[1] == 0.0
+    assert fit.weights[2] == pytest.approx(best[2][1], rel=1e-9)
+    assert fit.intercept == pytest.approx(best[2][0], rel=1e-9)
+
+
+def test_calibrate_keeps_a_weight_fitted_at_zero() -> None:
+    # y is orthogonal to the centred score of x (built so), so the OLS slope is 0 up to
+    # rounding: the one-regressor fit is feasible and its log-likelihood equals that of the
+    # intercept-only fit, which is tried later and does not replace it
+    x = [4.0, 1.0, 3.0, 2.0, 5.0, 0.5, 6.0, 2.5, 1.5, 7.0]
+    s = np.array(_pct_scores(x))
+    r = np.array([3.0, 1.0, 4.0, 1.0, 5.0, 9.0, 2.0, 6.0, 5.0, 3.0])
+    sc = s - s.mean()
+    y = r - sc * (sc @ r) / (sc @ sc)
+    assert abs(sc @ (y - y.mean())) < 1e-12
+    fit = DivergenceCost.calibrate({"i_c": x}, y, link="identity", min_periods=1)
+    assert len(np.asarray(fit.fit_result.params)) == 2
+    assert fit.weights[1] == pytest.approx(0.0, abs=1e-12)
+    assert fit.intercept == pytest.approx(float(np.mean(y)), rel=1e-12)
+    assert any(line.startswith("i_c ") for line in (fit.fit_summary or "").splitlines())
