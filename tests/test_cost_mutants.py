@@ -904,3 +904,20 @@ def test_calibrate_keeps_a_weight_fitted_at_zero() -> None:
     assert fit.weights[1] == pytest.approx(0.0, abs=1e-12)
     assert fit.intercept == pytest.approx(float(np.mean(y)), rel=1e-12)
     assert any(line.startswith("i_c ") for line in (fit.fit_summary or "").splitlines())
+
+
+# --------------------------------------------------------------------------- scoring kernels
+def test_scoring_kernels_name_their_argument() -> None:
+    from divergence.cost import expanding_percentile, expanding_robust_z
+
+    for f in (expanding_percentile, expanding_robust_z):
+        with pytest.raises(InputError, match=r"^x must be 1-D or 2-D, got a 3-D input"):
+            f(np.ones((3, 3, 3)))
+        with pytest.raises(InputError, match=r"^x has 1 infinite value"):
+            f(np.r_[np.ones(30), np.inf])
+        with pytest.raises(TypeError, match=r"^x must be array-like of numbers, got a string"):
+            f("abc")
+    with pytest.raises(TypeError, match=r"^min_periods must be an integer, got float$"):
+        expanding_robust_z(np.ones(30), min_periods=2.0)  # type: ignore[arg-type]
+    with pytest.raises(InputError, match=r"^min_periods must be >= 1, got 0$"):
+        expanding_percentile(np.ones(30), min_periods=0)
