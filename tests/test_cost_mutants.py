@@ -921,3 +921,16 @@ def test_scoring_kernels_name_their_argument() -> None:
         expanding_robust_z(np.ones(30), min_periods=2.0)  # type: ignore[arg-type]
     with pytest.raises(InputError, match=r"^min_periods must be >= 1, got 0$"):
         expanding_percentile(np.ones(30), min_periods=0)
+
+
+def test_default_shiller_source_and_no_carry() -> None:
+    toy = _toy()
+    out = inputs(None, toy["balance"], toy["base"], toy["caps"], carry_months=0)  # type: ignore[arg-type]
+    assert out.attrs["sources"]["premium_gap"] == (
+        "Shiller ie_data (load_shiller): sp_price, earnings, cpi, gs10 (percent)"
+    )
+    assert out.attrs["sources"]["i_c"] == "user caps panel; last in month, carried <= 0 months"
+    # no carry: I_C only in the two months with a caps row (3.5 in 2020-01, 5.5 in 2020-03)
+    ic = out["i_c"].dropna()
+    assert ic.index.tolist() == [pd.Timestamp("2020-01-01"), pd.Timestamp("2020-03-01")]
+    np.testing.assert_allclose(ic.to_numpy(), [3.5, 5.5], rtol=1e-15)
