@@ -705,6 +705,8 @@ def test_alignment_messages() -> None:
         r"inputs' \(joined\) index, 7 rows; got l_s 5$",
     ):
         m.evaluate(s, t, np.ones(5))
+    with pytest.raises(InputError, match=r"index, 5 rows; got i_c 4, l_s 3$"):
+        m.evaluate(s, np.ones(4), np.ones(3))
 
 
 def test_outer_join_by_hand() -> None:
