@@ -936,3 +936,11 @@ def test_default_shiller_source_and_no_carry() -> None:
     ic = out["i_c"].dropna()
     assert ic.index.tolist() == [pd.Timestamp("2020-01-01"), pd.Timestamp("2020-03-01")]
     np.testing.assert_allclose(ic.to_numpy(), [3.5, 5.5], rtol=1e-15)
+
+
+def test_options_are_checked_before_the_data() -> None:
+    sh = _toy()["shiller"]
+    assert isinstance(sh, pd.DataFrame)
+    for option in ("inflation_window", "shift_months", "drain_months"):
+        with pytest.raises(InputError, match=rf"^{option} must be >= 1, got 0$"):
+            _toy_inputs(shiller=sh.to_numpy(), **{option: 0})
