@@ -335,14 +335,17 @@ def test_dated_inputs_are_checked_before_taking_the_last_of_the_month() -> None:
     assert isinstance(bal, pd.Series) and isinstance(base, pd.Series)
     # a mid-month observation is dropped by "last of month", but it is still checked
     mid = pd.Timestamp("2019-03-10")
-    base_zero = pd.concat([base, pd.Series([0.0], index=[mid])]).sort_index()
+    # base is dated on the 1st: a zero on the 10th, then 500 again on the 20th (the last)
+    base_zero = pd.concat(
+        [base, pd.Series([0.0, 500.0], index=[mid, pd.Timestamp("2019-03-20")])]
+    ).sort_index()
     with pytest.raises(InputError, match=r"^base must be strictly positive; 1 value"):
         _toy_inputs(base=base_zero)
     bal_neg = pd.concat([bal, pd.Series([-5.0], index=[mid])]).sort_index()
     with pytest.raises(InputError, match=r"^balance_sheet has 1 negative value"):
         _toy_inputs(balance_sheet=bal_neg)
     ic_zero = pd.Series(
-        [3.5, 0.0, 5.5], index=pd.to_datetime(["2020-01-15", "2020-02-10", "2020-03-10"])
+        [0.0, 3.5, 5.5], index=pd.to_datetime(["2020-01-10", "2020-01-15", "2020-03-10"])
     )
     with pytest.raises(InputError, match=r"^i_c must be strictly positive; 1 value"):
         _toy_inputs(i_c=ic_zero)
@@ -944,3 +947,15 @@ def test_options_are_checked_before_the_data() -> None:
     for option in ("inflation_window", "shift_months", "drain_months"):
         with pytest.raises(InputError, match=rf"^{option} must be >= 1, got 0$"):
             _toy_inputs(shiller=sh.to_numpy(), **{option: 0})
+
+
+def test_a_balance_sheet_too_large_for_its_divisor() -> None:
+    bal = _toy()["balance"]
+    assert isinstance(bal, pd.Series)
+    big = bal * 0.0 + 1e100  # finite, but 2e100 after dividing by 0.5
+    with pytest.raises(
+        InputError,
+        match=r"^balance_sheet / balance_sheet_divisor exceeds 1e\+100: "
+        r"balance_sheet_divisor=0\.5 is too small for these units$",
+    ):
+        _toy_inputs(balance_sheet=big, balance_sheet_divisor=0.5)
