@@ -959,3 +959,6 @@ def test_a_balance_sheet_too_large_for_its_divisor() -> None:
         r"balance_sheet_divisor=0\.5 is too small for these units$",
     ):
         _toy_inputs(balance_sheet=big, balance_sheet_divisor=0.5)
+    # exactly 1e100 (the largest accepted value) is fine: a constant level drains nothing
+    out = _toy_inputs(balance_sheet=big, balance_sheet_divisor=1.0)
+    np.testing.assert_array_equal(out["l_s"].loc["2020-01":].to_numpy(), 0.0)
