@@ -962,3 +962,10 @@ def test_a_balance_sheet_too_large_for_its_divisor() -> None:
     # exactly 1e100 (the largest accepted value) is fine: a constant level drains nothing
     out = _toy_inputs(balance_sheet=big, balance_sheet_divisor=1.0)
     np.testing.assert_array_equal(out["l_s"].loc["2020-01":].to_numpy(), 0.0)
+
+
+def test_no_common_month_message() -> None:
+    base = _toy()["base"]
+    assert isinstance(base, pd.Series)
+    with pytest.raises(InputError, match=r"^balance_sheet and base have no month in common$"):
+        _toy_inputs(base=base.shift(100, freq="D").iloc[-2:])
