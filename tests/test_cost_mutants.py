@@ -969,3 +969,11 @@ def test_no_common_month_message() -> None:
     assert isinstance(base, pd.Series)
     with pytest.raises(InputError, match=r"^balance_sheet and base have no month in common$"):
         _toy_inputs(base=base.shift(100, freq="D").iloc[-2:])
+
+
+def test_default_i_c_source() -> None:
+    out = _toy_inputs(i_c=None, carry_months=2)
+    assert out.attrs["sources"]["i_c"] == (
+        "S&P 500 market-cap snapshots (load_sp500_market_caps), chain-linked by the daily "
+        "implied caps (load_sp500_daily_market_caps); last in month, carried <= 2 months"
+    )
