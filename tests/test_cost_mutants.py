@@ -977,3 +977,14 @@ def test_default_i_c_source() -> None:
         "S&P 500 market-cap snapshots (load_sp500_market_caps), chain-linked by the daily "
         "implied caps (load_sp500_daily_market_caps); last in month, carried <= 2 months"
     )
+
+
+def test_output_months_run_from_the_earliest_source() -> None:
+    # one I_C observation two years before the Shiller data: the output starts in its month,
+    # every month in between is a row, and the value is carried three months only
+    ic = pd.Series([3.5], index=pd.to_datetime(["2017-01-15"]))
+    out = _toy_inputs(i_c=ic)
+    assert out.index.equals(pd.date_range("2017-01-01", "2021-12-01", freq="MS", name="date"))
+    np.testing.assert_array_equal(out["i_c"].loc["2017-01":"2017-04"].to_numpy(), 3.5)
+    assert out["i_c"].loc["2017-05":].isna().all()
+    assert out["premium_gap"].loc[:"2018-12"].isna().all()
