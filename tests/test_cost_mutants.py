@@ -988,3 +988,12 @@ def test_output_months_run_from_the_earliest_source() -> None:
     np.testing.assert_array_equal(out["i_c"].loc["2017-01":"2017-04"].to_numpy(), 3.5)
     assert out["i_c"].loc["2017-05":].isna().all()
     assert out["premium_gap"].loc[:"2018-12"].isna().all()
+
+
+def test_scoring_kernels_refuse_unsorted_dates() -> None:
+    from divergence.cost import expanding_percentile, expanding_robust_z
+
+    x = pd.Series([1.0, 2.0, 3.0], index=pd.to_datetime(["2020-02-01", "2020-01-01", "2020-03-01"]))
+    for f in (expanding_percentile, expanding_robust_z):
+        with pytest.raises(InputError, match=r"^x dates are not in increasing order"):
+            f(x, min_periods=2)
