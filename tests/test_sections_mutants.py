@@ -1,0 +1,563 @@
+"""Assertions the mutation run of divergence._sections showed missing.
+
+The report sections hold wording and layout only (see ``docs/_data/mutation/_sections.json``).
+Each test builds a section once and compares its lines, tables, numbers, about line and figures
+with the documented wording filled with numbers recomputed here from the public calls the
+section names (or, for the user-caps paths, from small panels whose figures are worked by hand
+in the comments). Nothing expected is read from the section under test.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import matplotlib as mpl
+import numpy as np
+import pandas as pd
+import pytest
+
+from divergence import breadth as br
+from divergence import concentration as conc
+from divergence._sections import ReportInputs, Section
+from divergence._sections import breadth as breadth_sec
+from divergence._sections import concentration as conc_sec
+from divergence._sections import flows as flows_sec
+from divergence._sections import risk as risk_sec
+from divergence.datasets import (
+    load_fred,
+    load_shiller,
+    load_sp500_daily_market_caps,
+    load_sp500_index,
+    load_sp500_market_caps,
+    load_sp500_prices,
+)
+
+mpl.use("Agg")
+
+
+@pytest.fixture
+def draw() -> Iterator[Callable[[Callable[[Any], None]], Any]]:
+    """Call a section's figure function on a fresh Axes; the figures are closed afterwards."""
+    import matplotlib.pyplot as plt
+
+    figs: list[Any] = []
+
+    def _draw(f: Callable[[Any], None]) -> Any:
+        fig, ax = plt.subplots()
+        figs.append(fig)
+        f(ax)
+        return ax
+
+    yield _draw
+    for fig in figs:
+        plt.close(fig)
+
+
+def _figure(sec: Section, name: str) -> Callable[[Any], None]:
+    found: Callable[[Any], None] = dict(sec.figures)[name]
+    return found
+
+
+def _bundled_returns() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Daily simple returns of the bundled members, moves beyond 35% masked, and daily caps."""
+    rets = load_sp500_prices().pct_change(fill_method=None)
+    return rets.where(~(rets.abs() > 0.35)), load_sp500_daily_market_caps()
+
+
+# --------------------------------------------------------------------------- concentration
+def test_concentration_bundled_section(draw: Callable[[Callable[[Any], None]], Any]) -> None:
+    caps = load_sp500_market_caps()
+    prof = conc.concentration_profile(caps, top_k=10)
+    dates = pd.DatetimeIndex(prof.index)
+    first, last = dates[0].strftime("%Y-%m-%d"), dates[-1].strftime("%Y-%m-%d")
+    share, eff, ic = prof["top_k_share"], prof["effective_n"], prof["concentration_coefficient"]
+    for sec in (conc_sec.build(), conc_sec.build(ReportInputs())):
+        assert sec.title == "Concentration"
+        assert sec.lines == [
+            "S&P 500 constituents, full market caps, share classes merged "
+            f"({len(prof)} snapshots, {first} to {last}).",
+            f"Top-10 share went from {share.iloc[0]:.1%} to {share.iloc[-1]:.1%}; the index "
+            f"behaves like {eff.iloc[-1]:.0f} equally weighted names instead of "
+            f"{eff.iloc[0]:.0f}.",
+            f"A top-10 company is worth {ic.iloc[-1]:.0f} median members (was {ic.iloc[0]:.0f}).",
+        ]
+        assert sec.about == (
+            "Bundled S&P 500 constituent snapshots (load_sp500_market_caps: full market caps, "
+            "share classes merged); concentration_profile(caps, top_k=10) per snapshot; HHI in "
+            "points = HHI x 10,000."
+        )
+        [(caption, table)] = sec.tables
+        assert caption == "Concentration by snapshot"
+        expected = pd.DataFrame(
+            {
+                "names": prof["n"].to_numpy().astype(int),
+                "top-10 share (%)": np.round(share.to_numpy() * 100, 1),
+                "effective N (names)": np.round(eff.to_numpy(), 1),
+                "I_C (top-10 mean / median cap)": np.round(ic.to_numpy(), 1),
+                "HHI (points)": np.round(prof["hhi"].to_numpy() * 1e4).astype(int),
+            },
+            index=pd.DatetimeIndex(dates, name="date"),
+        )
+        pd.testing.assert_frame_equal(table, expected)
+        assert sec.numbers == {
+            "concentration.source": "bundled S&P 500 snapshots",
+            "concentration.snapshots": len(prof),
+            "concentration.first_date": first,
+            "concentration.last_date": last,
+            "concentration.names_latest": int(prof["n"].iloc[-1]),
+            "concentration.top10_share_first": share.iloc[0],
+            "concentration.top10_share_latest": share.iloc[-1],
+            "concentration.effective_n_first": eff.iloc[0],
+            "concentration.effective_n_latest": eff.iloc[-1],
+            "concentration.i_c_first": ic.iloc[0],
+            "concentration.i_c_latest": ic.iloc[-1],
+            "concentration.hhi_points_latest": prof["hhi"].iloc[-1] * 1e4,
+        }
+        assert [name for name, _ in sec.figures] == ["top10_share"]
+        ax = draw(_figure(sec, "top10_share"))
+        assert ax.get_ylabel() == "share of total cap (fraction)"
+        assert ax.get_title() == "S&P 500: share of the ten largest companies"
+
+
+def _user_caps(index: pd.Index) -> pd.DataFrame:
+    # two dates, twelve names: caps 1..12 then every cap doubled except the largest
+    first = np.arange(1.0, 13.0)
+    second = 2 * first
+    second[-1] = first[-1]
+    return pd.DataFrame([first, second], index=index, columns=[f"T{i}" for i in range(12)])
+
+
+def test_concentration_user_caps_section(draw: Callable[[Callable[[Any], None]], Any]) -> None:
+    for index, first, last in (
+        (pd.DatetimeIndex(["2024-01-31", "2024-02-29"]), "2024-01-31", "2024-02-29"),
+        (pd.Index([7, 9]), "7", "9"),
+    ):
+        caps = _user_caps(index)
+        sec = conc_sec.build(ReportInputs(caps=caps))
+        # date 1: total 78, top ten = 3..12 = 75, share 75/78; median of 1..12 = 6.5,
+        # top-ten mean 7.5, I_C = 7.5/6.5; HHI = sum k^2 / 78^2 = 650 / 6084
+        # date 2: caps 2,4,...,22 and 12: total 144, top ten = 144 - 2 - 4 = 138;
+        # sorted 2,4,6,8,10,12,12,14,...; median (12+12)/2 = 12; top-ten mean 13.8
+        hhi1 = 650 / 78**2
+        sq2 = sum((2 * k) ** 2 for k in range(1, 12)) + 144
+        hhi2 = sq2 / 144**2
+        assert (
+            sec.lines[0] == f"User market caps (--caps), 12 tickers (2 dates, {first} to {last})."
+        )
+        assert sec.lines[1] == (
+            f"Top-10 share went from {75 / 78:.1%} to {138 / 144:.1%}; the index behaves like "
+            f"{1 / hhi2:.0f} equally weighted names instead of {1 / hhi1:.0f}."
+        )
+        assert sec.lines[2] == (
+            f"A top-10 company is worth {13.8 / 12:.0f} median members (was {7.5 / 6.5:.0f})."
+        )
+        assert sec.about == (
+            "User market-cap panel (dates x tickers, USD) from --caps, as given (no share-class "
+            "merging); concentration_profile(caps, top_k=10) on each date's non-missing caps."
+        )
+        [(caption, table)] = sec.tables
+        assert caption == "Concentration by date"
+        assert list(table.index) == list(index)
+        assert table.index.name == ("date" if isinstance(index, pd.DatetimeIndex) else None)
+        assert table["names"].tolist() == [12, 12]
+        assert table["HHI (points)"].tolist() == [round(hhi1 * 1e4), round(hhi2 * 1e4)]
+        n = sec.numbers
+        assert n["concentration.source"] == "user caps"
+        assert (n["concentration.first_date"], n["concentration.last_date"]) == (first, last)
+        assert n["concentration.snapshots"] == 2
+        assert n["concentration.names_latest"] == 12
+        assert n["concentration.top10_share_first"] == pytest.approx(75 / 78)
+        assert n["concentration.i_c_latest"] == pytest.approx(13.8 / 12)
+        assert n["concentration.hhi_points_latest"] == pytest.approx(hhi2 * 1e4)
+        ax = draw(_figure(sec, "top10_share"))
+        assert ax.get_title() == "User caps: share of the ten largest companies"
+
+
+# --------------------------------------------------------------------------- breadth
+def test_breadth_user_caps_section(draw: Callable[[Callable[[Any], None]], Any]) -> None:
+    for index, span in (
+        (pd.DatetimeIndex(["2024-01-31", "2024-02-29"]), "2024-01-31 to 2024-02-29"),
+        (pd.Index([7, 9]), "7 to 9"),
+    ):
+        sec = breadth_sec.build(ReportInputs(caps=_user_caps(index)))
+        # one interval: total 78 -> 144 (growth 66/78); 11 of 12 caps rose; the ten largest at
+        # the start (3..12) added 3 + ... + 11 = 63, so their share of the growth is 63/66
+        assert sec.title == "Breadth"
+        assert sec.lines == [
+            f"User market caps (--caps), 12 tickers, 2 dates ({span}). "
+            "No returns were given, so breadth is measured on changes in market cap, which also "
+            "move with issuance, buybacks and corporate actions; the cap- vs equal-weighted "
+            "return gap needs returns and is not shown.",
+            f"Average share of names whose cap rose between dates: {11 / 12:.1%} "
+            "(over 1 intervals).",
+            "Share of the summed cap growth from the 10 names largest at the start of each "
+            f"interval: {63 / 66:.1%}.",
+        ]
+        assert sec.numbers == {
+            "breadth.source": "user caps (cap changes, not returns)",
+            "breadth.intervals": 1,
+            "breadth.mean_share_cap_up": pytest.approx(11 / 12),
+            "breadth.top10_cap_change_share": pytest.approx(63 / 66),
+        }
+        assert sec.about == (
+            "User market-cap panel from --caps; cap_change_breadth(caps, top_k=10): per "
+            "interval, names with a cap at both ends; cap changes include net issuance, so they "
+            "are not returns and no cap- vs equal-weighted return gap is computed."
+        )
+        assert sec.tables == []
+        assert [name for name, _ in sec.figures] == ["cap_change_breadth"]
+        ax = draw(_figure(sec, "cap_change_breadth"))
+        line, half = ax.get_lines()
+        assert list(line.get_ydata()) == pytest.approx([11 / 12])
+        assert (line.get_linewidth(), line.get_color()) == (1.0, "k")
+        assert list(half.get_ydata()) == [0.5, 0.5]
+        assert (half.get_color(), half.get_linewidth(), half.get_linestyle()) == ("grey", 0.5, ":")
+        assert ax.get_ylabel() == "share of names whose cap rose (fraction)"
+        assert ax.get_xlabel() == "date"
+        assert ax.get_title() == "User caps: breadth of cap changes"
+
+
+def test_breadth_user_caps_without_growth_is_nan() -> None:
+    # caps unchanged between the two dates: summed growth 0, so no share of it (NaN, not 0/0)
+    caps = pd.DataFrame([[1.0, 2.0], [1.0, 2.0]], index=pd.Index([1, 2]), columns=["A", "B"])
+    sec = breadth_sec.build(ReportInputs(caps=caps))
+    assert sec.numbers["breadth.intervals"] == 1
+    assert sec.numbers["breadth.mean_share_cap_up"] == 0.0
+    assert np.isnan(float(sec.numbers["breadth.top10_cap_change_share"]))  # type: ignore[arg-type]
+    assert sec.lines[2].endswith("interval: nan%.")
+
+
+def test_breadth_bundled_section(draw: Callable[[Callable[[Any], None]], Any]) -> None:
+    rets, caps = _bundled_returns()
+    rets0, caps0 = breadth_sec.bundled_inputs()
+    pd.testing.assert_frame_equal(rets0, rets)
+    pd.testing.assert_frame_equal(caps0, caps)
+    s = br.breadth_summary(rets, caps, top_k=10)
+    years = len(rets) / 252
+    gap = s["mean_gap"] * 1e4
+    first, last = str(rets.index[1].date()), str(rets.index[-1].date())
+    for sec in (breadth_sec.build(), breadth_sec.build(ReportInputs())):
+        assert sec.title == "Breadth"
+        assert sec.lines == [
+            f"505 members (as of 2018), daily, {first} to {last} ({years:.1f} years); caps "
+            "implied from prices and the latest prior snapshot.",
+            f"Cumulative price return: cap-weighted {s['cumulative_cap_weighted']:+.1%}, "
+            f"equal-weighted {s['cumulative_equal_weighted']:+.1%} "
+            "(equal weight carries survivorship bias: 2018 members only).",
+            f"Mean daily cap-minus-equal gap: {gap:+.2f} bp; "
+            f"positive on {s['share_gap_positive']:.0%} of days.",
+            f"Average share of names up on a day: {s['mean_share_up']:.1%}; "
+            f"beating the index: {s['mean_share_beating_index']:.1%}.",
+            f"Reading: on an average day the cap-weighted index was within {abs(gap):.1f} bp of "
+            f"the equal-weighted one and about {s['mean_share_beating_index']:.0%} of members "
+            "beat it: breadth was not narrow over 2013-2018 (contrast the concentration figures "
+            "for 2024-2026).",
+            "Share of summed daily return points from the 10 largest names: "
+            f"{s['top_k_contribution_share']:.1%} (their average weight is shown in the "
+            "concentration section).",
+        ]
+        assert sec.numbers == {
+            "breadth.source": "bundled S&P 500 prices and implied caps",
+            "breadth.first_date": first,
+            "breadth.last_date": last,
+            "breadth.years": years,
+            "breadth.cumulative_cap_weighted": s["cumulative_cap_weighted"],
+            "breadth.cumulative_equal_weighted": s["cumulative_equal_weighted"],
+            "breadth.mean_gap_bp": pytest.approx(gap, rel=1e-12),
+            "breadth.share_gap_positive": s["share_gap_positive"],
+            "breadth.mean_share_up": s["mean_share_up"],
+            "breadth.mean_share_beating_index": s["mean_share_beating_index"],
+            "breadth.top10_contribution_share": s["top_k_contribution_share"],
+        }
+        assert sec.about == (
+            "Bundled daily prices of the 505 S&P 500 members of 2018 (survivorship-biased) and "
+            "caps implied from prices and the latest prior snapshot; simple price returns, moves "
+            "beyond 35% treated as missing; weights = previous day's caps; "
+            "breadth_summary(returns, caps, top_k=10)."
+        )
+        assert sec.tables == []
+    assert [name for name, _ in sec.figures] == ["cap_vs_equal_and_breadth"]
+    ax = draw(_figure(sec, "cap_vs_equal_and_breadth"))
+    cap_line, eq_line = ax.get_lines()
+    # growth of 1: the running product of (1 + r), r the index returns of the public calls
+    for line, r in ((cap_line, br.index_return(rets, caps)), (eq_line, br.index_return(rets))):
+        x = r.to_numpy()
+        expected = np.where(np.isnan(x), np.nan, np.nancumprod(1 + x))
+        np.testing.assert_allclose(line.get_ydata(), expected, rtol=1e-9)
+        assert line.get_linewidth() == 1.0
+    assert [cap_line.get_label(), eq_line.get_label()] == ["cap-weighted", "equal-weighted"]
+    assert ax.get_ylabel() == "growth of 1 (price return, USD per USD)"
+    assert ax.get_xlabel() == "date"
+    assert ax.get_title() == "S&P 500 members (2018 list): cap- vs equal-weighted, and breadth"
+    legend = ax.get_legend()
+    assert legend._loc == 2  # "upper left"
+    assert legend.get_texts()[0].get_fontsize() == 8.0
+    right = next(other for other in ax.figure.axes if other is not ax)
+    beat, half = right.get_lines()
+    share = br.breadth(rets, caps)["share_beating_index"].to_numpy()
+    window = np.lib.stride_tricks.sliding_window_view(share, 63).mean(axis=1)
+    np.testing.assert_allclose(beat.get_ydata()[62:], window, rtol=1e-9)
+    assert np.isnan(beat.get_ydata()[:62]).all()
+    assert (beat.get_linewidth(), beat.get_color(), beat.get_label()) == (
+        0.8,
+        "grey",
+        "beating the index",
+    )
+    assert (half.get_color(), half.get_linewidth(), half.get_linestyle()) == ("grey", 0.5, ":")
+    assert list(half.get_ydata()) == [0.5, 0.5]
+    assert right.get_ylabel() == "share beating the index, 63-day mean (fraction)"
+    assert right.yaxis.label.get_fontsize() == 8.0
+    right_legend = right.get_legend()
+    assert right_legend._loc == 4  # "lower right"
+    assert right_legend.get_texts()[0].get_fontsize() == 8.0
+
+
+# --------------------------------------------------------------------------- flows
+def test_flows_section(draw: Callable[[Callable[[Any], None]], Any]) -> None:
+    from divergence.flows import illustrative_scenarios, scenario_effective_n
+
+    snap = load_sp500_market_caps()
+    caps = snap.iloc[-1].dropna()
+    caps = caps[caps > 0]
+    eff = scenario_effective_n(caps, illustrative_scenarios(caps, n_steps=40), n_seeds=10)
+    start, end = eff.iloc[0], eff.iloc[-1]
+    date = str(pd.Timestamp(snap.index[-1]).date())
+    sec = flows_sec.build()
+    assert sec.title == "Flow mechanics (simulation)"
+    assert sec.lines == [
+        f"Simulated flows on the S&P 500 caps of {date} ({len(caps)} names, "
+        f"USD {caps.sum() / 1e12:.1f}T). 40 quarterly steps; index-fund inflow 0.5% of "
+        "the market a quarter; multiplier M = 5 for the median company; 4% idiosyncratic "
+        "news a quarter; mean of 10 seeds, identical news in every scenario. "
+        "Parameters are illustrative, not estimated.",
+        "",
+        "Cap-weighted flows with a common multiplier move every price by the same factor: any "
+        "drift in the first row comes from the random news alone. Concentration rises "
+        "mechanically only when something is size-dependent (here a multiplier growing with "
+        "log size, b = 0.5); capitulation and short covering then add to it.",
+    ]
+    [(caption, table)] = sec.tables
+    assert caption == "Effective number of names, mean of 10 seeds"
+    assert table.index.name == "scenario"
+    assert list(table.index) == list(eff.columns)
+    assert list(table.columns) == [
+        "effective N, start (names)",
+        "effective N after 10y (names)",
+        "change (%)",
+    ]
+    np.testing.assert_array_equal(table.iloc[:, 0], np.round(start.to_numpy(), 1))
+    np.testing.assert_array_equal(table.iloc[:, 1], np.round(end.to_numpy(), 1))
+    np.testing.assert_array_equal(
+        table.iloc[:, 2], np.round((end.to_numpy() / start.to_numpy() - 1) * 100, 1)
+    )
+    slugs = {
+        "passive, common M": "passive_common_m",
+        "passive, M grows with size (b=0.5)": "passive_m_grows_with_size_b_0_5",
+        "passive + capitulation, common M": "passive_capitulation_common_m",
+        "passive + short covering, common M": "passive_short_covering_common_m",
+        "all together (b=0.5)": "all_together_b_0_5",
+    }
+    assert list(slugs) == list(eff.columns)
+    expected: dict[str, Any] = {
+        "flows.snapshot_date": date,
+        "flows.names": len(caps),
+        "flows.total_cap_usd": caps.sum(),
+        "flows.effective_n_start": start.iloc[0],
+    }
+    for name, slug in slugs.items():
+        expected[f"flows.effective_n_10y.{slug}"] = end[name]
+        expected[f"flows.change_10y.{slug}"] = end[name] / start[name] - 1
+    assert sec.numbers == expected
+    assert sec.about == (
+        "Latest bundled S&P 500 snapshot (positive caps, USD); simulate_flows under "
+        "illustrative_scenarios(caps, n_steps=40) (quarterly steps, illustrative parameters), "
+        "mean effective N over seeds 0-9 by scenario_effective_n."
+    )
+    assert [name for name, _ in sec.figures] == ["flows_effective_n"]
+    ax = draw(_figure(sec, "flows_effective_n"))
+    assert [line.get_label() for line in ax.get_lines()] == list(eff.columns)
+    np.testing.assert_array_equal(ax.get_lines()[1].get_ydata(), eff.iloc[:, 1])
+    assert ax.get_xlabel() == "quarter"
+    assert ax.get_ylabel() == "effective number of names"
+    assert ax.get_title() == "Simulated concentration under each flow mechanism"
+    assert ax.get_legend().get_texts()[0].get_fontsize() == 8.0
+
+
+def test_flows_section_drops_missing_and_non_positive_caps(monkeypatch: pytest.MonkeyPatch) -> None:
+    # the latest row has a NaN and a zero cap: 3 names of 1, 2 and 3 (USD T) are simulated
+    snap = pd.DataFrame(
+        [[5e12, 5e12, 5e12, 5e12, 5e12], [1e12, np.nan, 2e12, 0.0, 3e12]],
+        index=pd.DatetimeIndex(["2020-01-02", "2021-01-04"]),
+        columns=list("ABCDE"),
+    )
+    monkeypatch.setattr(flows_sec, "load_sp500_market_caps", lambda: snap)
+    sec = flows_sec.build()
+    assert sec.numbers["flows.names"] == 3
+    assert sec.numbers["flows.total_cap_usd"] == 6e12
+    assert sec.numbers["flows.snapshot_date"] == "2021-01-04"
+    # effective N at the start = 1 / sum of squared shares = 36 / (1 + 4 + 9)
+    assert sec.numbers["flows.effective_n_start"] == pytest.approx(36 / 14)
+    assert "caps of 2021-01-04 (3 names, USD 6.0T)" in sec.lines[0]
+
+
+# --------------------------------------------------------------------------- risk
+def test_risk_inputs_are_the_documented_returns() -> None:
+    from divergence.risk import stock_bond_returns
+
+    sh = load_shiller()
+    tr = (sh["real_total_return_price"] * sh["cpi"]).dropna()
+    monthly = stock_bond_returns(tr, sh["gs10"].dropna() / 100, periods_per_year=12)
+    pd.testing.assert_frame_equal(risk_sec.monthly_stock_bond(), monthly)
+    spx = load_sp500_index()["adj_close"]
+    y = load_fred("DGS10", units="decimal")["DGS10"]
+    daily = stock_bond_returns(spx, y, periods_per_year=252)
+    pd.testing.assert_frame_equal(risk_sec.daily_stock_bond(), daily)
+    # the stock leg is the simple return of the index: r_t = p_t / p_{t-1} - 1
+    p = tr.reindex(monthly.index)
+    t = monthly.index[5]
+    prev = tr.index[tr.index.get_loc(t) - 1]
+    assert monthly.loc[t, "stock"] == pytest.approx(p[t] / tr[prev] - 1, rel=1e-12)
+
+
+def test_risk_section(draw: Callable[[Callable[[Any], None]], Any]) -> None:
+    from divergence.risk import (
+        conditional_value_at_risk,
+        cvar_diversification,
+        cvar_position_limits,
+        positive_spells,
+        rolling_correlation,
+    )
+
+    df = risk_sec.monthly_stock_bond()
+    corr = rolling_correlation(df["stock"], df["bond"], window=36)
+    spells = positive_spells(corr, min_length=24)
+    last = corr.dropna()
+    daily = risk_sec.daily_stock_bond()
+    dcorr = rolling_correlation(daily["stock"], daily["bond"], window=252).dropna()
+    share_pos = float((dcorr > 0).mean())
+    w = np.array([0.6, 0.4])
+    rows: dict[str, dict[str, float]] = {}
+    for label, mask in (
+        ("correlation > 0", corr.notna() & (corr > 0)),
+        ("correlation <= 0", corr.notna() & (corr <= 0)),
+    ):
+        sub = df.loc[mask, ["stock", "bond"]]
+        alone = conditional_value_at_risk(sub)
+        alloc = cvar_position_limits(sub, 1.0, weights=[0.6, 0.4])
+        rows[label] = {
+            "months": int(mask.sum()),
+            "stocks": float(alone["stock"]),
+            "bonds": float(alone["bond"]),
+            "6040": float(conditional_value_at_risk(sub.to_numpy() @ w)),
+            "div": float(cvar_diversification(sub, [0.6, 0.4])),
+            "euler": float(alloc.portfolio_cvar),
+            "e_stocks": float(alloc.contributions[0]),
+            "e_bonds": float(alloc.contributions[1]),
+        }
+    pos, non = rows["correlation > 0"], rows["correlation <= 0"]
+    assert pos["months"] > 0 and non["months"] > 0
+    assert pos["months"] + non["months"] == int(corr.notna().sum())
+    sec = risk_sec.build()
+    assert sec.title == "Stock-bond correlation and tail risk"
+    assert sec.lines == [
+        "Monthly S&P composite total returns (Shiller; prices are monthly averages of daily "
+        "closes, which smooths returns) against 10-year Treasury returns from GS10 "
+        "(par-bond duration/convexity approximation, r = y/12 - D dy + C dy^2/2), "
+        f"{df.index[0]:%Y-%m} to {df.index[-1]:%Y-%m}; trailing 36-month Pearson correlation.",
+        "",
+        "Spells of positive stock-bond correlation lasting 2 years or more: see the table.",
+        f"Latest ({last.index[-1]:%Y-%m}): {last.iloc[-1]:+.2f}.",
+        "",
+        "Historical 95% CVaR of monthly returns (positive = loss), by sign of the trailing "
+        "correlation; diversification = 1 - CVaR(60/40) / (0.6 CVaR(stocks) + 0.4 CVaR(bonds)).",
+        f"Reading: mixing cut the 60/40 tail loss by {pos['div']:.0%} of the weighted "
+        f"stand-alone losses when the correlation was positive and by {non['div']:.0%} when "
+        "it was not.",
+        "",
+        "Euler split of the 60/40 historical 95% CVaR (tail mean), c_i = -E[w_i r_i | loss >= "
+        "VaR]: see the table.",
+        f"Reading: stocks carry the tail loss; bonds add {pos['e_bonds']:+.2%} of it when the "
+        f"correlation is positive and {non['e_bonds']:+.2%} when it is not (negative = a "
+        "hedge).",
+        "",
+        f"Daily S&P 500 vs 10-year Treasury (DGS10), {daily.index[0]:%Y-%m-%d} to "
+        f"{daily.index[-1]:%Y-%m-%d}, 252-day window: share of days with positive correlation "
+        f"{share_pos:.0%}, median {dcorr.median():+.2f}.",
+        "Caveat: conditioning on the trailing correlation is descriptive, not a forecast.",
+    ]
+    expected: dict[str, Any] = {
+        "risk.first_month": f"{df.index[0]:%Y-%m}",
+        "risk.last_month": f"{df.index[-1]:%Y-%m}",
+        "risk.positive_spells": len(spells),
+        "risk.latest_correlation": last.iloc[-1],
+        "risk.latest_correlation_month": f"{last.index[-1]:%Y-%m}",
+        "risk.daily_share_positive": share_pos,
+        "risk.daily_median_correlation": dcorr.median(),
+    }
+    for key, row in (("positive", pos), ("nonpositive", non)):
+        expected[f"risk.{key}.months"] = row["months"]
+        for name in ("cvar_stocks", "cvar_bonds", "cvar_6040", "diversification"):
+            src = {"cvar_stocks": "stocks", "cvar_bonds": "bonds", "cvar_6040": "6040"}
+            expected[f"risk.{key}.{name}"] = pytest.approx(row[src.get(name, "div")], rel=1e-12)
+        expected[f"risk.{key}.euler_cvar_6040"] = pytest.approx(row["euler"], rel=1e-12)
+        expected[f"risk.{key}.euler_stocks"] = pytest.approx(row["e_stocks"], rel=1e-12)
+        expected[f"risk.{key}.euler_bonds"] = pytest.approx(row["e_bonds"], rel=1e-12)
+    assert sec.numbers == expected
+    assert isinstance(sec.numbers["risk.positive.months"], int)
+    assert sec.about == (
+        "Shiller monthly S&P composite total returns (nominal: real total-return price x CPI) "
+        "and GS10 bond returns (stock_bond_returns, par-bond approximation), trailing 36-month "
+        "correlation; historical 95% CVaR (losses positive) by correlation sign; daily check "
+        "on the bundled S&P 500 index and FRED DGS10."
+    )
+    (c1, spell_table), (c2, cvar_table), (c3, euler_table) = sec.tables
+    assert c1 == "Spells of positive stock-bond correlation (2 years or more)"
+    assert c2 == "Historical 95% CVaR of monthly returns by correlation regime"
+    assert c3 == "Euler split of the 60/40 95% CVaR (tail mean)"
+    assert list(spell_table.columns) == ["from", "to", "months"]
+    assert spell_table["from"].tolist() == [f"{a:%Y-%m}" for a in spells["start"]]
+    assert spell_table["to"].tolist() == [f"{b:%Y-%m}" for b in spells["end"]]
+    assert spell_table["months"].tolist() == spells["length"].tolist()
+    labels = ["correlation > 0", "correlation <= 0"]
+    assert list(cvar_table.index) == labels and cvar_table.index.name == "regime"
+    assert list(cvar_table.columns) == [
+        "months",
+        "CVaR stocks (%)",
+        "CVaR bonds (%)",
+        "CVaR 60/40 (%)",
+        "diversification (%)",
+    ]
+    assert cvar_table["months"].dtype == np.int64
+    for label, row in zip(labels, (pos, non), strict=True):
+        got = cvar_table.loc[label]
+        assert got["months"] == row["months"]
+        assert got["CVaR stocks (%)"] == round(100 * row["stocks"], 2)
+        assert got["CVaR bonds (%)"] == round(100 * row["bonds"], 2)
+        assert got["CVaR 60/40 (%)"] == round(100 * row["6040"], 2)
+        assert got["diversification (%)"] == round(100 * row["div"], 1)
+        eu = euler_table.loc[label]
+        assert eu["CVaR 60/40, tail mean (%)"] == round(100 * row["euler"], 2)
+        assert eu["stocks (%)"] == round(100 * row["e_stocks"], 2)
+        assert eu["bonds (%)"] == round(100 * row["e_bonds"], 2)
+    assert list(euler_table.index) == labels and euler_table.index.name == "regime"
+    assert list(euler_table.columns) == ["CVaR 60/40, tail mean (%)", "stocks (%)", "bonds (%)"]
+    assert [name for name, _ in sec.figures] == ["stock_bond_corr"]
+    ax = draw(_figure(sec, "stock_bond_corr"))
+    line, zero = ax.get_lines()
+    np.testing.assert_array_equal(line.get_ydata(), corr.to_numpy())
+    assert (line.get_linewidth(), line.get_color()) == (0.8, "k")
+    assert (zero.get_color(), zero.get_linewidth(), list(zero.get_ydata())) == (
+        "grey",
+        0.6,
+        [0.0, 0.0],
+    )
+    shaded = ax.patches
+    assert len(shaded) == len(spells)
+    assert shaded[0].get_alpha() == 0.15
+    assert shaded[0].get_linewidth() == 0.0
+    assert mpl.colors.to_hex(shaded[0].get_facecolor()) == mpl.colors.to_hex("tab:red")
+    assert ax.get_ylabel() == "36-month correlation (dimensionless)"
+    assert ax.get_xlabel() == "date"
+    assert ax.get_title() == "Stock-bond correlation (shaded: positive for 2+ years)"
