@@ -9,7 +9,6 @@ in the comments). Nothing expected is read from the section under test.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -561,3 +560,180 @@ def test_risk_section(draw: Callable[[Callable[[Any], None]], Any]) -> None:
     assert ax.get_ylabel() == "36-month correlation (dimensionless)"
     assert ax.get_xlabel() == "date"
     assert ax.get_title() == "Stock-bond correlation (shaded: positive for 2+ years)"
+
+
+# --------------------------------------------------------------------------- refinancing
+@pytest.fixture(scope="module")
+def refinancing() -> tuple[Section, dict[str, Any]]:
+    """The refinancing section and the documented recipe's numbers (user guide), recomputed."""
+    import warnings
+
+    from divergence import lags
+    from divergence import refinancing as rf
+    from divergence._sections import refinancing as ref_sec
+    from divergence.datasets import load_company_facts
+    from divergence.errors import DataWarning
+
+    book, firms = rf.example_book(n_mega=40, n_sme=160, seed=0)
+    tables = {
+        "mega-cap": rf.SpreadTable.damodaran("large"),
+        "SME": rf.SpreadTable.damodaran("small"),
+    }
+    kw: dict[str, Any] = {"n_paths": 150, "seed": 7, "spread_table": tables}
+    shock = np.zeros(60)
+    shock[0] = 0.04
+    hike = rf.simulate(book, firms, rf.policy_path(0.01, shock), **kw)
+    flat = rf.simulate(book, firms, np.full(60, 0.01), **kw)
+    fred = load_fred(["FEDFUNDS", "UNRATE"]).dropna().loc["1985":"2019"]
+    corr = lags.lead_lag(fred["FEDFUNDS"].diff(12), fred["UNRATE"].diff(12), 36).correlations
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataWarning)
+        _, filers = rf.book_from_company_facts([load_company_facts(t) for t in ("AAPL", "TSLA")])
+    ref = {"firms": firms, "hike": hike, "flat": flat, "corr": corr, "filers": filers}
+    return ref_sec.build(), ref
+
+
+def test_refinancing_section_lines_and_numbers(
+    refinancing: tuple[Section, dict[str, Any]],
+) -> None:
+    sec, ref = refinancing
+    hike, flat, firms, corr = ref["hike"], ref["flat"], ref["firms"], ref["corr"]
+    cols = [hike.cohorts.index("mega-cap"), hike.cohorts.index("SME")]
+    rep = hike.path_values("repriced_share")[0]
+    extra = hike.path_values("interest").mean(axis=0) - flat.path_values("interest").mean(axis=0)
+    dar_h = hike.path_values("debt_at_risk_share")[:, 36, :].mean(axis=0)
+    dar_f = flat.path_values("debt_at_risk_share")[:, 36, :].mean(axis=0)
+    # half of the 5-year rise: first month with x_m >= x_H / 2 (the rise is positive here)
+    half = [int(np.flatnonzero(extra[:, i] >= 0.5 * extra[-1, i])[0]) for i in cols]
+    cross = hike.first_crossing(1.5)
+    n_mega = int((firms["cohort"] == "mega-cap").sum())
+    n_sme = int((firms["cohort"] == "SME").sum())
+    assert (n_mega, n_sme) == (40, 160)
+    ahead = corr.loc[1:]
+    turn_k = int(ahead[ahead > 0].index[0])
+    assert sec.title == "Refinancing wall (asymmetric cost of debt)"
+    rows = [
+        f"{c:<10}{rep[3, i]:>12.0%}{rep[12, i]:>7.0%}{rep[36, i]:>7.0%}{half[j]:>22d} mo"
+        f"{dar_h[i]:>20.1%} ({dar_f[i]:.1%})"
+        for j, (c, i) in enumerate(zip(("mega-cap", "SME"), cols, strict=True))
+    ]
+    assert sec.lines[:6] == [
+        "Synthetic book calibrated to public facts: 200 firms (40 mega-caps: 95% fixed, "
+        "1-13-year ladders, IG spreads; 160 SMEs: 85% floating, 1-3-month resets, 1-5-year "
+        "ladders, HY spreads).",
+        "Scenario: base rate 1% -> 5% at month 0 (+400 bp), 150 EBIT paths, 60 months; "
+        "counterfactual: rate stays at 1% (same draws).",
+        "",
+        "          "
+        + " repriced 3m"
+        + "    12m"
+        + "    36m"
+        + "   half of 5y interest rise"
+        + "    debt-at-risk 36m (no hike)",
+        *rows,
+    ]
+    sme, mega = cross["SME"], cross["mega-cap"]
+    assert sec.lines[6:] == [
+        "",
+        f"SME aggregate coverage falls below 1.5 on {sme.notna().mean():.0%} of paths "
+        f"(median month {sme.median():.0f}); mega-caps on {mega.notna().mean():.0%}.",
+        "The lags are not parameters: they follow from reset dates and the maturity ladder. "
+        "Spreads: Damodaran synthetic-rating tables (undated web snapshot).",
+        "Real data (FRED FEDFUNDS, UNRATE, monthly 1985-2019): corr(12-month change in fed "
+        f"funds at t, 12-month change in unemployment at t+k) is {corr.loc[0]:+.2f} at k=0 "
+        f"(the Fed cuts as unemployment rises), turns positive at k={turn_k} months and "
+        f"reaches {corr.loc[36]:+.2f} at k=36: long lags, but a correlation, not an "
+        "identified shock.",
+        sec.lines[-1],
+    ]
+    n = sec.numbers
+    expected: dict[str, Any] = {
+        "refinancing.firms": 200,
+        "refinancing.firms.mega_cap": 40,
+        "refinancing.firms.sme": 160,
+        "refinancing.paths": 150,
+        "refinancing.horizon_months": 60,
+        "refinancing.shock_bp": 400,
+    }
+    for j, (key, i) in enumerate(zip(("mega_cap", "sme"), cols, strict=True)):
+        expected.update(
+            {
+                f"refinancing.{key}.repriced_share_3m": rep[3, i],
+                f"refinancing.{key}.repriced_share_12m": rep[12, i],
+                f"refinancing.{key}.repriced_share_36m": rep[36, i],
+                f"refinancing.{key}.half_interest_rise_month": half[j],
+                f"refinancing.{key}.debt_at_risk_share_36m": pytest.approx(dar_h[i], rel=1e-12),
+                f"refinancing.{key}.debt_at_risk_share_36m_no_hike": pytest.approx(
+                    dar_f[i], rel=1e-12
+                ),
+            }
+        )
+    expected.update(
+        {
+            "refinancing.sme.coverage_below_1_5_share_of_paths": sme.notna().mean(),
+            "refinancing.sme.coverage_below_1_5_median_month": sme.median(),
+            "refinancing.mega_cap.coverage_below_1_5_share_of_paths": mega.notna().mean(),
+            "refinancing.fred.corr_k0": corr.loc[0],
+            "refinancing.fred.first_positive_lag_months": turn_k,
+            "refinancing.fred.corr_k36": corr.loc[36],
+        }
+    )
+    walls = {k: v for k, v in n.items() if k.startswith("refinancing.wall.")}
+    assert {k: v for k, v in n.items() if k not in walls} == expected
+    assert isinstance(n["refinancing.sme.half_interest_rise_month"], int)
+    assert sec.about == (
+        "Synthetic two-cohort debt book (refinancing.example_book, calibrated to FEDS Notes "
+        "and Moody's facts) simulated with refinancing.simulate: +400 bp at month 0 against "
+        "a no-hike path with the same EBIT draws (seed 7), Damodaran spread tables; shares "
+        "are of cohort debt, months after the shock; FRED lead-lag via lags.lead_lag; real "
+        "walls from refinancing.book_from_company_facts on the bundled SEC company facts."
+    )
+    assert sec.tables == []
+
+
+def test_refinancing_real_walls(refinancing: tuple[Section, dict[str, Any]]) -> None:
+    sec, ref = refinancing
+    filers = ref["filers"]
+    buckets = filers[["y1", "y2", "y3", "y4", "y5", "after5"]].to_numpy(dtype=float)
+    parts, expected = [], {}
+    for i, (ticker, name) in enumerate((("AAPL", "Apple Inc."), ("TSLA", "Tesla, Inc."))):
+        total = buckets[i].sum()
+        y1, within5 = buckets[i, 0], buckets[i, :5].sum()
+        end = str(pd.Timestamp(filers["period_end"].iloc[i]).date())
+        parts.append(
+            f"{name} ({end}) USD {total / 1e9:.1f} bn, {y1 / total:.0%} due within a year, "
+            f"{within5 / total:.0%} within five"
+        )
+        key = f"refinancing.wall.{ticker}"
+        expected[f"{key}.period_end"] = end
+        expected[f"{key}.debt_usd_bn"] = round(total / 1e9, 3)
+        expected[f"{key}.due_1y_share"] = pytest.approx(y1 / total, rel=1e-12)
+        expected[f"{key}.due_5y_share"] = pytest.approx(within5 / total, rel=1e-12)
+    # Apple FY2024 10-K: USD 97,341 m of debt, 10,930 m due within a year
+    assert expected["refinancing.wall.AAPL.debt_usd_bn"] == 97.341
+    assert sec.lines[-1] == (
+        "Real maturity walls (10-K debt-maturity tables, SEC XBRL company facts): "
+        + "; ".join(parts)
+        + "."
+    )
+    assert {k: v for k, v in sec.numbers.items() if k.startswith("refinancing.wall.")} == expected
+
+
+def test_refinancing_figures(
+    refinancing: tuple[Section, dict[str, Any]], draw: Callable[[Callable[[Any], None]], Any]
+) -> None:
+    sec, ref = refinancing
+    assert [name for name, _ in sec.figures] == ["maturity_wall", "coverage_fan"]
+    ax = draw(_figure(sec, "maturity_wall"))
+    assert ax.get_title() == "Maturity wall of the synthetic book"
+    # normalised: the bars of each cohort sum to 1; only the two cohorts are drawn
+    wall = ref["hike"].maturity_wall(freq="year")[["mega-cap", "SME"]]
+    assert len(ax.patches) == wall.size
+    heights = np.array([p.get_height() for p in ax.patches]).reshape(2, -1)
+    np.testing.assert_allclose(heights.sum(axis=1), 1.0, rtol=1e-12)
+    ax = draw(_figure(sec, "coverage_fan"))
+    assert ax.get_xlabel() == "months after the +400 bp hike"
+    assert ax.get_title() == "Coverage fan by cohort"
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert any("mega-cap" in t for t in labels) and any("SME" in t for t in labels)
+    assert any(line.get_ydata()[0] == 1.5 for line in ax.get_lines())
