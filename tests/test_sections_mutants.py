@@ -737,3 +737,145 @@ def test_refinancing_figures(
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
     assert any("mega-cap" in t for t in labels) and any("SME" in t for t in labels)
     assert any(line.get_ydata()[0] == 1.5 for line in ax.get_lines())
+
+
+# --------------------------------------------------------------------------- dispersion
+def test_dispersion_section(draw: Callable[[Callable[[Any], None]], Any]) -> None:
+    from divergence import dispersion as dp
+    from divergence._sections import dispersion as disp_sec
+    from divergence.datasets import load_vix
+
+    raw = load_sp500_prices().pct_change(fill_method=None)
+    artefacts = int(np.sum(np.abs(raw.to_numpy()) > 0.35))
+    rets, caps = _bundled_returns()
+    w = caps.shift(1)
+    rho_w = dp.realized_correlation(rets, w, window=63, method="weighted")
+    rho_m = dp.realized_correlation(rets, window=63, method="mean")
+    csd = dp.cross_sectional_dispersion(rets.iloc[1:], w.iloc[1:])
+    member_vol = dp.realized_volatility(rets, window=63, periods_per_year=252)
+    index_vol = dp.realized_volatility(br.index_return(rets, caps), window=63, periods_per_year=252)
+    ok = index_vol.notna()
+    disp = dp.dispersion_index(index_vol[ok], member_vol[ok], w[ok], on_out_of_range="ignore")
+    r = load_sp500_index()["close"].pct_change()
+    # forward 21-day root mean square, annualised (the documented formula, computed here)
+    sq = r.to_numpy() ** 2
+    fwd = np.full(len(sq), np.nan)
+    for t in range(len(sq) - 21):
+        fwd[t] = np.sqrt(252 * np.mean(sq[t + 1 : t + 22]))
+    fwd_rv = pd.Series(fwd, index=r.index)
+    vix = load_vix()["close"] / 100
+    span = (vix.index >= rets.index[0]) & (vix.index <= rets.index[-1])
+    vv = pd.DataFrame({"vix": vix[span]}).join(fwd_rv.rename("fwd_rv"), how="outer")
+    vv = vv.loc[rets.index[0] : rets.index[-1]].dropna()
+    premium = vv["vix"] - vv["fwd_rv"]
+    vix_d = vix.reindex(rets.index)
+    have = vix_d.notna() & (member_vol.notna().sum(axis=1) >= 400)
+    rho_i = dp.implied_correlation(vix_d[have], member_vol[have], w[have], on_out_of_range="ignore")
+    gap = (rho_i - rho_w.reindex(rho_i.index)).dropna()
+    yearly = rho_w.groupby(rho_w.index.year).mean().dropna()
+    peak, trough = rho_w.idxmax(), rho_w.idxmin()
+    first, last = str(rets.index[1].date()), str(rets.index[-1].date())
+    sec = disp_sec.build()
+    assert sec.title == "Dispersion"
+    assert sec.lines == [
+        f"505 S&P 500 members (as of 2018), daily price returns {first} to {last}; "
+        f"{artefacts} moves beyond +/-35% (spin-offs, a split glitch) treated as missing; "
+        "weights = previous day's implied caps.",
+        f"Realised average correlation over 63-day windows: cap-weighted {rho_w.mean():.2f} on "
+        f"average (peak {rho_w.max():.2f} on {peak.date()}, low {rho_w.min():.2f} on "
+        f"{trough.date()}); plain average of all pairs {rho_m.mean():.2f}.",
+        "Cap-weighted realised correlation by year: "
+        + ", ".join(f"{y} {v:.2f}" for y, v in yearly.items())
+        + " (2018: five weeks only).",
+        "Realised dispersion index sqrt(sum w s_i^2 - s_I^2) (63-day vols, annualised): "
+        f"median {disp.median():.1%}, while the cap-weighted index's own realised vol had "
+        f"median {index_vol.median():.1%}.",
+        "Daily cross-sectional dispersion of member returns (cap-weighted): median "
+        f"{csd.median():.2%}, 95th percentile {csd.quantile(0.95):.2%} (a typical member's "
+        "day is about that far from the cap-weighted average member's).",
+        f"VIX vs realised S&P 500 vol over the next 21 trading days ({len(vv)} days): VIX "
+        f"higher on {(premium > 0).mean():.0%} of days, by {premium.mean() * 100:.1f} vol "
+        f"points on average (mean VIX {vv['vix'].mean() * 100:.1f}, mean realised "
+        f"{vv['fwd_rv'].mean() * 100:.1f}).",
+        "Implied-correlation proxy (VIX as the index vol, trailing 63-day realised member "
+        f"vols; no single-stock implied vols are bundled), {len(gap)} days: median "
+        f"{rho_i.median():.2f} against a realised {rho_w.reindex(gap.index).median():.2f}, "
+        f"above it on {(gap > 0).mean():.0%} of days. Reading: with realised member vols "
+        "the gap mixes the index's variance risk premium (the VIX line above) with any "
+        "correlation premium; separating them needs single-stock implied vols. It exceeds 1 "
+        f"on {int((rho_i > 1).sum())} days when the VIX jumped ahead of the lagging member "
+        "vols (a limit of the proxy, not of the formula).",
+    ]
+    approx = {
+        "dispersion.vix_above_realized_share": (premium > 0).mean(),
+        "dispersion.vix_minus_realized_vol_mean": premium.mean(),
+        "dispersion.vix_mean": vv["vix"].mean(),
+        "dispersion.forward_realized_vol_mean": vv["fwd_rv"].mean(),
+    }
+    expected: dict[str, Any] = {
+        "dispersion.members": 505,
+        "dispersion.start": first,
+        "dispersion.end": last,
+        "dispersion.artefacts_masked": artefacts,
+        "dispersion.window_days": 63,
+        "dispersion.realized_corr_mean": rho_w.mean(),
+        "dispersion.realized_corr_max": rho_w.max(),
+        "dispersion.realized_corr_max_date": str(peak.date()),
+        "dispersion.realized_corr_min": rho_w.min(),
+        "dispersion.realized_corr_min_date": str(trough.date()),
+        "dispersion.realized_corr_pairs_mean": rho_m.mean(),
+        **{f"dispersion.realized_corr_{y}": v for y, v in yearly.items()},
+        "dispersion.realized_dispersion_median": disp.median(),
+        "dispersion.index_vol_median": index_vol.median(),
+        "dispersion.cross_sectional_median": csd.median(),
+        "dispersion.cross_sectional_p95": csd.quantile(0.95),
+        "dispersion.vix_days": len(vv),
+        **{k: pytest.approx(v, rel=1e-12) for k, v in approx.items()},
+        "dispersion.implied_corr_proxy_days": len(gap),
+        "dispersion.implied_corr_proxy_median": rho_i.median(),
+        "dispersion.realized_corr_median_same_days": rho_w.reindex(gap.index).median(),
+        "dispersion.implied_above_realized_share": (gap > 0).mean(),
+        "dispersion.implied_corr_proxy_days_above_1": int((rho_i > 1).sum()),
+    }
+    assert sec.numbers == expected
+    assert 0 < artefacts < 50
+    assert sec.about == (
+        "Bundled data: daily closes and implied caps of the 505 S&P 500 members of early 2018 "
+        "(survivorship bias), the S&P 500 index and the VIX close. Price returns; moves beyond "
+        "+/-35% treated as missing; weights = previous day's caps; vols annualised with 252 "
+        "days (63-day sample std; next-21-day root mean square for the VIX comparison); "
+        "correlations dimensionless, vols and dispersion decimal."
+    )
+    assert sec.tables == []
+    assert [name for name, _ in sec.figures] == [
+        "realized_correlation",
+        "vix_vs_realized",
+        "implied_vs_realized_correlation",
+    ]
+    ax = draw(_figure(sec, "realized_correlation"))
+    a, b = ax.get_lines()
+    np.testing.assert_array_equal(a.get_ydata(), rho_w.to_numpy())
+    np.testing.assert_array_equal(b.get_ydata(), rho_m.to_numpy())
+    assert (a.get_label(), b.get_label()) == ("cap-weighted", "mean of all pairs")
+    assert a.get_linewidth() == b.get_linewidth() == 1.0
+    assert ax.get_ylabel() == "average correlation (dimensionless)"
+    assert ax.get_xlabel() == "date"
+    assert ax.get_title() == "S&P 500 members: realised correlation, 63-day windows"
+    assert ax.get_legend().get_texts()[0].get_fontsize() == 8.0
+    ax = draw(_figure(sec, "vix_vs_realized"))
+    a, b = ax.get_lines()
+    np.testing.assert_allclose(a.get_ydata(), vv["vix"].to_numpy() * 100, rtol=1e-12)
+    np.testing.assert_allclose(b.get_ydata(), vv["fwd_rv"].to_numpy() * 100, rtol=1e-12)
+    assert (a.get_label(), b.get_label()) == ("VIX", "realised, next 21 days")
+    assert a.get_linewidth() == b.get_linewidth() == 1.0
+    assert ax.get_ylabel() == "annualised volatility (percentage points)"
+    assert ax.get_xlabel() == "date"
+    assert ax.get_title() == "Implied (VIX) vs subsequent realised S&P 500 volatility"
+    assert ax.get_legend().get_texts()[0].get_fontsize() == 8.0
+    ax = draw(_figure(sec, "implied_vs_realized_correlation"))
+    assert ax.get_title() == "Implied-correlation proxy vs realised (63-day, cap-weighted)"
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels[:2] == ["implied proxy (VIX)", "realised"]
+    implied, realised = ax.get_lines()[:2]
+    np.testing.assert_array_equal(implied.get_ydata(), rho_i.to_numpy())
+    np.testing.assert_array_equal(realised.get_ydata(), rho_w.loc[rho_i.index[0] :].to_numpy())
