@@ -879,3 +879,191 @@ def test_dispersion_section(draw: Callable[[Callable[[Any], None]], Any]) -> Non
     implied, realised = ax.get_lines()[:2]
     np.testing.assert_array_equal(implied.get_ydata(), rho_i.to_numpy())
     np.testing.assert_array_equal(realised.get_ydata(), rho_w.loc[rho_i.index[0] :].to_numpy())
+
+
+# --------------------------------------------------------------------------- rotation
+def test_rotation_section(draw: Callable[[Callable[[Any], None]], Any]) -> None:
+    from divergence import rotation as rot
+    from divergence._sections import rotation as rot_sec
+    from divergence.datasets import load_fama_french
+
+    rets, caps = _bundled_returns()
+    snap = load_sp500_market_caps(long=True, merge_share_classes=False)
+    on = snap.loc[snap["date"] == pd.Timestamp("2018-02-08"), ["symbol", "sector"]]
+    sectors = pd.Series(on["sector"].astype(str).to_numpy(), index=on["symbol"].to_numpy())
+    r0, c0, s0 = rot_sec._sp500_inputs()
+    pd.testing.assert_frame_equal(r0, rets)
+    pd.testing.assert_frame_equal(c0, caps)
+    assert s0.to_dict() == sectors.to_dict()
+    sec_r = rot.sector_returns(rets, caps, sectors)
+    wts = rot.sector_weights(rets, caps, sectors)
+    idx = br.index_return(rets, caps)
+    rel = rot.relative_performance(sec_r, idx, cumulative=True).iloc[-1].sort_values()
+    signal = rot.dispersion_signal(rets, caps, window=63, min_periods=53)
+    y10 = load_fred("DGS10", units="decimal")["DGS10"]
+    d10 = y10.reindex(rets.index).ffill().diff().rename("d10y")
+    defensive = ["Consumer Staples", "Health Care", "Real Estate", "Utilities"]
+    cyclical = [
+        "Consumer Discretionary",
+        "Energy",
+        "Financials",
+        "Industrials",
+        "Information Technology",
+        "Materials",
+    ]
+    assert (defensive, cyclical) == (rot_sec.DEFENSIVE, rot_sec.CYCLICAL)
+    ls = rot.sector_spread(sec_r, wts, method="long_short", long=defensive, short=cyclical)
+    med = rot.rotation_diagnostic(ls, signal, d10, window=252).dropna().median()
+    sh = load_shiller()
+    dec = rot.return_decomposition(
+        sh["sp_price"], sh["earnings"], sh["dividend"], periods_per_year=12
+    ).dropna()
+    by_dec = dec.groupby((dec.index.year // 10) * 10).sum()
+    since90 = dec[dec.index >= "1990-01-01"].sum()
+    ff = load_fama_french("portfolios")
+    gaps = rot.size_style_gaps(ff)
+    c_smb = np.corrcoef(gaps["small_minus_large"], ff["SMB"])[0, 1]
+    c_hml = np.corrcoef(gaps["value_minus_growth"], ff["HML"])[0, 1]
+    fac = load_fama_french("factors")
+    late = fac.loc[fac.index >= "2007-01-01"]
+    smb07, hml07 = late["SMB"].mean() * 12, late["HML"].mean() * 12
+    cum_gap = br.breadth_summary(rets, caps)["cumulative_gap"]
+    first, last = str(rets.index[1].date()), str(rets.index[-1].date())
+    through = str(pd.Timestamp(dec.index[-1]).date())
+    sml, vmg = gaps["small_minus_large"].mean() * 12, gaps["value_minus_growth"].mean() * 12
+    sec = rot_sec.build()
+    assert sec.title == "Rotation"
+    assert sec.lines == [
+        "S&P 500 members of 2018 (GICS sectors of the 2018-02-08 snapshot), daily "
+        f"{first} to {last}, price returns.",
+        "Cumulative performance relative to the cap-weighted index: "
+        + ", ".join(f"{k} {v:+.0%}" for k, v in rel.items())
+        + ".",
+        "Defensive-minus-cyclical daily spread on a dispersion signal (63-day cap-weighted "
+        "stock vol minus index vol, lagged a day) and the daily change in the 10-year yield "
+        f"(FRED DGS10), rolling 252 days: median R^2 {med['r2']:.2f}, of which "
+        f"dispersion {med['r2_dispersion']:.3f} and rates {med['r2_fundamental']:.3f}; median "
+        f"per-day share of the deviation: dispersion {med['share_dispersion']:.0%}, rates "
+        f"{med['share_fundamental']:.0%}, unexplained {med['share_residual']:.0%}.",
+        "No earnings-revision data is bundled: anything fundamental other than rates sits in "
+        "the residual.",
+        "",
+        "Shiller S&P composite, log returns by decade (monthly averages; earnings through "
+        f"{through}; 1870s and 2020s partial).",
+        f"Since 1990: price {since90['price_return']:.2f} = earnings "
+        f"{since90['earnings_growth']:.2f} + multiple {since90['multiple_change']:.2f} "
+        "(log points).",
+        "",
+        f"Fama-French 3x3 grid {ff.index[0]:%Y-%m} to {ff.index[-1]:%Y-%m}: small-minus-large "
+        f"{sml:+.1%}/yr (corr. with SMB {c_smb:.2f}), value-minus-growth {vmg:+.1%}/yr (corr. "
+        f"with HML {c_hml:.2f}); arithmetic means of monthly returns x 12.",
+        f"Published factors {fac.index[0]:%Y-%m} to {fac.index[-1]:%Y-%m}: SMB "
+        f"{fac['SMB'].mean() * 12:+.1%}/yr, HML {fac['HML'].mean() * 12:+.1%}/yr; "
+        f"from 2007: SMB {smb07:+.1%}/yr, HML {hml07:+.1%}/yr.",
+        "S&P 500 2013-2018: cap-weighted minus equal-weighted, compounded daily gaps "
+        f"{cum_gap:+.1%} (survivorship-biased member list).",
+    ]
+    approx = {
+        "rotation.ff_small_minus_large_annual": sml,
+        "rotation.ff_value_minus_growth_annual": vmg,
+        "rotation.ff_corr_smb": c_smb,
+        "rotation.ff_corr_hml": c_hml,
+        "rotation.smb_annual": fac["SMB"].mean() * 12,
+        "rotation.hml_annual": fac["HML"].mean() * 12,
+        "rotation.smb_annual_since2007": smb07,
+        "rotation.hml_annual_since2007": hml07,
+    }
+    expected: dict[str, Any] = {
+        "rotation.first_date": first,
+        "rotation.last_date": last,
+        **{f"rotation.relative_cumulative.{k}": v for k, v in rel.items()},
+        "rotation.median_r2": med["r2"],
+        "rotation.median_r2_dispersion": med["r2_dispersion"],
+        "rotation.median_r2_rates": med["r2_fundamental"],
+        "rotation.median_share_dispersion": med["share_dispersion"],
+        "rotation.median_share_rates": med["share_fundamental"],
+        "rotation.median_share_unexplained": med["share_residual"],
+        "rotation.shiller_earnings_through": through,
+        "rotation.since1990_price_log": pytest.approx(since90["price_return"], rel=1e-12),
+        "rotation.since1990_earnings_log": pytest.approx(since90["earnings_growth"], rel=1e-12),
+        "rotation.since1990_multiple_log": pytest.approx(since90["multiple_change"], rel=1e-12),
+        **{k: pytest.approx(v, rel=1e-12) for k, v in approx.items()},
+        "rotation.sp500_cumulative_weighting_gap": cum_gap,
+    }
+    assert sec.numbers == expected
+    assert len(rel) == 11
+    assert sec.about == (
+        "Bundled S&P 500 members of 2018 (daily price returns, moves beyond 35% missing, GICS "
+        "sectors of the 2018-02-08 snapshot, previous day's caps as weights), FRED DGS10, "
+        "Shiller monthly data (log-return decomposition, monthly averages) and Fama-French "
+        "monthly portfolios and factors (arithmetic means x 12)."
+    )
+    [(caption, table)] = sec.tables
+    assert caption == "Shiller S&P composite: log returns by decade"
+    assert table.index.name == "decade"
+    assert table.index.tolist() == [int(d) for d in by_dec.index]
+    assert table.index.dtype == np.int64
+    cols = ["price_return", "earnings_growth", "multiple_change", "dividend_yield"]
+    assert table.columns.tolist() == [
+        "price (log pts)",
+        "earnings (log pts)",
+        "multiple (log pts)",
+        "dividend (log pts)",
+    ]
+    np.testing.assert_array_equal(table.to_numpy(), np.round(by_dec[cols].to_numpy(), 2))
+    assert [name for name, _ in sec.figures] == ["shiller_decades", "sector_relative"]
+
+    ax = draw(_figure(sec, "shiller_decades"))
+    parts = by_dec[["earnings_growth", "multiple_change", "dividend_yield"]].to_numpy()
+    n_dec = len(parts)
+    bars = ax.patches
+    assert len(bars) == parts.size
+    # stacked: positive parts on the running positive total, negative ones below zero
+    pos = np.zeros(n_dec)
+    neg = np.zeros(n_dec)
+    for j in range(3):
+        for i in range(n_dec):
+            bar, v = bars[j * n_dec + i], parts[i, j]
+            assert bar.get_height() == pytest.approx(v, abs=1e-12)
+            assert bar.get_x() + bar.get_width() / 2 == pytest.approx(i)
+            assert bar.get_y() == pytest.approx(pos[i] if v >= 0 else neg[i], abs=1e-12)
+            if v >= 0:
+                pos[i] += v
+            else:
+                neg[i] += v
+    assert (parts < 0).any() and (parts > 0).any()
+    ticks = [t.get_text() for t in ax.get_xticklabels()]
+    assert ticks == [str(d) for d in by_dec.index]
+    assert ax.get_xticklabels()[0].get_rotation() == 45.0
+    assert ax.get_ylabel() == "log return per decade (log points)"
+    assert ax.get_xlabel() == "decade"
+    assert ax.get_title() == "S&P composite: earnings, multiple and dividends by decade"
+    legend = ax.get_legend()
+    assert [t.get_text() for t in legend.get_texts()] == [
+        "earnings growth",
+        "multiple change",
+        "dividend yield",
+    ]
+    assert legend.get_texts()[0].get_fontsize() == 8.0
+
+    ax = draw(_figure(sec, "sector_relative"))
+    cum = rot.relative_performance(sec_r, idx, cumulative=True)
+    lines = ax.get_lines()
+    assert [line.get_label() for line in lines[:-1]] == list(cum.columns)
+    for i, line in enumerate(lines[:-1]):
+        np.testing.assert_array_equal(line.get_ydata(), cum.iloc[:, i].to_numpy())
+        assert line.get_linewidth() == 1.0
+        assert line.get_linestyle() == ("-" if i < 10 else "--")
+    assert len({mpl.colors.to_hex(line.get_color()) for line in lines[:-1]}) == 11
+    zero = lines[-1]
+    assert (list(zero.get_ydata()), zero.get_color(), zero.get_linewidth()) == (
+        [0.0, 0.0],
+        "k",
+        0.5,
+    )
+    assert ax.get_ylabel() == "cumulative return relative to index (decimal)"
+    assert ax.get_title() == "S&P 500 sectors: cumulative return relative to the index"
+    assert ax.get_xlabel() == "date"
+    legend = ax.get_legend()
+    assert legend.get_texts()[0].get_fontsize() == 6.0
+    assert legend._ncols == 2
