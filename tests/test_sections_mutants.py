@@ -1067,3 +1067,196 @@ def test_rotation_section(draw: Callable[[Callable[[Any], None]], Any]) -> None:
     legend = ax.get_legend()
     assert legend.get_texts()[0].get_fontsize() == 6.0
     assert legend._ncols == 2
+
+
+# --------------------------------------------------------------------------- cost
+def _study_by_hand(frame: pd.DataFrame, price: pd.Series) -> list[dict[str, Any]]:
+    """The two documented calibration studies, from the public calls (brier scores by hand)."""
+    from divergence import cost as dc
+
+    y = dc.drawdown_event(price.reindex(frame.index), horizon=12, threshold=0.15)
+    out = []
+    for label, cols, start, train_end, test_start in (
+        ("delta_r only", ["delta_r"], "1882-01", "1959-12", "1960-01"),
+        ("delta_r + l_s", ["delta_r", "l_s"], "2003-12", "2014-12", "2015-01"),
+    ):
+        comps, target = frame.loc[start:, cols], y.loc[start:]
+        model = dc.DivergenceCost.calibrate(
+            comps.loc[:train_end], target.loc[:train_end], min_periods=36, cov_type="HAC"
+        )
+        prob = model.evaluate(comps)
+        scored = dc.DivergenceCost(min_periods=36).scores(comps)[cols].notna().all(axis=1)
+        ok = prob.notna() & target.notna() & scored
+        train = ok & (prob.index <= pd.Timestamp(train_end))
+        test = ok & (prob.index >= pd.Timestamp(test_start)) & (prob.index <= "2025-12-01")
+        base = float(target[train].mean())
+        t = target[test].to_numpy()
+        out.append(
+            {
+                "label": label,
+                "weights": model.weights,
+                "n_in": int(train.sum()),
+                "events_in": int(target[train].sum()),
+                "auc_in": dc.roc_auc(prob[train], target[train]),
+                "n_out": int(test.sum()),
+                "auc_out": dc.roc_auc(prob[test], target[test]),
+                "brier_out": float(np.mean((prob[test].to_numpy() - t) ** 2)),
+                "brier_base_out": float(np.mean((base - t) ** 2)),
+            }
+        )
+    return out
+
+
+def test_cost_section(draw: Callable[[Callable[[Any], None]], Any]) -> None:
+    from divergence import cost as dc
+    from divergence import real as rl
+    from divergence._sections import cost as cost_sec
+
+    frame = dc.inputs(carry_months=3)
+    sh = load_shiller()
+    model = dc.DivergenceCost(min_periods=24)
+    cd = model.evaluate(frame).dropna()
+    parts = model.contributions(frame)
+    gap, dr, ls, ic = (frame[c].dropna() for c in ("premium_gap", "delta_r", "l_s", "i_c"))
+    gap_pct = float(np.mean(gap.to_numpy() <= gap.iloc[-1]))
+    e = sh["earnings"].loc[:"2025-12"].dropna()
+    cpi = sh["cpi"].reindex(e.index)
+    years = (len(e) - 1) / 12
+    # annualised growth over the whole span: nominal (e_T/e_0)^(1/years) - 1; real deflates by CPI
+    g_nom = (e.iloc[-1] / e.iloc[0]) ** (1 / years) - 1
+    g_real = float(rl.real_growth(e, cpi, periods=len(e) - 1, periods_per_year=12).iloc[-1])
+    g_real_hand = (e.iloc[-1] / cpi.iloc[-1] / (e.iloc[0] / cpi.iloc[0])) ** (1 / years) - 1
+    assert g_real == pytest.approx(g_real_hand, rel=1e-9)
+    g_ill = g_nom - g_real
+    n_early, n_late = int((ic.index <= "2018-12-31").sum()), int((ic.index >= "2019-01-01").sum())
+    last = parts.dropna().iloc[-1]
+    study = _study_by_hand(frame, sh["sp_price"])
+    sec = cost_sec.build()
+    assert sec.title == "Divergence cost"
+    head = [
+        "Inputs (monthly; a month's row uses data known by its end):",
+        "  premium gap = 1/CAPE - (GS10 - trailing 10y CPI inflation), Shiller, "
+        f"{gap.index[0]:%Y-%m} to {gap.index[-1]:%Y-%m}: latest {gap.iloc[-1]:.2%} "
+        f"({gap_pct:.0%} of months were at or below it); ΔR_risk (12-month change) latest "
+        f"{dr.iloc[-1] * 1e4:+.0f} bp.",
+        "  L_S = -(12-month change of Fed total assets) / M2 a year earlier, "
+        f"{ls.index[0]:%Y-%m} to {ls.index[-1]:%Y-%m}: latest {ls.iloc[-1]:+.2%} of M2 a year "
+        f"(positive = draining); range {ls.min():+.1%} to {ls.max():+.1%}.",
+        f"  I_C = top-10 mean cap / median cap: {n_early} months {ic.index[0]:%Y-%m}..2018-05 "
+        f"(snapshots, linked between them by the daily implied caps), {n_late} months "
+        f"2024-10..{ic.index[-1]:%Y-%m} (snapshots carried <= 3 months); "
+        f"{ic.iloc[0]:.1f} -> {ic.iloc[-1]:.1f}.",
+        f"  Real vs nominal: S&P EPS grew {g_nom:.2%}/yr nominal, {g_real:.2%}/yr real "
+        f"({e.index[0]:%Y}-{e.index[-1]:%Y}); {g_ill / g_nom:.0%} of nominal growth was "
+        "inflation.",
+        "",
+        "C_D, default model (equal weights, expanding percentile scores, >= 24 months of each "
+        "input, logistic link):",
+        f"  defined for {cd.size} months ({cd.index[0]:%Y-%m}..{cd.index[-1]:%Y-%m}, only where "
+        f"I_C exists); mean {cd.mean():.2f}, latest {cd.iloc[-1]:.2f} ({cd.index[-1]:%Y-%m}).",
+        f"  latest log-odds contributions: delta_r {last['delta_r']:+.2f}, "
+        f"i_c {last['i_c']:+.2f}, l_s {last['l_s']:+.2f}",
+        "",
+        "Calibration (logit on 'S&P falls > 15% within 12 months'):",
+    ]
+    study_lines = [
+        f"  {r['label']}: weights "
+        + ", ".join(f"{n}={v:.2f}" for n, v in zip("RCL", r["weights"], strict=True))
+        + f"; AUC in-sample {r['auc_in']:.2f} ({r['n_in']} months, {r['events_in']} in stress), "
+        f"out-of-sample {r['auc_out']:.2f} ({r['n_out']} months); Brier out "
+        f"{r['brier_out']:.3f} vs base rate {r['brier_base_out']:.3f}."
+        for r in study
+    ]
+    # neither study beats 0.99 x the base rate's Brier score out of sample
+    assert all(r["brier_out"] >= 0.99 * r["brier_base_out"] for r in study)
+    assert sec.lines == [
+        *head,
+        *study_lines,
+        "  No out-of-sample skill (no Brier score 1% below the base rate's). A zero weight "
+        "means the unconstrained fit had the other sign.",
+    ]
+    expected: dict[str, Any] = {
+        "cost.premium_gap_latest": gap.iloc[-1],
+        "cost.premium_gap_latest_month": f"{gap.index[-1]:%Y-%m}",
+        "cost.premium_gap_share_at_or_below": gap_pct,
+        "cost.delta_r_latest": dr.iloc[-1],
+        "cost.l_s_latest": ls.iloc[-1],
+        "cost.l_s_latest_month": f"{ls.index[-1]:%Y-%m}",
+        "cost.l_s_min": ls.min(),
+        "cost.l_s_max": ls.max(),
+        "cost.i_c_months_to_2018": n_early,
+        "cost.i_c_months_from_2024": n_late,
+        "cost.i_c_first": ic.iloc[0],
+        "cost.i_c_latest": ic.iloc[-1],
+        "cost.eps_growth_nominal": pytest.approx(g_nom, rel=1e-9),
+        "cost.eps_growth_real": g_real,
+        "cost.eps_inflation_share": pytest.approx(g_ill / g_nom, rel=1e-9),
+        "cost.cd_months": cd.size,
+        "cost.cd_mean": cd.mean(),
+        "cost.cd_latest": cd.iloc[-1],
+        "cost.cd_latest_month": f"{cd.index[-1]:%Y-%m}",
+        "cost.contribution_delta_r_latest": last["delta_r"],
+        "cost.contribution_i_c_latest": last["i_c"],
+        "cost.contribution_l_s_latest": last["l_s"],
+    }
+    for r, key in zip(study, ("delta_r_only", "delta_r_l_s"), strict=True):
+        k = f"cost.calibration.{key}"
+        for n, v in zip("RCL", r["weights"], strict=True):
+            expected[f"{k}.weight_{n}"] = v
+        expected.update(
+            {
+                f"{k}.auc_in": r["auc_in"],
+                f"{k}.n_in": r["n_in"],
+                f"{k}.events_in": r["events_in"],
+                f"{k}.auc_out": r["auc_out"],
+                f"{k}.n_out": r["n_out"],
+                f"{k}.brier_out": pytest.approx(r["brier_out"], rel=1e-12),
+                f"{k}.brier_base_out": pytest.approx(r["brier_base_out"], rel=1e-12),
+            }
+        )
+    assert sec.numbers == expected
+    assert isinstance(sec.numbers["cost.cd_months"], int)
+    assert sec.about == (
+        "Monthly (month-start labels, data known by month end): Shiller ie_data, FRED WALCL "
+        "and M2SL, S&P 500 cap snapshots chain-linked by daily implied caps "
+        "(divergence.cost.inputs); C_D = DivergenceCost(min_periods=24); target "
+        "drawdown_event(horizon=12, threshold=0.15)."
+    )
+    assert sec.tables == []
+    assert [name for name, _ in sec.figures] == ["divergence_cost"]
+    ax = draw(_figure(sec, "divergence_cost"))
+    assert ax.get_title() == "C_D log-odds and its contributions"
+    assert len(ax.get_lines()) + len(ax.patches) + len(ax.collections) > 0
+
+
+def test_cost_section_states_skill_when_a_study_has_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    from types import SimpleNamespace
+
+    from divergence._sections import cost as cost_sec
+
+    def fake(brier: float, label: str) -> dict[str, Any]:
+        skill = SimpleNamespace(auc=0.5, n=10, events=2, brier=brier, brier_base=0.1)
+        return {
+            "label": label,
+            "model": SimpleNamespace(weights=(1.0, 0.0, 0.5)),
+            "in": skill,
+            "out": skill,
+        }
+
+    # 0.0989 < 0.99 x 0.1 = 0.099: skill; 0.0991 is within 1% of the base rate: none
+    studies = [fake(0.0989, "a b"), fake(0.0991, "c + d"), fake(0.05, "e")]
+    monkeypatch.setattr(cost_sec, "calibration_study", lambda frame, price: studies)
+    sec = cost_sec.build()
+    assert sec.lines[-4:] == [
+        "  a b: weights R=1.00, C=0.00, L=0.50; AUC in-sample 0.50 (10 months, 2 in stress), "
+        "out-of-sample 0.50 (10 months); Brier out 0.099 vs base rate 0.100.",
+        "  c + d: weights R=1.00, C=0.00, L=0.50; AUC in-sample 0.50 (10 months, 2 in stress), "
+        "out-of-sample 0.50 (10 months); Brier out 0.099 vs base rate 0.100.",
+        "  e: weights R=1.00, C=0.00, L=0.50; AUC in-sample 0.50 (10 months, 2 in stress), "
+        "out-of-sample 0.50 (10 months); Brier out 0.050 vs base rate 0.100.",
+        "  Out-of-sample Brier below the base rate for: a b, e (check the number of stress "
+        "episodes before reading anything into it).",
+    ]
+    assert sec.numbers["cost.calibration.a_b.brier_out"] == 0.0989
+    assert sec.numbers["cost.calibration.c_d.weight_L"] == 0.5
+    assert sec.numbers["cost.calibration.e.n_in"] == 10
