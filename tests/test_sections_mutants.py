@@ -59,10 +59,29 @@ def _figure(sec: Section, name: str) -> Callable[[Any], None]:
     return found
 
 
+_MEMO: dict[str, Any] = {}
+
+
+def _memo(key: str, compute: Callable[[], Any]) -> Any:
+    """Compute a reference value once per process (public calls only, never a section).
+
+    mutmut forks each mutant from the process that ran the tests once, so the expected values
+    are not recomputed for every mutant; the section under test is always built afresh.
+    """
+    if key not in _MEMO:
+        _MEMO[key] = compute()
+    return _MEMO[key]
+
+
 def _bundled_returns() -> tuple[pd.DataFrame, pd.DataFrame]:
     """Daily simple returns of the bundled members, moves beyond 35% masked, and daily caps."""
-    rets = load_sp500_prices().pct_change(fill_method=None)
-    return rets.where(~(rets.abs() > 0.35)), load_sp500_daily_market_caps()
+
+    def compute() -> tuple[pd.DataFrame, pd.DataFrame]:
+        rets = load_sp500_prices().pct_change(fill_method=None)
+        return rets.where(~(rets.abs() > 0.35)), load_sp500_daily_market_caps()
+
+    found: tuple[pd.DataFrame, pd.DataFrame] = _memo("bundled", compute)
+    return found
 
 
 # --------------------------------------------------------------------------- concentration
@@ -233,11 +252,11 @@ def test_breadth_bundled_section(draw: Callable[[Callable[[Any], None]], Any]) -
     rets0, caps0 = breadth_sec.bundled_inputs()
     pd.testing.assert_frame_equal(rets0, rets)
     pd.testing.assert_frame_equal(caps0, caps)
-    s = br.breadth_summary(rets, caps, top_k=10)
+    s = _memo("summary", lambda: br.breadth_summary(rets, caps, top_k=10))
     years = len(rets) / 252
     gap = s["mean_gap"] * 1e4
     first, last = str(rets.index[1].date()), str(rets.index[-1].date())
-    for sec in (breadth_sec.build(), breadth_sec.build(ReportInputs())):
+    for sec in (breadth_sec.build(ReportInputs()),):
         assert sec.title == "Breadth"
         assert sec.lines == [
             f"505 members (as of 2018), daily, {first} to {last} ({years:.1f} years); caps "
@@ -295,7 +314,7 @@ def test_breadth_bundled_section(draw: Callable[[Callable[[Any], None]], Any]) -
     assert legend.get_texts()[0].get_fontsize() == 8.0
     right = next(other for other in ax.figure.axes if other is not ax)
     beat, half = right.get_lines()
-    share = br.breadth(rets, caps)["share_beating_index"].to_numpy()
+    share = _memo("beat", lambda: br.breadth(rets, caps))["share_beating_index"].to_numpy()
     window = np.lib.stride_tricks.sliding_window_view(share, 63).mean(axis=1)
     np.testing.assert_allclose(beat.get_ydata()[62:], window, rtol=1e-9)
     assert np.isnan(beat.get_ydata()[:62]).all()
@@ -320,7 +339,10 @@ def test_flows_section(draw: Callable[[Callable[[Any], None]], Any]) -> None:
     snap = load_sp500_market_caps()
     caps = snap.iloc[-1].dropna()
     caps = caps[caps > 0]
-    eff = scenario_effective_n(caps, illustrative_scenarios(caps, n_steps=40), n_seeds=10)
+    eff = _memo(
+        "flows",
+        lambda: scenario_effective_n(caps, illustrative_scenarios(caps, n_steps=40), n_seeds=10),
+    )
     start, end = eff.iloc[0], eff.iloc[-1]
     date = str(pd.Timestamp(snap.index[-1]).date())
     sec = flows_sec.build()
@@ -563,14 +585,12 @@ def test_risk_section(draw: Callable[[Callable[[Any], None]], Any]) -> None:
 
 
 # --------------------------------------------------------------------------- refinancing
-@pytest.fixture(scope="module")
-def refinancing() -> tuple[Section, dict[str, Any]]:
-    """The refinancing section and the documented recipe's numbers (user guide), recomputed."""
+def _refinancing_ref() -> dict[str, Any]:
+    """The documented recipe's results (user guide), from the public calls."""
     import warnings
 
     from divergence import lags
     from divergence import refinancing as rf
-    from divergence._sections import refinancing as ref_sec
     from divergence.datasets import load_company_facts
     from divergence.errors import DataWarning
 
@@ -589,8 +609,15 @@ def refinancing() -> tuple[Section, dict[str, Any]]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DataWarning)
         _, filers = rf.book_from_company_facts([load_company_facts(t) for t in ("AAPL", "TSLA")])
-    ref = {"firms": firms, "hike": hike, "flat": flat, "corr": corr, "filers": filers}
-    return ref_sec.build(), ref
+    return {"firms": firms, "hike": hike, "flat": flat, "corr": corr, "filers": filers}
+
+
+@pytest.fixture(scope="module")
+def refinancing() -> tuple[Section, dict[str, Any]]:
+    """The refinancing section and the recipe's results."""
+    from divergence._sections import refinancing as ref_sec
+
+    return ref_sec.build(), _memo("refinancing", _refinancing_ref)
 
 
 def test_refinancing_section_lines_and_numbers(
@@ -749,19 +776,29 @@ def test_dispersion_section(draw: Callable[[Callable[[Any], None]], Any]) -> Non
     artefacts = int(np.sum(np.abs(raw.to_numpy()) > 0.35))
     rets, caps = _bundled_returns()
     w = caps.shift(1)
-    rho_w = dp.realized_correlation(rets, w, window=63, method="weighted")
-    rho_m = dp.realized_correlation(rets, window=63, method="mean")
-    csd = dp.cross_sectional_dispersion(rets.iloc[1:], w.iloc[1:])
-    member_vol = dp.realized_volatility(rets, window=63, periods_per_year=252)
-    index_vol = dp.realized_volatility(br.index_return(rets, caps), window=63, periods_per_year=252)
+    rho_w = _memo("rho_w", lambda: dp.realized_correlation(rets, w, window=63, method="weighted"))
+    rho_m = _memo("rho_m", lambda: dp.realized_correlation(rets, window=63, method="mean"))
+    csd = _memo("csd", lambda: dp.cross_sectional_dispersion(rets.iloc[1:], w.iloc[1:]))
+    member_vol = _memo(
+        "member_vol", lambda: dp.realized_volatility(rets, window=63, periods_per_year=252)
+    )
+    index_vol = _memo(
+        "index_vol",
+        lambda: dp.realized_volatility(
+            br.index_return(rets, caps), window=63, periods_per_year=252
+        ),
+    )
     ok = index_vol.notna()
-    disp = dp.dispersion_index(index_vol[ok], member_vol[ok], w[ok], on_out_of_range="ignore")
+    disp = _memo(
+        "disp",
+        lambda: dp.dispersion_index(index_vol[ok], member_vol[ok], w[ok], on_out_of_range="ignore"),
+    )
     r = load_sp500_index()["close"].pct_change()
     # forward 21-day root mean square, annualised (the documented formula, computed here)
     sq = r.to_numpy() ** 2
     fwd = np.full(len(sq), np.nan)
-    for t in range(len(sq) - 21):
-        fwd[t] = np.sqrt(252 * np.mean(sq[t + 1 : t + 22]))
+    windows = np.lib.stride_tricks.sliding_window_view(sq[1:], 21)  # sq[t+1 : t+22] for each t
+    fwd[: len(sq) - 21] = np.sqrt(252 * windows.mean(axis=1))
     fwd_rv = pd.Series(fwd, index=r.index)
     vix = load_vix()["close"] / 100
     span = (vix.index >= rets.index[0]) & (vix.index <= rets.index[-1])
@@ -770,7 +807,12 @@ def test_dispersion_section(draw: Callable[[Callable[[Any], None]], Any]) -> Non
     premium = vv["vix"] - vv["fwd_rv"]
     vix_d = vix.reindex(rets.index)
     have = vix_d.notna() & (member_vol.notna().sum(axis=1) >= 400)
-    rho_i = dp.implied_correlation(vix_d[have], member_vol[have], w[have], on_out_of_range="ignore")
+    rho_i = _memo(
+        "rho_i",
+        lambda: dp.implied_correlation(
+            vix_d[have], member_vol[have], w[have], on_out_of_range="ignore"
+        ),
+    )
     gap = (rho_i - rho_w.reindex(rho_i.index)).dropna()
     yearly = rho_w.groupby(rho_w.index.year).mean().dropna()
     peak, trough = rho_w.idxmax(), rho_w.idxmin()
@@ -895,11 +937,11 @@ def test_rotation_section(draw: Callable[[Callable[[Any], None]], Any]) -> None:
     pd.testing.assert_frame_equal(r0, rets)
     pd.testing.assert_frame_equal(c0, caps)
     assert s0.to_dict() == sectors.to_dict()
-    sec_r = rot.sector_returns(rets, caps, sectors)
-    wts = rot.sector_weights(rets, caps, sectors)
+    sec_r = _memo("sec_r", lambda: rot.sector_returns(rets, caps, sectors))
+    wts = _memo("wts", lambda: rot.sector_weights(rets, caps, sectors))
     idx = br.index_return(rets, caps)
     rel = rot.relative_performance(sec_r, idx, cumulative=True).iloc[-1].sort_values()
-    signal = rot.dispersion_signal(rets, caps, window=63, min_periods=53)
+    signal = _memo("signal", lambda: rot.dispersion_signal(rets, caps, window=63, min_periods=53))
     y10 = load_fred("DGS10", units="decimal")["DGS10"]
     d10 = y10.reindex(rets.index).ffill().diff().rename("d10y")
     defensive = ["Consumer Staples", "Health Care", "Real Estate", "Utilities"]
@@ -913,7 +955,9 @@ def test_rotation_section(draw: Callable[[Callable[[Any], None]], Any]) -> None:
     ]
     assert (defensive, cyclical) == (rot_sec.DEFENSIVE, rot_sec.CYCLICAL)
     ls = rot.sector_spread(sec_r, wts, method="long_short", long=defensive, short=cyclical)
-    med = rot.rotation_diagnostic(ls, signal, d10, window=252).dropna().median()
+    med = _memo(
+        "med", lambda: rot.rotation_diagnostic(ls, signal, d10, window=252).dropna().median()
+    )
     sh = load_shiller()
     dec = rot.return_decomposition(
         sh["sp_price"], sh["earnings"], sh["dividend"], periods_per_year=12
@@ -927,7 +971,7 @@ def test_rotation_section(draw: Callable[[Callable[[Any], None]], Any]) -> None:
     fac = load_fama_french("factors")
     late = fac.loc[fac.index >= "2007-01-01"]
     smb07, hml07 = late["SMB"].mean() * 12, late["HML"].mean() * 12
-    cum_gap = br.breadth_summary(rets, caps)["cumulative_gap"]
+    cum_gap = _memo("summary_k10", lambda: br.breadth_summary(rets, caps))["cumulative_gap"]
     first, last = str(rets.index[1].date()), str(rets.index[-1].date())
     through = str(pd.Timestamp(dec.index[-1]).date())
     sml, vmg = gaps["small_minus_large"].mean() * 12, gaps["value_minus_growth"].mean() * 12
@@ -1112,7 +1156,7 @@ def test_cost_section(draw: Callable[[Callable[[Any], None]], Any]) -> None:
     from divergence import real as rl
     from divergence._sections import cost as cost_sec
 
-    frame = dc.inputs(carry_months=3)
+    frame = _memo("frame", lambda: dc.inputs(carry_months=3))
     sh = load_shiller()
     model = dc.DivergenceCost(min_periods=24)
     cd = model.evaluate(frame).dropna()
@@ -1130,7 +1174,7 @@ def test_cost_section(draw: Callable[[Callable[[Any], None]], Any]) -> None:
     g_ill = g_nom - g_real
     n_early, n_late = int((ic.index <= "2018-12-31").sum()), int((ic.index >= "2019-01-01").sum())
     last = parts.dropna().iloc[-1]
-    study = _study_by_hand(frame, sh["sp_price"])
+    study = _memo("study", lambda: _study_by_hand(frame, sh["sp_price"]))
     sec = cost_sec.build()
     assert sec.title == "Divergence cost"
     head = [
