@@ -438,7 +438,7 @@ def test_risk_inputs_are_the_documented_returns() -> None:
     # the stock leg is the simple return of the index: r_t = p_t / p_{t-1} - 1
     p = tr.reindex(monthly.index)
     t = monthly.index[5]
-    prev = tr.index[tr.index.get_loc(t) - 1]
+    prev = tr.index[int(np.flatnonzero(tr.index == t)[0]) - 1]
     assert monthly.loc[t, "stock"] == pytest.approx(p[t] / tr[prev] - 1, rel=1e-12)
 
 
@@ -722,7 +722,8 @@ def test_refinancing_real_walls(refinancing: tuple[Section, dict[str, Any]]) -> 
     sec, ref = refinancing
     filers = ref["filers"]
     buckets = filers[["y1", "y2", "y3", "y4", "y5", "after5"]].to_numpy(dtype=float)
-    parts, expected = [], {}
+    parts: list[str] = []
+    expected: dict[str, Any] = {}
     for i, (ticker, name) in enumerate((("AAPL", "Apple Inc."), ("TSLA", "Tesla, Inc."))):
         total = buckets[i].sum()
         y1, within5 = buckets[i, 0], buckets[i, :5].sum()
