@@ -612,18 +612,11 @@ def _refinancing_ref() -> dict[str, Any]:
     return {"firms": firms, "hike": hike, "flat": flat, "corr": corr, "filers": filers}
 
 
-@pytest.fixture(scope="module")
-def refinancing() -> tuple[Section, dict[str, Any]]:
-    """The refinancing section and the recipe's results."""
+def test_refinancing_section(draw: Callable[[Callable[[Any], None]], Any]) -> None:
+    # one test, one build: mutmut runs only the tests it saw calling the mutated function
     from divergence._sections import refinancing as ref_sec
 
-    return ref_sec.build(), _memo("refinancing", _refinancing_ref)
-
-
-def test_refinancing_section_lines_and_numbers(
-    refinancing: tuple[Section, dict[str, Any]],
-) -> None:
-    sec, ref = refinancing
+    sec, ref = ref_sec.build(), _memo("refinancing", _refinancing_ref)
     hike, flat, firms, corr = ref["hike"], ref["flat"], ref["firms"], ref["corr"]
     cols = [hike.cohorts.index("mega-cap"), hike.cohorts.index("SME")]
     rep = hike.path_values("repriced_share")[0]
@@ -716,10 +709,11 @@ def test_refinancing_section_lines_and_numbers(
         "walls from refinancing.book_from_company_facts on the bundled SEC company facts."
     )
     assert sec.tables == []
+    _check_refinancing_walls(sec, ref)
+    _check_refinancing_figures(sec, ref, draw)
 
 
-def test_refinancing_real_walls(refinancing: tuple[Section, dict[str, Any]]) -> None:
-    sec, ref = refinancing
+def _check_refinancing_walls(sec: Section, ref: dict[str, Any]) -> None:
     filers = ref["filers"]
     buckets = filers[["y1", "y2", "y3", "y4", "y5", "after5"]].to_numpy(dtype=float)
     parts: list[str] = []
@@ -747,10 +741,9 @@ def test_refinancing_real_walls(refinancing: tuple[Section, dict[str, Any]]) -> 
     assert {k: v for k, v in sec.numbers.items() if k.startswith("refinancing.wall.")} == expected
 
 
-def test_refinancing_figures(
-    refinancing: tuple[Section, dict[str, Any]], draw: Callable[[Callable[[Any], None]], Any]
+def _check_refinancing_figures(
+    sec: Section, ref: dict[str, Any], draw: Callable[[Callable[[Any], None]], Any]
 ) -> None:
-    sec, ref = refinancing
     assert [name for name, _ in sec.figures] == ["maturity_wall", "coverage_fan"]
     ax = draw(_figure(sec, "maturity_wall"))
     assert ax.get_title() == "Maturity wall of the synthetic book"
