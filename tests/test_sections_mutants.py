@@ -1298,3 +1298,23 @@ def test_cost_section_states_skill_when_a_study_has_it(monkeypatch: pytest.Monke
     assert sec.numbers["cost.calibration.a_b.brier_out"] == 0.0989
     assert sec.numbers["cost.calibration.c_d.weight_L"] == 0.5
     assert sec.numbers["cost.calibration.e.n_in"] == 10
+
+
+def test_breadth_user_caps_span_and_no_interval() -> None:
+    # three dates: the span runs from the first to the last one, not the second
+    caps = pd.DataFrame(
+        [[1.0, 2.0], [2.0, 2.0], [2.0, 1.0]],
+        index=pd.DatetimeIndex(["2024-01-31", "2024-02-29", "2024-03-28"]),
+        columns=["A", "B"],
+    )
+    sec = breadth_sec.build(ReportInputs(caps=caps))
+    assert "3 dates (2024-01-31 to 2024-03-28)" in sec.lines[0]
+    # intervals: A 1 -> 2 (up), B flat; then A flat, B 2 -> 1: shares up 1/2 and 0
+    assert sec.numbers["breadth.mean_share_cap_up"] == pytest.approx(0.25)
+    sec = breadth_sec.build(ReportInputs(caps=caps.set_axis(pd.Index([3, 5, 8]))))
+    assert "3 dates (3 to 8)" in sec.lines[0]
+    # one date: no interval, so no share of names up (NaN, not an error)
+    sec = breadth_sec.build(ReportInputs(caps=caps.iloc[:1]))
+    assert sec.numbers["breadth.intervals"] == 0
+    assert np.isnan(float(sec.numbers["breadth.mean_share_cap_up"]))  # type: ignore[arg-type]
+    assert "names whose cap rose between dates: nan% (over 0 intervals)" in sec.lines[1]
