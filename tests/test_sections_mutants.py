@@ -45,7 +45,8 @@ def draw() -> Iterator[Callable[[Callable[[Any], None]], Any]]:
 
     def _draw(f: Callable[[Any], None]) -> Any:
         fig, ax = plt.subplots()
-        figs.append(fig)
+        # another figure is the current one: a call that drops ax= draws there, not on ax
+        figs.extend([fig, plt.figure()])
         f(ax)
         return ax
 
@@ -413,6 +414,11 @@ def test_flows_section_drops_missing_and_non_positive_caps(monkeypatch: pytest.M
         index=pd.DatetimeIndex(["2020-01-02", "2021-01-04"]),
         columns=list("ABCDE"),
     )
+    # a positive cap below one dollar is still a cap (caps of 0.5, 2, 3 and 1.5 USD)
+    tiny = snap.assign(F=[1.0, 1.5])
+    tiny.iloc[1, :] = [0.5, np.nan, 2.0, 0.0, 3.0, 1.5]
+    monkeypatch.setattr(flows_sec, "load_sp500_market_caps", lambda: tiny)
+    assert flows_sec.build().numbers["flows.names"] == 4
     monkeypatch.setattr(flows_sec, "load_sp500_market_caps", lambda: snap)
     sec = flows_sec.build()
     assert sec.numbers["flows.names"] == 3
@@ -576,6 +582,9 @@ def test_risk_section(draw: Callable[[Callable[[Any], None]], Any]) -> None:
     )
     shaded = ax.patches
     assert len(shaded) == len(spells)
+    for patch, a, b in zip(shaded, spells["start"], spells["end"], strict=True):
+        x0, x1 = patch.get_x(), patch.get_x() + patch.get_width()
+        assert (x0, x1) == (mpl.dates.date2num(a), mpl.dates.date2num(b))
     assert shaded[0].get_alpha() == 0.15
     assert shaded[0].get_linewidth() == 0.0
     assert mpl.colors.to_hex(shaded[0].get_facecolor()) == mpl.colors.to_hex("tab:red")
@@ -1318,3 +1327,13 @@ def test_breadth_user_caps_span_and_no_interval() -> None:
     assert sec.numbers["breadth.intervals"] == 0
     assert np.isnan(float(sec.numbers["breadth.mean_share_cap_up"]))  # type: ignore[arg-type]
     assert "names whose cap rose between dates: nan% (over 0 intervals)" in sec.lines[1]
+
+
+def test_concentration_user_caps_last_date_and_hhi_rounding() -> None:
+    # three dates of three equal caps: HHI = 1/3, 3333.33 points, shown as 3333
+    caps = pd.DataFrame(np.ones((3, 3)), index=pd.Index([3, 5, 8]), columns=list("ABC"))
+    sec = conc_sec.build(ReportInputs(caps=caps))
+    assert sec.lines[0] == "User market caps (--caps), 3 tickers (3 dates, 3 to 8)."
+    assert sec.numbers["concentration.last_date"] == "8"
+    [(_, table)] = sec.tables
+    assert table["HHI (points)"].tolist() == [3333, 3333, 3333]
