@@ -136,6 +136,8 @@ def test_concentration_bundled_section(draw: Callable[[Callable[[Any], None]], A
         }
         assert [name for name, _ in sec.figures] == ["top10_share"]
         ax = draw(_figure(sec, "top10_share"))
+        # the share is drawn on the given Axes (ends at the latest snapshot's share)
+        assert ax.get_lines()[0].get_ydata()[-1] == pytest.approx(share.iloc[-1])
         assert ax.get_ylabel() == "share of total cap (fraction)"
         assert ax.get_title() == "S&P 500: share of the ten largest companies"
 
