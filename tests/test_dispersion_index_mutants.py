@@ -1261,6 +1261,7 @@ def test_rate_callable_of_the_wrong_length_is_an_input_error() -> None:
     for rate, size, shape in (
         (lambda t: [0.01, 0.02, 0.03], 3, "(3,)"),
         (lambda t: np.full((2, 2), 0.01), 4, "(2, 2)"),
+        (lambda t: np.full((1, 2), 0.01), 2, "(1, 2)"),  # the right count, but 2-D
     ):
         expected = (
             f"rate(t) returned {size} value(s) of shape {shape} for 2 time(s) to expiration; "

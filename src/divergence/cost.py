@@ -1192,18 +1192,21 @@ def _fit_logit(
     with warnings.catch_warnings():
         warnings.simplefilter("error", PerfectSeparationWarning)
         warnings.simplefilter("error", ConvergenceWarning)
+        # Newton steps on (nearly) separated data overflow exp() on the way to the
+        # separation or convergence check below, which decides; the warning is noise there
+        warnings.simplefilter("ignore", RuntimeWarning)
         try:
             return sm.Logit(y, exog).fit(disp=0, method="newton", maxiter=200, **fit_kw)
         except PerfectSeparationWarning:
             raise InputError(
                 f"the scores {names} separate target 0 from 1 perfectly on the {y.size} usable "
                 "rows (after min_periods), so the logistic fit has no finite maximum; use more "
-                "rows, a smaller min_periods or link='linear'"
+                "rows, a smaller min_periods or link='identity'"
             ) from None
         except ConvergenceWarning:
             raise InputError(
                 f"the logistic fit on the scores {names} did not converge on the {y.size} "
-                "usable rows (after min_periods); use more rows or link='linear'"
+                "usable rows (after min_periods); use more rows or link='identity'"
             ) from None
 
 
