@@ -1,0 +1,259 @@
+"""Assertions the mutation run of the dispersion chain files showed missing.
+
+The run covered ``divergence.dispersion._vix``, ``_kernels``, ``_implied``, ``_realized`` and
+``_trade`` (see ``docs/_data/mutation/dispersion_chain.json``). Each test pins a behaviour a
+surviving mutant changed. Expected values are worked by hand in the comments (variance-swap
+legs, forwards and strike sums of small chains) or the argument names and messages the
+functions document; none is taken from the code under test.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from divergence.dispersion import (
+    DispersionTradePnL,
+    bracketing_expiries,
+    constant_maturity_variance,
+    dispersion_trade_pnl,
+    vol_spread,
+)
+from divergence.errors import InputError, UnitWarning
+
+
+def _unit_warnings(call: Callable[[], Any]) -> list[tuple[str, str]]:
+    """(argument name, unit sentence) of every UnitWarning ``call`` emits, in order."""
+    with warnings.catch_warnings(record=True) as rec:
+        warnings.simplefilter("always")
+        call()
+    out = []
+    for w in rec:
+        assert w.category is UnitWarning, w.message
+        text = str(w.message)
+        out.append((text.split(" ")[0], text.split(": ")[1].split(".")[0]))
+    return out
+
+
+DAYS = "it looks like days, not years"
+
+
+# --------------------------------------------------------------------------- trade P&L views
+def _two_dated_trades() -> DispersionTradePnL:
+    """Two trades; the second has no member realised vol, so no member leg and no total.
+
+    Trade 1 (vega notional 10,000): index strike 20 vol points, realised 18. Index variance
+    notional 10,000 / (2 * 20) = 250, short leg -250 * (18^2 - 20^2) = 19,000. Members at 30
+    vol, weights 1/2: notional 0.5 * 10,000 / (2 * 30) = 250/3 each; legs
+    250/3 * (33^2 - 30^2) = 250/3 * 189 = 15,750 and 250/3 * (27^2 - 30^2) = -14,250.
+    Total 19,000 + 1,500 = 20,500.
+    Trade 2: index strike 25, realised 30: notional 10,000 / 50 = 200, leg
+    -200 * (900 - 625) = -55,000; no member traded, so the total is NaN.
+    """
+    idx = pd.DatetimeIndex(["2024-01-31", "2024-02-29"])
+    civ = pd.DataFrame([[0.30, 0.30], [0.30, 0.30]], index=idx, columns=["a", "b"])
+    crv = pd.DataFrame([[0.33, 0.27], [np.nan, np.nan]], index=idx, columns=["a", "b"])
+    w = pd.DataFrame([[0.5, 0.5], [0.5, 0.5]], index=idx, columns=["a", "b"])
+    iiv = pd.Series([0.20, 0.25], index=idx)
+    irv = pd.Series([0.18, 0.30], index=idx)
+    return dispersion_trade_pnl(iiv, civ, irv, crv, w, notional=1e4)
+
+
+def test_trade_summary_with_a_trade_without_members() -> None:
+    pnl = _two_dated_trades()
+    s = pnl.summary()
+    assert s.title == "Dispersion trade P&L (short index variance, long member variance)"
+    assert s.notes == ("Money in the unit of notional; winning trades = share with total > 0.",)
+    assert list(s.tables) == ["P&L by leg"]
+    table = s.tables["P&L by leg"]
+    assert list(table.index) == ["index_leg", "constituent_legs", "total"]
+    assert table.index.name == "leg"
+    assert list(table.columns) == ["sum", "mean", "std", "min", "max"]
+    # index leg: 19,000 and -55,000; the member and total columns have one trade each
+    assert table.loc["index_leg", "sum"] == pytest.approx(-36_000.0, rel=1e-12)
+    assert table.loc["index_leg", "mean"] == pytest.approx(-18_000.0, rel=1e-12)
+    assert table.loc["index_leg", "min"] == pytest.approx(-55_000.0, rel=1e-12)
+    assert table.loc["index_leg", "max"] == pytest.approx(19_000.0, rel=1e-12)
+    assert table.loc["constituent_legs", "sum"] == pytest.approx(1_500.0, rel=1e-9)
+    assert table.loc["constituent_legs", "mean"] == pytest.approx(1_500.0, rel=1e-9)
+    assert table.loc["total", "sum"] == pytest.approx(20_500.0, rel=1e-12)
+    assert table.loc["total", "min"] == pytest.approx(20_500.0, rel=1e-12)
+    assert table.loc["total", "max"] == pytest.approx(20_500.0, rel=1e-12)
+    # a column with a single trade has no sample spread, so the std column is all NaN
+    assert table["std"].isna().all()
+    settings = s.settings
+    assert list(settings.index) == [
+        "Trades",
+        "Members",
+        "Weighting",
+        "Winning trades",
+        "First trade",
+        "Last trade",
+    ]
+    assert settings["Trades"] == "2" and settings["Members"] == "2"
+    assert settings["Weighting"] == "vega"
+    assert settings["Winning trades"] == "1"  # the one valid total is positive
+    assert settings["First trade"] == "2024-01-31" and settings["Last trade"] == "2024-02-29"
+    assert repr(pnl) == (
+        "DispersionTradePnL(trades=2, members=2, weighting='vega', total P&L 20,500)"
+    )
+
+
+def test_trade_summary_three_trades_spread_and_losing_share() -> None:
+    # index strike 20, member strikes 30 (weights 1/2, vega notional 1 per vol point: index
+    # variance notional 1/40, members 1/120 each), members realised at their strike (legs 0).
+    # Realised index 18, 20, 22: legs -(324 - 400)/40 = 1.9, 0, -(484 - 400)/40 = -2.1.
+    civ = np.full((3, 2), 0.30)
+    w = np.full((3, 2), 0.5)
+    pnl = dispersion_trade_pnl([0.2, 0.2, 0.2], civ, [0.18, 0.20, 0.22], civ, w)
+    table = pnl.summary().tables["P&L by leg"]
+    legs = [1.9, 0.0, -2.1]
+    mean = sum(legs) / 3
+    std = math.sqrt(sum((v - mean) ** 2 for v in legs) / 2)
+    assert table.loc["total", "mean"] == pytest.approx(mean, rel=1e-9)
+    assert table.loc["total", "std"] == pytest.approx(std, rel=1e-9)
+    assert table.loc["total", "min"] == pytest.approx(-2.1, rel=1e-9)
+    assert table.loc["total", "max"] == pytest.approx(1.9, rel=1e-9)
+    assert table.loc["constituent_legs", "std"] == 0.0
+    s = pnl.summary()
+    # one of three totals is > 0 (the zero total is not a win)
+    assert s.settings["Winning trades"] == "0.3333"
+    assert "First trade" not in s.settings.index  # trades without dates
+    assert repr(pnl) == (
+        "DispersionTradePnL(trades=3, members=2, weighting='vega', total P&L -0.2)"
+    )
+
+
+def test_trade_summary_without_any_valid_trade() -> None:
+    # no member has both a realised vol and a weight: every total and member leg is NaN; the
+    # index leg is -(1 / 40) * (18^2 - 20^2) = 1.9 per trade
+    civ = np.full((2, 3), 0.30)
+    crv = np.array([[np.nan, 0.3, np.nan]] * 2)
+    w = np.array([[1 / 3, np.nan, 1 / 3]] * 2)
+    pnl = dispersion_trade_pnl([0.2, 0.2], civ, [0.18, 0.18], crv, w, weighting="theta")
+    s = pnl.summary()
+    table = s.tables["P&L by leg"]
+    # a column without any value leaves mean, std, min and max NaN for every leg
+    for col in ("mean", "std", "min", "max"):
+        assert table[col].isna().all(), col
+    assert table.loc["index_leg", "sum"] == pytest.approx(3.8, rel=1e-12)
+    assert table.loc["total", "sum"] == 0.0
+    assert s.settings["Winning trades"] == "nan"
+    assert s.settings["Members"] == "3" and s.settings["Weighting"] == "theta"
+
+
+def test_trade_members_of_a_table_and_of_scalars() -> None:
+    # 3 trades of 2 members: the member count is the last axis, not the number of trades
+    civ = np.full((3, 2), 0.30)
+    pnl = dispersion_trade_pnl([0.2] * 3, civ, [0.2] * 3, civ, np.full((3, 2), 0.5))
+    assert "trades=3, members=2" in repr(pnl)
+    assert pnl.summary().settings["Members"] == "2"
+    # a result built by hand from scalars has one member
+    one = DispersionTradePnL(1.0, 2.0, 3.0, 1.0, 1.0, "vega")
+    assert one.summary().settings["Members"] == "1"
+    assert "trades=1, members=1" in repr(one)
+
+
+def test_to_frame_of_a_result_built_from_integers_is_float() -> None:
+    # the documented columns are money amounts: float64 even from integer fields
+    pnl = DispersionTradePnL(1, [[2, 3]], 6, 1, [[1, 1]], "vega")
+    frame = pnl.to_frame()
+    assert frame.dtypes.tolist() == [np.dtype(np.float64)] * 3
+    assert frame.iloc[0].tolist() == [1.0, 5.0, 6.0]
+
+
+# --------------------------------------------------------------------------- term structure
+def test_constant_maturity_variance_scalars_give_a_float_and_units_are_checked() -> None:
+    # 0.04 at 20 "days" and 0.05 at 40 interpolated to 30: (20 * 0.04 * 10/20 + 40 * 0.05 *
+    # 10/20) / 30 = (0.4 + 1.0) / 30
+    got: list[Any] = []
+    names = _unit_warnings(
+        lambda: got.append(constant_maturity_variance(0.04, 20, 0.05, 40, target=30))
+    )
+    assert names == [("t_near", DAYS), ("t_next", DAYS), ("target", DAYS)]
+    assert type(got[0]) is float and got[0] == pytest.approx(1.4 / 30, rel=1e-12)
+    # the same in years: a plain float, no warning
+    v = constant_maturity_variance(0.04, 20 / 365, 0.05, 40 / 365, target=30 / 365)
+    assert type(v) is float and v == pytest.approx(1.4 / 30, rel=1e-12)
+    with pytest.raises(InputError, match=r"^var_near must be 1-D, got a 2-D input"):
+        constant_maturity_variance(np.full((2, 2), 0.04), 0.1, 0.05, 0.2)
+
+
+def test_bracketing_expiries_units_and_positive_times() -> None:
+    got: list[Any] = []
+    names = _unit_warnings(lambda: got.append(bracketing_expiries([20, 40, 60], target=30)))
+    assert names == [("times", DAYS), ("target", DAYS)]
+    assert got[0] == (20.0, 40.0)
+    with pytest.raises(InputError, match=r"^times must be strictly positive"):
+        bracketing_expiries([0.0, 0.1, 0.2], target=0.15)
+
+
+# --------------------------------------------------------------------------- implied
+def test_vol_spread_without_a_positive_member_vol_is_nan() -> None:
+    # every member vol zero: no member with a positive weighted vol, so no spread (NaN);
+    # second row: 0.5 * 0.3 + 0.5 * 0.1 - 0.2 = 0
+    one = vol_spread(0.2, [0.0, 0.0], [0.5, 0.5])
+    assert type(one) is float and math.isnan(one)
+    out = vol_spread([0.2, 0.2], [[0.0, 0.0], [0.3, 0.1]], [0.5, 0.5])
+    assert out.dtype == np.float64
+    assert math.isnan(out[0]) and out[1] == pytest.approx(0.0, abs=1e-15)
+
+
+# --------------------------------------------------------------------------- trade P&L inputs
+_TRADE = {
+    "index_implied_vol": 0.2,
+    "constituent_implied_vols": [0.3, 0.4],
+    "index_realized_vol": 0.2,
+    "constituent_realized_vols": [0.3, 0.4],
+    "weights": [0.5, 0.5],
+}
+
+
+@pytest.mark.parametrize(
+    ("override", "exc", "pattern"),
+    [
+        ({"index_implied_vol": 0.0}, InputError, r"^index_implied_vol must be strictly positive"),
+        (
+            {"constituent_implied_vols": [0.3, 0.0]},
+            InputError,
+            r"^constituent_implied_vols must be strictly positive",
+        ),
+        (
+            {"constituent_realized_vols": [0.3, -0.1]},
+            InputError,
+            r"^constituent_realized_vols has 1 negative value",
+        ),
+        ({"index_realized_vol": "x"}, TypeError, r"^index_realized_vol must be array-like"),
+        (
+            {"index_realized_vol": [0.1, 0.2, 0.3]},
+            InputError,
+            r"^index_realized_vol must hold a single value to match constituent_implied_vols,",
+        ),
+    ],
+)
+def test_trade_messages_start_with_the_argument(
+    override: dict[str, object], exc: type[Exception], pattern: str
+) -> None:
+    with pytest.raises(exc, match=pattern):
+        dispersion_trade_pnl(**{**_TRADE, **override})  # type: ignore[arg-type]
+
+
+def test_trade_of_one_cross_section_keeps_its_shapes_and_float_totals() -> None:
+    # vega notional 1, index strike 20 realised 18: index leg -(1/40) * (324 - 400) = 1.9;
+    # members at their strikes (legs 0), notionals 0.5 / (2 * 30) and 0.5 / (2 * 40)
+    pnl = dispersion_trade_pnl(0.2, [0.3, 0.4], 0.18, [0.3, 0.4], [0.5, 0.5])
+    assert np.shape(pnl.constituent_legs) == (2,)
+    assert np.shape(pnl.constituent_notionals) == (2,)
+    assert np.asarray(pnl.constituent_notionals) == pytest.approx([0.5 / 60, 0.5 / 80])
+    assert np.asarray(pnl.constituent_legs) == pytest.approx([0.0, 0.0], abs=1e-15)
+    assert pnl.total == pytest.approx(1.9, rel=1e-12)
+    # a trade without a member traded has a NaN total, in a float64 result
+    pnl2 = _two_dated_trades()
+    assert pnl2.total.dtype == np.float64 and math.isnan(pnl2.total.iloc[1])
+    assert pnl2.total.iloc[0] == pytest.approx(20_500.0, rel=1e-12)
