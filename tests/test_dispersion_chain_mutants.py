@@ -23,6 +23,9 @@ from divergence.dispersion import (
     bracketing_expiries,
     constant_maturity_variance,
     dispersion_trade_pnl,
+    implied_forward,
+    model_free_variance,
+    model_free_variance_panel,
     vol_spread,
 )
 from divergence.errors import InputError, UnitWarning
@@ -42,6 +45,18 @@ def _unit_warnings(call: Callable[[], Any]) -> list[tuple[str, str]]:
 
 
 DAYS = "it looks like days, not years"
+PERCENT = "it looks like percent, not decimals"
+
+# three strikes; mids C = 6.1, 3.0, 1.0 and P = 1.0, 2.7, 6.0: |C - P| is smallest at 100
+SMALL = pd.DataFrame(
+    {
+        "strike": [95.0, 100.0, 105.0],
+        "call_bid": [6.0, 2.9, 0.9],
+        "call_ask": [6.2, 3.1, 1.1],
+        "put_bid": [0.9, 2.6, 5.8],
+        "put_ask": [1.1, 2.8, 6.2],
+    }
+)
 
 
 # --------------------------------------------------------------------------- trade P&L views
@@ -257,3 +272,102 @@ def test_trade_of_one_cross_section_keeps_its_shapes_and_float_totals() -> None:
     pnl2 = _two_dated_trades()
     assert pnl2.total.dtype == np.float64 and math.isnan(pnl2.total.iloc[1])
     assert pnl2.total.iloc[0] == pytest.approx(20_500.0, rel=1e-12)
+
+
+# SMALL at t = 0.1, r = 0 by hand: F = 100 + (3.0 - 2.7) = 100.3, K0 = 100; strikes used 95
+# (put mid 1.0), 100 (mean of the mids, 2.85), 105 (call mid 1.0), all Delta K = 5
+SMALL_VAR = (
+    2.0 / 0.1 * (5 / 95**2 * 1.0 + 5 / 100**2 * 2.85 + 5 / 105**2 * 1.0)
+    - (100.3 / 100 - 1.0) ** 2 / 0.1
+)
+
+
+# --------------------------------------------------------------------------- one chain
+def test_single_chain_checks_rate_times_t_and_names_the_chain() -> None:
+    with pytest.raises(InputError, match=r"^\|rate \* t\| = 11 exceeds 10: rate is an annual"):
+        model_free_variance(SMALL, t=1.0, rate=11.0)
+    with pytest.raises(InputError, match=r"^\|rate \* t\| = 12 exceeds 10"):
+        implied_forward(SMALL, t=2.0, rate=-6.0)
+    crossed = SMALL.assign(call_ask=[6.2, 2.0, 1.1])
+    with pytest.raises(
+        InputError, match=r"^chain has 1 call quote\(s\) with ask < bid; first at strike 100$"
+    ):
+        model_free_variance(crossed, t=0.1, rate=0.0)
+    negative = SMALL.assign(put_bid=[0.9, -1.0, 5.8])
+    with pytest.raises(InputError, match=r"^chain\['put_bid'\] has 1 negative value"):
+        implied_forward(negative, t=0.1, rate=0.0)
+
+
+def test_single_chain_and_panel_check_units_of_t_and_rate() -> None:
+    # F = 100 + e^{rt} (3.0 - 2.7) at the strike of the closest mids
+    got: list[Any] = []
+    assert _unit_warnings(lambda: got.append(implied_forward(SMALL, t=30, rate=0.001))) == [
+        ("t", DAYS)
+    ]
+    assert got[0][0] == pytest.approx(100.0 + math.exp(0.03) * 0.3, rel=1e-12)
+    assert _unit_warnings(lambda: model_free_variance(SMALL, t=1.0, rate=5.0)) == [
+        ("rate", PERCENT)
+    ]
+    panel = SMALL.assign(e=1)
+    assert _unit_warnings(lambda: model_free_variance_panel(panel, by="e", t=30, rate=0.001)) == [
+        ("t", DAYS)
+    ]
+    assert _unit_warnings(lambda: model_free_variance_panel(panel, by="e", t=1.0, rate=5.0)) == [
+        ("rate", PERCENT)
+    ]
+
+
+def test_single_chain_duplicate_strike_message_in_full() -> None:
+    twice = pd.concat([SMALL, SMALL.iloc[:1]])
+    with pytest.raises(
+        InputError,
+        match=r"^chain has 1 duplicated strike\(s\), first 95; pass one expiry \(and one root, "
+        r"e\.g\. SPX or SPXW\) at a time$",
+    ):
+        model_free_variance(twice, t=0.1, rate=0.0)
+
+
+# --------------------------------------------------------------------------- panel
+_PANEL = SMALL.assign(e=1)
+
+
+@pytest.mark.parametrize(
+    ("chains", "kwargs", "exc", "pattern"),
+    [
+        (_PANEL.drop(columns="put_ask"), {}, InputError, r"^chains is missing column\(s\) "),
+        (_PANEL.iloc[:0], {}, InputError, r"^chains is empty$"),
+        (_PANEL.to_numpy(), {}, TypeError, r"^chains must be a pandas DataFrame, got ndarray$"),
+        (_PANEL, {"engine": "gpu"}, InputError, r"^engine must be one of "),
+        (
+            _PANEL.assign(call_ask=[6.2, 2.0, 1.1]),
+            {},
+            InputError,
+            r"^chains has 1 call quote\(s\) with ask < bid; first at strike 100$",
+        ),
+        (
+            _PANEL.assign(strike=[95.0, 0.0, 105.0]),
+            {},
+            InputError,
+            r"^chains\['strike'\] must be strictly positive",
+        ),
+        (_PANEL, {"t": 1.0, "rate": 11.0}, InputError, r"^\|rate \* t\| = 11 exceeds 10"),
+        (_PANEL, {"t": 2.0, "rate": -6.0}, InputError, r"^\|rate \* t\| = 12 exceeds 10"),
+    ],
+)
+def test_panel_messages_name_chains_and_options(
+    chains: Any, kwargs: dict[str, Any], exc: type[Exception], pattern: str
+) -> None:
+    args: dict[str, Any] = {"by": "e", "t": 0.1, "rate": 0.0, **kwargs}
+    with pytest.raises(exc, match=pattern):
+        model_free_variance_panel(chains, **args)
+
+
+def test_panel_index_carries_the_key_names() -> None:
+    two = pd.concat([SMALL.assign(d=2, e="b"), SMALL.assign(d=1, e="a")])
+    one = model_free_variance_panel(two, by="e", t=0.1, rate=0.0)
+    assert one.index.name == "e" and one.index.tolist() == ["a", "b"]
+    many = model_free_variance_panel(two, by=["d", "e"], t=0.1, rate=0.0)
+    assert list(many.index.names) == ["d", "e"]
+    assert many.index.tolist() == [(1, "a"), (2, "b")]
+    assert many.tolist() == pytest.approx([SMALL_VAR, SMALL_VAR], rel=1e-12)
+    assert model_free_variance(SMALL, t=0.1, rate=0.0) == pytest.approx(SMALL_VAR, rel=1e-12)
