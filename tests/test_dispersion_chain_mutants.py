@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Callable
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -28,7 +29,9 @@ from divergence.dispersion import (
     model_free_variance_panel,
     vol_spread,
 )
-from divergence.errors import InputError, UnitWarning
+from divergence.dispersion import _kernels as kn
+from divergence.dispersion._vix import _stable_argsort_codes
+from divergence.errors import DivergenceWarning, InputError, UnitWarning
 
 
 def _unit_warnings(call: Callable[[], Any]) -> list[tuple[str, str]]:
@@ -371,3 +374,69 @@ def test_panel_index_carries_the_key_names() -> None:
     assert many.index.tolist() == [(1, "a"), (2, "b")]
     assert many.tolist() == pytest.approx([SMALL_VAR, SMALL_VAR], rel=1e-12)
     assert model_free_variance(SMALL, t=0.1, rate=0.0) == pytest.approx(SMALL_VAR, rel=1e-12)
+
+
+def test_strike_nan_and_crossed_put_quotes_are_named() -> None:
+    no_strike = SMALL.assign(strike=[95.0, np.nan, 105.0])
+    with pytest.raises(InputError, match=r"^chain\['strike'\] has 1 NaN value\(s\) where none"):
+        model_free_variance(no_strike, t=0.1, rate=0.0)
+    with pytest.raises(InputError, match=r"^chains\['strike'\] has 1 NaN value\(s\) where none"):
+        model_free_variance_panel(no_strike.assign(e=1), by="e", t=0.1, rate=0.0)
+    crossed = SMALL.assign(put_ask=[1.1, 2.0, 6.2])
+    with pytest.raises(
+        InputError, match=r"^chain has 1 put quote\(s\) with ask < bid; first at strike 100$"
+    ):
+        model_free_variance(crossed, t=0.1, rate=0.0)
+    with pytest.raises(
+        InputError, match=r"^chains has 1 put quote\(s\) with ask < bid; first at strike 100$"
+    ):
+        model_free_variance_panel(crossed.assign(e=1), by="e", t=0.1, rate=0.0)
+
+
+def test_radix_order_with_codes_just_past_one_digit() -> None:
+    # 100,000 codes need the second 16-bit digit (above 65,536); reference: NumPy's stable sort
+    rng = np.random.default_rng(7)
+    codes = np.concatenate([np.arange(100_000)[::-1], rng.integers(0, 100_000, 5_000)])
+    codes = codes.astype(np.int64)
+    got = _stable_argsort_codes(codes, 100_000)
+    np.testing.assert_array_equal(got, np.argsort(codes, kind="stable"))
+
+
+# --------------------------------------------------------------------------- engines
+def test_panel_engine_numba_runs_the_chain_loop(monkeypatch: pytest.MonkeyPatch) -> None:
+    """engine="numba" hands the chains to the loops of compiled() (here the Python loops)."""
+    calls: list[int] = []
+
+    def spy_loop(starts: Any, *rest: Any) -> None:
+        calls.append(int(starts.size) - 1)
+        kn.chain_loop(starts, *rest)
+
+    loops = kn.Loops(kn.forward_k0, kn.wing_cuts, kn.chain_sums, spy_loop)
+    monkeypatch.setattr(kn, "AVAILABLE", True)
+    monkeypatch.setattr(kn, "compiled", lambda: loops)
+    two = pd.concat([SMALL.assign(e=1), SMALL.assign(e=2)])
+    out = model_free_variance_panel(two, by="e", t=0.1, rate=0.0, engine="numba")
+    assert calls == [2]  # one call over both chains
+    assert out.tolist() == pytest.approx([SMALL_VAR, SMALL_VAR], rel=1e-12)
+
+
+def test_panel_auto_engine_names_the_caller_when_numba_is_broken(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def broken() -> None:
+        raise ImportError("numba built for another NumPy")
+
+    broken.cache_info = lambda: SimpleNamespace(currsize=0)  # type: ignore[attr-defined]
+    monkeypatch.setattr(kn, "AVAILABLE", True)
+    monkeypatch.setattr(kn, "_IMPORT_ERROR", None)
+    monkeypatch.setattr(kn, "compiled", broken)
+    monkeypatch.setattr(kn, "AUTO_MIN_ROWS", 3)  # the three strike rows reach the threshold
+    with pytest.warns(DivergenceWarning) as rec:
+        out = model_free_variance_panel(SMALL.assign(e=1), by="e", t=0.1, rate=0.0)
+    assert len(rec) == 1
+    assert str(rec[0].message) == (
+        "numba is installed but cannot be imported (numba built for another NumPy); the "
+        'model-free variance uses its NumPy engine (the same results, slower). engine="numba" '
+        "shows the error."
+    )
+    assert out.tolist() == pytest.approx([SMALL_VAR], rel=1e-12)
