@@ -30,7 +30,7 @@ from divergence.dispersion import (
     vol_spread,
 )
 from divergence.dispersion import _kernels as kn
-from divergence.dispersion._vix import _stable_argsort_codes
+from divergence.dispersion._vix import _panel_core, _stable_argsort_codes
 from divergence.errors import DivergenceWarning, InputError, UnitWarning
 
 
@@ -440,3 +440,61 @@ def test_panel_auto_engine_names_the_caller_when_numba_is_broken(
         "shows the error."
     )
     assert out.tolist() == pytest.approx([SMALL_VAR], rel=1e-12)
+
+
+def test_select_uses_loaded_loops_and_never_for_numpy(monkeypatch: pytest.MonkeyPatch) -> None:
+    def loaded() -> str:
+        return "loops"
+
+    # the loops are loaded in this session (one cached entry): auto takes them on a small call
+    loaded.cache_info = lambda: SimpleNamespace(currsize=1)  # type: ignore[attr-defined]
+    monkeypatch.setattr(kn, "AVAILABLE", True)
+    monkeypatch.setattr(kn, "_IMPORT_ERROR", None)
+    monkeypatch.setattr(kn, "compiled", loaded)
+    assert kn.select("auto", 10, "test") == "loops"
+    assert kn.select("numpy", 10**9, "test") is None
+    monkeypatch.setattr(kn, "AVAILABLE", False)
+    with pytest.raises(
+        ImportError, match=r'^engine="numba" needs numba: pip install "divergence\[fast\]"$'
+    ):
+        kn.select("numba", 10, "test")
+
+
+# --------------------------------------------------------------------------- panel internals
+def test_panel_core_outputs_per_chain() -> None:
+    # chain 0: SMALL (F = 100.3, K0 = 100, three strikes used). Chain 1, bid = ask: C = 0.5,
+    # 0.2 and P = 6.0, 11.0 at 100 and 105: |C - P| smallest at 100, F = 100 - 5.5 = 94.5,
+    # below every strike: no K0, no strike used, NaN variance
+    k = np.array([95.0, 100.0, 105.0, 100.0, 105.0])
+    cb = np.array([6.0, 2.9, 0.9, 0.5, 0.2])
+    ca = np.array([6.2, 3.1, 1.1, 0.5, 0.2])
+    pb = np.array([0.9, 2.6, 5.8, 6.0, 11.0])
+    pa = np.array([1.1, 2.8, 6.2, 6.0, 11.0])
+    starts = np.array([0, 3], dtype=np.int64)
+    t = np.array([0.1, 0.1])
+    r = np.zeros(2)
+    var, fwd, k0, n_used = _panel_core(starts, k, cb, ca, pb, pa, t, r, "below", "numpy")
+    assert var[0] == pytest.approx(SMALL_VAR, rel=1e-12) and math.isnan(var[1])
+    assert fwd.tolist() == pytest.approx([100.3, 94.5], rel=1e-12)
+    assert k0[0] == 100.0 and math.isnan(k0[1])
+    assert n_used.dtype == np.int64 and n_used.tolist() == [3, 0]
+
+
+def test_panel_key_codes_of_a_sorted_key_with_unsorted_strikes() -> None:
+    # key column in order (1, 2, 2, 2) but chain 2's strikes shuffled: the rows are sorted by
+    # the codes of the key. Chain 1 has one strike (no pair of neighbours: NaN).
+    lone = SMALL.iloc[[1]].assign(e=1)
+    shuffled = SMALL.iloc[[2, 0, 1]].assign(e=2)
+    out = model_free_variance_panel(pd.concat([lone, shuffled]), by="e", t=0.1, rate=0.0)
+    assert out.index.tolist() == [1, 2]
+    assert math.isnan(out.iloc[0]) and out.iloc[1] == pytest.approx(SMALL_VAR, rel=1e-12)
+    # two one-strike chains whose keys come in decreasing order: the result is in key order
+    # (chain 2's lone strike 95 and chain 1's lone strike 105 both give NaN)
+    pair = pd.concat([SMALL.iloc[[0]].assign(e=2), SMALL.iloc[[2]].assign(e=1)])
+    res = model_free_variance_panel(pair, by="e", t=0.1, rate=0.0)
+    assert res.index.tolist() == [1, 2] and res.isna().all()
+    # the same with a second key column: (2, "x") after (1, "y")
+    multi = pd.concat([SMALL.assign(d=2, e="x"), SMALL.iloc[[1]].assign(d=1, e="y")])
+    mres = model_free_variance_panel(multi, by=["d", "e"], t=0.1, rate=0.0)
+    assert mres.index.tolist() == [(1, "y"), (2, "x")]
+    assert math.isnan(mres.iloc[0]) and mres.iloc[1] == pytest.approx(SMALL_VAR, rel=1e-12)
