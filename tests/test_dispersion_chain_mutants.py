@@ -498,3 +498,41 @@ def test_panel_key_codes_of_a_sorted_key_with_unsorted_strikes() -> None:
     mres = model_free_variance_panel(multi, by=["d", "e"], t=0.1, rate=0.0)
     assert mres.index.tolist() == [(1, "y"), (2, "x")]
     assert math.isnan(mres.iloc[0]) and mres.iloc[1] == pytest.approx(SMALL_VAR, rel=1e-12)
+
+
+def test_presorted_rows_with_two_numeric_keys_and_narrow_or_negative_keys() -> None:
+    # rows already in (d, e, strike) order, d equal and e changing: two chains, not one
+    two = pd.concat([SMALL.assign(d=1, e=1), SMALL.assign(d=1, e=2)])
+    out = model_free_variance_panel(two, by=["d", "e"], t=0.1, rate=0.0)
+    assert out.index.tolist() == [(1, 1), (1, 2)]
+    assert out.tolist() == pytest.approx([SMALL_VAR, SMALL_VAR], rel=1e-12)
+    # and e equal, d changing
+    three = pd.concat([SMALL.assign(d=1, e=5), SMALL.assign(d=2, e=5), SMALL.assign(d=3, e=6)])
+    res = model_free_variance_panel(three, by=["d", "e"], t=0.1, rate=0.0)
+    assert res.index.tolist() == [(1, 5), (2, 5), (3, 6)]
+    assert res.tolist() == pytest.approx([SMALL_VAR] * 3, rel=1e-12)
+    # a 32-bit integer key
+    narrow = pd.concat([SMALL.assign(e=1), SMALL.assign(e=2)]).astype({"e": np.int32})
+    assert model_free_variance_panel(narrow, by="e", t=0.1, rate=0.0).tolist() == pytest.approx(
+        [SMALL_VAR, SMALL_VAR], rel=1e-12
+    )
+    # negative float keys in decreasing order: the result is in increasing key order (-2, -1)
+    neg = pd.concat([SMALL.assign(e=-1.0), SMALL.iloc[[1]].assign(e=-2.0)])
+    nres = model_free_variance_panel(neg, by="e", t=0.1, rate=0.0)
+    assert nres.index.tolist() == [-2.0, -1.0]
+    assert math.isnan(nres.iloc[0]) and nres.iloc[1] == pytest.approx(SMALL_VAR, rel=1e-12)
+
+
+def test_four_wide_keys_are_re_densified_before_int64_overflow() -> None:
+    # four key columns of 65,536 distinct values each: the product of the code ranges is
+    # 2^64, past int64, so the codes must be re-densified on the way. Every row is its own
+    # chain (one strike: NaN); the result must come in lexicographic key order.
+    n = 1 << 16
+    rng = np.random.default_rng(1)
+    keys = {f"k{j}": rng.permutation(n) for j in range(4)}
+    quotes = {"strike": 100.0, "call_bid": 1.0, "call_ask": 1.2, "put_bid": 1.0, "put_ask": 1.2}
+    frame = pd.DataFrame({**quotes, **keys})
+    out = model_free_variance_panel(frame, by=list(keys), t=0.1, rate=0.0)
+    expected = sorted(zip(*(keys[c].tolist() for c in keys), strict=True))
+    assert out.index.tolist() == expected
+    assert out.isna().all()
