@@ -536,3 +536,18 @@ def test_four_wide_keys_are_re_densified_before_int64_overflow() -> None:
     expected = sorted(zip(*(keys[c].tolist() for c in keys), strict=True))
     assert out.index.tolist() == expected
     assert out.isna().all()
+
+
+def test_trade_plot_draws_on_the_given_axes() -> None:
+    plt = pytest.importorskip("matplotlib.pyplot")
+    fig, ax = plt.subplots()
+    try:
+        # the three-trade example: totals 1.9, 0, -2.1, cumulated 1.9, 1.9, -0.2
+        civ = np.full((3, 2), 0.30)
+        pnl = dispersion_trade_pnl(
+            [0.2, 0.2, 0.2], civ, [0.18, 0.20, 0.22], civ, np.full((3, 2), 0.5)
+        )
+        assert pnl.plot(ax=ax) is ax
+        assert ax.lines[2].get_ydata() == pytest.approx([1.9, 1.9, -0.2], rel=1e-9)
+    finally:
+        plt.close(fig)
