@@ -443,15 +443,17 @@ def test_panel_auto_engine_names_the_caller_when_numba_is_broken(
 
 
 def test_select_uses_loaded_loops_and_never_for_numpy(monkeypatch: pytest.MonkeyPatch) -> None:
-    def loaded() -> str:
-        return "loops"
+    loops = kn.Loops(kn.forward_k0, kn.wing_cuts, kn.chain_sums, kn.chain_loop)
+
+    def loaded() -> kn.Loops:
+        return loops
 
     # the loops are loaded in this session (one cached entry): auto takes them on a small call
     loaded.cache_info = lambda: SimpleNamespace(currsize=1)  # type: ignore[attr-defined]
     monkeypatch.setattr(kn, "AVAILABLE", True)
     monkeypatch.setattr(kn, "_IMPORT_ERROR", None)
     monkeypatch.setattr(kn, "compiled", loaded)
-    assert kn.select("auto", 10, "test") == "loops"
+    assert kn.select("auto", 10, "test") is loops
     assert kn.select("numpy", 10**9, "test") is None
     monkeypatch.setattr(kn, "AVAILABLE", False)
     with pytest.raises(
