@@ -553,3 +553,24 @@ def test_trade_plot_draws_on_the_given_axes() -> None:
         assert ax.lines[2].get_ydata() == pytest.approx([1.9, 1.9, -0.2], rel=1e-9)
     finally:
         plt.close(fig)
+
+
+def test_categorical_key_codes_combine_past_the_small_code_type() -> None:
+    # a categorical first key (20 categories: pandas keeps int8 codes) and a second key of 10
+    # values: 200 combined codes, past int8. One strike per chain (NaN), rows shuffled; the
+    # result comes in (category order, second key) order.
+    cats = [f"c{i:02d}" for i in range(20)]
+    pairs = [(c, j) for c in cats for j in range(10)]
+    order = np.random.default_rng(3).permutation(len(pairs))
+    rows = [pairs[i] for i in order]
+    quotes = {"strike": 100.0, "call_bid": 1.0, "call_ask": 1.2, "put_bid": 1.0, "put_ask": 1.2}
+    frame = pd.DataFrame(
+        {
+            **quotes,
+            "c": pd.Categorical([r[0] for r in rows], categories=cats),
+            "j": [r[1] for r in rows],
+        }
+    )
+    out = model_free_variance_panel(frame, by=["c", "j"], t=0.1, rate=0.0)
+    assert out.index.tolist() == pairs
+    assert out.isna().all()
