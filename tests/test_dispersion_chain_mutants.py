@@ -105,6 +105,7 @@ def test_trade_summary_with_a_trade_without_members() -> None:
     assert table.loc["total", "max"] == pytest.approx(20_500.0, rel=1e-12)
     # a column with a single trade has no sample spread, so the std column is all NaN
     assert table["std"].isna().all()
+    assert (table.dtypes == np.float64).all()
     settings = s.settings
     assert list(settings.index) == [
         "Trades",
@@ -162,6 +163,7 @@ def test_trade_summary_without_any_valid_trade() -> None:
         assert table[col].isna().all(), col
     assert table.loc["index_leg", "sum"] == pytest.approx(3.8, rel=1e-12)
     assert table.loc["total", "sum"] == 0.0
+    assert (table.dtypes == np.float64).all()
     assert s.settings["Winning trades"] == "nan"
     assert s.settings["Members"] == "3" and s.settings["Weighting"] == "theta"
 
@@ -574,3 +576,30 @@ def test_categorical_key_codes_combine_past_the_small_code_type() -> None:
     out = model_free_variance_panel(frame, by=["c", "j"], t=0.1, rate=0.0)
     assert out.index.tolist() == pairs
     assert out.isna().all()
+
+
+def test_trade_summary_of_two_and_three_dated_trades() -> None:
+    # vega notional 0.1: index variance notional 0.1 / 40 = 1/400; members at their strikes.
+    # Realised index 18 and 22: legs (400 - 324) / 400 = 0.19 and (400 - 484) / 400 = -0.21
+    idx = pd.DatetimeIndex(["2024-01-31", "2024-02-29", "2024-03-29"])
+    civ = pd.DataFrame(np.full((3, 2), 0.30), index=idx)
+    w = pd.DataFrame(np.full((3, 2), 0.5), index=idx)
+    iiv = pd.Series(0.2, index=idx)
+    irv = pd.Series([0.18, 0.22, 0.20], index=idx)
+    two = dispersion_trade_pnl(iiv[:2], civ[:2], irv[:2], civ[:2], w[:2], notional=0.1)
+    s2 = two.summary()
+    t2 = s2.tables["P&L by leg"]
+    # two values: sample std |0.19 - (-0.21)| / sqrt(2)
+    assert t2.loc["total", "std"] == pytest.approx(0.4 / math.sqrt(2), rel=1e-9)
+    assert s2.settings["Winning trades"] == "0.5"  # one of two totals > 0 (0.19 < 1)
+    three = dispersion_trade_pnl(iiv, civ, irv, civ, w, notional=0.1)
+    s3 = three.summary()
+    assert s3.settings["First trade"] == "2024-01-31"
+    assert s3.settings["Last trade"] == "2024-03-29"
+
+
+def test_trade_views_of_one_cross_section() -> None:
+    # one trade of three members (1-D legs): one trade, three members
+    pnl = dispersion_trade_pnl(0.2, [0.3, 0.3, 0.3], 0.18, [0.3, 0.3, 0.3], [0.2, 0.3, 0.5])
+    assert repr(pnl) == "DispersionTradePnL(trades=1, members=3, weighting='vega', total P&L 1.9)"
+    assert pnl.summary().settings["Members"] == "3"
