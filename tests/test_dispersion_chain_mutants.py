@@ -23,14 +23,16 @@ from divergence.dispersion import (
     DispersionTradePnL,
     bracketing_expiries,
     constant_maturity_variance,
+    cross_sectional_dispersion,
     dispersion_trade_pnl,
     implied_forward,
     model_free_variance,
     model_free_variance_panel,
+    realized_volatility,
     vol_spread,
 )
 from divergence.dispersion import _kernels as kn
-from divergence.dispersion._vix import _panel_core, _stable_argsort_codes
+from divergence.dispersion._vix import _group_codes, _panel_core, _stable_argsort_codes
 from divergence.errors import DivergenceWarning, InputError, UnitWarning
 
 
@@ -603,3 +605,62 @@ def test_trade_views_of_one_cross_section() -> None:
     pnl = dispersion_trade_pnl(0.2, [0.3, 0.3, 0.3], 0.18, [0.3, 0.3, 0.3], [0.2, 0.3, 0.5])
     assert repr(pnl) == "DispersionTradePnL(trades=1, members=3, weighting='vega', total P&L 1.9)"
     assert pnl.summary().settings["Members"] == "3"
+
+
+def test_rate_times_t_bound_is_inclusive_and_message_complete() -> None:
+    # |rate * t| = 10 exactly is accepted (with the unit warning a 1,000% rate deserves)
+    with pytest.warns(UnitWarning, match=r"^rate has a median magnitude of 10"):
+        v = model_free_variance(SMALL, t=1.0, rate=10.0)
+    assert math.isfinite(v)
+    with pytest.raises(
+        InputError,
+        match=r"^\|rate \* t\| = 10\.5 exceeds 10: rate is an annual decimal rate \(0\.05 = 5%\) "
+        r"and t a time in years, so exp\(r t\) would be out of any plausible range$",
+    ):
+        model_free_variance_panel(_PANEL, by="e", t=1.5, rate=7.0)
+
+
+def test_group_codes_without_densifying() -> None:
+    # d = 1, 1, 2 -> codes 0, 0, 1 (2 values); e = 5, 7, 7 -> 0, 1, 1 (2 values): combined
+    # code d * 2 + e = 0, 1, 3 out of 4, left as is with dense=False; 0, 1, 2 of 3 when dense
+    cols = [pd.Series([1, 1, 2]), pd.Series([5, 7, 7])]
+    codes, n = _group_codes(cols, dense=False)
+    assert codes.tolist() == [0, 1, 3] and n == 4
+    codes, n = _group_codes(cols)
+    assert codes.tolist() == [0, 1, 2] and n == 3
+
+
+# --------------------------------------------------------------------------- realised
+def test_realized_volatility_options_and_messages() -> None:
+    # demean=False, window 1: sqrt(4 * r^2) = 2 |r|
+    out = realized_volatility([0.03, -0.04], window=1, periods_per_year=4, demean=False)
+    assert out.tolist() == pytest.approx([0.06, 0.08], rel=1e-12)
+    # one period a year: sample variance of (0.01, 0.03) is 2 * 0.01^2 / 1
+    one = realized_volatility([0.01, 0.03], window=2, periods_per_year=1)
+    assert math.isnan(one[0]) and one[1] == pytest.approx(math.sqrt(2e-4), rel=1e-12)
+    unsorted = pd.Series(
+        [0.01, -0.02, 0.03], index=pd.to_datetime(["2024-01-03", "2024-01-02", "2024-01-04"])
+    )
+    with pytest.raises(InputError, match=r"^returns dates are not in increasing order"):
+        realized_volatility(unsorted, window=2, periods_per_year=252)
+    with pytest.raises(InputError, match=r"^returns has 1 infinite value"):
+        realized_volatility([0.01, np.inf], window=2, periods_per_year=1)
+    with pytest.raises(InputError, match=r"^periods_per_year must be >= 1, got 0"):
+        realized_volatility([0.01, 0.02], window=2, periods_per_year=0)
+    with pytest.raises(TypeError, match=r"^demean must be True or False, got str"):
+        realized_volatility([0.01, 0.02], window=2, periods_per_year=1, demean="yes")  # type: ignore[arg-type]
+    with pytest.raises(InputError, match=r"^align must be one of \['trailing', 'forward'\]"):
+        realized_volatility([0.01, 0.02], window=2, periods_per_year=1, align="x")  # type: ignore[arg-type]
+
+
+def test_cross_sectional_dispersion_weights_policies_and_messages() -> None:
+    with pytest.raises(InputError, match=r"^returns has 1 infinite value"):
+        cross_sectional_dispersion([0.01, np.inf])
+    with pytest.raises(InputError, match=r"^weights has 1 NaN value\(s\) and nan_policy='raise'"):
+        cross_sectional_dispersion([0.01, 0.02], [0.5, np.nan], nan_policy="raise")
+    # propagate: only the row with the NaN weight is NaN; row 2: index 0.04, deviations
+    # +-0.02 with weights 1/2 -> sqrt(0.5 * 0.0004 * 2) = 0.02
+    out = cross_sectional_dispersion(
+        [[0.01, 0.03], [0.02, 0.06]], [[0.5, np.nan], [0.5, 0.5]], nan_policy="propagate"
+    )
+    assert math.isnan(out[0]) and out[1] == pytest.approx(0.02, rel=1e-12)
