@@ -664,3 +664,13 @@ def test_cross_sectional_dispersion_weights_policies_and_messages() -> None:
         [[0.01, 0.03], [0.02, 0.06]], [[0.5, np.nan], [0.5, 0.5]], nan_policy="propagate"
     )
     assert math.isnan(out[0]) and out[1] == pytest.approx(0.02, rel=1e-12)
+
+
+def test_realized_volatility_root_mean_square_skips_windows_with_a_gap() -> None:
+    # window 2 without demeaning: only the last window (-0.04, 0.05) is complete:
+    # sqrt(4 * (0.0016 + 0.0025) / 2)
+    out = realized_volatility(
+        [0.03, np.nan, -0.04, 0.05], window=2, periods_per_year=4, demean=False
+    )
+    assert np.isnan(out[:3]).all()
+    assert out[3] == pytest.approx(math.sqrt(4 * (0.0016 + 0.0025) / 2), rel=1e-12)
