@@ -422,6 +422,23 @@ def test_panel_engine_numba_runs_the_chain_loop(monkeypatch: pytest.MonkeyPatch)
     out = model_free_variance_panel(two, by="e", t=0.1, rate=0.0, engine="numba")
     assert calls == [2]  # one call over both chains
     assert out.tolist() == pytest.approx([SMALL_VAR, SMALL_VAR], rel=1e-12)
+    # mids C = 6.0, 2.5, 0.7 and P = 0.7, 2.5, 6.0: F = 100 exactly, so "at_or_below" takes
+    # K0 = 100: put 95 (0.7), K0 (2.5), call 105 (0.7), all Delta K = 5, no F/K0 term
+    flat = pd.DataFrame(
+        {
+            "strike": [95.0, 100.0, 105.0],
+            "call_bid": [5.9, 2.4, 0.6],
+            "call_ask": [6.1, 2.6, 0.8],
+            "put_bid": [0.6, 2.4, 5.9],
+            "put_ask": [0.8, 2.6, 6.1],
+            "e": 1,
+        }
+    )
+    at = model_free_variance_panel(
+        flat, by="e", t=0.1, rate=0.0, k0_rule="at_or_below", engine="numba"
+    )
+    expect = 2.0 / 0.1 * (5 / 95**2 * 0.7 + 5 / 100**2 * 2.5 + 5 / 105**2 * 0.7)
+    assert at.tolist() == pytest.approx([expect], rel=1e-12)
 
 
 def test_panel_auto_engine_names_the_caller_when_numba_is_broken(
@@ -674,3 +691,13 @@ def test_realized_volatility_root_mean_square_skips_windows_with_a_gap() -> None
     )
     assert np.isnan(out[:3]).all()
     assert out[3] == pytest.approx(math.sqrt(4 * (0.0016 + 0.0025) / 2), rel=1e-12)
+
+
+def test_chain_stats_of_no_chain() -> None:
+    e = np.empty(0)
+    stats = kn.chain_stats(np.empty(0, dtype=np.int64), e, e, e, e, e, e, False, None)
+    assert len(stats) == 5
+    assert [a.size for a in stats] == [0] * 5
+    assert [a.dtype for a in stats] == [np.dtype(np.float64), np.dtype(np.int64)] * 2 + [
+        np.dtype(np.int64)
+    ]
