@@ -24,7 +24,9 @@ from divergence.dispersion import (
     bracketing_expiries,
     constant_maturity_variance,
     cross_sectional_dispersion,
+    dispersion_index,
     dispersion_trade_pnl,
+    implied_correlation,
     implied_forward,
     model_free_variance,
     model_free_variance_panel,
@@ -701,3 +703,17 @@ def test_chain_stats_of_no_chain() -> None:
     assert [a.dtype for a in stats] == [np.dtype(np.float64), np.dtype(np.int64)] * 2 + [
         np.dtype(np.int64)
     ]
+
+
+def test_implied_measures_index_vol_policy_and_row_masks() -> None:
+    with pytest.raises(InputError, match=r"^index_vol has 1 NaN value\(s\) and nan_policy='raise'"):
+        implied_correlation([0.2, np.nan], [[0.3, 0.3], [0.3, 0.3]], [0.5, 0.5], nan_policy="raise")
+    # row 2: sigma_I^2 = 0.04, sum (w s)^2 = 2 * 0.15^2 = 0.045, (sum w s)^2 = 0.09:
+    # rho = (0.04 - 0.045) / (0.09 - 0.045) = -1/9; propagate makes only row 1 NaN
+    rho = implied_correlation(
+        [0.2, 0.2], [[0.3, 0.3], [0.3, 0.3]], [[0.5, np.nan], [0.5, 0.5]], nan_policy="propagate"
+    )
+    assert math.isnan(rho[0]) and rho[1] == pytest.approx(-1 / 9, rel=1e-12)
+    # a row without any weight is NaN, with no out-of-range report; row 2: sqrt(0.09 - 0.04)
+    di = dispersion_index([0.2, 0.2], [[0.3, 0.3], [0.3, 0.3]], [[np.nan, np.nan], [0.5, 0.5]])
+    assert math.isnan(di[0]) and di[1] == pytest.approx(math.sqrt(0.05), rel=1e-12)
