@@ -717,3 +717,19 @@ def test_implied_measures_index_vol_policy_and_row_masks() -> None:
     # a row without any weight is NaN, with no out-of-range report; row 2: sqrt(0.09 - 0.04)
     di = dispersion_index([0.2, 0.2], [[0.3, 0.3], [0.3, 0.3]], [[np.nan, np.nan], [0.5, 0.5]])
     assert math.isnan(di[0]) and di[1] == pytest.approx(math.sqrt(0.05), rel=1e-12)
+
+
+def test_positions_grow_past_the_cached_length_read_only() -> None:
+    n = 4 * kn.BLOCK_ROWS + 7  # longer than the array cached by any earlier call
+    pos = kn._positions(n)
+    assert pos.dtype == np.int64 and pos.size == n
+    np.testing.assert_array_equal(pos, np.arange(n))
+    assert not pos.flags.writeable
+
+
+def test_panel_of_chains_without_any_pair_of_mids() -> None:
+    # no call is quoted at all: no strike has both mids, so no forward, no K0, NaN variance
+    no_calls = SMALL.assign(call_bid=np.nan, call_ask=np.nan)
+    two = pd.concat([no_calls.assign(e=1), no_calls.assign(e=2)])
+    out = model_free_variance_panel(two, by="e", t=0.1, rate=0.0, engine="numpy")
+    assert out.index.tolist() == [1, 2] and out.isna().all()
