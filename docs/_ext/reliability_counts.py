@@ -226,6 +226,14 @@ def _pct(value: Any) -> str:
     return f"{100 * v if v <= 1 else v:.1f} %"
 
 
+def _final(record: dict[str, Any]) -> str:
+    """The final score; a partial run (mutants left unchecked) says it covers the checked ones."""
+    score = _pct(record.get("score_final"))
+    if record.get("not_checked") and record.get("score_final") is not None:
+        return f"{score} of checked (partial)"
+    return score
+
+
 def _cell(value: Any) -> str:
     return "—" if value is None else (f"{value:,}" if isinstance(value, int) else str(value))
 
@@ -239,23 +247,23 @@ class MutationScores(_Table):
         except Exception:
             modules = []
         records = mutation_records()
-        keys = ("mutants", "killed", "survived", "timeout", "no_tests")
+        keys = ("mutants", "killed", "survived", "timeout", "no_tests", "not_checked")
         rows = [
             (
                 f"``{r['module']}``",
                 *(_cell(r.get(k)) for k in keys),
                 _pct(r.get("score_first")),
-                _pct(r.get("score_final")),
+                _final(r),
                 _cell(r.get("mutmut_version")),
                 _cell(r.get("date")),
             )
             for r in records
         ]
         header = ("Module", "Mutants", "Killed", "Survived", "Timeout", "No tests",
-                  "First run", "Final", "mutmut", "Date")  # fmt: skip
+                  "Not checked", "First run", "Final", "mutmut", "Date")  # fmt: skip
         out: list[str] = []
         if rows:
-            out += _list_table(header, rows, "16 8 8 8 8 8 10 10 8 16")
+            out += _list_table(header, rows, "16 8 8 8 8 8 8 10 12 8 14")
         else:
             out.append("*No mutation run recorded yet.*")
         notes = [r for r in records if r.get("note")]
