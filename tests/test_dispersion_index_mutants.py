@@ -1271,5 +1271,5 @@ def test_rate_callable_of_the_wrong_length_is_an_input_error() -> None:
             vix_index(GOOD, rate=rate)
     # one number, a length-1 list and one rate per time are all accepted, and agree
     flat = vix_index(GOOD, rate=0.01)
-    for rate in (lambda t: 0.01, lambda t: [0.01], lambda t: np.full(t.shape, 0.01)):
-        pd.testing.assert_frame_equal(vix_index(GOOD, rate=rate), flat)
+    for same in (lambda t: 0.01, lambda t: [0.01], lambda t: np.full(t.shape, 0.01)):
+        pd.testing.assert_frame_equal(vix_index(GOOD, rate=same), flat)
