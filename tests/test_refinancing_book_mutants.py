@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 
 from divergence import refinancing as rf
-from divergence.errors import InputError
+from divergence.errors import DataWarning, InputError
 from divergence.refinancing import pass_through_month
 from divergence.refinancing._result import _concat_results
 
@@ -134,3 +134,531 @@ def test_pass_through_month_messages() -> None:
     dated = pd.Series([1.0, 2.0], index=pd.to_datetime(["2024-02-01", "2024-01-01"]))
     with pytest.raises(InputError, match=r"^response "):
         pass_through_month(dated)
+
+
+# --------------------------------------------------------------------------- maturity ladder
+BUCKETS = ["y1", "y2", "y3", "y4", "y5", "after5"]
+
+
+def _ladder() -> pd.DataFrame:
+    return pd.DataFrame(
+        [[1.0, 2.0, 3.0, 4.0, 5.0, 6.0], [1.0, 0.0, 0.0, 0.0, 0.0, 1.0]],
+        columns=BUCKETS,
+        index=["a", "b"],
+    )
+
+
+@pytest.mark.parametrize(
+    ("ladder", "kwargs", "exc", "pattern"),
+    [
+        (_ladder().assign(y2=np.nan), {}, InputError, r"^ladder has 2 NaN value"),
+        (_ladder().assign(y3=-1.0), {}, InputError, r"^ladder has 2 negative value"),
+        (
+            _ladder().drop(columns="after5"),
+            {},
+            InputError,
+            r"^ladder is missing maturity column\(s\) \['after5'\]$",
+        ),
+        (
+            _ladder() * 0.0,
+            {},
+            InputError,
+            r"^ladder has no debt: every bucket of every firm is zero$",
+        ),
+        (_ladder().iloc[:0], {}, InputError, r"^ladder is empty$"),
+        (
+            _ladder().set_axis(["a", "a"]),
+            {},
+            InputError,
+            r"^ladder's index must hold unique firm labels; 'a' repeats$",
+        ),
+        (
+            _ladder().set_axis(["a", None]),
+            {},
+            InputError,
+            r"^ladder has missing firm labels in its index$",
+        ),
+        (
+            _ladder(),
+            {"floating_share": {"a": 0.5, "b": -0.25}, "spread": 0.02},
+            InputError,
+            r"^floating_share must lie in \[0, 1\]; got -0\.25 for firm 'b'$",
+        ),
+        (
+            _ladder(),
+            {"floating_share": {"a": 1.5, "b": 0.5}, "spread": 0.02},
+            InputError,
+            r"^floating_share must lie in \[0, 1\]; got 1\.5 for firm 'a'$",
+        ),
+        (
+            _ladder(),
+            {"floating_share": {"a": 0.0, "b": 0.5}},
+            InputError,
+            r"^spread is required when floating_share is positive$",
+        ),
+        (
+            _ladder(),
+            {"coupon": pd.Series({"a": 0.05})},
+            InputError,
+            r"^coupon has no value for 1 firm\(s\) of the ladder, first 'b'$",
+        ),
+        (
+            _ladder(),
+            {"coupon": {}},
+            InputError,
+            r"^coupon has no value for 2 firm\(s\) of the ladder, first 'a'$",
+        ),
+        (
+            _ladder(),
+            {"coupon": pd.Series([0.05, 0.04, 0.03], index=["a", "b", "a"])},
+            InputError,
+            r"^coupon has duplicate firm labels$",
+        ),
+        (_ladder(), {"coupon": np.nan}, InputError, r"^coupon has 2 NaN value"),
+        (
+            _ladder(),
+            {"coupon": "5%"},
+            TypeError,
+            r"^coupon must be a number, or a Series or mapping keyed by firm, got str$",
+        ),
+        (
+            _ladder(),
+            {"coupon": [0.05, 0.05]},
+            TypeError,
+            r"^coupon must be a number, or a Series or mapping keyed by firm, got list$",
+        ),
+        (
+            _ladder(),
+            {"floating_share": {"a": np.nan, "b": 0.5}, "spread": 0.02},
+            InputError,
+            r"^floating_share has 1 NaN value",
+        ),
+        (
+            _ladder(),
+            {"floating_share": 0.5, "spread": {"a": 0.01}},
+            InputError,
+            r"^spread has no value for 1 firm\(s\) of the ladder, first 'b'$",
+        ),
+        (_ladder(), {"tenor": 0}, InputError, r"^tenor must be >= 1, got 0$"),
+        (_ladder(), {"reset_months": 0}, InputError, r"^reset_months must be >= 1, got 0$"),
+        (
+            _ladder(),
+            {"reset_months": pd.Series({"a": 1.5, "b": 3})},
+            InputError,
+            r"^reset_months must be a whole number of months >= 1; got 1\.5 for firm 'a'$",
+        ),
+        (
+            _ladder(),
+            {"tenor": {"a": 12, "b": 0}},
+            InputError,
+            r"^tenor must be a whole number of months >= 1; got 0 for firm 'b'$",
+        ),
+        (
+            _ladder(),
+            {"tenor": {"a": 12, "b": np.nan}},
+            InputError,
+            r"^tenor has 1 NaN value",
+        ),
+        (
+            _ladder(),
+            {"tranches_per_year": 5},
+            InputError,
+            r"^tranches_per_year must divide 12 \(one of \[1, 2, 3, 4, 6, 12\]\), got 5$",
+        ),
+        (
+            _ladder(),
+            {"tranches_per_year": 0},
+            InputError,
+            r"^tranches_per_year must be >= 1, got 0$",
+        ),
+        (
+            _ladder(),
+            {"tranches_per_year": 24},
+            InputError,
+            r"^tranches_per_year must be <= 12, got 24$",
+        ),
+        (_ladder(), {"after5_years": 0}, InputError, r"^after5_years must be >= 1, got 0$"),
+        (_ladder(), {"after5_years": 101}, InputError, r"^after5_years must be <= 100, got 101$"),
+        (
+            _ladder(),
+            {"columns": [("A", "y1")]},
+            TypeError,
+            r"^columns must be a mapping, got list$",
+        ),
+        (_ladder().to_numpy(), {}, TypeError, r"^ladder must be a DataFrame, got ndarray$"),
+    ],
+)
+def test_ladder_messages(
+    ladder: object, kwargs: dict[str, object], exc: type, pattern: str
+) -> None:
+    """Kills the message, argument-name and branch mutants of the ladder checks."""
+    kw: dict[str, object] = {"coupon": 0.05, **kwargs}
+    with pytest.raises(exc, match=pattern):
+        rf.DebtBook.from_maturity_ladder(ladder, **kw)  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------- maturity wall
+def _two_cohorts(**kw: object) -> rf.RefinancingResult:
+    """Firm x (cohort B, a floating 40 due month 30) listed first in the book, firm y
+    (cohort A, a fixed 60 due month 5) first in the firms frame: cohorts are ('A', 'B')."""
+    book = pd.DataFrame(
+        {
+            "firm": ["x", "y"],
+            "principal": [40.0, 60.0],
+            "kind": ["floating", "fixed"],
+            "coupon": [0.03, 0.05],
+            "spread": [0.01, np.nan],
+            "reset_months": [3, np.nan],
+            "maturity": [30, 5],
+            "tenor": [60, 60],
+        }
+    )
+    firms = pd.DataFrame(
+        {
+            "firm": ["y", "x"],
+            "ebit": [20.0, 10.0],
+            "growth": [0.0, 0.0],
+            "volatility": [0.0, 0.0],
+            "cohort": ["A", "B"],
+        }
+    )
+    return rf.simulate(book, firms, np.full(6, 0.03), seed=0, **kw)  # type: ignore[arg-type]
+
+
+def test_maturity_wall_orders_columns_by_cohort_and_kind() -> None:
+    """Kills the dropped column order: pivot columns follow the book, the wall the cohorts."""
+    res = _two_cohorts()
+    assert res.cohorts == ("A", "B", "all")
+    # month 5 is in year 1, month 30 in year 3 ((30 - 1) // 12 + 1); year 2 is empty
+    wall = res.maturity_wall()
+    assert list(wall.columns) == ["A", "B"] and wall.columns.name == "cohort"
+    assert wall.index.name == "year" and wall.index.tolist() == [1, 2, 3]
+    assert wall.to_numpy().tolist() == [[60.0, 0.0], [0.0, 0.0], [0.0, 40.0]]
+    kind = res.maturity_wall(by="kind")
+    assert list(kind.columns) == ["fixed", "floating"] and kind.columns.name == "kind"
+    assert kind.to_numpy().tolist() == [[60.0, 0.0], [0.0, 0.0], [0.0, 40.0]]
+    # quarters: month 5 in quarter 2, month 30 in quarter 10
+    q = res.maturity_wall(freq="quarter")
+    assert q.index.name == "quarter" and q.index.tolist() == list(range(1, 11))
+    assert q.loc[2, "A"] == 60.0 and q.loc[10, "B"] == 40.0 and q.to_numpy().sum() == 100.0
+    m = res.maturity_wall(freq="month", by="kind")
+    assert m.index.tolist() == list(range(1, 31))
+    assert m.loc[5, "fixed"] == 60.0 and m.loc[30, "floating"] == 40.0
+
+
+# --------------------------------------------------------------------------- summaries by month
+def _negative_rate(n_paths: int = 2) -> rf.RefinancingResult:
+    """A floating 100 at base 0 - 2%: interest is negative, so coverage is +inf every month."""
+    book = pd.DataFrame(
+        {
+            "firm": ["a"],
+            "principal": [100.0],
+            "kind": ["floating"],
+            "coupon": [-0.01],
+            "spread": [-0.02],
+            "reset_months": [1],
+            "maturity": [60],
+            "tenor": [60],
+        }
+    )
+    firms = pd.DataFrame(
+        {"firm": ["a"], "ebit": [20.0], "growth": [0.0], "volatility": [0.0], "cohort": ["c"]}
+    )
+    return rf.simulate(book, firms, np.zeros((n_paths, 3)), n_paths=n_paths, seed=0)
+
+
+def test_quantile_checks_name_the_argument() -> None:
+    """Kills the ndim, allow_nan and message mutants of the quantile check."""
+    res = _bullet()
+    cases: list[tuple[object, str]] = [
+        ([[0.1], [0.5]], r"^quantiles must be 1-D, got a 2-D input of shape \(2, 1\)$"),
+        ([0.5, np.nan], r"^quantiles has 1 NaN value\(s\) where none are allowed"),
+        ([0.5, 0.5], r"^quantiles must be distinct \(one column each\), got \[0\.5, 0\.5\]$"),
+        ([0.5, 1.5], r"^quantiles must lie in \[0, 1\]$"),
+        ([-0.1], r"^quantiles has 1 negative value"),
+    ]
+    for q, pattern in cases:
+        with pytest.raises(InputError, match=pattern):
+            res.to_frame(quantiles=q)  # type: ignore[arg-type]
+        with pytest.raises(InputError, match=pattern):
+            res.share_below(1.0, quantiles=q)  # type: ignore[arg-type]
+    # the bounds themselves are quantiles: 0 and 1 are the minimum and maximum over paths
+    frame = res.to_frame(quantiles=(0.0, 1.0))
+    assert list(frame["interest"].columns) == ["mean", "q0", "q1"]
+
+
+def test_infinite_coverage_summaries_do_not_warn() -> None:
+    """Kills the dropped errstate of the summaries: +inf coverage on every path is silent."""
+    res = _negative_rate()
+    assert np.isposinf(res.path_values("coverage")).all()
+    frame = res.to_frame()  # filterwarnings = error: an "invalid value" warning would fail
+    assert np.isposinf(frame[("coverage", "mean")]).all()
+    # no cohort is ever below any threshold: shares are 0 (one firm, 100 of debt)
+    assert (frame[("debt_at_risk_share", "mean")] == 0.0).all()
+    assert frame.index.get_level_values("cohort").unique().tolist() == ["c", "all"]
+
+
+# --------------------------------------------------------------------------- company facts
+LADDER_TAGS = [
+    "LongTermDebtMaturitiesRepaymentsOfPrincipalInNextTwelveMonths",
+    "LongTermDebtMaturitiesRepaymentsOfPrincipalInYearTwo",
+    "LongTermDebtMaturitiesRepaymentsOfPrincipalInYearThree",
+    "LongTermDebtMaturitiesRepaymentsOfPrincipalInYearFour",
+    "LongTermDebtMaturitiesRepaymentsOfPrincipalInYearFive",
+    "LongTermDebtMaturitiesRepaymentsOfPrincipalAfterYearFive",
+]
+
+
+def _f(
+    end: str, val: object, *, start: str | None = None, form: str = "10-K", accn: str = "A-23"
+) -> dict[str, object]:
+    fact: dict[str, object] = {"end": end, "val": val, "accn": accn, "form": form}
+    fact["filed"] = "2024-02-01"
+    if start is not None:
+        fact["start"] = start
+    return fact
+
+
+def _facts(
+    name: str = "Acme Corp", cik: int = 42, /, **extra: list[dict[str, object]]
+) -> dict[str, object]:
+    """One 10-K at 2023-12-31: ladder 10, 20, 30, 0, 40, 100 (sum 200), long-term debt 200,
+    EBIT 30 and interest 10 over calendar 2023 (364 days), plus ``extra`` tags (a tag given
+    an empty list is dropped)."""
+    tags: dict[str, list[dict[str, object]]] = {
+        tag: [_f("2023-12-31", v)]
+        for tag, v in zip(LADDER_TAGS, [10.0, 20.0, 30.0, 0.0, 40.0, 100.0], strict=True)
+    }
+    tags["LongTermDebt"] = [_f("2023-12-31", 200.0)]
+    tags["OperatingIncomeLoss"] = [_f("2023-12-31", 30.0, start="2023-01-01")]
+    tags["InterestExpense"] = [_f("2023-12-31", 10.0, start="2023-01-01")]
+    tags.update(extra)
+    gaap = {tag: {"units": {"USD": facts}} for tag, facts in tags.items() if facts}
+    return {"cik": cik, "entityName": name, "facts": {"us-gaap": gaap}}
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "exc", "pattern"),
+    [
+        ({"facts": 3}, TypeError, r"^facts must be a company-facts dict, a path, or a list of "
+         r"them; got int$"),
+        ({"facts": []}, InputError, r"^facts is empty$"),
+        ({"facts": [_facts(), 3]}, TypeError, r"^facts must be a company-facts dict, a path to a "
+         r"\.json or \.json\.gz file, or a list of them; got int at position 1$"),
+        ({"facts": [_facts(), {"cik": 1}]}, InputError, r"^facts\[1\] is not an SEC "
+         r"company-facts document \(no 'facts' key\)$"),
+        ({"facts": [_facts(), [1]]}, TypeError, r"got list at position 1$"),
+        ({"period_end": "not a date"}, InputError, r"^period_end must be a date, got 'not a "
+         r"date'$"),
+        ({"period_end": pd.NaT}, InputError, r"^period_end must be a date, got NaT$"),
+        ({"growth": -5.5}, InputError, r"^growth must be >= -5\.0, got -5\.5$"),
+        ({"growth": 5.5}, InputError, r"^growth must be <= 5\.0, got 5\.5$"),
+        ({"volatility": -0.1}, InputError, r"^volatility must be >= 0\.0, got -0\.1$"),
+        ({"volatility": 5.5}, InputError, r"^volatility must be <= 5\.0, got 5\.5$"),
+        ({"interest_expense": 5.0}, TypeError, r"^interest_expense must be a mapping or Series "
+         r"keyed by entityName or CIK, got float$"),
+        ({"interest_expense": {"Acme Corp": "5"}}, TypeError, r"^interest_expense\['Acme "
+         r"Corp'\] must be a real number, got str$"),
+        ({"interest_expense": {42: np.inf}}, InputError, r"^interest_expense\['Acme Corp'\] "
+         r"must be a finite number, got inf$"),
+        ({"facts": [_facts(), _facts("Acme Corp", 43)]}, InputError,
+         r"^facts holds 'Acme Corp' more than once$"),
+        ({"facts": [_facts(), _facts("Beta", 7)], "cohort": {"Acme Corp": "x"}}, InputError,
+         r"^cohort has no label for 'Beta'$"),
+        ({"cohort": 3}, TypeError, r"^cohort must be a str or a mapping, got int$"),
+    ],
+)  # fmt: skip
+def test_company_facts_messages(kwargs: dict[str, object], exc: type, pattern: str) -> None:
+    """Kills the message, argument-name and position mutants of the company-facts checks."""
+    kw: dict[str, object] = {"facts": _facts(), **kwargs}
+    with pytest.raises(exc, match=pattern):
+        rf.book_from_company_facts(**kw)  # type: ignore[arg-type]
+
+
+def test_company_facts_file_messages(tmp_path: object) -> None:
+    """Kills the position and path mutants of the file reader."""
+    import json
+    from pathlib import Path
+
+    assert isinstance(tmp_path, Path)
+    good = tmp_path / "good.json"
+    good.write_text(json.dumps(_facts()))
+    missing = tmp_path / "missing.json"
+    with pytest.raises(InputError, match=rf"^facts\[1\]: no such file {str(missing)!r}$"):
+        rf.book_from_company_facts([good, missing])
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json")
+    with pytest.raises(
+        InputError, match=r"^facts\[0\]: '.*bad\.json' is not a \(gzip\) JSON file: "
+    ):
+        rf.book_from_company_facts(str(bad))
+    text = tmp_path / "list.json"
+    text.write_text("[1, 2]")
+    with pytest.raises(
+        InputError, match=r"^facts\[0\] is not an SEC company-facts document \(no 'facts' key\)$"
+    ):
+        rf.book_from_company_facts(text)
+    # a plain .json path and a str path read the same document
+    book, firms = rf.book_from_company_facts([str(good)])
+    assert firms["firm"].tolist() == ["Acme Corp"] and book["principal"].sum() == pytest.approx(200)
+
+
+def test_company_facts_values_and_provenance() -> None:
+    """Kills the column, source and attrs mutants: every number is the fact given above."""
+    book, firms = rf.book_from_company_facts(
+        [_facts(), _facts("Beta", 7)], cohort="all firms", tranches_per_year=1, growth=0.01
+    )
+    assert list(firms.columns) == [
+        "firm", "ebit", "growth", "volatility", "cohort", "cik", "period_end", "accession",
+        *BUCKETS, "long_term_debt", "interest_expense", "interest_source", "coupon",
+    ]  # fmt: skip
+    row = firms.iloc[1]
+    assert row["firm"] == "Beta" and row["cik"] == 7 and row["cohort"] == "all firms"
+    assert row["period_end"] == pd.Timestamp("2023-12-31") and row["accession"] == "A-23"
+    assert [row[b] for b in BUCKETS] == [10.0, 20.0, 30.0, 0.0, 40.0, 100.0]
+    assert row["ebit"] == 30.0 and row["long_term_debt"] == 200.0
+    assert row["interest_expense"] == 10.0 and row["interest_source"] == "InterestExpense"
+    assert row["coupon"] == 10.0 / 200.0 and row["growth"] == 0.01 and row["volatility"] == 0.0
+    assert book.attrs["source"] == (
+        "SEC XBRL company facts: Acme Corp (accession A-23), Beta (accession A-23)"
+    )
+    # one tranche a year: y1 at month 12, y2 at 24, y3 at 36, y5 at 60, after5 at 72 ... 120
+    acme = book[book["firm"] == "Acme Corp"]
+    assert acme["maturity"].tolist() == [12, 24, 36, 60, 72, 84, 96, 108, 120]
+    assert acme["principal"].tolist() == [10.0, 20.0, 30.0, 40.0, 20.0, 20.0, 20.0, 20.0, 20.0]
+    assert (acme["coupon"] == 0.05).all() and (acme["tenor"] == 120).all()
+    # the default cohort is the entity name; a mapping picks one per firm
+    _, named = rf.book_from_company_facts([_facts(), _facts("Beta", 7)])
+    assert named["cohort"].tolist() == ["Acme Corp", "Beta"]
+    _, mapped = rf.book_from_company_facts(
+        [_facts(), _facts("Beta", 7)], cohort={"Beta": "b", "Acme Corp": "a"}
+    )
+    assert mapped["cohort"].tolist() == ["a", "b"]
+
+
+def test_company_facts_read_rules() -> None:
+    """Kills the form, duration-window, instant and value-parsing mutants of the fact reader."""
+    ebit = "OperatingIncomeLoss"
+    # 10-K/A is an annual form; a 10-Q value of the same date is ignored
+    _, firms = rf.book_from_company_facts(
+        _facts(**{ebit: [_f("2023-12-31", 31.0, start="2023-01-01", form="10-K/A"),
+                         _f("2023-12-31", 99.0, start="2023-01-01", form="10-Q")]})
+    )  # fmt: skip
+    assert firms.loc[0, "ebit"] == 31.0
+    # a duration of 350 or 380 days is a fiscal year (2023-12-31 minus 350 days is 2023-01-15)
+    for start in ("2023-01-15", "2022-12-16"):
+        _, firms = rf.book_from_company_facts(
+            _facts(**{ebit: [_f("2023-12-31", 7.0, start=start)]})
+        )
+        assert firms.loc[0, "ebit"] == 7.0
+    # 349 and 381 days are not; nor is a fact without a start date, nor a non-number
+    message = (
+        r"^Acme Corp \(CIK 42\): no 10-K value of us-gaap tag 'OperatingIncomeLoss' for the "
+        r"fiscal year ending 2023-12-31$"
+    )
+    for fact in (
+        _f("2023-12-31", 7.0, start="2023-01-16"),
+        _f("2023-12-31", 7.0, start="2022-12-15"),
+        _f("2023-12-31", 7.0),
+        _f("2023-12-31", "n/a", start="2023-01-01"),
+        _f("2023-12-31", 7.0, start="2023-01-01", form="10-Q"),
+    ):
+        with pytest.raises(InputError, match=message):
+            rf.book_from_company_facts(_facts(**{ebit: [fact]}))
+    # an instant fact with a start date is not a balance
+    with pytest.raises(
+        InputError,
+        match=r"^Acme Corp \(CIK 42\): no 10-K value of us-gaap tag 'LongTermDebt' at 2023-12-31$",
+    ):
+        rf.book_from_company_facts(
+            _facts(LongTermDebt=[_f("2023-12-31", 200.0, start="2023-01-01")])
+        )
+    # no next-twelve-months value at all: the latest date cannot be found
+    with pytest.raises(
+        InputError,
+        match=r"^Beta \(CIK 7\): no 10-K value of us-gaap tag "
+        r"'LongTermDebtMaturitiesRepaymentsOfPrincipalInNextTwelveMonths'$",
+    ):
+        rf.book_from_company_facts([_facts(), _facts("Beta", 7, **{LADDER_TAGS[0]: []})])
+    # the second filer misses a bucket: its name is in the message, not the first one's
+    with pytest.raises(
+        InputError,
+        match=r"^Beta \(CIK 7\): no 10-K value of us-gaap tag "
+        r"'LongTermDebtMaturitiesRepaymentsOfPrincipalInYearFour' at 2023-12-31$",
+    ):
+        rf.book_from_company_facts([_facts(), _facts("Beta", 7, **{LADDER_TAGS[3]: []})])
+    # a document without a name or CIK is named by question marks
+    anon = _facts()
+    del anon["entityName"], anon["cik"]
+    with pytest.raises(InputError, match=r"^\? \(CIK \?\): no 10-K value of us-gaap tag 'Long"):
+        rf.book_from_company_facts(anon, period_end="2020-12-31")
+
+
+def test_company_facts_interest_fallbacks_in_order() -> None:
+    """Kills the tag-order, fill, stale-ranking and warning-text mutants of the interest reader."""
+    no_ie: dict[str, list[dict[str, object]]] = {"InterestExpense": []}
+    both = _facts(
+        **no_ie,
+        InterestExpenseNonoperating=[_f("2023-12-31", 12.0, start="2023-01-01")],
+        InterestExpenseDebt=[_f("2023-12-31", 14.0, start="2023-01-01")],
+    )
+    _, firms = rf.book_from_company_facts(both)
+    assert firms.loc[0, "interest_source"] == "InterestExpenseNonoperating"
+    assert firms.loc[0, "interest_expense"] == 12.0
+    debt_only = _facts(**no_ie, InterestExpenseDebt=[_f("2023-12-31", 14.0, start="2023-01-01")])
+    _, firms = rf.book_from_company_facts(debt_only)
+    assert firms.loc[0, "interest_source"] == "InterestExpenseDebt"
+    assert firms.loc[0, "coupon"] == 14.0 / 200.0
+    # stale: no interest for 2023; earlier years 2021 and 2022 with debt on those dates. The
+    # preferred tag wins over a later year of another tag; within a tag the latest year wins.
+    stale = _facts(
+        **no_ie,
+        InterestExpenseDebt=[_f("2022-12-31", 50.0, start="2022-01-01")],
+        InterestExpenseNonoperating=[
+            _f("2021-12-31", 6.0, start="2021-01-01"),
+            _f("2022-12-31", 8.0, start="2022-01-01"),
+            _f("2019-12-31", 9.0, start="2019-01-01"),  # no debt that year: not a candidate
+        ],
+        LongTermDebt=[
+            _f("2023-12-31", 200.0),
+            _f("2022-12-31", 160.0),
+            _f("2021-12-31", 150.0),
+            _f("2020-12-31", 0.0),
+        ],
+    )
+    message = (
+        r"^Acme Corp \(CIK 42\): no interest expense tagged for the fiscal year ending "
+        r"2023-12-31 \(tags \['InterestExpense', 'InterestExpenseNonoperating', "
+        r"'InterestExpenseDebt'\]\); using the rate implied by InterestExpenseNonoperating / "
+        r"LongTermDebt of the fiscal year ending 2022-12-31 \(5\.0000%\)\. Pass "
+        r"interest_expense= to give this year's value\.$"
+    )
+    with pytest.warns(DataWarning, match=message):
+        _, firms = rf.book_from_company_facts(stale)
+    # rate 8 / 160 = 5%, applied to this year's debt of 200: interest 10
+    assert firms.loc[0, "coupon"] == 8.0 / 160.0
+    assert firms.loc[0, "interest_expense"] == pytest.approx(10.0, rel=1e-15)
+    assert firms.loc[0, "interest_source"] == "InterestExpenseNonoperating 2022-12-31 (stale)"
+    # only a year whose debt is zero: no candidate at all
+    zero_debt = _facts(
+        InterestExpense=[_f("2020-12-31", 9.0, start="2020-01-01")],
+        LongTermDebt=[_f("2023-12-31", 200.0), _f("2020-12-31", 0.0)],
+    )
+    with pytest.raises(
+        InputError,
+        match=r"^Acme Corp \(CIK 42\): no 10-K value of us-gaap tag 'InterestExpense' \(nor "
+        r"\['InterestExpenseNonoperating', 'InterestExpenseDebt'\]\) for the fiscal year ending "
+        r"2023-12-31 or any earlier one; pass interest_expense=$",
+    ):
+        rf.book_from_company_facts(zero_debt)
+    # a later year is not a candidate for an earlier balance-sheet date
+    later = _facts(InterestExpense=[_f("2024-12-31", 9.0, start="2024-01-01")])
+    later["facts"]["us-gaap"]["LongTermDebt"]["units"]["USD"].append(_f("2024-12-31", 90.0))  # type: ignore[index]
+    with pytest.raises(InputError, match=r"or any earlier one; pass interest_expense=$"):
+        rf.book_from_company_facts(later, period_end="2023-12-31")
+    # an override by name or by CIK wins over tags, silently
+    _, by_name = rf.book_from_company_facts(stale, interest_expense={"Acme Corp": 16.0})
+    _, by_cik = rf.book_from_company_facts(stale, interest_expense=pd.Series({42: 16.0}))
+    for f in (by_name, by_cik):
+        assert f.loc[0, "coupon"] == 16.0 / 200.0
+        assert f.loc[0, "interest_source"] == "interest_expense argument"
