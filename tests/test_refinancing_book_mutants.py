@@ -662,3 +662,76 @@ def test_company_facts_interest_fallbacks_in_order() -> None:
     for f in (by_name, by_cik):
         assert f.loc[0, "coupon"] == 16.0 / 200.0
         assert f.loc[0, "interest_source"] == "interest_expense argument"
+
+
+# --------------------------------------------------------------------------- path values
+def _with_debt_free_cohort(**kw: object) -> rf.RefinancingResult:
+    """Firm a (cohort A): a fixed 100 at 5% due at month 2, EBIT 2; firm z (cohort Z): no debt,
+    EBIT 5. Base rate 3% for 4 months, Damodaran's large-firm table (the default)."""
+    book = pd.DataFrame(
+        {
+            "firm": ["a"],
+            "principal": [100.0],
+            "kind": ["fixed"],
+            "coupon": [0.05],
+            "maturity": [2],
+            "tenor": [60],
+        }
+    )
+    firms = pd.DataFrame(
+        {
+            "firm": ["a", "z"],
+            "ebit": [2.0, 5.0],
+            "growth": [0.0, 0.0],
+            "volatility": [0.0, 0.0],
+            "cohort": ["A", "Z"],
+        }
+    )
+    return rf.simulate(book, firms, np.full(4, 0.03), seed=0, **kw)  # type: ignore[arg-type]
+
+
+def test_path_values_closed_form_with_a_debt_free_cohort() -> None:
+    """Kills the _divide mutants (a zero denominator is NaN, silently) and the statistic map.
+
+    Interest of a: 100 * 5% = 5 in months 0-1, coverage 2 / 5 = 0.4. At month 2 it refinances
+    at 3% + the spread of coverage 2 / (100 * (3% + 19%)) = 0.09 < 0.2 (band D, 19%, a fixed
+    point): interest 22. Cohort "all" adds z's EBIT: (2 + 5) / 5 = 1.4, then 7 / 22.
+    """
+    res = _with_debt_free_cohort()
+    nan = np.nan
+    cases: dict[str, list[list[float]]] = {
+        "interest": [[5.0, 0.0, 5.0]] * 2 + [[22.0, 0.0, 22.0]] * 2,
+        "ebit": [[2.0, 5.0, 7.0]] * 4,
+        "coverage": [[0.4, np.inf, 1.4]] * 2 + [[2 / 22, np.inf, 7 / 22]] * 2,
+        # repriced at month 2; cohort Z has no debt: 0 / 0 is NaN
+        "repriced_share": [[0.0, nan, 0.0]] * 2 + [[1.0, nan, 1.0]] * 2,
+        # coverage < 1 for 3 consecutive months (months 0, 1, 2): flagged from month 2
+        "distressed_share": [[0.0, 0.0, 0.0]] * 2 + [[1.0, 0.0, 0.5]] * 2,
+        "distressed_debt_share": [[0.0, nan, 0.0]] * 2 + [[1.0, nan, 1.0]] * 2,
+        "debt_at_risk": [[100.0, 0.0, 100.0]] * 4,
+        "debt_at_risk_share": [[1.0, nan, 1.0]] * 4,
+    }
+    for stat, expected in cases.items():
+        got = res.path_values(stat)
+        assert got.shape == (1, 4, 3), stat
+        np.testing.assert_allclose(got[0], expected, rtol=1e-12, err_msg=stat)
+    # copies: writing into a returned array changes nothing kept
+    for stat in cases:
+        res.path_values(stat)[...] = -1.0
+    np.testing.assert_allclose(res.path_values("interest")[0, :, 0], [5.0, 5.0, 22.0, 22.0])
+    np.testing.assert_allclose(res.path_values("repriced_share")[0, :, 0], [0.0, 0.0, 1.0, 1.0])
+    np.testing.assert_allclose(res.path_values("debt_at_risk")[0, :, 0], [100.0] * 4)
+    assert res.path_values("ebit")[0, 0, 1] == pytest.approx(5.0, rel=1e-12)
+    with pytest.raises(InputError, match=r"^statistic must be one of \['interest', 'ebit', "):
+        res.path_values("icr")
+    # shares below a kept threshold, by count and by debt (Z: no debt, NaN)
+    by_count = res.share_below(1.0)
+    assert by_count.loc[("A", 0), "mean"] == 1.0 and by_count.loc[("Z", 0), "mean"] == 0.0
+    assert by_count.loc[("all", 3), "mean"] == 0.5
+    by_debt = res.share_below(1.0, weight="debt")
+    assert by_debt.loc[("A", 0), "mean"] == 1.0 and np.isnan(by_debt.loc[("Z", 0), "mean"])
+    assert by_debt.loc[("all", 0), "mean"] == 1.0
+    # first month below: a is below 1 from month 0; "all" (1.4, then 0.32) from month 2
+    first = res.first_crossing(1.0)
+    assert first.loc[0, "A"] == 0.0 and np.isnan(first.loc[0, "Z"])
+    assert first.loc[0, "all"] == 2.0 and first.index.name == "path"
