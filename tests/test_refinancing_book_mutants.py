@@ -735,3 +735,48 @@ def test_path_values_closed_form_with_a_debt_free_cohort() -> None:
     first = res.first_crossing(1.0)
     assert first.loc[0, "A"] == 0.0 and np.isnan(first.loc[0, "Z"])
     assert first.loc[0, "all"] == 2.0 and first.index.name == "path"
+
+
+def test_ladder_tranches_by_the_documented_rule() -> None:
+    """Kills the remainder, split, boundary and minimum mutants of the ladder builder."""
+    lad = pd.DataFrame([[1.0, 0.0, 0.0, 0.0, 0.0, 0.0]], columns=BUCKETS, index=["a"])
+    book = rf.DebtBook.from_maturity_ladder(lad, coupon=0.05, reset_months=1, tenor=1)
+    # y1 = 1 in 12 monthly tranches of 1/12; the last takes the remainder 1 - 11 * (1/12),
+    # which is not the float 1/12
+    assert book.maturity.tolist() == list(range(1, 13))
+    assert book.principal[:11].tolist() == [1.0 / 12] * 11
+    assert book.principal[11] == 1.0 - 11 * (1.0 / 12) != 1.0 / 12
+    assert book.tenor.tolist() == [1] * 12
+    # a floating share of 1/4 on a yearly tranche of 8: 2 floating, 8 - 2 = 6 fixed; the
+    # bounds 0 and 1 of floating_share are allowed; reset_months = 1 is a whole month
+    lad2 = pd.DataFrame(
+        [[8.0, 0.0, 0.0, 0.0, 0.0, 0.0]] * 3, columns=BUCKETS, index=["q", "none", "all"]
+    )
+    split = rf.DebtBook.from_maturity_ladder(
+        lad2,
+        coupon=0.05,
+        floating_share={"q": 0.25, "none": 0.0, "all": 1.0},
+        spread=0.02,
+        reset_months=1,
+        tranches_per_year=1,
+    ).to_frame()
+    assert split["firm"].tolist() == ["q", "q", "none", "all"]
+    assert split["kind"].tolist() == ["fixed", "floating", "fixed", "floating"]
+    assert split["principal"].tolist() == [6.0, 2.0, 8.0, 8.0]
+    assert split["reset_months"].tolist() == [0, 1, 0, 1]
+    assert split["first_reset"].tolist() == [0, 1, 0, 1]
+    assert split["spread"].isna().tolist() == [True, False, True, False]
+    # a part of exactly 1e-100 (the smallest positive principal) is kept, one below is not
+    tiny = pd.DataFrame([[1e-100, 0.0, 0.0, 0.0, 0.0, 0.0]], columns=BUCKETS, index=["t"])
+    kept = rf.DebtBook.from_maturity_ladder(tiny, coupon=0.05, tranches_per_year=1)
+    assert kept.principal.tolist() == [1e-100] and kept.maturity.tolist() == [12]
+    dust = pd.DataFrame(
+        [[5e-101, 0.0, 0.0, 0.0, 0.0, 0.0], [1.0, 0, 0, 0, 0, 0]], columns=BUCKETS, index=["d", "e"]
+    )
+    assert rf.DebtBook.from_maturity_ladder(dust, coupon=0.05).firm.tolist() == ["e"] * 12
+    # half-yearly tranches of after5 over 2 years: months 66, 72, 78, 84
+    late = pd.DataFrame([[0.0, 0.0, 0.0, 0.0, 0.0, 4.0]], columns=BUCKETS, index=["l"])
+    book = rf.DebtBook.from_maturity_ladder(late, coupon=0.05, tranches_per_year=2, after5_years=2)
+    assert book.maturity.tolist() == [66, 72, 78, 84]
+    assert book.principal.tolist() == [1.0, 1.0, 1.0, 1.0]
+    assert book.maturity.dtype == np.int64
