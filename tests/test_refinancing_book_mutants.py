@@ -729,11 +729,11 @@ def test_path_values_closed_form_with_a_debt_free_cohort() -> None:
     assert by_count.loc[("A", 0), "mean"] == 1.0 and by_count.loc[("Z", 0), "mean"] == 0.0
     assert by_count.loc[("all", 3), "mean"] == 0.5
     by_debt = res.share_below(1.0, weight="debt")
-    assert by_debt.loc[("A", 0), "mean"] == 1.0 and np.isnan(by_debt.loc[("Z", 0), "mean"])
+    assert by_debt.loc[("A", 0), "mean"] == 1.0 and pd.isna(by_debt.loc[("Z", 0), "mean"])
     assert by_debt.loc[("all", 0), "mean"] == 1.0
     # first month below: a is below 1 from month 0; "all" (1.4, then 0.32) from month 2
     first = res.first_crossing(1.0)
-    assert first.loc[0, "A"] == 0.0 and np.isnan(first.loc[0, "Z"])
+    assert first.loc[0, "A"] == 0.0 and pd.isna(first.loc[0, "Z"])
     assert first.loc[0, "all"] == 2.0 and first.index.name == "path"
 
 
@@ -780,3 +780,132 @@ def test_ladder_tranches_by_the_documented_rule() -> None:
     assert book.maturity.tolist() == [66, 72, 78, 84]
     assert book.principal.tolist() == [1.0, 1.0, 1.0, 1.0]
     assert book.maturity.dtype == np.int64
+
+
+# --------------------------------------------------------------------------- summary and repr
+def _two_rate_paths(**kw: object) -> rf.RefinancingResult:
+    """The book of _with_debt_free_cohort on two rate paths: 3% and 8% flat for 4 months."""
+    plain = _with_debt_free_cohort()
+    book = pd.DataFrame(
+        {
+            "firm": ["a"],
+            "principal": [100.0],
+            "kind": ["fixed"],
+            "coupon": [0.05],
+            "maturity": [2],
+            "tenor": [60],
+        }
+    )
+    firms = pd.DataFrame(
+        {
+            "firm": ["a", "z"],
+            "ebit": [2.0, 5.0],
+            "growth": [0.0, 0.0],
+            "volatility": [0.0, 0.0],
+            "cohort": ["A", "Z"],
+        }
+    )
+    rates = np.array([[0.03] * 4, [0.08] * 4])
+    res = rf.simulate(book, firms, rates, n_paths=2, seed=0, **kw)  # type: ignore[arg-type]
+    assert res.spread_source == plain.spread_source
+    return res
+
+
+def test_summary_closed_form() -> None:
+    """Kills the settings, table-row and note mutants of RefinancingResult.summary.
+
+    Firm a refinances at month 2 at the base rate + 19% (band D): interest 22 on the 3% path
+    and 27 on the 8% path, from 5 before. Coverage at the end: 2/22 and 2/27 (cohort A), 7/22
+    and 7/27 (all); the median of two paths is their mean, the q-quantile lo + q (hi - lo).
+    """
+    from divergence._summary import format_value
+
+    s = _two_rate_paths().summary()
+    assert s.title == "Refinancing simulation"
+    table = s.tables["By cohort"]
+    assert list(table.columns) == ["A", "Z", "all"] and table.columns.name == "cohort"
+    assert table.index.name == "statistic"
+    assert table.index.tolist() == [
+        "firms", "debt", "coverage_start", "coverage_end", "coverage_end_q05",
+        "coverage_end_q95", "interest_change", "repriced_share", "debt_at_risk_share",
+        "distressed_share",
+    ]  # fmt: skip
+    col_a, col_all = table["A"], table["all"]
+    assert table.T["firms"].tolist() == [1, 1, 2] and table.T["debt"].tolist() == [100, 0, 100]
+    assert (
+        col_a["coverage_start"] == pytest.approx(0.4) and table.loc["coverage_start", "Z"] == np.inf
+    )
+    assert col_all["coverage_start"] == pytest.approx(1.4)
+    for col, e in ((col_a, 2.0), (col_all, 7.0)):
+        lo, hi = e / 27, e / 22
+        assert col["coverage_end"] == pytest.approx((lo + hi) / 2, rel=1e-12)
+        assert col["coverage_end_q05"] == pytest.approx(lo + 0.05 * (hi - lo), rel=1e-12)
+        assert col["coverage_end_q95"] == pytest.approx(lo + 0.95 * (hi - lo), rel=1e-12)
+        # mean over paths of 22 / 5 and 27 / 5, minus 1
+        assert col["interest_change"] == pytest.approx((22 / 5 + 27 / 5) / 2 - 1, rel=1e-12)
+        assert col["repriced_share"] == 1.0 and col["debt_at_risk_share"] == 1.0
+    assert table.loc["coverage_end", "Z"] == np.inf
+    col_z = table["Z"]
+    assert np.isnan(col_z["interest_change"]) and np.isnan(col_z["repriced_share"])
+    assert table.T["distressed_share"].tolist() == [1.0, 0.0, 0.5]
+    settings = s.settings
+    expected = {
+        "Firms": "2",
+        "Tranches": "1",
+        "Paths": "2",
+        "Horizon (months)": "4",
+        "Total debt": "100",
+        "Floating share": "0",
+        "Base rate, start": format_value((0.03 + 0.08) / 2),
+        "Base rate, end": format_value((0.03 + 0.08) / 2),
+        "Distress rule": "ICR<1 for 3m",
+        "Arrays kept": "aggregate",
+        "Unconverged spreads": "0",
+    }
+    assert settings.index.tolist() == [*list(expected)[:10], "Spread table", "Unconverged spreads"]
+    for key, value in expected.items():
+        assert settings[key] == value, key
+    assert settings["Spread table"].startswith("A. Damodaran, 'Ratings, Interest Coverage Ratios")
+    assert s.notes == (
+        "Coverage: aggregate EBIT / interest, median over paths (month 0 and 3); shares are "
+        "decimals at the last month, means over paths.",
+        "Base rates: mean over paths, annual decimals.",
+    )
+    full = _two_rate_paths(keep="full", distress=rf.Distress(threshold=1.5, months=2)).summary()
+    assert full.settings["Arrays kept"] == "full"
+    assert full.settings["Distress rule"] == "ICR<1.5 for 2m"
+
+
+def test_repr_headline_and_html() -> None:
+    """Kills the repr, headline and _repr_html_ mutants: medians of the first and last month."""
+    from divergence._summary import format_value
+
+    res = _two_rate_paths()
+    last = format_value((7 / 22 + 7 / 27) / 2)
+    assert repr(res) == (
+        f"RefinancingResult(firms=2, cohorts=('A', 'Z'), paths=2, months=4, keep='aggregate', "
+        f"median coverage (all) 1.4 -> {last})"
+    )
+    assert "keep='full'" in repr(_two_rate_paths(keep="full"))
+    html = res._repr_html_()
+    assert html == res.summary().as_html() and "Refinancing simulation" in html
+
+
+def test_plot_passes_its_options() -> None:
+    """Kills the kind-check and option-passing mutants of RefinancingResult.plot."""
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    res = _two_cohorts()
+    with pytest.raises(
+        InputError, match=r"^kind must be one of \['coverage', 'maturity_wall'\], got 'fan'$"
+    ):
+        res.plot("fan")  # type: ignore[arg-type]
+    ax = res.plot(cohorts=["A"], threshold=1.5)
+    assert len(ax.lines) == 2  # the median of cohort A and the threshold line
+    ax2 = res.plot("maturity_wall", freq="quarter")
+    heights = sorted(p.get_height() for p in ax2.patches if p.get_height() > 0)
+    assert heights == [40.0, 60.0]  # month 5 in quarter 2 (A), month 30 in quarter 10 (B)
+    assert len(ax2.patches) == 2 * 10  # two cohorts, ten quarters
+    plt.close("all")
