@@ -910,3 +910,18 @@ def test_plot_passes_its_options() -> None:
     assert heights == [40.0, 60.0]  # month 5 in quarter 2 (A), month 30 in quarter 10 (B)
     assert len(ax2.patches) == 2 * 10  # two cohorts, ten quarters
     plt.close("all")
+
+
+def test_ladder_defaults_and_smallest_options() -> None:
+    """Kills the default and bound mutants: reset 3, tenor 120, after5 over 1 year allowed."""
+    lad = pd.DataFrame([[0.0, 0.0, 0.0, 0.0, 0.0, 2.0]], columns=BUCKETS, index=["a"])
+    book = rf.DebtBook.from_maturity_ladder(
+        lad, coupon=0.05, floating_share=0.5, spread=0.02, after5_years=1, tranches_per_year=1
+    )
+    # after5 over one year: one tranche at month 72, half fixed and half floating
+    assert book.maturity.tolist() == [72, 72] and book.principal.tolist() == [1.0, 1.0]
+    assert book.floating.tolist() == [False, True]
+    assert book.reset_months.tolist() == [0, 3] and book.first_reset.tolist() == [0, 3]
+    assert book.tenor.tolist() == [120, 120]
+    monthly = rf.DebtBook.from_maturity_ladder(lad, coupon=0.05, after5_years=100)
+    assert len(monthly) == 1200 and monthly.maturity[-1] == 60 + 1200
