@@ -186,6 +186,18 @@ def _ladder() -> pd.DataFrame:
         ),
         (
             _ladder(),
+            {"floating_share": {"a": 0.0, "b": 1.5}, "spread": 0.02},
+            InputError,
+            r"^floating_share must lie in \[0, 1\]; got 1\.5 for firm 'b'$",
+        ),
+        (
+            _ladder(),
+            {"floating_share": {"a": 1.0, "b": 1.25}, "spread": 0.02},
+            InputError,
+            r"^floating_share must lie in \[0, 1\]; got 1\.25 for firm 'b'$",
+        ),
+        (
+            _ladder(),
             {"floating_share": {"a": 1.5, "b": 0.5}, "spread": 0.02},
             InputError,
             r"^floating_share must lie in \[0, 1\]; got 1\.5 for firm 'a'$",
