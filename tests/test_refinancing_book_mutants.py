@@ -917,6 +917,8 @@ def test_plot_passes_its_options() -> None:
         res.plot("fan")  # type: ignore[arg-type]
     ax = res.plot(cohorts=["A"], threshold=1.5)
     assert len(ax.lines) == 2  # the median of cohort A and the threshold line
+    _, given = plt.subplots()
+    assert res.plot(ax=given) is given  # drawn on the Axes passed
     ax2 = res.plot("maturity_wall", freq="quarter")
     heights = sorted(p.get_height() for p in ax2.patches if p.get_height() > 0)
     assert heights == [40.0, 60.0]  # month 5 in quarter 2 (A), month 30 in quarter 10 (B)
@@ -937,3 +939,33 @@ def test_ladder_defaults_and_smallest_options() -> None:
     assert book.tenor.tolist() == [120, 120]
     monthly = rf.DebtBook.from_maturity_ladder(lad, coupon=0.05, after5_years=100)
     assert len(monthly) == 1200 and monthly.maturity[-1] == 60 + 1200
+
+
+def test_summary_base_rate_start_and_end() -> None:
+    """Kills the column mutants of the base-rate settings: month 0 and the last month."""
+    from divergence._summary import format_value
+
+    res = _bullet()  # base rate 2% in month 0, 6% from month 1 on (24 months)
+    rising = rf.simulate(
+        pd.DataFrame(
+            {
+                "firm": ["a"],
+                "principal": [100.0],
+                "kind": ["fixed"],
+                "coupon": [0.05],
+                "maturity": [12],
+                "tenor": [60],
+            }
+        ),
+        pd.DataFrame(
+            {"firm": ["a"], "ebit": [20.0], "growth": [0.0], "volatility": [0.0], "cohort": ["c"]}
+        ),
+        np.array([[0.01, 0.02, 0.03, 0.04], [0.03, 0.04, 0.05, 0.08]]),
+        n_paths=2,
+        seed=0,
+    )
+    assert res.summary().settings["Base rate, start"] == format_value(0.02)
+    settings = rising.summary().settings
+    # means over the two paths: (1% + 3%) / 2 at month 0, (4% + 8%) / 2 at month 3
+    assert settings["Base rate, start"] == format_value(0.02)
+    assert settings["Base rate, end"] == format_value(0.06)
