@@ -969,3 +969,62 @@ def test_summary_base_rate_start_and_end() -> None:
     # means over the two paths: (1% + 3%) / 2 at month 0, (4% + 8%) / 2 at month 3
     assert settings["Base rate, start"] == format_value(0.02)
     assert settings["Base rate, end"] == format_value(0.06)
+
+
+# --------------------------------------------------------------------------- example book
+def test_example_book_layout_by_the_docstring() -> None:
+    """Kills the default, label, per-firm layout and message mutants of example_book."""
+    book, firms = rf.example_book(seed=0)
+    # defaults: 50 mega-caps and 200 SMEs, 6 tranches each
+    assert firms["cohort"].tolist() == ["mega-cap"] * 50 + ["SME"] * 200
+    assert firms["firm"].tolist()[:2] == ["M0000", "M0001"] and firms["firm"].iloc[50] == "S0000"
+    assert firms["firm"].iloc[-1] == "S0199" and len(book) == 250 * 6
+    assert list(book.columns) == [
+        "firm", "principal", "kind", "coupon", "spread", "maturity", "reset_months", "tenor",
+        "first_reset",
+    ]  # fmt: skip
+    assert (firms["growth"] == np.r_[[0.04] * 50, [0.03] * 200]).all()
+    assert (firms["volatility"] == np.r_[[0.15] * 50, [0.30] * 200]).all()
+    mega = book.iloc[:6]
+    # a mega-cap: 5 fixed bonds of 0.95 D / 5 (tenor 156) and one floating 0.05 D at r0 + 0.4%
+    assert mega["kind"].tolist() == ["fixed"] * 5 + ["floating"]
+    debt = mega["principal"].sum()
+    np.testing.assert_allclose(mega["principal"], [0.95 * debt / 5] * 5 + [0.05 * debt])
+    assert mega["tenor"].tolist() == [156] * 5 + [12]
+    fl = mega.iloc[5]
+    assert fl["coupon"] == pytest.approx(0.01 + 0.004) and fl["spread"] == 0.004
+    assert fl["reset_months"] == 1.0 and 1 <= fl["maturity"] <= 12
+    assert mega["spread"].iloc[:5].isna().all() and mega["reset_months"].iloc[:5].isna().all()
+    # an SME with 6 tranches: round(0.85 * 6) - 1 = 4 floating loans of 0.85 D / 4, then 2
+    # fixed notes of 0.15 D / 2 (tenors 48 and 60)
+    sme = book[book["firm"] == "S0000"]
+    assert sme["kind"].tolist() == ["floating"] * 4 + ["fixed"] * 2
+    d = sme["principal"].sum()
+    np.testing.assert_allclose(sme["principal"], [0.85 * d / 4] * 4 + [0.15 * d / 2] * 2)
+    assert sme["tenor"].tolist() == [48] * 4 + [60] * 2
+    np.testing.assert_allclose(sme["coupon"].iloc[:4], 0.01 + sme["spread"].iloc[:4])
+    assert sme["first_reset"].iloc[4:].isna().all() and sme["spread"].iloc[4:].isna().all()
+    assert "first_reset" not in mega.dropna(axis=1, how="all").columns
+    # fewer than 4 tranches: one floating loan per SME; 4 tranches: round(3.4) - 1 = 2
+    for k, n_fl in ((2, 1), (3, 1), (4, 2), (8, 6)):
+        b, _ = rf.example_book(1, 1, tranches=k, seed=1)
+        kinds = b[b["firm"] == "S0000"]["kind"].tolist()
+        assert kinds == ["floating"] * n_fl + ["fixed"] * (k - n_fl), k
+    # r0 shifts every coupon; the same seed gives the same book, a Generator advances
+    hi, _ = rf.example_book(2, 3, r0=0.05, seed=4)
+    lo, _ = rf.example_book(2, 3, seed=4)
+    np.testing.assert_allclose(hi["coupon"] - lo["coupon"], 0.04, rtol=1e-9)
+    rng = np.random.default_rng(9)
+    first, _ = rf.example_book(1, 1, seed=rng)
+    second, _ = rf.example_book(1, 1, seed=rng)
+    assert not first["principal"].equals(second["principal"])
+    for kwargs, pattern in (
+        ({"n_mega": 0}, r"^n_mega must be >= 1, got 0$"),
+        ({"n_sme": 0}, r"^n_sme must be >= 1, got 0$"),
+        ({"tranches": 1}, r"^tranches must be >= 2, got 1$"),
+        ({"r0": np.nan}, r"^r0 must be a finite number, got nan$"),
+    ):
+        with pytest.raises(InputError, match=pattern):
+            rf.example_book(**kwargs)  # type: ignore[arg-type]
+    one, _ = rf.example_book(1, 1, tranches=2, seed=0)
+    assert len(one) == 4  # the smallest sizes and tranche count are accepted
