@@ -1025,6 +1025,6 @@ def test_example_book_layout_by_the_docstring() -> None:
         ({"r0": np.nan}, r"^r0 must be a finite number, got nan$"),
     ):
         with pytest.raises(InputError, match=pattern):
-            rf.example_book(**kwargs)  # type: ignore[arg-type]
+            rf.example_book(**kwargs)
     one, _ = rf.example_book(1, 1, tranches=2, seed=0)
     assert len(one) == 4  # the smallest sizes and tranche count are accepted
