@@ -1028,3 +1028,14 @@ def test_example_book_layout_by_the_docstring() -> None:
             rf.example_book(**kwargs)
     one, _ = rf.example_book(1, 1, tranches=2, seed=0)
     assert len(one) == 4  # the smallest sizes and tranche count are accepted
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="np.quantile interpolates inf - inf = NaN: with +inf coverage on every path, "
+    "to_frame's quantile columns (and summary's coverage_end_q05/q95) are NaN, not +inf",
+)
+def test_quantiles_of_infinite_coverage_are_infinite() -> None:
+    """Every path has coverage +inf (negative interest): any quantile of it is +inf."""
+    frame = _negative_rate().to_frame()
+    assert np.isposinf(frame[("coverage", "q0.5")]).all()
