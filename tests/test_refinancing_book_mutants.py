@@ -979,6 +979,7 @@ def test_example_book_layout_by_the_docstring() -> None:
     assert firms["cohort"].tolist() == ["mega-cap"] * 50 + ["SME"] * 200
     assert firms["firm"].tolist()[:2] == ["M0000", "M0001"] and firms["firm"].iloc[50] == "S0000"
     assert firms["firm"].iloc[-1] == "S0199" and len(book) == 250 * 6
+    assert book.index.equals(pd.RangeIndex(250 * 6))  # one frame, rows numbered 0 ... 1499
     assert list(book.columns) == [
         "firm", "principal", "kind", "coupon", "spread", "maturity", "reset_months", "tenor",
         "first_reset",
