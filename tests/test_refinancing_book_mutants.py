@@ -974,7 +974,9 @@ def test_summary_base_rate_start_and_end() -> None:
 # --------------------------------------------------------------------------- example book
 def test_example_book_layout_by_the_docstring() -> None:
     """Kills the default, label, per-firm layout and message mutants of example_book."""
-    book, firms = rf.example_book(seed=0)
+    book, firms = rf.example_book()
+    # the default seed is 0: the same book as an explicit seed=0
+    pd.testing.assert_frame_equal(book, rf.example_book(50, 200, seed=0)[0])
     # defaults: 50 mega-caps and 200 SMEs, 6 tranches each
     assert firms["cohort"].tolist() == ["mega-cap"] * 50 + ["SME"] * 200
     assert firms["firm"].tolist()[:2] == ["M0000", "M0001"] and firms["firm"].iloc[50] == "S0000"
