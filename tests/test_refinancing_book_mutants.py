@@ -1033,12 +1033,38 @@ def test_example_book_layout_by_the_docstring() -> None:
     assert len(one) == 4  # the smallest sizes and tranche count are accepted
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="np.quantile interpolates inf - inf = NaN: with +inf coverage on every path, "
-    "to_frame's quantile columns (and summary's coverage_end_q05/q95) are NaN, not +inf",
-)
 def test_quantiles_of_infinite_coverage_are_infinite() -> None:
-    """Every path has coverage +inf (negative interest): any quantile of it is +inf."""
-    frame = _negative_rate().to_frame()
-    assert np.isposinf(frame[("coverage", "q0.5")]).all()
+    """Every path has coverage +inf (negative interest): any quantile of it is +inf.
+
+    np.quantile alone interpolated inf - inf = NaN there (fixed by _result._quantile).
+    """
+    res = _negative_rate()
+    frame = res.to_frame()
+    for q in ("q0.05", "q0.5", "q0.95"):
+        assert np.isposinf(frame[("coverage", q)]).all()
+    table = res.summary().tables["By cohort"]
+    for row in ("coverage_end_q05", "coverage_end_q95"):
+        assert np.isposinf(table.loc[row].to_numpy(dtype=float)).all()
+
+
+def test_quantile_at_and_next_to_infinite_order_statistics() -> None:
+    """Linear quantiles by hand on [1, 2, 3, inf, inf] (positions q * (n - 1)).
+
+    q = 0 and 0.5 fall on order statistics (1 and 3); q = 0.6 is 2.4, between 3 and +inf,
+    so +inf; q = 0.8 and 1 fall among the infinities. A NaN column stays NaN and a quantile
+    between -inf and 1 is -inf. Finite data give NumPy's linear quantile.
+    """
+    from divergence.refinancing._result import _quantile
+
+    inf = np.inf
+    x = np.array([[1.0, 1.0], [2.0, np.nan], [3.0, 2.0], [inf, 3.0], [inf, 4.0]])
+    q = np.array([0.0, 0.5, 0.6, 0.8, 1.0])
+    out = _quantile(x, q)
+    np.testing.assert_array_equal(out[:, 0], [1.0, 3.0, inf, inf, inf])
+    assert np.isnan(out[:, 1]).all()
+    np.testing.assert_array_equal(
+        _quantile(np.array([-inf, 1.0, 2.0]), np.array([0.25, 0.5])), [-inf, 1.0]
+    )
+    finite = np.random.default_rng(3).normal(size=(40, 2))
+    qs = np.array([0.05, 0.5, 0.95])
+    np.testing.assert_array_equal(_quantile(finite, qs), np.quantile(finite, qs, axis=0))
