@@ -14,7 +14,8 @@ Two directives, so that no number on the page is typed by hand:
     mutmut_version, date``; a later file's record for a module replaces an earlier one); every
     walked public module without a record is listed as "not yet measured". A record's optional
     ``equivalent`` list (``{"mutant": name, "why": reason}``) names the surviving mutants that
-    cannot be killed because they do not change behaviour; they are listed under the table.
+    cannot be killed because they do not change behaviour; they are listed under the table. An
+    optional ``unclassified`` list names survivors of a continued run that nobody has read yet.
 
 If the test modules cannot be imported (a docs-only environment without pytest or
 hypothesis), the table says so instead of failing the build.
@@ -278,6 +279,12 @@ class MutationScores(_Table):
                 out.append("")
                 out += [f"  * ``{e['mutant']}``: {_plain(e['why'])}" for e in r["equivalent"]]
                 out.append("")
+        pending = [r for r in records if r.get("unclassified")]
+        if pending:  # survivors found after the last study of a module, not yet read
+            out += ["", "Survivors not yet classified (no reason recorded yet):", ""]
+            for r in pending:
+                names = ", ".join(f"``{n}``" for n in r["unclassified"])
+                out += [f"* ``{r['module']}`` ({len(r['unclassified'])}): {names}", ""]
         measured = {w for r in records for w in re.findall(r"\w+", str(r["module"]))}
         missing = [m for m in modules if m not in measured]
         if missing:
