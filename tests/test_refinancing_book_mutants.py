@@ -1062,9 +1062,29 @@ def test_quantile_at_and_next_to_infinite_order_statistics() -> None:
     out = _quantile(x, q)
     np.testing.assert_array_equal(out[:, 0], [1.0, 3.0, inf, inf, inf])
     assert np.isnan(out[:, 1]).all()
+    # NumPy alone gives NaN for q = 0.1 on [-inf, 1, 2] (position 0.2, between -inf and 1)
+    # and for q = 0.75 on [1, 2, inf] (position 1.5, between 2 and +inf)
     np.testing.assert_array_equal(
-        _quantile(np.array([-inf, 1.0, 2.0]), np.array([0.25, 0.5])), [-inf, 1.0]
+        _quantile(np.array([-inf, 1.0, 2.0]), np.array([0.1, 0.25, 0.5])), [-inf, -inf, 1.0]
+    )
+    np.testing.assert_array_equal(
+        _quantile(np.array([1.0, 2.0, inf]), np.array([0.5, 0.75])), [2.0, inf]
     )
     finite = np.random.default_rng(3).normal(size=(40, 2))
     qs = np.array([0.05, 0.5, 0.95])
     np.testing.assert_array_equal(_quantile(finite, qs), np.quantile(finite, qs, axis=0))
+
+
+def test_summarise_paths_at_both_infinities_warn_nothing() -> None:
+    """One path at +inf and one at -inf coverage: the mean (inf - inf) and the median (between
+    the two) are undefined, so NaN, and no 'invalid value' RuntimeWarning leaks (pytest turns
+    warnings into errors); q0 and q1 are the order statistics -inf and +inf."""
+    from types import SimpleNamespace
+
+    from divergence.refinancing._result import RefinancingResult
+
+    values = np.array([[[np.inf]], [[-np.inf]]])  # (paths, months, cohorts)
+    fake = SimpleNamespace(cohorts=("all",), _check_quantiles=RefinancingResult._check_quantiles)
+    frame = RefinancingResult._summarise(fake, values, (0.0, 0.5, 1.0))  # type: ignore[arg-type]
+    assert np.isnan(frame["mean"]).all() and np.isnan(frame["q0.5"]).all()
+    assert frame["q0"].tolist() == [-np.inf] and frame["q1"].tolist() == [np.inf]
