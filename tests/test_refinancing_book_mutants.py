@@ -677,9 +677,9 @@ def test_company_facts_interest_fallbacks_in_order() -> None:
 
 
 # --------------------------------------------------------------------------- path values
-def _with_debt_free_cohort(**kw: object) -> rf.RefinancingResult:
+def _debt_free_cohort_inputs() -> tuple[pd.DataFrame, pd.DataFrame]:
     """Firm a (cohort A): a fixed 100 at 5% due at month 2, EBIT 2; firm z (cohort Z): no debt,
-    EBIT 5. Base rate 3% for 4 months, Damodaran's large-firm table (the default)."""
+    EBIT 5."""
     book = pd.DataFrame(
         {
             "firm": ["a"],
@@ -699,6 +699,13 @@ def _with_debt_free_cohort(**kw: object) -> rf.RefinancingResult:
             "cohort": ["A", "Z"],
         }
     )
+    return book, firms
+
+
+def _with_debt_free_cohort(**kw: object) -> rf.RefinancingResult:
+    """The inputs above on a base rate of 3% for 4 months, Damodaran's large-firm table
+    (the default)."""
+    book, firms = _debt_free_cohort_inputs()
     return rf.simulate(book, firms, np.full(4, 0.03), seed=0, **kw)  # type: ignore[arg-type]
 
 
@@ -799,25 +806,7 @@ def test_ladder_tranches_by_the_documented_rule() -> None:
 def _two_rate_paths(**kw: object) -> rf.RefinancingResult:
     """The book of _with_debt_free_cohort on two rate paths: 3% and 8% flat for 4 months."""
     plain = _with_debt_free_cohort()
-    book = pd.DataFrame(
-        {
-            "firm": ["a"],
-            "principal": [100.0],
-            "kind": ["fixed"],
-            "coupon": [0.05],
-            "maturity": [2],
-            "tenor": [60],
-        }
-    )
-    firms = pd.DataFrame(
-        {
-            "firm": ["a", "z"],
-            "ebit": [2.0, 5.0],
-            "growth": [0.0, 0.0],
-            "volatility": [0.0, 0.0],
-            "cohort": ["A", "Z"],
-        }
-    )
+    book, firms = _debt_free_cohort_inputs()
     rates = np.array([[0.03] * 4, [0.08] * 4])
     res = rf.simulate(book, firms, rates, n_paths=2, seed=0, **kw)  # type: ignore[arg-type]
     assert res.spread_source == plain.spread_source
