@@ -771,6 +771,65 @@ def test_calibrate_needs_regressors_plus_two_rows() -> None:
         DivergenceCost.calibrate({"i_c": x}, y[[0, 0, 2, 3]], link="identity", min_periods=1)
 
 
+@pytest.mark.parametrize("link", ["logistic", "identity"])
+def test_calibrate_refuses_a_constant_score(link: str) -> None:
+    # l_s is constant, so every expanding percentile score is 1 (all values <= the last):
+    # its column duplicates the intercept. Before: NumPy's LinAlgError (logistic) or a fit
+    # with a leaked SingularMatrixWarning and an arbitrary split (identity).
+    rng = np.random.default_rng(5)
+    x = pd.DataFrame({"delta_r": rng.normal(size=120), "l_s": np.full(120, 2.0)})
+    y = (rng.random(120) < 0.4).astype(float)
+    with pytest.raises(
+        InputError,
+        match=r"^the score of 'l_s' is constant \(1\) on the 85 usable rows, so its weight "
+        r"cannot be told apart from the intercept; leave 'l_s' out of components$",
+    ):
+        DivergenceCost.calibrate(x, y, link=link)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("link", ["logistic", "identity"])
+def test_calibrate_refuses_collinear_scores(link: str) -> None:
+    # exp is increasing, so exp(z) has the same expanding percentile scores as z: the two
+    # score columns are identical and the design has rank 2 of 3
+    rng = np.random.default_rng(6)
+    z = rng.normal(size=120)
+    x = pd.DataFrame({"i_c": z, "l_s": np.exp(z)})
+    y = (rng.random(120) < 0.4).astype(float)
+    with pytest.raises(
+        InputError,
+        match=r"^the scores \['i_c', 'l_s'\] are collinear on the 85 usable rows .*"
+        r"leave one out of components$",
+    ):
+        DivergenceCost.calibrate(x, y, link=link)  # type: ignore[arg-type]
+
+
+def test_calibrate_refuses_an_interaction_that_is_always_zero() -> None:
+    # one input: no pair, so the interaction term is 0 on every row
+    rng = np.random.default_rng(7)
+    y = (rng.random(120) < 0.4).astype(float)
+    with pytest.raises(
+        InputError,
+        match=r"^the score of 'interaction' is constant \(0\) on the 85 usable rows, .*"
+        r"; use interaction=False$",
+    ):
+        DivergenceCost.calibrate({"delta_r": rng.normal(size=120)}, y, interaction=True)
+
+
+def test_calibrate_accepts_nearly_collinear_scores() -> None:
+    # identified, if barely: the second score differs from the first on one usable row only
+    rng = np.random.default_rng(8)
+    z = rng.normal(size=120)
+    w = z.copy()
+    w[-1] = z.min() - 1.0  # the last value of w is its smallest, so its last score differs
+    s = DivergenceCost(weights=(0.0, 1.0, 1.0)).scores(None, z, w)[:, 1:]
+    ok = ~np.isnan(s).any(axis=1)
+    assert (s[ok, 0] != s[ok, 1]).sum() == 1
+    y = 0.2 + 0.5 * s[:, 0] + rng.normal(0.0, 0.3, 120)
+    fit = DivergenceCost.calibrate({"i_c": z, "l_s": w}, y, link="identity")
+    ref = nnls_reference(y[ok], s[ok])  # scipy's bounded least squares, as above
+    np.testing.assert_allclose([fit.intercept, *fit.weights[1:]], ref, atol=1e-7)
+
+
 MESSAGES = [
     (lambda: DivergenceCost(weights=(1.0, 1.0)), TypeError, r"\(w_R, w_C, w_L\)$"),
     (lambda: DivergenceCost(intercept=np.nan), InputError, r"^intercept must be a finite"),

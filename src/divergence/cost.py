@@ -929,7 +929,10 @@ class DivergenceCost:
             Unknown component names; target of another length or index; a non-binary
             target under the logistic link; fewer usable rows than regressors + 2; under the
             logistic link, scores that separate the target perfectly (the likelihood has no
-            finite maximum) or a fit that does not converge.
+            finite maximum) or a fit that does not converge; a score (or, with
+            ``interaction=True``, the interaction term) that is constant on the usable rows, or
+            scores that are collinear (e.g. the same input twice): their weights are not
+            identified.
             ``components`` with unsorted, duplicate or missing (NaT) dates: sort with
             ``sort_index()`` or de-duplicate first (rows are never reordered).
         TypeError
@@ -1029,6 +1032,7 @@ class DivergenceCost:
                 )
             if y_ok.min() == y_ok.max():
                 raise InputError("target is constant on the usable rows; nothing to fit")
+        _check_identified(x_ok, names)
         fit_kw: dict[str, Any] = {"cov_type": cov}
         if cov == "HAC":
             fit_kw["cov_kwds"] = {"maxlags": lags}
@@ -1175,6 +1179,36 @@ class DivergenceCost:
 
     def _repr_html_(self) -> str:
         return self.summary().as_html()
+
+
+def _check_identified(x: FloatArray, names: list[str]) -> None:
+    """Refuse scores whose weights the intercept and the other scores leave undetermined.
+
+    A constant score column duplicates the intercept, and a score that is a linear
+    combination of the others (e.g. the same input passed twice) duplicates them: the design
+    matrix is then singular, the logit's Newton step fails with NumPy's ``LinAlgError`` and
+    least squares returns one of infinitely many weight vectors with a warning.
+    """
+    n = x.shape[0]
+    for j, name in enumerate(names):
+        col = x[:, j]
+        if col.min() == col.max():
+            fix = (
+                "use interaction=False"
+                if name == "interaction"
+                else f"leave {name!r} out of components"
+            )
+            raise InputError(
+                f"the score of {name!r} is constant ({col[0]:g}) on the {n} usable rows, so "
+                f"its weight cannot be told apart from the intercept; {fix}"
+            )
+    design = np.column_stack([np.ones(n), x])
+    if np.linalg.matrix_rank(design) < design.shape[1]:
+        raise InputError(
+            f"the scores {names} are collinear on the {n} usable rows (one is the intercept "
+            "plus a multiple of the others, e.g. the same input given twice), so their "
+            "weights are not identified; leave one out of components"
+        )
 
 
 def _fit_logit(
