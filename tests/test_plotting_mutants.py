@@ -420,6 +420,38 @@ def test_coverage_fan_other_quantiles_and_scales(sim: Any) -> None:
     assert ax3.get_yscale() == "linear"  # the default is log for coverage only
 
 
+def test_coverage_fan_line_and_band_next_to_infinite_coverage() -> None:
+    """Paths whose base rate turns the floating coupon negative pay no interest: coverage +inf.
+
+    One firm, EBIT 12, a floating 100 at base + 0 reset monthly (month 0 keeps the 1% coupon):
+    coverage is 12 / (100 * base) from month 1, so on bases 3%, 4%, 6% and two at -1% the
+    sorted values are [2, 3, 4, inf, inf]. Linear quantiles by hand (position q * 4): the
+    median is the order statistic 4 (np.quantile gave NaN there: 4 + (inf - 4) * 0, a gap in
+    the line). The band's upper edge is +inf from month 1, which matplotlib does not draw.
+    """
+    from divergence import refinancing as rf
+
+    book = pd.DataFrame(
+        {
+            "firm": ["a"],
+            "principal": [100.0],
+            "kind": ["floating"],
+            "coupon": [0.01],
+            "spread": [0.0],
+            "reset_months": [1],
+            "maturity": [60],
+            "tenor": [60],
+        }
+    )
+    firms = pd.DataFrame(
+        {"firm": ["a"], "ebit": [12.0], "growth": [0.0], "volatility": [0.0], "cohort": ["c"]}
+    )
+    bases = np.repeat([[0.03], [0.04], [0.06], [-0.01], [-0.01]], 3, axis=1)
+    res = rf.simulate(book, firms, bases, n_paths=5, seed=0)
+    ax = plotting.coverage_fan(res, cohorts=["c"])
+    np.testing.assert_array_equal(ax.lines[0].get_ydata(), [12.0, 4.0, 4.0])
+
+
 def test_coverage_fan_errors(sim: Any) -> None:
     with pytest.raises(
         InputError,

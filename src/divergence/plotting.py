@@ -601,7 +601,10 @@ def coverage_fan(
     -----
     For cohort :math:`c` and month :math:`t` the line is :math:`Q_{q_2}(X_{p,t,c})` and the
     band spans :math:`Q_{q_1}` to :math:`Q_{q_3}` over paths :math:`p` (NumPy's linear
-    quantile). A band is a pointwise range: no single path need follow its edges.
+    quantile, except next to infinite values: a quantile on an order statistic is that
+    statistic, and one between a finite value and the +inf coverage of a path without
+    interest is +inf, as in :meth:`~divergence.refinancing.RefinancingResult.summary`). A band
+    is a pointwise range: no single path need follow its edges.
 
     References
     ----------
@@ -622,6 +625,7 @@ def coverage_fan(
     ['mega-cap (median, 5-95%)', 'SME (median, 5-95%)'] log
     """
     from divergence.refinancing import RefinancingResult
+    from divergence.refinancing._result import _quantile
 
     if not isinstance(result, RefinancingResult):
         raise TypeError("result must be a RefinancingResult from divergence.refinancing.simulate")
@@ -639,8 +643,8 @@ def coverage_fan(
     thr = None if threshold is None else check_float(threshold, "threshold")
     months = np.arange(values.shape[1])
     idx = [result.cohorts.index(c) for c in names]
-    with np.errstate(invalid="ignore"):  # +inf coverage (no interest) stays +inf or NaN
-        bands = np.quantile(values[:, :, idx], q, axis=0)  # (3, months, cohorts)
+    # linear quantiles that stay right next to +inf coverage (paths without interest)
+    bands = _quantile(values[:, :, idx], q)  # (3, months, cohorts)
     lo, mid, hi = (f"{100 * v:g}" for v in q)
     ax = _axes(ax)
     colors = _distinct_colors(len(names))
