@@ -797,8 +797,9 @@ def test_calibrate_refuses_collinear_scores(link: str) -> None:
     y = (rng.random(120) < 0.4).astype(float)
     with pytest.raises(
         InputError,
-        match=r"^the scores \['i_c', 'l_s'\] are collinear on the 85 usable rows .*"
-        r"leave one out of components$",
+        match=r"^the scores \['i_c', 'l_s'\] are collinear on the 85 usable rows \(one is the "
+        r"intercept plus a multiple of the others, e\.g\. the same input given twice\), so "
+        r"their weights are not identified; leave one out of components$",
     ):
         DivergenceCost.calibrate(x, y, link=link)  # type: ignore[arg-type]
 
