@@ -1339,3 +1339,94 @@ def test_concentration_user_caps_last_date_and_hhi_rounding() -> None:
     assert sec.numbers["concentration.last_date"] == "8"
     [(_, table)] = sec.tables
     assert table["HHI (points)"].tolist() == [3333, 3333, 3333]
+
+
+# --------------------------------------------------------------------------- session 11
+def test_breadth_mask_keeps_a_move_of_exactly_35_percent(monkeypatch: pytest.MonkeyPatch) -> None:
+    # "moves beyond 35% treated as missing": 1 -> 1 - 0.35 is a fall of exactly 0.35 (1 - 0.35
+    # is exact in binary, so the return is -0.35 to the bit) and is kept; -0.5 and +0.4 are not
+    down = 1.0 - 0.35
+    assert down - 1.0 == -0.35
+    prices = pd.DataFrame(
+        {"A": [1.0, down, down], "B": [2.0, 1.0, 1.4]}, index=pd.date_range("2020-01-01", periods=3)
+    )
+    caps = prices * 10.0
+    monkeypatch.setattr(breadth_sec, "load_sp500_prices", lambda: prices)
+    monkeypatch.setattr(breadth_sec, "load_sp500_daily_market_caps", lambda: caps)
+    rets, caps_out = breadth_sec.bundled_inputs()
+    assert rets["A"].tolist()[1:] == [-0.35, 0.0]
+    assert np.isnan(rets["B"].to_numpy()).all()
+    assert caps_out is caps
+
+
+def test_cost_section_skill_needs_a_brier_strictly_below_99_percent(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from types import SimpleNamespace
+
+    from divergence._sections import cost as cost_sec
+
+    # a Brier score of exactly 0.99 x the base rate's is not "1% below" it
+    at = SimpleNamespace(auc=0.5, n=10, events=2, brier=0.99 * 0.1, brier_base=0.1)
+    study = [{"label": "x", "model": SimpleNamespace(weights=(1.0, 0.0, 0.0)), "in": at, "out": at}]
+    monkeypatch.setattr(cost_sec, "calibration_study", lambda frame, price: study)
+    sec = cost_sec.build()
+    assert sec.lines[-1] == (
+        "  No out-of-sample skill (no Brier score 1% below the base rate's). A zero weight "
+        "means the unconstrained fit had the other sign."
+    )
+
+
+def test_cost_section_first_values_and_bp_of_given_inputs(monkeypatch: pytest.MonkeyPatch) -> None:
+    from divergence import cost as dc
+    from divergence._sections import cost as cost_sec
+
+    frame = _memo("frame", lambda: dc.inputs(carry_months=3)).copy()
+    # I_C: its first two values differ (9.0 then 5.0); the latest ΔR_risk 0.040048 is
+    # 400.48 bp, printed +400 (10001 per unit would print +401)
+    first_ic = frame["i_c"].first_valid_index()
+    frame.loc[first_ic, "i_c"] = 9.0
+    frame.loc[frame["i_c"].dropna().index[1], "i_c"] = 5.0
+    frame.loc[frame["delta_r"].last_valid_index(), "delta_r"] = 0.040048
+    # earnings from December 1871 to January 2025 only: the span's years are 1871 and 2025
+    sh = load_shiller().copy()
+    e = sh["earnings"]
+    sh["earnings"] = e.where((e.index >= "1871-12-01") & (e.index <= "2025-01-01"))
+    monkeypatch.setattr(cost_sec.dc, "inputs", lambda carry_months: frame)
+    monkeypatch.setattr(cost_sec, "load_shiller", lambda: sh)
+    monkeypatch.setattr(cost_sec, "calibration_study", lambda frame, price: [])
+    sec = cost_sec.build()
+    assert sec.lines[1].endswith("ΔR_risk (12-month change) latest +400 bp.")
+    assert sec.lines[3].endswith(
+        f"(snapshots carried <= 3 months); 9.0 -> {frame['i_c'].dropna().iloc[-1]:.1f}."
+    )
+    assert "(1871-2025); " in sec.lines[4]
+    assert sec.numbers["cost.i_c_first"] == 9.0
+    assert sec.numbers["cost.delta_r_latest"] == 0.040048
+
+
+def _synthetic_cost_inputs(end: str) -> tuple[pd.DataFrame, pd.Series]:
+    """Monthly delta_r and l_s from 1871 to ``end`` and a random-walk price to 2027-12."""
+    rng = np.random.default_rng(11)
+    months = pd.date_range("1871-01-01", "2027-12-01", freq="MS")
+    frame = pd.DataFrame(
+        {"delta_r": rng.normal(size=months.size), "l_s": rng.normal(size=months.size)},
+        index=months,
+    )
+    price = pd.Series(100 * np.exp(np.cumsum(rng.normal(0, 0.06, months.size))), index=months)
+    return frame.loc[:end], price
+
+
+def test_calibration_study_scores_through_december_2025() -> None:
+    from divergence._sections import cost as cost_sec
+
+    # every input is defined, so a month is scored out of sample when its 12-month drawdown
+    # label exists: the test spans run to 2025-12 inclusive (label needs prices to 2026-12)
+    frame, price = _synthetic_cost_inputs("2027-12-01")
+    out = cost_sec.calibration_study(frame, price)
+    assert [r["out"].n for r in out] == [66 * 12, 11 * 12]  # 1960-01.., 2015-01..2025-12
+    # the label is read on the frame's months: a frame ending 2025-12 has no label for 2025
+    # (its next 12 months are not in the frame), whatever the price series holds after it
+    frame, price = _synthetic_cost_inputs("2025-12-01")
+    out = cost_sec.calibration_study(frame, price)
+    assert [r["out"].n for r in out] == [65 * 12, 10 * 12]
