@@ -1430,3 +1430,73 @@ def test_calibration_study_scores_through_december_2025() -> None:
     frame, price = _synthetic_cost_inputs("2025-12-01")
     out = cost_sec.calibration_study(frame, price)
     assert [r["out"].n for r in out] == [65 * 12, 10 * 12]
+
+
+def test_dispersion_section_shares_and_medians_of_small_inputs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from divergence import dispersion as dp
+    from divergence._sections import dispersion as disp_sec
+
+    # four members over 100 business days, one common factor; index and VIX closes on the
+    # same days. No move reaches 35%.
+    rng = np.random.default_rng(7)
+    days = pd.bdate_range("2015-01-02", periods=100)
+    common = rng.normal(0, 0.01, (100, 1))
+    rets_in = common + rng.normal(0, 0.01, (100, 4))
+    prices = pd.DataFrame(50 * np.cumprod(1 + rets_in, axis=0), index=days, columns=list("ABCD"))
+    caps = prices * [1.0, 2.0, 3.0, 4.0]
+    spx = pd.DataFrame({"close": 2000 * np.cumprod(1 + common[:, 0])}, index=days)
+    rets = prices.pct_change(fill_method=None)
+    assert not (rets.abs() > 0.35).any().any()
+    fwd_rv = dp.realized_volatility(
+        spx["close"].pct_change(), window=21, periods_per_year=252, demean=False, align="forward"
+    )
+    vix_close = pd.Series(rng.uniform(10, 30, 100), index=days)
+    # one day with the VIX exactly equal to the next-21-day realised vol: not "higher"
+    t0 = days[40]
+    c = fwd_rv[t0] * 100
+    while c / 100 != fwd_rv[t0]:
+        c = np.nextafter(c, np.inf if c / 100 < fwd_rv[t0] else -np.inf)
+    vix_close[t0] = c
+    vix = pd.DataFrame({"close": vix_close})
+    # the implied-correlation proxy on four days only (the section needs 400 member vols for
+    # it, which four members never have): equal to the realised value, between it and 1,
+    # exactly 1, and 1.5
+    rho_w = dp.realized_correlation(rets, caps.shift(1), window=63, method="weighted")
+    top = rho_w.nlargest(4).index.sort_values()
+    assert (rho_w[top] < 1).all()
+    proxy = pd.Series([rho_w[top[0]], (rho_w[top[1]] + 1) / 2, 1.0, 1.5], index=top, name="implied")
+    monkeypatch.setattr(disp_sec, "load_sp500_prices", lambda: prices)
+    monkeypatch.setattr(disp_sec, "load_sp500_daily_market_caps", lambda: caps)
+    monkeypatch.setattr(disp_sec, "load_sp500_index", lambda: spx)
+    monkeypatch.setattr(disp_sec, "load_vix", lambda: vix)
+    monkeypatch.setattr(dp, "implied_correlation", lambda *a, **k: proxy)
+    sec = disp_sec.build()
+    vv = pd.DataFrame({"vix": vix_close / 100, "fwd_rv": fwd_rv}).dropna()
+    premium = vv["vix"] - vv["fwd_rv"]
+    assert (premium == 0).sum() == 1
+    share = float(np.mean(premium.to_numpy() > 0))
+    med_same = float(np.median(rho_w[top].to_numpy()))
+    assert f"{med_same:.2f}" != f"{rho_w.median():.2f}"  # the four days are not all days
+    assert sec.lines[5] == (
+        f"VIX vs realised S&P 500 vol over the next 21 trading days ({len(vv)} days): VIX "
+        f"higher on {share:.0%} of days, by {premium.mean() * 100:.1f} vol points on average "
+        f"(mean VIX {vv['vix'].mean() * 100:.1f}, mean realised "
+        f"{vv['fwd_rv'].mean() * 100:.1f})."
+    )
+    assert sec.lines[6] == (
+        "Implied-correlation proxy (VIX as the index vol, trailing 63-day realised member "
+        f"vols; no single-stock implied vols are bundled), 4 days: median "
+        f"{float(np.median(proxy.to_numpy())):.2f} against a realised {med_same:.2f}, "
+        "above it on 75% of days. Reading: with realised member vols "
+        "the gap mixes the index's variance risk premium (the VIX line above) with any "
+        "correlation premium; separating them needs single-stock implied vols. It exceeds 1 "
+        "on 1 days when the VIX jumped ahead of the lagging member "
+        "vols (a limit of the proxy, not of the formula)."
+    )
+    assert sec.numbers["dispersion.vix_above_realized_share"] == pytest.approx(share, rel=1e-12)
+    assert sec.numbers["dispersion.implied_corr_proxy_days"] == 4
+    assert sec.numbers["dispersion.realized_corr_median_same_days"] == med_same
+    assert sec.numbers["dispersion.implied_above_realized_share"] == 0.75
+    assert sec.numbers["dispersion.implied_corr_proxy_days_above_1"] == 1
