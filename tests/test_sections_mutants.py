@@ -1445,9 +1445,17 @@ def test_dispersion_section_shares_and_medians_of_small_inputs(
     common = rng.normal(0, 0.01, (100, 1))
     rets_in = common + rng.normal(0, 0.01, (100, 4))
     prices = pd.DataFrame(50 * np.cumprod(1 + rets_in, axis=0), index=days, columns=list("ABCD"))
+    # member A falls exactly 35% on day 51 (64 -> 64 x 0.65, both exact in binary): a move
+    # of 35%, not beyond it, so it is neither counted nor masked
+    a = prices["A"].to_numpy().copy()
+    a[:51] *= 64.0 / a[50]
+    a[51:] *= 64.0 * (1.0 - 0.35) / a[51]
+    a[50], a[51] = 64.0, 64.0 * (1.0 - 0.35)
+    prices["A"] = a
     caps = prices * [1.0, 2.0, 3.0, 4.0]
     spx = pd.DataFrame({"close": 2000 * np.cumprod(1 + common[:, 0])}, index=days)
     rets = prices.pct_change(fill_method=None)
+    assert rets.iloc[51, 0] == -0.35
     assert not (rets.abs() > 0.35).any().any()
     fwd_rv = dp.realized_volatility(
         spx["close"].pct_change(), window=21, periods_per_year=252, demean=False, align="forward"
@@ -1500,3 +1508,78 @@ def test_dispersion_section_shares_and_medians_of_small_inputs(
     assert sec.numbers["dispersion.realized_corr_median_same_days"] == med_same
     assert sec.numbers["dispersion.implied_above_realized_share"] == 0.75
     assert sec.numbers["dispersion.implied_corr_proxy_days_above_1"] == 1
+    assert sec.numbers["dispersion.artefacts_masked"] == 0
+    assert sec.numbers["dispersion.realized_corr_mean"] == rho_w.mean()
+
+
+def test_rotation_section_of_small_inputs(
+    monkeypatch: pytest.MonkeyPatch, draw: Callable[[Callable[[Any], None]], Any]
+) -> None:
+    from divergence import rotation as rot
+    from divergence._sections import rotation as rot_sec
+    from divergence.datasets import load_fama_french
+
+    # ten members, one per named sector, over 320 business days (cheap stand-ins for the
+    # bundled S&P panel, which this test does not read)
+    rng = np.random.default_rng(5)
+    days = pd.bdate_range("2015-01-02", periods=320)
+    names = [f"M{i}" for i in range(10)]
+    rets = pd.DataFrame(rng.normal(0, 0.01, (320, 10)), index=days, columns=names)
+    rets.iloc[0] = np.nan
+    caps = pd.DataFrame(np.outer(np.ones(320), np.arange(1.0, 11.0)), index=days, columns=names)
+    sectors = pd.Series(rot_sec.DEFENSIVE + rot_sec.CYCLICAL, index=names)
+    monkeypatch.setattr(rot_sec, "_sp500_inputs", lambda: (rets, caps, sectors))
+    # Shiller-like months 1990-01..2009-12: in the 1990s earnings fall 1% a month and prices
+    # 2% (earnings growth and multiple change both negative); from 1999-12 on the price is
+    # exactly 8 x earnings (a power of two: P/E is exactly 8, so every multiple change of
+    # the 2000s is exactly 0) while earnings rise 1% a month
+    months = pd.date_range("1990-01-01", "2009-12-01", freq="MS")
+    n90 = 119  # 1990-01 .. 1999-11
+    earn = np.r_[10 * 0.99 ** np.arange(n90), 10 * 0.99**n90 * 1.01 ** np.arange(months.size - n90)]
+    price = np.r_[200 * 0.98 ** np.arange(n90), 8 * earn[n90:]]
+    sh = pd.DataFrame({"sp_price": price, "earnings": earn, "dividend": 0.3 * earn}, index=months)
+    monkeypatch.setattr(rot_sec, "load_shiller", lambda: sh)
+
+    # the small-cap portfolios 1% a month above their bundled returns: a gap of about 12%/yr,
+    # which x 12 and x 13 print differently at one decimal
+    def ff_shifted(name: str) -> pd.DataFrame:
+        out = load_fama_french(name).copy()
+        if name == "portfolios":
+            out[["S1V1", "S1V3", "S1V5"]] += 0.01
+        return out
+
+    monkeypatch.setattr(rot_sec, "load_fama_french", ff_shifted)
+    sec = rot_sec.build()
+
+    ff = ff_shifted("portfolios")
+    gaps = rot.size_style_gaps(ff)
+    c_smb = float(np.corrcoef(gaps["small_minus_large"], ff["SMB"])[0, 1])
+    c_hml = float(np.corrcoef(gaps["value_minus_growth"], ff["HML"])[0, 1])
+    assert sec.lines[8] == (
+        f"Fama-French 3x3 grid {ff.index[0]:%Y-%m} to {ff.index[-1]:%Y-%m}: small-minus-large "
+        f"{gaps['small_minus_large'].mean() * 12:+.1%}/yr (corr. with SMB {c_smb:.2f}), "
+        f"value-minus-growth {gaps['value_minus_growth'].mean() * 12:+.1%}/yr (corr. with HML "
+        f"{c_hml:.2f}); arithmetic means of monthly returns x 12."
+    )
+    dec = rot.return_decomposition(
+        sh["sp_price"], sh["earnings"], sh["dividend"], periods_per_year=12
+    ).dropna()
+    by_dec = dec.groupby((pd.DatetimeIndex(dec.index).year // 10) * 10).sum()
+    parts = by_dec[["earnings_growth", "multiple_change", "dividend_yield"]].to_numpy()
+    assert parts[0, 0] < 0 and parts[0, 1] < 0  # 1990s: both negative
+    assert parts[1, 0] > 0 and parts[1, 1] == 0.0  # 2000s: a zero multiple change
+    ax = draw(_figure(sec, "shiller_decades"))
+    bars = ax.patches
+    assert len(bars) == 6
+    # stacking: a part >= 0 sits on the running total of the parts >= 0 before it, a negative
+    # one below the running total of the negative ones (1990s multiple: below the earnings
+    # bar; 2000s zero multiple: on top of the earnings bar)
+    # bars in order: earnings 1990s, 2000s; multiple 1990s, 2000s; dividend 1990s, 2000s (the
+    # 1990s dividend sits on a positive total of 0, the 2000s one on earnings + 0)
+    want_y = [0.0, 0.0, parts[0, 0], parts[1, 0], 0.0, parts[1, 0]]
+    got = [(b.get_x() + b.get_width() / 2, b.get_y(), b.get_height()) for b in bars]
+    heights = [parts[0, 0], parts[1, 0], parts[0, 1], parts[1, 1], parts[0, 2], parts[1, 2]]
+    for (x, y, h), i, wy, wh in zip(got, [0, 1, 0, 1, 0, 1], want_y, heights, strict=True):
+        assert x == pytest.approx(i)
+        assert y == pytest.approx(wy, abs=1e-12)
+        assert h == pytest.approx(wh, abs=1e-12)
