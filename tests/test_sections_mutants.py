@@ -1453,6 +1453,11 @@ def test_dispersion_section_shares_and_medians_of_small_inputs(
     a[50], a[51] = 64.0, 64.0 * (1.0 - 0.35)
     prices["A"] = a
     caps = prices * [1.0, 2.0, 3.0, 4.0]
+    # A (volatile through its 35% fall) holds most of the cap until day 97 and almost none
+    # after: the last day's weights on calm members sit below the variance of an index that
+    # was mostly A, so its dispersion index is out of range (the section ignores that, NaN)
+    caps.iloc[:98, 0] *= 100.0
+    caps.iloc[98:, 0] *= 1e-6
     spx = pd.DataFrame({"close": 2000 * np.cumprod(1 + common[:, 0])}, index=days)
     rets = prices.pct_change(fill_method=None)
     assert rets.iloc[51, 0] == -0.35
@@ -1460,7 +1465,9 @@ def test_dispersion_section_shares_and_medians_of_small_inputs(
     fwd_rv = dp.realized_volatility(
         spx["close"].pct_change(), window=21, periods_per_year=252, demean=False, align="forward"
     )
-    vix_close = pd.Series(rng.uniform(10, 30, 100), index=days)
+    # VIX 30-50 against a realised vol near 16%: a mean premium near 24 vol points, where
+    # x 100 and x 101 print differently at one decimal
+    vix_close = pd.Series(rng.uniform(30, 50, 100), index=days)
     # one day with the VIX exactly equal to the next-21-day realised vol: not "higher"
     t0 = days[40]
     c = fwd_rv[t0] * 100
@@ -1509,6 +1516,15 @@ def test_dispersion_section_shares_and_medians_of_small_inputs(
     assert sec.numbers["dispersion.implied_above_realized_share"] == 0.75
     assert sec.numbers["dispersion.implied_corr_proxy_days_above_1"] == 1
     assert sec.numbers["dispersion.artefacts_masked"] == 0
+    idx_vol = dp.realized_volatility(br.index_return(rets, caps), window=63, periods_per_year=252)
+    mem_vol = dp.realized_volatility(rets, window=63, periods_per_year=252)
+    w = caps.shift(1).iloc[-1]
+    assert float((w / w.sum()) @ mem_vol.iloc[-1] ** 2) < idx_vol.iloc[-1] ** 2  # out of range
+    disp = dp.dispersion_index(
+        idx_vol.iloc[63:], mem_vol.iloc[63:], caps.shift(1).iloc[63:], on_out_of_range="ignore"
+    )
+    assert np.isnan(disp.iloc[-1])
+    assert sec.numbers["dispersion.realized_dispersion_median"] == disp.median()
     assert sec.numbers["dispersion.realized_corr_mean"] == rho_w.mean()
 
 
