@@ -1599,3 +1599,25 @@ def test_rotation_section_of_small_inputs(
         assert x == pytest.approx(i)
         assert y == pytest.approx(wy, abs=1e-12)
         assert h == pytest.approx(wh, abs=1e-12)
+
+
+def test_dispersion_section_proxy_needs_400_member_vols(monkeypatch: pytest.MonkeyPatch) -> None:
+    from divergence._sections import dispersion as disp_sec
+
+    # 401 members over 70 days; member 0 misses its price on day 5, so its returns of days 5
+    # and 6 and its 63-day vols of days 5..68 are missing: days 63..68 have exactly 400 member
+    # vols, day 69 has 401. "At least 400 members" keeps all seven days 63..69 for the proxy.
+    rng = np.random.default_rng(3)
+    days = pd.bdate_range("2016-01-04", periods=70)
+    rets_in = rng.normal(0, 0.01, (70, 1)) + rng.normal(0, 0.01, (70, 401))
+    prices = pd.DataFrame(20 * np.cumprod(1 + rets_in, axis=0), index=days)
+    prices.iloc[5, 0] = np.nan
+    caps = prices.ffill() * 3.0
+    spx = pd.DataFrame({"close": 2000 * np.cumprod(1 + rets_in.mean(axis=1))}, index=days)
+    vix = pd.DataFrame({"close": np.full(70, 20.0)}, index=days)
+    monkeypatch.setattr(disp_sec, "load_sp500_prices", lambda: prices)
+    monkeypatch.setattr(disp_sec, "load_sp500_daily_market_caps", lambda: caps)
+    monkeypatch.setattr(disp_sec, "load_sp500_index", lambda: spx)
+    monkeypatch.setattr(disp_sec, "load_vix", lambda: vix)
+    sec = disp_sec.build()
+    assert sec.numbers["dispersion.implied_corr_proxy_days"] == 7
