@@ -30,6 +30,7 @@ from divergence.dispersion import (
     implied_forward,
     model_free_variance,
     model_free_variance_panel,
+    realized_correlation,
     realized_volatility,
     vol_spread,
 )
@@ -733,3 +734,27 @@ def test_panel_of_chains_without_any_pair_of_mids() -> None:
     two = pd.concat([no_calls.assign(e=1), no_calls.assign(e=2)])
     out = model_free_variance_panel(two, by="e", t=0.1, rate=0.0, engine="numpy")
     assert out.index.tolist() == [1, 2] and out.isna().all()
+
+
+def test_realized_correlation_checks_date_order_and_names_returns() -> None:
+    r = pd.DataFrame(
+        {"a": [0.01, -0.02, 0.03, 0.00], "b": [0.02, 0.01, -0.01, 0.03]},
+        index=pd.to_datetime(["2024-01-02", "2024-01-04", "2024-01-03", "2024-01-05"]),
+    )
+    with pytest.raises(InputError, match=r"^returns dates are not in increasing order"):
+        realized_correlation(r, window=3, method="mean")
+
+
+def test_realized_correlation_of_perfectly_related_names_stays_in_bounds() -> None:
+    # every column is a positive multiple of the same series: all pairwise correlations are
+    # 1, so the weighted average is 1; the scales 1e-6 .. 1e-2 make the formula round past
+    # it (1 + 1e-14 on this data), which the documented clipping to [-1, 1] removes
+    base = np.array([0.55, -0.61, 0.13])
+    same = np.column_stack([base * 1e-6, base * 1e-4, base * 1e-2])
+    hi = realized_correlation(same, window=3, method="weighted")[-1]
+    assert hi <= 1.0 and hi == pytest.approx(1.0, abs=1e-12)
+    # two names, one the negative of a tenth of the other: correlation -1 (rounds below it)
+    base = np.array([0.21, 0.28, -0.17, 0.87, -1.13])
+    opposite = np.column_stack([0.1 * base, -1.0 * base])
+    lo = realized_correlation(opposite, window=5, method="weighted")[-1]
+    assert lo >= -1.0 and lo == pytest.approx(-1.0, abs=1e-12)

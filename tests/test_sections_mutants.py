@@ -1339,3 +1339,285 @@ def test_concentration_user_caps_last_date_and_hhi_rounding() -> None:
     assert sec.numbers["concentration.last_date"] == "8"
     [(_, table)] = sec.tables
     assert table["HHI (points)"].tolist() == [3333, 3333, 3333]
+
+
+# --------------------------------------------------------------------------- session 11
+def test_breadth_mask_keeps_a_move_of_exactly_35_percent(monkeypatch: pytest.MonkeyPatch) -> None:
+    # "moves beyond 35% treated as missing": 1 -> 1 - 0.35 is a fall of exactly 0.35 (1 - 0.35
+    # is exact in binary, so the return is -0.35 to the bit) and is kept; -0.5 and +0.4 are not
+    down = 1.0 - 0.35
+    assert down - 1.0 == -0.35
+    prices = pd.DataFrame(
+        {"A": [1.0, down, down], "B": [2.0, 1.0, 1.4]}, index=pd.date_range("2020-01-01", periods=3)
+    )
+    caps = prices * 10.0
+    monkeypatch.setattr(breadth_sec, "load_sp500_prices", lambda: prices)
+    monkeypatch.setattr(breadth_sec, "load_sp500_daily_market_caps", lambda: caps)
+    rets, caps_out = breadth_sec.bundled_inputs()
+    assert rets["A"].tolist()[1:] == [-0.35, 0.0]
+    assert np.isnan(rets["B"].to_numpy()).all()
+    assert caps_out is caps
+
+
+def test_cost_section_skill_needs_a_brier_strictly_below_99_percent(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from types import SimpleNamespace
+
+    from divergence._sections import cost as cost_sec
+
+    # a Brier score of exactly 0.99 x the base rate's is not "1% below" it
+    at = SimpleNamespace(auc=0.5, n=10, events=2, brier=0.99 * 0.1, brier_base=0.1)
+    study = [{"label": "x", "model": SimpleNamespace(weights=(1.0, 0.0, 0.0)), "in": at, "out": at}]
+    monkeypatch.setattr(cost_sec, "calibration_study", lambda frame, price: study)
+    sec = cost_sec.build()
+    assert sec.lines[-1] == (
+        "  No out-of-sample skill (no Brier score 1% below the base rate's). A zero weight "
+        "means the unconstrained fit had the other sign."
+    )
+
+
+def test_cost_section_first_values_and_bp_of_given_inputs(monkeypatch: pytest.MonkeyPatch) -> None:
+    from divergence import cost as dc
+    from divergence._sections import cost as cost_sec
+
+    frame = _memo("frame", lambda: dc.inputs(carry_months=3)).copy()
+    # I_C: its first two values differ (9.0 then 5.0); the latest ΔR_risk 0.040048 is
+    # 400.48 bp, printed +400 (10001 per unit would print +401)
+    first_ic = frame["i_c"].first_valid_index()
+    frame.loc[first_ic, "i_c"] = 9.0
+    frame.loc[frame["i_c"].dropna().index[1], "i_c"] = 5.0
+    frame.loc[frame["delta_r"].last_valid_index(), "delta_r"] = 0.040048
+    # earnings from December 1871 to January 2025 only: the span's years are 1871 and 2025
+    sh = load_shiller().copy()
+    e = sh["earnings"]
+    sh["earnings"] = e.where((e.index >= "1871-12-01") & (e.index <= "2025-01-01"))
+    monkeypatch.setattr(cost_sec.dc, "inputs", lambda carry_months: frame)
+    monkeypatch.setattr(cost_sec, "load_shiller", lambda: sh)
+    monkeypatch.setattr(cost_sec, "calibration_study", lambda frame, price: [])
+    sec = cost_sec.build()
+    assert sec.lines[1].endswith("ΔR_risk (12-month change) latest +400 bp.")
+    assert sec.lines[3].endswith(
+        f"(snapshots carried <= 3 months); 9.0 -> {frame['i_c'].dropna().iloc[-1]:.1f}."
+    )
+    assert "(1871-2025); " in sec.lines[4]
+    assert sec.numbers["cost.i_c_first"] == 9.0
+    assert sec.numbers["cost.delta_r_latest"] == 0.040048
+
+
+def _synthetic_cost_inputs(end: str) -> tuple[pd.DataFrame, pd.Series]:
+    """Monthly delta_r and l_s from 1871 to ``end`` and a random-walk price to 2027-12."""
+    rng = np.random.default_rng(11)
+    months = pd.date_range("1871-01-01", "2027-12-01", freq="MS")
+    frame = pd.DataFrame(
+        {"delta_r": rng.normal(size=months.size), "l_s": rng.normal(size=months.size)},
+        index=months,
+    )
+    price = pd.Series(100 * np.exp(np.cumsum(rng.normal(0, 0.06, months.size))), index=months)
+    return frame.loc[:end], price
+
+
+def test_calibration_study_scores_through_december_2025() -> None:
+    from divergence._sections import cost as cost_sec
+
+    # every input is defined, so a month is scored out of sample when its 12-month drawdown
+    # label exists: the test spans run to 2025-12 inclusive (label needs prices to 2026-12)
+    frame, price = _synthetic_cost_inputs("2027-12-01")
+    out = cost_sec.calibration_study(frame, price)
+    assert [r["out"].n for r in out] == [66 * 12, 11 * 12]  # 1960-01.., 2015-01..2025-12
+    # the label is read on the frame's months: a frame ending 2025-12 has no label for 2025
+    # (its next 12 months are not in the frame), whatever the price series holds after it
+    frame, price = _synthetic_cost_inputs("2025-12-01")
+    out = cost_sec.calibration_study(frame, price)
+    assert [r["out"].n for r in out] == [65 * 12, 10 * 12]
+
+
+def test_dispersion_section_shares_and_medians_of_small_inputs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from divergence import dispersion as dp
+    from divergence._sections import dispersion as disp_sec
+
+    # four members over 100 business days, one common factor; index and VIX closes on the
+    # same days. No move reaches 35%.
+    rng = np.random.default_rng(7)
+    days = pd.bdate_range("2015-01-02", periods=100)
+    common = rng.normal(0, 0.01, (100, 1))
+    rets_in = common + rng.normal(0, 0.01, (100, 4))
+    prices = pd.DataFrame(50 * np.cumprod(1 + rets_in, axis=0), index=days, columns=list("ABCD"))
+    # member A falls exactly 35% on day 51 (64 -> 64 x 0.65, both exact in binary): a move
+    # of 35%, not beyond it, so it is neither counted nor masked
+    a = prices["A"].to_numpy().copy()
+    a[:51] *= 64.0 / a[50]
+    a[51:] *= 64.0 * (1.0 - 0.35) / a[51]
+    a[50], a[51] = 64.0, 64.0 * (1.0 - 0.35)
+    prices["A"] = a
+    caps = prices * [1.0, 2.0, 3.0, 4.0]
+    # A (volatile through its 35% fall) holds most of the cap until day 97 and almost none
+    # after: the last day's weights on calm members sit below the variance of an index that
+    # was mostly A, so its dispersion index is out of range (the section ignores that, NaN)
+    caps.iloc[:98, 0] *= 100.0
+    caps.iloc[98:, 0] *= 1e-6
+    spx = pd.DataFrame({"close": 2000 * np.cumprod(1 + common[:, 0])}, index=days)
+    rets = prices.pct_change(fill_method=None)
+    assert rets.iloc[51, 0] == -0.35
+    assert not (rets.abs() > 0.35).any().any()
+    fwd_rv = dp.realized_volatility(
+        spx["close"].pct_change(), window=21, periods_per_year=252, demean=False, align="forward"
+    )
+    # VIX 30-50 against a realised vol near 16%: a mean premium near 24 vol points, where
+    # x 100 and x 101 print differently at one decimal
+    vix_close = pd.Series(rng.uniform(30, 50, 100), index=days)
+    # one day with the VIX exactly equal to the next-21-day realised vol: not "higher"
+    t0 = days[40]
+    c = fwd_rv[t0] * 100
+    while c / 100 != fwd_rv[t0]:
+        c = np.nextafter(c, np.inf if c / 100 < fwd_rv[t0] else -np.inf)
+    vix_close[t0] = c
+    vix = pd.DataFrame({"close": vix_close})
+    # the implied-correlation proxy on four days only (the section needs 400 member vols for
+    # it, which four members never have): equal to the realised value, between it and 1,
+    # exactly 1, and 1.5
+    rho_w = dp.realized_correlation(rets, caps.shift(1), window=63, method="weighted")
+    top = rho_w.nlargest(4).index.sort_values()
+    assert (rho_w[top] < 1).all()
+    proxy = pd.Series([rho_w[top[0]], (rho_w[top[1]] + 1) / 2, 1.0, 1.5], index=top, name="implied")
+    monkeypatch.setattr(disp_sec, "load_sp500_prices", lambda: prices)
+    monkeypatch.setattr(disp_sec, "load_sp500_daily_market_caps", lambda: caps)
+    monkeypatch.setattr(disp_sec, "load_sp500_index", lambda: spx)
+    monkeypatch.setattr(disp_sec, "load_vix", lambda: vix)
+    monkeypatch.setattr(dp, "implied_correlation", lambda *a, **k: proxy)
+    sec = disp_sec.build()
+    vv = pd.DataFrame({"vix": vix_close / 100, "fwd_rv": fwd_rv}).dropna()
+    premium = vv["vix"] - vv["fwd_rv"]
+    assert (premium == 0).sum() == 1
+    share = float(np.mean(premium.to_numpy() > 0))
+    med_same = float(np.median(rho_w[top].to_numpy()))
+    assert f"{med_same:.2f}" != f"{rho_w.median():.2f}"  # the four days are not all days
+    assert sec.lines[5] == (
+        f"VIX vs realised S&P 500 vol over the next 21 trading days ({len(vv)} days): VIX "
+        f"higher on {share:.0%} of days, by {premium.mean() * 100:.1f} vol points on average "
+        f"(mean VIX {vv['vix'].mean() * 100:.1f}, mean realised "
+        f"{vv['fwd_rv'].mean() * 100:.1f})."
+    )
+    assert sec.lines[6] == (
+        "Implied-correlation proxy (VIX as the index vol, trailing 63-day realised member "
+        f"vols; no single-stock implied vols are bundled), 4 days: median "
+        f"{float(np.median(proxy.to_numpy())):.2f} against a realised {med_same:.2f}, "
+        "above it on 75% of days. Reading: with realised member vols "
+        "the gap mixes the index's variance risk premium (the VIX line above) with any "
+        "correlation premium; separating them needs single-stock implied vols. It exceeds 1 "
+        "on 1 days when the VIX jumped ahead of the lagging member "
+        "vols (a limit of the proxy, not of the formula)."
+    )
+    assert sec.numbers["dispersion.vix_above_realized_share"] == pytest.approx(share, rel=1e-12)
+    assert sec.numbers["dispersion.implied_corr_proxy_days"] == 4
+    assert sec.numbers["dispersion.realized_corr_median_same_days"] == med_same
+    assert sec.numbers["dispersion.implied_above_realized_share"] == 0.75
+    assert sec.numbers["dispersion.implied_corr_proxy_days_above_1"] == 1
+    assert sec.numbers["dispersion.artefacts_masked"] == 0
+    idx_vol = dp.realized_volatility(br.index_return(rets, caps), window=63, periods_per_year=252)
+    mem_vol = dp.realized_volatility(rets, window=63, periods_per_year=252)
+    w = caps.shift(1).iloc[-1]
+    assert float((w / w.sum()) @ mem_vol.iloc[-1] ** 2) < idx_vol.iloc[-1] ** 2  # out of range
+    disp = dp.dispersion_index(
+        idx_vol.iloc[63:], mem_vol.iloc[63:], caps.shift(1).iloc[63:], on_out_of_range="ignore"
+    )
+    assert np.isnan(disp.iloc[-1])
+    assert sec.numbers["dispersion.realized_dispersion_median"] == disp.median()
+    assert sec.numbers["dispersion.realized_corr_mean"] == rho_w.mean()
+
+
+def test_rotation_section_of_small_inputs(
+    monkeypatch: pytest.MonkeyPatch, draw: Callable[[Callable[[Any], None]], Any]
+) -> None:
+    from divergence import rotation as rot
+    from divergence._sections import rotation as rot_sec
+    from divergence.datasets import load_fama_french
+
+    # ten members, one per named sector, over 320 business days (cheap stand-ins for the
+    # bundled S&P panel, which this test does not read)
+    rng = np.random.default_rng(5)
+    days = pd.bdate_range("2015-01-02", periods=320)
+    names = [f"M{i}" for i in range(10)]
+    rets = pd.DataFrame(rng.normal(0, 0.01, (320, 10)), index=days, columns=names)
+    rets.iloc[0] = np.nan
+    caps = pd.DataFrame(np.outer(np.ones(320), np.arange(1.0, 11.0)), index=days, columns=names)
+    sectors = pd.Series(rot_sec.DEFENSIVE + rot_sec.CYCLICAL, index=names)
+    monkeypatch.setattr(rot_sec, "_sp500_inputs", lambda: (rets, caps, sectors))
+    # Shiller-like months 1990-01..2009-12: in the 1990s earnings fall 1% a month and prices
+    # 2% (earnings growth and multiple change both negative); from 1999-12 on the price is
+    # exactly 8 x earnings (a power of two: P/E is exactly 8, so every multiple change of
+    # the 2000s is exactly 0) while earnings rise 1% a month
+    months = pd.date_range("1990-01-01", "2009-12-01", freq="MS")
+    n90 = 119  # 1990-01 .. 1999-11
+    earn = np.r_[10 * 0.99 ** np.arange(n90), 10 * 0.99**n90 * 1.01 ** np.arange(months.size - n90)]
+    price = np.r_[200 * 0.98 ** np.arange(n90), 8 * earn[n90:]]
+    sh = pd.DataFrame({"sp_price": price, "earnings": earn, "dividend": 0.3 * earn}, index=months)
+    monkeypatch.setattr(rot_sec, "load_shiller", lambda: sh)
+
+    # the small-cap portfolios 1% a month above their bundled returns: a gap of about 12%/yr,
+    # which x 12 and x 13 print differently at one decimal
+    def ff_shifted(name: str) -> pd.DataFrame:
+        out = load_fama_french(name).copy()
+        if name == "portfolios":
+            out[["S1V1", "S1V3", "S1V5"]] += 0.01
+        return out
+
+    monkeypatch.setattr(rot_sec, "load_fama_french", ff_shifted)
+    sec = rot_sec.build()
+
+    ff = ff_shifted("portfolios")
+    gaps = rot.size_style_gaps(ff)
+    c_smb = float(np.corrcoef(gaps["small_minus_large"], ff["SMB"])[0, 1])
+    c_hml = float(np.corrcoef(gaps["value_minus_growth"], ff["HML"])[0, 1])
+    assert sec.lines[8] == (
+        f"Fama-French 3x3 grid {ff.index[0]:%Y-%m} to {ff.index[-1]:%Y-%m}: small-minus-large "
+        f"{gaps['small_minus_large'].mean() * 12:+.1%}/yr (corr. with SMB {c_smb:.2f}), "
+        f"value-minus-growth {gaps['value_minus_growth'].mean() * 12:+.1%}/yr (corr. with HML "
+        f"{c_hml:.2f}); arithmetic means of monthly returns x 12."
+    )
+    dec = rot.return_decomposition(
+        sh["sp_price"], sh["earnings"], sh["dividend"], periods_per_year=12
+    ).dropna()
+    by_dec = dec.groupby((pd.DatetimeIndex(dec.index).year // 10) * 10).sum()
+    parts = by_dec[["earnings_growth", "multiple_change", "dividend_yield"]].to_numpy()
+    assert parts[0, 0] < 0 and parts[0, 1] < 0  # 1990s: both negative
+    assert parts[1, 0] > 0 and parts[1, 1] == 0.0  # 2000s: a zero multiple change
+    ax = draw(_figure(sec, "shiller_decades"))
+    bars = ax.patches
+    assert len(bars) == 6
+    # stacking: a part >= 0 sits on the running total of the parts >= 0 before it, a negative
+    # one below the running total of the negative ones (1990s multiple: below the earnings
+    # bar; 2000s zero multiple: on top of the earnings bar)
+    # bars in order: earnings 1990s, 2000s; multiple 1990s, 2000s; dividend 1990s, 2000s (the
+    # 1990s dividend sits on a positive total of 0, the 2000s one on earnings + 0)
+    want_y = [0.0, 0.0, parts[0, 0], parts[1, 0], 0.0, parts[1, 0]]
+    got = [(b.get_x() + b.get_width() / 2, b.get_y(), b.get_height()) for b in bars]
+    heights = [parts[0, 0], parts[1, 0], parts[0, 1], parts[1, 1], parts[0, 2], parts[1, 2]]
+    for (x, y, h), i, wy, wh in zip(got, [0, 1, 0, 1, 0, 1], want_y, heights, strict=True):
+        assert x == pytest.approx(i)
+        assert y == pytest.approx(wy, abs=1e-12)
+        assert h == pytest.approx(wh, abs=1e-12)
+
+
+def test_dispersion_section_proxy_needs_400_member_vols(monkeypatch: pytest.MonkeyPatch) -> None:
+    from divergence._sections import dispersion as disp_sec
+
+    # 401 members over 70 days; member 0 misses its price on day 5, so its returns of days 5
+    # and 6 and its 63-day vols of days 5..68 are missing: days 63..68 have exactly 400 member
+    # vols, day 69 has 401. "At least 400 members" keeps all seven days 63..69 for the proxy.
+    rng = np.random.default_rng(3)
+    days = pd.bdate_range("2016-01-04", periods=70)
+    rets_in = rng.normal(0, 0.01, (70, 1)) + rng.normal(0, 0.01, (70, 401))
+    prices = pd.DataFrame(20 * np.cumprod(1 + rets_in, axis=0), index=days)
+    prices.iloc[5, 0] = np.nan
+    caps = prices.ffill() * 3.0
+    spx = pd.DataFrame({"close": 2000 * np.cumprod(1 + rets_in.mean(axis=1))}, index=days)
+    vix = pd.DataFrame({"close": np.full(70, 20.0)}, index=days)
+    monkeypatch.setattr(disp_sec, "load_sp500_prices", lambda: prices)
+    monkeypatch.setattr(disp_sec, "load_sp500_daily_market_caps", lambda: caps)
+    monkeypatch.setattr(disp_sec, "load_sp500_index", lambda: spx)
+    monkeypatch.setattr(disp_sec, "load_vix", lambda: vix)
+    sec = disp_sec.build()
+    assert sec.numbers["dispersion.implied_corr_proxy_days"] == 7
