@@ -615,6 +615,11 @@ def _select(
         nxt = _first_true(cand & (pos > np.repeat(near, sizes)), starts, n)
         reason[nxt == n] = "fewer than two standard expiries with more than 7 days to go"
     ok = (near >= 0) & (near < n) & (nxt >= 0) & (nxt < n)
+    if terms is not None and (ok & (near == nxt)).any():
+        raise InputError(
+            f"terms names one expiration twice ({terms[0]!r}, {terms[1]!r}); the 30-day "
+            "interpolation needs two different terms, near then next"
+        )
     full_near = np.full(n_boards, -1, dtype=np.int64)
     full_next = np.full(n_boards, -1, dtype=np.int64)
     full_reason = np.full(n_boards, "no quotes", dtype=object)
@@ -927,7 +932,8 @@ def vix_index(
         ``expiration`` and ``t`` are given, an option type other than C/P, negative or crossed
         (ask < bid) quotes, non-positive strikes, duplicated options (same quote time,
         expiration, root, strike and type), unknown options, a rate callable that fails or
-        returns non-finite values, :math:`|rT| > 10`.
+        returns non-finite values, :math:`|rT| > 10`; ``terms`` naming one expiration (or
+        ``t``) twice.
     TypeError
         ``quotes`` is not a DataFrame; non-numeric quotes; ``rate`` neither a number nor a
         callable.
