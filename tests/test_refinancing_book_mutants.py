@@ -422,10 +422,16 @@ LADDER_TAGS = [
 
 
 def _f(
-    end: str, val: object, *, start: str | None = None, form: str = "10-K", accn: str = "A-23"
+    end: str,
+    val: object,
+    *,
+    start: str | None = None,
+    form: str = "10-K",
+    accn: str = "A-23",
+    filed: str = "2024-02-01",
 ) -> dict[str, object]:
     fact: dict[str, object] = {"end": end, "val": val, "accn": accn, "form": form}
-    fact["filed"] = "2024-02-01"
+    fact["filed"] = filed
     if start is not None:
         fact["start"] = start
     return fact
@@ -674,6 +680,64 @@ def test_company_facts_interest_fallbacks_in_order() -> None:
     for f in (by_name, by_cik):
         assert f.loc[0, "coupon"] == 16.0 / 200.0
         assert f.loc[0, "interest_source"] == "interest_expense argument"
+
+
+def test_company_facts_restatements_and_same_day_spans() -> None:
+    """Kills the filed-column, drop_duplicates subset and keep mutants of the fact reader."""
+    ebit = "OperatingIncomeLoss"
+    # a restatement (filed 2025-02-01) listed before the original filing (2024-02-01) still
+    # wins: EBIT 33, not 30. The y1 bucket is reported again, unchanged, by the 2025 filing:
+    # its value stays 10 and its accession is the earliest filing of that value, A-23.
+    restated = _facts(
+        **{
+            ebit: [
+                _f("2023-12-31", 33.0, start="2023-01-01", filed="2025-02-01", accn="A-24"),
+                _f("2023-12-31", 30.0, start="2023-01-01"),
+            ],
+            LADDER_TAGS[0]: [
+                _f("2023-12-31", 10.0, filed="2025-02-01", accn="A-24"),
+                _f("2023-12-31", 10.0),
+            ],
+        }
+    )
+    _, firms = rf.book_from_company_facts(restated)
+    assert firms.loc[0, "ebit"] == 33.0
+    assert firms.loc[0, "y1"] == 10.0 and firms.loc[0, "accession"] == "A-23"
+    # two fiscal-year spans ending on the same day (364 and 360 days): one value per date,
+    # the latest filed one (31, filed 2024-03-01), whichever order they are listed in
+    for order in (1, -1):
+        spans = [
+            _f("2023-12-31", 31.0, start="2023-01-05", filed="2024-03-01"),
+            _f("2023-12-31", 30.0, start="2023-01-01"),
+        ][::order]
+        _, firms = rf.book_from_company_facts(_facts(**{ebit: spans}))
+        assert firms["ebit"].tolist() == [31.0]
+
+
+def test_company_facts_skip_malformed_json() -> None:
+    """Kills the isinstance(..., Mapping) and errors="coerce" mutants of the fact reader: a
+    facts, us-gaap, tag, units or fact entry that is not a mapping, and an unparsable date,
+    are skipped, not raised on."""
+    junk = _facts()
+    gaap = junk["facts"]["us-gaap"]  # type: ignore[index]
+    gaap["InterestExpenseNonoperating"] = {"units": ["USD"]}
+    gaap["InterestExpenseDebt"] = ["not", "a", "mapping"]
+    gaap["OperatingIncomeLoss"]["units"]["USD"] += [3, _f("sometime", 99.0, start="2023-01-01")]
+    _, firms = rf.book_from_company_facts(junk)
+    # the clean document's numbers: EBIT 30, interest 10 of InterestExpense on debt 200
+    assert firms.loc[0, "ebit"] == 30.0
+    assert firms.loc[0, "interest_expense"] == 10.0
+    assert firms.loc[0, "interest_source"] == "InterestExpense"
+    assert firms.loc[0, "coupon"] == 10.0 / 200.0
+    # a document whose facts (or us-gaap) is not a mapping has no facts: named in the error
+    message = (
+        r"^Beta \(CIK 7\): no 10-K value of us-gaap tag "
+        r"'LongTermDebtMaturitiesRepaymentsOfPrincipalInNextTwelveMonths'$"
+    )
+    for empty in ([], {"us-gaap": []}):
+        beta = {"cik": 7, "entityName": "Beta", "facts": empty}
+        with pytest.raises(InputError, match=message):
+            rf.book_from_company_facts([_facts(), beta])
 
 
 # --------------------------------------------------------------------------- path values
