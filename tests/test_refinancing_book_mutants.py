@@ -714,6 +714,21 @@ def test_company_facts_restatements_and_same_day_spans() -> None:
         assert firms["ebit"].tolist() == [31.0]
 
 
+def test_company_facts_stale_rate_on_a_debt_below_one() -> None:
+    """Kills the debt > 0 boundary mutant of the stale fallback: any positive debt is a
+    candidate, even one below one dollar."""
+    small = _facts(
+        InterestExpense=[_f("2022-12-31", 0.04, start="2022-01-01")],
+        LongTermDebt=[_f("2023-12-31", 200.0), _f("2022-12-31", 0.5)],
+    )
+    with pytest.warns(DataWarning, match=r"InterestExpense / LongTermDebt of the fiscal year "):
+        _, firms = rf.book_from_company_facts(small)
+    # rate 0.04 / 0.5 = 8%, applied to this year's debt of 200: interest 16
+    assert firms.loc[0, "coupon"] == 0.04 / 0.5
+    assert firms.loc[0, "interest_expense"] == pytest.approx(16.0, rel=1e-15)
+    assert firms.loc[0, "interest_source"] == "InterestExpense 2022-12-31 (stale)"
+
+
 def test_company_facts_skip_malformed_json() -> None:
     """Kills the isinstance(..., Mapping) and errors="coerce" mutants of the fact reader: a
     facts, us-gaap, tag, units or fact entry that is not a mapping, and an unparsable date,
