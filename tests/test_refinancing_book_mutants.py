@@ -729,6 +729,17 @@ def test_company_facts_stale_rate_on_a_debt_below_one() -> None:
     assert firms.loc[0, "interest_source"] == "InterestExpense 2022-12-31 (stale)"
 
 
+def test_company_facts_default_growth_and_reset() -> None:
+    """Kills the default-value mutants of growth and reset_months: EBIT is held flat (growth
+    0) and floating tranches reset every 3 months, as documented."""
+    book, firms = rf.book_from_company_facts(_facts(), floating_share=0.5, spread=0.02)
+    assert firms.loc[0, "growth"] == 0.0 and firms.loc[0, "volatility"] == 0.0
+    floating = book[book["kind"] == "floating"]
+    # half of the 200 of debt is floating
+    assert floating["principal"].sum() == pytest.approx(100.0, rel=1e-12)
+    assert (floating["reset_months"] == 3).all()
+
+
 def test_company_facts_skip_malformed_json() -> None:
     """Kills the isinstance(..., Mapping) and errors="coerce" mutants of the fact reader: a
     facts, us-gaap, tag, units or fact entry that is not a mapping, and an unparsable date,
