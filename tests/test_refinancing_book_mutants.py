@@ -740,6 +740,26 @@ def test_company_facts_default_growth_and_reset() -> None:
     assert (floating["reset_months"] == 3).all()
 
 
+def test_company_facts_pass_reset_and_after5_years_on() -> None:
+    """Kills the mutants that drop reset_months or after5_years from the ladder call."""
+    book, _ = rf.book_from_company_facts(
+        _facts(),
+        floating_share=0.5,
+        spread=0.02,
+        reset_months=6,
+        after5_years=2,
+        tranches_per_year=1,
+    )
+    # one tranche a year: y1 .. y5 at 12, 24, 36, (48: y4 is 0), 60; after5 (100) over two
+    # years at 72 and 84, 50 each, half fixed and half floating
+    fixed = book[book["kind"] == "fixed"]
+    floating = book[book["kind"] == "floating"]
+    assert fixed["maturity"].tolist() == [12, 24, 36, 60, 72, 84]
+    assert fixed["principal"].tolist() == [5.0, 10.0, 15.0, 20.0, 25.0, 25.0]
+    assert floating["maturity"].tolist() == [12, 24, 36, 60, 72, 84]
+    assert (floating["reset_months"] == 6).all()
+
+
 def test_company_facts_skip_malformed_json() -> None:
     """Kills the isinstance(..., Mapping) and errors="coerce" mutants of the fact reader: a
     facts, us-gaap, tag, units or fact entry that is not a mapping, and an unparsable date,
@@ -1167,3 +1187,12 @@ def test_summarise_paths_at_both_infinities_warn_nothing() -> None:
     frame = RefinancingResult._summarise(fake, values, (0.0, 0.5, 1.0))  # type: ignore[arg-type]
     assert np.isnan(frame["mean"]).all() and np.isnan(frame["q0.5"]).all()
     assert frame["q0"].tolist() == [-np.inf] and frame["q1"].tolist() == [np.inf]
+
+
+def test_distress_threshold_is_checked_and_stored_as_float() -> None:
+    """Kills the attribute-name and argument-name mutants of Distress.__post_init__."""
+    rule = rf.Distress(2, 3)
+    assert type(rule.threshold) is float and rule.threshold == 2.0
+    assert repr(rule) == "Distress(threshold=2.0, months=3)"
+    with pytest.raises(InputError, match=r"^distress\.threshold must be a finite number, got inf$"):
+        rf.Distress(np.inf)
