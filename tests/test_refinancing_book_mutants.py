@@ -1196,3 +1196,26 @@ def test_distress_threshold_is_checked_and_stored_as_float() -> None:
     assert repr(rule) == "Distress(threshold=2.0, months=3)"
     with pytest.raises(InputError, match=r"^distress\.threshold must be a finite number, got inf$"):
         rf.Distress(np.inf)
+    # months: NumPy integers are stored as int, 1 is the smallest rule, 0 is refused by name
+    assert type(rf.Distress(1.0, np.int64(4)).months) is int
+    assert rf.Distress(1.0, 1).months == 1
+    with pytest.raises(InputError, match=r"^distress\.months must be >= 1, got 0$"):
+        rf.Distress(1.0, 0)
+
+
+def test_spread_table_needs_1d_inputs_and_stores_tuples() -> None:
+    """Kills the ndim and stored-attribute mutants of SpreadTable.__post_init__."""
+    ratings = ("a", "b", "c")
+    with pytest.raises(InputError, match=r"^edges must be 1-D, got a 2-D input of shape \(2, 1\)$"):
+        rf.SpreadTable(edges=[[1.0], [2.0]], spreads=[0.01, 0.02, 0.03], ratings=ratings)  # type: ignore[arg-type]
+    with pytest.raises(
+        InputError, match=r"^spreads must be 1-D, got a 2-D input of shape \(3, 1\)$"
+    ):
+        rf.SpreadTable(edges=[1.0, 2.0], spreads=[[0.01], [0.02], [0.03]], ratings=ratings)  # type: ignore[arg-type]
+    # lists in, tuples of floats stored (the frozen dataclass is hashable and compares by value)
+    table = rf.SpreadTable(edges=[1.0], spreads=[0.01, 0.02], ratings=("a", "b"))  # type: ignore[arg-type]
+    assert table.edges == (1.0,) and table.spreads == (0.01, 0.02)
+    assert repr(table) == (
+        "SpreadTable(edges=(1.0,), spreads=(0.01, 0.02), ratings=('a', 'b'), "
+        "source='user table', as_of='unspecified')"
+    )
