@@ -19,7 +19,7 @@ import pytest
 from divergence import refinancing as rf
 from divergence.errors import DataWarning, InputError
 from divergence.refinancing import pass_through_month
-from divergence.refinancing._result import _concat_results
+from divergence.refinancing._result import _concat_results, cohort_labels
 
 
 def _bullet(cohort: str = "large", **kw: object) -> rf.RefinancingResult:
@@ -1219,3 +1219,24 @@ def test_spread_table_needs_1d_inputs_and_stores_tuples() -> None:
         "SpreadTable(edges=(1.0,), spreads=(0.01, 0.02), ratings=('a', 'b'), "
         "source='user table', as_of='unspecified')"
     )
+
+
+def test_cohort_labels_refuses_look_alikes_and_all() -> None:
+    """Kills the check and message mutants of cohort_labels (its own tests, in test_labels.py,
+    are outside the mutation selection)."""
+    # types kept, first-appearance order
+    assert cohort_labels(pd.DataFrame({"cohort": [2, "b", 2]}), ["2", "b"]) == (2, "b")
+    # 1 and "1" print alike; "a" before them does not (the message names the colliding pair)
+    with pytest.raises(
+        InputError,
+        match=r"^firms\['cohort'\] has two labels that print alike, 1 and '1'; the simulator "
+        r"tells cohorts apart by their text: make them distinct$",
+    ):
+        cohort_labels(pd.DataFrame({"cohort": ["a", 1, "1"]}), ["a", "1"])
+    with pytest.raises(
+        InputError,
+        match=r"^firms\['cohort'\] uses the label 'all', which refinancing results reserve for "
+        r"the all-firms total \(the last entry of RefinancingResult\.cohorts\); rename that "
+        r"cohort$",
+    ):
+        cohort_labels(pd.DataFrame({"cohort": ["x", "all"]}), ["x", "all"])
