@@ -1240,3 +1240,11 @@ def test_cohort_labels_refuses_look_alikes_and_all() -> None:
         r"cohort$",
     ):
         cohort_labels(pd.DataFrame({"cohort": ["x", "all"]}), ["x", "all"])
+
+
+def test_as_book_names_the_type_it_refuses() -> None:
+    """Kills the type-name mutant of as_book's TypeError."""
+    from divergence.refinancing._book import as_book
+
+    with pytest.raises(TypeError, match=r"^book must be a DataFrame or a DebtBook, got int$"):
+        as_book(3)
