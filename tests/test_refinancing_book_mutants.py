@@ -703,6 +703,10 @@ def test_company_facts_restatements_and_same_day_spans() -> None:
     _, firms = rf.book_from_company_facts(restated)
     assert firms.loc[0, "ebit"] == 33.0
     assert firms.loc[0, "y1"] == 10.0 and firms.loc[0, "accession"] == "A-23"
+    # the accession is the y1 bucket's, not that of another bucket (after5 tagged by A-99)
+    mixed = _facts(**{LADDER_TAGS[5]: [_f("2023-12-31", 100.0, accn="A-99")]})
+    _, firms = rf.book_from_company_facts(mixed)
+    assert firms.loc[0, "accession"] == "A-23" and firms.loc[0, "after5"] == 100.0
     # two fiscal-year spans ending on the same day (364 and 360 days): one value per date,
     # the latest filed one (31, filed 2024-03-01), whichever order they are listed in
     for order in (1, -1):
