@@ -784,7 +784,8 @@ def test_company_facts_skip_malformed_json() -> None:
         r"^Beta \(CIK 7\): no 10-K value of us-gaap tag "
         r"'LongTermDebtMaturitiesRepaymentsOfPrincipalInNextTwelveMonths'$"
     )
-    for empty in ([], {"us-gaap": []}):
+    empties: list[object] = [[], {"us-gaap": []}]
+    for empty in empties:
         beta = {"cik": 7, "entityName": "Beta", "facts": empty}
         with pytest.raises(InputError, match=message):
             rf.book_from_company_facts([_facts(), beta])
@@ -1201,7 +1202,7 @@ def test_distress_threshold_is_checked_and_stored_as_float() -> None:
     with pytest.raises(InputError, match=r"^distress\.threshold must be a finite number, got inf$"):
         rf.Distress(np.inf)
     # months: NumPy integers are stored as int, 1 is the smallest rule, 0 is refused by name
-    assert type(rf.Distress(1.0, np.int64(4)).months) is int
+    assert type(rf.Distress(1.0, np.int64(4)).months) is int  # type: ignore[arg-type]
     assert rf.Distress(1.0, 1).months == 1
     with pytest.raises(InputError, match=r"^distress\.months must be >= 1, got 0$"):
         rf.Distress(1.0, 0)
