@@ -19,7 +19,7 @@ import pytest
 from divergence import refinancing as rf
 from divergence.errors import DataWarning, InputError
 from divergence.refinancing import pass_through_month
-from divergence.refinancing._result import _concat_results
+from divergence.refinancing._result import _concat_results, cohort_labels
 
 
 def _bullet(cohort: str = "large", **kw: object) -> rf.RefinancingResult:
@@ -422,10 +422,16 @@ LADDER_TAGS = [
 
 
 def _f(
-    end: str, val: object, *, start: str | None = None, form: str = "10-K", accn: str = "A-23"
+    end: str,
+    val: object,
+    *,
+    start: str | None = None,
+    form: str = "10-K",
+    accn: str = "A-23",
+    filed: str = "2024-02-01",
 ) -> dict[str, object]:
     fact: dict[str, object] = {"end": end, "val": val, "accn": accn, "form": form}
-    fact["filed"] = "2024-02-01"
+    fact["filed"] = filed
     if start is not None:
         fact["start"] = start
     return fact
@@ -674,6 +680,115 @@ def test_company_facts_interest_fallbacks_in_order() -> None:
     for f in (by_name, by_cik):
         assert f.loc[0, "coupon"] == 16.0 / 200.0
         assert f.loc[0, "interest_source"] == "interest_expense argument"
+
+
+def test_company_facts_restatements_and_same_day_spans() -> None:
+    """Kills the filed-column, drop_duplicates subset and keep mutants of the fact reader."""
+    ebit = "OperatingIncomeLoss"
+    # a restatement (filed 2025-02-01) listed before the original filing (2024-02-01) still
+    # wins: EBIT 33, not 30. The y1 bucket is reported again, unchanged, by the 2025 filing:
+    # its value stays 10 and its accession is the earliest filing of that value, A-23.
+    restated = _facts(
+        **{
+            ebit: [
+                _f("2023-12-31", 33.0, start="2023-01-01", filed="2025-02-01", accn="A-24"),
+                _f("2023-12-31", 30.0, start="2023-01-01"),
+            ],
+            LADDER_TAGS[0]: [
+                _f("2023-12-31", 10.0, filed="2025-02-01", accn="A-24"),
+                _f("2023-12-31", 10.0),
+            ],
+        }
+    )
+    _, firms = rf.book_from_company_facts(restated)
+    assert firms.loc[0, "ebit"] == 33.0
+    assert firms.loc[0, "y1"] == 10.0 and firms.loc[0, "accession"] == "A-23"
+    # the accession is the y1 bucket's, not that of another bucket (after5 tagged by A-99)
+    mixed = _facts(**{LADDER_TAGS[5]: [_f("2023-12-31", 100.0, accn="A-99")]})
+    _, firms = rf.book_from_company_facts(mixed)
+    assert firms.loc[0, "accession"] == "A-23" and firms.loc[0, "after5"] == 100.0
+    # two fiscal-year spans ending on the same day (364 and 360 days): one value per date,
+    # the latest filed one (31, filed 2024-03-01), whichever order they are listed in
+    for order in (1, -1):
+        spans = [
+            _f("2023-12-31", 31.0, start="2023-01-05", filed="2024-03-01"),
+            _f("2023-12-31", 30.0, start="2023-01-01"),
+        ][::order]
+        _, firms = rf.book_from_company_facts(_facts(**{ebit: spans}))
+        assert firms["ebit"].tolist() == [31.0]
+
+
+def test_company_facts_stale_rate_on_a_debt_below_one() -> None:
+    """Kills the debt > 0 boundary mutant of the stale fallback: any positive debt is a
+    candidate, even one below one dollar."""
+    small = _facts(
+        InterestExpense=[_f("2022-12-31", 0.04, start="2022-01-01")],
+        LongTermDebt=[_f("2023-12-31", 200.0), _f("2022-12-31", 0.5)],
+    )
+    with pytest.warns(DataWarning, match=r"InterestExpense / LongTermDebt of the fiscal year "):
+        _, firms = rf.book_from_company_facts(small)
+    # rate 0.04 / 0.5 = 8%, applied to this year's debt of 200: interest 16
+    assert firms.loc[0, "coupon"] == 0.04 / 0.5
+    assert firms.loc[0, "interest_expense"] == pytest.approx(16.0, rel=1e-15)
+    assert firms.loc[0, "interest_source"] == "InterestExpense 2022-12-31 (stale)"
+
+
+def test_company_facts_default_growth_and_reset() -> None:
+    """Kills the default-value mutants of growth and reset_months: EBIT is held flat (growth
+    0) and floating tranches reset every 3 months, as documented."""
+    book, firms = rf.book_from_company_facts(_facts(), floating_share=0.5, spread=0.02)
+    assert firms.loc[0, "growth"] == 0.0 and firms.loc[0, "volatility"] == 0.0
+    floating = book[book["kind"] == "floating"]
+    # half of the 200 of debt is floating
+    assert floating["principal"].sum() == pytest.approx(100.0, rel=1e-12)
+    assert (floating["reset_months"] == 3).all()
+
+
+def test_company_facts_pass_reset_and_after5_years_on() -> None:
+    """Kills the mutants that drop reset_months or after5_years from the ladder call."""
+    book, _ = rf.book_from_company_facts(
+        _facts(),
+        floating_share=0.5,
+        spread=0.02,
+        reset_months=6,
+        after5_years=2,
+        tranches_per_year=1,
+    )
+    # one tranche a year: y1 .. y5 at 12, 24, 36, (48: y4 is 0), 60; after5 (100) over two
+    # years at 72 and 84, 50 each, half fixed and half floating
+    fixed = book[book["kind"] == "fixed"]
+    floating = book[book["kind"] == "floating"]
+    assert fixed["maturity"].tolist() == [12, 24, 36, 60, 72, 84]
+    assert fixed["principal"].tolist() == [5.0, 10.0, 15.0, 20.0, 25.0, 25.0]
+    assert floating["maturity"].tolist() == [12, 24, 36, 60, 72, 84]
+    assert (floating["reset_months"] == 6).all()
+
+
+def test_company_facts_skip_malformed_json() -> None:
+    """Kills the isinstance(..., Mapping) and errors="coerce" mutants of the fact reader: a
+    facts, us-gaap, tag, units or fact entry that is not a mapping, and an unparsable date,
+    are skipped, not raised on."""
+    junk = _facts()
+    gaap = junk["facts"]["us-gaap"]  # type: ignore[index]
+    gaap["InterestExpenseNonoperating"] = {"units": ["USD"]}
+    gaap["InterestExpenseDebt"] = ["not", "a", "mapping"]
+    gaap["OperatingIncomeLoss"]["units"]["USD"] += [3, _f("sometime", 99.0, start="2023-01-01")]
+    _, firms = rf.book_from_company_facts(junk)
+    # the clean document's numbers: EBIT 30, interest 10 of InterestExpense on debt 200
+    assert firms.loc[0, "ebit"] == 30.0
+    assert firms.loc[0, "interest_expense"] == 10.0
+    assert firms.loc[0, "interest_source"] == "InterestExpense"
+    assert firms.loc[0, "coupon"] == 10.0 / 200.0
+    # a document whose facts (or us-gaap) is not a mapping has no facts: named in the error
+    message = (
+        r"^Beta \(CIK 7\): no 10-K value of us-gaap tag "
+        r"'LongTermDebtMaturitiesRepaymentsOfPrincipalInNextTwelveMonths'$"
+    )
+    empties: list[object] = [[], {"us-gaap": []}]
+    for empty in empties:
+        beta = {"cik": 7, "entityName": "Beta", "facts": empty}
+        with pytest.raises(InputError, match=message):
+            rf.book_from_company_facts([_facts(), beta])
 
 
 # --------------------------------------------------------------------------- path values
@@ -1077,3 +1192,64 @@ def test_summarise_paths_at_both_infinities_warn_nothing() -> None:
     frame = RefinancingResult._summarise(fake, values, (0.0, 0.5, 1.0))  # type: ignore[arg-type]
     assert np.isnan(frame["mean"]).all() and np.isnan(frame["q0.5"]).all()
     assert frame["q0"].tolist() == [-np.inf] and frame["q1"].tolist() == [np.inf]
+
+
+def test_distress_threshold_is_checked_and_stored_as_float() -> None:
+    """Kills the attribute-name and argument-name mutants of Distress.__post_init__."""
+    rule = rf.Distress(2, 3)
+    assert type(rule.threshold) is float and rule.threshold == 2.0
+    assert repr(rule) == "Distress(threshold=2.0, months=3)"
+    with pytest.raises(InputError, match=r"^distress\.threshold must be a finite number, got inf$"):
+        rf.Distress(np.inf)
+    # months: NumPy integers are stored as int, 1 is the smallest rule, 0 is refused by name
+    assert type(rf.Distress(1.0, np.int64(4)).months) is int  # type: ignore[arg-type]
+    assert rf.Distress(1.0, 1).months == 1
+    with pytest.raises(InputError, match=r"^distress\.months must be >= 1, got 0$"):
+        rf.Distress(1.0, 0)
+
+
+def test_spread_table_needs_1d_inputs_and_stores_tuples() -> None:
+    """Kills the ndim and stored-attribute mutants of SpreadTable.__post_init__."""
+    ratings = ("a", "b", "c")
+    with pytest.raises(InputError, match=r"^edges must be 1-D, got a 2-D input of shape \(2, 1\)$"):
+        rf.SpreadTable(edges=[[1.0], [2.0]], spreads=[0.01, 0.02, 0.03], ratings=ratings)  # type: ignore[arg-type]
+    with pytest.raises(
+        InputError, match=r"^spreads must be 1-D, got a 2-D input of shape \(3, 1\)$"
+    ):
+        rf.SpreadTable(edges=[1.0, 2.0], spreads=[[0.01], [0.02], [0.03]], ratings=ratings)  # type: ignore[arg-type]
+    # lists in, tuples of floats stored (the frozen dataclass is hashable and compares by value)
+    table = rf.SpreadTable(edges=[1.0], spreads=[0.01, 0.02], ratings=("a", "b"))  # type: ignore[arg-type]
+    assert table.edges == (1.0,) and table.spreads == (0.01, 0.02)
+    assert repr(table) == (
+        "SpreadTable(edges=(1.0,), spreads=(0.01, 0.02), ratings=('a', 'b'), "
+        "source='user table', as_of='unspecified')"
+    )
+
+
+def test_cohort_labels_refuses_look_alikes_and_all() -> None:
+    """Kills the check and message mutants of cohort_labels (its own tests, in test_labels.py,
+    are outside the mutation selection)."""
+    # types kept, first-appearance order
+    assert cohort_labels(pd.DataFrame({"cohort": [2, "b", 2]}), ["2", "b"]) == (2, "b")
+    # 1 and "1" print alike; "a" before them does not (the message names the colliding pair)
+    with pytest.raises(
+        InputError,
+        match=r"^firms\['cohort'\] has two labels that print alike, 1 and '1'; the simulator "
+        r"tells cohorts apart by their text: make them distinct$",
+    ):
+        cohort_labels(pd.DataFrame({"cohort": ["a", 1, "1"]}), ["a", "1"])
+    with pytest.raises(
+        InputError,
+        match=r"^firms\['cohort'\] uses the label 'all', which refinancing results reserve for "
+        r"the all-firms total \(the last entry of RefinancingResult\.cohorts\); rename that "
+        r"cohort$",
+    ):
+        cohort_labels(pd.DataFrame({"cohort": ["x", "all"]}), ["x", "all"])
+
+
+def test_as_book_names_the_type_it_refuses() -> None:
+    """Kills the type-name mutant of as_book's TypeError."""
+    from divergence.refinancing._book import as_book
+
+    with pytest.raises(TypeError, match=r"^book must be a DataFrame or a DebtBook, got int$"):
+        as_book(3)
