@@ -1621,3 +1621,182 @@ def test_dispersion_section_proxy_needs_400_member_vols(monkeypatch: pytest.Monk
     monkeypatch.setattr(disp_sec, "load_vix", lambda: vix)
     sec = disp_sec.build()
     assert sec.numbers["dispersion.implied_corr_proxy_days"] == 7
+
+
+# --------------------------------------------------------------------------- small inputs (h5)
+def _exact_corr_signs(s: np.ndarray, b: np.ndarray, w: int) -> list[int]:
+    """Sign of w S_xy - S_x S_y for every full window of integer series (exact integers)."""
+    signs = []
+    for t in range(w - 1, len(s)):
+        x = [int(v) for v in s[t - w + 1 : t + 1]]
+        y = [int(v) for v in b[t - w + 1 : t + 1]]
+        sx, sy = sum(x), sum(y)
+        assert w * sum(v * v for v in x) > sx * sx and w * sum(v * v for v in y) > sy * sy
+        num = w * sum(u * v for u, v in zip(x, y, strict=True)) - sx * sy
+        signs.append((num > 0) - (num < 0))
+    return signs
+
+
+def _hist_cvar(r: list[float]) -> float:
+    """Acerbi-Tasche 95% tail mean of a list of returns (positive = loss), pure Python."""
+    n, p = len(r), 0.05
+    k = min(max(int(np.ceil(n * p - 1e-9)), 1), n)
+    worst = sorted(r)
+    return -(sum(worst[: k - 1]) + (n * p - (k - 1)) * worst[k - 1]) / (n * p)
+
+
+def test_risk_section_counts_a_zero_correlation_as_not_positive(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # monthly returns in 1/64 (stocks) and 1/128 (bonds) units, so every windowed sum is exact:
+    # the first 36 months alternate +1, -1 (stocks) against +1, +1, -1, -1 (bonds), whose
+    # covariance 36 * 0 - 0 * 0 is exactly 0; 40 random months follow
+    rng = np.random.default_rng(57)
+    s_int = np.r_[np.tile([1, -1], 18), rng.integers(-8, 9, 40)]
+    b_int = np.r_[np.tile([1, 1, -1, -1], 9), rng.integers(-8, 9, 40)]
+    months = pd.date_range("2000-01-01", periods=s_int.size, freq="MS")
+    monthly = pd.DataFrame({"stock": s_int / 64, "bond": b_int / 128}, index=months)
+    # daily: 252 days of the same zero-covariance pattern, then 3 more days
+    d_s = np.r_[np.tile([1, -1], 126), [3, -2, 1]]
+    d_b = np.r_[np.tile([1, 1, -1, -1], 63), [2, 1, -3]]
+    days = pd.bdate_range("2001-01-01", periods=d_s.size)
+    daily = pd.DataFrame({"stock": d_s / 64, "bond": d_b / 128}, index=days)
+    monkeypatch.setattr(risk_sec, "monthly_stock_bond", lambda: monthly)
+    monkeypatch.setattr(risk_sec, "daily_stock_bond", lambda: daily)
+    signs = _exact_corr_signs(s_int, b_int, 36)
+    assert signs[0] == 0
+    pos = np.r_[np.zeros(35, bool), np.array(signs) > 0]
+    nonpos = np.r_[np.zeros(35, bool), np.array(signs) <= 0]
+    assert [int(pos.sum()), int(nonpos.sum())] == [35, 6]
+    divs, bonds = [], []
+    for mask in (pos, nonpos):
+        s, b = list(monthly["stock"][mask]), list(monthly["bond"][mask])
+        port = [0.6 * x + 0.4 * y for x, y in zip(s, b, strict=True)]
+        divs.append(1 - _hist_cvar(port) / (0.6 * _hist_cvar(s) + 0.4 * _hist_cvar(b)))
+        # Euler: the tail is every month whose 60/40 loss reaches the historical VaR
+        k = min(max(int(np.ceil(len(port) * 0.05 - 1e-9)), 1), len(port))
+        var = sorted(port)[k - 1]
+        tail = [0.4 * y for x, y in zip(port, b, strict=True) if x <= var]
+        bonds.append(-sum(tail) / len(tail))
+    # worked values: positive regime 10.58% (a divisor 101 would print 10%); bond parts
+    # +2.03% and -2.19% (a divisor 101 would print +2.01% and -2.17%)
+    assert f"{divs[0]:.0%}" == "11%" and f"{divs[0] * 100 / 101:.0%}" == "10%"
+    assert [f"{x:+.2%}" for x in bonds] == ["+2.03%", "-2.19%"]
+    sec = risk_sec.build()
+    cvar_table = sec.tables[1][1]
+    assert list(cvar_table["months"]) == [35, 6]
+    assert (
+        "Reading: mixing cut the 60/40 tail loss by 11% of the weighted stand-alone losses when "
+        f"the correlation was positive and by {divs[1]:.0%} when it was not."
+    ) in sec.lines
+    assert (
+        "Reading: stocks carry the tail loss; bonds add +2.03% of it when the correlation is "
+        "positive and -2.19% when it is not (negative = a hedge)."
+    ) in sec.lines
+    # the 4 daily 252-day windows: the first has covariance exactly 0, so 3 of 4 are positive
+    d_signs = _exact_corr_signs(d_s, d_b, 252)
+    assert d_signs[0] == 0 and sum(x > 0 for x in d_signs) == 3
+    assert "share of days with positive correlation 75%, " in sec.lines[-2]
+    assert sec.numbers["risk.daily_share_positive"] == 0.75
+    assert sec.numbers["risk.positive.months"] == 35
+    assert sec.numbers["risk.nonpositive.months"] == 6
+
+
+def test_flows_section_total_cap_just_above_a_rounding_boundary(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # caps of USD 50 bn, 100 bn and 100 bn + 10 cents: USD 0.2500000000001T prints 0.3T
+    # (dividing by 1e12 + 1 would give 0.24999999999985, printed 0.2T)
+    snap = pd.DataFrame(
+        [[5e10, 1e11, 100_000_000_000.1]],
+        index=pd.DatetimeIndex(["2024-06-28"]),
+        columns=list("ABC"),
+    )
+    monkeypatch.setattr(flows_sec, "load_sp500_market_caps", lambda: snap)
+    sec = flows_sec.build()
+    assert "caps of 2024-06-28 (3 names, USD 0.3T)." in sec.lines[0]
+
+
+def test_refinancing_filer_walls_of_given_buckets(monkeypatch: pytest.MonkeyPatch) -> None:
+    from divergence import datasets
+    from divergence import refinancing as rf
+    from divergence._sections import refinancing as ref_sec
+
+    # Apple: 250,000,000.50 due in year 1, 500,000,000 in year 3, 250,500,000 after five:
+    # total USD 1,000,500,000.50 = 1.0005000000005 bn, rounded to 3 decimals 1.001 (a scale
+    # 1e9 + 1 gives 1.0004999990, rounded 1.0; 4 decimals give 1.0005); shares 24.99% and
+    # 74.96%. Tesla: 1e9 in year 2 and 1,250,000,000.50 in year 5: 2.2500000000005 bn, printed
+    # 2.3 (a scale 1e9 + 1 prints 2.2); nothing due in a year, all within five.
+    filers = pd.DataFrame(
+        {
+            "y1": [250_000_000.5, 0.0],
+            "y2": [0.0, 1_000_000_000.0],
+            "y3": [500_000_000.0, 0.0],
+            "y4": [0.0, 0.0],
+            "y5": [0.0, 1_250_000_000.5],
+            "after5": [250_500_000.0, 0.0],
+            "period_end": pd.to_datetime(["2024-09-28", "2024-12-31"]),
+        }
+    )
+    monkeypatch.setattr(datasets, "load_company_facts", lambda ticker: ticker)
+    monkeypatch.setattr(rf, "book_from_company_facts", lambda facts: (None, filers))
+    numbers: dict[str, float | int | str | None] = {}
+    assert ref_sec._filer_walls(numbers) == [
+        "Real maturity walls (10-K debt-maturity tables, SEC XBRL company facts): "
+        "Apple Inc. (2024-09-28) USD 1.0 bn, 25% due within a year, 75% within five; "
+        "Tesla, Inc. (2024-12-31) USD 2.3 bn, 0% due within a year, 100% within five."
+    ]
+    assert numbers["refinancing.wall.AAPL.debt_usd_bn"] == 1.001
+    assert numbers["refinancing.wall.TSLA.debt_usd_bn"] == 2.25
+    assert numbers["refinancing.wall.AAPL.period_end"] == "2024-09-28"
+
+
+def test_refinancing_section_of_a_small_book(monkeypatch: pytest.MonkeyPatch) -> None:
+    from types import SimpleNamespace
+
+    from divergence import lags
+    from divergence import refinancing as rf
+    from divergence._sections import refinancing as ref_sec
+
+    # one firm per cohort, three fixed loans each: 100 maturing at month 4, 100 at month 37 and
+    # 200 at month 100. A loan is first repriced at its maturity, so the repriced share is 0 at
+    # month 3, 100/400 = 25% at months 12 and 36 (and at month 4), 200/400 = 50% at month 37.
+    book = pd.DataFrame(
+        {
+            "firm": ["M", "M", "M", "S", "S", "S"],
+            "principal": [100.0, 100.0, 200.0] * 2,
+            "kind": ["fixed"] * 6,
+            "coupon": [0.03] * 6,
+            "maturity": [4, 37, 100] * 2,
+            "tenor": [120] * 6,
+        }
+    )
+    firms = pd.DataFrame(
+        {
+            "firm": ["M", "S"],
+            "ebit": [100.0, 60.0],
+            "growth": [0.0, 0.0],
+            "volatility": [0.1, 0.1],
+            "cohort": ["mega-cap", "SME"],
+        }
+    )
+    monkeypatch.setattr(rf, "example_book", lambda n_mega, n_sme, seed: (book, firms))
+    # lead-lag correlations: -0.25 at k <= 0, then (first) exactly 0 at k = 1 and 0.5 after,
+    # so the first strictly positive lag is 2; (second) 0.1 at k = 1: the first is lag 1
+    k = np.arange(-36, 37)
+    at_zero = pd.Series(np.where(k <= 0, -0.25, np.where(k == 1, 0.0, 0.5)), index=k)
+    at_one = at_zero.where(k != 1, 0.1)
+    for corr, first in ((at_zero, 2), (at_one, 1)):
+        monkeypatch.setattr(
+            lags, "lead_lag", lambda x, y, max_lag, c=corr: SimpleNamespace(correlations=c)
+        )
+        sec = ref_sec.build()
+        assert sec.numbers["refinancing.fred.first_positive_lag_months"] == first
+        assert (
+            "Real data (FRED FEDFUNDS, UNRATE, monthly 1985-2019): corr(12-month change in fed "
+            "funds at t, 12-month change in unemployment at t+k) is -0.25 at k=0 (the Fed cuts "
+            f"as unemployment rises), turns positive at k={first} months and reaches +0.50 at "
+            "k=36: long lags, but a correlation, not an identified shock."
+        ) in sec.lines
+    for cohort, line in zip(["mega-cap", "SME"], sec.lines[4:6], strict=True):
+        assert line.startswith(f"{cohort:<10}{'0%':>12}{'25%':>7}{'25%':>7}")
