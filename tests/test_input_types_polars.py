@@ -565,3 +565,50 @@ def test_date_labels_keep_a_datetime_dtype() -> None:
     assert np.isnan(out["x"][0])  # NaN, not null
     other = to_caller(res.rename_axis("when"), src)  # no date column of that name
     assert other.schema["when"] == pl.Datetime(res.index.unit)  # pandas' own unit, as is
+
+
+def test_refinancing_takes_a_polars_book_and_firms() -> None:
+    """A polars book and firms table simulate exactly as their pandas versions."""
+    from divergence import refinancing as rf
+
+    book, firms = rf.example_book(3, 4, tranches=2, seed=1)
+    rates = np.full((2, 6), 0.03)
+    ref = rf.simulate(book, firms, rates, n_paths=2, seed=5)
+    got = rf.simulate(pl.from_pandas(book), pl.from_pandas(firms), rates, n_paths=2, seed=5)
+    pd.testing.assert_frame_equal(got.to_frame(), ref.to_frame())
+
+
+def test_refinancing_polars_labels_of_dates_stay_columns() -> None:
+    """A firm or cohort column of dates placed first is a label column, not a date index.
+
+    (polars has no index, and the library moves a leading date column to the index only for
+    time series; a book or firms table is not one.)
+    """
+    from divergence import refinancing as rf
+
+    days = [dt.date(2020, 1, 1), dt.date(2021, 1, 1)]
+    book = pl.DataFrame(
+        {
+            "firm": days,
+            "principal": [100.0, 50.0],
+            "kind": ["fixed", "floating"],
+            "coupon": [0.03, 0.02],
+            "spread": [0.01, 0.015],
+            "reset_months": [0, 1],
+            "maturity": [3, 60],
+            "tenor": [12, 60],
+        }
+    )
+    firms = pl.DataFrame(
+        {
+            "cohort": days,
+            "firm": days,
+            "ebit": [10.0, 6.0],
+            "growth": [0.0, 0.0],
+            "volatility": [0.0, 0.0],
+        }
+    )
+    res = rf.simulate(book, firms, np.full((1, 6), 0.03), n_paths=1, seed=0)
+    ref = rf.simulate(book.to_pandas(), firms.to_pandas(), np.full((1, 6), 0.03), n_paths=1, seed=0)
+    assert res.cohorts == (pd.Timestamp("2020-01-01"), pd.Timestamp("2021-01-01"), "all")
+    pd.testing.assert_frame_equal(res.to_frame(), ref.to_frame())
