@@ -24,7 +24,7 @@ from divergence.dispersion import (
     realized_correlation,
     vix_index,
 )
-from divergence.errors import DataWarning, InputError
+from divergence.errors import DataWarning, InputError, UnitWarning
 
 NOW = pd.Timestamp("2026-05-13 10:00")  # a Wednesday
 FRIDAYS = [("2026-06-05", True), ("2026-06-12", True)]  # 23.25 and 30.25 days at 10:00
@@ -1273,3 +1273,145 @@ def test_rate_callable_of_the_wrong_length_is_an_input_error() -> None:
     flat = vix_index(GOOD, rate=0.01)
     for same in (lambda t: 0.01, lambda t: [0.01], lambda t: np.full(t.shape, 0.01)):
         pd.testing.assert_frame_equal(vix_index(GOOD, rate=same), flat)
+
+
+# --------------------------------------------------------------------------- session 11
+@pytest.mark.parametrize(
+    ("name", "allowed"),
+    [
+        ("selection", ["current", "bracket", "2009"]),
+        ("settlement", ["auto", "am", "pm"]),
+        ("expiries", ["fridays", "all"]),
+        ("k0_rule", ["below", "at_or_below"]),
+        ("engine", ["auto", "numba", "numpy"]),
+    ],
+)
+def test_option_messages_name_the_argument(name: str, allowed: list[str]) -> None:
+    """A wrong option value is refused with the argument's own name and its allowed values."""
+    with pytest.raises(InputError, match=_full(f"{name} must be one of {allowed}, got 'x'")):
+        vix_index(GOOD, **{name: "x"})  # type: ignore[arg-type]
+
+
+def test_percent_rate_warning_is_the_rate_warning() -> None:
+    """rate=5.0 gets the rate wording (limit 1, i.e. 100%), not the return wording (0.5)."""
+    expected = (
+        "rate has a median magnitude of 5, above 1 (100%): it looks like percent, not "
+        "decimals. Pass 0.05 for 5% (divide by 100). If the magnitude is intended, silence "
+        "divergence.errors.UnitWarning."
+    )
+    with pytest.warns(UnitWarning) as rec:
+        vix_index(GOOD, rate=5.0)
+    assert [str(w.message) for w in rec] == [expected]
+    # 0.7 (70%) is within the rate limit: no warning at all (filterwarnings = error)
+    vix_index(GOOD, rate=0.7)
+
+
+def test_t_column_is_checked_under_its_own_name() -> None:
+    """A NaN in the t column is refused, naming quotes['t']."""
+    t = np.where(GOOD["expiration"] == "2026-06-05", 0.0625, 0.0825)
+    t[4] = np.nan
+    tq = GOOD.drop(columns="expiration").assign(t=t)
+    with pytest.raises(InputError, match=r"^quotes\['t'\] has 1 NaN value\(s\) where none"):
+        vix_index(tq)
+
+
+def test_pm_settlement_overrides_an_am_root() -> None:
+    """settlement='pm' settles the SPX (AM) root at 4:00 PM too."""
+    row = vix_index(GOOD.assign(root="SPX"), settlement="pm", terms=TERMS).iloc[0]
+    assert row["t_near"] == pytest.approx(PM_NEAR, rel=1e-13)
+    assert row["t_next"] == pytest.approx(PM_NEAR + WEEK, rel=1e-13)
+
+
+T25, T32 = 25 / 365, 32 / 365  # inside the 23-30 and 30-37 day windows
+
+
+def _sorted_t_board(t_near: float, t_next: float) -> pd.DataFrame:
+    """GOOD in t mode, rows ordered by (t, strike, call before put): the in-place path."""
+    tq = GOOD.drop(columns=["expiration", "root"]).assign(
+        t=np.where(GOOD["expiration"] == "2026-06-05", t_near, t_next)
+    )
+    return tq.sort_values(["t", "strike", "option_type"], ignore_index=True)
+
+
+def test_numeric_quote_times_in_order_are_separate_boards() -> None:
+    """Quote times 0.25 and 0.75 (numbers, t mode) are two boards, not one (no rounding)."""
+    one = _sorted_t_board(T25, T32)
+    both = pd.concat([one.assign(quote_time=0.25), one.assign(quote_time=0.75)], ignore_index=True)
+    out = vix_index(both)
+    alone = vix_index(one.assign(quote_time=0.25))
+    assert list(out.index) == [0.25, 0.75]
+    for i in range(2):
+        pd.testing.assert_series_equal(
+            out.iloc[i], alone.iloc[0], check_names=False, check_exact=True
+        )
+
+
+def test_numeric_underlyings_in_order_are_separate_boards() -> None:
+    """Underlyings 0.25 and 0.75 (numbers) are two boards of one quote time, not one."""
+    one = _sorted_t_board(T25, T32).assign(quote_time=0.5)
+    idx = bs_board(NOW, FRIDAYS, 0.3, step=0.05, width=3.0)
+    two = idx.drop(columns=["expiration", "root"]).assign(
+        t=np.where(idx["expiration"] == "2026-06-05", T25, T32), quote_time=0.5
+    )
+    two = two.sort_values(["t", "strike", "option_type"], ignore_index=True)
+    quotes = pd.concat(
+        [one.assign(underlying=0.25), two.assign(underlying=0.75)], ignore_index=True
+    )
+    out = implied_correlation_index(quotes, pd.Series({0.75: 1.0}), index=0.25)
+    row = out.iloc[0]
+    # one member of weight 1: sigma_I^2 = sigma_1^2 (w_1 = 1, no pairs), read from each board alone
+    v_idx = vix_index(one)["vix"].iloc[0] / 100
+    v_mem = vix_index(two.assign(quote_time=0.5))["vix"].iloc[0] / 100
+    assert row["index_vol"] == pytest.approx(v_idx, rel=1e-12)
+    assert row["member_vol"] == pytest.approx(v_mem, rel=1e-12)
+    assert (row["n_members"], row["n_weighted"]) == (1, 1)
+
+
+def test_a_board_starts_where_only_the_quote_time_changes() -> None:
+    """(t1, A), (t1, IDX), (t2, IDX), (t2, Z): the boards (t1, IDX) and (t2, IDX) are two."""
+    later = NOW + pd.Timedelta(hours=1)
+    idx = bs_board(NOW, FRIDAYS, 0.2, step=0.05, width=3.0, underlying="IDX")
+    mem = bs_board(NOW, FRIDAYS, 0.3, step=0.05, width=3.0)
+    parts = [
+        mem.assign(underlying="A"),
+        idx,
+        idx.assign(quote_time=later),
+        mem.assign(quote_time=later, underlying="Z"),
+    ]
+    quotes = pd.concat(parts, ignore_index=True)
+    w = pd.Series({"A": 0.5, "Z": 0.5})
+    out = implied_correlation_index(quotes, w, index="IDX")
+    assert list(out.index) == [NOW, later]
+    first = implied_correlation_index(pd.concat(parts[:2]), w, index="IDX")
+    second = implied_correlation_index(pd.concat(parts[2:]), w, index="IDX")
+    pd.testing.assert_frame_equal(out.iloc[:1], first, check_exact=True)
+    pd.testing.assert_frame_equal(out.iloc[1:], second, check_exact=True)
+
+
+def test_option_type_edge_layouts() -> None:
+    """One row with a missing type is refused; an unused categorical category is harmless."""
+    with pytest.raises(
+        InputError,
+        match=_full(
+            "quotes['option_type'] has 1 value(s) that are not 'C'/'P' (or 'call'/'put', any "
+            "case); first None"
+        ),
+    ):
+        vix_index(GOOD.iloc[:1].assign(option_type=None))
+    cat = pd.Categorical(GOOD["option_type"], categories=["C", "P", "X"])
+    pd.testing.assert_frame_equal(vix_index(GOOD.assign(option_type=cat)), vix_index(GOOD))
+
+
+def test_general_pivot_with_puts_listed_first() -> None:
+    """A strike quoted by one type only (general pivot): puts listed before calls read the same.
+
+    The lowest call of the near chain is dropped (deep in the money: out of the sum either
+    way); listing the puts first puts each strike's put row before its call row.
+    """
+    lo = GOOD["strike"].min()
+    drop = (GOOD["expiration"] == TERMS[0]) & (GOOD["strike"] == lo) & (GOOD["option_type"] == "C")
+    base = GOOD[~drop]
+    puts_first = pd.concat(
+        [base[base["option_type"] == "P"], base[base["option_type"] == "C"]], ignore_index=True
+    )
+    pd.testing.assert_frame_equal(vix_index(puts_first), vix_index(base.reset_index(drop=True)))
