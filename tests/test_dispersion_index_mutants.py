@@ -1415,3 +1415,51 @@ def test_general_pivot_with_puts_listed_first() -> None:
         [base[base["option_type"] == "P"], base[base["option_type"] == "C"]], ignore_index=True
     )
     pd.testing.assert_frame_equal(vix_index(puts_first), vix_index(base.reset_index(drop=True)))
+
+
+def _dup_message(n: int) -> str:
+    return rf"^quotes has {n} duplicated option\(s\) \(same quote time, expiration, root"
+
+
+def test_duplicates_found_in_rows_that_come_ordered() -> None:
+    """Rows already in (t, strike) order (the in-place scan): each duplicate layout is found."""
+    base = _sorted_t_board(T25, T32)
+    n = len(base)
+    # the lowest put dropped: rows 0 and 1 are two strikes (no pair at the start)
+    first_put = int(np.flatnonzero(base["option_type"] == "P")[0])
+    assert first_put == 1
+    trimmed = base.drop(index=first_put).reset_index(drop=True)
+    # (a) a strike quoted by calls only, twice in a row: C, C
+    k = trimmed["strike"].iloc[10]
+    calls = trimmed[(trimmed["strike"] == k) & (trimmed["t"] == T25)]
+    twice = pd.concat(
+        [trimmed.drop(index=calls.index[1]), calls.iloc[:1]], ignore_index=True
+    ).sort_values(["t", "strike", "option_type"], kind="stable", ignore_index=True)
+    with pytest.raises(InputError, match=_dup_message(1)):
+        vix_index(twice)
+    # (b) the last strike of the table quoted C, P, C: three rows of one strike at the very end
+    last = pd.concat([trimmed, trimmed.iloc[[n - 3]]], ignore_index=True)
+    assert list(last["option_type"].iloc[-3:]) == ["C", "P", "C"]
+    assert (last["strike"].iloc[-3:] == last["strike"].iloc[-1]).all()
+    with pytest.raises(InputError, match=_dup_message(1)):
+        vix_index(last)
+    # (c) the first two rows of a chain out of strike order: not the in-place layout
+    swapped = base.iloc[[2, 0, 1, *range(3, n)]].reset_index(drop=True)
+    pd.testing.assert_frame_equal(vix_index(swapped), vix_index(base), check_exact=True)
+    # ... and a duplicate in the first two rows is found
+    with pytest.raises(InputError, match=_dup_message(1)):
+        vix_index(pd.concat([base.iloc[:1], base], ignore_index=True))
+
+
+def test_three_rows_of_one_strike_across_a_scan_block() -> None:
+    """C, P, C at rows 262,143 to 262,145: the scan compares 2**18 rows a block; the triple
+    spans two blocks (the second starts at row 2**18 + 1)."""
+    pairs = (1 << 17) - 1  # after one lone call: rows 1 .. 262,142
+    k = np.r_[1.0, np.repeat(np.arange(2.0, pairs + 2.0), 2), [pairs + 2.0] * 3]
+    kind = np.r_[["C"], np.tile(["C", "P"], pairs), ["C", "P", "C"]]
+    assert k.size == (1 << 18) + 2 and kind[(1 << 18) - 1 :].tolist() == ["C", "P", "C"]
+    quotes = pd.DataFrame(
+        {"quote_time": 0, "t": T25, "strike": k, "option_type": kind, "bid": 1.0, "ask": 1.0}
+    )
+    with pytest.raises(InputError, match=_dup_message(1)):
+        vix_index(quotes)
