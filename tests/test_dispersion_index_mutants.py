@@ -1463,3 +1463,120 @@ def test_three_rows_of_one_strike_across_a_scan_block() -> None:
     )
     with pytest.raises(InputError, match=_dup_message(1)):
         vix_index(quotes)
+
+
+# Window edges in t mode. The documented windows (more than 23 and at most 30 days, more than
+# 30 and fewer than 37; more than 7 for 'bracket' and '2009') are compared with a tolerance of
+# 1e-12 years: an edge value sits on the excluded side of "more than" / "fewer than" and on
+# the included side of "at most".
+DAY = 1.0 / 365.0
+TOL = 1e-12
+
+
+def _t_chains(ts: list[float]) -> pd.DataFrame:
+    """One chain (GOOD's near strikes and prices) per t value, t mode, no root."""
+    near = GOOD[GOOD["expiration"] == TERMS[0]].drop(columns=["expiration", "root"])
+    return pd.concat([near.assign(t=t) for t in ts], ignore_index=True)
+
+
+def _tt(out: pd.DataFrame) -> tuple[float, float]:
+    return float(out["t_near"].iloc[0]), float(out["t_next"].iloc[0])
+
+
+def test_window_edges_in_t_mode() -> None:
+    """Each window edge on its documented side (current, bracket and 2009 rules)."""
+    edge23, edge30, edge37, edge7 = 23 * DAY + TOL, 30 * DAY + TOL, 37 * DAY - TOL, 7 * DAY + TOL
+    # 'current': exactly the lower edge is not more than 23 days: no near term
+    with pytest.warns(DataWarning):
+        out = vix_index(_t_chains([edge23, 32 / 365]))
+    assert np.isnan(out["vix"].iloc[0])
+    # the 30-day edge is "at most 30" (near), not "more than 30" (next)
+    assert _tt(vix_index(_t_chains([edge30, 32 / 365]))) == (edge30, 32 / 365)
+    # exactly the upper edge is not fewer than 37 days: no next term
+    with pytest.warns(DataWarning):
+        out = vix_index(_t_chains([25 / 365, edge37]))
+    assert np.isnan(out["vix"].iloc[0])
+    # 'bracket': the 7-day edge is not more than 7 days: the two beyond 30 (extrapolation)
+    out = vix_index(_t_chains([edge7, 32 / 365, 40 / 365]), selection="bracket")
+    assert _tt(out) == (32 / 365, 40 / 365) and bool(out["extrapolated"].iloc[0])
+    # ... and the 30-day edge is below (near), the next one beyond it
+    out = vix_index(_t_chains([edge30, 32 / 365, 40 / 365]), selection="bracket")
+    assert _tt(out) == (edge30, 32 / 365) and not bool(out["extrapolated"].iloc[0])
+    # '2009' (no AM filter in t mode): the 7-day edge and 7 days exactly are out
+    out = vix_index(_t_chains([7 * DAY, edge7, 10 / 365, 40 / 365]), selection="2009")
+    assert _tt(out) == (10 / 365, 40 / 365)
+
+
+def test_terms_in_t_mode_match_to_1e12_only() -> None:
+    """terms= in t mode picks the listed t within 1e-12, not a neighbour 5e-9 away."""
+    a, b = 25 / 365, 32 / 365
+    quotes = _t_chains([a - 5e-9, a, b - 5e-9, b])
+    assert _tt(vix_index(quotes, terms=(a, b))) == (a, b)
+
+
+def test_reversed_terms_are_used_as_given() -> None:
+    """terms=(later, earlier): the near term is the later expiry, as passed (extrapolated)."""
+    out = vix_index(GOOD, terms=(TERMS[1], TERMS[0]))
+    row = out.iloc[0]
+    assert row["expiration_near"] == pd.Timestamp(TERMS[1])
+    assert row["expiration_next"] == pd.Timestamp(TERMS[0])
+    assert row["t_near"] == pytest.approx(PM_NEAR + WEEK, rel=1e-13)
+    assert row["t_next"] == pytest.approx(PM_NEAR, rel=1e-13)
+    assert row["variance"] == pytest.approx(_var30(row), rel=1e-12)
+    assert bool(row["extrapolated"])
+
+
+def test_one_series_per_date_at_every_board_and_root_names_sorted() -> None:
+    """The per-date choice is made in every board; ties go to the first root name in sorted
+    order (no root first), not to the order in which roots appear."""
+    near = GOOD[GOOD["expiration"] == TERMS[0]]
+    nxt = GOOD[GOOD["expiration"] == TERMS[1]]
+    later = NOW + pd.Timedelta(hours=1)
+    # AM series SPX and PM series SPXW on the near date: the AM one, at both quote times
+    one = pd.concat([near, near.assign(root="SPX"), nxt], ignore_index=True)
+    quotes = pd.concat([one, one.assign(quote_time=later)], ignore_index=True)
+    out = vix_index(quotes, selection="bracket")
+    assert list(out["root_near"]) == ["SPX", "SPX"]
+    # equal PM series BBB and AAA on the next date, BBB alone on the near date: AAA
+    quotes = pd.concat(
+        [near.assign(root="BBB"), nxt.assign(root="BBB"), nxt.assign(root="AAA")],
+        ignore_index=True,
+    )
+    assert vix_index(quotes, terms=TERMS)["root_next"].iloc[0] == "AAA"
+    # no root ("") sorts before any name
+    quotes = pd.concat([near.assign(root="AAA"), near.assign(root=None), nxt], ignore_index=True)
+    assert vix_index(quotes, terms=TERMS)["root_near"].iloc[0] is None
+
+
+@pytest.mark.parametrize(
+    ("quotes", "kwargs", "reason"),
+    [
+        (
+            GOOD,
+            {"terms": (TERMS[0], "2026-06-19")},
+            "one of the terms passed in terms= is not listed",
+        ),
+        (
+            bs_board(NOW, [("2026-06-12", True)], 0.2, step=0.05, width=3.0),
+            {"selection": "bracket"},
+            "no two eligible expiries around 30 days (one beyond it is needed)",
+        ),
+        (
+            bs_board(Q16, [("2026-05-22", False)], 0.2, step=0.05, width=3.0),
+            {"selection": "2009"},
+            "fewer than two standard expiries with more than 7 days to go",
+        ),
+    ],
+)
+def test_selection_reasons_in_full(
+    quotes: pd.DataFrame, kwargs: dict[str, object], reason: str
+) -> None:
+    """The reason a board has no terms, word for word, in the warning."""
+    label = quotes["quote_time"].iloc[0]
+    with pytest.warns(DataWarning) as rec:
+        vix_index(quotes, **kwargs)  # type: ignore[arg-type]
+    assert [str(w.message) for w in rec] == [
+        f"vix_index: 1 of 1 board(s) have no 30-day variance and are NaN; first {label!r}: "
+        f"{reason}. See selection= (e.g. 'bracket' for chains without weeklies) or pass "
+        "terms=; silence with warnings.simplefilter('ignore', DataWarning)."
+    ]
