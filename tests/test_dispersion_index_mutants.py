@@ -1580,3 +1580,68 @@ def test_selection_reasons_in_full(
         f"{reason}. See selection= (e.g. 'bracket' for chains without weeklies) or pass "
         "terms=; silence with warnings.simplefilter('ignore', DataWarning)."
     ]
+
+
+def test_board_reasons_after_the_kernel() -> None:
+    """A term without usable strikes and a negative extrapolated variance, word for word."""
+    tail = (
+        ". See selection= (e.g. 'bracket' for chains without weeklies) or pass terms=; silence "
+        "with warnings.simplefilter('ignore', DataWarning)."
+    )
+    # every bid of the near term is zero: no strike enters its sum
+    dead = GOOD.assign(bid=np.where(GOOD["expiration"] == TERMS[0], 0.0, GOOD["bid"]))
+    with pytest.warns(DataWarning) as rec:
+        vix_index(dead)
+    assert [str(w.message) for w in rec] == [
+        f"vix_index: 1 of 1 board(s) have no 30-day variance and are NaN; first {NOW!r}: a term "
+        "has no usable variance (too few quoted strikes)" + tail
+    ]
+    # 'bracket' beyond 30 days (37.25 and 44.25 days): w1 = 14.25 / 7 > 1, and the second
+    # term's variance (0.6**2) outweighs the first's (0.1**2): the mix is negative
+    quotes = pd.concat(
+        [
+            bs_board(NOW, [("2026-06-19", True)], 0.1, step=0.05, width=3.0),
+            bs_board(NOW, [("2026-06-26", True)], 0.6, step=0.05, width=3.0),
+        ],
+        ignore_index=True,
+    )
+    with pytest.warns(DataWarning) as rec:
+        out = vix_index(quotes, selection="bracket")
+    assert [str(w.message) for w in rec] == [
+        f"vix_index: 1 of 1 board(s) have no 30-day variance and are NaN; first {NOW!r}: the "
+        "30-day variance is negative (inconsistent quotes)" + tail
+    ]
+    assert out["variance"].iloc[0] < 0 and np.isnan(out["vix"].iloc[0])
+
+
+def test_one_term_twice_at_30_days_warns_only_the_data_warning() -> None:
+    """terms=(30 days, 30 days) in t mode: w1 = 0/0, a NaN board and a DataWarning only (no
+    RuntimeWarning from the division)."""
+    with pytest.warns(DataWarning) as rec:
+        out = vix_index(_t_chains([30 * DAY]), terms=(30 * DAY, 30 * DAY))
+    assert [w.category for w in rec] == [DataWarning]
+    assert np.isnan(out["variance"].iloc[0]) and np.isnan(out["vix"].iloc[0])
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="defect: terms=(d, d) away from 30 days divides a nonzero number by t2 - t1 = 0 in "
+    "_boards (w1 = (t2 - _TARGET) / (t2 - t1)); np.errstate(invalid='ignore') does not cover "
+    "divide, so NumPy's RuntimeWarning 'divide by zero' leaks",
+)
+def test_one_term_twice_warns_only_the_data_warning() -> None:
+    """terms=(d, d): the two terms have one t: NaN and a DataWarning only."""
+    with pytest.warns(DataWarning) as rec:
+        out = vix_index(GOOD, terms=(TERMS[0], TERMS[0]))
+    assert [w.category for w in rec] == [DataWarning]
+    assert np.isnan(out["variance"].iloc[0]) and np.isnan(out["vix"].iloc[0])
+
+
+def test_t_mode_output_columns() -> None:
+    """In t mode the expiration columns are datetime columns of NaT; a next term at exactly
+    30 days does not bracket 30 days (extrapolated)."""
+    out = vix_index(_t_chains([25 / 365, 30 * DAY]), terms=(25 / 365, 30 * DAY))
+    assert out["expiration_near"].dtype == np.dtype("datetime64[ns]")
+    assert out["expiration_next"].dtype == np.dtype("datetime64[ns]")
+    assert out["expiration_near"].isna().all()
+    assert bool(out["extrapolated"].iloc[0])
