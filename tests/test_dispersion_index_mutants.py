@@ -1333,40 +1333,6 @@ def _sorted_t_board(t_near: float, t_next: float) -> pd.DataFrame:
     return tq.sort_values(["t", "strike", "option_type"], ignore_index=True)
 
 
-def test_numeric_quote_times_in_order_are_separate_boards() -> None:
-    """Quote times 0.25 and 0.75 (numbers, t mode) are two boards, not one (no rounding)."""
-    one = _sorted_t_board(T25, T32)
-    both = pd.concat([one.assign(quote_time=0.25), one.assign(quote_time=0.75)], ignore_index=True)
-    out = vix_index(both)
-    alone = vix_index(one.assign(quote_time=0.25))
-    assert list(out.index) == [0.25, 0.75]
-    for i in range(2):
-        pd.testing.assert_series_equal(
-            out.iloc[i], alone.iloc[0], check_names=False, check_exact=True
-        )
-
-
-def test_numeric_underlyings_in_order_are_separate_boards() -> None:
-    """Underlyings 0.25 and 0.75 (numbers) are two boards of one quote time, not one."""
-    one = _sorted_t_board(T25, T32).assign(quote_time=0.5)
-    idx = bs_board(NOW, FRIDAYS, 0.3, step=0.05, width=3.0)
-    two = idx.drop(columns=["expiration", "root"]).assign(
-        t=np.where(idx["expiration"] == "2026-06-05", T25, T32), quote_time=0.5
-    )
-    two = two.sort_values(["t", "strike", "option_type"], ignore_index=True)
-    quotes = pd.concat(
-        [one.assign(underlying=0.25), two.assign(underlying=0.75)], ignore_index=True
-    )
-    out = implied_correlation_index(quotes, pd.Series({0.75: 1.0}), index=0.25)
-    row = out.iloc[0]
-    # one member of weight 1: sigma_I^2 = sigma_1^2 (w_1 = 1, no pairs), read from each board alone
-    v_idx = vix_index(one)["vix"].iloc[0] / 100
-    v_mem = vix_index(two.assign(quote_time=0.5))["vix"].iloc[0] / 100
-    assert row["index_vol"] == pytest.approx(v_idx, rel=1e-12)
-    assert row["member_vol"] == pytest.approx(v_mem, rel=1e-12)
-    assert (row["n_members"], row["n_weighted"]) == (1, 1)
-
-
 def test_a_board_starts_where_only_the_quote_time_changes() -> None:
     """(t1, A), (t1, IDX), (t2, IDX), (t2, Z): the boards (t1, IDX) and (t2, IDX) are two."""
     later = NOW + pd.Timedelta(hours=1)
@@ -1408,8 +1374,10 @@ def test_general_pivot_with_puts_listed_first() -> None:
     The lowest call of the near chain is dropped (deep in the money: out of the sum either
     way); listing the puts first puts each strike's put row before its call row.
     """
-    lo = GOOD["strike"].min()
-    drop = (GOOD["expiration"] == TERMS[0]) & (GOOD["strike"] == lo) & (GOOD["option_type"] == "C")
+    near = GOOD["expiration"] == TERMS[0]
+    lo = GOOD.loc[near, "strike"].min()
+    drop = near & (GOOD["strike"] == lo) & (GOOD["option_type"] == "C")
+    assert int(drop.sum()) == 1
     base = GOOD[~drop]
     puts_first = pd.concat(
         [base[base["option_type"] == "P"], base[base["option_type"] == "C"]], ignore_index=True
@@ -1645,3 +1613,64 @@ def test_t_mode_output_columns() -> None:
     assert out["expiration_next"].dtype == np.dtype("datetime64[ns]")
     assert out["expiration_near"].isna().all()
     assert bool(out["extrapolated"].iloc[0])
+
+
+def test_a_chain_at_settlement_is_not_a_term() -> None:
+    """t = 0 (quoted at settlement) is not eligible, even when named in terms=."""
+    with pytest.warns(DataWarning, match="one of the terms passed in terms= is not listed"):
+        out = vix_index(_t_chains([0.0, 32 / 365]), terms=(0.0, 32 / 365))
+    assert np.isnan(out["vix"].iloc[0]) and np.isnan(out["t_near"].iloc[0])
+
+
+def test_2009_keeps_one_series_per_date() -> None:
+    """'2009' with two AM series on the 8-day date: one of them is the near term and the next
+    term is the following date (15 days), not the other series of the same date."""
+    base = _days_board([8, 15], am=(8, 15))
+    eight = base[base["expiration"] == base["expiration"].iloc[0]].assign(root="AAA")
+    quotes = pd.concat([base, eight], ignore_index=True)
+    out = vix_index(quotes, selection="2009", am_roots=("SPX", "AAA"))
+    assert _terms_days(out) == (8, 15)
+    assert out["root_near"].iloc[0] == "AAA"  # equal quotes: the first root name
+    assert np.isfinite(out["vix"].iloc[0])
+
+
+def test_first_duplicate_is_in_the_first_root() -> None:
+    """Rows out of order (the sorted path), one duplicated option in each of the roots SPX
+    and SPXW of one date: the message names SPX's (chains sorted by root name)."""
+    near = GOOD[GOOD["expiration"] == TERMS[0]]
+    two = pd.concat([near.assign(root="SPXW"), near.assign(root="SPX")], ignore_index=True)
+    quotes = pd.concat([two, two.iloc[[3, len(near) + 3]]], ignore_index=True)
+    first = (
+        f"quote_time={NOW!r}, expiration={pd.Timestamp(TERMS[0])!r}, root='SPX', "
+        f"strike={float(near['strike'].iloc[3]):g}, type={near['option_type'].iloc[3]!s}"
+    )
+    with pytest.raises(
+        InputError,
+        match=_full(
+            "quotes has 2 duplicated option(s) (same quote time, expiration, root, strike and "
+            f"type); first: {first}"
+        ),
+    ):
+        vix_index(quotes)
+
+
+def test_numeric_keys_are_compared_as_they_are() -> None:
+    """Quote times (t mode) or underlyings 0.25 and 0.75 are distinct keys, not one after
+    rounding: two boards of one chain each, the second's strikes above the first's (the rows
+    come in key order, so the in-place scan reads them)."""
+    k = np.repeat(np.arange(1.0, 21.0), 2)
+    rows = pd.DataFrame(
+        {"t": T25, "strike": k, "option_type": ["C", "P"] * 20, "bid": 1.0, "ask": 1.0}
+    )
+    first = np.arange(40) < 20
+    by_time = rows.assign(quote_time=np.where(first, 0.25, 0.75))
+    with pytest.warns(DataWarning, match=r"^vix_index: 2 of 2 board\(s\) have no 30-day"):
+        out = vix_index(by_time)
+    assert list(out.index) == [0.25, 0.75]
+    assert (out["n_strikes_near"] == 0).all()
+    by_name = rows.assign(quote_time=0.5, underlying=np.where(first, 0.25, 0.75))
+    with pytest.warns(
+        DataWarning, match=r"^implied_correlation_index: 2 of 2 board\(s\) have no 30-day"
+    ):
+        cor = implied_correlation_index(by_name, pd.Series({0.75: 1.0}), index=0.25)
+    assert list(cor.index) == [0.5] and np.isnan(cor["index_vol"].iloc[0])
