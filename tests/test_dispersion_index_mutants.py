@@ -1582,27 +1582,25 @@ def test_board_reasons_after_the_kernel() -> None:
     assert out["variance"].iloc[0] < 0 and np.isnan(out["vix"].iloc[0])
 
 
-def test_one_term_twice_at_30_days_warns_only_the_data_warning() -> None:
-    """terms=(30 days, 30 days) in t mode: w1 = 0/0, a NaN board and a DataWarning only (no
-    RuntimeWarning from the division)."""
-    with pytest.warns(DataWarning) as rec:
-        out = vix_index(_t_chains([30 * DAY]), terms=(30 * DAY, 30 * DAY))
-    assert [w.category for w in rec] == [DataWarning]
-    assert np.isnan(out["variance"].iloc[0]) and np.isnan(out["vix"].iloc[0])
+def test_one_term_named_twice_is_refused() -> None:
+    """terms=(d, d) is refused (documented under Raises): the 30-day mix needs two terms.
 
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="defect: terms=(d, d) away from 30 days divides a nonzero number by t2 - t1 = 0 in "
-    "_boards (w1 = (t2 - _TARGET) / (t2 - t1)); np.errstate(invalid='ignore') does not cover "
-    "divide, so NumPy's RuntimeWarning 'divide by zero' leaks",
-)
-def test_one_term_twice_warns_only_the_data_warning() -> None:
-    """terms=(d, d): the two terms have one t: NaN and a DataWarning only."""
-    with pytest.warns(DataWarning) as rec:
-        out = vix_index(GOOD, terms=(TERMS[0], TERMS[0]))
-    assert [w.category for w in rec] == [DataWarning]
-    assert np.isnan(out["variance"].iloc[0]) and np.isnan(out["vix"].iloc[0])
+    Before the lead's fix (main 23178f1) a date away from 30 days leaked NumPy's divide-by-zero
+    RuntimeWarning from w1 = (t2 - 30 days) / (t2 - t1); at exactly 30 days (t mode) it was
+    0/0, silenced, and a NaN board with a DataWarning.
+    """
+    for quotes, terms in (
+        (GOOD, (TERMS[0], TERMS[0])),
+        (_t_chains([30 * DAY]), (30 * DAY, 30 * DAY)),
+    ):
+        with pytest.raises(
+            InputError,
+            match=_full(
+                f"terms names one expiration twice ({terms[0]!r}, {terms[1]!r}); the 30-day "
+                "interpolation needs two different terms, near then next"
+            ),
+        ):
+            vix_index(quotes, terms=terms)
 
 
 def test_t_mode_output_columns() -> None:
