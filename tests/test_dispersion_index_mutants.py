@@ -24,7 +24,7 @@ from divergence.dispersion import (
     realized_correlation,
     vix_index,
 )
-from divergence.errors import DataWarning, InputError
+from divergence.errors import DataWarning, InputError, UnitWarning
 
 NOW = pd.Timestamp("2026-05-13 10:00")  # a Wednesday
 FRIDAYS = [("2026-06-05", True), ("2026-06-12", True)]  # 23.25 and 30.25 days at 10:00
@@ -1273,3 +1273,402 @@ def test_rate_callable_of_the_wrong_length_is_an_input_error() -> None:
     flat = vix_index(GOOD, rate=0.01)
     for same in (lambda t: 0.01, lambda t: [0.01], lambda t: np.full(t.shape, 0.01)):
         pd.testing.assert_frame_equal(vix_index(GOOD, rate=same), flat)
+
+
+# --------------------------------------------------------------------------- session 11
+@pytest.mark.parametrize(
+    ("name", "allowed"),
+    [
+        ("selection", ["current", "bracket", "2009"]),
+        ("settlement", ["auto", "am", "pm"]),
+        ("expiries", ["fridays", "all"]),
+        ("k0_rule", ["below", "at_or_below"]),
+        ("engine", ["auto", "numba", "numpy"]),
+    ],
+)
+def test_option_messages_name_the_argument(name: str, allowed: list[str]) -> None:
+    """A wrong option value is refused with the argument's own name and its allowed values."""
+    with pytest.raises(InputError, match=_full(f"{name} must be one of {allowed}, got 'x'")):
+        vix_index(GOOD, **{name: "x"})  # type: ignore[arg-type]
+
+
+def test_percent_rate_warning_is_the_rate_warning() -> None:
+    """rate=5.0 gets the rate wording (limit 1, i.e. 100%), not the return wording (0.5)."""
+    expected = (
+        "rate has a median magnitude of 5, above 1 (100%): it looks like percent, not "
+        "decimals. Pass 0.05 for 5% (divide by 100). If the magnitude is intended, silence "
+        "divergence.errors.UnitWarning."
+    )
+    with pytest.warns(UnitWarning) as rec:
+        vix_index(GOOD, rate=5.0)
+    assert [str(w.message) for w in rec] == [expected]
+    # 0.7 (70%) is within the rate limit: no warning at all (filterwarnings = error)
+    vix_index(GOOD, rate=0.7)
+
+
+def test_t_column_is_checked_under_its_own_name() -> None:
+    """A NaN in the t column is refused, naming quotes['t']."""
+    t = np.where(GOOD["expiration"] == "2026-06-05", 0.0625, 0.0825)
+    t[4] = np.nan
+    tq = GOOD.drop(columns="expiration").assign(t=t)
+    with pytest.raises(InputError, match=r"^quotes\['t'\] has 1 NaN value\(s\) where none"):
+        vix_index(tq)
+
+
+def test_pm_settlement_overrides_an_am_root() -> None:
+    """settlement='pm' settles the SPX (AM) root at 4:00 PM too."""
+    row = vix_index(GOOD.assign(root="SPX"), settlement="pm", terms=TERMS).iloc[0]
+    assert row["t_near"] == pytest.approx(PM_NEAR, rel=1e-13)
+    assert row["t_next"] == pytest.approx(PM_NEAR + WEEK, rel=1e-13)
+
+
+T25, T32 = 25 / 365, 32 / 365  # inside the 23-30 and 30-37 day windows
+
+
+def _sorted_t_board(t_near: float, t_next: float) -> pd.DataFrame:
+    """GOOD in t mode, rows ordered by (t, strike, call before put): the in-place path."""
+    tq = GOOD.drop(columns=["expiration", "root"]).assign(
+        t=np.where(GOOD["expiration"] == "2026-06-05", t_near, t_next)
+    )
+    return tq.sort_values(["t", "strike", "option_type"], ignore_index=True)
+
+
+def test_a_board_starts_where_only_the_quote_time_changes() -> None:
+    """(t1, A), (t1, IDX), (t2, IDX), (t2, Z): the boards (t1, IDX) and (t2, IDX) are two."""
+    later = NOW + pd.Timedelta(hours=1)
+    idx = bs_board(NOW, FRIDAYS, 0.2, step=0.05, width=3.0, underlying="IDX")
+    mem = bs_board(NOW, FRIDAYS, 0.3, step=0.05, width=3.0)
+    parts = [
+        mem.assign(underlying="A"),
+        idx,
+        idx.assign(quote_time=later),
+        mem.assign(quote_time=later, underlying="Z"),
+    ]
+    quotes = pd.concat(parts, ignore_index=True)
+    w = pd.Series({"A": 0.5, "Z": 0.5})
+    out = implied_correlation_index(quotes, w, index="IDX")
+    assert list(out.index) == [NOW, later]
+    first = implied_correlation_index(pd.concat(parts[:2]), w, index="IDX")
+    second = implied_correlation_index(pd.concat(parts[2:]), w, index="IDX")
+    pd.testing.assert_frame_equal(out.iloc[:1], first, check_exact=True)
+    pd.testing.assert_frame_equal(out.iloc[1:], second, check_exact=True)
+
+
+def test_option_type_edge_layouts() -> None:
+    """One row with a missing type is refused; an unused categorical category is harmless."""
+    with pytest.raises(
+        InputError,
+        match=_full(
+            "quotes['option_type'] has 1 value(s) that are not 'C'/'P' (or 'call'/'put', any "
+            "case); first None"
+        ),
+    ):
+        vix_index(GOOD.iloc[:1].assign(option_type=None))
+    cat = pd.Categorical(GOOD["option_type"], categories=["C", "P", "X"])
+    pd.testing.assert_frame_equal(vix_index(GOOD.assign(option_type=cat)), vix_index(GOOD))
+
+
+def test_general_pivot_with_puts_listed_first() -> None:
+    """A strike quoted by one type only (general pivot): puts listed before calls read the same.
+
+    The lowest call of the near chain is dropped (deep in the money: out of the sum either
+    way); listing the puts first puts each strike's put row before its call row.
+    """
+    near = GOOD["expiration"] == TERMS[0]
+    lo = GOOD.loc[near, "strike"].min()
+    drop = near & (GOOD["strike"] == lo) & (GOOD["option_type"] == "C")
+    assert int(drop.sum()) == 1
+    base = GOOD[~drop]
+    puts_first = pd.concat(
+        [base[base["option_type"] == "P"], base[base["option_type"] == "C"]], ignore_index=True
+    )
+    pd.testing.assert_frame_equal(vix_index(puts_first), vix_index(base.reset_index(drop=True)))
+
+
+def _dup_message(n: int) -> str:
+    return rf"^quotes has {n} duplicated option\(s\) \(same quote time, expiration, root"
+
+
+def test_duplicates_found_in_rows_that_come_ordered() -> None:
+    """Rows already in (t, strike) order (the in-place scan): each duplicate layout is found."""
+    base = _sorted_t_board(T25, T32)
+    n = len(base)
+    # the lowest put dropped: rows 0 and 1 are two strikes (no pair at the start)
+    first_put = int(np.flatnonzero(base["option_type"] == "P")[0])
+    assert first_put == 1
+    trimmed = base.drop(index=first_put).reset_index(drop=True)
+    # (a) a strike quoted by calls only, twice in a row: C, C
+    k = trimmed["strike"].iloc[10]
+    calls = trimmed[(trimmed["strike"] == k) & (trimmed["t"] == T25)]
+    twice = pd.concat(
+        [trimmed.drop(index=calls.index[1]), calls.iloc[:1]], ignore_index=True
+    ).sort_values(["t", "strike", "option_type"], kind="stable", ignore_index=True)
+    with pytest.raises(InputError, match=_dup_message(1)):
+        vix_index(twice)
+    # (b) the last strike of the table quoted C, P, C: three rows of one strike at the very end
+    last = pd.concat([trimmed, trimmed.iloc[[n - 3]]], ignore_index=True)
+    assert list(last["option_type"].iloc[-3:]) == ["C", "P", "C"]
+    assert (last["strike"].iloc[-3:] == last["strike"].iloc[-1]).all()
+    with pytest.raises(InputError, match=_dup_message(1)):
+        vix_index(last)
+    # (c) the first two rows of a chain out of strike order: not the in-place layout
+    swapped = base.iloc[[2, 0, 1, *range(3, n)]].reset_index(drop=True)
+    pd.testing.assert_frame_equal(vix_index(swapped), vix_index(base), check_exact=True)
+    # ... and a duplicate in the first two rows is found
+    with pytest.raises(InputError, match=_dup_message(1)):
+        vix_index(pd.concat([base.iloc[:1], base], ignore_index=True))
+
+
+def test_three_rows_of_one_strike_across_a_scan_block() -> None:
+    """C, P, C at rows 262,143 to 262,145: the scan compares 2**18 rows a block; the triple
+    spans two blocks (the second starts at row 2**18 + 1)."""
+    pairs = (1 << 17) - 1  # after one lone call: rows 1 .. 262,142
+    k = np.r_[1.0, np.repeat(np.arange(2.0, pairs + 2.0), 2), [pairs + 2.0] * 3]
+    kind = np.r_[["C"], np.tile(["C", "P"], pairs), ["C", "P", "C"]]
+    assert k.size == (1 << 18) + 2 and kind[(1 << 18) - 1 :].tolist() == ["C", "P", "C"]
+    quotes = pd.DataFrame(
+        {"quote_time": 0, "t": T25, "strike": k, "option_type": kind, "bid": 1.0, "ask": 1.0}
+    )
+    with pytest.raises(InputError, match=_dup_message(1)):
+        vix_index(quotes)
+
+
+# Window edges in t mode. The documented windows (more than 23 and at most 30 days, more than
+# 30 and fewer than 37; more than 7 for 'bracket' and '2009') are compared with a tolerance of
+# 1e-12 years: an edge value sits on the excluded side of "more than" / "fewer than" and on
+# the included side of "at most".
+DAY = 1.0 / 365.0
+TOL = 1e-12
+
+
+def _t_chains(ts: list[float]) -> pd.DataFrame:
+    """One chain (GOOD's near strikes and prices) per t value, t mode, no root."""
+    near = GOOD[GOOD["expiration"] == TERMS[0]].drop(columns=["expiration", "root"])
+    return pd.concat([near.assign(t=t) for t in ts], ignore_index=True)
+
+
+def _tt(out: pd.DataFrame) -> tuple[float, float]:
+    return float(out["t_near"].iloc[0]), float(out["t_next"].iloc[0])
+
+
+def test_window_edges_in_t_mode() -> None:
+    """Each window edge on its documented side (current, bracket and 2009 rules)."""
+    edge23, edge30, edge37, edge7 = 23 * DAY + TOL, 30 * DAY + TOL, 37 * DAY - TOL, 7 * DAY + TOL
+    # 'current': exactly the lower edge is not more than 23 days: no near term
+    with pytest.warns(DataWarning):
+        out = vix_index(_t_chains([edge23, 32 / 365]))
+    assert np.isnan(out["vix"].iloc[0])
+    # the 30-day edge is "at most 30" (near), not "more than 30" (next)
+    assert _tt(vix_index(_t_chains([edge30, 32 / 365]))) == (edge30, 32 / 365)
+    # exactly the upper edge is not fewer than 37 days: no next term
+    with pytest.warns(DataWarning):
+        out = vix_index(_t_chains([25 / 365, edge37]))
+    assert np.isnan(out["vix"].iloc[0])
+    # 'bracket': the 7-day edge is not more than 7 days: the two beyond 30 (extrapolation)
+    out = vix_index(_t_chains([edge7, 32 / 365, 40 / 365]), selection="bracket")
+    assert _tt(out) == (32 / 365, 40 / 365) and bool(out["extrapolated"].iloc[0])
+    # ... and the 30-day edge is below (near), the next one beyond it
+    out = vix_index(_t_chains([edge30, 32 / 365, 40 / 365]), selection="bracket")
+    assert _tt(out) == (edge30, 32 / 365) and not bool(out["extrapolated"].iloc[0])
+    # '2009' (no AM filter in t mode): the 7-day edge and 7 days exactly are out
+    out = vix_index(_t_chains([7 * DAY, edge7, 10 / 365, 40 / 365]), selection="2009")
+    assert _tt(out) == (10 / 365, 40 / 365)
+
+
+def test_terms_in_t_mode_match_to_1e12_only() -> None:
+    """terms= in t mode picks the listed t within 1e-12, not a neighbour 5e-9 away."""
+    a, b = 25 / 365, 32 / 365
+    quotes = _t_chains([a - 5e-9, a, b - 5e-9, b])
+    assert _tt(vix_index(quotes, terms=(a, b))) == (a, b)
+
+
+def test_reversed_terms_are_used_as_given() -> None:
+    """terms=(later, earlier): the near term is the later expiry, as passed (extrapolated)."""
+    out = vix_index(GOOD, terms=(TERMS[1], TERMS[0]))
+    row = out.iloc[0]
+    assert row["expiration_near"] == pd.Timestamp(TERMS[1])
+    assert row["expiration_next"] == pd.Timestamp(TERMS[0])
+    assert row["t_near"] == pytest.approx(PM_NEAR + WEEK, rel=1e-13)
+    assert row["t_next"] == pytest.approx(PM_NEAR, rel=1e-13)
+    assert row["variance"] == pytest.approx(_var30(row), rel=1e-12)
+    assert bool(row["extrapolated"])
+
+
+def test_one_series_per_date_at_every_board_and_root_names_sorted() -> None:
+    """The per-date choice is made in every board; ties go to the first root name in sorted
+    order (no root first), not to the order in which roots appear."""
+    near = GOOD[GOOD["expiration"] == TERMS[0]]
+    nxt = GOOD[GOOD["expiration"] == TERMS[1]]
+    later = NOW + pd.Timedelta(hours=1)
+    # AM series SPX and PM series SPXW on the near date: the AM one, at both quote times
+    one = pd.concat([near, near.assign(root="SPX"), nxt], ignore_index=True)
+    quotes = pd.concat([one, one.assign(quote_time=later)], ignore_index=True)
+    out = vix_index(quotes, selection="bracket")
+    assert list(out["root_near"]) == ["SPX", "SPX"]
+    # equal PM series BBB and AAA on the next date, BBB alone on the near date: AAA
+    quotes = pd.concat(
+        [near.assign(root="BBB"), nxt.assign(root="BBB"), nxt.assign(root="AAA")],
+        ignore_index=True,
+    )
+    assert vix_index(quotes, terms=TERMS)["root_next"].iloc[0] == "AAA"
+    # no root ("") sorts before any name
+    quotes = pd.concat([near.assign(root="AAA"), near.assign(root=None), nxt], ignore_index=True)
+    assert vix_index(quotes, terms=TERMS)["root_near"].iloc[0] is None
+
+
+@pytest.mark.parametrize(
+    ("quotes", "kwargs", "reason"),
+    [
+        (
+            GOOD,
+            {"terms": (TERMS[0], "2026-06-19")},
+            "one of the terms passed in terms= is not listed",
+        ),
+        (
+            bs_board(NOW, [("2026-06-12", True)], 0.2, step=0.05, width=3.0),
+            {"selection": "bracket"},
+            "no two eligible expiries around 30 days (one beyond it is needed)",
+        ),
+        (
+            bs_board(Q16, [("2026-05-22", False)], 0.2, step=0.05, width=3.0),
+            {"selection": "2009"},
+            "fewer than two standard expiries with more than 7 days to go",
+        ),
+    ],
+)
+def test_selection_reasons_in_full(
+    quotes: pd.DataFrame, kwargs: dict[str, object], reason: str
+) -> None:
+    """The reason a board has no terms, word for word, in the warning."""
+    label = quotes["quote_time"].iloc[0]
+    with pytest.warns(DataWarning) as rec:
+        vix_index(quotes, **kwargs)  # type: ignore[arg-type]
+    assert [str(w.message) for w in rec] == [
+        f"vix_index: 1 of 1 board(s) have no 30-day variance and are NaN; first {label!r}: "
+        f"{reason}. See selection= (e.g. 'bracket' for chains without weeklies) or pass "
+        "terms=; silence with warnings.simplefilter('ignore', DataWarning)."
+    ]
+
+
+def test_board_reasons_after_the_kernel() -> None:
+    """A term without usable strikes and a negative extrapolated variance, word for word."""
+    tail = (
+        ". See selection= (e.g. 'bracket' for chains without weeklies) or pass terms=; silence "
+        "with warnings.simplefilter('ignore', DataWarning)."
+    )
+    # every bid of the near term is zero: no strike enters its sum
+    dead = GOOD.assign(bid=np.where(GOOD["expiration"] == TERMS[0], 0.0, GOOD["bid"]))
+    with pytest.warns(DataWarning) as rec:
+        vix_index(dead)
+    assert [str(w.message) for w in rec] == [
+        f"vix_index: 1 of 1 board(s) have no 30-day variance and are NaN; first {NOW!r}: a term "
+        "has no usable variance (too few quoted strikes)" + tail
+    ]
+    # 'bracket' beyond 30 days (37.25 and 44.25 days): w1 = 14.25 / 7 > 1, and the second
+    # term's variance (0.6**2) outweighs the first's (0.1**2): the mix is negative
+    quotes = pd.concat(
+        [
+            bs_board(NOW, [("2026-06-19", True)], 0.1, step=0.05, width=3.0),
+            bs_board(NOW, [("2026-06-26", True)], 0.6, step=0.05, width=3.0),
+        ],
+        ignore_index=True,
+    )
+    with pytest.warns(DataWarning) as rec:
+        out = vix_index(quotes, selection="bracket")
+    assert [str(w.message) for w in rec] == [
+        f"vix_index: 1 of 1 board(s) have no 30-day variance and are NaN; first {NOW!r}: the "
+        "30-day variance is negative (inconsistent quotes)" + tail
+    ]
+    assert out["variance"].iloc[0] < 0 and np.isnan(out["vix"].iloc[0])
+
+
+def test_one_term_named_twice_is_refused() -> None:
+    """terms=(d, d) is refused (documented under Raises): the 30-day mix needs two terms.
+
+    Before the lead's fix (main 23178f1) a date away from 30 days leaked NumPy's divide-by-zero
+    RuntimeWarning from w1 = (t2 - 30 days) / (t2 - t1); at exactly 30 days (t mode) it was
+    0/0, silenced, and a NaN board with a DataWarning.
+    """
+    for quotes, terms in (
+        (GOOD, (TERMS[0], TERMS[0])),
+        (_t_chains([30 * DAY]), (30 * DAY, 30 * DAY)),
+    ):
+        with pytest.raises(
+            InputError,
+            match=_full(
+                f"terms names one expiration twice ({terms[0]!r}, {terms[1]!r}); the 30-day "
+                "interpolation needs two different terms, near then next"
+            ),
+        ):
+            vix_index(quotes, terms=terms)
+
+
+def test_t_mode_output_columns() -> None:
+    """In t mode the expiration columns are datetime columns of NaT; a next term at exactly
+    30 days does not bracket 30 days (extrapolated)."""
+    out = vix_index(_t_chains([25 / 365, 30 * DAY]), terms=(25 / 365, 30 * DAY))
+    assert out["expiration_near"].dtype == np.dtype("datetime64[ns]")
+    assert out["expiration_next"].dtype == np.dtype("datetime64[ns]")
+    assert out["expiration_near"].isna().all()
+    assert bool(out["extrapolated"].iloc[0])
+
+
+def test_a_chain_at_settlement_is_not_a_term() -> None:
+    """t = 0 (quoted at settlement) is not eligible, even when named in terms=."""
+    with pytest.warns(DataWarning, match="one of the terms passed in terms= is not listed"):
+        out = vix_index(_t_chains([0.0, 32 / 365]), terms=(0.0, 32 / 365))
+    assert np.isnan(out["vix"].iloc[0]) and np.isnan(out["t_near"].iloc[0])
+
+
+def test_2009_keeps_one_series_per_date() -> None:
+    """'2009' with two AM series on the 8-day date: one of them is the near term and the next
+    term is the following date (15 days), not the other series of the same date."""
+    base = _days_board([8, 15], am=(8, 15))
+    eight = base[base["expiration"] == base["expiration"].iloc[0]].assign(root="AAA")
+    quotes = pd.concat([base, eight], ignore_index=True)
+    out = vix_index(quotes, selection="2009", am_roots=("SPX", "AAA"))
+    assert _terms_days(out) == (8, 15)
+    assert out["root_near"].iloc[0] == "AAA"  # equal quotes: the first root name
+    assert np.isfinite(out["vix"].iloc[0])
+
+
+def test_first_duplicate_is_in_the_first_root() -> None:
+    """Rows out of order (the sorted path), one duplicated option in each of the roots SPX
+    and SPXW of one date: the message names SPX's (chains sorted by root name)."""
+    near = GOOD[GOOD["expiration"] == TERMS[0]]
+    two = pd.concat([near.assign(root="SPXW"), near.assign(root="SPX")], ignore_index=True)
+    quotes = pd.concat([two, two.iloc[[3, len(near) + 3]]], ignore_index=True)
+    first = (
+        f"quote_time={NOW!r}, expiration={pd.Timestamp(TERMS[0])!r}, root='SPX', "
+        f"strike={float(near['strike'].iloc[3]):g}, type={near['option_type'].iloc[3]!s}"
+    )
+    with pytest.raises(
+        InputError,
+        match=_full(
+            "quotes has 2 duplicated option(s) (same quote time, expiration, root, strike and "
+            f"type); first: {first}"
+        ),
+    ):
+        vix_index(quotes)
+
+
+def test_numeric_keys_are_compared_as_they_are() -> None:
+    """Quote times (t mode) or underlyings 0.25 and 0.75 are distinct keys, not one after
+    rounding: two boards of one chain each, the second's strikes above the first's (the rows
+    come in key order, so the in-place scan reads them)."""
+    k = np.repeat(np.arange(1.0, 21.0), 2)
+    rows = pd.DataFrame(
+        {"t": T25, "strike": k, "option_type": ["C", "P"] * 20, "bid": 1.0, "ask": 1.0}
+    )
+    first = np.arange(40) < 20
+    by_time = rows.assign(quote_time=np.where(first, 0.25, 0.75))
+    with pytest.warns(DataWarning, match=r"^vix_index: 2 of 2 board\(s\) have no 30-day"):
+        out = vix_index(by_time)
+    assert list(out.index) == [0.25, 0.75]
+    assert (out["n_strikes_near"] == 0).all()
+    by_name = rows.assign(quote_time=0.5, underlying=np.where(first, 0.25, 0.75))
+    with pytest.warns(
+        DataWarning, match=r"^implied_correlation_index: 2 of 2 board\(s\) have no 30-day"
+    ):
+        cor = implied_correlation_index(by_name, pd.Series({0.75: 1.0}), index=0.25)
+    assert list(cor.index) == [0.5] and np.isnan(cor["index_vol"].iloc[0])
