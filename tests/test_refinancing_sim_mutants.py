@@ -23,6 +23,7 @@ import pytest
 
 from divergence.errors import DivergenceWarning, InputError
 from divergence.refinancing import (
+    Distress,
     SpreadTable,
     _kernels,
     cir_bond_price,
@@ -483,6 +484,38 @@ def test_interest_turning_zero_at_a_refixing_lifts_negative_ebit_above_every_thr
         np.testing.assert_array_equal(res.below_count[k, 0, :, 0], below)
         np.testing.assert_array_equal(res.below_count[k, 0, :, 1], below)  # the total
     np.testing.assert_array_equal(res.distressed_count[0, :, 0], [0.0, 0.0, 1.0, 0.0, 0.0, 0.0])
+
+
+def test_distress_threshold_above_every_coverage_threshold_flags_band_zero() -> None:
+    # one firm, fixed 100 at 5% (interest 5), EBIT 14 flat: coverage 14 / 5 = 2.8, above
+    # every threshold (1, 1.5, 2, 2.5: band 0) but below the distress threshold 3.0, so with
+    # months=1 the firm is distressed from month 0 on while no threshold count moves
+    book = pd.DataFrame(
+        {
+            "firm": ["a"],
+            "principal": [100.0],
+            "kind": ["fixed"],
+            "coupon": [0.05],
+            "maturity": [100],
+            "tenor": [12],
+        }
+    )
+    firms = pd.DataFrame(
+        {"firm": ["a"], "ebit": [14.0], "growth": [0.0], "volatility": [0.0], "cohort": ["c"]}
+    )
+    res = simulate(
+        book,
+        firms,
+        np.full(4, 0.02),
+        seed=0,
+        distress=Distress(threshold=3.0, months=1),
+        n_threads=1,
+        engine="numpy",
+    )
+    np.testing.assert_array_equal(res.below_count, 0.0)
+    np.testing.assert_array_equal(res.below_debt, 0.0)
+    np.testing.assert_array_equal(res.distressed_count[0], np.ones((4, 2)))
+    np.testing.assert_array_equal(res.distressed_debt[0], np.full((4, 2), 100.0))
 
 
 # ------------------------------------------------------------------ kernels: engine choice
