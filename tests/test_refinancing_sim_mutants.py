@@ -333,6 +333,41 @@ def test_default_max_iter_is_twenty_steps_of_an_oscillating_spread() -> None:
     assert res.spread_unconverged == 1
 
 
+def test_unconverged_spreads_are_added_over_the_spread_tables() -> None:
+    # the oscillating book above, twice: firm a (cohort x, table 1% / 20%) and firm b (cohort
+    # y, table 1% / 30%), both refinancing at month 1. b: start 10 / 5 = 2 (H), 10 / 30 = 0.33
+    # (L), 10 / 1 = 10 (H), ...: 20 steps end in H again. Each table leaves one unconverged
+    # spread in the same month: 2 in all
+    tables = {
+        "x": SpreadTable((1.0,), (0.01, 0.20), ("L", "H"), source="t", as_of="t"),
+        "y": SpreadTable((1.0,), (0.01, 0.30), ("L", "H"), source="u", as_of="u"),
+    }
+    book = pd.DataFrame(
+        {
+            "firm": ["a", "b"],
+            "principal": [100.0, 100.0],
+            "kind": ["fixed", "fixed"],
+            "coupon": [0.05, 0.05],
+            "maturity": [1, 1],
+            "tenor": [60, 60],
+        }
+    )
+    firms = pd.DataFrame(
+        {
+            "firm": ["a", "b"],
+            "ebit": [10.0, 10.0],
+            "growth": [0.0, 0.0],
+            "volatility": [0.0, 0.0],
+            "cohort": ["x", "y"],
+        }
+    )
+    res = simulate(book, firms, np.zeros(3), spread_table=tables, keep="full", seed=0)
+    assert res.interest is not None
+    np.testing.assert_allclose(res.interest[0, :, 0], [5.0, 20.0, 20.0], rtol=1e-12)
+    np.testing.assert_allclose(res.interest[0, :, 1], [5.0, 30.0, 30.0], rtol=1e-12)
+    assert res.spread_unconverged == 2
+
+
 @pytest.mark.parametrize("n_threads", [1, 2])
 def test_chunk_bar_counts_every_chunk_once(monkeypatch: pytest.MonkeyPatch, n_threads: int) -> None:
     # 7 paths in chunks of 2: 4 chunks, (0, 2), (2, 4), (4, 6), (6, 7); the bar is made once
