@@ -521,6 +521,25 @@ def test_interest_turning_zero_at_a_refixing_lifts_negative_ebit_above_every_thr
     np.testing.assert_array_equal(res.distressed_count[0, :, 0], [0.0, 0.0, 1.0, 0.0, 0.0, 0.0])
 
 
+def test_n_paths_below_one_with_two_dimensional_rates_is_refused_as_such() -> None:
+    # 0 paths against 3 rate rows: the bound is named (not only the row mismatch)
+    book = pd.DataFrame(
+        {
+            "firm": ["a"],
+            "principal": [100.0],
+            "kind": ["fixed"],
+            "coupon": [0.05],
+            "maturity": [100],
+            "tenor": [12],
+        }
+    )
+    firms = pd.DataFrame(
+        {"firm": ["a"], "ebit": [14.0], "growth": [0.0], "volatility": [0.0], "cohort": ["c"]}
+    )
+    with pytest.raises(InputError, match=r"^n_paths must be >= 1, got 0$"):
+        simulate(book, firms, np.full((3, 4), 0.02), n_paths=0)
+
+
 def test_distress_threshold_above_every_coverage_threshold_flags_band_zero() -> None:
     # one firm, fixed 100 at 5% (interest 5), EBIT 14 flat: coverage 14 / 5 = 2.8, above
     # every threshold (1, 1.5, 2, 2.5: band 0) but below the distress threshold 3.0, so with
