@@ -368,6 +368,57 @@ def test_unconverged_spreads_are_added_over_the_spread_tables() -> None:
     assert res.spread_unconverged == 2
 
 
+def test_private_simulate_defaults_are_those_of_simulate(monkeypatch: pytest.MonkeyPatch) -> None:
+    # _simulate (called by divergence.distributed with only the options given) has simulate's
+    # defaults: max_iter 20 (the oscillating book above ends in H: interest 5, 20, 20, one
+    # unconverged spread), no progress bar, and prefetch on (with one thread, one helper pool
+    # "divergence-shocks" of one thread)
+    bars: list[dict[str, Any]] = []
+    pools: list[tuple[tuple[Any, ...], dict[str, Any]]] = []
+
+    class Bar:  # stands for tqdm.auto.tqdm
+        def __init__(self, **kwargs: Any) -> None:
+            bars.append(kwargs)
+
+        def update(self, n: int) -> None:
+            pass
+
+        def close(self) -> None:
+            pass
+
+    class Pool(ThreadPoolExecutor):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            pools.append((args, kwargs))
+            super().__init__(*args, **kwargs)
+
+    fake = types.ModuleType("tqdm.auto")
+    fake.tqdm = Bar  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "tqdm.auto", fake)
+    monkeypatch.setattr(engine, "ThreadPoolExecutor", Pool)
+    table = SpreadTable((1.0,), (0.01, 0.20), ("L", "H"), source="t", as_of="t")
+    book = pd.DataFrame(
+        {
+            "firm": ["a"],
+            "principal": [100.0],
+            "kind": ["fixed"],
+            "coupon": [0.05],
+            "maturity": [1],
+            "tenor": [60],
+        }
+    )
+    firms = pd.DataFrame(
+        {"firm": ["a"], "ebit": [10.0], "growth": [0.0], "volatility": [0.0], "cohort": ["x"]}
+    )
+    res = engine._simulate(
+        book, firms, np.zeros(3), spread_table=table, keep="full", seed=0, n_threads=1
+    )
+    assert res.interest is not None
+    np.testing.assert_allclose(res.interest[0, :, 0], [5.0, 20.0, 20.0], rtol=1e-12)
+    assert res.spread_unconverged == 1
+    assert bars == []
+    assert pools == [((1,), {"thread_name_prefix": "divergence-shocks"})]
+
+
 @pytest.mark.parametrize("n_threads", [1, 2])
 def test_chunk_bar_counts_every_chunk_once(monkeypatch: pytest.MonkeyPatch, n_threads: int) -> None:
     # 7 paths in chunks of 2: 4 chunks, (0, 2), (2, 4), (4, 6), (6, 7); the bar is made once
@@ -538,6 +589,28 @@ def test_n_paths_below_one_with_two_dimensional_rates_is_refused_as_such() -> No
     )
     with pytest.raises(InputError, match=r"^n_paths must be >= 1, got 0$"):
         simulate(book, firms, np.full((3, 4), 0.02), n_paths=0)
+
+
+def test_rates_with_unsorted_dates_are_refused() -> None:
+    # rates dated March, January, February: rows are never reordered, so this is refused
+    book = pd.DataFrame(
+        {
+            "firm": ["a"],
+            "principal": [100.0],
+            "kind": ["fixed"],
+            "coupon": [0.05],
+            "maturity": [100],
+            "tenor": [12],
+        }
+    )
+    firms = pd.DataFrame(
+        {"firm": ["a"], "ebit": [14.0], "growth": [0.0], "volatility": [0.0], "cohort": ["c"]}
+    )
+    rates = pd.Series(
+        [0.02, 0.02, 0.02], index=pd.to_datetime(["2022-03-31", "2022-01-31", "2022-02-28"])
+    )
+    with pytest.raises(InputError, match=r"^rates dates are not in increasing order"):
+        simulate(book, firms, rates)
 
 
 def test_distress_threshold_above_every_coverage_threshold_flags_band_zero() -> None:
