@@ -613,6 +613,41 @@ def test_rates_with_unsorted_dates_are_refused() -> None:
         simulate(book, firms, rates)
 
 
+def test_unknown_engine_is_refused_by_name() -> None:
+    book = pd.DataFrame(
+        {
+            "firm": ["a"],
+            "principal": [100.0],
+            "kind": ["fixed"],
+            "coupon": [0.05],
+            "maturity": [100],
+            "tenor": [12],
+        }
+    )
+    firms = pd.DataFrame(
+        {"firm": ["a"], "ebit": [14.0], "growth": [0.0], "volatility": [0.0], "cohort": ["c"]}
+    )
+    message = "engine must be one of ['auto', 'numba', 'numpy'], got 'gpu'"
+    with pytest.raises(InputError, match="^" + re.escape(message) + "$"):
+        simulate(book, firms, np.full(3, 0.02), engine="gpu")  # type: ignore[arg-type]
+
+
+def test_one_month_run_starts_no_draw_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    # a horizon of 1 month draws no shocks (month 0 is EBIT_0), so prefetch has nothing to do:
+    # no helper pool is made
+    made: list[tuple[tuple[Any, ...], dict[str, Any]]] = []
+
+    class Pool(ThreadPoolExecutor):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            made.append((args, kwargs))
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(engine, "ThreadPoolExecutor", Pool)
+    book, firms = example_book(2, 3, seed=1)
+    simulate(book, firms, np.full(1, 0.02), n_paths=3, seed=1, n_threads=1, prefetch=True)
+    assert made == []
+
+
 def test_distress_threshold_above_every_coverage_threshold_flags_band_zero() -> None:
     # one firm, fixed 100 at 5% (interest 5), EBIT 14 flat: coverage 14 / 5 = 2.8, above
     # every threshold (1, 1.5, 2, 2.5: band 0) but below the distress threshold 3.0, so with
