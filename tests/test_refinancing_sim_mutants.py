@@ -572,8 +572,9 @@ def test_interest_turning_zero_at_a_refixing_lifts_negative_ebit_above_every_thr
     np.testing.assert_array_equal(res.distressed_count[0, :, 0], [0.0, 0.0, 1.0, 0.0, 0.0, 0.0])
 
 
-def test_n_paths_below_one_with_two_dimensional_rates_is_refused_as_such() -> None:
-    # 0 paths against 3 rate rows: the bound is named (not only the row mismatch)
+def _bullet_at_five_percent() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One firm, one fixed 100 at 5% (interest 5) maturing after every horizon used, EBIT 14
+    with no growth or volatility: coverage 14 / 5 = 2.8 every month."""
     book = pd.DataFrame(
         {
             "firm": ["a"],
@@ -587,25 +588,25 @@ def test_n_paths_below_one_with_two_dimensional_rates_is_refused_as_such() -> No
     firms = pd.DataFrame(
         {"firm": ["a"], "ebit": [14.0], "growth": [0.0], "volatility": [0.0], "cohort": ["c"]}
     )
+    return book, firms
+
+
+def test_n_threads_below_one_is_refused_by_name() -> None:
+    book, firms = _bullet_at_five_percent()
+    with pytest.raises(InputError, match=r"^n_threads must be >= 1, got 0$"):
+        simulate(book, firms, np.full(3, 0.02), n_threads=0)
+
+
+def test_n_paths_below_one_with_two_dimensional_rates_is_refused_as_such() -> None:
+    # 0 paths against 3 rate rows: the bound is named (not only the row mismatch)
+    book, firms = _bullet_at_five_percent()
     with pytest.raises(InputError, match=r"^n_paths must be >= 1, got 0$"):
         simulate(book, firms, np.full((3, 4), 0.02), n_paths=0)
 
 
 def test_rates_with_unsorted_dates_are_refused() -> None:
     # rates dated March, January, February: rows are never reordered, so this is refused
-    book = pd.DataFrame(
-        {
-            "firm": ["a"],
-            "principal": [100.0],
-            "kind": ["fixed"],
-            "coupon": [0.05],
-            "maturity": [100],
-            "tenor": [12],
-        }
-    )
-    firms = pd.DataFrame(
-        {"firm": ["a"], "ebit": [14.0], "growth": [0.0], "volatility": [0.0], "cohort": ["c"]}
-    )
+    book, firms = _bullet_at_five_percent()
     rates = pd.Series(
         [0.02, 0.02, 0.02], index=pd.to_datetime(["2022-03-31", "2022-01-31", "2022-02-28"])
     )
@@ -614,19 +615,7 @@ def test_rates_with_unsorted_dates_are_refused() -> None:
 
 
 def test_unknown_engine_is_refused_by_name() -> None:
-    book = pd.DataFrame(
-        {
-            "firm": ["a"],
-            "principal": [100.0],
-            "kind": ["fixed"],
-            "coupon": [0.05],
-            "maturity": [100],
-            "tenor": [12],
-        }
-    )
-    firms = pd.DataFrame(
-        {"firm": ["a"], "ebit": [14.0], "growth": [0.0], "volatility": [0.0], "cohort": ["c"]}
-    )
+    book, firms = _bullet_at_five_percent()
     message = "engine must be one of ['auto', 'numba', 'numpy'], got 'gpu'"
     with pytest.raises(InputError, match="^" + re.escape(message) + "$"):
         simulate(book, firms, np.full(3, 0.02), engine="gpu")  # type: ignore[arg-type]
@@ -652,19 +641,7 @@ def test_distress_threshold_above_every_coverage_threshold_flags_band_zero() -> 
     # one firm, fixed 100 at 5% (interest 5), EBIT 14 flat: coverage 14 / 5 = 2.8, above
     # every threshold (1, 1.5, 2, 2.5: band 0) but below the distress threshold 3.0, so with
     # months=1 the firm is distressed from month 0 on while no threshold count moves
-    book = pd.DataFrame(
-        {
-            "firm": ["a"],
-            "principal": [100.0],
-            "kind": ["fixed"],
-            "coupon": [0.05],
-            "maturity": [100],
-            "tenor": [12],
-        }
-    )
-    firms = pd.DataFrame(
-        {"firm": ["a"], "ebit": [14.0], "growth": [0.0], "volatility": [0.0], "cohort": ["c"]}
-    )
+    book, firms = _bullet_at_five_percent()
     res = simulate(
         book,
         firms,
