@@ -591,6 +591,29 @@ def _bullet_at_five_percent() -> tuple[pd.DataFrame, pd.DataFrame]:
     return book, firms
 
 
+def test_keep_full_limit_at_and_above_a_lowered_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    # the limit lowered to 20 values per array: 5 paths x 4 months x 1 firm = 20 is kept;
+    # two such firms on 3 paths, 3 x 4 x 2 = 24, are refused with keep="full" and run with
+    # keep="aggregate" (interest 5 a firm, 10 for the cohort)
+    monkeypatch.setattr(engine, "_FULL_LIMIT", 20)
+    book, firms = _bullet_at_five_percent()
+    rates = np.full(4, 0.02)
+    res = simulate(book, firms, rates, n_paths=5, seed=0, keep="full")
+    assert res.interest is not None
+    np.testing.assert_allclose(res.interest, 5.0)
+    book2 = pd.concat([book, book.assign(firm="b")], ignore_index=True)
+    firms2 = pd.concat([firms, firms.assign(firm="b")], ignore_index=True)
+    message = (
+        "keep='full' would store 24 values per array (limit 20); "
+        "use keep='aggregate' or fewer paths"
+    )
+    with pytest.raises(InputError, match="^" + re.escape(message) + "$"):
+        simulate(book2, firms2, rates, n_paths=3, seed=0, keep="full")
+    res = simulate(book2, firms2, rates, n_paths=3, seed=0, keep="aggregate")
+    assert res.interest is None
+    np.testing.assert_allclose(res.interest_sum, 10.0)
+
+
 def test_n_threads_below_one_is_refused_by_name() -> None:
     book, firms = _bullet_at_five_percent()
     with pytest.raises(InputError, match=r"^n_threads must be >= 1, got 0$"):
