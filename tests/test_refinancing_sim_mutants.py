@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from divergence.errors import DivergenceWarning, InputError
+from divergence.errors import DivergenceWarning, InputError, UnitWarning
 from divergence.refinancing import (
     Distress,
     SpreadTable,
@@ -612,6 +612,23 @@ def test_keep_full_limit_at_and_above_a_lowered_limit(monkeypatch: pytest.Monkey
     res = simulate(book2, firms2, rates, n_paths=3, seed=0, keep="aggregate")
     assert res.interest is None
     np.testing.assert_allclose(res.interest_sum, 10.0)
+
+
+def test_percent_rates_and_growth_each_warn_by_name() -> None:
+    # rates of 5.0 (500%, meant as 5%) and a growth of 3.0 a year: both medians are above 1,
+    # each input gets its own unit warning, rates first
+    book, firms = _bullet_at_five_percent()
+    firms = firms.assign(growth=3.0)
+    with pytest.warns(UnitWarning) as caught:
+        simulate(book, firms, np.full(4, 5.0), seed=0)
+    tail = (
+        ", above 1 (100%): it looks like percent, not decimals. Pass 0.05 for 5% (divide by "
+        "100). If the magnitude is intended, silence divergence.errors.UnitWarning."
+    )
+    assert [str(w.message) for w in caught] == [
+        "rates has a median magnitude of 5" + tail,
+        "firms['growth'] has a median magnitude of 3" + tail,
+    ]
 
 
 def test_n_threads_below_one_is_refused_by_name() -> None:
