@@ -366,6 +366,7 @@ def test_unconverged_spreads_are_added_over_the_spread_tables() -> None:
     np.testing.assert_allclose(res.interest[0, :, 0], [5.0, 20.0, 20.0], rtol=1e-12)
     np.testing.assert_allclose(res.interest[0, :, 1], [5.0, 30.0, 30.0], rtol=1e-12)
     assert res.spread_unconverged == 2
+    assert res.spread_source == "t (as of t); u (as of u)"
 
 
 def test_private_simulate_defaults_are_those_of_simulate(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -629,6 +630,71 @@ def test_percent_rates_and_growth_each_warn_by_name() -> None:
         "rates has a median magnitude of 5" + tail,
         "firms['growth'] has a median magnitude of 3" + tail,
     ]
+
+
+def test_default_chunks_of_a_run_count_slots_over_six(monkeypatch: pytest.MonkeyPatch) -> None:
+    # the chunk target lowered to 20 firms x paths: one firm with 12 tranches has a width of
+    # max(1 firm, 12 slots // 6) = 2, so chunks of 20 // 2 = 10 paths: 25 paths in 3 chunks
+    # (a bar of total 3 with a stand-in tqdm)
+    made: list[dict[str, Any]] = []
+
+    class Bar:  # stands for tqdm.auto.tqdm
+        def __init__(self, **kwargs: Any) -> None:
+            made.append(kwargs)
+
+        def update(self, n: int) -> None:
+            pass
+
+        def close(self) -> None:
+            pass
+
+    fake = types.ModuleType("tqdm.auto")
+    fake.tqdm = Bar  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "tqdm.auto", fake)
+    monkeypatch.setattr(engine, "_CHUNK_TARGET", 20)
+    book, firms = _bullet_at_five_percent()
+    book = pd.concat([book] * 12, ignore_index=True).assign(principal=10.0)
+    simulate(book, firms, np.full(2, 0.02), n_paths=25, seed=0, n_threads=1, progress=True)
+    assert made == [{"total": 3, "desc": "refinancing", "unit": "chunk"}]
+
+
+def test_cohort_debt_adds_firms_in_their_row_order() -> None:
+    # eight firms, cohorts x and y alternating. Cohort x owes 2^-54, 2^-54, 1 and 2^-53 in
+    # row order: (2^-54 + 2^-54) + 1 = 1 + 2^-53 rounds to 1 (a tie, to even), + 2^-53 rounds
+    # to 1 again: exactly 1.0; adding the last two the other way round would give 1 + 2^-52.
+    # Cohort y owes 1 a firm: 4.0; all firms: 5.0
+    principal = [2.0**-54, 1.0, 2.0**-54, 1.0, 1.0, 1.0, 2.0**-53, 1.0]
+    cohorts = ["x", "y"] * 4
+    names = [f"f{i}" for i in range(8)]
+    book = pd.DataFrame(
+        {
+            "firm": names,
+            "principal": principal,
+            "kind": ["fixed"] * 8,
+            "coupon": [0.05] * 8,
+            "maturity": [100] * 8,
+            "tenor": [12] * 8,
+        }
+    )
+    firms = pd.DataFrame(
+        {
+            "firm": names,
+            "ebit": [1.0] * 8,
+            "growth": [0.0] * 8,
+            "volatility": [0.0] * 8,
+            "cohort": cohorts,
+        }
+    )
+    expected = []
+    for c in ("x", "y"):
+        acc = 0.0
+        for p, cohort in zip(principal, cohorts, strict=True):
+            if cohort == c:
+                acc += p
+        expected.append(acc)
+    assert expected == [1.0, 4.0]
+    res = simulate(book, firms, np.full(2, 0.02), seed=0)
+    assert res.debt.tolist() == [1.0, 4.0, 5.0]
 
 
 def test_n_threads_below_one_is_refused_by_name() -> None:
