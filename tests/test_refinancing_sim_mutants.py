@@ -697,6 +697,41 @@ def test_cohort_debt_adds_firms_in_their_row_order() -> None:
     assert res.debt.tolist() == [1.0, 4.0, 5.0]
 
 
+def test_interest_adds_a_firms_tranches_in_their_row_order() -> None:
+    # firms a and b, tranches interleaved a, b, a, b, ... (four each), fixed coupons of 50%.
+    # a's interest terms P x c in row order are 2^-54, 2^-54, 1 and 2^-53: added in that
+    # order, (2^-54 + 2^-54) + 1 rounds to 1 (a tie, to even) and + 2^-53 to 1 again: 1.0;
+    # the last two the other way round would give 1 + 2^-52. b: four terms of 1, 4.0
+    principal_a = [2.0**-53, 2.0**-53, 2.0, 2.0**-52]
+    book = pd.DataFrame(
+        {
+            "firm": ["a", "b"] * 4,
+            "principal": [x for pa in principal_a for x in (pa, 2.0)],
+            "kind": ["fixed"] * 8,
+            "coupon": [0.5] * 8,
+            "maturity": [100] * 8,
+            "tenor": [12] * 8,
+        }
+    )
+    firms = pd.DataFrame(
+        {
+            "firm": ["a", "b"],
+            "ebit": [1.0, 1.0],
+            "growth": [0.0, 0.0],
+            "volatility": [0.0, 0.0],
+            "cohort": ["c", "c"],
+        }
+    )
+    acc = 0.0
+    for pa in principal_a:
+        acc += pa * 0.5
+    assert acc == 1.0
+    res = simulate(book, firms, np.full(2, 0.02), seed=0, keep="full")
+    assert res.interest is not None
+    assert res.interest[0, :, 0].tolist() == [1.0, 1.0]
+    assert res.interest[0, :, 1].tolist() == [4.0, 4.0]
+
+
 def test_n_threads_below_one_is_refused_by_name() -> None:
     book, firms = _bullet_at_five_percent()
     with pytest.raises(InputError, match=r"^n_threads must be >= 1, got 0$"):
