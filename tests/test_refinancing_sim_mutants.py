@@ -830,6 +830,20 @@ def test_engines_agree_on_the_sign_of_a_zero_cohort_interest() -> None:
 
 
 # ------------------------------------------------------------------ kernels: engine choice
+def test_engine_choice_is_told_the_firm_months_of_the_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    # "auto" weighs paths x months x firms: 3 x 4 x 3 = 36 firm-months
+    asked: list[tuple[str, Any]] = []
+
+    def select(engine_opt: str, firm_months: Any) -> None:
+        asked.append((engine_opt, firm_months))
+
+    monkeypatch.setattr(_kernels, "select", select)
+    book, firms = example_book(2, 1, seed=0)
+    assert len(firms) == 3
+    simulate(book, firms, np.full(4, 0.02), n_paths=3, seed=0)
+    assert asked == [("auto", 36)]
+
+
 def test_engine_numba_without_numba_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(_kernels, "AVAILABLE", False)
     with pytest.raises(
