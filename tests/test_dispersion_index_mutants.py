@@ -1589,8 +1589,10 @@ def test_one_term_named_twice_is_refused() -> None:
     RuntimeWarning from w1 = (t2 - 30 days) / (t2 - t1); at exactly 30 days (t mode) it was
     0/0, silenced, and a NaN board with a DataWarning.
     """
+    # the two may be written differently and still name one day (the message shows both)
     for quotes, terms in (
         (GOOD, (TERMS[0], TERMS[0])),
+        (GOOD, (TERMS[0], pd.Timestamp(TERMS[0] + " 16:00"))),
         (_t_chains([30 * DAY]), (30 * DAY, 30 * DAY)),
     ):
         with pytest.raises(

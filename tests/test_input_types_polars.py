@@ -523,9 +523,28 @@ def test_member_weights_forms() -> None:
     _check_own_labels(out, ref, "quote_time", kw)
     over_time = pl.DataFrame({"date": [dt.date(2026, 5, 1)], **{c: row[c] for c in row.columns}})
     assert disp.implied_correlation_index(quotes, over_time, index="IDX").equals(out)
-    with pytest.raises(TypeError, match="weights is a polars Series"):
+    # two dated rows are weights over time too (only undated frames must be one row)
+    twice = pl.concat(
+        [over_time, over_time.with_columns(pl.lit(dt.date(2026, 5, 2)).alias("date"))]
+    )
+    assert disp.implied_correlation_index(quotes, twice, index="IDX").equals(out)
+    with pytest.raises(
+        TypeError,
+        match=r"^weights is a polars Series, which has no member labels: give a one-row polars "
+        r"DataFrame with one column per member$",
+    ):
         disp.implied_correlation_index(quotes, pl.Series([0.6, 0.4]), index="IDX")
-    with pytest.raises(InputError, match=r"weights .* got 2 rows"):
+    with pytest.raises(
+        TypeError,
+        match=r"^weights must be a polars DataFrame \(one column per member\), got polars "
+        r"LazyFrame \(collect a LazyFrame first\)$",
+    ):
+        disp.implied_correlation_index(quotes, row.lazy(), index="IDX")
+    with pytest.raises(
+        InputError,
+        match=r"^weights as a polars DataFrame without a leading date column is one row of member "
+        r"weights, got 2 rows \(lead it with a Date/Datetime column for weights over time\)$",
+    ):
         disp.implied_correlation_index(quotes, pl.concat([row, row]), index="IDX")
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import math
+import os
 import re
 import sys
 import types
@@ -798,12 +799,13 @@ def test_distress_threshold_above_every_coverage_threshold_flags_band_zero() -> 
     np.testing.assert_array_equal(res.distressed_debt[0], np.full((4, 2), 100.0))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the compiled cohort sum starts a cohort from its first firm's value (-0.0 stays "
-    "-0.0), the NumPy one adds it to 0.0 (+0.0): the engines differ in the sign of a zero sum",
+@pytest.mark.skipif(
+    os.environ.get("NUMBA_DISABLE_JIT") == "1",
+    reason="with the JIT disabled the loops run as Python, whose 1 / -0.0 warns (divide by zero)",
 )
 def test_engines_agree_on_the_sign_of_a_zero_cohort_interest() -> None:
+    # the compiled cohort sum used to start a cohort from its first firm's value (-0.0 stayed
+    # -0.0) while NumPy's sum adds it to 0.0 (+0.0); both now give +0.0
     pytest.importorskip("numba")
     # a floating 100 at spread -0.0 on a base rate of -0.0: interest 100 x (-0.0) + 100 x
     # (-0.0) = -0.0 for the cohort's only firm; "bit for bit" includes the sign of the zero
@@ -827,6 +829,7 @@ def test_engines_agree_on_the_sign_of_a_zero_cohort_interest() -> None:
         for e in ("numpy", "numba")
     ]
     np.testing.assert_array_equal(np.signbit(sums[0]), np.signbit(sums[1]))
+    assert not np.signbit(sums[1]).any()  # 0.0 + (-0.0) is +0.0 (IEEE 754 round to nearest)
 
 
 # ------------------------------------------------------------------ kernels: engine choice

@@ -147,9 +147,9 @@ def _aggregates(
 ) -> None:
     """Cohort sums of interest and EBIT of one month into (cohorts, paths) arrays.
 
-    Each cohort's sum over its firms is added row after row in firm order from the cohort's
-    first firm (``first_of_cohort``), as NumPy sums the leading axis of a (firms, paths)
-    block; a cohort without firms sums to 0.
+    Each cohort's sum over its firms is added row after row in firm order from 0.0, as NumPy
+    sums the leading axis of a (firms, paths) block (so a cohort of one firm at -0.0 sums to
+    +0.0 on both engines); a cohort without firms sums to 0.
     """
     n_f, n_p = ebit.shape
     interest_sums[:] = 0.0
@@ -158,8 +158,8 @@ def _aggregates(
         c = firm_cohort[i]
         if first_of_cohort[i]:
             for j in range(n_p):
-                interest_sums[c, j] = interest[i, j]
-                ebit_sums[c, j] = ebit[i, j]
+                interest_sums[c, j] = 0.0 + interest[i, j]
+                ebit_sums[c, j] = 0.0 + ebit[i, j]
         else:
             for j in range(n_p):
                 interest_sums[c, j] += interest[i, j]
