@@ -307,13 +307,9 @@ def test_default_chunks_width_is_the_larger_of_firms_and_slots_over_six(
 
 
 # ------------------------------------------------------------------ engine: simulate
-def test_default_max_iter_is_twenty_steps_of_an_oscillating_spread() -> None:
-    # a table whose spread rises with coverage (1% below 1.0, 20% from 1.0) makes the fixed
-    # point oscillate: one firm, EBIT 10, one 100 bullet at 5% maturing at month 1, base rate
-    # 0. Start: coverage 10 / 5 = 2 (band H); step 1: 10 / (100 x 20%) = 0.5 (band L); step 2:
-    # 10 / (100 x 1%) = 10 (band H); ... step k ends in H when k is even. The default of 20
-    # steps ends in H (interest 100 x 20% = 20) and counts one unconverged spread; 21 would
-    # end in L (interest 1).
+def _oscillating_spread_case() -> tuple[SpreadTable, pd.DataFrame, pd.DataFrame]:
+    """A spread table of 1% below coverage 1.0 and 20% from it; one firm, EBIT 10, one 100
+    bullet at 5% maturing at month 1 (the fixed point oscillates, see the test below)."""
     table = SpreadTable((1.0,), (0.01, 0.20), ("L", "H"), source="t", as_of="t")
     book = pd.DataFrame(
         {
@@ -328,6 +324,17 @@ def test_default_max_iter_is_twenty_steps_of_an_oscillating_spread() -> None:
     firms = pd.DataFrame(
         {"firm": ["a"], "ebit": [10.0], "growth": [0.0], "volatility": [0.0], "cohort": ["x"]}
     )
+    return table, book, firms
+
+
+def test_default_max_iter_is_twenty_steps_of_an_oscillating_spread() -> None:
+    # a table whose spread rises with coverage (1% below 1.0, 20% from 1.0) makes the fixed
+    # point oscillate: one firm, EBIT 10, one 100 bullet at 5% maturing at month 1, base rate
+    # 0. Start: coverage 10 / 5 = 2 (band H); step 1: 10 / (100 x 20%) = 0.5 (band L); step 2:
+    # 10 / (100 x 1%) = 10 (band H); ... step k ends in H when k is even. The default of 20
+    # steps ends in H (interest 100 x 20% = 20) and counts one unconverged spread; 21 would
+    # end in L (interest 1).
+    table, book, firms = _oscillating_spread_case()
     res = simulate(book, firms, np.zeros(3), spread_table=table, keep="full", seed=0)
     assert res.interest is not None
     np.testing.assert_allclose(res.interest[0, :, 0], [5.0, 20.0, 20.0], rtol=1e-12)
@@ -397,20 +404,7 @@ def test_private_simulate_defaults_are_those_of_simulate(monkeypatch: pytest.Mon
     fake.tqdm = Bar  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "tqdm.auto", fake)
     monkeypatch.setattr(engine, "ThreadPoolExecutor", Pool)
-    table = SpreadTable((1.0,), (0.01, 0.20), ("L", "H"), source="t", as_of="t")
-    book = pd.DataFrame(
-        {
-            "firm": ["a"],
-            "principal": [100.0],
-            "kind": ["fixed"],
-            "coupon": [0.05],
-            "maturity": [1],
-            "tenor": [60],
-        }
-    )
-    firms = pd.DataFrame(
-        {"firm": ["a"], "ebit": [10.0], "growth": [0.0], "volatility": [0.0], "cohort": ["x"]}
-    )
+    table, book, firms = _oscillating_spread_case()
     res = engine._simulate(
         book, firms, np.zeros(3), spread_table=table, keep="full", seed=0, n_threads=1
     )
