@@ -307,6 +307,31 @@ def test_default_chunks_width_is_the_larger_of_firms_and_slots_over_six(
 
 
 # ------------------------------------------------------------------ engine: simulate
+class _StandInBars:
+    """Installs a stand-in for ``tqdm.auto.tqdm`` and records each bar's keyword arguments,
+    every update step and every close."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.made: list[dict[str, Any]] = []
+        self.steps: list[int] = []
+        self.closed: list[bool] = []
+        record = self
+
+        class Bar:
+            def __init__(self, **kwargs: Any) -> None:
+                record.made.append(kwargs)
+
+            def update(self, n: int) -> None:
+                record.steps.append(n)
+
+            def close(self) -> None:
+                record.closed.append(True)
+
+        fake = types.ModuleType("tqdm.auto")
+        fake.tqdm = Bar  # type: ignore[attr-defined]
+        monkeypatch.setitem(sys.modules, "tqdm.auto", fake)
+
+
 def _oscillating_spread_case() -> tuple[SpreadTable, pd.DataFrame, pd.DataFrame]:
     """A spread table of 1% below coverage 1.0 and 20% from it; one firm, EBIT 10, one 100
     bullet at 5% maturing at month 1 (the fixed point oscillates, see the test below)."""
@@ -382,27 +407,14 @@ def test_private_simulate_defaults_are_those_of_simulate(monkeypatch: pytest.Mon
     # defaults: max_iter 20 (the oscillating book above ends in H: interest 5, 20, 20, one
     # unconverged spread), no progress bar, and prefetch on (with one thread, one helper pool
     # "divergence-shocks" of one thread)
-    bars: list[dict[str, Any]] = []
     pools: list[tuple[tuple[Any, ...], dict[str, Any]]] = []
-
-    class Bar:  # stands for tqdm.auto.tqdm
-        def __init__(self, **kwargs: Any) -> None:
-            bars.append(kwargs)
-
-        def update(self, n: int) -> None:
-            pass
-
-        def close(self) -> None:
-            pass
 
     class Pool(ThreadPoolExecutor):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             pools.append((args, kwargs))
             super().__init__(*args, **kwargs)
 
-    fake = types.ModuleType("tqdm.auto")
-    fake.tqdm = Bar  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "tqdm.auto", fake)
+    bars = _StandInBars(monkeypatch)
     monkeypatch.setattr(engine, "ThreadPoolExecutor", Pool)
     table, book, firms = _oscillating_spread_case()
     res = engine._simulate(
@@ -411,7 +423,7 @@ def test_private_simulate_defaults_are_those_of_simulate(monkeypatch: pytest.Mon
     assert res.interest is not None
     np.testing.assert_allclose(res.interest[0, :, 0], [5.0, 20.0, 20.0], rtol=1e-12)
     assert res.spread_unconverged == 1
-    assert bars == []
+    assert bars.made == []
     assert pools == [((1,), {"thread_name_prefix": "divergence-shocks"})]
 
 
@@ -419,31 +431,15 @@ def test_private_simulate_defaults_are_those_of_simulate(monkeypatch: pytest.Mon
 def test_chunk_bar_counts_every_chunk_once(monkeypatch: pytest.MonkeyPatch, n_threads: int) -> None:
     # 7 paths in chunks of 2: 4 chunks, (0, 2), (2, 4), (4, 6), (6, 7); the bar is made once
     # with total 4, "refinancing" and unit "chunk", moves by 1 per chunk and is closed once
-    made: list[dict[str, Any]] = []
-    steps: list[int] = []
-    closed: list[bool] = []
-
-    class Bar:  # stands for tqdm.auto.tqdm
-        def __init__(self, **kwargs: Any) -> None:
-            made.append(kwargs)
-
-        def update(self, n: int) -> None:
-            steps.append(n)
-
-        def close(self) -> None:
-            closed.append(True)
-
-    fake = types.ModuleType("tqdm.auto")
-    fake.tqdm = Bar  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "tqdm.auto", fake)
+    bars = _StandInBars(monkeypatch)
     book, firms = example_book(1, 2, seed=0)
     rates = np.full(4, 0.02)
     simulate(
         book, firms, rates, n_paths=7, seed=0, chunk_size=2, n_threads=n_threads, progress=True
     )
-    assert made == [{"total": 4, "desc": "refinancing", "unit": "chunk"}]
-    assert steps == [1, 1, 1, 1]
-    assert closed == [True]
+    assert bars.made == [{"total": 4, "desc": "refinancing", "unit": "chunk"}]
+    assert bars.steps == [1, 1, 1, 1]
+    assert bars.closed == [True]
 
 
 @pytest.mark.parametrize(
@@ -631,26 +627,12 @@ def test_default_chunks_of_a_run_count_slots_over_six(monkeypatch: pytest.Monkey
     # the chunk target lowered to 20 firms x paths: one firm with 12 tranches has a width of
     # max(1 firm, 12 slots // 6) = 2, so chunks of 20 // 2 = 10 paths: 25 paths in 3 chunks
     # (a bar of total 3 with a stand-in tqdm)
-    made: list[dict[str, Any]] = []
-
-    class Bar:  # stands for tqdm.auto.tqdm
-        def __init__(self, **kwargs: Any) -> None:
-            made.append(kwargs)
-
-        def update(self, n: int) -> None:
-            pass
-
-        def close(self) -> None:
-            pass
-
-    fake = types.ModuleType("tqdm.auto")
-    fake.tqdm = Bar  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "tqdm.auto", fake)
+    bars = _StandInBars(monkeypatch)
     monkeypatch.setattr(engine, "_CHUNK_TARGET", 20)
     book, firms = _bullet_at_five_percent()
     book = pd.concat([book] * 12, ignore_index=True).assign(principal=10.0)
     simulate(book, firms, np.full(2, 0.02), n_paths=25, seed=0, n_threads=1, progress=True)
-    assert made == [{"total": 3, "desc": "refinancing", "unit": "chunk"}]
+    assert bars.made == [{"total": 3, "desc": "refinancing", "unit": "chunk"}]
 
 
 def test_cohort_debt_adds_firms_in_their_row_order() -> None:
