@@ -307,6 +307,19 @@ def test_default_chunks_width_is_the_larger_of_firms_and_slots_over_six(
 
 
 # ------------------------------------------------------------------ engine: simulate
+def _recorded_pools(monkeypatch: pytest.MonkeyPatch) -> list[tuple[tuple[Any, ...], Any]]:
+    """The engine's thread pools made through a recording subclass: (args, kwargs) of each."""
+    made: list[tuple[tuple[Any, ...], Any]] = []
+
+    class Pool(ThreadPoolExecutor):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            made.append((args, kwargs))
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(engine, "ThreadPoolExecutor", Pool)
+    return made
+
+
 class _StandInBars:
     """Installs a stand-in for ``tqdm.auto.tqdm`` and records each bar's keyword arguments,
     every update step and every close."""
@@ -407,15 +420,8 @@ def test_private_simulate_defaults_are_those_of_simulate(monkeypatch: pytest.Mon
     # defaults: max_iter 20 (the oscillating book above ends in H: interest 5, 20, 20, one
     # unconverged spread), no progress bar, and prefetch on (with one thread, one helper pool
     # "divergence-shocks" of one thread)
-    pools: list[tuple[tuple[Any, ...], dict[str, Any]]] = []
-
-    class Pool(ThreadPoolExecutor):
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            pools.append((args, kwargs))
-            super().__init__(*args, **kwargs)
-
+    pools = _recorded_pools(monkeypatch)
     bars = _StandInBars(monkeypatch)
-    monkeypatch.setattr(engine, "ThreadPoolExecutor", Pool)
     table, book, firms = _oscillating_spread_case()
     res = engine._simulate(
         book, firms, np.zeros(3), spread_table=table, keep="full", seed=0, n_threads=1
@@ -460,14 +466,7 @@ def test_thread_pools_are_sized_by_threads_and_chunks(
     prefetch: bool,
     pools: list[tuple[tuple[int, ...], dict[str, str]]],
 ) -> None:
-    made: list[tuple[tuple[Any, ...], dict[str, Any]]] = []
-
-    class Pool(ThreadPoolExecutor):
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            made.append((args, kwargs))
-            super().__init__(*args, **kwargs)
-
-    monkeypatch.setattr(engine, "ThreadPoolExecutor", Pool)
+    made = _recorded_pools(monkeypatch)
     book, firms = example_book(2, 3, seed=1)
     simulate(
         book,
@@ -742,14 +741,7 @@ def test_unknown_engine_is_refused_by_name() -> None:
 def test_one_month_run_starts_no_draw_thread(monkeypatch: pytest.MonkeyPatch) -> None:
     # a horizon of 1 month draws no shocks (month 0 is EBIT_0), so prefetch has nothing to do:
     # no helper pool is made
-    made: list[tuple[tuple[Any, ...], dict[str, Any]]] = []
-
-    class Pool(ThreadPoolExecutor):
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            made.append((args, kwargs))
-            super().__init__(*args, **kwargs)
-
-    monkeypatch.setattr(engine, "ThreadPoolExecutor", Pool)
+    made = _recorded_pools(monkeypatch)
     book, firms = example_book(2, 3, seed=1)
     simulate(book, firms, np.full(1, 0.02), n_paths=3, seed=1, n_threads=1, prefetch=True)
     assert made == []
