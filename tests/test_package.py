@@ -29,6 +29,28 @@ def test_lazy_submodules_and_version() -> None:
         divergence.nope  # noqa: B018
 
 
+def test_lazy_attributes_and_dir_in_full() -> None:
+    """The package's __getattr__ and __dir__ (mutation record of divergence/__init__.py)."""
+    import importlib
+
+    # every submodule name resolves to the imported module itself
+    for name in ("breadth", "risk", "rotation"):
+        assert getattr(divergence, name) is importlib.import_module(f"divergence.{name}")
+    with pytest.raises(AttributeError) as err:
+        divergence.__getattr__("nope")
+    assert str(err.value) == "module 'divergence' has no attribute 'nope'"
+    # dir: sorted, every submodule (imported or not) and the module's own names
+    listed = dir(divergence)
+    assert listed == sorted(listed)
+    expected = {
+        "breadth", "concentration", "cost", "datasets", "dispersion", "distributed",
+        "errors", "flows", "lags", "liquidity", "plotting", "premia", "real", "refinancing",
+        "report", "risk", "rotation",
+    }  # fmt: skip
+    assert expected <= set(listed)
+    assert {"__version__", "__getattr__", "__dir__"} <= set(listed)
+
+
 def test_py_typed_shipped() -> None:
     assert (Path(divergence.__file__).parent / "py.typed").exists()
 
