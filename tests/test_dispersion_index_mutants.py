@@ -81,40 +81,15 @@ def _members() -> tuple[pd.DataFrame, pd.Series]:
             InputError,
             "columns renames ['nope'], which quotes does not have",
         ),
-        (
-            GOOD.drop(columns="ask"),
-            {},
-            InputError,
-            "quotes is missing column 'ask'; rename your columns to the standard names or map "
-            "them with columns={'your_name': 'ask'}",
-        ),
-        (
-            GOOD.drop(columns="quote_time"),
-            {},
-            InputError,
-            "quotes is missing column 'quote_time'; rename your columns to the standard names "
-            "or map them with columns={'your_name': 'quote_time'}",
-        ),
-        (
-            GOOD.drop(columns="strike"),
-            {},
-            InputError,
-            "quotes is missing column 'strike'; rename your columns to the standard names or "
-            "map them with columns={'your_name': 'strike'}",
-        ),
-        (
-            GOOD.drop(columns="option_type"),
-            {},
-            InputError,
-            "quotes is missing column 'option_type'; rename your columns to the standard names "
-            "or map them with columns={'your_name': 'option_type'}",
-        ),
-        (
-            GOOD.drop(columns="bid"),
-            {},
-            InputError,
-            "quotes is missing column 'bid'; rename your columns to the standard names or map "
-            "them with columns={'your_name': 'bid'}",
+        *(
+            (
+                GOOD.drop(columns=name),
+                {},
+                InputError,
+                f"quotes is missing column {name!r}; rename your columns to the standard names "
+                f"or map them with columns={{'your_name': {name!r}}}",
+            )
+            for name in ("ask", "quote_time", "strike", "option_type", "bid")
         ),
         (
             GOOD.assign(t=0.1),
