@@ -17,6 +17,7 @@ import pandas as pd
 import pytest
 import statsmodels.api as sm
 
+import test_cost_inputs as cost_inputs_tests
 from divergence._summary import format_value
 from divergence.cost import DivergenceCost, drawdown_event, forecast_skill, inputs, roc_auc
 from divergence.errors import InputError
@@ -273,21 +274,11 @@ def test_forecast_skill_base_rate_one_is_valid() -> None:
 
 # --------------------------------------------------------------------------- inputs: user data
 def _toy() -> dict[str, pd.Series | pd.DataFrame]:
-    """36 months of flat markets (as in test_cost_inputs): CAPE 20, 3% then 4% yields."""
-    months = pd.date_range("2019-01-01", periods=36, freq="MS")
-    gs10 = np.where(months >= pd.Timestamp("2020-07-01"), 4.0, 3.0)
-    shiller = pd.DataFrame(
-        {"sp_price": 200.0, "earnings": 10.0, "cpi": 100.0, "gs10": gs10},
-        index=months + pd.Timedelta(days=14),
-    )
-    month_ends = months + pd.offsets.MonthEnd(0)
-    balance = pd.Series(1000.0 - 2.0 * np.arange(36), index=month_ends)
-    base = pd.Series(500.0, index=months)
-    caps = pd.DataFrame(
-        [[100.0, 50.0, 10.0, 10.0, 5.0], [200.0, 50.0, 10.0, 10.0, 5.0]],
-        index=pd.to_datetime(["2020-01-15", "2020-03-10"]),
-    )
-    return {"shiller": shiller, "balance": balance, "base": base, "caps": caps}
+    """test_cost_inputs' 36 months of flat markets (CAPE 20, 3% then 4% yields), without its
+    extra non-numeric Shiller column."""
+    toy = cost_inputs_tests._toy()
+    toy["shiller"] = toy["shiller"].drop(columns="other")
+    return toy
 
 
 TOY_OPTIONS: dict[str, object] = {
