@@ -8,6 +8,7 @@ A module that imports it (``from _chain_engines import engine``) runs every test
 from __future__ import annotations
 
 from collections.abc import Iterator
+from types import SimpleNamespace
 
 import pytest
 
@@ -28,3 +29,17 @@ def engine(request: pytest.FixtureRequest) -> Iterator[str]:
             lambda opt, rows, caller: real(name if opt == "auto" else opt, rows, caller),
         )
         yield name
+
+
+def break_numba(monkeypatch: pytest.MonkeyPatch, *, min_rows: int) -> None:
+    """numba reported installed but its loops fail to build (as a numba built for another
+    NumPy does), and ``engine="auto"`` asks for them from ``min_rows`` strike rows."""
+
+    def broken() -> None:
+        raise ImportError("numba built for another NumPy")
+
+    broken.cache_info = lambda: SimpleNamespace(currsize=0)  # type: ignore[attr-defined]
+    monkeypatch.setattr(_kernels, "AVAILABLE", True)
+    monkeypatch.setattr(_kernels, "_IMPORT_ERROR", None)
+    monkeypatch.setattr(_kernels, "compiled", broken)
+    monkeypatch.setattr(_kernels, "AUTO_MIN_ROWS", min_rows)

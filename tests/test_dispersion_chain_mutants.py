@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from _chain_engines import break_numba
 from divergence.dispersion import (
     DispersionTradePnL,
     bracketing_expiries,
@@ -447,14 +448,7 @@ def test_panel_engine_numba_runs_the_chain_loop(monkeypatch: pytest.MonkeyPatch)
 def test_panel_auto_engine_names_the_caller_when_numba_is_broken(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    def broken() -> None:
-        raise ImportError("numba built for another NumPy")
-
-    broken.cache_info = lambda: SimpleNamespace(currsize=0)  # type: ignore[attr-defined]
-    monkeypatch.setattr(kn, "AVAILABLE", True)
-    monkeypatch.setattr(kn, "_IMPORT_ERROR", None)
-    monkeypatch.setattr(kn, "compiled", broken)
-    monkeypatch.setattr(kn, "AUTO_MIN_ROWS", 3)  # the three strike rows reach the threshold
+    break_numba(monkeypatch, min_rows=3)  # the three strike rows reach the threshold
     with pytest.warns(DivergenceWarning) as rec:
         out = model_free_variance_panel(SMALL.assign(e=1), by="e", t=0.1, rate=0.0)
     assert len(rec) == 1

@@ -21,6 +21,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from _bs_boards import bs_board
+from _chain_engines import break_numba
 from divergence.dispersion import _kernels as kn
 from divergence.dispersion import (
     implied_correlation_index,
@@ -308,14 +309,7 @@ def test_engine_option_errors(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_auto_falls_back_with_a_warning_when_numba_is_broken(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    def broken() -> None:
-        raise ImportError("numba built for another NumPy")
-
-    broken.cache_info = lambda: SimpleNamespace(currsize=0)  # type: ignore[attr-defined]
-    monkeypatch.setattr(kn, "AVAILABLE", True)
-    monkeypatch.setattr(kn, "_IMPORT_ERROR", None)
-    monkeypatch.setattr(kn, "compiled", broken)
-    monkeypatch.setattr(kn, "AUTO_MIN_ROWS", 0)
+    break_numba(monkeypatch, min_rows=0)
     with pytest.warns(DivergenceWarning, match="NumPy"):
         assert kn.select("auto", 10, "test") is None
     assert kn.select("auto", 10, "test") is None  # once: the error is remembered
