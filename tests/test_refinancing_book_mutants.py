@@ -24,6 +24,13 @@ from divergence.refinancing._result import _concat_results, cohort_labels
 
 def _bullet(cohort: str = "large", **kw: object) -> rf.RefinancingResult:
     """One fixed bullet of 100 at 5%, refinanced at month 12 (base rate 2% then 6%)."""
+    book, firms = _bullet_inputs(cohort)
+    rates = rf.policy_path(0.02, [0.0, 0.04] + [0.0] * 22)
+    return rf.simulate(book, firms, rates, seed=0, **kw)  # type: ignore[arg-type]
+
+
+def _bullet_inputs(cohort: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The book and firms of :func:`_bullet`: one firm, EBIT 20, one fixed 100 at 5% to month 12."""
     book = pd.DataFrame(
         {
             "firm": ["a"],
@@ -37,8 +44,7 @@ def _bullet(cohort: str = "large", **kw: object) -> rf.RefinancingResult:
     firms = pd.DataFrame(
         {"firm": ["a"], "ebit": [20.0], "growth": [0.0], "volatility": [0.0], "cohort": [cohort]}
     )
-    rates = rf.policy_path(0.02, [0.0, 0.04] + [0.0] * 22)
-    return rf.simulate(book, firms, rates, seed=0, **kw)  # type: ignore[arg-type]
+    return book, firms
 
 
 # --------------------------------------------------------------------------- _concat_results
@@ -1051,19 +1057,7 @@ def test_summary_base_rate_start_and_end() -> None:
 
     res = _bullet()  # base rate 2% in month 0, 6% from month 1 on (24 months)
     rising = rf.simulate(
-        pd.DataFrame(
-            {
-                "firm": ["a"],
-                "principal": [100.0],
-                "kind": ["fixed"],
-                "coupon": [0.05],
-                "maturity": [12],
-                "tenor": [60],
-            }
-        ),
-        pd.DataFrame(
-            {"firm": ["a"], "ebit": [20.0], "growth": [0.0], "volatility": [0.0], "cohort": ["c"]}
-        ),
+        *_bullet_inputs("c"),
         np.array([[0.01, 0.02, 0.03, 0.04], [0.03, 0.04, 0.05, 0.08]]),
         n_paths=2,
         seed=0,
