@@ -1134,7 +1134,7 @@ def test_example_book_layout_by_the_docstring() -> None:
 def test_quantiles_of_infinite_coverage_are_infinite() -> None:
     """Every path has coverage +inf (negative interest): any quantile of it is +inf.
 
-    np.quantile alone interpolated inf - inf = NaN there (fixed by _result._quantile).
+    np.quantile alone interpolated inf - inf = NaN there (fixed by _numeric.quantile).
     """
     res = _negative_rate()
     frame = res.to_frame()
@@ -1152,25 +1152,25 @@ def test_quantile_at_and_next_to_infinite_order_statistics() -> None:
     so +inf; q = 0.8 and 1 fall among the infinities. A NaN column stays NaN and a quantile
     between -inf and 1 is -inf. Finite data give NumPy's linear quantile.
     """
-    from divergence.refinancing._result import _quantile
+    from divergence._numeric import quantile
 
     inf = np.inf
     x = np.array([[1.0, 1.0], [2.0, np.nan], [3.0, 2.0], [inf, 3.0], [inf, 4.0]])
     q = np.array([0.0, 0.5, 0.6, 0.8, 1.0])
-    out = _quantile(x, q)
+    out = quantile(x, q)
     np.testing.assert_array_equal(out[:, 0], [1.0, 3.0, inf, inf, inf])
     assert np.isnan(out[:, 1]).all()
     # NumPy alone gives NaN for q = 0.1 on [-inf, 1, 2] (position 0.2, between -inf and 1)
     # and for q = 0.75 on [1, 2, inf] (position 1.5, between 2 and +inf)
     np.testing.assert_array_equal(
-        _quantile(np.array([-inf, 1.0, 2.0]), np.array([0.1, 0.25, 0.5])), [-inf, -inf, 1.0]
+        quantile(np.array([-inf, 1.0, 2.0]), np.array([0.1, 0.25, 0.5])), [-inf, -inf, 1.0]
     )
     np.testing.assert_array_equal(
-        _quantile(np.array([1.0, 2.0, inf]), np.array([0.5, 0.75])), [2.0, inf]
+        quantile(np.array([1.0, 2.0, inf]), np.array([0.5, 0.75])), [2.0, inf]
     )
     finite = np.random.default_rng(3).normal(size=(40, 2))
     qs = np.array([0.05, 0.5, 0.95])
-    np.testing.assert_array_equal(_quantile(finite, qs), np.quantile(finite, qs, axis=0))
+    np.testing.assert_array_equal(quantile(finite, qs), np.quantile(finite, qs, axis=0))
 
 
 def test_summarise_paths_at_both_infinities_warn_nothing() -> None:

@@ -62,3 +62,24 @@ def lag_rows(values: FloatArray, periods: int) -> FloatArray:
     elif periods < values.shape[0]:
         out[periods:] = values[:-periods]
     return out
+
+
+def quantile(values: FloatArray, q: FloatArray) -> FloatArray:
+    """Linear quantiles over axis 0 (NumPy's default method) that stay right at infinities.
+
+    Coverage is +inf on paths without interest. NumPy interpolates ``a + (b - a) * frac``,
+    which is NaN when ``a`` or ``b`` is infinite (``inf - inf``, ``inf * 0``): a quantile on an
+    order statistic is that statistic, and one between a finite statistic and +inf (or -inf
+    and a finite one) is +inf (-inf). NaN values still give NaN.
+
+    >>> quantile(np.array([1.0, 2.0, 3.0, np.inf, np.inf]), np.array([0.5, 0.6, 0.8, 1.0]))
+    array([ 3., inf, inf, inf])
+    """
+    with np.errstate(invalid="ignore"):
+        lin = np.quantile(values, q, axis=0)
+    lo = np.quantile(values, q, axis=0, method="lower")
+    hi = np.quantile(values, q, axis=0, method="higher")
+    out = np.where(lo == hi, lo, lin)
+    out = np.where(np.isneginf(lo) & ~np.isposinf(hi), -np.inf, out)
+    out = np.where(np.isposinf(hi) & ~np.isneginf(lo), np.inf, out)
+    return np.asarray(out, dtype=np.float64)

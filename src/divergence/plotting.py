@@ -26,6 +26,7 @@ import pandas as pd
 
 from divergence import concentration as _conc
 from divergence._compat import renamed_arguments
+from divergence._numeric import quantile
 from divergence._typing import PanelLike
 from divergence._validation import (
     as_array,
@@ -625,7 +626,6 @@ def coverage_fan(
     ['mega-cap (median, 5-95%)', 'SME (median, 5-95%)'] log
     """
     from divergence.refinancing import RefinancingResult
-    from divergence.refinancing._result import _quantile
 
     if not isinstance(result, RefinancingResult):
         raise TypeError("result must be a RefinancingResult from divergence.refinancing.simulate")
@@ -644,7 +644,7 @@ def coverage_fan(
     months = np.arange(values.shape[1])
     idx = [result.cohorts.index(c) for c in names]
     # linear quantiles that stay right next to +inf coverage (paths without interest)
-    bands = _quantile(values[:, :, idx], q)  # (3, months, cohorts)
+    bands = quantile(values[:, :, idx], q)  # (3, months, cohorts)
     lo, mid, hi = (f"{100 * v:g}" for v in q)
     ax = _axes(ax)
     colors = _distinct_colors(len(names))

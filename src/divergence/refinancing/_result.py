@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
+from divergence._numeric import quantile
 from divergence._typing import BoolArray, FloatArray, IntArray
 from divergence._validation import as_array, check_float, check_option, to_pandas
 from divergence.errors import InputError
@@ -92,27 +93,6 @@ STATISTICS: tuple[str, ...] = (
 )
 
 _FREQ_MONTHS = {"month": 1, "quarter": 3, "year": 12}
-
-
-def _quantile(values: FloatArray, q: FloatArray) -> FloatArray:
-    """Linear quantiles over axis 0 (NumPy's default method) that stay right at infinities.
-
-    Coverage is +inf on paths without interest. NumPy interpolates ``a + (b - a) * frac``,
-    which is NaN when ``a`` or ``b`` is infinite (``inf - inf``, ``inf * 0``): a quantile on an
-    order statistic is that statistic, and one between a finite statistic and +inf (or -inf
-    and a finite one) is +inf (-inf). NaN values still give NaN.
-
-    >>> _quantile(np.array([1.0, 2.0, 3.0, np.inf, np.inf]), np.array([0.5, 0.6, 0.8, 1.0]))
-    array([ 3., inf, inf, inf])
-    """
-    with np.errstate(invalid="ignore"):
-        lin = np.quantile(values, q, axis=0)
-    lo = np.quantile(values, q, axis=0, method="lower")
-    hi = np.quantile(values, q, axis=0, method="higher")
-    out = np.where(lo == hi, lo, lin)
-    out = np.where(np.isneginf(lo) & ~np.isposinf(hi), -np.inf, out)
-    out = np.where(np.isposinf(hi) & ~np.isneginf(lo), np.inf, out)
-    return np.asarray(out, dtype=np.float64)
 
 
 @dataclass(frozen=True)
@@ -371,7 +351,7 @@ class RefinancingResult:
         cols: dict[str, FloatArray] = {}
         with np.errstate(invalid="ignore"):
             cols["mean"] = np.mean(finite, axis=0).T.reshape(-1)
-        qs = _quantile(finite, q)
+        qs = quantile(finite, q)
         for i, qq in enumerate(q):
             cols[f"q{qq:g}"] = qs[i].T.reshape(-1)
         index = pd.MultiIndex.from_product(
@@ -676,7 +656,7 @@ class RefinancingResult:
         cov = self.path_values("coverage")
         interest = self.interest_sum
         with np.errstate(invalid="ignore", divide="ignore"):
-            q05, q95 = _quantile(cov[:, -1, :], np.array([0.05, 0.95]))
+            q05, q95 = quantile(cov[:, -1, :], np.array([0.05, 0.95]))
             change = np.mean(_divide(interest[:, -1, :], interest[:, 0, :]), axis=0) - 1.0
         table = pd.DataFrame(
             {
